@@ -1,0 +1,242 @@
+//! Text analysis shared by indexing and querying: the medical tokenizer, the filter chain around
+//! it, and the registration of that chain with an index. It owns how text becomes terms; it does
+//! not decide which terms a query searches (that is `query`).
+//!
+//! Clinical shorthand is split by ordinary tokenizers into meaningless pieces: `HER2/neu` becomes
+//! `her2` + `neu`, `ER+` loses its polarity and becomes `er`. The [`MedicalTokenizer`] keeps such
+//! compounds whole *and* emits their parts at the same positions, so `HER2/neu`, `her2` and `neu`
+//! all find the passage, while `ER+` and `ER-` stay distinct terms.
+//!
+//! ```
+//! let mut analyzer = mbc::analysis::medical_analyzer();
+//! let terms: Vec<String> = mbc::analysis::analyze(&mut analyzer, "HER2/neu-positive, ER+ tumours")
+//!     .into_iter()
+//!     .map(|t| t.term)
+//!     .collect();
+//! assert!(terms.contains(&"her2/neu-posit".to_string()) || terms.contains(&"her2/neu-positive".to_string()));
+//! assert!(terms.contains(&"er+".to_string()));
+//! assert!(terms.contains(&"tumour".to_string()));
+//! ```
+
+mod tokenizer;
+
+use std::ops::Range;
+
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, Stemmer, StopWordFilter,
+    TextAnalyzer, TokenStream, TokenizerManager,
+};
+
+pub use tokenizer::MedicalTokenizer;
+
+/// Name under which the medical analyzer is registered with every index.
+pub const MEDICAL: &str = "mbc_medical";
+
+/// Tokens longer than this (bytes) are dropped: they are base64, URLs or garbage, never words a
+/// person would search, and they would bloat the term dictionary.
+const MAX_TOKEN_BYTES: usize = 48;
+
+/// English stop words, minus the negations. "no", "not" and "without" change the meaning of
+/// medical text ("not HER2-positive", "without symptoms"), so they stay searchable.
+const STOP_WORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it",
+    "of", "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this",
+    "to", "was", "will", "with", "were", "which", "who", "whom", "its", "has", "have", "had",
+    "been", "being", "do", "does", "did", "so", "than", "too", "very", "can", "from", "about",
+    "what", "when", "where", "how", "i", "me", "my", "we", "our", "you", "your", "he", "she",
+    "his", "her", "him", "them", "would", "should", "could", "may", "might", "also",
+];
+
+/// Builds the analyzer used for every text field: medical tokenizer, lower-casing, accent
+/// folding, stop words (negations kept), English stemming.
+pub fn medical_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(MedicalTokenizer)
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(StopWordFilter::remove(
+            STOP_WORDS.iter().map(|w| w.to_string()),
+        ))
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// Registers the analyzer with an index's tokenizer manager. Called on create *and* on open,
+/// because tantivy does not persist custom tokenizers.
+pub fn register(manager: &TokenizerManager) {
+    manager.register(MEDICAL, medical_analyzer());
+}
+
+/// One analyzed token: the indexed term, its position and the byte range it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnalyzedToken {
+    pub term: String,
+    pub position: usize,
+    pub range: Range<usize>,
+}
+
+/// Runs the analyzer over `text` and collects every token it emits.
+pub fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<AnalyzedToken> {
+    let mut stream = analyzer.token_stream(text);
+    let mut tokens = Vec::new();
+    while stream.advance() {
+        let token = stream.token();
+        tokens.push(AnalyzedToken {
+            term: token.text.clone(),
+            position: token.position,
+            range: token.offset_from..token.offset_to,
+        });
+    }
+    tokens
+}
+
+/// How a word relates to the clinical shorthand the tokenizer recognises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WordKind {
+    /// An ordinary word: one term.
+    Simple,
+    /// Parts joined by `/` or `-` (`HER2/neu`, `T-DXd`, `triple-negative`): indexed whole and by
+    /// its parts.
+    Compound,
+    /// A short marker with a receptor sign (`ER+`, `HER2-`): the sign is meaningful.
+    Polar,
+}
+
+/// A word of analyzed text: its whole term and, for compounds, the parts indexed beside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnalyzedWord {
+    pub term: String,
+    pub kind: WordKind,
+    pub position: usize,
+    pub range: Range<usize>,
+    /// `(position, term)` of each part; empty for simple words.
+    pub parts: Vec<(usize, String)>,
+}
+
+/// Groups analyzed tokens into words: a compound's parts are folded into the compound.
+pub fn analyze_words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<AnalyzedWord> {
+    let mut words: Vec<AnalyzedWord> = Vec::new();
+    for token in analyze(analyzer, text) {
+        if let Some(last) = words.last_mut() {
+            let inside = token.range.start >= last.range.start && token.range.end <= last.range.end;
+            if last.kind != WordKind::Simple && inside {
+                last.parts.push((token.position, token.term));
+                continue;
+            }
+        }
+        let kind = word_kind(&token.term);
+        words.push(AnalyzedWord {
+            term: token.term,
+            kind,
+            position: token.position,
+            range: token.range,
+            parts: Vec::new(),
+        });
+    }
+    words
+}
+
+fn word_kind(term: &str) -> WordKind {
+    if term.contains(['/', '-']) && term.len() > 1 && !term.ends_with('-') {
+        WordKind::Compound
+    } else if term.ends_with(['+', '-']) {
+        WordKind::Polar
+    } else {
+        WordKind::Simple
+    }
+}
+
+/// The plain terms of a text in order (compounds reduced to their parts): what phrase-like
+/// matching such as approach tagging compares.
+pub fn plain_terms(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    analyze_words(analyzer, text)
+        .into_iter()
+        .flat_map(|word| match word.kind {
+            WordKind::Simple => vec![word.term],
+            _ if word.parts.is_empty() => vec![word.term],
+            _ => word.parts.into_iter().map(|(_, part)| part).collect(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms(text: &str) -> Vec<String> {
+        analyze(&mut medical_analyzer(), text)
+            .into_iter()
+            .map(|t| t.term)
+            .collect()
+    }
+
+    #[test]
+    fn medical_shorthand_is_findable_whole_and_by_parts() {
+        let cases: &[(&str, &[&str])] = &[
+            ("HER2/neu", &["her2/neu", "her2", "neu"]),
+            ("HER2+", &["her2+", "her2"]),
+            ("ER+", &["er+", "er"]),
+            ("ER-", &["er-", "er"]),
+            ("HR+", &["hr+", "hr"]),
+            ("CDK4/6", &["cdk4/6", "cdk4", "6"]),
+            ("T-DM1", &["t-dm1", "t", "dm1"]),
+            ("T-DXd", &["t-dxd", "t", "dxd"]),
+            ("5-FU", &["5-fu", "5", "fu"]),
+            ("BRCA1/2", &["brca1/2", "brca1", "2"]),
+            ("PD-L1", &["pd-l1", "pd", "l1"]),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(terms(input), *expected, "analysing {input:?}");
+        }
+    }
+
+    #[test]
+    fn receptor_polarity_is_kept() {
+        assert_ne!(terms("ER+")[0], terms("ER-")[0]);
+    }
+
+    #[test]
+    fn lowercases_folds_accents_and_stems() {
+        assert_eq!(terms("Métastases TREATMENTS"), ["metastas", "treatment"]);
+    }
+
+    #[test]
+    fn stop_words_go_but_negations_stay() {
+        assert_eq!(
+            terms("the cancer is not without no hope"),
+            ["cancer", "not", "without", "no", "hope"]
+        );
+    }
+
+    #[test]
+    fn hyphen_used_as_punctuation_is_not_a_compound() {
+        assert_eq!(terms("pain - and fatigue"), ["pain", "fatigu"]);
+    }
+
+    #[test]
+    fn apostrophes_do_not_split_words() {
+        assert_eq!(terms("St John's wort"), ["st", "john", "wort"]);
+    }
+
+    #[test]
+    fn compound_parts_share_positions_with_the_whole() {
+        let tokens = analyze(&mut medical_analyzer(), "HER2/neu positive");
+        let positions: Vec<usize> = tokens.iter().map(|t| t.position).collect();
+        assert_eq!(positions, [0, 0, 1, 2]);
+    }
+
+    #[test]
+    fn words_group_compound_parts() {
+        let words = analyze_words(&mut medical_analyzer(), "ER+ and HER2/neu");
+        assert_eq!(words.len(), 2);
+        assert_eq!(words[0].kind, WordKind::Polar);
+        assert_eq!(words[1].kind, WordKind::Compound);
+        assert_eq!(words[1].parts.len(), 2);
+    }
+
+    #[test]
+    fn non_latin_text_yields_terms() {
+        assert!(!terms("乳腺癌 转移").is_empty());
+        assert!(!terms("рак молочной железы").is_empty());
+    }
+}

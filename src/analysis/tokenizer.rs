@@ -1,0 +1,219 @@
+//! The medical tokenizer: words, plus compounds of clinical shorthand kept whole beside their parts.
+
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+
+/// Longest compound (in bytes, before the sign) that may carry a receptor sign. Markers such as
+/// `ER+`, `HER2-` or `TNBC-` are short; a longer word followed by `-` is a hyphen used as a dash
+/// ("hormone receptor- and HER2-negative" is left to the parts).
+const MAX_POLAR_BYTES: usize = 5;
+
+/// Splits text into alphanumeric words. Words joined by `/` or `-` (`HER2/neu`, `T-DXd`, `5-FU`)
+/// are emitted whole and then part by part, the whole at the position of its first part; a short
+/// word followed by `+` or `-` (`ER+`, `HER2-`) is emitted with its sign and then without it.
+/// Apostrophes inside a word are dropped (`John's` → `Johns`) so possessives stay one word.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct MedicalTokenizer;
+
+/// Token stream over pre-computed tokens; analysis is cheap and this keeps the scanner simple.
+pub struct MedicalTokenStream {
+    tokens: Vec<Token>,
+    index: usize,
+}
+
+impl Tokenizer for MedicalTokenizer {
+    type TokenStream<'a> = MedicalTokenStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> MedicalTokenStream {
+        MedicalTokenStream {
+            tokens: tokenize(text),
+            index: usize::MAX,
+        }
+    }
+}
+
+impl TokenStream for MedicalTokenStream {
+    fn advance(&mut self) -> bool {
+        self.index = self.index.wrapping_add(1);
+        self.index < self.tokens.len()
+    }
+
+    fn token(&self) -> &Token {
+        &self.tokens[self.index]
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.index]
+    }
+}
+
+/// A run of word characters: its byte range and its text with apostrophes removed.
+struct Segment {
+    start: usize,
+    end: usize,
+    text: String,
+}
+
+fn tokenize(text: &str) -> Vec<Token> {
+    let bytes = text.as_bytes();
+    let mut tokens = Vec::new();
+    let mut position = 0;
+    let mut cursor = 0;
+    while let Some(first) = next_segment(text, cursor) {
+        let mut segments = vec![first];
+        // Extend the compound while a joiner is directly followed by another word.
+        loop {
+            let end = segments.last().map_or(0, |s| s.end);
+            let joined = matches!(bytes.get(end), Some(b'/' | b'-'));
+            match joined.then(|| next_segment(text, end + 1)).flatten() {
+                Some(next) if next.start == end + 1 => segments.push(next),
+                _ => break,
+            }
+        }
+        let start = segments[0].start;
+        let end = segments.last().map_or(start, |s| s.end);
+        cursor = end;
+        let sign = polarity_sign(bytes, end).filter(|_| end - start <= MAX_POLAR_BYTES);
+        if let Some(sign) = sign {
+            let mut whole = joined_text(&segments, text);
+            whole.push(sign as char);
+            tokens.push(make_token(whole, start, end + 1, position));
+            cursor = end + 1;
+        } else if segments.len() > 1 {
+            tokens.push(make_token(
+                joined_text(&segments, text),
+                start,
+                end,
+                position,
+            ));
+        }
+        if sign.is_some() && segments.len() == 1 {
+            tokens.push(make_token(segments.remove(0).text, start, end, position));
+            position += 1;
+            continue;
+        }
+        for segment in segments {
+            tokens.push(make_token(
+                segment.text,
+                segment.start,
+                segment.end,
+                position,
+            ));
+            position += 1;
+        }
+    }
+    tokens
+}
+
+/// The next run of alphanumeric characters at or after `from`; apostrophes between letters
+/// belong to the run but not to its text.
+fn next_segment(text: &str, from: usize) -> Option<Segment> {
+    let rest = text.get(from..)?;
+    let offset = rest.find(char::is_alphanumeric)?;
+    let start = from + offset;
+    let mut word = String::new();
+    let mut end = start;
+    let mut chars = text[start..].char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c.is_alphanumeric() {
+            word.push(c);
+            end = start + i + c.len_utf8();
+        } else if is_apostrophe(c) && chars.peek().is_some_and(|(_, n)| n.is_alphanumeric()) {
+            continue;
+        } else {
+            break;
+        }
+    }
+    Some(Segment {
+        start,
+        end,
+        text: word,
+    })
+}
+
+fn is_apostrophe(c: char) -> bool {
+    c == '\'' || c == '\u{2019}'
+}
+
+/// `+` or `-` right after a word and not followed by another word character: a receptor sign.
+fn polarity_sign(bytes: &[u8], end: usize) -> Option<u8> {
+    let sign = *bytes.get(end).filter(|b| matches!(b, b'+' | b'-'))?;
+    let next_is_word = bytes
+        .get(end + 1)
+        .is_some_and(|b| b.is_ascii_alphanumeric() || *b >= 0x80);
+    (!next_is_word).then_some(sign)
+}
+
+fn joined_text(segments: &[Segment], text: &str) -> String {
+    let mut whole = String::new();
+    for (i, segment) in segments.iter().enumerate() {
+        if i > 0 {
+            // The joiner is the byte right before this segment.
+            whole.push_str(&text[segment.start - 1..segment.start]);
+        }
+        whole.push_str(&segment.text);
+    }
+    whole
+}
+
+fn make_token(text: String, offset_from: usize, offset_to: usize, position: usize) -> Token {
+    Token {
+        offset_from,
+        offset_to,
+        position,
+        text,
+        position_length: 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(text: &str) -> Vec<(String, usize)> {
+        tokenize(text)
+            .into_iter()
+            .map(|t| (t.text, t.position))
+            .collect()
+    }
+
+    #[test]
+    fn plain_words_get_consecutive_positions() {
+        assert_eq!(
+            raw("Breast cancer, spread."),
+            [
+                ("Breast".into(), 0),
+                ("cancer".into(), 1),
+                ("spread".into(), 2)
+            ]
+        );
+    }
+
+    #[test]
+    fn trailing_hyphen_of_a_long_word_is_a_dash() {
+        assert_eq!(
+            raw("receptor- and"),
+            [("receptor".into(), 0), ("and".into(), 1)]
+        );
+    }
+
+    #[test]
+    fn offsets_cover_the_source_text() {
+        let text = "See ER+ and T-DXd";
+        for token in tokenize(text) {
+            let slice = &text[token.offset_from..token.offset_to];
+            assert!(
+                slice
+                    .replace(['-', '/', '+'], "")
+                    .eq_ignore_ascii_case(&token.text.replace(['-', '/', '+'], "")),
+                "{slice:?} vs {:?}",
+                token.text
+            );
+        }
+    }
+
+    #[test]
+    fn empty_and_symbol_only_text_gives_no_tokens() {
+        assert!(tokenize("").is_empty());
+        assert!(tokenize(" -- / ++ ").is_empty());
+    }
+}

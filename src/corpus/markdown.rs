@@ -1,0 +1,314 @@
+//! Markdown documents with an optional TOML front-matter block between `+++` lines:
+//!
+//! ```text
+//! +++
+//! title = "Chemotherapy for metastatic breast cancer"   # required
+//! summary = "One sentence on what the text covers."
+//! audience = ["patients", "families", "nurses"]
+//! last_reviewed = 2026-11-27
+//! approaches = ["chemotherapy"]                          # ids from approaches.toml
+//! sources = ["National Cancer Institute. Breast Cancer Treatment (PDQ) – Patient Version. 2025."]
+//! +++
+//! ```
+//!
+//! Headings (`#`, `##`, …) form the section path; paragraphs and list items become blocks.
+//! Without front matter the first `#` heading is the title.
+
+use std::ops::Range;
+use std::path::Path;
+
+use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+use serde::Deserialize;
+
+use super::{
+    block_from_lines, normalize_space, title_from_file_name, Block, Document, DocumentMeta,
+};
+use crate::{Error, Result};
+
+const FENCE: &str = "+++";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FrontMatter {
+    title: String,
+    summary: Option<String>,
+    #[serde(default)]
+    sources: Vec<String>,
+    #[serde(default)]
+    audience: Vec<String>,
+    last_reviewed: Option<toml::value::Datetime>,
+    #[serde(default)]
+    approaches: Vec<String>,
+}
+
+/// Parses a Markdown file; malformed front matter is an error naming the file and line.
+pub fn parse(path: &Path, id: &str, text: &str) -> Result<Document> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let (front, body, body_line) = split_front_matter(path, text)?;
+    let front = front
+        .map(|(toml_text, first_line)| parse_front_matter(path, toml_text, first_line))
+        .transpose()?;
+    let (blocks, first_h1) = parse_body(body, body_line);
+    let (title, meta) = match front {
+        Some(front) => (
+            normalize_space(&front.title),
+            DocumentMeta {
+                summary: front.summary,
+                sources: front.sources,
+                audience: front.audience,
+                last_reviewed: front.last_reviewed.map(|d| d.to_string()),
+                approaches: front.approaches,
+            },
+        ),
+        None => (
+            first_h1.unwrap_or_else(|| title_from_file_name(path)),
+            DocumentMeta::default(),
+        ),
+    };
+    Ok(Document {
+        id: id.to_string(),
+        title,
+        path: path.to_path_buf(),
+        meta,
+        blocks,
+    })
+}
+
+/// Returns the front matter's TOML text and its first line, the body, and the body's first line.
+#[allow(clippy::type_complexity)]
+fn split_front_matter<'a>(
+    path: &Path,
+    text: &'a str,
+) -> Result<(Option<(&'a str, usize)>, &'a str, usize)> {
+    let first_line = text.lines().next().unwrap_or("");
+    if first_line.trim_end() == "---" {
+        return Err(corpus_error(
+            path,
+            1,
+            "YAML front matter (---) is not supported: write TOML between +++ lines",
+        ));
+    }
+    if first_line.trim_end() != FENCE {
+        return Ok((None, text, 1));
+    }
+    let after_open =
+        first_line.len() + usize::from(text[first_line.len()..].starts_with("\r\n")) + 1;
+    let after_open = after_open.min(text.len());
+    let mut offset = after_open;
+    for (index, line) in text[after_open..].split_inclusive('\n').enumerate() {
+        if line.trim_end() == FENCE {
+            let body_start = offset + line.len();
+            return Ok((
+                Some((&text[after_open..offset], 2)),
+                &text[body_start..],
+                index + 3,
+            ));
+        }
+        offset += line.len();
+    }
+    Err(corpus_error(
+        path,
+        1,
+        "front matter opened with +++ is never closed",
+    ))
+}
+
+fn parse_front_matter(path: &Path, toml_text: &str, first_line: usize) -> Result<FrontMatter> {
+    toml::from_str(toml_text).map_err(|err| {
+        let line = err.span().map_or(0, |span| {
+            toml_text[..span.start.min(toml_text.len())]
+                .matches('\n')
+                .count()
+        });
+        let message = format!("front matter: {}", err.message());
+        corpus_error(path, first_line + line, &message)
+    })
+}
+
+fn corpus_error(path: &Path, line: usize, message: &str) -> Error {
+    Error::Corpus {
+        path: path.to_path_buf(),
+        line,
+        message: message.to_string(),
+    }
+}
+
+/// Collects text events of the block being read.
+struct OpenBlock {
+    line_start: usize,
+    lines: Vec<String>,
+}
+
+/// Walks the Markdown events; returns the blocks and the first level-1 heading.
+fn parse_body(body: &str, body_line: usize) -> (Vec<Block>, Option<String>) {
+    let line_of = LineIndex::new(body, body_line);
+    let mut blocks = Vec::new();
+    let mut headings: Vec<(HeadingLevel, String)> = Vec::new();
+    let mut first_h1 = None;
+    let mut heading_text: Option<String> = None;
+    let mut open: Option<OpenBlock> = None;
+    let mut depth = 0usize;
+    for (event, range) in Parser::new(body).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { .. }) => heading_text = Some(String::new()),
+            Event::End(TagEnd::Heading(level)) => {
+                let text = normalize_space(&heading_text.take().unwrap_or_default());
+                if level == HeadingLevel::H1 && first_h1.is_none() && headings.is_empty() {
+                    first_h1 = Some(text);
+                    continue;
+                }
+                headings.retain(|(l, _)| *l < level);
+                headings.push((level, text));
+            }
+            Event::Start(Tag::Paragraph | Tag::Item | Tag::BlockQuote(_)) => {
+                if depth == 0 {
+                    open = Some(OpenBlock {
+                        line_start: line_of.line(range.start),
+                        lines: vec![String::new()],
+                    });
+                } else if let Some(block) = open.as_mut() {
+                    block.lines.last_mut().map(|l| l.push(' '));
+                }
+                depth += 1;
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::BlockQuote(_)) => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    if let Some(block) = open.take() {
+                        let path: Vec<String> = headings.iter().map(|(_, h)| h.clone()).collect();
+                        let block = block_from_lines(
+                            &path,
+                            block.line_start,
+                            block.lines.iter().map(String::as_str),
+                        );
+                        if !block.text.is_empty() {
+                            blocks.push(block);
+                        }
+                    }
+                }
+            }
+            Event::Text(text) | Event::Code(text) => {
+                if let Some(heading) = heading_text.as_mut() {
+                    heading.push_str(&text);
+                } else if let Some(block) = open.as_mut() {
+                    push_text(block, &text, &range, &line_of);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some(block) = open.as_mut() {
+                    block.lines.push(String::new());
+                } else if let Some(heading) = heading_text.as_mut() {
+                    heading.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
+    (blocks, first_h1)
+}
+
+/// Appends text to the open block, starting new lines where the source text does (code spans
+/// and multi-line text events can cover several lines).
+fn push_text(block: &mut OpenBlock, text: &str, range: &Range<usize>, line_of: &LineIndex) {
+    let expected = line_of.line(range.start);
+    let current = block.line_start + block.lines.len() - 1;
+    for _ in current..expected {
+        block.lines.push(String::new());
+    }
+    for (i, piece) in text.split('\n').enumerate() {
+        if i > 0 {
+            block.lines.push(String::new());
+        }
+        if let Some(line) = block.lines.last_mut() {
+            line.push_str(piece);
+        }
+    }
+}
+
+/// Maps byte offsets of the body to 1-based file lines.
+struct LineIndex {
+    starts: Vec<usize>,
+    first_line: usize,
+}
+
+impl LineIndex {
+    fn new(text: &str, first_line: usize) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { starts, first_line }
+    }
+
+    fn line(&self, offset: usize) -> usize {
+        self.first_line + self.starts.partition_point(|&s| s <= offset) - 1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_md(text: &str) -> Result<Document> {
+        parse(Path::new("doc.md"), "doc.md", text)
+    }
+
+    const GOOD: &str = "+++\ntitle = \"Bone health\"\nsummary = \"About bones.\"\nsources = [\"NCI 2025\"]\nlast_reviewed = 2026-11-27\napproaches = [\"bone-directed\"]\n+++\n\n## Drugs\n\nZoledronic acid and\ndenosumab help.\n\n### Jaw\n\n- First item.\n- Second item.\n";
+
+    #[test]
+    fn front_matter_fills_title_and_meta() {
+        let doc = parse_md(GOOD).unwrap();
+        assert_eq!(doc.title, "Bone health");
+        assert_eq!(doc.meta.summary.as_deref(), Some("About bones."));
+        assert_eq!(doc.meta.last_reviewed.as_deref(), Some("2026-11-27"));
+        assert_eq!(doc.meta.approaches, ["bone-directed"]);
+    }
+
+    #[test]
+    fn blocks_carry_heading_path_and_lines() {
+        let doc = parse_md(GOOD).unwrap();
+        assert_eq!(doc.blocks[0].heading_path, ["Drugs"]);
+        assert_eq!(doc.blocks[0].text, "Zoledronic acid and denosumab help.");
+        assert_eq!(
+            (doc.blocks[0].line_start, doc.blocks[0].line_end()),
+            (11, 12)
+        );
+        assert_eq!(doc.blocks[1].heading_path, ["Drugs", "Jaw"]);
+        assert_eq!(doc.blocks[1].text, "First item.");
+        assert_eq!(doc.blocks[2].line_start, 17);
+    }
+
+    #[test]
+    fn malformed_front_matter_names_the_line() {
+        let err = parse_md("+++\ntitle = \"ok\"\nsources = [unclosed\n+++\nBody.\n").unwrap_err();
+        match err {
+            Error::Corpus { line, .. } => assert_eq!(line, 3),
+            other => panic!("unexpected error {other:?}"),
+        }
+    }
+
+    #[test]
+    fn missing_title_is_an_error() {
+        assert!(matches!(
+            parse_md("+++\nsummary = \"x\"\n+++\nBody.\n"),
+            Err(Error::Corpus { .. })
+        ));
+    }
+
+    #[test]
+    fn unknown_field_is_an_error() {
+        assert!(parse_md("+++\ntitle = \"x\"\ntitel = \"typo\"\n+++\nBody.\n").is_err());
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_an_error() {
+        assert!(parse_md("+++\ntitle = \"x\"\nBody.\n").is_err());
+    }
+
+    #[test]
+    fn without_front_matter_the_first_h1_is_the_title() {
+        let doc = parse_md("# My Title\n\nText.\n\n## Part\n\nMore.\n").unwrap();
+        assert_eq!(doc.title, "My Title");
+        assert!(doc.blocks[0].heading_path.is_empty());
+        assert_eq!(doc.blocks[1].heading_path, ["Part"]);
+    }
+}

@@ -1,0 +1,290 @@
+//! Corpus loading: finds the files of a corpus and turns each into [`Document`]s made of blocks
+//! (paragraphs with their heading path and source lines). It does not cut passages (`passage`)
+//! and knows nothing about the index.
+//!
+//! Accepted inputs: a directory tree of `.md` files (TOML front matter between `+++` lines) and
+//! `.txt` files, a single such file, or a BEIR-style `.jsonl` file (`{"_id","title","text"}` per
+//! line). Other files (the taxonomy and lexicon `.toml` files among them) are not documents.
+
+mod jsonl;
+mod markdown;
+mod plaintext;
+
+use std::path::{Path, PathBuf};
+
+use crate::{Error, Result};
+
+/// Metadata a document declares about itself (front matter); empty for plain text and JSONL.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DocumentMeta {
+    pub summary: Option<String>,
+    pub sources: Vec<String>,
+    pub audience: Vec<String>,
+    pub last_reviewed: Option<String>,
+    /// Approach ids the author says the document covers; a hint for tagging, not a verdict.
+    pub approaches: Vec<String>,
+}
+
+/// A paragraph-like unit of text with where it sits in the document and in its file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    /// Section headings from the outermost down; empty before the first heading.
+    pub heading_path: Vec<String>,
+    /// The text with runs of whitespace collapsed to single spaces.
+    pub text: String,
+    pub line_start: usize,
+    /// Byte offsets in `text` where each following source line begins, so that a piece of a
+    /// block can be mapped back to its lines.
+    pub line_breaks: Vec<usize>,
+}
+
+impl Block {
+    /// The source line holding byte `offset` of `text`.
+    pub fn line_at(&self, offset: usize) -> usize {
+        self.line_start + self.line_breaks.partition_point(|&b| b <= offset)
+    }
+
+    /// The last source line of the block.
+    pub fn line_end(&self) -> usize {
+        self.line_start + self.line_breaks.len()
+    }
+}
+
+/// One document of the corpus.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    /// Stable identifier: the path inside the corpus directory, or the JSONL `_id`.
+    pub id: String,
+    pub title: String,
+    /// The file it came from, as the user can open it.
+    pub path: PathBuf,
+    pub meta: DocumentMeta,
+    pub blocks: Vec<Block>,
+}
+
+/// The kinds of file a corpus can hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Markdown,
+    PlainText,
+    JsonLines,
+}
+
+impl FileKind {
+    fn of(path: &Path) -> Option<FileKind> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "md" | "markdown" => Some(FileKind::Markdown),
+            "txt" => Some(FileKind::PlainText),
+            "jsonl" => Some(FileKind::JsonLines),
+            _ => None,
+        }
+    }
+}
+
+/// A file of the corpus that will be parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CorpusFile {
+    pub path: PathBuf,
+    /// Path relative to the corpus root, `/`-separated: the document id for `.md`/`.txt`.
+    pub relative: String,
+    pub kind: FileKind,
+}
+
+/// A file that was left out, and why. Reported as a warning; `--strict` makes it fatal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub path: PathBuf,
+    /// 1-based line for problems inside a file (a bad JSONL record), 0 for the whole file.
+    pub line: usize,
+    pub reason: String,
+}
+
+impl std::fmt::Display for Skipped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            0 => write!(f, "{}: {}", self.path.display(), self.reason),
+            line => write!(f, "{}:{line}: {}", self.path.display(), self.reason),
+        }
+    }
+}
+
+/// What parsing one file produced.
+#[derive(Debug, Default)]
+pub struct FileLoad {
+    pub documents: Vec<Document>,
+    pub skipped: Vec<Skipped>,
+}
+
+/// Lists the corpus files under `root` (or `root` itself if it is a file), sorted by path so that
+/// every run sees them in the same order. Hidden files and directories are ignored; symbolic
+/// links are not followed, so a link loop cannot trap the walk.
+pub fn discover(root: &Path) -> Result<(Vec<CorpusFile>, Vec<Skipped>)> {
+    let meta = std::fs::metadata(root).map_err(|_| Error::CorpusNotFound(root.to_path_buf()))?;
+    if meta.is_file() {
+        let kind = FileKind::of(root).ok_or_else(|| Error::Corpus {
+            path: root.to_path_buf(),
+            line: 0,
+            message: "not a corpus file: expected .md, .txt or .jsonl".into(),
+        })?;
+        let relative = root
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into());
+        let file = CorpusFile {
+            path: root.to_path_buf(),
+            relative,
+            kind,
+        };
+        return Ok((vec![file], Vec::new()));
+    }
+    let mut files = Vec::new();
+    let mut skipped = Vec::new();
+    let walker = walkdir::WalkDir::new(root)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                let path = err.path().unwrap_or(root).to_path_buf();
+                skipped.push(Skipped {
+                    path,
+                    line: 0,
+                    reason: format!("cannot read: {err}"),
+                });
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        if let Some(kind) = FileKind::of(entry.path()) {
+            let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
+            let relative = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            files.push(CorpusFile {
+                path: entry.path().to_path_buf(),
+                relative,
+                kind,
+            });
+        }
+    }
+    Ok((files, skipped))
+}
+
+/// Reads and parses one corpus file. Unreadable, binary and non-UTF-8 files come back as
+/// skipped; a file whose author must fix it (malformed front matter) is an error.
+pub fn load_file(file: &CorpusFile) -> Result<FileLoad> {
+    let bytes = match std::fs::read(&file.path) {
+        Ok(bytes) => bytes,
+        Err(err) => return Ok(skip(file, 0, format!("cannot read: {err}"))),
+    };
+    if bytes.contains(&0) {
+        return Ok(skip(file, 0, "binary file (contains NUL bytes)".into()));
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            let offset = err.utf8_error().valid_up_to();
+            let line = 1 + err.as_bytes()[..offset]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            return Ok(skip(file, line, "not valid UTF-8 text".into()));
+        }
+    };
+    match file.kind {
+        FileKind::Markdown => Ok(single(markdown::parse(&file.path, &file.relative, &text)?)),
+        FileKind::PlainText => Ok(single(plaintext::parse(&file.path, &file.relative, &text))),
+        FileKind::JsonLines => Ok(jsonl::parse(&file.path, &text)),
+    }
+}
+
+fn single(document: Document) -> FileLoad {
+    let documents = if document.blocks.is_empty() {
+        Vec::new()
+    } else {
+        vec![document]
+    };
+    FileLoad {
+        documents,
+        skipped: Vec::new(),
+    }
+}
+
+fn skip(file: &CorpusFile, line: usize, reason: String) -> FileLoad {
+    FileLoad {
+        documents: Vec::new(),
+        skipped: vec![Skipped {
+            path: file.path.clone(),
+            line,
+            reason,
+        }],
+    }
+}
+
+/// Collapses every run of whitespace to one space and trims the ends.
+pub(crate) fn normalize_space(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Builds a block from source lines, recording where each line starts in the collapsed text.
+pub(crate) fn block_from_lines<'a>(
+    heading_path: &[String],
+    line_start: usize,
+    lines: impl IntoIterator<Item = &'a str>,
+) -> Block {
+    let mut text = String::new();
+    let mut line_breaks = Vec::new();
+    for (i, line) in lines.into_iter().enumerate() {
+        let line = normalize_space(line);
+        if i > 0 {
+            if !text.is_empty() && !line.is_empty() {
+                text.push(' ');
+            }
+            line_breaks.push(text.len());
+        }
+        text.push_str(&line);
+    }
+    Block {
+        heading_path: heading_path.to_vec(),
+        text,
+        line_start,
+        line_breaks,
+    }
+}
+
+/// A readable title from a file name: `02-chemo_drugs.md` → `02 chemo drugs`.
+pub(crate) fn title_from_file_name(path: &Path) -> String {
+    let stem = path
+        .file_stem()
+        .map_or_else(String::new, |s| s.to_string_lossy().into());
+    normalize_space(&stem.replace(['-', '_'], " "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn block_maps_offsets_back_to_lines() {
+        let block = block_from_lines(&[], 10, ["first  line", "second", "third"]);
+        assert_eq!(block.text, "first line second third");
+        assert_eq!(block.line_at(0), 10);
+        assert_eq!(block.line_at(11), 11);
+        assert_eq!(block.line_at(18), 12);
+        assert_eq!(block.line_end(), 12);
+    }
+
+    #[test]
+    fn title_from_file_name_is_readable() {
+        assert_eq!(
+            title_from_file_name(Path::new("a/02-chemo_drugs.md")),
+            "02 chemo drugs"
+        );
+    }
+}

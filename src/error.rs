@@ -1,0 +1,90 @@
+//! The library's error type. Each variant names the thing that went wrong so the CLI can say what
+//! to do about it; the CLI adds context with `anyhow` and never matches on message text.
+
+use std::path::PathBuf;
+
+/// Result alias used across the library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything the library can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// No index exists at the given directory.
+    #[error("no index found at {}", .0.display())]
+    IndexNotFound(PathBuf),
+
+    /// The index exists but cannot be read (truncated or deleted files, wrong format).
+    #[error("the index at {} is damaged or unreadable ({reason}); rebuild it with `mbc index --rebuild`", path.display())]
+    IndexCorrupt { path: PathBuf, reason: String },
+
+    /// Another process holds the index's write lock.
+    #[error("the index at {} is being updated by process {pid}; wait for it to finish", path.display())]
+    IndexBusy { path: PathBuf, pid: String },
+
+    /// A corpus file that cannot be used as written: the author has to fix it.
+    #[error("{}:{line}: {message}", path.display())]
+    Corpus {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+
+    /// The corpus path does not exist or holds nothing to index.
+    #[error("corpus not found at {}", .0.display())]
+    CorpusNotFound(PathBuf),
+
+    /// The indexing run met problems and `--strict` asked to fail on them.
+    #[error("{count} corpus file(s) were skipped and --strict is set")]
+    StrictFailure { count: usize },
+
+    /// A taxonomy or lexicon data file is invalid.
+    #[error("{}: {message}", path.display())]
+    DataFile { path: PathBuf, message: String },
+
+    /// An approach id that the taxonomy does not define.
+    #[error("unknown approach `{id}`; known approaches: {known}")]
+    UnknownApproach { id: String, known: String },
+
+    /// A passage id that the index does not hold.
+    #[error("no passage with id `{0}`")]
+    PassageNotFound(String),
+
+    /// A query that cannot be searched (empty, or nothing searchable left after analysis).
+    #[error("{0}")]
+    Query(String),
+
+    /// An I/O failure, with the path it concerned.
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// A failure inside tantivy that none of the above explains.
+    #[error("search engine error: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+}
+
+impl Error {
+    /// Wraps an I/O error with the path it happened on.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// True when the error comes from how the program was called rather than from the data:
+    /// the CLI maps these to exit code 2.
+    pub fn is_usage(&self) -> bool {
+        matches!(
+            self,
+            Error::IndexNotFound(_)
+                | Error::UnknownApproach { .. }
+                | Error::PassageNotFound(_)
+                | Error::Query(_)
+                | Error::CorpusNotFound(_)
+        )
+    }
+}

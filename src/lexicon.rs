@@ -1,0 +1,281 @@
+//! The synonym lexicon (`lexicon.toml`): brand ↔ generic names, abbreviations, lay ↔ clinical
+//! words and known misspellings. It answers "what else should this query also search?"; how the
+//! expansions are weighted is `query`'s business.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::Deserialize;
+use tantivy::tokenizer::TextAnalyzer;
+
+use crate::analysis::{analyze_words, medical_analyzer, AnalyzedWord};
+use crate::{Error, Result};
+
+/// File name of the lexicon inside a corpus directory (and inside each index generation).
+pub const FILE_NAME: &str = "lexicon.toml";
+
+/// The lexicon shipped with `mbc`, used when a corpus has none of its own.
+pub const BUNDLED: &str = include_str!("../corpus/lexicon.toml");
+
+/// Why two terms are related.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SynonymKind {
+    Brand,
+    Abbreviation,
+    Lay,
+    Misspelling,
+}
+
+/// A group of terms: `terms` are equivalent both ways; `narrower` are searched too when a query
+/// names one of `terms`, never the other way round.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct SynonymGroup {
+    pub kind: SynonymKind,
+    pub terms: Vec<String>,
+    #[serde(default)]
+    pub narrower: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LexiconFile {
+    #[serde(default)]
+    group: Vec<SynonymGroup>,
+}
+
+/// One thing a query also searches because of the lexicon.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expansion {
+    /// The lexicon term as written, for display ("also searched: trastuzumab").
+    pub text: String,
+    pub kind: SynonymKind,
+    /// The analyzed words of `text`, ready to become a term or phrase query.
+    pub words: Vec<AnalyzedWord>,
+}
+
+/// A match of a lexicon term inside a query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LexiconMatch {
+    /// Index of the first query word matched and how many words it spans.
+    pub start: usize,
+    pub len: usize,
+    pub expansions: Vec<Expansion>,
+}
+
+/// The lexicon, indexed by the analyzed form of each term.
+#[derive(Clone)]
+pub struct Lexicon {
+    groups: Vec<SynonymGroup>,
+    /// Analyzed word keys of each term → group index.
+    by_key: HashMap<Vec<String>, usize>,
+    /// Longest term, in words: bounds the matching window.
+    longest: usize,
+    analyzer: TextAnalyzer,
+}
+
+impl std::fmt::Debug for Lexicon {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Lexicon")
+            .field("groups", &self.groups.len())
+            .finish()
+    }
+}
+
+impl Lexicon {
+    /// Parses lexicon TOML; a term that appears in two groups' `terms` is an error.
+    pub fn parse(text: &str, origin: &Path) -> Result<Self> {
+        let data_error = |message: String| Error::DataFile {
+            path: origin.to_path_buf(),
+            message,
+        };
+        let file: LexiconFile = toml::from_str(text).map_err(|e| data_error(e.to_string()))?;
+        let mut analyzer = medical_analyzer();
+        let mut by_key: HashMap<Vec<String>, usize> = HashMap::new();
+        let mut longest = 0;
+        let mut conflicts = Vec::new();
+        for (index, group) in file.group.iter().enumerate() {
+            for term in &group.terms {
+                let key = word_keys(&mut analyzer, term);
+                if key.is_empty() {
+                    return Err(data_error(format!("term `{term}` has no searchable words")));
+                }
+                longest = longest.max(key.len());
+                match by_key.get(&key) {
+                    Some(&other) if other != index => conflicts.push(format!(
+                        "`{term}` (groups `{}` and `{}`)",
+                        file.group[other].terms[0], group.terms[0]
+                    )),
+                    _ => {
+                        by_key.insert(key, index);
+                    }
+                }
+            }
+        }
+        if !conflicts.is_empty() {
+            return Err(data_error(format!(
+                "terms in two groups (after stemming): {}",
+                conflicts.join(", ")
+            )));
+        }
+        Ok(Lexicon {
+            groups: file.group,
+            by_key,
+            longest,
+            analyzer,
+        })
+    }
+
+    /// Reads `lexicon.toml` from a directory, falling back to the bundled lexicon; returns the
+    /// lexicon and the TOML text it came from.
+    pub fn load_from_dir(dir: Option<&Path>) -> Result<(Self, String)> {
+        let path = dir.map(|d| d.join(FILE_NAME)).filter(|p| p.is_file());
+        match path {
+            Some(path) => {
+                let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+                Ok((Self::parse(&text, &path)?, text))
+            }
+            None => Ok((
+                Self::parse(BUNDLED, Path::new("<bundled lexicon.toml>"))?,
+                BUNDLED.to_string(),
+            )),
+        }
+    }
+
+    pub fn groups(&self) -> &[SynonymGroup] {
+        &self.groups
+    }
+
+    /// True if `term` (any spelling the analyzer maps to the same words) is in some group.
+    pub fn contains(&mut self, term: &str) -> bool {
+        let key = word_keys(&mut self.analyzer, term);
+        self.by_key.contains_key(&key)
+    }
+
+    /// Every lexicon term written in one piece (no spaces): candidates for typo correction.
+    pub fn single_word_terms(&self) -> impl Iterator<Item = &str> {
+        self.groups
+            .iter()
+            .flat_map(|g| g.terms.iter().chain(&g.narrower))
+            .map(String::as_str)
+            .filter(|t| !t.contains(' '))
+    }
+
+    /// Finds lexicon terms in a query's words, longest match first, left to right.
+    pub fn matches(&mut self, words: &[AnalyzedWord]) -> Vec<LexiconMatch> {
+        let keys: Vec<String> = words.iter().map(|w| w.term.clone()).collect();
+        let mut found = Vec::new();
+        let mut start = 0;
+        while start < keys.len() {
+            let longest = self.longest.min(keys.len() - start);
+            let hit = (1..=longest).rev().find_map(|len| {
+                self.by_key
+                    .get(&keys[start..start + len])
+                    .map(|&g| (len, g))
+            });
+            match hit {
+                Some((len, group)) => {
+                    let expansions = self.expansions(group, &keys[start..start + len]);
+                    found.push(LexiconMatch {
+                        start,
+                        len,
+                        expansions,
+                    });
+                    start += len;
+                }
+                None => start += 1,
+            }
+        }
+        found
+    }
+
+    /// The group's other terms and its narrower terms, minus any that analyze to `matched`.
+    fn expansions(&mut self, group: usize, matched: &[String]) -> Vec<Expansion> {
+        let group = &self.groups[group];
+        let mut seen: Vec<Vec<String>> = vec![matched.to_vec()];
+        let mut out = Vec::new();
+        for text in group.terms.iter().chain(&group.narrower) {
+            let words = analyze_words(&mut self.analyzer, text);
+            let key: Vec<String> = words.iter().map(|w| w.term.clone()).collect();
+            if key.is_empty() || seen.contains(&key) {
+                continue;
+            }
+            seen.push(key);
+            out.push(Expansion {
+                text: text.clone(),
+                kind: group.kind,
+                words,
+            });
+        }
+        out
+    }
+}
+
+fn word_keys(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    analyze_words(analyzer, text)
+        .into_iter()
+        .map(|w| w.term)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bundled() -> Lexicon {
+        Lexicon::parse(BUNDLED, Path::new("lexicon.toml")).unwrap()
+    }
+
+    fn expand(query: &str) -> Vec<String> {
+        let mut lexicon = bundled();
+        let words = analyze_words(&mut medical_analyzer(), query);
+        lexicon
+            .matches(&words)
+            .into_iter()
+            .flat_map(|m| m.expansions)
+            .map(|e| e.text)
+            .collect()
+    }
+
+    #[test]
+    fn brand_names_expand_to_generic_and_back() {
+        assert!(expand("herceptin").contains(&"trastuzumab".to_string()));
+        assert!(expand("trastuzumab").contains(&"herceptin".to_string()));
+    }
+
+    #[test]
+    fn longest_match_wins() {
+        let expanded = expand("trastuzumab deruxtecan");
+        assert!(expanded.contains(&"enhertu".to_string()), "{expanded:?}");
+        assert!(!expanded.contains(&"herceptin".to_string()));
+    }
+
+    #[test]
+    fn narrower_terms_are_one_way() {
+        let mut lexicon = bundled();
+        let one_way = lexicon
+            .groups()
+            .iter()
+            .find(|g| !g.narrower.is_empty() && g.kind == SynonymKind::Lay)
+            .cloned()
+            .unwrap();
+        let from = &one_way.terms[0];
+        let to = &one_way.narrower[0];
+        assert!(expand(from).contains(to));
+        assert!(lexicon.contains(from));
+    }
+
+    #[test]
+    fn misspelling_reaches_the_correct_term() {
+        assert!(expand("tamoflexin").contains(&"tamoxifen".to_string()));
+        assert!(expand("tamoxifen").contains(&"tamoflexin".to_string()));
+    }
+
+    #[test]
+    fn a_term_in_two_groups_is_rejected() {
+        let text = "[[group]]\nkind='brand'\nterms=['a1','b1']\n[[group]]\nkind='lay'\nterms=['b1','c1']\n";
+        let err = Lexicon::parse(text, Path::new("lexicon.toml")).unwrap_err();
+        assert!(err.to_string().contains("two groups"), "{err}");
+    }
+}

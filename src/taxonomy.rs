@@ -1,0 +1,270 @@
+//! The treatment-approach taxonomy (`approaches.toml`): which approaches exist and how a passage
+//! is recognised as being *about* one. It does not search; `search` filters on the tags it gives.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::Deserialize;
+use tantivy::tokenizer::TextAnalyzer;
+
+use crate::analysis::{medical_analyzer, plain_terms};
+use crate::{Error, Result};
+
+/// File name of the taxonomy inside a corpus directory (and inside each index generation).
+pub const FILE_NAME: &str = "approaches.toml";
+
+/// The taxonomy shipped with `mbc`, used when a corpus has none of its own.
+pub const BUNDLED: &str = include_str!("../corpus/approaches.toml");
+
+/// Evidence a passage needs before it is tagged: a heading match alone is enough, body term hits
+/// count one each, and a document title match or the author's own declaration add one.
+const TAG_THRESHOLD: usize = 2;
+const HEADING_WEIGHT: usize = TAG_THRESHOLD;
+
+/// One treatment approach.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Approach {
+    pub id: String,
+    pub label: String,
+    pub description: String,
+    pub terms: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TaxonomyFile {
+    approach: Vec<Approach>,
+}
+
+/// The approaches, with their terms analyzed for matching.
+#[derive(Clone)]
+pub struct ApproachTaxonomy {
+    approaches: Vec<Approach>,
+    /// First term of each analyzed term sequence → (approach index, whole sequence).
+    matchers: HashMap<String, Vec<(usize, Vec<String>)>>,
+    analyzer: TextAnalyzer,
+}
+
+impl std::fmt::Debug for ApproachTaxonomy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApproachTaxonomy")
+            .field("approaches", &self.approaches)
+            .finish()
+    }
+}
+
+/// What the tagger looks at in a passage.
+pub struct TagInput<'a> {
+    pub title: &'a str,
+    pub heading_path: &'a [String],
+    pub text: &'a str,
+    /// Approach ids the document's author declared.
+    pub declared: &'a [String],
+}
+
+impl ApproachTaxonomy {
+    /// Parses taxonomy TOML; `origin` names the file in errors.
+    pub fn parse(text: &str, origin: &Path) -> Result<Self> {
+        let file: TaxonomyFile = toml::from_str(text).map_err(|err| Error::DataFile {
+            path: origin.to_path_buf(),
+            message: err.to_string(),
+        })?;
+        let mut seen = std::collections::HashSet::new();
+        for approach in &file.approach {
+            if !seen.insert(approach.id.as_str()) {
+                return Err(Error::DataFile {
+                    path: origin.to_path_buf(),
+                    message: format!("approach id `{}` is defined twice", approach.id),
+                });
+            }
+        }
+        let mut analyzer = medical_analyzer();
+        let mut matchers: HashMap<String, Vec<(usize, Vec<String>)>> = HashMap::new();
+        for (index, approach) in file.approach.iter().enumerate() {
+            for term in &approach.terms {
+                let sequence = plain_terms(&mut analyzer, term);
+                if let Some(first) = sequence.first() {
+                    matchers
+                        .entry(first.clone())
+                        .or_default()
+                        .push((index, sequence));
+                }
+            }
+        }
+        Ok(ApproachTaxonomy {
+            approaches: file.approach,
+            matchers,
+            analyzer,
+        })
+    }
+
+    /// Reads `approaches.toml` from a directory, falling back to the bundled taxonomy; returns
+    /// the taxonomy and the TOML text it came from (the index keeps a copy).
+    pub fn load_from_dir(dir: Option<&Path>) -> Result<(Self, String)> {
+        let path = dir.map(|d| d.join(FILE_NAME)).filter(|p| p.is_file());
+        match path {
+            Some(path) => {
+                let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+                Ok((Self::parse(&text, &path)?, text))
+            }
+            None => Ok((
+                Self::parse(BUNDLED, Path::new("<bundled approaches.toml>"))?,
+                BUNDLED.to_string(),
+            )),
+        }
+    }
+
+    pub fn approaches(&self) -> &[Approach] {
+        &self.approaches
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Approach> {
+        self.approaches.iter().find(|a| a.id == id)
+    }
+
+    /// Fails with the list of known ids if any of `ids` is not an approach.
+    pub fn ensure_known(&self, ids: &[String]) -> Result<()> {
+        match ids.iter().find(|id| self.get(id).is_none()) {
+            None => Ok(()),
+            Some(id) => Err(Error::UnknownApproach {
+                id: id.clone(),
+                known: self
+                    .approaches
+                    .iter()
+                    .map(|a| a.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            }),
+        }
+    }
+
+    /// The ids of the approaches a passage is about, in taxonomy order.
+    pub fn tag(&mut self, input: &TagInput) -> Vec<String> {
+        let body = self.hits(input.text);
+        let heading = self.hits(&input.heading_path.join(" \n "));
+        let title = self.hits(input.title);
+        self.approaches
+            .iter()
+            .enumerate()
+            .filter(|(index, approach)| {
+                let evidence = body[*index]
+                    + HEADING_WEIGHT * heading[*index].min(1)
+                    + title[*index].min(1)
+                    + usize::from(input.declared.contains(&approach.id));
+                evidence >= TAG_THRESHOLD
+            })
+            .map(|(_, approach)| approach.id.clone())
+            .collect()
+    }
+
+    /// Number of term occurrences per approach in `text`.
+    fn hits(&mut self, text: &str) -> Vec<usize> {
+        let terms = plain_terms(&mut self.analyzer, text);
+        let mut counts = vec![0; self.approaches.len()];
+        for start in 0..terms.len() {
+            let Some(candidates) = self.matchers.get(&terms[start]) else {
+                continue;
+            };
+            // Count each approach once per position even if several of its terms start here.
+            let mut matched = vec![false; self.approaches.len()];
+            for (index, sequence) in candidates {
+                if terms[start..].starts_with(sequence) {
+                    matched[*index] = true;
+                }
+            }
+            for (count, hit) in counts.iter_mut().zip(matched) {
+                *count += usize::from(hit);
+            }
+        }
+        counts
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bundled() -> ApproachTaxonomy {
+        ApproachTaxonomy::parse(BUNDLED, Path::new("approaches.toml")).unwrap()
+    }
+
+    fn tag(title: &str, heading: &[&str], text: &str) -> Vec<String> {
+        let path: Vec<String> = heading.iter().map(|s| s.to_string()).collect();
+        bundled().tag(&TagInput {
+            title,
+            heading_path: &path,
+            text,
+            declared: &[],
+        })
+    }
+
+    #[test]
+    fn bundled_taxonomy_has_the_required_approaches() {
+        let taxonomy = bundled();
+        for id in [
+            "chemotherapy",
+            "hormonal-therapy",
+            "her2-targeted",
+            "targeted-therapy",
+            "immunotherapy",
+            "local-treatment",
+            "bone-directed",
+            "clinical-trials",
+            "palliative-care",
+            "complementary",
+        ] {
+            assert!(taxonomy.get(id).is_some(), "missing approach {id}");
+        }
+    }
+
+    #[test]
+    fn heading_match_tags_the_passage() {
+        assert_eq!(
+            tag("Doc", &["Clinical Trials"], "Nothing else relevant here."),
+            ["clinical-trials"]
+        );
+    }
+
+    #[test]
+    fn one_stray_word_does_not_tag() {
+        assert!(tag("Doc", &["Living well"], "Some people also try yoga.").is_empty());
+    }
+
+    #[test]
+    fn several_term_hits_tag() {
+        let tags = tag(
+            "Doc",
+            &["Living well"],
+            "Acupuncture and massage can ease symptoms; yoga helps some.",
+        );
+        assert!(tags.contains(&"complementary".to_string()), "{tags:?}");
+    }
+
+    #[test]
+    fn declared_approach_needs_one_hit() {
+        let mut taxonomy = bundled();
+        let declared = vec!["chemotherapy".to_string()];
+        let input = TagInput {
+            title: "Doc",
+            heading_path: &[],
+            text: "Paclitaxel is common.",
+            declared: &declared,
+        };
+        assert_eq!(taxonomy.tag(&input), ["chemotherapy"]);
+    }
+
+    #[test]
+    fn unknown_approach_lists_the_known_ones() {
+        let err = bundled()
+            .ensure_known(&["chemo-therapy".into()])
+            .unwrap_err();
+        assert!(err.to_string().contains("chemotherapy"));
+    }
+
+    #[test]
+    fn duplicate_ids_are_rejected() {
+        let text = "[[approach]]\nid='a'\nlabel='A'\ndescription='d'\nterms=[]\n[[approach]]\nid='a'\nlabel='B'\ndescription='d'\nterms=[]\n";
+        assert!(ApproachTaxonomy::parse(text, Path::new("x")).is_err());
+    }
+}
