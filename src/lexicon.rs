@@ -148,8 +148,8 @@ impl Lexicon {
     }
 
     /// True if `term` (any spelling the analyzer maps to the same words) is in some group.
-    pub fn contains(&mut self, term: &str) -> bool {
-        let key = word_keys(&mut self.analyzer, term);
+    pub fn contains(&self, term: &str) -> bool {
+        let key = word_keys(&mut self.analyzer.clone(), term);
         self.by_key.contains_key(&key)
     }
 
@@ -163,7 +163,7 @@ impl Lexicon {
     }
 
     /// Finds lexicon terms in a query's words, longest match first, left to right.
-    pub fn matches(&mut self, words: &[AnalyzedWord]) -> Vec<LexiconMatch> {
+    pub fn matches(&self, words: &[AnalyzedWord]) -> Vec<LexiconMatch> {
         let keys: Vec<String> = words.iter().map(|w| w.term.clone()).collect();
         let mut found = Vec::new();
         let mut start = 0;
@@ -191,20 +191,27 @@ impl Lexicon {
     }
 
     /// The group's other terms and its narrower terms, minus any that analyze to `matched`.
-    fn expansions(&mut self, group: usize, matched: &[String]) -> Vec<Expansion> {
+    fn expansions(&self, group: usize, matched: &[String]) -> Vec<Expansion> {
         let group = &self.groups[group];
+        let mut analyzer = self.analyzer.clone();
         let mut seen: Vec<Vec<String>> = vec![matched.to_vec()];
         let mut out = Vec::new();
         for text in group.terms.iter().chain(&group.narrower) {
-            let words = analyze_words(&mut self.analyzer, text);
+            let words = analyze_words(&mut analyzer, text);
             let key: Vec<String> = words.iter().map(|w| w.term.clone()).collect();
             if key.is_empty() || seen.contains(&key) {
                 continue;
             }
+            // A term that has a group of its own is described by that group: "tamoflexin"
+            // reached from the tamoxifen group is still a misspelling.
+            let kind = self
+                .by_key
+                .get(&key)
+                .map_or(group.kind, |&own| self.groups[own].kind);
             seen.push(key);
             out.push(Expansion {
                 text: text.clone(),
-                kind: group.kind,
+                kind,
                 words,
             });
         }
@@ -228,7 +235,7 @@ mod tests {
     }
 
     fn expand(query: &str) -> Vec<String> {
-        let mut lexicon = bundled();
+        let lexicon = bundled();
         let words = analyze_words(&mut medical_analyzer(), query);
         lexicon
             .matches(&words)
@@ -253,7 +260,7 @@ mod tests {
 
     #[test]
     fn narrower_terms_are_one_way() {
-        let mut lexicon = bundled();
+        let lexicon = bundled();
         let one_way = lexicon
             .groups()
             .iter()

@@ -1,7 +1,21 @@
+//! `mbc`: offline search over educational texts on treating metastatic breast cancer.
+//!
+//! The data flows one way: [`corpus`] (files → documents) → [`passage`] (documents → passages)
+//! → [`analysis`] (tokenizers) with [`taxonomy`] and [`lexicon`] → [`index`] (build, open) →
+//! [`search`] (query → hits) → [`output`] (hits → text / JSON). [`cli`] parses flags and [`app`]
+//! runs commands; see `ARCHITECTURE.md`.
+
 pub mod analysis;
+pub mod app;
+pub mod cli;
 pub mod corpus;
 pub mod error;
+pub mod index;
 pub mod lexicon;
+pub mod output;
 pub mod passage;
+pub mod query;
+pub mod search;
 pub mod taxonomy;
+
 pub use error::{Error, Result};

@@ -20,6 +20,9 @@ pub const BUNDLED: &str = include_str!("../corpus/approaches.toml");
 /// count one each, and a document title match or the author's own declaration add one.
 const TAG_THRESHOLD: usize = 2;
 const HEADING_WEIGHT: usize = TAG_THRESHOLD;
+/// An approach with less than 1/RELATIVE_SHARE of the strongest approach's evidence is a
+/// mention in passing.
+const RELATIVE_SHARE: usize = 3;
 
 /// One treatment approach.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -144,17 +147,26 @@ impl ApproachTaxonomy {
         let body = self.hits(input.text);
         let heading = self.hits(&input.heading_path.join(" \n "));
         let title = self.hits(input.title);
-        self.approaches
+        let evidence: Vec<usize> = self
+            .approaches
             .iter()
             .enumerate()
-            .filter(|(index, approach)| {
-                let evidence = body[*index]
-                    + HEADING_WEIGHT * heading[*index].min(1)
-                    + title[*index].min(1)
-                    + usize::from(input.declared.contains(&approach.id));
-                evidence >= TAG_THRESHOLD
+            .map(|(i, approach)| {
+                body[i]
+                    + HEADING_WEIGHT * heading[i].min(1)
+                    + title[i].min(1)
+                    + usize::from(input.declared.contains(&approach.id))
             })
-            .map(|(_, approach)| approach.id.clone())
+            .collect();
+        // A passage is about its main approaches, not every one it touches: an approach needs
+        // a share of the evidence the strongest one has.
+        let strongest = evidence.iter().copied().max().unwrap_or(0);
+        let threshold = TAG_THRESHOLD.max(strongest.div_ceil(RELATIVE_SHARE));
+        self.approaches
+            .iter()
+            .zip(evidence)
+            .filter(|(_, e)| *e >= threshold)
+            .map(|(approach, _)| approach.id.clone())
             .collect()
     }
 

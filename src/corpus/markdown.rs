@@ -167,7 +167,9 @@ fn parse_body(body: &str, body_line: usize) -> (Vec<Block>, Option<String>) {
                         lines: vec![String::new()],
                     });
                 } else if let Some(block) = open.as_mut() {
-                    block.lines.last_mut().map(|l| l.push(' '));
+                    if let Some(line) = block.lines.last_mut() {
+                        line.push(' ');
+                    }
                 }
                 depth += 1;
             }

@@ -1,0 +1,262 @@
+//! Command-line flags. This is the only module that knows clap: [`Cli::into_command`] turns the
+//! parsed flags into plain settings ([`crate::app::Command`]) once, and the rest never sees clap.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::app::{Command, ExportSettings, Location, SearchSettings};
+use crate::output::{Format, Style};
+
+const AFTER_HELP: &str = "\
+Examples:
+  mbc search herceptin
+  mbc search \"bone metastases\" pain --approach bone-directed
+  mbc search tamoxifen --format json | jq '.results[0]'
+  mbc approaches --per 3
+  mbc show 1a2b3c4d5e6f7a8b
+  mbc export --all --format jsonl --output passages.jsonl
+
+Exit codes: 0 success (including a search with no results), 1 error (e.g. a corpus file that
+must be fixed, a damaged index), 2 usage error (bad flag, unknown approach, missing index,
+empty query).
+
+Everything mbc shows is educational information, not medical advice.";
+
+/// Offline search over educational texts on treating metastatic breast cancer: ranked passages
+/// with their sources.
+#[derive(Debug, Parser)]
+#[command(name = "mbc", version, about, after_help = AFTER_HELP)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: CliCommand,
+
+    /// Index directory. Without it, `index/` is used and (re)built automatically whenever the
+    /// corpus has changed.
+    #[arg(long, global = true, env = "MBC_INDEX", value_name = "DIR")]
+    pub index: Option<PathBuf>,
+
+    /// Corpus to index: a directory of .md/.txt files, one such file, or a BEIR corpus.jsonl.
+    #[arg(long, global = true, env = "MBC_CORPUS", value_name = "PATH")]
+    pub corpus: Option<PathBuf>,
+
+    /// When to colour text output. `auto` colours only on a terminal and honours NO_COLOR.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CliCommand {
+    /// Build the index from the corpus (skipped when it is already up to date).
+    ///
+    /// The build goes into a new directory and replaces the old index only when it has
+    /// succeeded, so an interrupted or failed build leaves the previous index working.
+    Index {
+        /// Fail when any corpus file had to be skipped (unreadable, binary, not UTF-8).
+        #[arg(long)]
+        strict: bool,
+        /// Rebuild even if the index is up to date.
+        #[arg(long)]
+        rebuild: bool,
+    },
+    /// Search for passages. Words may be "quoted" as a phrase or excluded with -word.
+    #[command(
+        after_help = "Query syntax: free words (any may match; more matches rank higher), \"an exact phrase\", -word or NOT word to exclude. Brand names, abbreviations, lay terms and common misspellings are expanded using the lexicon; --exact turns that off."
+    )]
+    Search {
+        /// What to search for.
+        #[arg(required = true, num_args = 1.., value_name = "QUERY")]
+        query: Vec<String>,
+        #[command(flatten)]
+        filter: Filter,
+        /// Number of passages to show.
+        #[arg(long, short = 'n', default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+        limit: u64,
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+        /// Search the words as typed: no synonyms, no spelling correction.
+        #[arg(long)]
+        exact: bool,
+        /// Show which terms and expansions matched each result and what each contributed.
+        #[arg(long)]
+        explain: bool,
+    },
+    /// For every treatment approach, show its best passages.
+    Approaches {
+        /// Passages per approach.
+        #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=100))]
+        per: u64,
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+    },
+    /// Write passages for other programs: the results of a query, or every passage with --all.
+    Export {
+        /// Query whose results to export (omit with --all).
+        #[arg(value_name = "QUERY", num_args = 0.., conflicts_with = "all")]
+        query: Vec<String>,
+        #[command(flatten)]
+        filter: Filter,
+        /// Export every passage of the index.
+        #[arg(long)]
+        all: bool,
+        /// Most passages to export for a query.
+        #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+        limit: u64,
+        #[arg(long, value_enum, default_value_t = ExportFormat::Jsonl)]
+        format: ExportFormat,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Show one passage in full, with its neighbours and its document's sources.
+    Show {
+        /// A passage id, as printed by `mbc search`.
+        passage_id: String,
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+    },
+    /// Index statistics: documents, passages, passages per approach, size, build time.
+    Stats {
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct Filter {
+    /// Only passages about this approach (repeatable, or comma-separated). See `mbc stats`.
+    #[arg(long = "approach", value_name = "ID", value_delimiter = ',')]
+    pub approaches: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Json,
+    Jsonl,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    Json,
+    Jsonl,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl From<OutputFormat> for Format {
+    fn from(f: OutputFormat) -> Self {
+        match f {
+            OutputFormat::Text => Format::Text,
+            OutputFormat::Json => Format::Json,
+            OutputFormat::Jsonl => Format::JsonLines,
+        }
+    }
+}
+
+impl From<ExportFormat> for Format {
+    fn from(f: ExportFormat) -> Self {
+        match f {
+            ExportFormat::Json => Format::Json,
+            ExportFormat::Jsonl => Format::JsonLines,
+        }
+    }
+}
+
+impl Cli {
+    /// The validated settings for the chosen command.
+    pub fn into_command(self) -> Command {
+        let style = Style {
+            color: use_color(self.color),
+        };
+        let location = Location::new(self.index, self.corpus);
+        match self.command {
+            CliCommand::Index { strict, rebuild } => Command::Index {
+                location,
+                strict,
+                rebuild,
+            },
+            CliCommand::Search {
+                query,
+                filter,
+                limit,
+                format,
+                exact,
+                explain,
+            } => Command::Search {
+                location,
+                settings: SearchSettings {
+                    query: query.join(" "),
+                    limit: limit as usize,
+                    approaches: filter.approaches,
+                    exact,
+                    explain,
+                },
+                format: format.into(),
+                style,
+            },
+            CliCommand::Approaches { per, format } => Command::Approaches {
+                location,
+                per: per as usize,
+                format: format.into(),
+                style,
+            },
+            CliCommand::Export {
+                query,
+                filter,
+                all,
+                limit,
+                format,
+                output,
+            } => Command::Export {
+                location,
+                settings: ExportSettings {
+                    query: (!query.is_empty()).then(|| query.join(" ")),
+                    approaches: filter.approaches,
+                    all,
+                    limit: limit as usize,
+                },
+                format: format.into(),
+                output,
+            },
+            CliCommand::Show { passage_id, format } => Command::Show {
+                location,
+                passage_id,
+                format: format.into(),
+                style,
+            },
+            CliCommand::Stats { format } => Command::Stats {
+                location,
+                format: format.into(),
+            },
+        }
+    }
+}
+
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

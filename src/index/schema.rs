@@ -1,0 +1,84 @@
+//! The index schema. Field names live here and only here: everything else goes through
+//! [`Fields`].
+
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING,
+};
+
+use crate::analysis::MEDICAL;
+
+/// Handles of every field of the index.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    /// Stable passage id (hash of document, section and text); exact-match.
+    pub passage_id: Field,
+    /// Document id: path inside the corpus, or the JSONL `_id`; exact-match.
+    pub doc_id: Field,
+    /// Corpus file the passage came from (relative path), for replacing a file's passages.
+    pub file: Field,
+    pub title: Field,
+    /// Heading path joined with " › ".
+    pub section: Field,
+    pub body: Field,
+    /// Approach ids the passage is tagged with; exact-match, multi-valued.
+    pub approaches: Field,
+    /// Source path as the user can open it.
+    pub path: Field,
+    pub line_start: Field,
+    pub line_end: Field,
+    /// Position of the passage within its document.
+    pub ordinal: Field,
+    /// Where the document's facts come from (multi-valued, stored only).
+    pub sources: Field,
+    pub last_reviewed: Field,
+}
+
+impl Fields {
+    /// Builds the schema and the handles into it.
+    pub fn build_schema() -> (Schema, Fields) {
+        let mut builder = Schema::builder();
+        let text = TextOptions::default().set_stored().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(MEDICAL)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        );
+        let stored = TextOptions::default().set_stored();
+        let fields = Fields {
+            passage_id: builder.add_text_field("passage_id", STRING | STORED),
+            doc_id: builder.add_text_field("doc_id", STRING | STORED),
+            file: builder.add_text_field("file", STRING),
+            title: builder.add_text_field("title", text.clone()),
+            section: builder.add_text_field("section", text.clone()),
+            body: builder.add_text_field("body", text),
+            approaches: builder.add_text_field("approaches", STRING | STORED),
+            path: builder.add_text_field("path", stored.clone()),
+            line_start: builder.add_u64_field("line_start", STORED),
+            line_end: builder.add_u64_field("line_end", STORED),
+            ordinal: builder.add_u64_field("ordinal", STORED | FAST),
+            sources: builder.add_text_field("sources", stored.clone()),
+            last_reviewed: builder.add_text_field("last_reviewed", stored),
+        };
+        (builder.build(), fields)
+    }
+
+    /// Looks the handles up in an opened index's schema; `None` if the index was built with a
+    /// different schema (an older `mbc`, or not an `mbc` index at all).
+    pub fn from_schema(schema: &Schema) -> Option<Fields> {
+        let field = |name: &str| schema.get_field(name).ok();
+        Some(Fields {
+            passage_id: field("passage_id")?,
+            doc_id: field("doc_id")?,
+            file: field("file")?,
+            title: field("title")?,
+            section: field("section")?,
+            body: field("body")?,
+            approaches: field("approaches")?,
+            path: field("path")?,
+            line_start: field("line_start")?,
+            line_end: field("line_end")?,
+            ordinal: field("ordinal")?,
+            sources: field("sources")?,
+            last_reviewed: field("last_reviewed")?,
+        })
+    }
+}

@@ -1,0 +1,266 @@
+//! The on-disk layout of an index directory: generations, the `CURRENT` pointer, the build lock
+//! and each generation's `mbc.json`. This is what makes builds atomic: a generation becomes
+//! visible only by the rename of `CURRENT`, after it is complete.
+
+use std::fs::{self, File};
+use std::io::{Read, Seek, Write};
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Error, Result};
+
+const CURRENT: &str = "CURRENT";
+const LOCK: &str = ".lock";
+const GENERATION_PREFIX: &str = "gen-";
+const BUILD_PREFIX: &str = ".build-";
+pub const META_FILE: &str = "mbc.json";
+
+/// Bumped whenever the schema or analysis changes, so older indexes are rebuilt.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// What `mbc.json` records about a generation.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct IndexMeta {
+    pub format: u32,
+    pub mbc_version: String,
+    /// Seconds since the Unix epoch.
+    pub built_at: u64,
+    pub build_seconds: f64,
+    pub corpus: PathBuf,
+    pub corpus_fingerprint: String,
+    pub documents: usize,
+    pub passages: usize,
+    pub skipped: Vec<String>,
+}
+
+/// The generation `CURRENT` points at, if any.
+pub fn current_generation(index_dir: &Path) -> Result<Option<PathBuf>> {
+    let pointer = index_dir.join(CURRENT);
+    match fs::read_to_string(&pointer) {
+        Ok(name) => Ok(Some(index_dir.join(name.trim()))),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(err) => Err(Error::io(pointer, err)),
+    }
+}
+
+/// Reads a generation's `mbc.json`.
+pub fn read_meta(generation: &Path) -> Result<IndexMeta> {
+    let path = generation.join(META_FILE);
+    let text = fs::read_to_string(&path)
+        .map_err(|e| corrupt(generation, &format!("cannot read {META_FILE}: {e}")))?;
+    serde_json::from_str(&text)
+        .map_err(|e| corrupt(generation, &format!("{META_FILE} is invalid: {e}")))
+}
+
+pub fn write_meta(generation: &Path, meta: &IndexMeta) -> Result<()> {
+    let path = generation.join(META_FILE);
+    let text = serde_json::to_string_pretty(meta).expect("meta serializes");
+    write_synced(&path, text.as_bytes())
+}
+
+pub(crate) fn corrupt(path: &Path, reason: &str) -> Error {
+    Error::IndexCorrupt {
+        path: path.to_path_buf(),
+        reason: reason.to_string(),
+    }
+}
+
+/// Writes a file and flushes it to disk before returning.
+pub fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut file = File::create(path).map_err(|e| Error::io(path, e))?;
+    file.write_all(bytes)
+        .and_then(|_| file.sync_all())
+        .map_err(|e| Error::io(path, e))
+}
+
+/// The exclusive right to build into an index directory, held for the life of the value.
+#[derive(Debug)]
+pub struct BuildLock {
+    _file: File,
+}
+
+impl BuildLock {
+    /// Takes the lock or reports which process holds it.
+    pub fn acquire(index_dir: &Path) -> Result<BuildLock> {
+        fs::create_dir_all(index_dir).map_err(|e| Error::io(index_dir, e))?;
+        let path = index_dir.join(LOCK);
+        let mut file = fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| Error::io(&path, e))?;
+        if let Err(err) = file.try_lock() {
+            return match err {
+                fs::TryLockError::WouldBlock => {
+                    let mut pid = String::new();
+                    let _ = file.read_to_string(&mut pid);
+                    let pid = if pid.trim().is_empty() {
+                        "unknown".into()
+                    } else {
+                        pid.trim().to_string()
+                    };
+                    Err(Error::IndexBusy {
+                        path: index_dir.to_path_buf(),
+                        pid,
+                    })
+                }
+                fs::TryLockError::Error(e) => Err(Error::io(&path, e)),
+            };
+        }
+        let pid = std::process::id().to_string();
+        let written = file
+            .set_len(0)
+            .and_then(|_| file.rewind())
+            .and_then(|_| file.write_all(pid.as_bytes()));
+        written.map_err(|e| Error::io(&path, e))?;
+        Ok(BuildLock { _file: file })
+    }
+}
+
+/// A directory a build writes into; removed on drop unless published.
+#[derive(Debug)]
+pub struct BuildDir {
+    path: PathBuf,
+    published: bool,
+}
+
+impl BuildDir {
+    /// Creates a fresh build directory, first removing what killed builds left behind. The
+    /// caller holds the [`BuildLock`], so no other build is using them.
+    pub fn create(index_dir: &Path, _lock: &BuildLock) -> Result<BuildDir> {
+        for entry in fs::read_dir(index_dir)
+            .map_err(|e| Error::io(index_dir, e))?
+            .flatten()
+        {
+            if entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with(BUILD_PREFIX)
+            {
+                let _ = fs::remove_dir_all(entry.path());
+            }
+        }
+        let path = index_dir.join(format!("{BUILD_PREFIX}{}", unique_suffix()));
+        fs::create_dir_all(&path).map_err(|e| Error::io(&path, e))?;
+        Ok(BuildDir {
+            path,
+            published: false,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Turns the finished build into the current generation: rename it into place, then point
+    /// `CURRENT` at it with an atomic rename. Generations older than the previous one are
+    /// removed; the previous one stays for searches that opened it a moment ago.
+    pub fn publish(mut self, index_dir: &Path) -> Result<PathBuf> {
+        let name = format!("{GENERATION_PREFIX}{}", unique_suffix());
+        let generation = index_dir.join(&name);
+        fs::rename(&self.path, &generation).map_err(|e| Error::io(&generation, e))?;
+        self.published = true;
+        let previous = current_generation(index_dir)?;
+        let staged = index_dir.join(format!("{CURRENT}.tmp"));
+        write_synced(&staged, name.as_bytes())?;
+        fs::rename(&staged, index_dir.join(CURRENT))
+            .map_err(|e| Error::io(index_dir.join(CURRENT), e))?;
+        if let Ok(dir) = File::open(index_dir) {
+            let _ = dir.sync_all();
+        }
+        remove_old_generations(index_dir, &generation, previous.as_deref());
+        Ok(generation)
+    }
+}
+
+impl Drop for BuildDir {
+    fn drop(&mut self) {
+        if !self.published {
+            let _ = fs::remove_dir_all(&self.path);
+        }
+    }
+}
+
+fn remove_old_generations(index_dir: &Path, keep: &Path, previous: Option<&Path>) {
+    let Ok(entries) = fs::read_dir(index_dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let is_generation = entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with(GENERATION_PREFIX);
+        if is_generation && path != keep && Some(path.as_path()) != previous {
+            let _ = fs::remove_dir_all(path);
+        }
+    }
+}
+
+/// Milliseconds since the epoch and the process id: unique and sortable by time.
+fn unique_suffix() -> String {
+    let millis = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis());
+    format!("{millis:015}-{}", std::process::id())
+}
+
+pub fn now_unix() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_second_lock_on_the_same_index_names_the_holder() {
+        let dir = tempfile::tempdir().unwrap();
+        let _held = BuildLock::acquire(dir.path()).unwrap();
+        match BuildLock::acquire(dir.path()) {
+            Err(Error::IndexBusy { pid, .. }) => assert_eq!(pid, std::process::id().to_string()),
+            other => panic!("expected IndexBusy, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_unpublished_build_leaves_nothing_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let lock = BuildLock::acquire(dir.path()).unwrap();
+        let build_path = {
+            let build = BuildDir::create(dir.path(), &lock).unwrap();
+            build.path().to_path_buf()
+        };
+        assert!(!build_path.exists());
+        assert_eq!(current_generation(dir.path()).unwrap(), None);
+    }
+
+    #[test]
+    fn publishing_moves_current_and_keeps_the_previous_generation() {
+        let dir = tempfile::tempdir().unwrap();
+        let lock = BuildLock::acquire(dir.path()).unwrap();
+        let first = BuildDir::create(dir.path(), &lock)
+            .unwrap()
+            .publish(dir.path())
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        let second = BuildDir::create(dir.path(), &lock)
+            .unwrap()
+            .publish(dir.path())
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        let third = BuildDir::create(dir.path(), &lock)
+            .unwrap()
+            .publish(dir.path())
+            .unwrap();
+        assert_eq!(current_generation(dir.path()).unwrap(), Some(third.clone()));
+        assert!(!first.exists());
+        assert!(second.exists());
+    }
+}

@@ -1,0 +1,145 @@
+//! Where the query matched inside a passage (byte ranges), and the snippet shown in results.
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+use tantivy::tokenizer::TextAnalyzer;
+
+use crate::analysis::analyze;
+
+/// Passages up to this many words are shown whole as their snippet.
+const WHOLE_PASSAGE_WORDS: usize = 50;
+/// Otherwise the snippet is a window of this many words around the densest matches.
+const SNIPPET_WORDS: usize = 36;
+const ELLIPSIS: &str = "…";
+
+/// A short excerpt of a passage with the matched words marked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snippet {
+    pub text: String,
+    /// Byte ranges in `text`.
+    pub highlights: Vec<Range<usize>>,
+}
+
+/// Byte ranges of `text` whose analyzed term is one of `terms`, merged where they overlap.
+pub fn highlight_ranges(
+    analyzer: &mut TextAnalyzer,
+    text: &str,
+    terms: &BTreeSet<String>,
+) -> Vec<Range<usize>> {
+    let mut ranges: Vec<Range<usize>> = analyze(analyzer, text)
+        .into_iter()
+        .filter(|token| terms.contains(&token.term))
+        .map(|token| token.range)
+        .collect();
+    ranges.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+    let mut merged: Vec<Range<usize>> = Vec::new();
+    for range in ranges {
+        match merged.last_mut() {
+            Some(last) if range.start <= last.end => last.end = last.end.max(range.end),
+            _ => merged.push(range),
+        }
+    }
+    merged
+}
+
+/// The snippet for a passage: the whole passage if short, else the window of words that holds
+/// the most highlights (the opening words if none).
+pub fn make_snippet(text: &str, highlights: &[Range<usize>]) -> Snippet {
+    let words: Vec<Range<usize>> = word_ranges(text);
+    if words.len() <= WHOLE_PASSAGE_WORDS {
+        return Snippet {
+            text: text.to_string(),
+            highlights: highlights.to_vec(),
+        };
+    }
+    let count_in = |window: &[Range<usize>]| {
+        let (start, end) = (window[0].start, window[window.len() - 1].end);
+        highlights
+            .iter()
+            .filter(|h| h.start >= start && h.end <= end)
+            .count()
+    };
+    let best = (0..=words.len() - SNIPPET_WORDS)
+        .max_by_key(|&i| (count_in(&words[i..i + SNIPPET_WORDS]), std::cmp::Reverse(i)))
+        .unwrap_or(0);
+    let start = words[best].start;
+    let end = words[best + SNIPPET_WORDS - 1].end;
+    let prefix = if best > 0 { ELLIPSIS } else { "" };
+    let suffix = if end < text.len() { ELLIPSIS } else { "" };
+    let shift = prefix.len();
+    let snippet_highlights = highlights
+        .iter()
+        .filter(|h| h.start >= start && h.end <= end)
+        .map(|h| h.start - start + shift..h.end - start + shift)
+        .collect();
+    Snippet {
+        text: format!("{prefix}{}{suffix}", &text[start..end]),
+        highlights: snippet_highlights,
+    }
+}
+
+fn word_ranges(text: &str) -> Vec<Range<usize>> {
+    let mut ranges = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        match (c.is_whitespace(), start) {
+            (true, Some(s)) => {
+                ranges.push(s..i);
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        ranges.push(s..text.len());
+    }
+    ranges
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::medical_analyzer;
+
+    fn terms(list: &[&str]) -> BTreeSet<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn highlights_match_analyzed_forms() {
+        let text = "Treatments with Herceptin target HER2/neu.";
+        let ranges = highlight_ranges(
+            &mut medical_analyzer(),
+            text,
+            &terms(&["hercept", "herceptin", "her2/neu", "treatment"]),
+        );
+        let marked: Vec<&str> = ranges.iter().map(|r| &text[r.clone()]).collect();
+        assert!(marked.contains(&"Treatments"));
+        assert!(marked.contains(&"HER2/neu"));
+    }
+
+    #[test]
+    fn short_passages_are_their_own_snippet() {
+        let highlights: Vec<Range<usize>> = std::iter::once(2..7).collect();
+        let snippet = make_snippet("A short passage.", &highlights);
+        assert_eq!(snippet.text, "A short passage.");
+        assert_eq!(snippet.highlights, highlights);
+    }
+
+    #[test]
+    fn long_passages_are_cut_around_the_matches() {
+        let text = format!(
+            "{} target {}",
+            "filler ".repeat(60).trim(),
+            "tail ".repeat(60).trim()
+        );
+        let start = text.find("target").unwrap();
+        let highlights: Vec<Range<usize>> = std::iter::once(start..start + 6).collect();
+        let snippet = make_snippet(&text, &highlights);
+        assert!(snippet.text.starts_with(ELLIPSIS) && snippet.text.ends_with(ELLIPSIS));
+        let h = snippet.highlights[0].clone();
+        assert_eq!(&snippet.text[h], "target");
+    }
+}

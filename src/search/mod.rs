@@ -1,0 +1,511 @@
+//! Search: a query → ranked, highlighted passages. It never prints; `output` renders what it
+//! returns.
+
+mod highlight;
+mod plan;
+mod typo;
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+use std::time::{Duration, Instant};
+
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{EnableScoring, Query, Scorer, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{DocAddress, DocSet, Searcher, TantivyDocument, Term};
+
+pub use highlight::{highlight_ranges, make_snippet, Snippet};
+pub use plan::{
+    BODY_WEIGHT, EXPANSION_WEIGHT, PROXIMITY_SLOP, PROXIMITY_WEIGHT, SECTION_WEIGHT, TITLE_WEIGHT,
+};
+
+use crate::analysis::{analyze_words, medical_analyzer, AnalyzedWord};
+use crate::index::{Fields, SearchIndex};
+use crate::lexicon::SynonymKind;
+use crate::query::{parse_user_query, Clause};
+use crate::{Error, Result};
+use plan::{terms_of, LabeledClause, Plan, QueryBuilder};
+
+/// Longest query accepted, in characters; longer text is cut (a pasted page is still searched).
+pub const MAX_QUERY_CHARS: usize = 2_000;
+/// At most this many free words are scored; the rest of a very long query is ignored.
+const MAX_QUERY_WORDS: usize = 64;
+
+/// What to search for.
+#[derive(Debug, Clone)]
+pub struct SearchRequest {
+    pub query: String,
+    pub limit: usize,
+    /// Only passages tagged with one of these approaches (all if empty).
+    pub approaches: Vec<String>,
+    /// No synonym expansion and no typo correction.
+    pub exact: bool,
+    /// Record what each clause contributed to each hit.
+    pub explain: bool,
+}
+
+/// A passage as stored in the index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredPassage {
+    pub passage_id: String,
+    pub doc_id: String,
+    pub title: String,
+    pub section: String,
+    pub text: String,
+    pub approaches: Vec<String>,
+    pub path: String,
+    pub line_start: u64,
+    pub line_end: u64,
+    pub ordinal: u64,
+    pub sources: Vec<String>,
+    pub last_reviewed: Option<String>,
+}
+
+/// What one clause of the query added to a hit's score.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contribution {
+    pub clause: String,
+    pub score: f32,
+}
+
+/// One ranked passage.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub rank: usize,
+    pub score: f32,
+    pub passage: StoredPassage,
+    /// Byte ranges of `passage.text` that matched.
+    pub highlights: Vec<Range<usize>>,
+    pub snippet: Snippet,
+    /// Filled when explanation was asked for.
+    pub contributions: Vec<Contribution>,
+}
+
+/// A term searched because of the lexicon.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpandedTerm {
+    pub term: String,
+    pub kind: SynonymKind,
+    /// The query words that led to it.
+    pub from: String,
+}
+
+/// A query word replaced because the index has never seen it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Correction {
+    pub from: String,
+    pub to: String,
+}
+
+/// The answer to a search.
+#[derive(Debug, Clone)]
+pub struct SearchResults {
+    pub query: String,
+    pub total_hits: usize,
+    pub took: Duration,
+    pub hits: Vec<Hit>,
+    pub expanded: Vec<ExpandedTerm>,
+    pub corrections: Vec<Correction>,
+}
+
+/// Runs a search.
+pub fn search(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResults> {
+    let started = Instant::now();
+    index.taxonomy.ensure_known(&request.approaches)?;
+    let text: String = request.query.chars().take(MAX_QUERY_CHARS).collect();
+    if text.trim().is_empty() && request.approaches.is_empty() {
+        return Err(Error::Query("the query is empty: give some words to search for, e.g. mbc search \"bone metastases\"".into()));
+    }
+    let searcher = index.reader.searcher();
+    let mut analyzer = medical_analyzer();
+    let builder = QueryBuilder::new(index.fields);
+    let mut plan = Plan {
+        filter: builder.approach_filter(&request.approaches),
+        ..Plan::default()
+    };
+    let mut expanded = Vec::new();
+    let mut corrections = Vec::new();
+    for clause in parse_user_query(&text).clauses {
+        match clause {
+            Clause::Words(typed) => {
+                let mut words = analyze_words(&mut analyzer, &typed);
+                words.truncate(MAX_QUERY_WORDS);
+                if !request.exact {
+                    corrections = correct_typos(index, &searcher, &mut words, &typed);
+                }
+                add_free_words(
+                    index,
+                    &builder,
+                    &mut plan,
+                    &words,
+                    request.exact,
+                    &typed,
+                    &mut expanded,
+                );
+            }
+            Clause::Phrase(phrase) => {
+                let words = analyze_words(&mut analyzer, &phrase);
+                if let Some(query) = builder.words_anywhere(&words, 0) {
+                    plan.highlight_terms
+                        .extend(terms_of(&words).map(String::from));
+                    plan.scoring.push(LabeledClause {
+                        label: format!("\"{phrase}\""),
+                        query: query.box_clone(),
+                    });
+                    plan.required.push(query);
+                }
+            }
+            Clause::Exclude(excluded) => {
+                let words = analyze_words(&mut analyzer, &excluded);
+                plan.excluded
+                    .extend(builder.words_anywhere_unscored(&words));
+            }
+        }
+    }
+    if plan.is_empty() {
+        return Err(Error::Query(format!(
+            "nothing searchable in \"{}\": it has only very common words or symbols; try the words that matter, e.g. \"hormone therapy side effects\"",
+            request.query.trim()
+        )));
+    }
+    let query = plan.to_query();
+    let fetch = request.limit.max(1) + 10;
+    let (top, total_hits) = searcher.search(
+        &*query,
+        &(TopDocs::with_limit(fetch).order_by_score(), Count),
+    )?;
+    let mut hits = Vec::with_capacity(top.len());
+    for (score, address) in top {
+        let passage = load_passage(&searcher, index.fields, address)?;
+        let highlights = highlight_ranges(&mut analyzer, &passage.text, &plan.highlight_terms);
+        let snippet = make_snippet(&passage.text, &highlights);
+        let contributions = if request.explain {
+            explain(&plan.scoring, &searcher, address)
+        } else {
+            Vec::new()
+        };
+        hits.push(Hit {
+            rank: 0,
+            score,
+            passage,
+            highlights,
+            snippet,
+            contributions,
+        });
+    }
+    sort_hits(&mut hits);
+    hits.truncate(request.limit);
+    Ok(SearchResults {
+        query: request.query.clone(),
+        total_hits,
+        took: started.elapsed(),
+        hits,
+        expanded,
+        corrections,
+    })
+}
+
+/// Score descending, then passage id: the same query always gives the same order.
+fn sort_hits(hits: &mut [Hit]) {
+    hits.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.passage.passage_id.cmp(&b.passage.passage_id))
+    });
+    for (i, hit) in hits.iter_mut().enumerate() {
+        hit.rank = i + 1;
+    }
+}
+
+/// Free words: each word scored in every field, lexicon expansions at a lower weight, and a
+/// proximity bonus for the words together.
+fn add_free_words(
+    index: &SearchIndex,
+    builder: &QueryBuilder,
+    plan: &mut Plan,
+    words: &[AnalyzedWord],
+    exact: bool,
+    text: &str,
+    expanded: &mut Vec<ExpandedTerm>,
+) {
+    for word in words {
+        if let Some(query) = builder.words_anywhere(std::slice::from_ref(word), 0) {
+            plan.scoring.push(LabeledClause {
+                label: word.term.clone(),
+                query,
+            });
+        }
+    }
+    plan.highlight_terms
+        .extend(terms_of(words).map(String::from));
+    if let Some(query) = builder.proximity(words) {
+        plan.scoring.push(LabeledClause {
+            label: "proximity of the query words".into(),
+            query,
+        });
+    }
+    if exact {
+        return;
+    }
+    for found in index.lexicon.matches(words) {
+        let matched = &words[found.start..found.start + found.len];
+        let from = text
+            .get(matched[0].range.start..matched[matched.len() - 1].range.end)
+            .unwrap_or_default()
+            .to_string();
+        for expansion in found.expansions {
+            let Some(query) = builder.words_anywhere(&expansion.words, 0) else {
+                continue;
+            };
+            let boosted: Box<dyn Query> =
+                Box::new(tantivy::query::BoostQuery::new(query, EXPANSION_WEIGHT));
+            plan.scoring.push(LabeledClause {
+                label: format!("also: {}", expansion.text),
+                query: boosted,
+            });
+            plan.highlight_terms
+                .extend(terms_of(&expansion.words).map(String::from));
+            expanded.push(ExpandedTerm {
+                term: expansion.text,
+                kind: expansion.kind,
+                from: from.clone(),
+            });
+        }
+    }
+}
+
+/// Replaces words that appear nowhere in the index (and not in the lexicon) by their closest
+/// indexed neighbour.
+fn correct_typos(
+    index: &SearchIndex,
+    searcher: &Searcher,
+    words: &mut [AnalyzedWord],
+    text: &str,
+) -> Vec<Correction> {
+    let fields = [index.fields.body, index.fields.section, index.fields.title];
+    let mut corrections = Vec::new();
+    for word in words.iter_mut() {
+        let original = text
+            .get(word.range.clone())
+            .unwrap_or(&word.term)
+            .to_string();
+        if typo::doc_freq(searcher, &fields, &word.term) > 0 || index.lexicon.contains(&original) {
+            continue;
+        }
+        if let Some(better) = typo::closest_term(searcher, index.fields.body, &word.term) {
+            let shown =
+                surface_form(searcher, index.fields, &better).unwrap_or_else(|| better.clone());
+            corrections.push(Correction {
+                from: original,
+                to: shown,
+            });
+            word.term = better;
+        }
+    }
+    corrections
+}
+
+/// How an indexed (stemmed) term is written in the corpus, for telling the user.
+fn surface_form(searcher: &Searcher, fields: Fields, term: &str) -> Option<String> {
+    let query = TermQuery::new(
+        Term::from_field_text(fields.body, term),
+        IndexRecordOption::Basic,
+    );
+    let top = searcher
+        .search(&query, &TopDocs::with_limit(1).order_by_score())
+        .ok()?;
+    let passage = load_passage(searcher, fields, top.first()?.1).ok()?;
+    let set: BTreeSet<String> = [term.to_string()].into();
+    let range = highlight_ranges(&mut medical_analyzer(), &passage.text, &set)
+        .into_iter()
+        .next()?;
+    Some(passage.text[range].to_lowercase())
+}
+
+/// Scores each labelled clause on one passage. Computed by seeking a fresh scorer per clause
+/// rather than with `Query::explain`, which trips on some clause shapes in tantivy 0.27.
+fn explain(
+    clauses: &[LabeledClause],
+    searcher: &Searcher,
+    address: DocAddress,
+) -> Vec<Contribution> {
+    let segment = searcher.segment_reader(address.segment_ord);
+    clauses
+        .iter()
+        .filter_map(|c| {
+            let weight = c
+                .query
+                .weight(EnableScoring::enabled_from_searcher(searcher))
+                .ok()?;
+            let mut scorer = weight.scorer(segment, 1.0).ok()?;
+            if scorer.doc() < address.doc_id {
+                scorer.seek(address.doc_id);
+            }
+            let score = if scorer.doc() == address.doc_id {
+                scorer.score()
+            } else {
+                0.0
+            };
+            (score > 0.0).then(|| Contribution {
+                clause: c.label.clone(),
+                score,
+            })
+        })
+        .collect()
+}
+
+/// Reads a stored passage.
+pub fn load_passage(
+    searcher: &Searcher,
+    fields: Fields,
+    address: DocAddress,
+) -> Result<StoredPassage> {
+    let doc: TantivyDocument = searcher.doc(address)?;
+    let text = |field| {
+        doc.get_first(field)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let number = |field| {
+        doc.get_first(field)
+            .and_then(|v| v.as_u64())
+            .unwrap_or_default()
+    };
+    let all = |field| {
+        doc.get_all(field)
+            .filter_map(|v| v.as_str().map(String::from))
+            .collect::<Vec<_>>()
+    };
+    Ok(StoredPassage {
+        passage_id: text(fields.passage_id),
+        doc_id: text(fields.doc_id),
+        title: text(fields.title),
+        section: text(fields.section),
+        text: text(fields.body),
+        approaches: all(fields.approaches),
+        path: text(fields.path),
+        line_start: number(fields.line_start),
+        line_end: number(fields.line_end),
+        ordinal: number(fields.ordinal),
+        sources: all(fields.sources),
+        last_reviewed: doc
+            .get_first(fields.last_reviewed)
+            .and_then(|v| v.as_str())
+            .map(String::from),
+    })
+}
+
+/// Every passage matching an exact-match field value, in document order.
+fn passages_where(index: &SearchIndex, term: Term) -> Result<Vec<StoredPassage>> {
+    let searcher = index.reader.searcher();
+    let query = TermQuery::new(term, IndexRecordOption::Basic);
+    let count = searcher.search(&query, &Count)?;
+    if count == 0 {
+        return Ok(Vec::new());
+    }
+    let top = searcher.search(&query, &TopDocs::with_limit(count).order_by_score())?;
+    let mut passages = top
+        .into_iter()
+        .map(|(_, address)| load_passage(&searcher, index.fields, address))
+        .collect::<Result<Vec<_>>>()?;
+    passages.sort_by(|a, b| (&a.doc_id, a.ordinal).cmp(&(&b.doc_id, b.ordinal)));
+    Ok(passages)
+}
+
+/// A passage with the passages before and after it in its document.
+#[derive(Debug, Clone)]
+pub struct PassageInContext {
+    pub passage: StoredPassage,
+    pub previous: Option<StoredPassage>,
+    pub next: Option<StoredPassage>,
+}
+
+/// Finds a passage by id, with its neighbours.
+pub fn passage_in_context(index: &SearchIndex, passage_id: &str) -> Result<PassageInContext> {
+    let found = passages_where(
+        index,
+        Term::from_field_text(index.fields.passage_id, passage_id),
+    )?;
+    let passage = found
+        .into_iter()
+        .next()
+        .ok_or_else(|| Error::PassageNotFound(passage_id.to_string()))?;
+    let siblings = passages_where(
+        index,
+        Term::from_field_text(index.fields.doc_id, &passage.doc_id),
+    )?;
+    let neighbour = |ordinal: Option<u64>| {
+        ordinal.and_then(|o| siblings.iter().find(|p| p.ordinal == o).cloned())
+    };
+    Ok(PassageInContext {
+        previous: neighbour(passage.ordinal.checked_sub(1)),
+        next: neighbour(Some(passage.ordinal + 1)),
+        passage,
+    })
+}
+
+/// Number of passages tagged with an approach.
+pub fn count_tagged(index: &SearchIndex, approach_id: &str) -> Result<usize> {
+    let term = Term::from_field_text(index.fields.approaches, approach_id);
+    Ok(index
+        .reader
+        .searcher()
+        .search(&TermQuery::new(term, IndexRecordOption::Basic), &Count)?)
+}
+
+/// Distinct documents among the passages tagged with an approach.
+pub fn documents_tagged(index: &SearchIndex, approach_id: &str) -> Result<usize> {
+    let passages = passages_where(
+        index,
+        Term::from_field_text(index.fields.approaches, approach_id),
+    )?;
+    let docs: BTreeSet<&str> = passages.iter().map(|p| p.doc_id.as_str()).collect();
+    Ok(docs.len())
+}
+
+/// Every passage of the index, in document order, for export.
+pub fn all_passages(index: &SearchIndex) -> Result<Vec<StoredPassage>> {
+    let searcher = index.reader.searcher();
+    let mut passages = Vec::new();
+    for (segment_ord, segment) in searcher.segment_readers().iter().enumerate() {
+        for doc_id in segment.doc_ids_alive() {
+            passages.push(load_passage(
+                &searcher,
+                index.fields,
+                DocAddress::new(segment_ord as u32, doc_id),
+            )?);
+        }
+    }
+    passages.sort_by(|a, b| (&a.doc_id, a.ordinal).cmp(&(&b.doc_id, b.ordinal)));
+    Ok(passages)
+}
+
+/// The search that finds the passages most about an approach: its own terms, among the
+/// passages tagged with it.
+pub fn approach_request(
+    index: &SearchIndex,
+    approach_id: &str,
+    limit: usize,
+) -> Result<SearchRequest> {
+    let approach = index
+        .taxonomy
+        .get(approach_id)
+        .ok_or_else(|| Error::UnknownApproach {
+            id: approach_id.to_string(),
+            known: index
+                .taxonomy
+                .approaches()
+                .iter()
+                .map(|a| a.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        })?;
+    Ok(SearchRequest {
+        query: format!("{} {}", approach.label, approach.terms.join(" ")),
+        limit,
+        approaches: vec![approach.id.clone()],
+        exact: true,
+        explain: false,
+    })
+}

@@ -1,0 +1,247 @@
+//! The bundled corpus as a person meets it after a clone: the index builds on first use, and
+//! brand names, lay words, misspellings and clinical shorthand find the right passages.
+
+use std::collections::BTreeSet;
+
+use mbc::output::wire::{ApproachesOutput, SearchOutput, StatsOutput};
+
+use crate::helper::Workspace;
+
+const FOUNDING: &str = "corpus/000_83023b5a013b7893.txt";
+
+fn bundled() -> Workspace {
+    let ws = Workspace::with_bundled_corpus();
+    ws.index_corpus();
+    ws
+}
+
+fn search_json(ws: &Workspace, args: &[&str]) -> SearchOutput {
+    let mut all = vec!["search", "--format", "json"];
+    all.extend_from_slice(args);
+    serde_json::from_str(&ws.mbc(&all).ok().stdout).expect("strict search output")
+}
+
+fn ids(output: &SearchOutput) -> BTreeSet<String> {
+    output
+        .results
+        .iter()
+        .map(|r| r.passage.passage_id.clone())
+        .collect()
+}
+
+#[test]
+fn first_search_after_a_clone_builds_the_index_and_finds_the_founding_her2_section() {
+    let ws = Workspace::with_bundled_corpus();
+    let run = ws.mbc(&["search", "herceptin"]).ok();
+    assert!(run.stderr.contains("building the index"), "{}", run.stderr);
+    assert!(
+        run.stdout.contains("Herceptin for HER2/neu Metastasis"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(&format!("{FOUNDING}:25-27")),
+        "{}",
+        run.stdout
+    );
+    let again = ws.mbc(&["search", "herceptin"]).ok();
+    assert!(
+        !again.stderr.contains("building"),
+        "the second search reuses the index: {}",
+        again.stderr
+    );
+}
+
+#[test]
+fn a_changed_corpus_is_reindexed_before_searching() {
+    let ws = bundled();
+    ws.write(
+        "corpus/zz-new.md",
+        "+++\ntitle = \"Zebra note\"\n+++\n\nA note about zebrafish models.\n",
+    );
+    let run = ws.mbc(&["search", "zebrafish"]).ok();
+    assert!(
+        run.stderr.contains("the corpus has changed"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.contains("zz-new.md"), "{}", run.stdout);
+}
+
+#[test]
+fn tamoxifen_json_result_has_every_documented_field() {
+    let output = search_json(&bundled(), &["tamoxifen"]);
+    let first = &output.results[0];
+    assert!(first.passage.text.to_lowercase().contains("tamoxifen"));
+    assert!(!first.snippet.is_empty() && !first.highlights.is_empty());
+    assert!(first
+        .passage
+        .approaches
+        .contains(&"hormonal-therapy".to_string()));
+    assert!(
+        first.passage.source.line_start >= 1
+            && first.passage.source.line_end >= first.passage.source.line_start
+    );
+    assert!(
+        !first.passage.references.is_empty(),
+        "Markdown texts name their sources"
+    );
+}
+
+#[test]
+fn brand_and_generic_names_find_the_same_passages() {
+    let ws = bundled();
+    let brand = ids(&search_json(&ws, &["herceptin", "-n", "5"]));
+    let generic = ids(&search_json(&ws, &["trastuzumab", "-n", "5"]));
+    assert!(
+        brand.intersection(&generic).count() >= 3,
+        "{brand:?} vs {generic:?}"
+    );
+}
+
+#[test]
+fn lay_words_find_clinical_passages() {
+    let ws = bundled();
+    let lay = ids(&search_json(&ws, &["secondary breast cancer", "-n", "10"]));
+    let clinical = ids(&search_json(&ws, &["metastatic breast cancer", "-n", "10"]));
+    assert!(
+        lay.intersection(&clinical).count() >= 3,
+        "{lay:?} vs {clinical:?}"
+    );
+}
+
+#[test]
+fn tamoflexin_and_tamoxifen_both_reach_the_founding_hormonal_section() {
+    let ws = bundled();
+    for query in ["tamoflexin", "tamoxifen"] {
+        let output = search_json(&ws, &[query]);
+        let found = output.results.iter().any(|r| {
+            r.passage.source.path == FOUNDING && r.passage.section.ends_with("Hormonal Treatments")
+        });
+        assert!(
+            found,
+            "{query} misses the founding article's hormonal section"
+        );
+    }
+}
+
+#[test]
+fn misspelled_words_are_corrected_and_reported() {
+    let ws = bundled();
+    let output = search_json(&ws, &["chemotheraphy", "nausea"]);
+    assert!(!output.results.is_empty());
+    let typo = search_json(&ws, &["palbocyclb"]);
+    assert_eq!(typo.corrections.len(), 1, "{:?}", typo.corrections);
+    assert_eq!(typo.corrections[0].to, "palbociclib");
+    let text = ws.mbc(&["search", "palbocyclb"]).ok();
+    assert!(
+        text.stdout
+            .contains("showing results for: palbocyclb → palbociclib"),
+        "{}",
+        text.stdout
+    );
+}
+
+#[test]
+fn exact_turns_off_expansion_and_correction() {
+    let ws = bundled();
+    let exact = search_json(&ws, &["palbocyclb", "--exact"]);
+    assert!(exact.corrections.is_empty() && exact.expanded.is_empty() && exact.results.is_empty());
+    let herceptin = search_json(&ws, &["herceptin", "--exact"]);
+    assert!(herceptin.expanded.is_empty());
+    assert!(herceptin
+        .results
+        .iter()
+        .all(|r| r.passage.text.to_lowercase().contains("herceptin")
+            || r.passage.section.to_lowercase().contains("herceptin")));
+}
+
+#[test]
+fn explain_shows_what_each_term_contributed() {
+    let ws = bundled();
+    let run = ws
+        .mbc(&["search", "herceptin", "--explain", "-n", "3"])
+        .ok();
+    assert!(run.stdout.contains("also: trastuzumab"), "{}", run.stdout);
+    let output = search_json(&ws, &["herceptin", "--explain", "-n", "3"]);
+    let explanation = output.results[0]
+        .explanation
+        .as_ref()
+        .expect("explanation present");
+    let total: f32 = explanation.iter().map(|c| c.score).sum();
+    assert!(
+        (total - output.results[0].score).abs() < 0.01 * output.results[0].score.max(1.0),
+        "{explanation:?}"
+    );
+}
+
+#[test]
+fn clinical_shorthand_is_searchable() {
+    let ws = bundled();
+    let cases = [
+        ("HER2/neu", "her2"),
+        ("CDK4/6", "cdk4/6"),
+        ("T-DXd", "t-dxd"),
+        ("PD-L1", "pd-l1"),
+        ("BRCA1/2", "brca"),
+    ];
+    for (query, expected) in cases {
+        let output = search_json(&ws, &[query, "-n", "3"]);
+        assert!(!output.results.is_empty(), "no results for {query}");
+        assert!(
+            output.results[0]
+                .passage
+                .text
+                .to_lowercase()
+                .contains(expected),
+            "{query}: {}",
+            output.results[0].passage.text
+        );
+    }
+}
+
+#[test]
+fn receptor_polarity_is_respected() {
+    let ws = bundled();
+    let output = search_json(&ws, &["ER-", "--exact", "-n", "20"]);
+    for result in &output.results {
+        let text = result.passage.text.to_lowercase();
+        assert!(
+            !text.contains("er+") || text.contains("er-"),
+            "ER- query matched an ER+-only passage: {text}"
+        );
+    }
+}
+
+#[test]
+fn every_approach_has_passages_from_at_least_two_documents() {
+    let run = bundled().mbc(&["stats", "--format", "json"]).ok();
+    let stats: StatsOutput = serde_json::from_str(&run.stdout).unwrap();
+    assert!(stats.documents >= 15);
+    for approach in &stats.approaches {
+        assert!(
+            approach.documents >= 2,
+            "{} has passages from {} document(s)",
+            approach.id,
+            approach.documents
+        );
+    }
+}
+
+#[test]
+fn every_approach_has_three_passages_about_it() {
+    let run = bundled()
+        .mbc(&["approaches", "--per", "3", "--format", "json"])
+        .ok();
+    let parsed: ApproachesOutput = serde_json::from_str(&run.stdout).unwrap();
+    for approach in &parsed.approaches {
+        assert_eq!(approach.results.len(), 3, "{}", approach.id);
+        for result in &approach.results {
+            assert!(
+                result.passage.approaches.contains(&approach.id),
+                "{} result not tagged",
+                approach.id
+            );
+        }
+    }
+}

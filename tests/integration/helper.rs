@@ -1,0 +1,131 @@
+//! A temporary workspace with a corpus, and a way to run `mbc` in it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// Environment variables `mbc` reads; cleared so the developer's shell cannot leak in.
+const MBC_ENV: &[&str] = &["MBC_INDEX", "MBC_CORPUS", "NO_COLOR"];
+
+pub struct Workspace {
+    pub dir: tempfile::TempDir,
+}
+
+/// What a run of `mbc` produced.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    fn from(output: Output) -> Run {
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    /// Panics with both streams shown unless the exit code is `expected`.
+    #[track_caller]
+    pub fn expect_code(self, expected: i32) -> Run {
+        assert_eq!(
+            self.code, expected,
+            "unexpected exit code\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.stdout, self.stderr
+        );
+        assert!(
+            !self.stderr.contains("panicked"),
+            "mbc panicked:\n{}",
+            self.stderr
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn ok(self) -> Run {
+        self.expect_code(0)
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
+    }
+}
+
+impl Workspace {
+    /// An empty workspace.
+    pub fn new() -> Workspace {
+        Workspace {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    /// A workspace whose `corpus/` holds the small fixture corpus.
+    pub fn with_fixture_corpus() -> Workspace {
+        let ws = Workspace::new();
+        copy_dir(&fixtures().join("mini"), &ws.corpus());
+        ws
+    }
+
+    /// A workspace whose `corpus/` is a copy of the bundled corpus.
+    pub fn with_bundled_corpus() -> Workspace {
+        let ws = Workspace::new();
+        copy_dir(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus"),
+            &ws.corpus(),
+        );
+        ws
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn corpus(&self) -> PathBuf {
+        self.path().join("corpus")
+    }
+
+    pub fn index(&self) -> PathBuf {
+        self.path().join("index")
+    }
+
+    pub fn write(&self, relative: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.path().join(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    /// Runs `mbc` with the workspace as working directory.
+    pub fn mbc(&self, args: &[&str]) -> Run {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_mbc"));
+        command.args(args).current_dir(self.path());
+        for var in MBC_ENV {
+            command.env_remove(var);
+        }
+        Run::from(command.output().expect("mbc runs"))
+    }
+
+    /// Builds the default index and returns the run.
+    pub fn index_corpus(&self) -> Run {
+        self.mbc(&["index"]).ok()
+    }
+}
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}

@@ -1,0 +1,168 @@
+//! Building indexes: summaries, skipped files, errors, atomic rebuilds, stable ids.
+
+use crate::helper::Workspace;
+
+#[test]
+fn indexing_the_fixture_corpus_reports_a_summary() {
+    let ws = Workspace::with_fixture_corpus();
+    let run = ws.index_corpus();
+    assert!(
+        run.stderr.contains("indexed 2 documents into"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("0 file(s) skipped"), "{}", run.stderr);
+}
+
+#[test]
+fn an_unchanged_corpus_is_not_reindexed() {
+    let ws = Workspace::with_fixture_corpus();
+    ws.index_corpus();
+    let run = ws.index_corpus();
+    assert!(run.stderr.contains("up to date"), "{}", run.stderr);
+    let run = ws.mbc(&["index", "--rebuild"]).ok();
+    assert!(run.stderr.contains("indexed 2 documents"), "{}", run.stderr);
+}
+
+#[test]
+fn binary_and_non_utf8_files_are_skipped_and_named_and_the_rest_indexed() {
+    let ws = Workspace::with_fixture_corpus();
+    ws.write("corpus/image.txt", b"PNG\x00\x01\x02binary");
+    ws.write("corpus/latin1.md", b"caf\xe9 au lait\n");
+    let run = ws.index_corpus();
+    assert!(
+        run.stderr.contains("image.txt") && run.stderr.contains("binary"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("latin1.md:1") && run.stderr.contains("UTF-8"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("indexed 2 documents") && run.stderr.contains("2 file(s) skipped"),
+        "{}",
+        run.stderr
+    );
+    let found = ws.mbc(&["search", "denosumab"]).ok();
+    assert!(found.stdout.contains("bones.md"), "{}", found.stdout);
+}
+
+#[test]
+fn strict_mode_fails_on_skipped_files_and_keeps_no_index() {
+    let ws = Workspace::with_fixture_corpus();
+    ws.write("corpus/image.txt", b"\x00\x00");
+    let run = ws.mbc(&["index", "--strict"]).expect_code(1);
+    assert!(run.stderr.contains("--strict"), "{}", run.stderr);
+    assert!(!ws.index().join("CURRENT").exists());
+}
+
+#[test]
+fn malformed_front_matter_is_an_error_with_file_and_line() {
+    let ws = Workspace::with_fixture_corpus();
+    ws.write(
+        "corpus/broken.md",
+        "+++\ntitle = \"Broken\"\nsources = [\"unclosed\"\n+++\n\nText.\n",
+    );
+    let run = ws.mbc(&["index"]).expect_code(1);
+    assert!(run.stderr.contains("broken.md:3"), "{}", run.stderr);
+}
+
+#[test]
+fn a_failed_rebuild_leaves_the_previous_index_searchable() {
+    let ws = Workspace::with_fixture_corpus();
+    ws.index_corpus();
+    ws.write(
+        "corpus/broken.md",
+        "+++\ntitle = 'x'\nbad line\n+++\nText.\n",
+    );
+    ws.mbc(&["index"]).expect_code(1);
+    let leftovers: Vec<_> = std::fs::read_dir(ws.index())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".build-"))
+        .collect();
+    assert!(leftovers.is_empty(), "a failed build left {leftovers:?}");
+    let run = ws.mbc(&["search", "--index", "index", "trastuzumab"]).ok();
+    assert!(run.stdout.contains("her2.txt"), "{}", run.stdout);
+}
+
+#[test]
+fn an_interrupted_build_is_cleaned_up_by_the_next_one() {
+    let ws = Workspace::with_fixture_corpus();
+    ws.index_corpus();
+    // What a build killed half-way leaves behind: a partial directory beside the index.
+    ws.write("index/.build-000000000000001-1/meta.json", "partial");
+    ws.mbc(&["search", "--index", "index", "zoledronic"]).ok();
+    ws.mbc(&["index", "--rebuild"]).ok();
+    assert!(!ws.index().join(".build-000000000000001-1").exists());
+}
+
+#[test]
+fn passage_ids_are_stable_across_builds() {
+    let ws = Workspace::with_fixture_corpus();
+    ws.index_corpus();
+    let ids = |ws: &Workspace| -> Vec<String> {
+        let run = ws.mbc(&["export", "--all", "--format", "jsonl"]).ok();
+        run.stdout
+            .lines()
+            .map(|l| {
+                serde_json::from_str::<serde_json::Value>(l).unwrap()["passage_id"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect()
+    };
+    let first = ids(&ws);
+    ws.mbc(&["index", "--rebuild"]).ok();
+    assert_eq!(first, ids(&ws));
+    assert!(!first.is_empty());
+}
+
+#[test]
+fn a_second_build_of_the_same_index_reports_the_holder() {
+    let ws = Workspace::with_fixture_corpus();
+    std::fs::create_dir_all(ws.index()).unwrap();
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(ws.index().join(".lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    std::fs::write(ws.index().join(".lock"), "4242").unwrap();
+    let run = ws.mbc(&["index"]).expect_code(1);
+    assert!(
+        run.stderr.contains("being updated by process 4242"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_beir_jsonl_corpus_can_be_indexed() {
+    let ws = Workspace::new();
+    ws.write("beir/corpus.jsonl", "{\"_id\":\"d1\",\"title\":\"Iron\",\"text\":\"Iron deficiency anaemia in children.\"}\n{\"_id\":\"d2\",\"title\":\"Bones\",\"text\":\"Fracture healing in the elderly.\"}\n");
+    ws.mbc(&[
+        "index",
+        "--corpus",
+        "beir/corpus.jsonl",
+        "--index",
+        "beir-index",
+    ])
+    .ok();
+    let run = ws
+        .mbc(&[
+            "search",
+            "--index",
+            "beir-index",
+            "anaemia",
+            "--format",
+            "json",
+        ])
+        .ok();
+    assert_eq!(run.json()["results"][0]["doc_id"], "d1");
+    assert_eq!(run.json()["results"][0]["source"]["line_start"], 1);
+}

@@ -1,0 +1,8 @@
+//! Integration tests: the real `mbc` binary against temporary corpora and indexes.
+
+mod bundled;
+mod corpus_validation;
+mod helper;
+mod indexing;
+mod output_formats;
+mod queries;

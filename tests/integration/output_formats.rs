@@ -1,0 +1,252 @@
+//! Text, JSON and JSON lines output, and the other read commands.
+
+use mbc::output::wire::{
+    ApproachesOutput, ExportOutput, ResultOut, SearchOutput, ShowOutput, StatsOutput,
+};
+
+use crate::helper::Workspace;
+
+fn indexed() -> Workspace {
+    let ws = Workspace::with_fixture_corpus();
+    ws.index_corpus();
+    ws
+}
+
+#[test]
+fn text_results_cite_path_and_lines_and_carry_the_notice_once() {
+    let ws = indexed();
+    let run = ws.mbc(&["search", "trastuzumab"]).ok();
+    assert!(
+        run.stdout.contains(" 1. HER2 Notes › Targeted Drugs"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("corpus/her2.txt:5-6"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("[Trastuzumab]"),
+        "matches are marked without colour: {}",
+        run.stdout
+    );
+    assert_eq!(run.stdout.matches("not medical advice").count(), 1);
+    assert!(
+        !run.stdout.contains('\x1b'),
+        "no colour when not on a terminal"
+    );
+}
+
+#[test]
+fn colour_can_be_forced() {
+    let run = indexed()
+        .mbc(&["search", "trastuzumab", "--color", "always"])
+        .ok();
+    assert!(run.stdout.contains("\x1b[1;33m"), "{}", run.stdout);
+}
+
+#[test]
+fn json_output_has_every_documented_field() {
+    let run = indexed()
+        .mbc(&["search", "trastuzumab", "--format", "json"])
+        .ok();
+    let parsed: SearchOutput = serde_json::from_str(&run.stdout).expect("strict schema");
+    assert_eq!(parsed.schema_version, 1);
+    assert!(parsed.notice.contains("not medical advice"));
+    let first = &parsed.results[0];
+    assert_eq!(first.rank, 1);
+    assert_eq!(first.passage.doc_id, "her2.txt");
+    assert_eq!(first.passage.source.path, "corpus/her2.txt");
+    assert_eq!(
+        (
+            first.passage.source.line_start,
+            first.passage.source.line_end
+        ),
+        (5, 6)
+    );
+    let [start, end] = first.highlights[0];
+    assert_eq!(&first.passage.text[start..end], "Trastuzumab");
+    assert!(parsed
+        .expanded
+        .iter()
+        .any(|e| e.term == "herceptin" && e.kind == "brand"));
+}
+
+#[test]
+fn jsonl_output_is_one_strict_result_per_line() {
+    let run = indexed().mbc(&["search", "bone", "--format", "jsonl"]).ok();
+    let lines: Vec<ResultOut> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("strict result line"))
+        .collect();
+    assert!(lines.len() >= 2);
+    assert!(lines.iter().all(|r| r
+        .notice
+        .as_deref()
+        .is_some_and(|n| n.contains("not medical advice"))));
+    assert_eq!(
+        lines.iter().map(|r| r.rank).collect::<Vec<_>>(),
+        (1..=lines.len()).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn approach_filter_keeps_only_tagged_passages() {
+    let run = indexed()
+        .mbc(&[
+            "search",
+            "pain",
+            "treatment",
+            "--approach",
+            "bone-directed",
+            "--format",
+            "json",
+        ])
+        .ok();
+    let parsed: SearchOutput = serde_json::from_str(&run.stdout).unwrap();
+    assert!(!parsed.results.is_empty());
+    assert!(parsed
+        .results
+        .iter()
+        .all(|r| r.passage.approaches.contains(&"bone-directed".to_string())));
+}
+
+#[test]
+fn unknown_approach_is_a_usage_error_listing_the_known_ones() {
+    let run = indexed()
+        .mbc(&["search", "pain", "--approach", "chemo"])
+        .expect_code(2);
+    assert!(
+        run.stderr.contains("unknown approach `chemo`") && run.stderr.contains("chemotherapy"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn missing_index_given_with_flag_is_a_usage_error() {
+    let run = Workspace::new()
+        .mbc(&["search", "pain", "--index", "nowhere"])
+        .expect_code(2);
+    assert!(
+        run.stderr.contains("mbc index --index nowhere"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn empty_query_is_a_usage_error() {
+    let run = indexed().mbc(&["search", "   "]).expect_code(2);
+    assert!(run.stderr.contains("query is empty"), "{}", run.stderr);
+}
+
+#[test]
+fn show_gives_the_passage_with_neighbours() {
+    let ws = indexed();
+    let search = ws.mbc(&["search", "radiation", "--format", "json"]).ok();
+    let id = search.json()["results"][0]["passage_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let run = ws.mbc(&["show", &id, "--format", "json"]).ok();
+    let shown: ShowOutput = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(shown.passage.passage_id, id);
+    assert!(
+        shown.previous.is_some(),
+        "the radiation section follows the drugs section"
+    );
+    let text = ws.mbc(&["show", &id]).ok();
+    assert!(
+        text.stdout.contains("Fixture source, 2026."),
+        "{}",
+        text.stdout
+    );
+    ws.mbc(&["show", "0000000000000000"]).expect_code(2);
+}
+
+#[test]
+fn stats_counts_passages_per_approach() {
+    let run = indexed().mbc(&["stats", "--format", "json"]).ok();
+    let stats: StatsOutput = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(stats.documents, 2);
+    assert!(stats.passages >= 4);
+    let bone = stats
+        .approaches
+        .iter()
+        .find(|a| a.id == "bone-directed")
+        .unwrap();
+    assert!(bone.passages >= 1 && bone.documents == 1);
+    assert!(stats.index_bytes > 0);
+    let text = indexed().mbc(&["stats"]).ok();
+    assert!(text.stdout.contains("passages per approach"));
+}
+
+#[test]
+fn approaches_lists_every_approach() {
+    let run = indexed()
+        .mbc(&["approaches", "--per", "2", "--format", "json"])
+        .ok();
+    let parsed: ApproachesOutput = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(parsed.approaches.len(), 10);
+    let bone = parsed
+        .approaches
+        .iter()
+        .find(|a| a.id == "bone-directed")
+        .unwrap();
+    assert!(!bone.results.is_empty() && bone.results.len() <= 2);
+}
+
+#[test]
+fn export_all_writes_a_file_atomically() {
+    let ws = indexed();
+    let run = ws.mbc(&[
+        "export",
+        "--all",
+        "--format",
+        "json",
+        "--output",
+        "out/passages.json",
+    ]);
+    // The output directory must exist; mbc does not create it.
+    assert_eq!(run.code, 1);
+    std::fs::create_dir_all(ws.path().join("out")).unwrap();
+    ws.mbc(&[
+        "export",
+        "--all",
+        "--format",
+        "json",
+        "--output",
+        "out/passages.json",
+    ])
+    .ok();
+    let exported: ExportOutput = serde_json::from_str(
+        &std::fs::read_to_string(ws.path().join("out/passages.json")).unwrap(),
+    )
+    .unwrap();
+    assert!(exported.passages.len() >= 4);
+    let leftovers = std::fs::read_dir(ws.path().join("out")).unwrap().count();
+    assert_eq!(leftovers, 1, "only the finished file remains");
+}
+
+#[test]
+fn export_of_a_query_without_query_or_all_is_a_usage_error() {
+    indexed().mbc(&["export"]).expect_code(2);
+}
+
+#[test]
+fn closed_stdout_is_not_an_error() {
+    let ws = indexed();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mbc"))
+        .args(["export", "--all", "--format", "jsonl"])
+        .current_dir(ws.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

@@ -1,0 +1,109 @@
+//! Any text a person can type is answered with results or a helpful message, never a panic.
+
+use crate::helper::Workspace;
+
+fn indexed() -> Workspace {
+    let ws = Workspace::with_fixture_corpus();
+    ws.index_corpus();
+    ws
+}
+
+#[test]
+fn hostile_queries_never_panic() {
+    let ws = indexed();
+    let long = "chemotherapy ".repeat(800);
+    let queries: &[&str] = &[
+        "\"unbalanced quote",
+        "\"",
+        "AND",
+        "OR OR NOT",
+        "-",
+        "-\"",
+        "+++ --- ///",
+        "the of and",
+        &long[..10_000],
+        "乳腺癌 转移",
+        "рак молочной железы",
+        "😀 🎗️",
+        "her2/neu/// ER+++ -ER-",
+        "\u{7}\u{1b}[31m",
+    ];
+    for query in queries {
+        let run = ws.mbc(&["search", query]);
+        assert!(
+            run.code == 0 || run.code == 2,
+            "query {query:?} exited {}: {}",
+            run.code,
+            run.stderr
+        );
+        assert!(
+            !run.stderr.contains("panicked"),
+            "query {query:?} panicked: {}",
+            run.stderr
+        );
+        if run.code == 2 {
+            assert!(
+                run.stderr.starts_with("error: "),
+                "a usage error explains itself: {}",
+                run.stderr
+            );
+        }
+    }
+}
+
+#[test]
+fn only_stop_words_gets_a_helpful_message() {
+    let run = indexed().mbc(&["search", "the of and"]).expect_code(2);
+    assert!(
+        run.stderr.contains("only very common words"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn unbalanced_quote_searches_the_words() {
+    let run = indexed().mbc(&["search", "\"radiation pain"]).ok();
+    assert!(
+        run.stdout.contains("Radiation for bone pain"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn quoted_phrase_must_appear() {
+    let ws = indexed();
+    let run = ws
+        .mbc(&["search", "\"hair loss\"", "--format", "json"])
+        .ok();
+    let results = run.json()["results"].as_array().unwrap().clone();
+    assert_eq!(results.len(), 1);
+    assert!(results[0]["text"].as_str().unwrap().contains("hair loss"));
+}
+
+#[test]
+fn excluded_words_remove_passages() {
+    let ws = indexed();
+    let with = ws
+        .mbc(&["search", "breast cancer", "--format", "json"])
+        .ok()
+        .json();
+    let without = ws
+        .mbc(&["search", "breast cancer -fractures", "--format", "json"])
+        .ok()
+        .json();
+    let count = |v: &serde_json::Value| v["results"].as_array().unwrap().len();
+    assert!(count(&without) < count(&with));
+    assert!(without["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| !r["text"].as_str().unwrap().contains("fractures")));
+}
+
+#[test]
+fn non_latin_query_answers_with_a_message() {
+    let run = indexed().mbc(&["search", "乳腺癌"]).ok();
+    assert!(run.stdout.contains("No passages found"), "{}", run.stdout);
+}
