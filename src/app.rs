@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::eval;
 use crate::index::{self, BuildEvent, BuildOptions, BuildReport, Freshness, SearchIndex};
 use crate::output::{self, wire, Format, Style};
 use crate::search::{self, SearchRequest};
@@ -53,6 +54,14 @@ pub struct ExportSettings {
     pub limit: usize,
 }
 
+#[derive(Debug, Clone)]
+pub struct EvalSettings {
+    pub queries: PathBuf,
+    pub qrels: PathBuf,
+    pub run: Option<PathBuf>,
+    pub exact: bool,
+}
+
 /// A command with its settings, free of any flag-parsing types.
 #[derive(Debug, Clone)]
 pub enum Command {
@@ -87,6 +96,11 @@ pub enum Command {
     },
     Stats {
         location: Location,
+        format: Format,
+    },
+    Eval {
+        location: Location,
+        settings: EvalSettings,
         format: Format,
     },
 }
@@ -154,6 +168,15 @@ pub fn run(command: Command) -> Result<()> {
             let index = open_index(&location)?;
             let shown = search::passage_in_context(&index, passage_id.trim())?;
             output::write_passage(&mut out, &shown, format, style)?;
+            Ok(out.flush()?)
+        }
+        Command::Eval {
+            location,
+            settings,
+            format,
+        } => {
+            let report = eval_command(&location, &settings)?;
+            output::write_eval(&mut out, &location.corpus, &report, format)?;
             Ok(out.flush()?)
         }
         Command::Stats { location, format } => {
@@ -345,6 +368,34 @@ fn write_atomically(
     temp.persist(path)
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
+}
+
+fn eval_command(location: &Location, settings: &EvalSettings) -> Result<eval::EvalReport> {
+    if !location.corpus.is_file() {
+        return Err(UsageError(format!(
+            "mbc eval needs --corpus pointing at a BEIR corpus.jsonl (got {})",
+            location.corpus.display()
+        ))
+        .into());
+    }
+    let queries = eval::load_queries(&settings.queries)?;
+    let qrels = eval::load_qrels(&settings.qrels)?;
+    let eval_location = Location {
+        index: if location.explicit_index {
+            location.index.clone()
+        } else {
+            eval::cached_index_dir(&location.corpus)?
+        },
+        corpus: location.corpus.clone(),
+        explicit_index: false,
+    };
+    let index = open_index(&eval_location)?;
+    let report = eval::evaluate(&index, &queries, &qrels, settings.exact)?;
+    if let Some(path) = &settings.run {
+        write_atomically(path, |out| eval::write_run(out, &report))?;
+        eprintln!("wrote the run to {}", path.display());
+    }
+    Ok(report)
 }
 
 fn stats(index: &SearchIndex) -> Result<wire::StatsOutput> {

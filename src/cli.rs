@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::app::{Command, ExportSettings, Location, SearchSettings};
+use crate::app::{Command, EvalSettings, ExportSettings, Location, SearchSettings};
 use crate::output::{Format, Style};
 
 const AFTER_HELP: &str = "\
@@ -116,6 +116,30 @@ pub enum CliCommand {
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
     },
+    /// Measure ranking quality on a BEIR-style test collection (needs --corpus corpus.jsonl).
+    ///
+    /// Indexes the corpus once (cached in the temporary directory, keyed by the file's content),
+    /// runs every judged query, folds passage hits into document scores (best passage), and
+    /// prints nDCG@10, Recall@100, MRR@10 and MAP@1000 with trec_eval's definitions.
+    #[command(
+        after_help = "Example:\n  mbc eval --corpus ../shared/bench/med/corpus.jsonl \\\n           --queries ../shared/bench/med/queries.jsonl \\\n           --qrels ../shared/bench/med/qrels/test.tsv"
+    )]
+    Eval {
+        /// Queries, one `{"_id", "text"}` object per line.
+        #[arg(long, value_name = "FILE")]
+        queries: PathBuf,
+        /// Judgements: TSV `query-id corpus-id score`, with or without a header line.
+        #[arg(long, value_name = "FILE")]
+        qrels: PathBuf,
+        /// Also write a TREC run file (`qid Q0 docid rank score mbc`, top 1000 per query).
+        #[arg(long, value_name = "FILE")]
+        run: Option<PathBuf>,
+        /// Search the queries as written: no synonyms, no spelling correction.
+        #[arg(long)]
+        exact: bool,
+        #[arg(long, value_enum, default_value_t = EvalFormat::Text)]
+        format: EvalFormat,
+    },
     /// Index statistics: documents, passages, passages per approach, size, build time.
     Stats {
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
@@ -143,6 +167,12 @@ pub enum ExportFormat {
     Jsonl,
 }
 
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum EvalFormat {
+    Text,
+    Json,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     Auto,
@@ -165,6 +195,15 @@ impl From<ExportFormat> for Format {
         match f {
             ExportFormat::Json => Format::Json,
             ExportFormat::Jsonl => Format::JsonLines,
+        }
+    }
+}
+
+impl From<EvalFormat> for Format {
+    fn from(f: EvalFormat) -> Self {
+        match f {
+            EvalFormat::Text => Format::Text,
+            EvalFormat::Json => Format::Json,
         }
     }
 }
@@ -233,6 +272,22 @@ impl Cli {
             },
             CliCommand::Stats { format } => Command::Stats {
                 location,
+                format: format.into(),
+            },
+            CliCommand::Eval {
+                queries,
+                qrels,
+                run,
+                exact,
+                format,
+            } => Command::Eval {
+                location,
+                settings: EvalSettings {
+                    queries,
+                    qrels,
+                    run,
+                    exact,
+                },
                 format: format.into(),
             },
         }

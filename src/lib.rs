@@ -10,6 +10,7 @@ pub mod app;
 pub mod cli;
 pub mod corpus;
 pub mod error;
+pub mod eval;
 pub mod index;
 pub mod lexicon;
 pub mod output;

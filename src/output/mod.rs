@@ -131,6 +131,35 @@ pub fn write_stats(out: &mut dyn Write, stats: &StatsOutput, format: Format) -> 
     }
 }
 
+/// Ranking-quality metrics of an evaluation.
+pub fn write_eval(
+    out: &mut dyn Write,
+    corpus: &std::path::Path,
+    report: &crate::eval::EvalReport,
+    format: Format,
+) -> io::Result<()> {
+    match format {
+        Format::Text => text::eval(out, corpus, report),
+        Format::Json | Format::JsonLines => write_json(
+            out,
+            &wire::EvalOutput {
+                schema_version: SCHEMA_VERSION,
+                corpus: corpus.display().to_string(),
+                queries: report.queries,
+                metrics: report.mean,
+                per_query: report
+                    .per_query
+                    .iter()
+                    .map(|(query, metrics)| wire::QueryMetrics {
+                        query: query.clone(),
+                        metrics: *metrics,
+                    })
+                    .collect(),
+            },
+        ),
+    }
+}
+
 fn write_json<T: serde::Serialize>(out: &mut dyn Write, value: &T) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, value)?;
     writeln!(out)

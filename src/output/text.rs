@@ -261,3 +261,21 @@ fn marked(text: &str, highlights: &[Range<usize>], style: Style) -> String {
     out.push_str(&text[last..]);
     out
 }
+
+pub fn eval(
+    out: &mut dyn Write,
+    corpus: &std::path::Path,
+    report: &crate::eval::EvalReport,
+) -> io::Result<()> {
+    let m = &report.mean;
+    writeln!(
+        out,
+        "{}: {} queries evaluated",
+        corpus.display(),
+        report.queries
+    )?;
+    writeln!(out, "nDCG@10     {:.4}", m.ndcg_at_10)?;
+    writeln!(out, "Recall@100  {:.4}", m.recall_at_100)?;
+    writeln!(out, "MRR@10      {:.4}", m.mrr_at_10)?;
+    writeln!(out, "MAP@1000    {:.4}", m.map_at_1000)
+}

@@ -234,3 +234,20 @@ impl SearchOutput {
         }
     }
 }
+
+/// `mbc eval --format json`.
+#[derive(Debug, Serialize)]
+pub struct EvalOutput {
+    pub schema_version: u32,
+    pub corpus: String,
+    pub queries: usize,
+    pub metrics: crate::eval::metrics::Metrics,
+    pub per_query: Vec<QueryMetrics>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct QueryMetrics {
+    pub query: String,
+    #[serde(flatten)]
+    pub metrics: crate::eval::metrics::Metrics,
+}

@@ -108,15 +108,101 @@ pub struct SearchResults {
     pub corrections: Vec<Correction>,
 }
 
+/// A query turned into a plan, with what typo correction and the lexicon did to it.
+struct PlannedQuery {
+    plan: Plan,
+    expanded: Vec<ExpandedTerm>,
+    corrections: Vec<Correction>,
+}
+
 /// Runs a search.
 pub fn search(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResults> {
     let started = Instant::now();
+    let searcher = index.reader.searcher();
+    let PlannedQuery {
+        plan,
+        expanded,
+        corrections,
+    } = plan_query(index, &searcher, request)?;
+    let query = plan.to_query();
+    let fetch = request.limit.max(1) + 10;
+    let (top, total_hits) = searcher.search(
+        &*query,
+        &(TopDocs::with_limit(fetch).order_by_score(), Count),
+    )?;
+    let mut analyzer = medical_analyzer();
+    let mut hits = Vec::with_capacity(top.len());
+    for (score, address) in top {
+        let passage = load_passage(&searcher, index.fields, address)?;
+        let highlights = highlight_ranges(&mut analyzer, &passage.text, &plan.highlight_terms);
+        let snippet = make_snippet(&passage.text, &highlights);
+        let contributions = if request.explain {
+            explain(&plan.scoring, &searcher, address)
+        } else {
+            Vec::new()
+        };
+        hits.push(Hit {
+            rank: 0,
+            score,
+            passage,
+            highlights,
+            snippet,
+            contributions,
+        });
+    }
+    sort_hits(&mut hits);
+    hits.truncate(request.limit);
+    Ok(SearchResults {
+        query: request.query.clone(),
+        total_hits,
+        took: started.elapsed(),
+        hits,
+        expanded,
+        corrections,
+    })
+}
+
+/// Documents ranked by their best passage, for evaluation against document-level judgements:
+/// the top `depth` passages are folded into `(doc_id, score)` pairs, best first.
+pub fn rank_documents(
+    index: &SearchIndex,
+    request: &SearchRequest,
+    depth: usize,
+) -> Result<Vec<(String, f32)>> {
+    let searcher = index.reader.searcher();
+    let planned = match plan_query(index, &searcher, request) {
+        Ok(planned) => planned,
+        Err(Error::Query(_)) => return Ok(Vec::new()),
+        Err(err) => return Err(err),
+    };
+    let top = searcher.search(
+        &*planned.plan.to_query(),
+        &TopDocs::with_limit(depth.max(1)).order_by_score(),
+    )?;
+    let mut best: std::collections::HashMap<String, f32> = std::collections::HashMap::new();
+    for (score, address) in top {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let doc_id = doc
+            .get_first(index.fields.doc_id)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string();
+        let entry = best.entry(doc_id).or_insert(f32::MIN);
+        *entry = entry.max(score);
+    }
+    Ok(best.into_iter().collect())
+}
+
+fn plan_query(
+    index: &SearchIndex,
+    searcher: &Searcher,
+    request: &SearchRequest,
+) -> Result<PlannedQuery> {
     index.taxonomy.ensure_known(&request.approaches)?;
     let text: String = request.query.chars().take(MAX_QUERY_CHARS).collect();
     if text.trim().is_empty() && request.approaches.is_empty() {
         return Err(Error::Query("the query is empty: give some words to search for, e.g. mbc search \"bone metastases\"".into()));
     }
-    let searcher = index.reader.searcher();
     let mut analyzer = medical_analyzer();
     let builder = QueryBuilder::new(index.fields);
     let mut plan = Plan {
@@ -131,7 +217,7 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResu
                 let mut words = analyze_words(&mut analyzer, &typed);
                 words.truncate(MAX_QUERY_WORDS);
                 if !request.exact {
-                    corrections = correct_typos(index, &searcher, &mut words, &typed);
+                    corrections = correct_typos(index, searcher, &mut words, &typed);
                 }
                 add_free_words(
                     index,
@@ -168,38 +254,8 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResu
             request.query.trim()
         )));
     }
-    let query = plan.to_query();
-    let fetch = request.limit.max(1) + 10;
-    let (top, total_hits) = searcher.search(
-        &*query,
-        &(TopDocs::with_limit(fetch).order_by_score(), Count),
-    )?;
-    let mut hits = Vec::with_capacity(top.len());
-    for (score, address) in top {
-        let passage = load_passage(&searcher, index.fields, address)?;
-        let highlights = highlight_ranges(&mut analyzer, &passage.text, &plan.highlight_terms);
-        let snippet = make_snippet(&passage.text, &highlights);
-        let contributions = if request.explain {
-            explain(&plan.scoring, &searcher, address)
-        } else {
-            Vec::new()
-        };
-        hits.push(Hit {
-            rank: 0,
-            score,
-            passage,
-            highlights,
-            snippet,
-            contributions,
-        });
-    }
-    sort_hits(&mut hits);
-    hits.truncate(request.limit);
-    Ok(SearchResults {
-        query: request.query.clone(),
-        total_hits,
-        took: started.elapsed(),
-        hits,
+    Ok(PlannedQuery {
+        plan,
         expanded,
         corrections,
     })

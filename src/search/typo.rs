@@ -29,14 +29,16 @@ pub fn doc_freq(searcher: &Searcher, fields: &[Field], term: &str) -> u64 {
         .sum()
 }
 
-/// The closest indexed term of `field` to `term`, if one is within the allowed edits.
+/// The closest indexed term of `field` to `term`, if one is within the allowed edits: fewest
+/// edits first, then the most passages (counted over the whole index, so the answer does not
+/// depend on how the index happens to be split into segments), then alphabetical.
 pub fn closest_term(searcher: &Searcher, field: Field, term: &str) -> Option<String> {
     let len = term.chars().count();
     if len < MIN_LEN || !term.chars().all(char::is_alphabetic) {
         return None;
     }
-    let limit = max_edits(len);
-    let mut best: Option<(usize, std::cmp::Reverse<u64>, String)> = None;
+    let mut best_distance = max_edits(len);
+    let mut candidates: Vec<String> = Vec::new();
     for segment in searcher.segment_readers() {
         let Ok(inverted) = segment.inverted_index(field) else {
             continue;
@@ -48,19 +50,28 @@ pub fn closest_term(searcher: &Searcher, field: Field, term: &str) -> Option<Str
             let Ok(candidate) = std::str::from_utf8(stream.key()) else {
                 continue;
             };
-            if candidate.chars().count().abs_diff(len) > limit {
+            if candidate.chars().count().abs_diff(len) > best_distance {
                 continue;
             }
             let distance = strsim::osa_distance(term, candidate);
-            if distance == 0 || distance > limit {
+            if distance == 0 || distance > best_distance {
                 continue;
             }
-            let freq = u64::from(stream.value().doc_freq);
-            let key = (distance, std::cmp::Reverse(freq), candidate.to_string());
-            if best.as_ref().is_none_or(|b| key < *b) {
-                best = Some(key);
+            if distance < best_distance {
+                best_distance = distance;
+                candidates.clear();
             }
+            candidates.push(candidate.to_string());
         }
     }
-    best.map(|(_, _, term)| term)
+    candidates.sort();
+    candidates.dedup();
+    candidates.into_iter().max_by(|a, b| {
+        let freq = |t: &str| {
+            searcher
+                .doc_freq(&Term::from_field_text(field, t))
+                .unwrap_or(0)
+        };
+        freq(a).cmp(&freq(b)).then_with(|| b.cmp(a))
+    })
 }
