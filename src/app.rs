@@ -39,6 +39,7 @@ impl Location {
 
 #[derive(Debug, Clone)]
 pub struct SearchSettings {
+    pub feedback: bool,
     pub query: String,
     pub limit: usize,
     pub approaches: Vec<String>,
@@ -56,6 +57,7 @@ pub struct ExportSettings {
 
 #[derive(Debug, Clone)]
 pub struct EvalSettings {
+    pub feedback: bool,
     pub queries: PathBuf,
     pub qrels: PathBuf,
     pub run: Option<PathBuf>,
@@ -133,6 +135,7 @@ pub fn run(command: Command) -> Result<()> {
                 approaches: settings.approaches,
                 exact: settings.exact,
                 explain: settings.explain,
+                feedback: settings.feedback && !settings.exact,
             };
             let results = search::search(&index, &request)?;
             output::write_search(&mut out, &results, format, style, request.explain)?;
@@ -317,6 +320,7 @@ fn export_command(
                 approaches: settings.approaches.clone(),
                 exact: false,
                 explain: false,
+                feedback: true,
             };
             search::search(&index, &request)?
                 .hits
@@ -390,7 +394,13 @@ fn eval_command(location: &Location, settings: &EvalSettings) -> Result<eval::Ev
         explicit_index: false,
     };
     let index = open_index(&eval_location)?;
-    let report = eval::evaluate(&index, &queries, &qrels, settings.exact)?;
+    let report = eval::evaluate(
+        &index,
+        &queries,
+        &qrels,
+        settings.exact,
+        settings.feedback && !settings.exact,
+    )?;
     if let Some(path) = &settings.run {
         write_atomically(path, |out| eval::write_run(out, &report))?;
         eprintln!("wrote the run to {}", path.display());

@@ -75,12 +75,15 @@ pub enum CliCommand {
         limit: u64,
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
-        /// Search the words as typed: no synonyms, no spelling correction.
+        /// Search the words as typed: no synonyms, no spelling correction, no feedback.
         #[arg(long)]
         exact: bool,
         /// Show which terms and expansions matched each result and what each contributed.
         #[arg(long)]
         explain: bool,
+        /// No pseudo-relevance feedback (otherwise used for queries of 4 or more words).
+        #[arg(long)]
+        no_feedback: bool,
     },
     /// For every treatment approach, show its best passages.
     Approaches {
@@ -134,9 +137,12 @@ pub enum CliCommand {
         /// Also write a TREC run file (`qid Q0 docid rank score mbc`, top 1000 per query).
         #[arg(long, value_name = "FILE")]
         run: Option<PathBuf>,
-        /// Search the queries as written: no synonyms, no spelling correction.
+        /// Search the queries as written: no synonyms, no spelling correction, no feedback.
         #[arg(long)]
         exact: bool,
+        /// No pseudo-relevance feedback (otherwise used for queries of 4 or more words).
+        #[arg(long)]
+        no_feedback: bool,
         #[arg(long, value_enum, default_value_t = EvalFormat::Text)]
         format: EvalFormat,
     },
@@ -228,9 +234,11 @@ impl Cli {
                 format,
                 exact,
                 explain,
+                no_feedback,
             } => Command::Search {
                 location,
                 settings: SearchSettings {
+                    feedback: !no_feedback,
                     query: query.join(" "),
                     limit: limit as usize,
                     approaches: filter.approaches,
@@ -279,10 +287,12 @@ impl Cli {
                 qrels,
                 run,
                 exact,
+                no_feedback,
                 format,
             } => Command::Eval {
                 location,
                 settings: EvalSettings {
+                    feedback: !no_feedback,
                     queries,
                     qrels,
                     run,

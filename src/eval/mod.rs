@@ -94,6 +94,7 @@ pub fn evaluate(
     queries: &[EvalQuery],
     qrels: &HashMap<String, Judgements>,
     exact: bool,
+    feedback: bool,
 ) -> Result<EvalReport> {
     let judged: Vec<&EvalQuery> = queries
         .iter()
@@ -108,6 +109,7 @@ pub fn evaluate(
                 approaches: Vec::new(),
                 exact,
                 explain: false,
+                feedback,
             };
             let mut ranked = trec_order(rank_documents(index, &request, PASSAGE_DEPTH)?);
             ranked.truncate(RUN_DEPTH);

@@ -1,6 +1,7 @@
 //! Search: a query → ranked, highlighted passages. It never prints; `output` renders what it
 //! returns.
 
+mod feedback;
 mod highlight;
 mod plan;
 mod typo;
@@ -42,6 +43,8 @@ pub struct SearchRequest {
     pub exact: bool,
     /// Record what each clause contributed to each hit.
     pub explain: bool,
+    /// Pseudo-relevance feedback for descriptive queries (see `feedback`).
+    pub feedback: bool,
 }
 
 /// A passage as stored in the index.
@@ -211,6 +214,7 @@ fn plan_query(
     };
     let mut expanded = Vec::new();
     let mut corrections = Vec::new();
+    let mut content_words = 0;
     for clause in parse_user_query(&text).clauses {
         match clause {
             Clause::Words(typed) => {
@@ -228,6 +232,7 @@ fn plan_query(
                     &typed,
                     &mut expanded,
                 );
+                content_words += words.iter().map(|w| &w.term).collect::<BTreeSet<_>>().len();
             }
             Clause::Phrase(phrase) => {
                 let words = analyze_words(&mut analyzer, &phrase);
@@ -253,6 +258,9 @@ fn plan_query(
             "nothing searchable in \"{}\": it has only very common words or symbols; try the words that matter, e.g. \"hormone therapy side effects\"",
             request.query.trim()
         )));
+    }
+    if request.feedback {
+        feedback::expand(&mut plan, searcher, index.fields, content_words)?;
     }
     Ok(PlannedQuery {
         plan,
@@ -294,11 +302,13 @@ fn add_free_words(
     }
     plan.highlight_terms
         .extend(terms_of(words).map(String::from));
-    if let Some(query) = builder.proximity(words) {
-        plan.scoring.push(LabeledClause {
-            label: "proximity of the query words".into(),
-            query,
-        });
+    for pair in words.windows(2) {
+        if let Some(query) = builder.proximity(pair) {
+            plan.scoring.push(LabeledClause {
+                label: format!("near: {} {}", pair[0].term, pair[1].term),
+                query,
+            });
+        }
     }
     if exact {
         return;
@@ -563,5 +573,6 @@ pub fn approach_request(
         approaches: vec![approach.id.clone()],
         exact: true,
         explain: false,
+        feedback: false,
     })
 }

@@ -2,6 +2,7 @@
 
 mod bundled;
 mod corpus_validation;
+mod evaluation;
 mod helper;
 mod indexing;
 mod output_formats;
