@@ -107,13 +107,49 @@ pub enum Command {
     },
 }
 
+impl Command {
+    fn location(&self) -> &Location {
+        match self {
+            Command::Index { location, .. }
+            | Command::Search { location, .. }
+            | Command::Approaches { location, .. }
+            | Command::Export { location, .. }
+            | Command::Show { location, .. }
+            | Command::Stats { location, .. }
+            | Command::Eval { location, .. } => location,
+        }
+    }
+}
+
 /// A mistake in how mbc was called (exit code 2), as opposed to a failure while working.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct UsageError(pub String);
 
-/// Runs a command, writing results to stdout.
+/// Runs a command, writing results to stdout. A panic inside the search engine (possible when
+/// index files are damaged in ways their checksums do not reveal) is reported as a damaged
+/// index rather than as a crash.
 pub fn run(command: Command) -> Result<()> {
+    let index_dir = command.location().index.clone();
+    let previous_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_command(command)));
+    std::panic::set_hook(previous_hook);
+    outcome.unwrap_or_else(|panic| {
+        let reason = panic
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| panic.downcast_ref::<&str>().copied())
+            .unwrap_or("internal error");
+        Err(crate::Error::IndexCorrupt {
+            path: index_dir,
+            reason: format!("internal error: {reason}"),
+        }
+        .into())
+    })
+}
+
+fn run_command(command: Command) -> Result<()> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     match command {
@@ -193,14 +229,18 @@ pub fn run(command: Command) -> Result<()> {
 fn index_command(location: &Location, strict: bool, rebuild: bool) -> Result<()> {
     ensure_corpus(&location.corpus)?;
     if !rebuild && index::freshness(&location.index, &location.corpus)? == Freshness::Fresh {
-        let index = SearchIndex::open(&location.index)?;
-        eprintln!(
-            "index at {} is up to date ({} documents, {} passages); use --rebuild to rebuild it anyway",
-            location.index.display(),
-            index.meta.documents,
-            index.meta.passages
-        );
-        return Ok(());
+        match SearchIndex::open(&location.index) {
+            Ok(index) => {
+                eprintln!(
+                    "index at {} is up to date ({} documents, {} passages); use --rebuild to rebuild it anyway",
+                    location.index.display(),
+                    index.meta.documents,
+                    index.meta.passages
+                );
+                return Ok(());
+            }
+            Err(err) => eprintln!("note: {err:#}; rebuilding"),
+        }
     }
     build_index(location, strict)?;
     Ok(())

@@ -5,6 +5,8 @@
 //! and no passage crosses a section boundary or cuts a sentence. Each passage's id is a hash of
 //! its document, section and text, so it stays the same across re-indexing while the text does.
 
+use std::ops::Range;
+
 use crate::corpus::{Block, Document};
 
 /// Size targets for passages, in words.
@@ -107,7 +109,10 @@ fn split_block(block: &Block, max_words: usize) -> Vec<Piece> {
     let target = words.div_ceil(parts);
     let mut pieces: Vec<Piece> = Vec::new();
     let mut current: Option<Piece> = None;
-    for range in sentence_ranges(&block.text) {
+    let sentences = sentence_ranges(&block.text)
+        .into_iter()
+        .flat_map(|range| cut_runaway_sentence(&block.text, range, max_words));
+    for range in sentences {
         let sentence = &block.text[range.clone()];
         let piece = Piece {
             text: sentence.to_string(),
@@ -125,6 +130,34 @@ fn split_block(block: &Block, max_words: usize) -> Vec<Piece> {
     }
     pieces.extend(current);
     pieces
+}
+
+/// A "sentence" longer than this many times `max_words` is not prose (a table flattened into one
+/// line, a data dump): it is cut at word boundaries so no passage grows without bound.
+const RUNAWAY_FACTOR: usize = 4;
+
+fn cut_runaway_sentence(text: &str, range: Range<usize>, max_words: usize) -> Vec<Range<usize>> {
+    let sentence = &text[range.clone()];
+    if word_count(sentence) <= RUNAWAY_FACTOR * max_words {
+        return vec![range];
+    }
+    let mut cuts = Vec::new();
+    let mut start = range.start;
+    let mut words = 0;
+    for (offset, c) in sentence.char_indices() {
+        if c == ' ' {
+            words += 1;
+            if words == max_words {
+                cuts.push(start..range.start + offset);
+                start = range.start + offset + 1;
+                words = 0;
+            }
+        }
+    }
+    if start < range.end {
+        cuts.push(start..range.end);
+    }
+    cuts
 }
 
 /// Merges pieces below `min_words` into their neighbours while the result stays within
@@ -156,7 +189,7 @@ fn merge_small(pieces: impl Iterator<Item = Piece>, options: SplitOptions) -> Ve
 /// Byte ranges of the sentences of `text` (whitespace between them excluded). A sentence ends at
 /// `.`, `!` or `?` (and any closing quote or bracket) followed by a space and an upper-case
 /// letter, digit or opening quote, unless the word before the stop is a common abbreviation.
-pub fn sentence_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
+pub fn sentence_ranges(text: &str) -> Vec<Range<usize>> {
     let mut ranges = Vec::new();
     let mut start = 0;
     let bytes = text.as_bytes();
@@ -351,9 +384,17 @@ mod tests {
     }
 
     #[test]
-    fn a_single_huge_sentence_stays_whole() {
+    fn a_long_sentence_stays_whole() {
         let d = doc(vec![block(&["A"], &words(500, "x"), 1)]);
         assert_eq!(split_into_passages(&d, SplitOptions::default()).len(), 1);
+    }
+
+    #[test]
+    fn a_runaway_sentence_is_cut_at_word_boundaries() {
+        let d = doc(vec![block(&["A"], &words(5_000, "x"), 1)]);
+        let passages = split_into_passages(&d, SplitOptions::default());
+        assert_eq!(passages.len(), 25);
+        assert!(passages.iter().all(|p| word_count(&p.text) == 200));
     }
 
     #[test]

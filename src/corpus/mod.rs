@@ -197,10 +197,23 @@ pub fn load_file(file: &CorpusFile) -> Result<FileLoad> {
             return Ok(skip(file, line, "not valid UTF-8 text".into()));
         }
     };
+    parse_file_text(file, &text)
+}
+
+/// Parses the text of a corpus file (already read and checked to be UTF-8). Windows (`\r\n`)
+/// and classic Mac (`\r`) line endings count as line breaks, as editors show them.
+pub fn parse_file_text(file: &CorpusFile, text: &str) -> Result<FileLoad> {
+    let normalized;
+    let text = if text.contains('\r') {
+        normalized = text.replace("\r\n", "\n").replace('\r', "\n");
+        normalized.as_str()
+    } else {
+        text
+    };
     match file.kind {
-        FileKind::Markdown => Ok(single(markdown::parse(&file.path, &file.relative, &text)?)),
-        FileKind::PlainText => Ok(single(plaintext::parse(&file.path, &file.relative, &text))),
-        FileKind::JsonLines => Ok(jsonl::parse(&file.path, &text)),
+        FileKind::Markdown => Ok(single(markdown::parse(&file.path, &file.relative, text)?)),
+        FileKind::PlainText => Ok(single(plaintext::parse(&file.path, &file.relative, text))),
+        FileKind::JsonLines => Ok(jsonl::parse(&file.path, text)),
     }
 }
 

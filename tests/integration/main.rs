@@ -3,7 +3,9 @@
 mod bundled;
 mod corpus_validation;
 mod evaluation;
+mod fuzz;
 mod helper;
 mod indexing;
 mod output_formats;
 mod queries;
+mod robustness;

@@ -1,0 +1,124 @@
+//! Property-based fuzzing of everything that reads untrusted text: the query parser and the
+//! search path, the front-matter and Markdown reader, plain-text heading detection, JSON lines,
+//! the tokenizer and the passage splitter. None may panic, hang or lose track of byte offsets.
+//!
+//! In CI each property runs a fixed number of cases; run them longer with e.g.
+//! `PROPTEST_CASES=200000 cargo test --release --test integration fuzz`.
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use mbc::corpus::{parse_file_text, CorpusFile, FileKind};
+use mbc::index::{build, BuildOptions, SearchIndex};
+use mbc::passage::{split_into_passages, SplitOptions};
+use mbc::search::{search, SearchRequest};
+use proptest::prelude::*;
+
+fn config() -> ProptestConfig {
+    ProptestConfig {
+        cases: 256,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
+}
+
+fn file(kind: FileKind) -> CorpusFile {
+    let name = match kind {
+        FileKind::Markdown => "fuzz.md",
+        FileKind::PlainText => "fuzz.txt",
+        FileKind::JsonLines => "fuzz.jsonl",
+    };
+    CorpusFile {
+        path: PathBuf::from(name),
+        relative: name.into(),
+        kind,
+    }
+}
+
+/// Text that looks like the inputs each parser expects, mixed with arbitrary text.
+fn corpus_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<String>(),
+        "(\\+\\+\\+\n)?(title = \"[^\"\n]{0,20}\"\n)?([a-z_]{1,8} = [\\[\\]\"0-9a-z, -]{0,20}\n){0,4}(\\+\\+\\+\n)?([#]{0,3} ?[A-Za-z .,!?:/+-]{0,40}\n{0,2}){0,12}",
+        "([A-Z][a-z]{0,8}( [A-Za-z]{1,8}){0,12}[.:]?\n{1,3}){0,15}",
+        "(\\{\"_id\": ?(\"[a-z0-9]{0,4}\"|[0-9]{1,3}), ?\"title\": ?\"[^\"]{0,10}\", ?\"text\": ?\"[^\"]{0,40}\"\\}\n?){0,6}",
+    ]
+}
+
+fn check_document_parsing(kind: FileKind, text: &str) {
+    let Ok(load) = parse_file_text(&file(kind), text) else {
+        return;
+    };
+    let lines = text
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .lines()
+        .count()
+        .max(1);
+    for document in &load.documents {
+        for passage in split_into_passages(document, SplitOptions::default()) {
+            assert!(!passage.text.is_empty());
+            assert!(
+                passage.line_start >= 1 && passage.line_start <= passage.line_end,
+                "{passage:?}"
+            );
+            assert!(
+                passage.line_end <= lines + 1,
+                "line {} past the end ({lines} lines)",
+                passage.line_end
+            );
+        }
+    }
+}
+
+/// A small index shared by the search properties.
+fn fixture_index() -> &'static SearchIndex {
+    static INDEX: OnceLock<(tempfile::TempDir, SearchIndex)> = OnceLock::new();
+    &INDEX
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().unwrap();
+            let corpus = crate::helper::fixtures().join("mini");
+            build(&corpus, dir.path(), &BuildOptions::default(), &|_| {}).unwrap();
+            let index = SearchIndex::open(dir.path()).unwrap();
+            (dir, index)
+        })
+        .1
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn markdown_and_front_matter_never_panic(text in corpus_text()) {
+        check_document_parsing(FileKind::Markdown, &text);
+    }
+
+    #[test]
+    fn plain_text_heading_detection_never_panics(text in corpus_text()) {
+        check_document_parsing(FileKind::PlainText, &text);
+    }
+
+    #[test]
+    fn json_lines_never_panic(text in corpus_text()) {
+        check_document_parsing(FileKind::JsonLines, &text);
+    }
+
+    #[test]
+    fn tokens_point_at_the_text(text in any::<String>()) {
+        let mut analyzer = mbc::analysis::medical_analyzer();
+        for token in mbc::analysis::analyze(&mut analyzer, &text) {
+            prop_assert!(text.is_char_boundary(token.range.start) && text.is_char_boundary(token.range.end));
+            prop_assert!(token.range.start < token.range.end);
+        }
+    }
+
+    #[test]
+    fn any_query_gives_results_or_a_message(query in prop_oneof![any::<String>(), "[a-zA-Z\"+/ -]{0,40}", "(AND|OR|NOT|-|\"|her2|ER\\+|bone|pain| ){0,12}"]) {
+        let request = SearchRequest { query, limit: 5, approaches: Vec::new(), exact: false, explain: true, feedback: true };
+        match search(fixture_index(), &request) {
+            Ok(results) => prop_assert!(results.hits.len() <= 5),
+            Err(mbc::Error::Query(message)) => prop_assert!(!message.is_empty()),
+            Err(other) => prop_assert!(false, "unexpected error {other}"),
+        }
+    }
+}

@@ -1,0 +1,209 @@
+//! Crashes, concurrent use, damaged indexes and hostile corpus files: nothing is lost, nothing
+//! panics, and every problem is named.
+
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use crate::helper::Workspace;
+
+/// A BEIR corpus big enough that indexing it takes a noticeable time.
+fn write_big_corpus(ws: &Workspace, documents: usize) -> String {
+    let words = [
+        "anaemia", "iron", "fracture", "bone", "lens", "retina", "placenta", "insulin", "kidney",
+        "lung",
+    ];
+    let mut text = String::new();
+    for i in 0..documents {
+        let body: Vec<&str> = (0..80)
+            .map(|j| words[(i * 7 + j * 3) % words.len()])
+            .collect();
+        text.push_str(&format!(
+            "{{\"_id\":\"b{i}\",\"title\":\"record {i}\",\"text\":\"{}.\"}}\n",
+            body.join(" ")
+        ));
+    }
+    ws.write("big/corpus.jsonl", text);
+    "big/corpus.jsonl".to_string()
+}
+
+fn search_ok(ws: &Workspace, index: &str, word: &str) -> usize {
+    let run = ws
+        .mbc(&["search", "--index", index, word, "--format", "json"])
+        .ok();
+    run.json()["total_hits"].as_u64().unwrap() as usize
+}
+
+#[test]
+fn an_index_run_killed_at_any_moment_leaves_the_previous_index_working() {
+    let ws = Workspace::with_fixture_corpus();
+    ws.mbc(&["index", "--corpus", "corpus", "--index", "idx"])
+        .ok();
+    let before = search_ok(&ws, "idx", "trastuzumab");
+    let big = write_big_corpus(&ws, 20_000);
+    for delay_ms in [20, 150, 600, 1500] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_mbc"))
+            .args(["index", "--rebuild", "--corpus", &big, "--index", "idx"])
+            .current_dir(ws.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = child.kill(); // SIGKILL on Unix
+        let _ = child.wait();
+        let now = search_ok(&ws, "idx", "trastuzumab");
+        // Either the kill came first (old index) or the build had finished (new index, where
+        // the fixture word is absent); never an error.
+        assert!(
+            now == before || now == 0,
+            "after a kill at {delay_ms} ms: {now} hits"
+        );
+    }
+    ws.mbc(&["index", "--rebuild", "--corpus", &big, "--index", "idx"])
+        .ok();
+    assert!(search_ok(&ws, "idx", "placenta") > 0);
+    let leftovers: Vec<_> = std::fs::read_dir(ws.path().join("idx"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".build-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn searches_during_a_rebuild_all_succeed() {
+    let ws = Workspace::with_fixture_corpus();
+    ws.mbc(&["index", "--corpus", "corpus", "--index", "idx"])
+        .ok();
+    let big = write_big_corpus(&ws, 5_000);
+    let mut builder = Command::new(env!("CARGO_BIN_EXE_mbc"))
+        .args(["index", "--rebuild", "--corpus", &big, "--index", "idx"])
+        .current_dir(ws.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut searches = 0;
+    while builder.try_wait().unwrap().is_none() && searches < 200 {
+        let run = ws.mbc(&["search", "--index", "idx", "bone", "--format", "json"]);
+        assert_eq!(
+            run.code, 0,
+            "a search during the rebuild failed: {}",
+            run.stderr
+        );
+        searches += 1;
+    }
+    let output = builder.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(searches > 0);
+    assert!(
+        search_ok(&ws, "idx", "placenta") > 0,
+        "the new index is in place"
+    );
+}
+
+fn damaged_index(damage: impl Fn(&std::path::Path)) -> Workspace {
+    let ws = Workspace::with_fixture_corpus();
+    ws.index_corpus();
+    let pointer = std::fs::read_to_string(ws.index().join("CURRENT")).unwrap();
+    let generation = ws.index().join(pointer.trim());
+    let segment_file = std::fs::read_dir(&generation)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "idx"))
+        .expect("a segment file");
+    damage(&segment_file);
+    ws
+}
+
+#[test]
+fn a_truncated_segment_file_gives_a_clear_error_and_rebuild_fixes_it() {
+    let ws = damaged_index(|file| {
+        let f = std::fs::OpenOptions::new().write(true).open(file).unwrap();
+        f.set_len(10).unwrap();
+    });
+    let run = ws.mbc(&["search", "trastuzumab"]).expect_code(1);
+    assert!(run.stderr.contains("mbc index --rebuild"), "{}", run.stderr);
+    ws.mbc(&["index"]).ok();
+    assert!(ws
+        .mbc(&["search", "trastuzumab"])
+        .ok()
+        .stdout
+        .contains("her2.txt"));
+}
+
+#[test]
+fn a_deleted_segment_file_gives_a_clear_error() {
+    let ws = damaged_index(|file| std::fs::remove_file(file).unwrap());
+    let run = ws.mbc(&["stats"]).expect_code(1);
+    assert!(
+        run.stderr.contains("damaged") && run.stderr.contains("mbc index --rebuild"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_scrambled_segment_file_never_panics() {
+    let ws = damaged_index(|file| {
+        let mut bytes = std::fs::read(file).unwrap();
+        let len = bytes.len();
+        for (i, byte) in bytes.iter_mut().enumerate().take(len.saturating_sub(64)) {
+            *byte = byte.wrapping_mul(31).wrapping_add(i as u8);
+        }
+        std::fs::write(file, bytes).unwrap();
+    });
+    for args in [
+        &["search", "trastuzumab"][..],
+        &["stats"][..],
+        &["export", "--all"][..],
+    ] {
+        let run = ws.mbc(args);
+        assert!(
+            run.code == 0 || run.code == 1,
+            "{args:?} exited {}: {}",
+            run.code,
+            run.stderr
+        );
+        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    }
+}
+
+#[test]
+fn hostile_corpus_files_are_named_or_indexed_and_the_rest_survives() {
+    let ws = Workspace::with_fixture_corpus();
+    ws.write("corpus/empty.md", "");
+    ws.write("corpus/blank.txt", "\n\n   \n");
+    ws.write("corpus/empty.jsonl", "");
+    let deep = (0..60)
+        .map(|i| format!("d{i}"))
+        .collect::<Vec<_>>()
+        .join("/");
+    ws.write(
+        &format!("corpus/{deep}/deep.md"),
+        "# Deep\n\nA note about retinal imaging.\n",
+    );
+    ws.write(
+        "corpus/long-line.txt",
+        format!("Long\n\n{}\n", "word ".repeat(1_000_000)),
+    );
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(ws.corpus(), ws.corpus().join("loop")).unwrap();
+    let run = ws.index_corpus();
+    assert!(run.stderr.contains("indexed"), "{}", run.stderr);
+    assert!(ws
+        .mbc(&["search", "retinal"])
+        .ok()
+        .stdout
+        .contains("deep.md"));
+    assert!(ws
+        .mbc(&["search", "trastuzumab"])
+        .ok()
+        .stdout
+        .contains("her2.txt"));
+}
