@@ -8,10 +8,11 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::embed::{self, Embedder};
 use crate::eval;
 use crate::index::{self, BuildEvent, BuildOptions, BuildReport, Freshness, SearchIndex};
 use crate::output::{self, wire, Format, Style};
-use crate::search::{self, SearchRequest};
+use crate::search::{self, Fusion, Mode, SearchRequest};
 
 /// Default corpus and index, relative to the working directory (the repository root).
 pub const DEFAULT_CORPUS: &str = "corpus";
@@ -25,20 +26,32 @@ pub struct Location {
     /// True when the index directory was given with `--index`: it is then used as it is and
     /// never built implicitly.
     pub explicit_index: bool,
+    /// The embedding model directory; `None` when semantic search is switched off.
+    pub model: Option<PathBuf>,
 }
 
 impl Location {
-    pub fn new(index: Option<PathBuf>, corpus: Option<PathBuf>) -> Self {
+    pub fn new(
+        index: Option<PathBuf>,
+        corpus: Option<PathBuf>,
+        model: Option<PathBuf>,
+        semantic: bool,
+    ) -> Self {
         Location {
             explicit_index: index.is_some(),
             index: index.unwrap_or_else(|| PathBuf::from(DEFAULT_INDEX)),
             corpus: corpus.unwrap_or_else(|| PathBuf::from(DEFAULT_CORPUS)),
+            model: semantic
+                .then(|| model.unwrap_or_else(|| PathBuf::from(embed::DEFAULT_MODEL_DIR))),
         }
     }
 }
 
 #[derive(Debug, Clone)]
 pub struct SearchSettings {
+    /// `None`: hybrid when the index has vectors, silently lexical when it has none.
+    pub mode: Option<Mode>,
+    pub fusion: Fusion,
     pub feedback: bool,
     pub query: String,
     pub limit: usize,
@@ -57,6 +70,8 @@ pub struct ExportSettings {
 
 #[derive(Debug, Clone)]
 pub struct EvalSettings {
+    pub mode: Option<Mode>,
+    pub fusion: Fusion,
     pub feedback: bool,
     pub queries: PathBuf,
     pub qrels: PathBuf,
@@ -164,8 +179,11 @@ fn run_command(command: Command) -> Result<()> {
             format,
             style,
         } => {
-            let index = open_index(&location)?;
+            let mut index = open_index(&location)?;
+            attach_semantic(&mut index, &location, settings.mode);
             let request = SearchRequest {
+                mode: settings.mode.unwrap_or_default(),
+                fusion: settings.fusion,
                 query: settings.query,
                 limit: settings.limit,
                 approaches: settings.approaches,
@@ -309,9 +327,21 @@ fn build_index(location: &Location, strict: bool) -> Result<BuildReport> {
         BuildEvent::Started { files } => bar.set_length(files as u64),
         BuildEvent::Advanced { files } => bar.inc(files as u64),
         BuildEvent::Committing => bar.set_message("writing"),
+        BuildEvent::Embedding { passages } => {
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{spinner} embedding {pos}/{len} passages {wide_bar} {elapsed} (eta {eta})",
+                )
+                .expect("valid template"),
+            );
+            bar.set_position(0);
+            bar.set_length(passages as u64);
+        }
+        BuildEvent::Embedded { passages } => bar.inc(passages as u64),
     };
     let options = BuildOptions {
         strict,
+        model: location.model.clone(),
         ..BuildOptions::default()
     };
     let result = index::build(&location.corpus, &location.index, &options, &progress);
@@ -325,8 +355,17 @@ fn build_index(location: &Location, strict: bool) -> Result<BuildReport> {
     for skipped in &report.skipped {
         eprintln!("warning: skipped {skipped}");
     }
+    for note in &report.notes {
+        eprintln!("note: {note}");
+    }
+    let vectors = report.vectors.map_or_else(String::new, |v| {
+        format!(
+            ", {} passage(s) embedded, {} vector(s) reused",
+            v.embedded, v.reused
+        )
+    });
     eprintln!(
-        "indexed {} documents into {} passages ({} file(s) skipped) in {:.2} s",
+        "indexed {} documents into {} passages ({} file(s) skipped{vectors}) in {:.2} s",
         report.documents,
         report.passages,
         report.skipped.len(),
@@ -354,7 +393,11 @@ fn export_command(
                 .collect()
         }
         (Some(query), false) => {
+            let mut index = index;
+            attach_semantic(&mut index, location, None);
             let request = SearchRequest {
+                mode: Mode::default(),
+                fusion: Fusion::default(),
                 query: query.clone(),
                 limit: settings.limit,
                 approaches: settings.approaches.clone(),
@@ -432,20 +475,54 @@ fn eval_command(location: &Location, settings: &EvalSettings) -> Result<eval::Ev
         },
         corpus: location.corpus.clone(),
         explicit_index: false,
+        model: location.model.clone(),
     };
-    let index = open_index(&eval_location)?;
-    let report = eval::evaluate(
-        &index,
-        &queries,
-        &qrels,
-        settings.exact,
-        settings.feedback && !settings.exact,
-    )?;
+    let mut index = open_index(&eval_location)?;
+    attach_semantic(&mut index, location, settings.mode);
+    let template = SearchRequest {
+        mode: settings.mode.unwrap_or_default(),
+        fusion: settings.fusion,
+        query: String::new(),
+        limit: eval::RUN_DEPTH,
+        approaches: Vec::new(),
+        exact: settings.exact,
+        explain: false,
+        feedback: settings.feedback && !settings.exact,
+    };
+    let report = eval::evaluate(&index, &queries, &qrels, &template)?;
     if let Some(path) = &settings.run {
         write_atomically(path, |out| eval::write_run(out, &report))?;
         eprintln!("wrote the run to {}", path.display());
     }
     Ok(report)
+}
+
+/// Loads the embedding model for semantic and hybrid search. Semantic search degrades to
+/// lexical with one note on stderr, never an error: when the model cannot be loaded, when it is
+/// not the model that made the index's vectors, or (if a semantic mode was asked for
+/// explicitly) when the index has no vectors.
+fn attach_semantic(index: &mut SearchIndex, location: &Location, requested: Option<Mode>) {
+    if requested == Some(Mode::Lexical) {
+        return;
+    }
+    let Some(vectors) = &index.vectors else {
+        if requested.is_some() {
+            eprintln!("note: this index has no passage vectors (built with --no-semantic or without a model); showing lexical results");
+        }
+        return;
+    };
+    let Some(model_dir) = &location.model else {
+        return;
+    };
+    match Embedder::load(model_dir) {
+        Ok(embedder) if embedder.model_id() == vectors.model_id => index.embedder = Some(embedder),
+        Ok(embedder) => eprintln!(
+            "note: the index's vectors were made by {}, not {}; run `mbc index --rebuild` for semantic search; showing lexical results",
+            vectors.model_id,
+            embedder.model_id()
+        ),
+        Err(err) => eprintln!("note: semantic search unavailable ({err}); showing lexical results"),
+    }
 }
 
 fn stats(index: &SearchIndex) -> Result<wire::StatsOutput> {

@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::app::{Command, EvalSettings, ExportSettings, Location, SearchSettings};
 use crate::output::{Format, Style};
+use crate::search::{Fusion, Mode};
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -40,6 +41,16 @@ pub struct Cli {
     /// Corpus to index: a directory of .md/.txt files, one such file, or a BEIR corpus.jsonl.
     #[arg(long, global = true, env = "MBC_CORPUS", value_name = "PATH")]
     pub corpus: Option<PathBuf>,
+
+    /// Sentence-embedding model directory (safetensors + tokenizer.json of a BERT-family
+    /// encoder) for semantic and hybrid search.
+    #[arg(long, global = true, env = "MBC_MODEL", value_name = "DIR", default_value = crate::embed::DEFAULT_MODEL_DIR)]
+    pub model: PathBuf,
+
+    /// Do not use the embedding model: `mbc index` builds a lexical-only index and searches
+    /// are lexical.
+    #[arg(long, global = true)]
+    pub no_semantic: bool,
 
     /// When to colour text output. `auto` colours only on a terminal and honours NO_COLOR.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
@@ -84,6 +95,13 @@ pub enum CliCommand {
         /// No pseudo-relevance feedback (otherwise used for queries of 4 or more words).
         #[arg(long)]
         no_feedback: bool,
+        /// Ranking: BM25 only, embeddings only, or both fused [default: hybrid when the index
+        /// has passage vectors, else lexical].
+        #[arg(long, value_enum)]
+        mode: Option<ModeArg>,
+        /// How hybrid mode fuses the two rankings.
+        #[arg(long, value_enum, default_value_t = FusionArg::Rrf)]
+        fusion: FusionArg,
     },
     /// For every treatment approach, show its best passages.
     Approaches {
@@ -143,6 +161,12 @@ pub enum CliCommand {
         /// No pseudo-relevance feedback (otherwise used for queries of 4 or more words).
         #[arg(long)]
         no_feedback: bool,
+        /// Ranking to evaluate [default: hybrid when the index has passage vectors].
+        #[arg(long, value_enum)]
+        mode: Option<ModeArg>,
+        /// How hybrid mode fuses the two rankings.
+        #[arg(long, value_enum, default_value_t = FusionArg::Rrf)]
+        fusion: FusionArg,
         #[arg(long, value_enum, default_value_t = EvalFormat::Text)]
         format: EvalFormat,
     },
@@ -171,6 +195,40 @@ pub enum OutputFormat {
 pub enum ExportFormat {
     Json,
     Jsonl,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ModeArg {
+    Lexical,
+    Semantic,
+    Hybrid,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FusionArg {
+    /// Reciprocal rank fusion (k = 60).
+    Rrf,
+    /// Min-max normalised scores, averaged.
+    Linear,
+}
+
+impl From<ModeArg> for Mode {
+    fn from(m: ModeArg) -> Self {
+        match m {
+            ModeArg::Lexical => Mode::Lexical,
+            ModeArg::Semantic => Mode::Semantic,
+            ModeArg::Hybrid => Mode::Hybrid,
+        }
+    }
+}
+
+impl From<FusionArg> for Fusion {
+    fn from(f: FusionArg) -> Self {
+        match f {
+            FusionArg::Rrf => Fusion::Rrf,
+            FusionArg::Linear => Fusion::Linear,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -220,7 +278,7 @@ impl Cli {
         let style = Style {
             color: use_color(self.color),
         };
-        let location = Location::new(self.index, self.corpus);
+        let location = Location::new(self.index, self.corpus, Some(self.model), !self.no_semantic);
         match self.command {
             CliCommand::Index { strict, rebuild } => Command::Index {
                 location,
@@ -235,9 +293,13 @@ impl Cli {
                 exact,
                 explain,
                 no_feedback,
+                mode,
+                fusion,
             } => Command::Search {
                 location,
                 settings: SearchSettings {
+                    mode: mode.map(Mode::from),
+                    fusion: fusion.into(),
                     feedback: !no_feedback,
                     query: query.join(" "),
                     limit: limit as usize,
@@ -288,10 +350,14 @@ impl Cli {
                 run,
                 exact,
                 no_feedback,
+                mode,
+                fusion,
                 format,
             } => Command::Eval {
                 location,
                 settings: EvalSettings {
+                    mode: mode.map(Mode::from),
+                    fusion: fusion.into(),
                     feedback: !no_feedback,
                     queries,
                     qrels,

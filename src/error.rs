@@ -61,6 +61,10 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// The embedding model or a vector file cannot be used.
+    #[error("{}: {message}", path.display())]
+    Model { path: PathBuf, message: String },
+
     /// A failure inside tantivy that none of the above explains.
     #[error("search engine error: {0}")]
     Tantivy(#[from] tantivy::TantivyError),

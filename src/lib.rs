@@ -9,6 +9,7 @@ pub mod analysis;
 pub mod app;
 pub mod cli;
 pub mod corpus;
+pub mod embed;
 pub mod error;
 pub mod eval;
 pub mod index;

@@ -93,8 +93,7 @@ pub fn evaluate(
     index: &SearchIndex,
     queries: &[EvalQuery],
     qrels: &HashMap<String, Judgements>,
-    exact: bool,
-    feedback: bool,
+    template: &SearchRequest,
 ) -> Result<EvalReport> {
     let judged: Vec<&EvalQuery> = queries
         .iter()
@@ -105,11 +104,7 @@ pub fn evaluate(
         .map(|query| {
             let request = SearchRequest {
                 query: query.text.clone(),
-                limit: RUN_DEPTH,
-                approaches: Vec::new(),
-                exact,
-                explain: false,
-                feedback,
+                ..template.clone()
             };
             let mut ranked = trec_order(rank_documents(index, &request, PASSAGE_DEPTH)?);
             ranked.truncate(RUN_DEPTH);

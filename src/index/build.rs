@@ -9,6 +9,7 @@ use tantivy::{Index, IndexWriter, TantivyDocument};
 
 use super::schema::Fields;
 use super::store::{self, BuildDir, BuildLock, IndexMeta};
+use super::vectors::{self, EmbedOutcome};
 use crate::analysis;
 use crate::corpus::{self, CorpusFile, Document, Skipped};
 use crate::lexicon::{self, Lexicon};
@@ -29,6 +30,8 @@ pub struct BuildOptions {
     /// Total memory tantivy may buffer before flushing a segment, in bytes.
     pub memory_budget: usize,
     pub split: SplitOptions,
+    /// Model directory for passage embeddings; `None` builds a lexical-only index.
+    pub model: Option<PathBuf>,
 }
 
 impl Default for BuildOptions {
@@ -40,6 +43,7 @@ impl Default for BuildOptions {
                 .min(4),
             memory_budget: 96 << 20,
             split: SplitOptions::default(),
+            model: None,
         }
     }
 }
@@ -53,6 +57,10 @@ pub enum BuildEvent {
     Advanced { files: usize },
     /// Everything is parsed; tantivy is writing and merging segments.
     Committing,
+    /// This many passages need embedding (the others' vectors are reused).
+    Embedding { passages: usize },
+    /// This many more passages are embedded.
+    Embedded { passages: usize },
 }
 
 /// What a finished build did.
@@ -61,6 +69,10 @@ pub struct BuildReport {
     pub documents: usize,
     pub passages: usize,
     pub skipped: Vec<Skipped>,
+    /// Things the user should know that did not stop the build (e.g. no embedding model).
+    pub notes: Vec<String>,
+    /// Passage vectors computed and reused; `None` when the index has no vectors.
+    pub vectors: Option<EmbedOutcome>,
     pub seconds: f64,
     pub generation: PathBuf,
 }
@@ -88,6 +100,8 @@ pub fn build(
         index.writer_with_num_threads(options.threads, options.memory_budget)?;
 
     progress(BuildEvent::Started { files: files.len() });
+    let embed = options.model.is_some();
+    let mut to_embed: Vec<(String, String)> = Vec::new();
     let mut documents = 0;
     let mut passages = 0;
     for batch in files.chunks(FILES_PER_BATCH) {
@@ -95,7 +109,7 @@ pub fn build(
             .par_iter()
             .map_init(
                 || taxonomy.clone(),
-                |taxonomy, file| prepare_file(file, fields, taxonomy, options.split),
+                |taxonomy, file| prepare_file(file, fields, taxonomy, options.split, embed),
             )
             .collect();
         for result in prepared {
@@ -103,6 +117,7 @@ pub fn build(
             documents += prepared.documents;
             passages += prepared.docs.len();
             skipped.extend(prepared.skipped);
+            to_embed.extend(prepared.embedding_texts);
             for doc in prepared.docs {
                 writer.add_document(doc)?;
             }
@@ -118,6 +133,26 @@ pub fn build(
     writer.commit()?;
     writer.wait_merging_threads()?;
 
+    let mut notes = Vec::new();
+    let vectors = match &options.model {
+        None => None,
+        Some(model) => match vectors::embed_passages(
+            model,
+            index_dir,
+            data_dir,
+            &to_embed,
+            build_dir.path(),
+            progress,
+        ) {
+            Ok(outcome) => Some(outcome),
+            Err(err) => {
+                notes.push(format!(
+                    "semantic search unavailable: {err}; the index is lexical only"
+                ));
+                None
+            }
+        },
+    };
     let seconds = started.elapsed().as_secs_f64();
     store::write_synced(
         &build_dir.path().join(taxonomy::FILE_NAME),
@@ -144,6 +179,8 @@ pub fn build(
         documents,
         passages,
         skipped,
+        notes,
+        vectors,
         seconds,
         generation,
     })
@@ -163,6 +200,8 @@ struct Prepared {
     documents: usize,
     docs: Vec<TantivyDocument>,
     skipped: Vec<Skipped>,
+    /// `(passage id, text to embed)`, when the build embeds.
+    embedding_texts: Vec<(String, String)>,
 }
 
 fn prepare_file(
@@ -170,12 +209,14 @@ fn prepare_file(
     fields: Fields,
     taxonomy: &mut ApproachTaxonomy,
     split: SplitOptions,
+    embed: bool,
 ) -> Result<Prepared> {
     let load = corpus::load_file(file)?;
     for document in &load.documents {
         ensure_declared_approaches_exist(document, taxonomy)?;
     }
     let mut docs = Vec::new();
+    let mut embedding_texts = Vec::new();
     for document in &load.documents {
         for passage in split_into_passages(document, split) {
             let approaches = taxonomy.tag(&TagInput {
@@ -205,12 +246,19 @@ fn prepare_file(
                 doc.add_text(fields.last_reviewed, reviewed);
             }
             docs.push(doc);
+            if embed {
+                embedding_texts.push((
+                    passage.id.clone(),
+                    vectors::embedding_text(&passage.section(), &passage.text),
+                ));
+            }
         }
     }
     Ok(Prepared {
         documents: load.documents.len(),
         docs,
         skipped: load.skipped,
+        embedding_texts,
     })
 }
 

@@ -4,6 +4,7 @@
 mod build;
 mod schema;
 pub mod store;
+mod vectors;
 
 use std::path::{Path, PathBuf};
 
@@ -12,8 +13,13 @@ use tantivy::{Index, IndexReader, ReloadPolicy};
 pub use build::{build, data_dir, fingerprint, BuildEvent, BuildOptions, BuildReport};
 pub use schema::Fields;
 pub use store::IndexMeta;
+pub use vectors::{EmbedOutcome, SEED_FILE};
 
 use crate::analysis;
+use crate::embed::{Embedder, VectorSet};
+
+/// Passage vectors inside a generation directory.
+pub const VECTORS_FILE: &str = "vectors.bin";
 use crate::lexicon::{self, Lexicon};
 use crate::taxonomy::{self, ApproachTaxonomy};
 use crate::{Error, Result};
@@ -28,6 +34,10 @@ pub struct SearchIndex {
     pub meta: IndexMeta,
     pub taxonomy: ApproachTaxonomy,
     pub lexicon: Lexicon,
+    /// Passage vectors, if the index was built with a model.
+    pub vectors: Option<VectorSet>,
+    /// The model that embeds queries, attached by the caller when semantic search is wanted.
+    pub embedder: Option<Embedder>,
 }
 
 impl SearchIndex {
@@ -77,6 +87,8 @@ impl SearchIndex {
             &read_data(lexicon::FILE_NAME)?,
             &generation.join(lexicon::FILE_NAME),
         )?;
+        let vectors =
+            VectorSet::read(&generation.join(VECTORS_FILE)).map_err(|e| corrupt(e.to_string()))?;
         Ok(SearchIndex {
             generation,
             index,
@@ -85,7 +97,17 @@ impl SearchIndex {
             meta,
             taxonomy,
             lexicon,
+            vectors,
+            embedder: None,
         })
+    }
+
+    /// The embedder and vectors, when both are present and the model is the one that made the
+    /// vectors.
+    pub fn semantic(&self) -> Option<(&Embedder, &VectorSet)> {
+        let embedder = self.embedder.as_ref()?;
+        let vectors = self.vectors.as_ref()?;
+        (embedder.model_id() == vectors.model_id).then_some((embedder, vectors))
     }
 
     /// Total bytes of the generation's files.

@@ -102,8 +102,9 @@ pub fn search(
         out,
         "{}",
         style.dim(&format!(
-            "{shown} of {} matching passages · {ms:.1} ms",
-            results.total_hits
+            "{shown} of {} matching passages · {} · {ms:.1} ms",
+            results.total_hits,
+            results.mode.name()
         ))
     )?;
     writeln!(out, "{}", style.dim(NOTICE))

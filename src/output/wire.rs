@@ -16,6 +16,8 @@ pub const NOTICE: &str = "Educational information, not medical advice. Decisions
 #[serde(deny_unknown_fields)]
 pub struct SearchOutput {
     pub schema_version: u32,
+    /// `lexical`, `semantic` or `hybrid`: the ranking actually used.
+    pub mode: String,
     pub query: String,
     pub total_hits: usize,
     pub took_ms: f64,
@@ -49,6 +51,7 @@ pub struct ExpandedOut {
 pub struct ResultOut {
     pub rank: usize,
     pub score: f32,
+    pub scores: ScoresOut,
     #[serde(flatten)]
     pub passage: PassageOut,
     pub snippet: String,
@@ -60,6 +63,16 @@ pub struct ResultOut {
     /// Present on JSON lines output only, where there is no envelope to carry it.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub notice: Option<String>,
+}
+
+/// The scores behind a rank: BM25 and cosine similarity when the passage was a candidate of
+/// that ranking (else `null`), and the score results are ordered by.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScoresOut {
+    pub bm25: Option<f32>,
+    pub semantic: Option<f32>,
+    pub fused: f32,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -181,6 +194,11 @@ impl ResultOut {
         ResultOut {
             rank: hit.rank,
             score: hit.score,
+            scores: ScoresOut {
+                bm25: hit.scores.bm25,
+                semantic: hit.scores.semantic,
+                fused: hit.score,
+            },
             passage: PassageOut::from(&hit.passage),
             snippet: hit.snippet.text.clone(),
             highlights: hit.highlights.iter().map(|r| [r.start, r.end]).collect(),
@@ -202,6 +220,7 @@ impl SearchOutput {
     pub fn new(results: &SearchResults, explain: bool) -> Self {
         SearchOutput {
             schema_version: SCHEMA_VERSION,
+            mode: results.mode.name().to_string(),
             query: results.query.clone(),
             total_hits: results.total_hits,
             took_ms: (results.took.as_secs_f64() * 1e5).round() / 100.0,

@@ -2,7 +2,9 @@
 //! returns.
 
 mod feedback;
+mod fusion;
 mod highlight;
+mod hybrid;
 mod plan;
 mod typo;
 
@@ -15,6 +17,7 @@ use tantivy::query::{EnableScoring, Query, Scorer, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, DocSet, Searcher, TantivyDocument, Term};
 
+pub use fusion::{Fusion, RRF_K};
 pub use highlight::{highlight_ranges, make_snippet, Snippet};
 pub use plan::{
     BODY_WEIGHT, EXPANSION_WEIGHT, PROXIMITY_SLOP, PROXIMITY_WEIGHT, SECTION_WEIGHT, TITLE_WEIGHT,
@@ -32,9 +35,39 @@ pub const MAX_QUERY_CHARS: usize = 2_000;
 /// At most this many free words are scored; the rest of a very long query is ignored.
 const MAX_QUERY_WORDS: usize = 64;
 
+/// Which rankings a search uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// BM25 with the medical analysis, synonyms, typo correction and feedback.
+    Lexical,
+    /// Cosine similarity of sentence embeddings only.
+    Semantic,
+    /// Both, fused.
+    #[default]
+    Hybrid,
+}
+
+impl Mode {
+    /// The mode's name as flags and JSON spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Lexical => "lexical",
+            Mode::Semantic => "semantic",
+            Mode::Hybrid => "hybrid",
+        }
+    }
+}
+
+/// Candidates each ranking contributes to a hybrid search.
+const SEMANTIC_CANDIDATES: usize = 100;
+
 /// What to search for.
 #[derive(Debug, Clone)]
 pub struct SearchRequest {
+    /// Requested mode; semantic modes fall back to lexical when the index has no vectors or no
+    /// model is attached (see [`SearchResults::mode`]).
+    pub mode: Mode,
+    pub fusion: Fusion,
     pub query: String,
     pub limit: usize,
     /// Only passages tagged with one of these approaches (all if empty).
@@ -71,11 +104,23 @@ pub struct Contribution {
     pub score: f32,
 }
 
+/// The scores behind a hit's rank.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scores {
+    /// BM25 score, if the passage was among the lexical candidates.
+    pub bm25: Option<f32>,
+    /// Cosine similarity, if the passage was among the semantic candidates.
+    pub semantic: Option<f32>,
+}
+
 /// One ranked passage.
 #[derive(Debug, Clone)]
 pub struct Hit {
     pub rank: usize,
+    /// The score results are ordered by: BM25 in lexical mode, the fused score in hybrid mode,
+    /// cosine similarity in semantic mode.
     pub score: f32,
+    pub scores: Scores,
     pub passage: StoredPassage,
     /// Byte ranges of `passage.text` that matched.
     pub highlights: Vec<Range<usize>>,
@@ -103,6 +148,8 @@ pub struct Correction {
 /// The answer to a search.
 #[derive(Debug, Clone)]
 pub struct SearchResults {
+    /// The mode actually used.
+    pub mode: Mode,
     pub query: String,
     pub total_hits: usize,
     pub took: Duration,
@@ -122,31 +169,46 @@ struct PlannedQuery {
 pub fn search(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResults> {
     let started = Instant::now();
     let searcher = index.reader.searcher();
-    let PlannedQuery {
-        plan,
-        expanded,
-        corrections,
-    } = plan_query(index, &searcher, request)?;
-    let query = plan.to_query();
-    let fetch = request.limit.max(1) + 10;
-    let (top, total_hits) = searcher.search(
-        &*query,
-        &(TopDocs::with_limit(fetch).order_by_score(), Count),
-    )?;
+    let planned = plan_query(index, &searcher, request)?;
+    let mode = effective_mode(index, request.mode);
+    let depth = if mode == Mode::Lexical {
+        request.limit.max(1) + 10
+    } else {
+        SEMANTIC_CANDIDATES.max(request.limit + 10)
+    };
+    let (candidates, lexical_hits) =
+        candidates(index, &searcher, &planned.plan, request, mode, depth)?;
+    let total_hits = if mode == Mode::Lexical {
+        lexical_hits
+    } else {
+        candidates.len()
+    };
     let mut analyzer = medical_analyzer();
-    let mut hits = Vec::with_capacity(top.len());
-    for (score, address) in top {
-        let passage = load_passage(&searcher, index.fields, address)?;
-        let highlights = highlight_ranges(&mut analyzer, &passage.text, &plan.highlight_terms);
+    let mut hits = Vec::with_capacity(request.limit.min(candidates.len()));
+    for candidate in candidates.into_iter().take(request.limit + 10) {
+        let passage = load_passage(&searcher, index.fields, candidate.address)?;
+        let highlights =
+            highlight_ranges(&mut analyzer, &passage.text, &planned.plan.highlight_terms);
         let snippet = make_snippet(&passage.text, &highlights);
-        let contributions = if request.explain {
-            explain(&plan.scoring, &searcher, address)
+        let mut contributions = if request.explain {
+            explain(&planned.plan.scoring, &searcher, candidate.address)
         } else {
             Vec::new()
         };
+        if let (true, Some(similarity)) = (request.explain, candidate.semantic) {
+            contributions.push(Contribution {
+                clause: "semantic similarity (cosine)".into(),
+                score: similarity,
+            });
+        }
+        let scores = Scores {
+            bm25: candidate.bm25,
+            semantic: candidate.semantic,
+        };
         hits.push(Hit {
             rank: 0,
-            score,
+            score: candidate.score,
+            scores,
             passage,
             highlights,
             snippet,
@@ -156,17 +218,72 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResu
     sort_hits(&mut hits);
     hits.truncate(request.limit);
     Ok(SearchResults {
+        mode,
         query: request.query.clone(),
         total_hits,
         took: started.elapsed(),
         hits,
-        expanded,
-        corrections,
+        expanded: planned.expanded,
+        corrections: planned.corrections,
     })
 }
 
+/// The mode a request gets: semantic modes need vectors and a model that made them.
+fn effective_mode(index: &SearchIndex, requested: Mode) -> Mode {
+    if requested != Mode::Lexical && index.semantic().is_some() {
+        requested
+    } else {
+        Mode::Lexical
+    }
+}
+
+/// The ranked candidates (best first) and the number of lexical matches.
+fn candidates(
+    index: &SearchIndex,
+    searcher: &Searcher,
+    plan: &Plan,
+    request: &SearchRequest,
+    mode: Mode,
+    depth: usize,
+) -> Result<(Vec<hybrid::Candidate>, usize)> {
+    let (top, lexical_hits) = if mode == Mode::Semantic {
+        (Vec::new(), 0)
+    } else {
+        searcher.search(
+            &*plan.to_query(),
+            &(TopDocs::with_limit(depth).order_by_score(), Count),
+        )?
+    };
+    let Some((embedder, vectors)) = index.semantic().filter(|_| mode != Mode::Lexical) else {
+        let lexical = top
+            .into_iter()
+            .map(|(score, address)| hybrid::Candidate {
+                address,
+                bm25: Some(score),
+                semantic: None,
+                score,
+            })
+            .collect();
+        return Ok((lexical, lexical_hits));
+    };
+    let side = hybrid::SemanticSide {
+        embedder,
+        vectors,
+        fusion: request.fusion,
+        mode,
+        depth,
+    };
+    let mut ranked = hybrid::rank(searcher, index.fields, plan, &request.query, top, &side)?;
+    if mode == Mode::Semantic {
+        for candidate in &mut ranked {
+            candidate.score = candidate.semantic.unwrap_or_default();
+        }
+    }
+    Ok((ranked, lexical_hits))
+}
+
 /// Documents ranked by their best passage, for evaluation against document-level judgements:
-/// the top `depth` passages are folded into `(doc_id, score)` pairs, best first.
+/// the top `depth` passages are folded into `(doc_id, score)` pairs.
 pub fn rank_documents(
     index: &SearchIndex,
     request: &SearchRequest,
@@ -178,20 +295,18 @@ pub fn rank_documents(
         Err(Error::Query(_)) => return Ok(Vec::new()),
         Err(err) => return Err(err),
     };
-    let top = searcher.search(
-        &*planned.plan.to_query(),
-        &TopDocs::with_limit(depth.max(1)).order_by_score(),
-    )?;
+    let mode = effective_mode(index, request.mode);
+    let (ranked, _) = candidates(index, &searcher, &planned.plan, request, mode, depth)?;
     let mut best: std::collections::HashMap<String, f32> = std::collections::HashMap::new();
-    for (score, address) in top {
-        let doc: TantivyDocument = searcher.doc(address)?;
+    for candidate in ranked {
+        let doc: TantivyDocument = searcher.doc(candidate.address)?;
         let doc_id = doc
             .get_first(index.fields.doc_id)
             .and_then(|v| v.as_str())
             .unwrap_or_default()
             .to_string();
         let entry = best.entry(doc_id).or_insert(f32::MIN);
-        *entry = entry.max(score);
+        *entry = entry.max(candidate.score);
     }
     Ok(best.into_iter().collect())
 }
@@ -574,5 +689,7 @@ pub fn approach_request(
         exact: true,
         explain: false,
         feedback: false,
+        mode: Mode::Lexical,
+        fusion: Fusion::default(),
     })
 }

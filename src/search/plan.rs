@@ -49,6 +49,23 @@ impl Plan {
         self.scoring.is_empty() && self.required.is_empty() && self.filter.is_none()
     }
 
+    /// What restricts the result set regardless of scoring (approach filter, required phrases,
+    /// exclusions), as one query; `None` when nothing does.
+    pub fn constraints(&self) -> Option<Box<dyn Query>> {
+        if self.required.is_empty() && self.excluded.is_empty() && self.filter.is_none() {
+            return None;
+        }
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(AllQuery))];
+        clauses.extend(self.required.iter().map(|q| (Occur::Must, q.box_clone())));
+        clauses.extend(self.filter.iter().map(|q| (Occur::Must, q.box_clone())));
+        clauses.extend(
+            self.excluded
+                .iter()
+                .map(|q| (Occur::MustNot, q.box_clone())),
+        );
+        Some(Box::new(BooleanQuery::new(clauses)))
+    }
+
     /// The combined tantivy query.
     pub fn to_query(&self) -> Box<dyn Query> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();

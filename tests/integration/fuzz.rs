@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use mbc::corpus::{parse_file_text, CorpusFile, FileKind};
 use mbc::index::{build, BuildOptions, SearchIndex};
 use mbc::passage::{split_into_passages, SplitOptions};
-use mbc::search::{search, SearchRequest};
+use mbc::search::{search, Fusion, Mode, SearchRequest};
 use proptest::prelude::*;
 
 fn config() -> ProptestConfig {
@@ -114,7 +114,7 @@ proptest! {
 
     #[test]
     fn any_query_gives_results_or_a_message(query in prop_oneof![any::<String>(), "[a-zA-Z\"+/ -]{0,40}", "(AND|OR|NOT|-|\"|her2|ER\\+|bone|pain| ){0,12}"]) {
-        let request = SearchRequest { query, limit: 5, approaches: Vec::new(), exact: false, explain: true, feedback: true };
+        let request = SearchRequest { query, limit: 5, approaches: Vec::new(), exact: false, explain: true, feedback: true, mode: Mode::Hybrid, fusion: Fusion::Rrf };
         match search(fixture_index(), &request) {
             Ok(results) => prop_assert!(results.hits.len() <= 5),
             Err(mbc::Error::Query(message)) => prop_assert!(!message.is_empty()),

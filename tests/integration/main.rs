@@ -2,6 +2,7 @@
 
 mod bundled;
 mod corpus_validation;
+mod embedding;
 mod evaluation;
 mod fuzz;
 mod helper;

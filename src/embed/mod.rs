@@ -1,0 +1,178 @@
+//! Sentence embeddings on the CPU from local model files (a BERT-family encoder in safetensors
+//! with its `tokenizer.json`), with mean pooling and L2 normalisation, and the vector store that
+//! keeps them beside the index. Nothing here downloads anything.
+
+mod vectors;
+
+use std::path::{Path, PathBuf};
+
+use candle_core::{DType, Device, Tensor};
+use candle_nn::VarBuilder;
+use candle_transformers::models::bert::{BertModel, Config};
+use tokenizers::{Tokenizer, TruncationParams};
+
+pub use vectors::VectorSet;
+
+use crate::{Error, Result};
+
+/// The model shipped with mbc, relative to the repository root.
+pub const DEFAULT_MODEL_DIR: &str = "models/all-MiniLM-L6-v2";
+/// Word pieces per text; all-MiniLM-L6-v2 was trained with 256 at most.
+const MAX_TOKENS: usize = 256;
+/// Sequences per forward pass. Texts are sorted by length first, so a batch pads little.
+const BATCH_SIZE: usize = 16;
+
+/// A loaded sentence-embedding model.
+pub struct Embedder {
+    model: BertModel,
+    tokenizer: Tokenizer,
+    model_id: String,
+    device: Device,
+}
+
+impl std::fmt::Debug for Embedder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Embedder")
+            .field("model_id", &self.model_id)
+            .finish()
+    }
+}
+
+fn model_error(dir: &Path, what: impl std::fmt::Display) -> Error {
+    Error::Model {
+        path: dir.to_path_buf(),
+        message: what.to_string(),
+    }
+}
+
+impl Embedder {
+    /// Loads `config.json`, `tokenizer.json` and `model.safetensors` from a model directory.
+    /// Weights stored in half precision are widened to f32 for computing.
+    pub fn load(dir: &Path) -> Result<Embedder> {
+        let read = |name: &str| {
+            std::fs::read(dir.join(name))
+                .map_err(|e| model_error(dir, format!("cannot read {name}: {e}")))
+        };
+        let config_bytes = read("config.json")?;
+        let config: Config = serde_json::from_slice(&config_bytes)
+            .map_err(|e| model_error(dir, format!("config.json: {e}")))?;
+        // Parsing the tokenizer and widening the weights are independent: do both at once.
+        let (tokenizer, weights) = std::thread::scope(|scope| {
+            let tokenizer = scope.spawn(|| load_tokenizer(dir));
+            let weights = read("model.safetensors");
+            (
+                tokenizer
+                    .join()
+                    .unwrap_or_else(|_| Err(model_error(dir, "tokenizer.json: loader crashed"))),
+                weights,
+            )
+        });
+        let (tokenizer, tokenizer_bytes) = tokenizer?;
+        let weights = weights?;
+        let model_id = model_id(dir, &config_bytes, &tokenizer_bytes, &weights);
+        let device = Device::Cpu;
+        let vb = VarBuilder::from_buffered_safetensors(weights, DType::F32, &device)
+            .map_err(|e| model_error(dir, e))?;
+        let model = BertModel::load(vb, &config)
+            .map_err(|e| model_error(dir, format!("model.safetensors: {e}")))?;
+        Ok(Embedder {
+            model,
+            tokenizer,
+            model_id,
+            device,
+        })
+    }
+
+    /// Identifies the model: its directory name and a hash of its files' contents.
+    pub fn model_id(&self) -> &str {
+        &self.model_id
+    }
+
+    /// Embeds texts; vectors come back in the order of `texts`, unit length.
+    pub fn embed(&self, texts: &[String], progress: &dyn Fn(usize)) -> Result<Vec<Vec<f32>>> {
+        let encodings = self
+            .tokenizer
+            .encode_batch(texts.iter().map(String::as_str).collect::<Vec<_>>(), true)
+            .map_err(|e| Error::Model {
+                path: PathBuf::from(&self.model_id),
+                message: e.to_string(),
+            })?;
+        let mut order: Vec<usize> = (0..encodings.len()).collect();
+        order.sort_by_key(|&i| encodings[i].get_ids().len());
+        let mut vectors = vec![Vec::new(); encodings.len()];
+        for batch in order.chunks(BATCH_SIZE) {
+            let ids: Vec<&[u32]> = batch.iter().map(|&i| encodings[i].get_ids()).collect();
+            let pooled = self.forward(&ids).map_err(|e| Error::Model {
+                path: PathBuf::from(&self.model_id),
+                message: e.to_string(),
+            })?;
+            for (&i, vector) in batch.iter().zip(pooled) {
+                vectors[i] = vector;
+            }
+            progress(batch.len());
+        }
+        Ok(vectors)
+    }
+
+    /// Embeds one query.
+    pub fn embed_query(&self, text: &str) -> Result<Vec<f32>> {
+        Ok(self.embed(&[text.to_string()], &|_| {})?.remove(0))
+    }
+
+    /// One padded batch through the encoder, mean-pooled over real tokens and normalised.
+    fn forward(&self, ids: &[&[u32]]) -> candle_core::Result<Vec<Vec<f32>>> {
+        let width = ids.iter().map(|s| s.len()).max().unwrap_or(0).max(1);
+        let mut input = Vec::with_capacity(ids.len() * width);
+        let mut mask = Vec::with_capacity(ids.len() * width);
+        for sequence in ids {
+            input.extend(sequence.iter().copied());
+            input.extend(std::iter::repeat_n(0, width - sequence.len()));
+            mask.extend(std::iter::repeat_n(1u32, sequence.len()));
+            mask.extend(std::iter::repeat_n(0u32, width - sequence.len()));
+        }
+        let shape = (ids.len(), width);
+        let input = Tensor::from_vec(input, shape, &self.device)?;
+        let mask = Tensor::from_vec(mask, shape, &self.device)?;
+        let token_types = input.zeros_like()?;
+        let hidden = self.model.forward(&input, &token_types, Some(&mask))?;
+        let mask = mask.to_dtype(DType::F32)?.unsqueeze(2)?;
+        let summed = hidden.broadcast_mul(&mask)?.sum(1)?;
+        let counts = mask.sum(1)?.clamp(1.0, f64::MAX)?;
+        let mean = summed.broadcast_div(&counts)?;
+        let norms = mean.sqr()?.sum_keepdim(1)?.sqrt()?.clamp(1e-12, f64::MAX)?;
+        mean.broadcast_div(&norms)?.to_vec2()
+    }
+}
+
+/// Reads `tokenizer.json`, set up as sentence-transformers uses it: the shipped file pads and
+/// cuts at 128 word pieces; the model takes 256, and `embed` pads each batch itself.
+fn load_tokenizer(dir: &Path) -> Result<(Tokenizer, Vec<u8>)> {
+    let bytes = std::fs::read(dir.join("tokenizer.json"))
+        .map_err(|e| model_error(dir, format!("cannot read tokenizer.json: {e}")))?;
+    let mut tokenizer = Tokenizer::from_bytes(&bytes)
+        .map_err(|e| model_error(dir, format!("tokenizer.json: {e}")))?;
+    tokenizer.with_padding(None);
+    tokenizer
+        .with_truncation(Some(TruncationParams {
+            max_length: MAX_TOKENS,
+            ..TruncationParams::default()
+        }))
+        .map_err(|e| model_error(dir, e))?;
+    Ok((tokenizer, bytes))
+}
+
+/// Weights are identified by their size and a sample of 4 KiB from every MiB (hashing all 45 MB
+/// would add a noticeable delay to every semantic search), plus the exact config and tokenizer.
+fn model_id(dir: &Path, config: &[u8], tokenizer: &[u8], weights: &[u8]) -> String {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(config);
+    hasher.update(tokenizer);
+    hasher.update(&(weights.len() as u64).to_le_bytes());
+    for chunk in weights.chunks(1 << 20) {
+        hasher.update(&chunk[..chunk.len().min(4096)]);
+    }
+    let name = dir
+        .file_name()
+        .map_or_else(|| "model".into(), |n| n.to_string_lossy().into_owned());
+    format!("{name}@{}", &hasher.finalize().to_hex()[..12])
+}

@@ -1,0 +1,175 @@
+//! The shipped model reproduces the original model's sentence embeddings, and semantic search
+//! bridges lay language to clinical passages.
+
+use std::path::Path;
+
+use mbc::embed::Embedder;
+
+use crate::helper::Workspace;
+
+fn model_dir() -> &'static Path {
+    Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/models/all-MiniLM-L6-v2"
+    ))
+}
+
+#[derive(serde::Deserialize)]
+struct Reference {
+    sentences: Vec<String>,
+    embeddings: Vec<Vec<f32>>,
+}
+
+fn cosine(a: &[f32], b: &[f32]) -> f32 {
+    let dot: f32 = a.iter().zip(b).map(|(x, y)| x * y).sum();
+    let norm = |v: &[f32]| v.iter().map(|x| x * x).sum::<f32>().sqrt();
+    dot / (norm(a) * norm(b))
+}
+
+#[test]
+fn embeddings_match_the_reference_model() {
+    let text =
+        std::fs::read_to_string(crate::helper::fixtures().join("minilm_reference.json")).unwrap();
+    let reference: Reference = serde_json::from_str(&text).unwrap();
+    let embedder = Embedder::load(model_dir()).expect("the shipped model loads");
+    let vectors = embedder.embed(&reference.sentences, &|_| {}).unwrap();
+    for ((sentence, expected), actual) in reference
+        .sentences
+        .iter()
+        .zip(&reference.embeddings)
+        .zip(&vectors)
+    {
+        assert_eq!(actual.len(), 384);
+        let similarity = cosine(expected, actual);
+        assert!(similarity >= 0.99, "{sentence:?}: cosine {similarity}");
+        let norm: f32 = actual.iter().map(|x| x * x).sum::<f32>().sqrt();
+        assert!((norm - 1.0).abs() < 1e-4, "vectors are unit length");
+    }
+}
+
+#[test]
+fn batching_does_not_change_vectors() {
+    let embedder = Embedder::load(model_dir()).unwrap();
+    let texts = vec![
+        "short".to_string(),
+        "a much longer sentence about bone metastases and the drugs used".to_string(),
+    ];
+    let together = embedder.embed(&texts, &|_| {}).unwrap();
+    let alone = embedder.embed_query(&texts[0]).unwrap();
+    assert!(cosine(&together[0], &alone) > 0.9999);
+}
+
+#[test]
+fn a_missing_model_is_a_clear_error() {
+    let err = Embedder::load(Path::new("/nonexistent/model")).unwrap_err();
+    assert!(err.to_string().contains("config.json"), "{err}");
+}
+
+fn bundled_hybrid() -> Workspace {
+    let ws = Workspace::with_bundled_corpus();
+    let model = model_dir().display().to_string();
+    ws.mbc(&["index", "--model", &model]).ok();
+    ws
+}
+
+#[test]
+fn lay_language_reaches_the_right_sections() {
+    let ws = bundled_hybrid();
+    let model = model_dir().display().to_string();
+    let cases = [
+        ("medicine to keep my bones from breaking", "Bone-modifying"),
+        ("always exhausted during treatment", "atigue"),
+    ];
+    for (query, section) in cases {
+        let run = ws
+            .mbc(&[
+                "search", query, "--model", &model, "--format", "json", "-n", "3",
+            ])
+            .ok();
+        let json = run.json();
+        assert_eq!(json["mode"], "hybrid");
+        let sections: Vec<&str> = json["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["section"].as_str().unwrap())
+            .collect();
+        assert!(
+            sections.iter().any(|s| s.contains(section)),
+            "{query:?} → {sections:?}"
+        );
+        let scores = &json["results"][0]["scores"];
+        assert!(
+            scores["fused"].is_number()
+                && (scores["bm25"].is_number() || scores["semantic"].is_number())
+        );
+    }
+}
+
+#[test]
+fn a_missing_model_degrades_to_lexical_with_one_note() {
+    let ws = bundled_hybrid();
+    let run = ws
+        .mbc(&[
+            "search",
+            "herceptin",
+            "--model",
+            "/nonexistent/model",
+            "--format",
+            "json",
+        ])
+        .ok();
+    assert_eq!(run.json()["mode"], "lexical");
+    assert_eq!(run.stderr.matches("note:").count(), 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("semantic search unavailable"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn every_mode_can_be_chosen() {
+    let ws = bundled_hybrid();
+    let model = model_dir().display().to_string();
+    for mode in ["lexical", "semantic", "hybrid"] {
+        let run = ws
+            .mbc(&[
+                "search",
+                "hormone therapy",
+                "--model",
+                &model,
+                "--mode",
+                mode,
+                "--format",
+                "json",
+            ])
+            .ok();
+        assert_eq!(run.json()["mode"], mode);
+        assert!(!run.json()["results"].as_array().unwrap().is_empty());
+    }
+    let semantic = ws
+        .mbc(&[
+            "search",
+            "bone pain",
+            "--model",
+            &model,
+            "--mode",
+            "semantic",
+            "--approach",
+            "chemotherapy",
+            "--format",
+            "json",
+        ])
+        .ok();
+    for result in semantic.json()["results"].as_array().unwrap() {
+        assert!(
+            result["approaches"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|a| a == "chemotherapy"),
+            "filters apply to semantic results"
+        );
+    }
+}
