@@ -282,23 +282,41 @@ pub fn open_index(location: &Location) -> Result<SearchIndex> {
     } else {
         Freshness::Fresh
     };
-    match freshness {
-        Freshness::Fresh => SearchIndex::open(&location.index).map_err(|err| match err {
-            crate::Error::IndexNotFound(_) => UsageError(format!(
-                "no index at {} and no corpus at {}: run mbc from the repository root, or pass --corpus PATH",
-                location.index.display(),
-                location.corpus.display()
-            ))
-            .into(),
-            other => other.into(),
-        }),
-        Freshness::Missing | Freshness::Stale => {
-            let why = if freshness == Freshness::Missing { "no index yet" } else { "the corpus has changed" };
-            eprintln!("note: {why}; building the index of {} into {} …", location.corpus.display(), location.index.display());
-            build_index(location, false)?;
-            Ok(SearchIndex::open(&location.index)?)
+    let why = match freshness {
+        Freshness::Fresh => {
+            let index = SearchIndex::open(&location.index).map_err(|err| match err {
+                crate::Error::IndexNotFound(_) => UsageError(format!(
+                    "no index at {} and no corpus at {}: run mbc from the repository root, or pass --corpus PATH",
+                    location.index.display(),
+                    location.corpus.display()
+                ))
+                .into(),
+                other => anyhow::Error::from(other),
+            })?;
+            if index.vectors.is_some() || !model_available(location) || !location.corpus.exists() {
+                return Ok(index);
+            }
+            "the index has no passage vectors"
         }
-    }
+        Freshness::Missing => "no index yet",
+        Freshness::Stale => "the corpus has changed",
+    };
+    eprintln!(
+        "note: {why}; building the index of {} into {} …",
+        location.corpus.display(),
+        location.index.display()
+    );
+    build_index(location, false)?;
+    Ok(SearchIndex::open(&location.index)?)
+}
+
+/// True when a model directory is configured and looks usable, so an index without vectors
+/// should be rebuilt with them.
+fn model_available(location: &Location) -> bool {
+    location
+        .model
+        .as_ref()
+        .is_some_and(|dir| dir.join("config.json").is_file())
 }
 
 fn ensure_corpus(corpus: &Path) -> Result<()> {

@@ -1,0 +1,70 @@
+//! Embedding throughput: passages per second and word pieces per second on the bundled corpus's
+//! passages (or, with MBC_BENCH_CORPUS=path/to/corpus.jsonl, a BEIR corpus), for the shipped model.
+//! Run with `cargo bench --bench embedding`.
+
+use std::path::Path;
+use std::time::Instant;
+
+use mbc::corpus::{self, FileKind};
+use mbc::embed::Embedder;
+use mbc::passage::{split_into_passages, SplitOptions};
+
+fn passages(corpus_path: &Path, limit: usize) -> Vec<String> {
+    let (files, _) = corpus::discover(corpus_path).expect("corpus");
+    let mut texts = Vec::new();
+    for file in files
+        .iter()
+        .filter(|f| f.kind != FileKind::JsonLines || corpus_path.is_file())
+    {
+        for document in corpus::load_file(file).expect("loads").documents {
+            texts.extend(
+                split_into_passages(&document, SplitOptions::default())
+                    .into_iter()
+                    .map(|p| p.text),
+            );
+        }
+    }
+    texts.truncate(limit);
+    texts
+}
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let corpus_path =
+        std::env::var_os("MBC_BENCH_CORPUS").map_or_else(|| root.join("corpus"), Into::into);
+    let limit = std::env::var("MBC_BENCH_PASSAGES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(256);
+    let texts = passages(&corpus_path, limit);
+    let started = Instant::now();
+    let embedder = Embedder::load(&root.join("models/all-MiniLM-L6-v2")).expect("model");
+    let load = started.elapsed();
+    let started = Instant::now();
+    let query = embedder
+        .embed_query("medicine to keep my bones from breaking")
+        .expect("query");
+    let query_time = started.elapsed();
+    let words: usize = texts.iter().map(|t| t.split_whitespace().count()).sum();
+    let started = Instant::now();
+    let vectors = embedder.embed(&texts, &|_| {}).expect("embeds");
+    let seconds = started.elapsed().as_secs_f64();
+    assert_eq!(vectors.len(), texts.len());
+    assert_eq!(query.len(), 384);
+    println!(
+        "corpus: {} ({} passages, {:.0} words each on average)",
+        corpus_path.display(),
+        texts.len(),
+        words as f64 / texts.len() as f64
+    );
+    println!(
+        "model load: {:.0} ms; one query: {:.1} ms",
+        load.as_secs_f64() * 1e3,
+        query_time.as_secs_f64() * 1e3
+    );
+    println!(
+        "embedding: {:.1} passages/s ({:.2} s)",
+        texts.len() as f64 / seconds,
+        seconds
+    );
+}
