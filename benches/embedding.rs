@@ -67,4 +67,33 @@ fn main() {
         texts.len() as f64 / seconds,
         seconds
     );
+    flat_scan(&query);
+}
+
+/// Exact nearest-neighbour search over many stored vectors: how far a flat scan goes.
+fn flat_scan(query: &[f32]) {
+    for count in [1_000usize, 10_000, 100_000] {
+        let mut set = mbc::embed::VectorSet::new("bench", query.len());
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut vector = vec![0f32; query.len()];
+        for i in 0..count {
+            for value in vector.iter_mut() {
+                // xorshift: cheap deterministic pseudo-random components.
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                *value = (state >> 40) as f32 / (1u64 << 24) as f32 - 0.5;
+            }
+            let norm = vector.iter().map(|v| v * v).sum::<f32>().sqrt();
+            vector.iter_mut().for_each(|v| *v /= norm);
+            set.insert(&format!("p{i}"), &vector);
+        }
+        let runs = 20;
+        let started = Instant::now();
+        for _ in 0..runs {
+            std::hint::black_box(set.nearest(query, 100));
+        }
+        let ms = started.elapsed().as_secs_f64() * 1e3 / runs as f64;
+        println!("flat scan, top 100 of {count} vectors: {ms:.2} ms per query");
+    }
 }

@@ -19,8 +19,16 @@ cargo build --release --quiet
 echo "== reference: bm25s + PyStemmer, stop words, k1=1.5 b=0.75"
 "$venv/bin/python" scripts/reference_bm25.py "$corpus" "$queries" "$qrels"
 echo
-echo "== mbc eval --exact (medical analysis, field weights, proximity; no lexicon, no typo correction)"
-target/release/mbc eval --corpus "$corpus" --queries "$queries" --qrels "$qrels" --exact 2>/dev/null
-echo
-echo "== mbc eval (default: with lexicon expansion and typo correction)"
-target/release/mbc eval --corpus "$corpus" --queries "$queries" --qrels "$qrels" 2>/dev/null
+run_mbc() {
+  echo "== mbc eval $*"
+  target/release/mbc eval --corpus "$corpus" --queries "$queries" --qrels "$qrels" "$@" 2>/dev/null
+  echo
+}
+# The first run builds the index (and embeds every passage) into the temporary directory,
+# keyed by the corpus file's content; later runs reuse it.
+target/release/mbc eval --corpus "$corpus" --queries "$queries" --qrels "$qrels" --mode lexical >/dev/null
+run_mbc --mode lexical --exact          # medical analysis, fields, proximity; no lexicon, typos, feedback
+run_mbc --mode lexical                  # + lexicon, typo correction, RM3 feedback
+run_mbc --mode semantic                 # all-MiniLM-L6-v2 alone
+run_mbc --mode hybrid --fusion linear   # fused by normalised scores
+run_mbc --mode hybrid                   # fused by reciprocal rank (the default)

@@ -37,37 +37,59 @@ impl IdValue {
 pub fn parse(path: &Path, text: &str) -> FileLoad {
     let mut load = FileLoad::default();
     for (index, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let line_no = index + 1;
-        match serde_json::from_str::<Record>(line) {
-            Ok(record) => {
-                let body = super::normalize_space(&record.text);
-                if body.is_empty() {
-                    continue;
-                }
-                load.documents.push(Document {
-                    id: record.id.into_string(),
-                    title: super::normalize_space(&record.title),
-                    path: path.to_path_buf(),
-                    meta: DocumentMeta::default(),
-                    blocks: vec![Block {
-                        heading_path: Vec::new(),
-                        text: body,
-                        line_start: line_no,
-                        line_breaks: Vec::new(),
-                    }],
-                });
-            }
-            Err(err) => load.skipped.push(Skipped {
+        parse_line(path, index + 1, line, &mut load);
+    }
+    load
+}
+
+/// Parses raw lines (as read from the file, without their line endings) starting at line
+/// `first_line`: how large JSONL files are read piece by piece, never whole. A line that is not
+/// UTF-8 or holds a NUL byte is skipped and reported like any bad record.
+pub fn parse_lines(path: &Path, first_line: usize, lines: &[Vec<u8>]) -> FileLoad {
+    let mut load = FileLoad::default();
+    for (offset, bytes) in lines.iter().enumerate() {
+        let line_no = first_line + offset;
+        match std::str::from_utf8(bytes) {
+            Ok(line) if !line.contains('\0') => parse_line(path, line_no, line, &mut load),
+            _ => load.skipped.push(Skipped {
                 path: path.to_path_buf(),
                 line: line_no,
-                reason: format!("not a BEIR record: {err}"),
+                reason: "not valid UTF-8 text".into(),
             }),
         }
     }
     load
+}
+
+fn parse_line(path: &Path, line_no: usize, line: &str, load: &mut FileLoad) {
+    if line.trim().is_empty() {
+        return;
+    }
+    match serde_json::from_str::<Record>(line) {
+        Ok(record) => {
+            let body = super::normalize_space(&record.text);
+            if body.is_empty() {
+                return;
+            }
+            load.documents.push(Document {
+                id: record.id.into_string(),
+                title: super::normalize_space(&record.title),
+                path: path.to_path_buf(),
+                meta: DocumentMeta::default(),
+                blocks: vec![Block {
+                    heading_path: Vec::new(),
+                    text: body,
+                    line_start: line_no,
+                    line_breaks: Vec::new(),
+                }],
+            });
+        }
+        Err(err) => load.skipped.push(Skipped {
+            path: path.to_path_buf(),
+            line: line_no,
+            reason: format!("not a BEIR record: {err}"),
+        }),
+    }
 }
 
 #[cfg(test)]
@@ -83,5 +105,16 @@ mod tests {
         assert_eq!(load.documents[1].blocks[0].line_start, 3);
         assert_eq!(load.skipped.len(), 1);
         assert_eq!(load.skipped[0].line, 2);
+    }
+
+    #[test]
+    fn lines_read_in_pieces_keep_their_numbers() {
+        let lines = vec![
+            b"{\"_id\":\"a\",\"text\":\"x\"}".to_vec(),
+            b"caf\xe9".to_vec(),
+        ];
+        let load = parse_lines(Path::new("c.jsonl"), 41, &lines);
+        assert_eq!(load.documents[0].blocks[0].line_start, 41);
+        assert_eq!(load.skipped[0].line, 42);
     }
 }

@@ -217,6 +217,11 @@ pub fn parse_file_text(file: &CorpusFile, text: &str) -> Result<FileLoad> {
     }
 }
 
+/// Parses a run of raw JSONL lines starting at line `first_line` (see [`jsonl::parse_lines`]).
+pub fn parse_jsonl_lines(path: &Path, first_line: usize, lines: &[Vec<u8>]) -> FileLoad {
+    jsonl::parse_lines(path, first_line, lines)
+}
+
 fn single(document: Document) -> FileLoad {
     let documents = if document.blocks.is_empty() {
         Vec::new()

@@ -11,7 +11,7 @@ use super::schema::Fields;
 use super::store::{self, BuildDir, BuildLock, IndexMeta};
 use super::vectors::{self, EmbedOutcome};
 use crate::analysis;
-use crate::corpus::{self, CorpusFile, Document, Skipped};
+use crate::corpus::{self, CorpusFile, Document, FileKind, FileLoad, Skipped};
 use crate::lexicon::{self, Lexicon};
 use crate::passage::{split_into_passages, SplitOptions};
 use crate::taxonomy::{self, ApproachTaxonomy, TagInput};
@@ -101,29 +101,36 @@ pub fn build(
 
     progress(BuildEvent::Started { files: files.len() });
     let embed = options.model.is_some();
-    let mut to_embed: Vec<(String, String)> = Vec::new();
-    let mut documents = 0;
-    let mut passages = 0;
-    for batch in files.chunks(FILES_PER_BATCH) {
+    let mut totals = Totals::default();
+    let (streamed, whole): (Vec<&CorpusFile>, Vec<&CorpusFile>) =
+        files.iter().partition(|f| f.kind == FileKind::JsonLines);
+    for batch in whole.chunks(FILES_PER_BATCH) {
         let prepared: Vec<Result<Prepared>> = batch
             .par_iter()
             .map_init(
                 || taxonomy.clone(),
-                |taxonomy, file| prepare_file(file, fields, taxonomy, options.split, embed),
+                |taxonomy, file| {
+                    let load = corpus::load_file(file)?;
+                    prepare_documents(load, file, fields, taxonomy, options.split, embed)
+                },
             )
             .collect();
         for result in prepared {
-            let prepared = result?;
-            documents += prepared.documents;
-            passages += prepared.docs.len();
-            skipped.extend(prepared.skipped);
-            to_embed.extend(prepared.embedding_texts);
-            for doc in prepared.docs {
-                writer.add_document(doc)?;
-            }
+            totals.add(result?, &mut writer)?;
         }
         progress(BuildEvent::Advanced { files: batch.len() });
     }
+    for file in streamed {
+        stream_jsonl(file, fields, &taxonomy, options, &mut totals, &mut writer)?;
+        progress(BuildEvent::Advanced { files: 1 });
+    }
+    let Totals {
+        documents,
+        passages,
+        skipped: file_skips,
+        embedding_texts: to_embed,
+    } = totals;
+    skipped.extend(file_skips);
     if options.strict && !skipped.is_empty() {
         return Err(Error::StrictFailure {
             count: skipped.len(),
@@ -204,14 +211,115 @@ struct Prepared {
     embedding_texts: Vec<(String, String)>,
 }
 
-fn prepare_file(
+/// Running totals of a build, fed prepared documents as they come.
+#[derive(Default)]
+struct Totals {
+    documents: usize,
+    passages: usize,
+    skipped: Vec<Skipped>,
+    embedding_texts: Vec<(String, String)>,
+}
+
+impl Totals {
+    fn add(&mut self, prepared: Prepared, writer: &mut IndexWriter<TantivyDocument>) -> Result<()> {
+        self.documents += prepared.documents;
+        self.passages += prepared.docs.len();
+        self.skipped.extend(prepared.skipped);
+        self.embedding_texts.extend(prepared.embedding_texts);
+        for doc in prepared.docs {
+            writer.add_document(doc)?;
+        }
+        Ok(())
+    }
+}
+
+/// Lines of a JSONL file parsed per parallel round: large files are read piece by piece so
+/// memory stays bounded whatever their size.
+const JSONL_LINES_PER_ROUND: usize = 8_192;
+
+/// Reads a JSON lines file in rounds of lines, each round parsed, split and tagged in parallel.
+fn stream_jsonl(
+    file: &CorpusFile,
+    fields: Fields,
+    taxonomy: &ApproachTaxonomy,
+    options: &BuildOptions,
+    totals: &mut Totals,
+    writer: &mut IndexWriter<TantivyDocument>,
+) -> Result<()> {
+    let handle = match std::fs::File::open(&file.path) {
+        Ok(handle) => handle,
+        Err(err) => {
+            totals.skipped.push(Skipped {
+                path: file.path.clone(),
+                line: 0,
+                reason: format!("cannot read: {err}"),
+            });
+            return Ok(());
+        }
+    };
+    let mut reader = std::io::BufReader::with_capacity(1 << 20, handle);
+    let mut next_line = 1;
+    loop {
+        let lines =
+            read_lines(&mut reader, JSONL_LINES_PER_ROUND).map_err(|e| Error::io(&file.path, e))?;
+        if lines.is_empty() {
+            return Ok(());
+        }
+        let per_task = lines
+            .len()
+            .div_ceil(rayon::current_num_threads() * 4)
+            .max(1);
+        let prepared: Vec<Result<Prepared>> = lines
+            .par_chunks(per_task)
+            .enumerate()
+            .map_init(
+                || taxonomy.clone(),
+                |taxonomy, (i, chunk)| {
+                    let load =
+                        corpus::parse_jsonl_lines(&file.path, next_line + i * per_task, chunk);
+                    prepare_documents(
+                        load,
+                        file,
+                        fields,
+                        taxonomy,
+                        options.split,
+                        options.model.is_some(),
+                    )
+                },
+            )
+            .collect();
+        for result in prepared {
+            totals.add(result?, writer)?;
+        }
+        next_line += lines.len();
+    }
+}
+
+/// Up to `count` lines, without their line endings.
+fn read_lines(reader: &mut impl std::io::BufRead, count: usize) -> std::io::Result<Vec<Vec<u8>>> {
+    let mut lines = Vec::with_capacity(count);
+    while lines.len() < count {
+        let mut line = Vec::new();
+        if reader.read_until(b'\n', &mut line)? == 0 {
+            break;
+        }
+        while line.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+            line.pop();
+        }
+        lines.push(line);
+    }
+    Ok(lines)
+}
+
+/// Turns parsed documents into index documents: passages, approach tags and stored fields.
+fn prepare_documents(
+    load: FileLoad,
     file: &CorpusFile,
     fields: Fields,
     taxonomy: &mut ApproachTaxonomy,
     split: SplitOptions,
     embed: bool,
 ) -> Result<Prepared> {
-    let load = corpus::load_file(file)?;
     for document in &load.documents {
         ensure_declared_approaches_exist(document, taxonomy)?;
     }
@@ -291,11 +399,15 @@ pub fn fingerprint(corpus_path: &Path) -> Result<String> {
     let (files, _) = corpus::discover(corpus_path)?;
     let mut hasher = blake3::Hasher::new();
     hasher.update(&store::FORMAT_VERSION.to_le_bytes());
-    let data_files = data_dir(corpus_path)
-        .into_iter()
-        .flat_map(|dir| [dir.join(taxonomy::FILE_NAME), dir.join(lexicon::FILE_NAME)]);
-    let paths = files.iter().map(|f| f.path.clone()).chain(data_files);
-    for path in paths {
+    // Names relative to the corpus, so the same corpus reached by another path is the same.
+    let data_files = data_dir(corpus_path).into_iter().flat_map(|dir| {
+        [taxonomy::FILE_NAME, lexicon::FILE_NAME].map(|name| (dir.join(name), name.to_string()))
+    });
+    let entries = files
+        .iter()
+        .map(|f| (f.path.clone(), f.relative.clone()))
+        .chain(data_files);
+    for (path, name) in entries {
         let Ok(meta) = std::fs::metadata(&path) else {
             continue;
         };
@@ -304,7 +416,7 @@ pub fn fingerprint(corpus_path: &Path) -> Result<String> {
             .ok()
             .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
             .map_or(0, |d| d.as_nanos());
-        hasher.update(path.to_string_lossy().as_bytes());
+        hasher.update(name.as_bytes());
         hasher.update(&meta.len().to_le_bytes());
         hasher.update(&modified.to_le_bytes());
     }

@@ -1,0 +1,76 @@
+//! Query throughput of a built index, single-threaded: queries per second and latency p50/p99
+//! for the top 10 and the top 1000 passages, lexical mode, through the same `search` call the
+//! CLI makes (highlights and snippets included).
+//!
+//! `MBC_BENCH_INDEX=DIR MBC_BENCH_QUERIES=queries.jsonl cargo bench --bench search`
+//! (defaults: the bundled corpus's `index/` and the MED queries in ../shared/bench/med).
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use mbc::index::SearchIndex;
+use mbc::search::{search, Fusion, Mode, SearchRequest};
+
+fn main() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let index_dir =
+        std::env::var_os("MBC_BENCH_INDEX").map_or_else(|| root.join("index"), PathBuf::from);
+    let queries_path = std::env::var_os("MBC_BENCH_QUERIES").map_or_else(
+        || root.join("../shared/bench/med/queries.jsonl"),
+        PathBuf::from,
+    );
+    let repeat: usize = std::env::var("MBC_BENCH_REPEAT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5);
+    // MBC_BENCH_EXACT=1: the words as typed, no lexicon, typo correction or feedback.
+    let exact = std::env::var_os("MBC_BENCH_EXACT").is_some();
+    let queries: Vec<String> = std::fs::read_to_string(&queries_path)
+        .expect("queries file")
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v["text"].as_str().map(String::from))
+        .collect();
+    let index = SearchIndex::open(&index_dir).expect("index");
+    println!(
+        "index: {} ({} passages); {} queries × {repeat}{}",
+        index_dir.display(),
+        index.meta.passages,
+        queries.len(),
+        if exact { ", --exact" } else { "" }
+    );
+    for limit in [10, 1000] {
+        let mut latencies = Vec::new();
+        for _ in 0..repeat {
+            for query in &queries {
+                let request = SearchRequest {
+                    mode: Mode::Lexical,
+                    fusion: Fusion::Rrf,
+                    query: query.clone(),
+                    limit,
+                    approaches: Vec::new(),
+                    exact,
+                    explain: false,
+                    feedback: !exact,
+                };
+                let started = Instant::now();
+                std::hint::black_box(search(&index, &request).expect("search"));
+                latencies.push(started.elapsed().as_secs_f64() * 1e3);
+            }
+        }
+        report(&format!("top {limit}"), &mut latencies);
+    }
+}
+
+fn report(label: &str, latencies: &mut [f64]) {
+    latencies.sort_by(f64::total_cmp);
+    let total: f64 = latencies.iter().sum();
+    let percentile =
+        |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
+    println!(
+        "{label}: {:.1} queries/s, p50 {:.2} ms, p99 {:.2} ms",
+        latencies.len() as f64 * 1e3 / total,
+        percentile(0.50),
+        percentile(0.99)
+    );
+}

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Speed and memory, mbc next to tantivy-cli and ripgrep, in one run (issue: performance).
+#   1. a ~200 MB BEIR corpus made by replicating ../shared/bench/med/corpus.jsonl (not committed);
+#   2. indexing it with `mbc index --no-semantic` and with tantivy-cli, both with 2 threads:
+#      wall time, peak RSS (/usr/bin/time -v), index size;
+#   3. the MED queries against both indexes, single-threaded: queries/s and p50/p99;
+#   4. one-shot `mbc search` on the bundled corpus (whole process, warm cache) next to `rg -i`.
+# Installs tantivy-cli (into target/bench-tools) and ripgrep on first use.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+med=${MED:-../shared/bench/med}
+work=target/bench
+mkdir -p "$work"
+
+if [ ! -x target/bench-tools/bin/tantivy ]; then
+  cargo install --root target/bench-tools tantivy-cli
+fi
+command -v rg >/dev/null || { apt-get update -qq && apt-get install -y -qq ripgrep; }
+cargo build --release --quiet --benches
+mbc=target/release/mbc
+tantivy=target/bench-tools/bin/tantivy
+
+[ -f "$work/big/corpus.jsonl" ] || python3 scripts/make_big_corpus.py "$med/corpus.jsonl" "$work/big/corpus.jsonl" 200
+
+# wall seconds and peak RSS (MB) of a command, from GNU time.
+measure() {
+  /usr/bin/time -v "$@" 2> "$work/time.txt" > /dev/null
+  local wall rss
+  wall=$(awk -F': ' '/Elapsed/ {split($2, t, ":"); print t[1] * 60 + t[2]}' "$work/time.txt")
+  rss=$(awk -F': ' '/Maximum resident/ {printf "%.0f", $2 / 1024}' "$work/time.txt")
+  echo "$wall $rss"
+}
+ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
+
+echo "== indexing $(du -h "$work/big/corpus.jsonl" | cut -f1) of BEIR JSON lines with 2 threads"
+rm -rf "$work/mbc-idx" "$work/tcli-idx"
+read -r mbc_wall mbc_rss < <(measure "$mbc" index --no-semantic --rebuild --corpus "$work/big/corpus.jsonl" --index "$work/mbc-idx")
+mkdir -p "$work/tcli-idx"
+cat > "$work/tcli-idx/meta.json" <<'JSON'
+{"index_settings":{"docstore_compression":"lz4","docstore_blocksize":16384},"segments":[],"schema":[{"name":"_id","type":"text","options":{"indexing":{"record":"basic","fieldnorms":false,"tokenizer":"raw"},"stored":true,"fast":false}},{"name":"title","type":"text","options":{"indexing":{"record":"position","fieldnorms":true,"tokenizer":"en_stem"},"stored":true,"fast":false}},{"name":"text","type":"text","options":{"indexing":{"record":"position","fieldnorms":true,"tokenizer":"en_stem"},"stored":true,"fast":false}}],"opstamp":0}
+JSON
+read -r tc_wall tc_rss < <(measure "$tantivy" index -i "$work/tcli-idx" -f "$work/big/corpus.jsonl" -t 2)
+mbc_size=$(du -sm "$work/mbc-idx" | cut -f1)
+tc_size=$(du -sm "$work/tcli-idx" | cut -f1)
+printf "%-12s %8s %9s %9s\n" "" "wall s" "peak MB" "index MB"
+printf "%-12s %8s %9s %9s\n" mbc "$mbc_wall" "$mbc_rss" "$mbc_size" tantivy-cli "$tc_wall" "$tc_rss" "$tc_size"
+echo "mbc / tantivy-cli: wall $(ratio "$mbc_wall" "$tc_wall"), peak RSS $(ratio "$mbc_rss" "$tc_rss"), size $(ratio "$mbc_size" "$tc_size")"
+
+echo
+echo "== the 30 MED queries × 5, single-threaded"
+python3 - "$med/queries.jsonl" "$work/queries.txt" <<'PY'
+import json, re, sys
+with open(sys.argv[2], "w") as out:
+    for line in open(sys.argv[1]):
+        # tantivy-cli's query parser reads operators; give it the words only.
+        out.write(" ".join(re.findall(r"[A-Za-z0-9]+", json.loads(line)["text"])) + "\n")
+PY
+"$tantivy" bench -i "$work/tcli-idx" -q "$work/queries.txt" -n 5 \
+  | awk '/^SEARCH/ {s = 1; next} /FETCH STORE/ {s = 0} s && NF >= 3 {print $NF}' \
+  | python3 -c "
+import sys
+v = sorted(float(x) / 1000 for x in sys.stdin if x.strip().isdigit())
+n = len(v)
+print(f'tantivy-cli bench (top 10 + count): {n * 1000 / sum(v):.1f} queries/s, p50 {v[n // 2]:.2f} ms, p99 {v[min(n - 1, int(n * 0.99))]:.2f} ms')"
+MBC_BENCH_INDEX="$work/mbc-idx" MBC_BENCH_QUERIES="$med/queries.jsonl" \
+  cargo bench --quiet --bench search 2>/dev/null | grep top | sed 's/^/mbc (default ranking), /'
+MBC_BENCH_EXACT=1 MBC_BENCH_INDEX="$work/mbc-idx" MBC_BENCH_QUERIES="$med/queries.jsonl" \
+  cargo bench --quiet --bench search 2>/dev/null | grep top | sed 's/^/mbc --exact, /'
+
+echo
+echo "== one-shot search of the bundled corpus, whole process, warm cache (median of 21 runs)"
+"$mbc" index > /dev/null 2>&1 || true
+python3 - "$mbc" <<'PY'
+import statistics, subprocess, sys, time
+def median_ms(cmd):
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    runs = []
+    for _ in range(21):
+        t = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        runs.append((time.perf_counter() - t) * 1000)
+    return statistics.median(runs)
+mbc = sys.argv[1]
+rg = median_ms(["rg", "-i", "hormone therapy", "corpus"])
+lexical = median_ms([mbc, "search", "hormone therapy", "--mode", "lexical"])
+hybrid = median_ms([mbc, "search", "hormone therapy"])
+print(f"rg -i: {rg:.1f} ms; mbc search --mode lexical: {lexical:.1f} ms ({lexical / rg:.2f}x); mbc search (hybrid, model load included): {hybrid:.1f} ms ({hybrid / rg:.2f}x)")
+PY
