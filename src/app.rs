@@ -47,16 +47,44 @@ impl Location {
     }
 }
 
-#[derive(Debug, Clone)]
-pub struct SearchSettings {
+/// How results are ranked, for search and eval alike.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RankingSettings {
     /// `None`: hybrid when the index has vectors, silently lexical when it has none.
     pub mode: Option<Mode>,
     pub fusion: Fusion,
+    pub exact: bool,
     pub feedback: bool,
+}
+
+impl RankingSettings {
+    /// A search request ranked these ways.
+    fn request(
+        self,
+        query: String,
+        limit: usize,
+        approaches: Vec<String>,
+        explain: bool,
+    ) -> SearchRequest {
+        SearchRequest {
+            mode: self.mode.unwrap_or_default(),
+            fusion: self.fusion,
+            query,
+            limit,
+            approaches,
+            exact: self.exact,
+            explain,
+            feedback: self.feedback,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct SearchSettings {
+    pub ranking: RankingSettings,
     pub query: String,
     pub limit: usize,
     pub approaches: Vec<String>,
-    pub exact: bool,
     pub explain: bool,
 }
 
@@ -70,13 +98,10 @@ pub struct ExportSettings {
 
 #[derive(Debug, Clone)]
 pub struct EvalSettings {
-    pub mode: Option<Mode>,
-    pub fusion: Fusion,
-    pub feedback: bool,
+    pub ranking: RankingSettings,
     pub queries: PathBuf,
     pub qrels: PathBuf,
     pub run: Option<PathBuf>,
-    pub exact: bool,
 }
 
 /// A command with its settings, free of any flag-parsing types.
@@ -180,17 +205,13 @@ fn run_command(command: Command) -> Result<()> {
             style,
         } => {
             let mut index = open_index(&location)?;
-            attach_semantic(&mut index, &location, settings.mode);
-            let request = SearchRequest {
-                mode: settings.mode.unwrap_or_default(),
-                fusion: settings.fusion,
-                query: settings.query,
-                limit: settings.limit,
-                approaches: settings.approaches,
-                exact: settings.exact,
-                explain: settings.explain,
-                feedback: settings.feedback && !settings.exact,
-            };
+            attach_semantic(&mut index, &location, settings.ranking.mode);
+            let request = settings.ranking.request(
+                settings.query,
+                settings.limit,
+                settings.approaches,
+                settings.explain,
+            );
             let results = search::search(&index, &request)?;
             output::write_search(&mut out, &results, format, style, request.explain)?;
             Ok(out.flush()?)
@@ -413,16 +434,16 @@ fn export_command(
         (Some(query), false) => {
             let mut index = index;
             attach_semantic(&mut index, location, None);
-            let request = SearchRequest {
-                mode: Mode::default(),
-                fusion: Fusion::default(),
-                query: query.clone(),
-                limit: settings.limit,
-                approaches: settings.approaches.clone(),
-                exact: false,
-                explain: false,
+            let ranking = RankingSettings {
                 feedback: true,
+                ..RankingSettings::default()
             };
+            let request = ranking.request(
+                query.clone(),
+                settings.limit,
+                settings.approaches.clone(),
+                false,
+            );
             search::search(&index, &request)?
                 .hits
                 .into_iter()
@@ -496,17 +517,10 @@ fn eval_command(location: &Location, settings: &EvalSettings) -> Result<eval::Ev
         model: location.model.clone(),
     };
     let mut index = open_index(&eval_location)?;
-    attach_semantic(&mut index, location, settings.mode);
-    let template = SearchRequest {
-        mode: settings.mode.unwrap_or_default(),
-        fusion: settings.fusion,
-        query: String::new(),
-        limit: eval::RUN_DEPTH,
-        approaches: Vec::new(),
-        exact: settings.exact,
-        explain: false,
-        feedback: settings.feedback && !settings.exact,
-    };
+    attach_semantic(&mut index, location, settings.ranking.mode);
+    let template = settings
+        .ranking
+        .request(String::new(), eval::RUN_DEPTH, Vec::new(), false);
     let report = eval::evaluate(&index, &queries, &qrels, &template)?;
     if let Some(path) = &settings.run {
         write_atomically(path, |out| eval::write_run(out, &report))?;

@@ -6,7 +6,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::app::{Command, EvalSettings, ExportSettings, Location, SearchSettings};
+use crate::app::{
+    Command, EvalSettings, ExportSettings, Location, RankingSettings, SearchSettings,
+};
 use crate::output::{Format, Style};
 use crate::search::{Fusion, Mode};
 
@@ -86,22 +88,11 @@ pub enum CliCommand {
         limit: u64,
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
-        /// Search the words as typed: no synonyms, no spelling correction, no feedback.
-        #[arg(long)]
-        exact: bool,
         /// Show which terms and expansions matched each result and what each contributed.
         #[arg(long)]
         explain: bool,
-        /// No pseudo-relevance feedback (otherwise used for queries of 4 or more words).
-        #[arg(long)]
-        no_feedback: bool,
-        /// Ranking: BM25 only, embeddings only, or both fused [default: hybrid when the index
-        /// has passage vectors, else lexical].
-        #[arg(long, value_enum)]
-        mode: Option<ModeArg>,
-        /// How hybrid mode fuses the two rankings.
-        #[arg(long, value_enum, default_value_t = FusionArg::Rrf)]
-        fusion: FusionArg,
+        #[command(flatten)]
+        ranking: Ranking,
     },
     /// For every treatment approach, show its best passages.
     Approaches {
@@ -155,18 +146,8 @@ pub enum CliCommand {
         /// Also write a TREC run file (`qid Q0 docid rank score mbc`, top 1000 per query).
         #[arg(long, value_name = "FILE")]
         run: Option<PathBuf>,
-        /// Search the queries as written: no synonyms, no spelling correction, no feedback.
-        #[arg(long)]
-        exact: bool,
-        /// No pseudo-relevance feedback (otherwise used for queries of 4 or more words).
-        #[arg(long)]
-        no_feedback: bool,
-        /// Ranking to evaluate [default: hybrid when the index has passage vectors].
-        #[arg(long, value_enum)]
-        mode: Option<ModeArg>,
-        /// How hybrid mode fuses the two rankings.
-        #[arg(long, value_enum, default_value_t = FusionArg::Rrf)]
-        fusion: FusionArg,
+        #[command(flatten)]
+        ranking: Ranking,
         #[arg(long, value_enum, default_value_t = EvalFormat::Text)]
         format: EvalFormat,
     },
@@ -175,6 +156,35 @@ pub enum CliCommand {
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
     },
+}
+
+/// How results are ranked; shared by `search` and `eval` so that eval measures what search does.
+#[derive(Debug, Args)]
+pub struct Ranking {
+    /// Search the words as typed: no synonyms, no spelling correction, no feedback.
+    #[arg(long)]
+    pub exact: bool,
+    /// No pseudo-relevance feedback (otherwise used for queries of 4 or more words).
+    #[arg(long)]
+    pub no_feedback: bool,
+    /// Ranking: BM25 only, embeddings only, or both fused [default: hybrid when the index has
+    /// passage vectors, else lexical].
+    #[arg(long, value_enum)]
+    pub mode: Option<ModeArg>,
+    /// How hybrid mode fuses the two rankings.
+    #[arg(long, value_enum, default_value_t = FusionArg::Rrf)]
+    pub fusion: FusionArg,
+}
+
+impl From<Ranking> for RankingSettings {
+    fn from(r: Ranking) -> Self {
+        RankingSettings {
+            mode: r.mode.map(Mode::from),
+            fusion: r.fusion.into(),
+            exact: r.exact,
+            feedback: !r.no_feedback && !r.exact,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -290,21 +300,15 @@ impl Cli {
                 filter,
                 limit,
                 format,
-                exact,
                 explain,
-                no_feedback,
-                mode,
-                fusion,
+                ranking,
             } => Command::Search {
                 location,
                 settings: SearchSettings {
-                    mode: mode.map(Mode::from),
-                    fusion: fusion.into(),
-                    feedback: !no_feedback,
+                    ranking: ranking.into(),
                     query: query.join(" "),
                     limit: limit as usize,
                     approaches: filter.approaches,
-                    exact,
                     explain,
                 },
                 format: format.into(),
@@ -348,21 +352,15 @@ impl Cli {
                 queries,
                 qrels,
                 run,
-                exact,
-                no_feedback,
-                mode,
-                fusion,
+                ranking,
                 format,
             } => Command::Eval {
                 location,
                 settings: EvalSettings {
-                    mode: mode.map(Mode::from),
-                    fusion: fusion.into(),
-                    feedback: !no_feedback,
+                    ranking: ranking.into(),
                     queries,
                     qrels,
                     run,
-                    exact,
                 },
                 format: format.into(),
             },

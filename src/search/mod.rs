@@ -5,6 +5,7 @@ mod feedback;
 mod fusion;
 mod highlight;
 mod hybrid;
+mod passages;
 mod plan;
 mod typo;
 
@@ -19,6 +20,10 @@ use tantivy::{DocAddress, DocSet, Searcher, TantivyDocument, Term};
 
 pub use fusion::{Fusion, RRF_K};
 pub use highlight::{highlight_ranges, make_snippet, Snippet};
+pub use passages::{
+    all_passages, count_tagged, documents_tagged, load_passage, passage_in_context,
+    PassageInContext, StoredPassage,
+};
 pub use plan::{
     BODY_WEIGHT, EXPANSION_WEIGHT, PROXIMITY_SLOP, PROXIMITY_WEIGHT, SECTION_WEIGHT, TITLE_WEIGHT,
 };
@@ -78,23 +83,6 @@ pub struct SearchRequest {
     pub explain: bool,
     /// Pseudo-relevance feedback for descriptive queries (see `feedback`).
     pub feedback: bool,
-}
-
-/// A passage as stored in the index.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredPassage {
-    pub passage_id: String,
-    pub doc_id: String,
-    pub title: String,
-    pub section: String,
-    pub text: String,
-    pub approaches: Vec<String>,
-    pub path: String,
-    pub line_start: u64,
-    pub line_end: u64,
-    pub ordinal: u64,
-    pub sources: Vec<String>,
-    pub last_reviewed: Option<String>,
 }
 
 /// What one clause of the query added to a hit's score.
@@ -533,133 +521,6 @@ fn explain(
             })
         })
         .collect()
-}
-
-/// Reads a stored passage.
-pub fn load_passage(
-    searcher: &Searcher,
-    fields: Fields,
-    address: DocAddress,
-) -> Result<StoredPassage> {
-    let doc: TantivyDocument = searcher.doc(address)?;
-    let text = |field| {
-        doc.get_first(field)
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .to_string()
-    };
-    let number = |field| {
-        doc.get_first(field)
-            .and_then(|v| v.as_u64())
-            .unwrap_or_default()
-    };
-    let all = |field| {
-        doc.get_all(field)
-            .filter_map(|v| v.as_str().map(String::from))
-            .collect::<Vec<_>>()
-    };
-    Ok(StoredPassage {
-        passage_id: text(fields.passage_id),
-        doc_id: text(fields.doc_id),
-        title: text(fields.title),
-        section: text(fields.section),
-        text: text(fields.body),
-        approaches: all(fields.approaches),
-        path: text(fields.path),
-        line_start: number(fields.line_start),
-        line_end: number(fields.line_end),
-        ordinal: number(fields.ordinal),
-        sources: all(fields.sources),
-        last_reviewed: doc
-            .get_first(fields.last_reviewed)
-            .and_then(|v| v.as_str())
-            .map(String::from),
-    })
-}
-
-/// Every passage matching an exact-match field value, in document order.
-fn passages_where(index: &SearchIndex, term: Term) -> Result<Vec<StoredPassage>> {
-    let searcher = index.reader.searcher();
-    let query = TermQuery::new(term, IndexRecordOption::Basic);
-    let count = searcher.search(&query, &Count)?;
-    if count == 0 {
-        return Ok(Vec::new());
-    }
-    let top = searcher.search(&query, &TopDocs::with_limit(count).order_by_score())?;
-    let mut passages = top
-        .into_iter()
-        .map(|(_, address)| load_passage(&searcher, index.fields, address))
-        .collect::<Result<Vec<_>>>()?;
-    passages.sort_by(|a, b| (&a.doc_id, a.ordinal).cmp(&(&b.doc_id, b.ordinal)));
-    Ok(passages)
-}
-
-/// A passage with the passages before and after it in its document.
-#[derive(Debug, Clone)]
-pub struct PassageInContext {
-    pub passage: StoredPassage,
-    pub previous: Option<StoredPassage>,
-    pub next: Option<StoredPassage>,
-}
-
-/// Finds a passage by id, with its neighbours.
-pub fn passage_in_context(index: &SearchIndex, passage_id: &str) -> Result<PassageInContext> {
-    let found = passages_where(
-        index,
-        Term::from_field_text(index.fields.passage_id, passage_id),
-    )?;
-    let passage = found
-        .into_iter()
-        .next()
-        .ok_or_else(|| Error::PassageNotFound(passage_id.to_string()))?;
-    let siblings = passages_where(
-        index,
-        Term::from_field_text(index.fields.doc_id, &passage.doc_id),
-    )?;
-    let neighbour = |ordinal: Option<u64>| {
-        ordinal.and_then(|o| siblings.iter().find(|p| p.ordinal == o).cloned())
-    };
-    Ok(PassageInContext {
-        previous: neighbour(passage.ordinal.checked_sub(1)),
-        next: neighbour(Some(passage.ordinal + 1)),
-        passage,
-    })
-}
-
-/// Number of passages tagged with an approach.
-pub fn count_tagged(index: &SearchIndex, approach_id: &str) -> Result<usize> {
-    let term = Term::from_field_text(index.fields.approaches, approach_id);
-    Ok(index
-        .reader
-        .searcher()
-        .search(&TermQuery::new(term, IndexRecordOption::Basic), &Count)?)
-}
-
-/// Distinct documents among the passages tagged with an approach.
-pub fn documents_tagged(index: &SearchIndex, approach_id: &str) -> Result<usize> {
-    let passages = passages_where(
-        index,
-        Term::from_field_text(index.fields.approaches, approach_id),
-    )?;
-    let docs: BTreeSet<&str> = passages.iter().map(|p| p.doc_id.as_str()).collect();
-    Ok(docs.len())
-}
-
-/// Every passage of the index, in document order, for export.
-pub fn all_passages(index: &SearchIndex) -> Result<Vec<StoredPassage>> {
-    let searcher = index.reader.searcher();
-    let mut passages = Vec::new();
-    for (segment_ord, segment) in searcher.segment_readers().iter().enumerate() {
-        for doc_id in segment.doc_ids_alive() {
-            passages.push(load_passage(
-                &searcher,
-                index.fields,
-                DocAddress::new(segment_ord as u32, doc_id),
-            )?);
-        }
-    }
-    passages.sort_by(|a, b| (&a.doc_id, a.ordinal).cmp(&(&b.doc_id, b.ordinal)));
-    Ok(passages)
 }
 
 /// The search that finds the passages most about an approach: its own terms, among the

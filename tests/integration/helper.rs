@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// Environment variables `mbc` reads; cleared so the developer's shell cannot leak in.
-const MBC_ENV: &[&str] = &["MBC_INDEX", "MBC_CORPUS", "NO_COLOR"];
+const MBC_ENV: &[&str] = &["MBC_INDEX", "MBC_CORPUS", "MBC_MODEL", "NO_COLOR"];
 
 pub struct Workspace {
     pub dir: tempfile::TempDir,
