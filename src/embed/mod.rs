@@ -73,8 +73,8 @@ impl Embedder {
         let weights = weights?;
         let model_id = model_id(dir, &config_bytes, &tokenizer_bytes, &weights);
         let device = Device::Cpu;
-        let vb = VarBuilder::from_buffered_safetensors(weights, DType::F32, &device)
-            .map_err(|e| model_error(dir, e))?;
+        let vb = widened_weights(&weights, &device)
+            .map_err(|e| model_error(dir, format!("model.safetensors: {e}")))?;
         let model = BertModel::load(vb, &config)
             .map_err(|e| model_error(dir, format!("model.safetensors: {e}")))?;
         Ok(Embedder {
@@ -155,6 +155,18 @@ impl Embedder {
         let norms = mean.sqr()?.sum_keepdim(1)?.sqrt()?.clamp(1e-12, f64::MAX)?;
         mean.broadcast_div(&norms)?.to_vec2()
     }
+}
+
+/// The weights as f32 tensors. Half-precision tensors are widened in parallel, one tensor per
+/// task: done one after another this is the largest part of loading the model.
+fn widened_weights(bytes: &[u8], device: &Device) -> candle_core::Result<VarBuilder<'static>> {
+    let tensors = candle_core::safetensors::load_buffer(bytes, device)?;
+    let widened = tensors
+        .into_par_iter()
+        .filter(|(_, tensor)| tensor.dtype().is_float())
+        .map(|(name, tensor)| Ok((name, tensor.to_dtype(DType::F32)?)))
+        .collect::<candle_core::Result<std::collections::HashMap<_, _>>>()?;
+    Ok(VarBuilder::from_tensors(widened, DType::F32, device))
 }
 
 /// Reads `tokenizer.json`, set up as sentence-transformers uses it: the shipped file pads and
