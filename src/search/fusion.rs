@@ -28,27 +28,22 @@ pub struct Fused {
 /// Fuses two rankings (each best first). The result is best first, ties by id.
 pub fn fuse(lexical: &[(String, f32)], semantic: &[(String, f32)], method: Fusion) -> Vec<Fused> {
     let mut all: HashMap<&str, Fused> = HashMap::new();
-    let lexical_norm = normaliser(lexical);
-    let semantic_norm = normaliser(semantic);
-    for (rank, (id, score)) in lexical.iter().enumerate() {
-        let entry = all.entry(id).or_insert_with(|| Fused {
-            id: id.clone(),
-            lexical: None,
-            semantic: None,
-            fused: 0.0,
-        });
-        entry.lexical = Some(*score);
-        entry.fused += contribution(method, rank, lexical_norm(*score));
-    }
-    for (rank, (id, score)) in semantic.iter().enumerate() {
-        let entry = all.entry(id).or_insert_with(|| Fused {
-            id: id.clone(),
-            lexical: None,
-            semantic: None,
-            fused: 0.0,
-        });
-        entry.semantic = Some(*score);
-        entry.fused += contribution(method, rank, semantic_norm(*score));
+    for (ranking, is_lexical) in [(lexical, true), (semantic, false)] {
+        let normalise = normaliser(ranking);
+        for (rank, (id, score)) in ranking.iter().enumerate() {
+            let entry = all.entry(id).or_insert_with(|| Fused {
+                id: id.clone(),
+                lexical: None,
+                semantic: None,
+                fused: 0.0,
+            });
+            *(if is_lexical {
+                &mut entry.lexical
+            } else {
+                &mut entry.semantic
+            }) = Some(*score);
+            entry.fused += contribution(method, rank, normalise(*score));
+        }
     }
     let mut fused: Vec<Fused> = all.into_values().collect();
     fused.sort_by(|a, b| b.fused.total_cmp(&a.fused).then_with(|| a.id.cmp(&b.id)));

@@ -198,26 +198,18 @@ fn approaches_lists_every_approach() {
 #[test]
 fn export_all_writes_a_file_atomically() {
     let ws = indexed();
-    let run = ws.mbc(&[
+    let export = [
         "export",
         "--all",
         "--format",
         "json",
         "--output",
         "out/passages.json",
-    ]);
+    ];
     // The output directory must exist; mbc does not create it.
-    assert_eq!(run.code, 1);
+    assert_eq!(ws.mbc(&export).code, 1);
     std::fs::create_dir_all(ws.path().join("out")).unwrap();
-    ws.mbc(&[
-        "export",
-        "--all",
-        "--format",
-        "json",
-        "--output",
-        "out/passages.json",
-    ])
-    .ok();
+    ws.mbc(&export).ok();
     let exported: ExportOutput = serde_json::from_str(
         &std::fs::read_to_string(ws.path().join("out/passages.json")).unwrap(),
     )
