@@ -105,17 +105,8 @@ impl ApproachTaxonomy {
     /// Reads `approaches.toml` from a directory, falling back to the bundled taxonomy; returns
     /// the taxonomy and the TOML text it came from (the index keeps a copy).
     pub fn load_from_dir(dir: Option<&Path>) -> Result<(Self, String)> {
-        let path = dir.map(|d| d.join(FILE_NAME)).filter(|p| p.is_file());
-        match path {
-            Some(path) => {
-                let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-                Ok((Self::parse(&text, &path)?, text))
-            }
-            None => Ok((
-                Self::parse(BUNDLED, Path::new("<bundled approaches.toml>"))?,
-                BUNDLED.to_string(),
-            )),
-        }
+        let (text, origin) = crate::corpus::read_data_file(dir, FILE_NAME, BUNDLED)?;
+        Ok((Self::parse(&text, &origin)?, text))
     }
 
     pub fn approaches(&self) -> &[Approach] {

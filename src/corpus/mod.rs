@@ -245,6 +245,21 @@ fn skip(file: &CorpusFile, line: usize, reason: String) -> FileLoad {
     }
 }
 
+/// Reads a data file (`approaches.toml`, `lexicon.toml`) from a corpus directory, or falls back
+/// to the bundled copy; returns its text and the path to name in errors.
+pub fn read_data_file(dir: Option<&Path>, name: &str, bundled: &str) -> Result<(String, PathBuf)> {
+    match dir.map(|d| d.join(name)).filter(|p| p.is_file()) {
+        Some(path) => {
+            let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+            Ok((text, path))
+        }
+        None => Ok((
+            bundled.to_string(),
+            PathBuf::from(format!("<bundled {name}>")),
+        )),
+    }
+}
+
 /// Collapses every run of whitespace to one space and trims the ends.
 pub(crate) fn normalize_space(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
