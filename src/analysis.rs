@@ -16,14 +16,12 @@
 //! assert_eq!(terms, ["her2/neu", "her2", "neu", "er+", "er", "tumour"]);
 //! ```
 
+mod normalize;
 mod tokenizer;
 
 use std::ops::Range;
 
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, Stemmer, StopWordFilter,
-    TextAnalyzer, TokenStream, TokenizerManager,
-};
+use tantivy::tokenizer::{TextAnalyzer, TokenStream, TokenizerManager};
 
 pub use tokenizer::MedicalTokenizer;
 
@@ -154,17 +152,12 @@ const STOP_WORDS: &[&str] = &[
     "yourselves",
 ];
 
-/// Builds the analyzer used for every text field: medical tokenizer, lower-casing, accent
-/// folding, stop words (negations kept), English stemming.
+/// Builds the analyzer used for every text field: the medical tokenizer, then a length limit,
+/// lower-casing, accent folding, stop words (negations kept) and English stemming, memoised per
+/// word (see [`normalize`]).
 pub fn medical_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(MedicalTokenizer)
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .filter(StopWordFilter::remove(
-            STOP_WORDS.iter().map(|w| w.to_string()),
-        ))
-        .filter(Stemmer::new(Language::English))
+        .filter(normalize::Normalizer)
         .build()
 }
 
@@ -256,14 +249,44 @@ fn word_kind(term: &str) -> WordKind {
 /// The plain terms of a text in order (compounds reduced to their parts): what phrase-like
 /// matching such as approach tagging compares.
 pub fn plain_terms(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
-    analyze_words(analyzer, text)
-        .into_iter()
-        .flat_map(|word| match word.kind {
-            WordKind::Simple => vec![word.term],
-            _ if word.parts.is_empty() => vec![word.term],
-            _ => word.parts.into_iter().map(|(_, part)| part).collect(),
-        })
-        .collect()
+    let mut terms = Vec::new();
+    for_each_plain_term(analyzer, text, |term| terms.push(term.to_string()));
+    terms
+}
+
+/// Calls `visit` with each of [`plain_terms`] without collecting them: the form for hot paths
+/// (approach tagging runs over every passage of a build).
+pub fn for_each_plain_term(analyzer: &mut TextAnalyzer, text: &str, mut visit: impl FnMut(&str)) {
+    let mut stream = analyzer.token_stream(text);
+    // A compound or polar whole waits until we know whether any of its parts survived analysis;
+    // it stands for itself only if none did.
+    let mut pending: Option<(String, Range<usize>, bool)> = None;
+    while stream.advance() {
+        let token = stream.token();
+        if let Some((whole, range, has_parts)) = &mut pending {
+            if token.offset_from >= range.start && token.offset_to <= range.end {
+                *has_parts = true;
+                visit(&token.text);
+                continue;
+            }
+            if !*has_parts {
+                visit(whole);
+            }
+            pending = None;
+        }
+        if word_kind(&token.text) == WordKind::Simple {
+            visit(&token.text);
+        } else {
+            pending = Some((
+                token.text.clone(),
+                token.offset_from..token.offset_to,
+                false,
+            ));
+        }
+    }
+    if let Some((whole, _, false)) = pending {
+        visit(&whole);
+    }
 }
 
 #[cfg(test)]
@@ -339,6 +362,27 @@ mod tests {
         assert_eq!(words[0].kind, WordKind::Polar);
         assert_eq!(words[1].kind, WordKind::Compound);
         assert_eq!(words[1].parts.len(), 2);
+    }
+
+    #[test]
+    fn plain_terms_are_words_with_compounds_reduced_to_their_parts() {
+        let mut analyzer = medical_analyzer();
+        let text = "ER+ tumours and HER2/neu, the T-DXd trial, a-";
+        let from_words: Vec<String> = analyze_words(&mut analyzer, text)
+            .into_iter()
+            .flat_map(|word| {
+                if word.parts.is_empty() {
+                    vec![word.term]
+                } else {
+                    word.parts.into_iter().map(|(_, part)| part).collect()
+                }
+            })
+            .collect();
+        assert_eq!(plain_terms(&mut analyzer, text), from_words);
+        assert_eq!(
+            from_words,
+            ["er", "tumour", "her2", "neu", "t", "dxd", "trial", "a-"]
+        );
     }
 
     #[test]

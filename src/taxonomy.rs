@@ -1,13 +1,13 @@
 //! The treatment-approach taxonomy (`approaches.toml`): which approaches exist and how a passage
 //! is recognised as being *about* one. It does not search; `search` filters on the tags it gives.
 
-use std::collections::HashMap;
 use std::path::Path;
 
+use rustc_hash::FxHashMap;
 use serde::Deserialize;
 use tantivy::tokenizer::TextAnalyzer;
 
-use crate::analysis::{medical_analyzer, plain_terms};
+use crate::analysis::{for_each_plain_term, medical_analyzer, plain_terms};
 use crate::{Error, Result};
 
 /// File name of the taxonomy inside a corpus directory (and inside each index generation).
@@ -40,13 +40,23 @@ struct TaxonomyFile {
     approach: Vec<Approach>,
 }
 
+/// Id of a term that appears in no approach's terms: it can never be part of a match.
+const OTHER_TERM: u32 = 0;
+
 /// The approaches, with their terms analyzed for matching.
+///
+/// Tagging runs over every passage of a build, so passages are compared as sequences of small
+/// term ids rather than strings: each analyzed term costs one lookup and no allocation.
 #[derive(Clone)]
 pub struct ApproachTaxonomy {
     approaches: Vec<Approach>,
-    /// First term of each analyzed term sequence → (approach index, whole sequence).
-    matchers: HashMap<String, Vec<(usize, Vec<String>)>>,
+    /// Every term of every approach's term sequences → its id (from 1).
+    term_ids: FxHashMap<String, u32>,
+    /// Indexed by term id: the sequences starting with that term, as (approach index, ids).
+    matchers: Vec<Vec<(usize, Vec<u32>)>>,
     analyzer: TextAnalyzer,
+    /// Reused buffer of the term ids of the text being tagged.
+    scratch: Vec<u32>,
 }
 
 impl std::fmt::Debug for ApproachTaxonomy {
@@ -83,22 +93,32 @@ impl ApproachTaxonomy {
             }
         }
         let mut analyzer = medical_analyzer();
-        let mut matchers: HashMap<String, Vec<(usize, Vec<String>)>> = HashMap::new();
+        let mut term_ids: FxHashMap<String, u32> = FxHashMap::default();
+        let mut matchers: Vec<Vec<(usize, Vec<u32>)>> = vec![Vec::new()];
         for (index, approach) in file.approach.iter().enumerate() {
             for term in &approach.terms {
-                let sequence = plain_terms(&mut analyzer, term);
-                if let Some(first) = sequence.first() {
-                    matchers
-                        .entry(first.clone())
-                        .or_default()
-                        .push((index, sequence));
+                let sequence: Vec<u32> = plain_terms(&mut analyzer, term)
+                    .into_iter()
+                    .map(|term| {
+                        let next = u32::try_from(matchers.len()).expect("fewer than 2^32 terms");
+                        let id = *term_ids.entry(term).or_insert(next);
+                        if id == next {
+                            matchers.push(Vec::new());
+                        }
+                        id
+                    })
+                    .collect();
+                if let Some(&first) = sequence.first() {
+                    matchers[first as usize].push((index, sequence));
                 }
             }
         }
         Ok(ApproachTaxonomy {
             approaches: file.approach,
+            term_ids,
             matchers,
             analyzer,
+            scratch: Vec::new(),
         })
     }
 
@@ -163,16 +183,21 @@ impl ApproachTaxonomy {
 
     /// Number of term occurrences per approach in `text`.
     fn hits(&mut self, text: &str) -> Vec<usize> {
-        let terms = plain_terms(&mut self.analyzer, text);
+        let ids = &mut self.scratch;
+        ids.clear();
+        for_each_plain_term(&mut self.analyzer, text, |term| {
+            ids.push(self.term_ids.get(term).copied().unwrap_or(OTHER_TERM));
+        });
         let mut counts = vec![0; self.approaches.len()];
-        for start in 0..terms.len() {
-            let Some(candidates) = self.matchers.get(&terms[start]) else {
+        for start in 0..ids.len() {
+            let candidates = &self.matchers[ids[start] as usize];
+            if candidates.is_empty() {
                 continue;
-            };
+            }
             // Count each approach once per position even if several of its terms start here.
             let mut matched = vec![false; self.approaches.len()];
             for (index, sequence) in candidates {
-                if terms[start..].starts_with(sequence) {
+                if ids[start..].starts_with(sequence) {
                     matched[*index] = true;
                 }
             }

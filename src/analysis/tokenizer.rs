@@ -110,19 +110,25 @@ fn next_segment(text: &str, from: usize) -> Option<Segment> {
     let rest = text.get(from..)?;
     let offset = rest.find(char::is_alphanumeric)?;
     let start = from + offset;
-    let mut word = String::new();
     let mut end = start;
+    let mut has_apostrophe = false;
     let mut chars = text[start..].char_indices().peekable();
     while let Some((i, c)) = chars.next() {
         if c.is_alphanumeric() {
-            word.push(c);
             end = start + i + c.len_utf8();
         } else if is_apostrophe(c) && chars.peek().is_some_and(|(_, n)| n.is_alphanumeric()) {
-            continue;
+            has_apostrophe = true;
         } else {
             break;
         }
     }
+    // One allocation per word: the run is copied whole unless apostrophes must be dropped.
+    let run = &text[start..end];
+    let word = if has_apostrophe {
+        run.chars().filter(|c| !is_apostrophe(*c)).collect()
+    } else {
+        run.to_string()
+    };
     Some(Segment {
         start,
         end,
