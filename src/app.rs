@@ -281,7 +281,7 @@ fn index_command(location: &Location, strict: bool, rebuild: bool) -> Result<()>
             Err(err) => eprintln!("note: {err:#}; rebuilding"),
         }
     }
-    build_index(location, strict)?;
+    build_index(location, strict, !rebuild)?;
     Ok(())
 }
 
@@ -327,7 +327,7 @@ pub fn open_index(location: &Location) -> Result<SearchIndex> {
         location.corpus.display(),
         location.index.display()
     );
-    build_index(location, false)?;
+    build_index(location, false, true)?;
     Ok(SearchIndex::open(&location.index)?)
 }
 
@@ -353,7 +353,7 @@ fn ensure_corpus(corpus: &Path) -> Result<()> {
 }
 
 /// Builds with a progress bar on a terminal and a one-line summary at the end.
-fn build_index(location: &Location, strict: bool) -> Result<BuildReport> {
+fn build_index(location: &Location, strict: bool, incremental: bool) -> Result<BuildReport> {
     let bar = ProgressBar::hidden();
     if io::stderr().is_terminal() {
         bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
@@ -380,6 +380,7 @@ fn build_index(location: &Location, strict: bool) -> Result<BuildReport> {
     };
     let options = BuildOptions {
         strict,
+        incremental,
         model: location.model.clone(),
         ..BuildOptions::default()
     };
@@ -403,8 +404,15 @@ fn build_index(location: &Location, strict: bool) -> Result<BuildReport> {
             v.embedded, v.reused
         )
     });
+    let what = match report.update {
+        None => "indexed".to_string(),
+        Some(update) => format!(
+            "updated the index ({} file(s) added, {} changed, {} removed, {} unchanged): now",
+            update.added, update.changed, update.removed, update.unchanged
+        ),
+    };
     eprintln!(
-        "indexed {} documents into {} passages ({} file(s) skipped{vectors}) in {:.2} s",
+        "{what} {} documents into {} passages ({} file(s) skipped{vectors}) in {:.2} s",
         report.documents,
         report.passages,
         report.skipped.len(),

@@ -61,7 +61,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum CliCommand {
-    /// Build the index from the corpus (skipped when it is already up to date).
+    /// Build the index from the corpus, or update it: only new, changed and removed files are
+    /// re-read (nothing is done when it is up to date).
     ///
     /// The build goes into a new directory and replaces the old index only when it has
     /// succeeded, so an interrupted or failed build leaves the previous index working.
@@ -69,7 +70,8 @@ pub enum CliCommand {
         /// Fail when any corpus file had to be skipped (unreadable, binary, not UTF-8).
         #[arg(long)]
         strict: bool,
-        /// Rebuild even if the index is up to date.
+        /// Rebuild from scratch, even if the index is up to date. Without it, a changed corpus
+        /// updates the index: only new, changed and removed files are re-read.
         #[arg(long)]
         rebuild: bool,
     },

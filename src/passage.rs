@@ -10,7 +10,7 @@ use std::ops::Range;
 use crate::corpus::{Block, Document};
 
 /// Size targets for passages, in words.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SplitOptions {
     /// Passages shorter than this are merged with their neighbours in the same section.
     pub min_words: usize,

@@ -92,7 +92,7 @@ pub struct CorpusFile {
 }
 
 /// A file that was left out, and why. Reported as a warning; `--strict` makes it fatal.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Skipped {
     pub path: PathBuf,
     /// 1-based line for problems inside a file (a bad JSONL record), 0 for the whole file.

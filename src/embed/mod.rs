@@ -47,6 +47,21 @@ fn model_error(dir: &Path, what: impl std::fmt::Display) -> Error {
     }
 }
 
+/// The id [`Embedder::load`] would give the model in `dir`, without loading it: a build uses it
+/// to tell whether stored vectors are still valid.
+pub fn identify(dir: &Path) -> Result<String> {
+    let read = |name: &str| {
+        std::fs::read(dir.join(name))
+            .map_err(|e| model_error(dir, format!("cannot read {name}: {e}")))
+    };
+    Ok(model_id(
+        dir,
+        &read("config.json")?,
+        &read("tokenizer.json")?,
+        &read("model.safetensors")?,
+    ))
+}
+
 impl Embedder {
     /// Loads `config.json`, `tokenizer.json` and `model.safetensors` from a model directory.
     /// Weights stored in half precision are widened to f32 for computing.

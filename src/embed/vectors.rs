@@ -51,6 +51,16 @@ impl VectorSet {
         }
     }
 
+    /// Keeps only the passages for which `keep` is true.
+    pub fn retain(&mut self, keep: impl Fn(&str) -> bool) {
+        let old = std::mem::replace(self, VectorSet::new(&self.model_id, self.dim));
+        for (i, id) in old.ids.iter().enumerate() {
+            if keep(id) {
+                self.insert(id, &old.data[i * old.dim..(i + 1) * old.dim]);
+            }
+        }
+    }
+
     pub fn get(&self, id: &str) -> Option<&[f32]> {
         self.positions
             .get(id)
@@ -168,6 +178,19 @@ fn parse(bytes: &[u8]) -> Option<VectorSet> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn retain_keeps_the_chosen_vectors_and_their_lookup() {
+        let mut set = VectorSet::new("m", 2);
+        set.insert("a", &[1.0, 0.0]);
+        set.insert("b", &[0.0, 1.0]);
+        set.insert("c", &[0.6, 0.8]);
+        set.retain(|id| id != "b");
+        assert_eq!(set.len(), 2);
+        assert_eq!(set.get("c"), Some(&[0.6, 0.8][..]));
+        assert_eq!(set.get("b"), None);
+        assert_eq!(set.nearest(&[0.0, 1.0], 1)[0].0, "c");
+    }
 
     #[test]
     fn vectors_round_trip_through_a_file() {

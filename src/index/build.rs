@@ -1,17 +1,29 @@
 //! Building an index from a corpus: files are parsed, split and tagged in parallel, written
 //! into a fresh generation, and published only when everything succeeded.
+//!
+//! When the current generation was built from the same corpus with the same settings, a build
+//! starts from a copy of it (hard links: tantivy's segment files never change) and re-reads only
+//! the files whose content changed: their old passages are deleted, their new ones added, and
+//! removed files' passages deleted. Otherwise, or with `incremental` off, it starts from nothing.
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Instant, UNIX_EPOCH};
 
 use rayon::prelude::*;
-use tantivy::{Index, IndexWriter, TantivyDocument};
+use tantivy::collector::DocSetCollector;
+use tantivy::query::TermQuery;
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
+use super::manifest::{self, Changes, FileRecord, Manifest};
 use super::schema::Fields;
 use super::store::{self, BuildDir, BuildLock, IndexMeta};
 use super::vectors::{self, EmbedOutcome};
+use super::VECTORS_FILE;
 use crate::analysis;
 use crate::corpus::{self, CorpusFile, Document, FileKind, FileLoad, Skipped};
+use crate::embed::{self, VectorSet};
 use crate::lexicon::{self, Lexicon};
 use crate::passage::{split_into_passages, SplitOptions};
 use crate::taxonomy::{self, ApproachTaxonomy, TagInput};
@@ -25,6 +37,8 @@ const FILES_PER_BATCH: usize = 64;
 pub struct BuildOptions {
     /// Fail instead of skipping unreadable files.
     pub strict: bool,
+    /// Start from the current generation and re-read only changed files, when it allows.
+    pub incremental: bool,
     /// Indexing threads inside tantivy.
     pub threads: usize,
     /// Total memory tantivy may buffer before flushing a segment, in bytes. The default (80 MB)
@@ -40,6 +54,7 @@ impl Default for BuildOptions {
     fn default() -> Self {
         BuildOptions {
             strict: false,
+            incremental: true,
             threads: std::thread::available_parallelism()
                 .map_or(1, |n| n.get())
                 .min(4),
@@ -53,7 +68,7 @@ impl Default for BuildOptions {
 /// Progress of a build, for the caller to display.
 #[derive(Debug, Clone, Copy)]
 pub enum BuildEvent {
-    /// The corpus holds this many files.
+    /// This many corpus files need reading (the others are unchanged).
     Started { files: usize },
     /// This many more files are done.
     Advanced { files: usize },
@@ -75,8 +90,19 @@ pub struct BuildReport {
     pub notes: Vec<String>,
     /// Passage vectors computed and reused; `None` when the index has no vectors.
     pub vectors: Option<EmbedOutcome>,
+    /// File counts when the build updated the previous generation; `None` for a full build.
+    pub update: Option<UpdateCounts>,
     pub seconds: f64,
     pub generation: PathBuf,
+}
+
+/// How the corpus files differed from the generation an update started from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UpdateCounts {
+    pub added: usize,
+    pub changed: usize,
+    pub removed: usize,
+    pub unchanged: usize,
 }
 
 /// Builds the index of `corpus` into `index_dir` and makes it current.
@@ -95,44 +121,37 @@ pub fn build(
 
     let lock = BuildLock::acquire(index_dir)?;
     let build_dir = BuildDir::create(index_dir, &lock)?;
-    let (schema, fields) = Fields::build_schema();
-    let index = Index::create_in_dir(build_dir.path(), schema)?;
+    let mut notes = Vec::new();
+    let base = if options.incremental {
+        Base::find(index_dir, corpus_path, &taxonomy_text, options, &mut notes)
+    } else {
+        None
+    };
+    let changes = manifest::compare(
+        &files,
+        base.as_ref().map_or(&Manifest::new(), |b| &b.meta.files),
+    );
+    let (index, fields) = match &base {
+        Some(base) => base.fork_into(build_dir.path())?,
+        None => {
+            let (schema, fields) = Fields::build_schema();
+            (Index::create_in_dir(build_dir.path(), schema)?, fields)
+        }
+    };
     analysis::register(index.tokenizers());
     let mut writer: IndexWriter<TantivyDocument> =
         index.writer_with_num_threads(options.threads, options.memory_budget)?;
+    // Deletions first: tantivy applies a delete only to documents added before it.
+    for name in changes.outdated() {
+        writer.delete_term(Term::from_field_text(fields.file, name));
+    }
 
-    progress(BuildEvent::Started { files: files.len() });
-    let embed = options.model.is_some();
-    let mut totals = Totals::default();
-    let (streamed, whole): (Vec<&CorpusFile>, Vec<&CorpusFile>) =
-        files.iter().partition(|f| f.kind == FileKind::JsonLines);
-    for batch in whole.chunks(FILES_PER_BATCH) {
-        let prepared: Vec<Result<Prepared>> = batch
-            .par_iter()
-            .map_init(
-                || taxonomy.clone(),
-                |taxonomy, file| {
-                    let load = corpus::load_file(file)?;
-                    prepare_documents(load, file, fields, taxonomy, options.split, embed)
-                },
-            )
-            .collect();
-        for result in prepared {
-            totals.add(result?, &mut writer)?;
-        }
-        progress(BuildEvent::Advanced { files: batch.len() });
-    }
-    for file in streamed {
-        stream_jsonl(file, fields, &taxonomy, options, &mut totals, &mut writer)?;
-        progress(BuildEvent::Advanced { files: 1 });
-    }
-    let Totals {
-        documents,
-        passages,
-        skipped: file_skips,
-        embedding_texts: to_embed,
-    } = totals;
-    skipped.extend(file_skips);
+    progress(BuildEvent::Started {
+        files: changes.to_index.len(),
+    });
+    let totals = index_files(&changes, fields, &taxonomy, options, &mut writer, progress)?;
+    let records = records(&changes, &totals);
+    skipped.extend(records.values().flat_map(|r| r.skipped.iter().cloned()));
     if options.strict && !skipped.is_empty() {
         return Err(Error::StrictFailure {
             count: skipped.len(),
@@ -142,25 +161,28 @@ pub fn build(
     writer.commit()?;
     writer.wait_merging_threads()?;
 
-    let mut notes = Vec::new();
     let vectors = match &options.model {
         None => None,
-        Some(model) => match vectors::embed_passages(
-            model,
-            index_dir,
-            data_dir,
-            &to_embed,
-            build_dir.path(),
-            progress,
-        ) {
-            Ok(outcome) => Some(outcome),
-            Err(err) => {
-                notes.push(format!(
-                    "semantic search unavailable: {err}; the index is lexical only"
-                ));
-                None
-            }
-        },
+        Some(model) => {
+            let step = vectors::EmbedStep {
+                model_dir: model,
+                index_dir,
+                data_dir,
+                kept: base
+                    .as_ref()
+                    .map(|b| b.vectors_without(&changes))
+                    .transpose()?
+                    .flatten(),
+                generation: build_dir.path(),
+            };
+            step.run(&totals.embedding_texts, progress)
+                .map_err(|err| {
+                    notes.push(format!(
+                        "semantic search unavailable: {err}; the index is lexical only"
+                    ))
+                })
+                .ok()
+        }
     };
     let seconds = started.elapsed().as_secs_f64();
     store::write_synced(
@@ -178,21 +200,193 @@ pub fn build(
         build_seconds: seconds,
         corpus: corpus_path.to_path_buf(),
         corpus_fingerprint: fingerprint,
-        documents,
-        passages,
+        documents: records.values().map(|r| r.documents).sum(),
+        passages: records.values().map(|r| r.passages).sum(),
         skipped: skipped.iter().map(ToString::to_string).collect(),
+        split: Some(options.split),
+        files: records,
     };
     store::write_meta(build_dir.path(), &meta)?;
     let generation = build_dir.publish(index_dir)?;
     Ok(BuildReport {
-        documents,
-        passages,
+        documents: meta.documents,
+        passages: meta.passages,
         skipped,
         notes,
         vectors,
+        update: base.map(|_| UpdateCounts {
+            added: changes.added(),
+            changed: changes.changed.len(),
+            removed: changes.removed.len(),
+            unchanged: changes.unchanged.len(),
+        }),
         seconds,
         generation,
     })
+}
+
+/// mbc's own files in a generation, written afresh by every build.
+const OWN_FILES: [&str; 4] = [
+    store::META_FILE,
+    taxonomy::FILE_NAME,
+    lexicon::FILE_NAME,
+    VECTORS_FILE,
+];
+
+/// The current generation, when a build may start from it.
+struct Base {
+    generation: PathBuf,
+    meta: IndexMeta,
+    index: Index,
+    vectors: Option<VectorSet>,
+}
+
+impl Base {
+    /// The current generation if it was built from this corpus with these settings and is
+    /// intact; otherwise `None` (with a note when damage is the reason), and the build starts
+    /// from nothing.
+    fn find(
+        index_dir: &Path,
+        corpus_path: &Path,
+        taxonomy_text: &str,
+        options: &BuildOptions,
+        notes: &mut Vec<String>,
+    ) -> Option<Base> {
+        let generation = store::current_generation(index_dir).ok()??;
+        let meta = store::read_meta(&generation).ok()?;
+        let same_taxonomy = std::fs::read_to_string(generation.join(taxonomy::FILE_NAME))
+            .is_ok_and(|text| text == taxonomy_text);
+        let same_settings = meta.format == store::FORMAT_VERSION
+            && meta.corpus == corpus_path
+            && meta.split == Some(options.split)
+            && !meta.files.is_empty();
+        if !(same_taxonomy && same_settings) {
+            return None;
+        }
+        let vectors = VectorSet::read(&generation.join(VECTORS_FILE)).ok()?;
+        // Carried-over passages keep their vectors, so those must be this model's. (A model
+        // that cannot be read makes the build lexical only: then there is nothing to keep.)
+        let model_id = options
+            .model
+            .as_deref()
+            .and_then(|m| embed::identify(m).ok());
+        if let Some(model_id) = model_id {
+            if vectors.as_ref().map(|v| v.model_id.as_str()) != Some(model_id.as_str()) {
+                return None;
+            }
+        }
+        let index = Index::open_in_dir(&generation).ok()?;
+        // Damaged segments would be carried into the new generation: start over instead.
+        match index.validate_checksum() {
+            Ok(damaged) if damaged.is_empty() => {}
+            _ => {
+                notes.push("the previous index is damaged; rebuilt it from scratch".into());
+                return None;
+            }
+        }
+        Some(Base {
+            generation,
+            meta,
+            index,
+            vectors,
+        })
+    }
+
+    /// Fills the build directory with this generation's index and opens it there.
+    fn fork_into(&self, build: &Path) -> Result<(Index, Fields)> {
+        store::link_files(&self.generation, build, &OWN_FILES)?;
+        let index = Index::open_in_dir(build)?;
+        let fields = Fields::from_schema(&index.schema())
+            .ok_or_else(|| store::corrupt(&self.generation, "the schema is not mbc's"))?;
+        Ok((index, fields))
+    }
+
+    /// This generation's vectors minus those of the passages of changed and removed files.
+    fn vectors_without(&self, changes: &Changes) -> Result<Option<VectorSet>> {
+        let Some(mut vectors) = self.vectors.clone() else {
+            return Ok(None);
+        };
+        let outdated = self.passage_ids(changes.outdated())?;
+        vectors.retain(|id| !outdated.contains(id));
+        Ok(Some(vectors))
+    }
+
+    /// The ids of the passages that came from the given corpus files.
+    fn passage_ids<'a>(&self, files: impl Iterator<Item = &'a str>) -> Result<HashSet<String>> {
+        let fields = Fields::from_schema(&self.index.schema())
+            .ok_or_else(|| store::corrupt(&self.generation, "the schema is not mbc's"))?;
+        let searcher = self.index.reader()?.searcher();
+        let mut ids = HashSet::new();
+        for name in files {
+            let query = TermQuery::new(
+                Term::from_field_text(fields.file, name),
+                IndexRecordOption::Basic,
+            );
+            for address in searcher.search(&query, &DocSetCollector)? {
+                let doc: TantivyDocument = searcher.doc(address)?;
+                if let Some(id) = doc.get_first(fields.passage_id).and_then(|v| v.as_str()) {
+                    ids.insert(id.to_string());
+                }
+            }
+        }
+        Ok(ids)
+    }
+}
+
+/// Parses, splits, tags and adds the files to index; returns what each yielded.
+fn index_files(
+    changes: &Changes,
+    fields: Fields,
+    taxonomy: &ApproachTaxonomy,
+    options: &BuildOptions,
+    writer: &mut IndexWriter<TantivyDocument>,
+    progress: &dyn Fn(BuildEvent),
+) -> Result<Totals> {
+    let embed = options.model.is_some();
+    let mut totals = Totals::default();
+    let (streamed, whole): (Vec<&CorpusFile>, Vec<&CorpusFile>) = changes
+        .to_index
+        .iter()
+        .map(|(file, _)| *file)
+        .partition(|f| f.kind == FileKind::JsonLines);
+    for batch in whole.chunks(FILES_PER_BATCH) {
+        let prepared: Vec<Result<Prepared>> = batch
+            .par_iter()
+            .map_init(
+                || taxonomy.clone(),
+                |taxonomy, file| {
+                    let load = corpus::load_file(file)?;
+                    prepare_documents(load, file, fields, taxonomy, options.split, embed)
+                },
+            )
+            .collect();
+        for (file, result) in batch.iter().zip(prepared) {
+            totals.add(file, result?, writer)?;
+        }
+        progress(BuildEvent::Advanced { files: batch.len() });
+    }
+    for file in streamed {
+        stream_jsonl(file, fields, taxonomy, options, &mut totals, writer)?;
+        progress(BuildEvent::Advanced { files: 1 });
+    }
+    Ok(totals)
+}
+
+/// The manifest of the new generation: unchanged files as they were, indexed files with what
+/// they yielded now.
+fn records(changes: &Changes, totals: &Totals) -> Manifest {
+    let mut records = changes.unchanged.clone();
+    for (file, stamp) in &changes.to_index {
+        let yielded = totals.yields.get(&file.relative);
+        let record = FileRecord {
+            stamp: stamp.clone(),
+            documents: yielded.map_or(0, |y| y.documents),
+            passages: yielded.map_or(0, |y| y.passages),
+            skipped: yielded.map_or_else(Vec::new, |y| y.skipped.clone()),
+        };
+        records.insert(file.relative.clone(), record);
+    }
+    records
 }
 
 /// The directory that may hold `approaches.toml` and `lexicon.toml` for a corpus.
@@ -216,17 +410,29 @@ struct Prepared {
 /// Running totals of a build, fed prepared documents as they come.
 #[derive(Default)]
 struct Totals {
-    documents: usize,
-    passages: usize,
-    skipped: Vec<Skipped>,
+    /// What each file yielded, by path relative to the corpus.
+    yields: HashMap<String, Yield>,
     embedding_texts: Vec<(String, String)>,
 }
 
+#[derive(Default)]
+struct Yield {
+    documents: usize,
+    passages: usize,
+    skipped: Vec<Skipped>,
+}
+
 impl Totals {
-    fn add(&mut self, prepared: Prepared, writer: &mut IndexWriter<TantivyDocument>) -> Result<()> {
-        self.documents += prepared.documents;
-        self.passages += prepared.docs.len();
-        self.skipped.extend(prepared.skipped);
+    fn add(
+        &mut self,
+        file: &CorpusFile,
+        prepared: Prepared,
+        writer: &mut IndexWriter<TantivyDocument>,
+    ) -> Result<()> {
+        let yielded = self.yields.entry(file.relative.clone()).or_default();
+        yielded.documents += prepared.documents;
+        yielded.passages += prepared.docs.len();
+        yielded.skipped.extend(prepared.skipped);
         self.embedding_texts.extend(prepared.embedding_texts);
         for doc in prepared.docs {
             writer.add_document(doc)?;
@@ -251,7 +457,8 @@ fn stream_jsonl(
     let handle = match std::fs::File::open(&file.path) {
         Ok(handle) => handle,
         Err(err) => {
-            totals.skipped.push(Skipped {
+            let yielded = totals.yields.entry(file.relative.clone()).or_default();
+            yielded.skipped.push(Skipped {
                 path: file.path.clone(),
                 line: 0,
                 reason: format!("cannot read: {err}"),
@@ -291,7 +498,7 @@ fn stream_jsonl(
             )
             .collect();
         for result in prepared {
-            totals.add(result?, writer)?;
+            totals.add(file, result?, writer)?;
         }
         next_line += lines.len();
     }

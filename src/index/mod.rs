@@ -2,6 +2,7 @@
 //! rank (`search`) or print (`output`).
 
 mod build;
+mod manifest;
 mod schema;
 pub mod store;
 mod vectors;
@@ -10,7 +11,10 @@ use std::path::{Path, PathBuf};
 
 use tantivy::{Index, IndexReader, ReloadPolicy};
 
-pub use build::{build, data_dir, fingerprint, BuildEvent, BuildOptions, BuildReport};
+pub use build::{
+    build, data_dir, fingerprint, BuildEvent, BuildOptions, BuildReport, UpdateCounts,
+};
+pub use manifest::{FileRecord, FileStamp, Manifest};
 pub use schema::Fields;
 pub use store::IndexMeta;
 pub use vectors::{EmbedOutcome, SEED_FILE};

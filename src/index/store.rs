@@ -9,6 +9,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
+use super::manifest::Manifest;
+use crate::passage::SplitOptions;
 use crate::{Error, Result};
 
 const CURRENT: &str = "CURRENT";
@@ -33,6 +35,12 @@ pub struct IndexMeta {
     pub documents: usize,
     pub passages: usize,
     pub skipped: Vec<String>,
+    /// Passage sizes the generation was split with (absent before updates existed).
+    #[serde(default)]
+    pub split: Option<SplitOptions>,
+    /// What each corpus file yielded, by relative path: what an update compares against.
+    #[serde(default)]
+    pub files: Manifest,
 }
 
 /// The generation `CURRENT` points at, if any.
@@ -73,6 +81,27 @@ pub fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
     file.write_all(bytes)
         .and_then(|_| file.sync_all())
         .map_err(|e| Error::io(path, e))
+}
+
+/// Fills `build` with the files of `generation`, except `own` (mbc's files, which a build writes
+/// afresh) and tantivy's lock files. Segment files are never modified once written, so they are
+/// hard-linked, which costs no space or time (copied where the file system cannot link);
+/// tantivy's JSON bookkeeping is copied, so rewriting it cannot reach the old generation.
+pub fn link_files(generation: &Path, build: &Path, own: &[&str]) -> Result<()> {
+    for entry in fs::read_dir(generation).map_err(|e| Error::io(generation, e))? {
+        let entry = entry.map_err(|e| Error::io(generation, e))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let is_lock = name.starts_with(".tantivy-") && name.ends_with(".lock");
+        if own.contains(&name.as_str()) || is_lock || !entry.path().is_file() {
+            continue;
+        }
+        let (from, to) = (entry.path(), build.join(&name));
+        let linked = !name.ends_with(".json") && fs::hard_link(&from, &to).is_ok();
+        if !linked {
+            fs::copy(&from, &to).map_err(|e| Error::io(&to, e))?;
+        }
+    }
+    Ok(())
 }
 
 /// The exclusive right to build into an index directory, held for the life of the value.

@@ -6,13 +6,13 @@ use std::path::Path;
 
 use super::store;
 use super::{BuildEvent, VECTORS_FILE};
-use crate::embed::{Embedder, VectorSet};
+use crate::embed::{self, Embedder, VectorSet};
 use crate::Result;
 
 /// Precomputed vectors a corpus directory may carry.
 pub const SEED_FILE: &str = ".vectors.bin";
 
-/// How many vectors were computed and how many reused.
+/// How many vectors were computed and how many reused (carried over or found in a cache).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct EmbedOutcome {
     pub embedded: usize,
@@ -28,49 +28,71 @@ pub fn embedding_text(section: &str, text: &str) -> String {
     }
 }
 
-/// Embeds `passages` (`(id, text)`) into `generation/vectors.bin`.
-pub fn embed_passages(
-    model_dir: &Path,
-    index_dir: &Path,
-    data_dir: Option<&Path>,
-    passages: &[(String, String)],
-    generation: &Path,
-    progress: &dyn Fn(BuildEvent),
-) -> Result<EmbedOutcome> {
-    let embedder = Embedder::load(model_dir)?;
-    let caches: Vec<VectorSet> = previous_vectors(index_dir)
-        .into_iter()
-        .chain(data_dir.and_then(|d| VectorSet::read(&d.join(SEED_FILE)).ok().flatten()))
-        .filter(|set| set.model_id == embedder.model_id())
-        .collect();
-    let mut vectors = VectorSet::new(embedder.model_id(), 0);
-    let mut missing: Vec<&(String, String)> = Vec::new();
-    for passage in passages {
-        match caches.iter().find_map(|cache| cache.get(&passage.0)) {
-            Some(vector) => {
-                vectors.dim = vector.len();
-                vectors.insert(&passage.0, vector);
+/// The embedding step of one build.
+pub struct EmbedStep<'a> {
+    pub model_dir: &'a Path,
+    pub index_dir: &'a Path,
+    /// The corpus directory, which may carry a seed of vectors.
+    pub data_dir: Option<&'a Path>,
+    /// Vectors carried over from the generation an update started from.
+    pub kept: Option<VectorSet>,
+    /// The generation being built.
+    pub generation: &'a Path,
+}
+
+impl EmbedStep<'_> {
+    /// Adds vectors for `passages` (`(id, text)`) to the kept ones and writes them into the
+    /// generation. The model is loaded only if some passage has no stored vector.
+    pub fn run(
+        self,
+        passages: &[(String, String)],
+        progress: &dyn Fn(BuildEvent),
+    ) -> Result<EmbedOutcome> {
+        let model_id = embed::identify(self.model_dir)?;
+        let caches: Vec<VectorSet> = previous_vectors(self.index_dir)
+            .into_iter()
+            .chain(
+                self.data_dir
+                    .and_then(|d| VectorSet::read(&d.join(SEED_FILE)).ok().flatten()),
+            )
+            .filter(|set| set.model_id == model_id)
+            .collect();
+        let mut vectors = self
+            .kept
+            .filter(|set| set.model_id == model_id)
+            .unwrap_or_else(|| VectorSet::new(&model_id, 0));
+        let carried = vectors.len();
+        let mut missing: Vec<&(String, String)> = Vec::new();
+        for passage in passages {
+            match caches.iter().find_map(|cache| cache.get(&passage.0)) {
+                Some(vector) => {
+                    vectors.dim = vector.len();
+                    vectors.insert(&passage.0, vector);
+                }
+                None => missing.push(passage),
             }
-            None => missing.push(passage),
         }
+        let outcome = EmbedOutcome {
+            embedded: missing.len(),
+            reused: carried + passages.len() - missing.len(),
+        };
+        if !missing.is_empty() {
+            progress(BuildEvent::Embedding {
+                passages: missing.len(),
+            });
+            let embedder = Embedder::load(self.model_dir)?;
+            let texts: Vec<String> = missing.iter().map(|(_, text)| text.clone()).collect();
+            let computed = embedder.embed(&texts, &|done| {
+                progress(BuildEvent::Embedded { passages: done })
+            })?;
+            for ((id, _), vector) in missing.iter().zip(computed) {
+                vectors.dim = vector.len();
+                vectors.insert(id, &vector);
+            }
+        }
+        vectors.write(&self.generation.join(VECTORS_FILE))?;
+        Ok(outcome)
     }
-    let outcome = EmbedOutcome {
-        embedded: missing.len(),
-        reused: passages.len() - missing.len(),
-    };
-    progress(BuildEvent::Embedding {
-        passages: missing.len(),
-    });
-    let texts: Vec<String> = missing.iter().map(|(_, text)| text.clone()).collect();
-    let computed = embedder.embed(&texts, &|done| {
-        progress(BuildEvent::Embedded { passages: done })
-    })?;
-    for ((id, _), vector) in missing.iter().zip(computed) {
-        vectors.dim = vector.len();
-        vectors.insert(id, &vector);
-    }
-    vectors.write(&generation.join(VECTORS_FILE))?;
-    Ok(outcome)
 }
 
 fn previous_vectors(index_dir: &Path) -> Option<VectorSet> {

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use mbc::embed::Embedder;
 
-use crate::helper::Workspace;
+use crate::helper::{Workspace, FATIGUE_DOC};
 
 fn model_dir() -> &'static Path {
     Path::new(concat!(
@@ -172,4 +172,46 @@ fn every_mode_can_be_chosen() {
             "filters apply to semantic results"
         );
     }
+}
+
+#[test]
+fn an_update_embeds_only_the_passages_that_changed() {
+    let ws = Workspace::with_fixture_corpus();
+    let model = model_dir().display().to_string();
+    let first = ws.mbc(&["index", "--model", &model]).ok();
+    assert!(
+        first
+            .stderr
+            .contains("4 passage(s) embedded, 0 vector(s) reused"),
+        "{}",
+        first.stderr
+    );
+    ws.write("corpus/fatigue.md", FATIGUE_DOC);
+
+    let update = ws.mbc(&["index", "--model", &model]).ok();
+    assert!(
+        update
+            .stderr
+            .contains("1 passage(s) embedded, 4 vector(s) reused"),
+        "{}",
+        update.stderr
+    );
+    let run = ws
+        .mbc(&[
+            "search",
+            "always exhausted",
+            "--model",
+            &model,
+            "--mode",
+            "semantic",
+            "--format",
+            "json",
+        ])
+        .ok();
+    assert_eq!(
+        run.json()["results"][0]["title"],
+        "Fatigue",
+        "{}",
+        run.stdout
+    );
 }

@@ -113,6 +113,9 @@ impl Workspace {
     }
 }
 
+/// A one-passage Markdown document to add to a fixture corpus.
+pub const FATIGUE_DOC: &str = "+++\ntitle = \"Fatigue\"\nsources = [\"Fixture source, 2026.\"]\n+++\n\n## Tiredness\n\nCancer-related fatigue is common during treatment; gentle exercise often helps.\n";
+
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }

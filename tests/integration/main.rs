@@ -10,3 +10,4 @@ mod indexing;
 mod output_formats;
 mod queries;
 mod robustness;
+mod updates;

@@ -1,0 +1,150 @@
+//! Updating an index: a changed corpus is re-read file by file, and the result is the index a
+//! full rebuild would give.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::helper::{Workspace, FATIGUE_DOC};
+
+/// Every passage of the index: id → (file, approaches), from `mbc export --all`.
+fn passages(ws: &Workspace) -> BTreeMap<String, (String, String)> {
+    let export = ws.mbc(&["export", "--all", "--format", "json"]).ok().json();
+    export["passages"]
+        .as_array()
+        .expect("passages")
+        .iter()
+        .map(|p| {
+            (
+                p["passage_id"].as_str().unwrap().to_string(),
+                (p["source"]["path"].to_string(), p["approaches"].to_string()),
+            )
+        })
+        .collect()
+}
+
+fn ids_from(passages: &BTreeMap<String, (String, String)>, file: &str) -> Vec<String> {
+    passages
+        .iter()
+        .filter(|(_, (path, _))| path.contains(file))
+        .map(|(id, _)| id.clone())
+        .collect()
+}
+
+/// BLAKE3 of every file of a directory, by name.
+fn file_hashes(dir: &Path) -> BTreeMap<String, String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().is_file())
+        .map(|e| {
+            let bytes = std::fs::read(e.path()).unwrap();
+            let name = e.file_name().to_string_lossy().into_owned();
+            (name, blake3::hash(&bytes).to_hex().to_string())
+        })
+        .collect()
+}
+
+/// Runs `mbc index` and checks it updated the index with these file counts
+/// ("A file(s) added, C changed, R removed, U unchanged").
+fn update_expecting(ws: &Workspace, counts: &str) {
+    let run = ws.index_corpus();
+    assert!(
+        run.stderr
+            .contains(&format!("updated the index ({counts})")),
+        "{}",
+        run.stderr
+    );
+}
+
+fn current_generation(ws: &Workspace) -> std::path::PathBuf {
+    let name = std::fs::read_to_string(ws.index().join("CURRENT")).unwrap();
+    ws.index().join(name.trim())
+}
+
+#[test]
+fn an_edited_file_replaces_exactly_its_passages() {
+    let ws = Workspace::with_fixture_corpus();
+    ws.index_corpus();
+    let before = passages(&ws);
+    let her2 = std::fs::read_to_string(ws.corpus().join("her2.txt")).unwrap();
+    ws.write(
+        "corpus/her2.txt",
+        format!("{her2}\nA new closing paragraph about quizzaciously chosen words.\n"),
+    );
+
+    update_expecting(&ws, "0 file(s) added, 1 changed, 0 removed, 1 unchanged");
+    let after = passages(&ws);
+    assert_eq!(
+        ids_from(&after, "bones.md"),
+        ids_from(&before, "bones.md"),
+        "the untouched file keeps its passages"
+    );
+    assert_ne!(ids_from(&after, "her2.txt"), ids_from(&before, "her2.txt"));
+    let found = ws.mbc(&["search", "quizzaciously"]).ok();
+    assert!(found.stdout.contains("her2.txt"), "{}", found.stdout);
+
+    ws.mbc(&["index", "--rebuild"]).ok();
+    assert_eq!(passages(&ws), after, "an update equals a full rebuild");
+}
+
+#[test]
+fn removed_files_lose_their_passages_and_added_files_gain_theirs() {
+    let ws = Workspace::with_fixture_corpus();
+    ws.index_corpus();
+    std::fs::remove_file(ws.corpus().join("bones.md")).unwrap();
+    ws.write("corpus/fatigue.md", FATIGUE_DOC);
+
+    update_expecting(&ws, "1 file(s) added, 0 changed, 1 removed, 1 unchanged");
+    let after = passages(&ws);
+    assert!(ids_from(&after, "bones.md").is_empty(), "{after:?}");
+    assert!(!ids_from(&after, "fatigue.md").is_empty(), "{after:?}");
+    let gone = ws.mbc(&["search", "denosumab", "--exact"]).ok();
+    assert!(!gone.stdout.contains("bones.md"), "{}", gone.stdout);
+
+    let stats = ws.mbc(&["stats", "--format", "json"]).ok().json();
+    assert_eq!(stats["documents"], 2, "{stats}");
+}
+
+#[test]
+fn a_file_rewritten_with_the_same_content_is_not_read_again() {
+    let ws = Workspace::with_fixture_corpus();
+    ws.index_corpus();
+    let bones = std::fs::read(ws.corpus().join("bones.md")).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    ws.write("corpus/bones.md", bones);
+
+    update_expecting(&ws, "0 file(s) added, 0 changed, 0 removed, 2 unchanged");
+    assert!(ws.index_corpus().stderr.contains("up to date"));
+}
+
+#[test]
+fn an_update_leaves_the_previous_generation_byte_for_byte_intact() {
+    let ws = Workspace::with_fixture_corpus();
+    ws.index_corpus();
+    let previous = current_generation(&ws);
+    let before = file_hashes(&previous);
+    std::fs::remove_file(ws.corpus().join("her2.txt")).unwrap();
+
+    ws.index_corpus();
+    assert_ne!(current_generation(&ws), previous);
+    assert_eq!(
+        file_hashes(&previous),
+        before,
+        "segments shared with the new generation were not modified"
+    );
+}
+
+#[test]
+fn a_changed_taxonomy_rebuilds_from_scratch() {
+    let ws = Workspace::with_fixture_corpus();
+    ws.index_corpus();
+    let taxonomy = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/approaches.toml"),
+    )
+    .unwrap();
+    let exercise = "\n[[approach]]\nid = \"exercise\"\nlabel = \"Exercise\"\ndescription = \"Physical activity.\"\nterms = [\"exercise\"]\n";
+    ws.write("corpus/approaches.toml", taxonomy + exercise);
+
+    let run = ws.index_corpus();
+    assert!(run.stderr.contains("indexed 2 documents"), "{}", run.stderr);
+}
