@@ -3,9 +3,7 @@
 use std::collections::BTreeSet;
 use std::ops::Range;
 
-use tantivy::tokenizer::TextAnalyzer;
-
-use crate::analysis::analyze;
+use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
 /// Passages up to this many words are shown whole as their snippet.
 const WHOLE_PASSAGE_WORDS: usize = 50;
@@ -27,11 +25,14 @@ pub fn highlight_ranges(
     text: &str,
     terms: &BTreeSet<String>,
 ) -> Vec<Range<usize>> {
-    let mut ranges: Vec<Range<usize>> = analyze(analyzer, text)
-        .into_iter()
-        .filter(|token| terms.contains(&token.term))
-        .map(|token| token.range)
-        .collect();
+    let mut ranges: Vec<Range<usize>> = Vec::new();
+    let mut stream = analyzer.token_stream(text);
+    while stream.advance() {
+        let token = stream.token();
+        if terms.contains(&token.text) {
+            ranges.push(token.offset_from..token.offset_to);
+        }
+    }
     ranges.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
     let mut merged: Vec<Range<usize>> = Vec::new();
     for range in ranges {
@@ -53,16 +54,7 @@ pub fn make_snippet(text: &str, highlights: &[Range<usize>]) -> Snippet {
             highlights: highlights.to_vec(),
         };
     }
-    let count_in = |window: &[Range<usize>]| {
-        let (start, end) = (window[0].start, window[window.len() - 1].end);
-        highlights
-            .iter()
-            .filter(|h| h.start >= start && h.end <= end)
-            .count()
-    };
-    let best = (0..=words.len() - SNIPPET_WORDS)
-        .max_by_key(|&i| (count_in(&words[i..i + SNIPPET_WORDS]), std::cmp::Reverse(i)))
-        .unwrap_or(0);
+    let best = densest_window(&words, highlights);
     let start = words[best].start;
     let end = words[best + SNIPPET_WORDS - 1].end;
     let prefix = if best > 0 { ELLIPSIS } else { "" };
@@ -96,6 +88,40 @@ fn word_ranges(text: &str) -> Vec<Range<usize>> {
         ranges.push(s..text.len());
     }
     ranges
+}
+
+/// The first word of the `SNIPPET_WORDS`-word window holding the most whole highlights (the
+/// earliest on ties). Linear: each highlight adds one to every window start that covers it.
+fn densest_window(words: &[Range<usize>], highlights: &[Range<usize>]) -> usize {
+    let starts = words.len() - SNIPPET_WORDS + 1;
+    // counts[i] - counts[i - 1]: how the number of highlights changes from window i - 1 to i.
+    let mut delta = vec![0i64; starts + 1];
+    for highlight in highlights {
+        // The words holding the highlight's first and last bytes.
+        let first = words.partition_point(|w| w.end <= highlight.start);
+        let last = words
+            .partition_point(|w| w.start < highlight.end)
+            .saturating_sub(1);
+        if first >= words.len() || last < first {
+            continue;
+        }
+        // Windows starting at last - SNIPPET_WORDS + 1 ..= first contain both.
+        let low = (last + 1).saturating_sub(SNIPPET_WORDS);
+        let high = first.min(starts - 1);
+        if low <= high {
+            delta[low] += 1;
+            delta[high + 1] -= 1;
+        }
+    }
+    let mut best = (0, 0);
+    let mut count = 0;
+    for (i, change) in delta[..starts].iter().enumerate() {
+        count += change;
+        if count > best.1 {
+            best = (i, count);
+        }
+    }
+    best.0
 }
 
 #[cfg(test)]
@@ -141,5 +167,41 @@ mod tests {
         assert!(snippet.text.starts_with(ELLIPSIS) && snippet.text.ends_with(ELLIPSIS));
         let h = snippet.highlights[0].clone();
         assert_eq!(&snippet.text[h], "target");
+    }
+
+    #[test]
+    fn the_densest_window_is_the_one_with_most_whole_highlights_earliest_first() {
+        let text = (0..120)
+            .map(|i| format!("w{i}"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let words = word_ranges(&text);
+        let at = |word: usize| words[word].clone();
+        let span = |a: usize, b: usize| words[a].start..words[b].end;
+        let cases: Vec<Vec<Range<usize>>> = vec![
+            vec![],
+            vec![at(5)],
+            vec![at(0), at(100), at(101), at(119)],
+            vec![at(40), at(70), at(90), span(89, 91)],
+            vec![span(10, 50), at(60)],
+        ];
+        for highlights in cases {
+            // The definition, window by window.
+            let count = |i: usize| {
+                let (start, end) = (words[i].start, words[i + SNIPPET_WORDS - 1].end);
+                highlights
+                    .iter()
+                    .filter(|h| h.start >= start && h.end <= end)
+                    .count()
+            };
+            let expected = (0..=words.len() - SNIPPET_WORDS)
+                .max_by_key(|&i| (count(i), std::cmp::Reverse(i)))
+                .unwrap();
+            assert_eq!(
+                densest_window(&words, &highlights),
+                expected,
+                "{highlights:?}"
+            );
+        }
     }
 }

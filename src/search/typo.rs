@@ -2,6 +2,7 @@
 //! has (edit distance, then how common the word is). The replacement is scored by plain BM25
 //! like any other term, unlike fuzzy queries, which give every variant the same constant score.
 
+use tantivy::query::FuzzyTermQuery;
 use tantivy::schema::Field;
 use tantivy::{Searcher, Term};
 
@@ -38,21 +39,28 @@ pub fn closest_term(searcher: &Searcher, field: Field, term: &str) -> Option<Str
         return None;
     }
     let mut best_distance = max_edits(len);
+    // A Levenshtein automaton walks only the parts of the term dictionary within reach, instead
+    // of comparing every term (which cost more than the search itself on a large index).
+    let reach = FuzzyTermQuery::new(
+        Term::from_field_text(field, term),
+        u8::try_from(best_distance).expect("at most 2 edits"),
+        true,
+    );
     let mut candidates: Vec<String> = Vec::new();
     for segment in searcher.segment_readers() {
         let Ok(inverted) = segment.inverted_index(field) else {
             continue;
         };
-        let Ok(mut stream) = inverted.terms().stream() else {
+        let Ok(automaton) = reach.automaton() else {
+            return None;
+        };
+        let Ok(mut stream) = inverted.terms().search(automaton).into_stream() else {
             continue;
         };
         while stream.advance() {
             let Ok(candidate) = std::str::from_utf8(stream.key()) else {
                 continue;
             };
-            if candidate.chars().count().abs_diff(len) > best_distance {
-                continue;
-            }
             let distance = strsim::osa_distance(term, candidate);
             if distance == 0 || distance > best_distance {
                 continue;
