@@ -29,6 +29,7 @@ fn passages(corpus_path: &Path, limit: usize) -> Vec<String> {
 }
 
 fn main() {
+    mbc::embed::configure_threads();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let corpus_path =
         std::env::var_os("MBC_BENCH_CORPUS").map_or_else(|| root.join("corpus"), Into::into);

@@ -4,6 +4,7 @@ use clap::Parser;
 use mbc::{app, cli::Cli};
 
 fn main() -> ExitCode {
+    mbc::embed::configure_threads();
     let command = Cli::parse().into_command();
     match app::run(command) {
         Ok(()) => ExitCode::SUCCESS,

@@ -48,6 +48,30 @@ fn model_error(dir: &Path, what: impl std::fmt::Display) -> Error {
     }
 }
 
+/// Settles, once at start-up and before any thread starts, how candle uses the cores: `embed`
+/// runs one batch per core itself, and candle's own per-operation thread pool on top of that
+/// only made the batches wait for each other (23 → 42 passages/s on the bundled corpus with
+/// [`keep_scratch_memory`]). A `CANDLE_NUM_THREADS` already set by the user is kept.
+pub fn configure_threads() {
+    if std::env::var_os("CANDLE_NUM_THREADS").is_none() {
+        std::env::set_var("CANDLE_NUM_THREADS", "1");
+    }
+}
+
+/// glibc hands large freed blocks straight back to the kernel, and the model frees and
+/// reallocates megabytes of scratch tensors per layer: every operation then paid for fresh
+/// pages. Raising the thresholds keeps that memory for reuse. Only processes that embed call
+/// this: a lexical index build stays at its smaller peak.
+fn keep_scratch_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt takes plain integers and only changes allocator thresholds; glibc
+    // serialises it with allocation.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 64 << 20);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 256 << 20);
+    }
+}
+
 /// The id [`Embedder::load`] would give the model in `dir`, without loading it: a build uses it
 /// to tell whether stored vectors are still valid.
 pub fn identify(dir: &Path) -> Result<String> {
@@ -75,6 +99,7 @@ impl Embedder {
         let config: Config = serde_json::from_slice(&config_bytes)
             .map_err(|e| model_error(dir, format!("config.json: {e}")))?;
         let weights = map_weights(dir)?;
+        keep_scratch_memory();
         let device = Device::Cpu;
         // Parsing the tokenizer and widening the weights are independent: do both at once.
         let (tokenizer, vb) = std::thread::scope(|scope| {
