@@ -4,7 +4,8 @@
 #   2. indexing it with `mbc index --no-semantic` and with tantivy-cli, both with 2 threads:
 #      wall time, peak RSS (/usr/bin/time -v), index size;
 #   3. the MED queries against both indexes, single-threaded: queries/s and p50/p99;
-#   4. one-shot `mbc search` on the bundled corpus (whole process, warm cache) next to `rg -i`.
+#   4. one-shot `mbc search` on the bundled corpus (whole process, warm cache) next to `rg -i`;
+#   5. `mbc index` updating the bundled corpus's index after one file changed, next to --rebuild.
 # Installs tantivy-cli (into target/bench-tools) and ripgrep on first use.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -85,4 +86,26 @@ rg = median_ms(["rg", "-i", "hormone therapy", "corpus"])
 lexical = median_ms([mbc, "search", "hormone therapy", "--mode", "lexical"])
 hybrid = median_ms([mbc, "search", "hormone therapy"])
 print(f"rg -i: {rg:.1f} ms; mbc search --mode lexical: {lexical:.1f} ms ({lexical / rg:.2f}x); mbc search (hybrid, model load included): {hybrid:.1f} ms ({hybrid / rg:.2f}x)")
+PY
+
+echo
+echo "== updating an index after one file of the bundled corpus changed (median of 5 runs)"
+rm -rf "$work/update" && mkdir -p "$work/update" && cp -r corpus "$work/update/corpus"
+"$mbc" index --no-semantic --corpus "$work/update/corpus" --index "$work/update/index" > /dev/null 2>&1
+python3 - "$mbc" "$work/update" <<'PY'
+import statistics, subprocess, sys, time
+mbc, root = sys.argv[1], sys.argv[2]
+edited = f"{root}/corpus/02-chemotherapy.md"
+def index(*flags):
+    t = time.perf_counter()
+    subprocess.run([mbc, "index", "--no-semantic", "--corpus", f"{root}/corpus", "--index", f"{root}/index", *flags],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return (time.perf_counter() - t) * 1000
+updates, rebuilds = [], []
+for i in range(5):
+    with open(edited, "a") as f:
+        f.write(f"\nA benchmark line number {i}.\n")
+    updates.append(index())
+    rebuilds.append(index("--rebuild"))
+print(f"mbc index after one edited file: {statistics.median(updates):.1f} ms; mbc index --rebuild: {statistics.median(rebuilds):.1f} ms")
 PY
