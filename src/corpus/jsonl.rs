@@ -1,6 +1,7 @@
 //! BEIR-style JSON lines: one `{"_id", "title", "text"}` object per line, so that standard test
 //! collections can be indexed. A bad line is skipped and reported with its line number.
 
+use std::io::BufRead;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -30,6 +31,66 @@ impl IdValue {
         match self {
             IdValue::Text(s) => s,
             IdValue::Number(n) => n.to_string(),
+        }
+    }
+}
+
+/// Lines read from a JSONL file in one round.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Round {
+    /// The lines without their endings; an over-long line is left empty here.
+    pub lines: Vec<Vec<u8>>,
+    /// `(index in lines, length in bytes)` of each line longer than the limit.
+    pub oversized: Vec<(usize, u64)>,
+}
+
+/// Reads up to `count` lines. A line longer than `max_line` bytes is read through without being
+/// kept, so memory stays bounded by the limit whatever the file holds.
+pub fn read_round(
+    reader: &mut impl BufRead,
+    count: usize,
+    max_line: u64,
+) -> std::io::Result<Round> {
+    let mut round = Round::default();
+    while round.lines.len() < count {
+        let mut line = Vec::new();
+        let read = std::io::Read::take(&mut *reader, max_line + 1).read_until(b'\n', &mut line)?;
+        if read == 0 {
+            break;
+        }
+        if line.last() != Some(&b'\n') && line.len() as u64 > max_line {
+            let rest = skip_line(reader)?;
+            round
+                .oversized
+                .push((round.lines.len(), line.len() as u64 + rest));
+            line.clear();
+        }
+        while line.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+            line.pop();
+        }
+        round.lines.push(line);
+    }
+    Ok(round)
+}
+
+/// Consumes the rest of the current line; returns how many bytes that was.
+fn skip_line(reader: &mut impl BufRead) -> std::io::Result<u64> {
+    let mut skipped = 0;
+    loop {
+        let buffer = reader.fill_buf()?;
+        if buffer.is_empty() {
+            return Ok(skipped);
+        }
+        match buffer.iter().position(|b| *b == b'\n') {
+            Some(end) => {
+                reader.consume(end + 1);
+                return Ok(skipped + end as u64 + 1);
+            }
+            None => {
+                let length = buffer.len();
+                reader.consume(length);
+                skipped += length as u64;
+            }
         }
     }
 }
@@ -116,5 +177,27 @@ mod tests {
         let load = parse_lines(Path::new("c.jsonl"), 41, &lines);
         assert_eq!(load.documents[0].blocks[0].line_start, 41);
         assert_eq!(load.skipped[0].line, 42);
+    }
+
+    #[test]
+    fn over_long_lines_are_read_through_and_reported_not_kept() {
+        let data = format!("short\n{}\nafter\r\n{}", "x".repeat(100), "y".repeat(50));
+        let round = read_round(&mut data.as_bytes(), 10, 20).unwrap();
+        assert_eq!(
+            round.lines,
+            [b"short".to_vec(), Vec::new(), b"after".to_vec(), Vec::new()]
+        );
+        assert_eq!(round.oversized, [(1, 101), (3, 50)]);
+    }
+
+    #[test]
+    fn rounds_stop_at_the_count_and_resume() {
+        let mut reader = "a\nb\nc\n".as_bytes();
+        assert_eq!(read_round(&mut reader, 2, 10).unwrap().lines.len(), 2);
+        assert_eq!(
+            read_round(&mut reader, 2, 10).unwrap().lines,
+            [b"c".to_vec()]
+        );
+        assert!(read_round(&mut reader, 2, 10).unwrap().lines.is_empty());
     }
 }

@@ -179,6 +179,12 @@ pub fn discover(root: &Path) -> Result<(Vec<CorpusFile>, Vec<Skipped>)> {
 /// Reads and parses one corpus file. Unreadable, binary and non-UTF-8 files come back as
 /// skipped; a file whose author must fix it (malformed front matter) is an error.
 pub fn load_file(file: &CorpusFile) -> Result<FileLoad> {
+    // A file that vanished since discovery is reported by the read below.
+    if let Ok(meta) = std::fs::metadata(&file.path) {
+        if meta.len() > MAX_DOCUMENT_BYTES {
+            return Ok(skip(file, 0, too_large(meta.len())));
+        }
+    }
     let bytes = match std::fs::read(&file.path) {
         Ok(bytes) => bytes,
         Err(err) => return Ok(skip(file, 0, format!("cannot read: {err}"))),
@@ -215,6 +221,21 @@ pub fn parse_file_text(file: &CorpusFile, text: &str) -> Result<FileLoad> {
         FileKind::PlainText => Ok(single(plaintext::parse(&file.path, &file.relative, text))),
         FileKind::JsonLines => Ok(jsonl::parse(&file.path, text)),
     }
+}
+
+/// The largest file (or JSONL line) read as documents. Larger ones are skipped with a message:
+/// they are not educational texts, and holding one would take that much memory.
+pub const MAX_DOCUMENT_BYTES: u64 = 64 << 20;
+
+pub use jsonl::{read_round, Round};
+
+/// Why a file or line over [`MAX_DOCUMENT_BYTES`] is skipped.
+pub fn too_large(bytes: u64) -> String {
+    format!(
+        "too large ({:.0} MB; the limit for one file or JSON line is {} MB): split it into smaller files",
+        bytes as f64 / 1e6,
+        MAX_DOCUMENT_BYTES >> 20
+    )
 }
 
 /// Parses a run of raw JSONL lines starting at line `first_line` (see [`jsonl::parse_lines`]).
@@ -302,6 +323,22 @@ pub(crate) fn title_from_file_name(path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_gone_since_discovery_is_skipped_not_fatal() {
+        let file = CorpusFile {
+            path: PathBuf::from("/nonexistent/mbc/gone.md"),
+            relative: "gone.md".into(),
+            kind: FileKind::Markdown,
+        };
+        let load = load_file(&file).unwrap();
+        assert!(load.documents.is_empty());
+        assert!(
+            load.skipped[0].reason.starts_with("cannot read"),
+            "{:?}",
+            load.skipped
+        );
+    }
 
     #[test]
     fn block_maps_offsets_back_to_lines() {

@@ -22,7 +22,7 @@ use super::store::{self, BuildDir, BuildLock, IndexMeta};
 use super::vectors::{self, EmbedOutcome};
 use super::VECTORS_FILE;
 use crate::analysis;
-use crate::corpus::{self, CorpusFile, Document, FileKind, FileLoad, Skipped};
+use crate::corpus::{self, CorpusFile, Document, FileKind, FileLoad, Skipped, MAX_DOCUMENT_BYTES};
 use crate::embed::{self, VectorSet};
 use crate::lexicon::{self, Lexicon};
 use crate::passage::{split_into_passages, SplitOptions};
@@ -469,10 +469,19 @@ fn stream_jsonl(
     let mut reader = std::io::BufReader::with_capacity(1 << 20, handle);
     let mut next_line = 1;
     loop {
-        let lines =
-            read_lines(&mut reader, JSONL_LINES_PER_ROUND).map_err(|e| Error::io(&file.path, e))?;
+        let round = corpus::read_round(&mut reader, JSONL_LINES_PER_ROUND, MAX_DOCUMENT_BYTES)
+            .map_err(|e| Error::io(&file.path, e))?;
+        let lines = round.lines;
         if lines.is_empty() {
             return Ok(());
+        }
+        let yielded = totals.yields.entry(file.relative.clone()).or_default();
+        for (index, bytes) in round.oversized {
+            yielded.skipped.push(Skipped {
+                path: file.path.clone(),
+                line: next_line + index,
+                reason: corpus::too_large(bytes),
+            });
         }
         let per_task = lines
             .len()
@@ -502,22 +511,6 @@ fn stream_jsonl(
         }
         next_line += lines.len();
     }
-}
-
-/// Up to `count` lines, without their line endings.
-fn read_lines(reader: &mut impl std::io::BufRead, count: usize) -> std::io::Result<Vec<Vec<u8>>> {
-    let mut lines = Vec::with_capacity(count);
-    while lines.len() < count {
-        let mut line = Vec::new();
-        if reader.read_until(b'\n', &mut line)? == 0 {
-            break;
-        }
-        while line.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
-            line.pop();
-        }
-        lines.push(line);
-    }
-    Ok(lines)
 }
 
 /// Turns parsed documents into index documents: passages, approach tags and stored fields.

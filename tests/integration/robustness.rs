@@ -207,3 +207,42 @@ fn hostile_corpus_files_are_named_or_indexed_and_the_rest_survives() {
         .stdout
         .contains("her2.txt"));
 }
+
+#[test]
+fn huge_files_and_lines_are_skipped_with_their_size_and_the_rest_indexed() {
+    use std::io::{Seek, SeekFrom, Write};
+    let ws = Workspace::with_fixture_corpus();
+    // Sparse files: 200 MB on paper, nothing written, so the test stays quick.
+    let huge = std::fs::File::create(ws.corpus().join("huge.md")).unwrap();
+    huge.set_len(200_000_000).unwrap();
+    let mut jsonl = std::fs::File::create(ws.corpus().join("records.jsonl")).unwrap();
+    writeln!(
+        jsonl,
+        r#"{{"_id": "a", "text": "The first record mentions xylophones."}}"#
+    )
+    .unwrap();
+    jsonl.seek(SeekFrom::Current(200_000_000)).unwrap();
+    writeln!(jsonl).unwrap();
+    writeln!(
+        jsonl,
+        r#"{{"_id": "b", "text": "The last record mentions zeppelins."}}"#
+    )
+    .unwrap();
+    drop(jsonl);
+
+    let run = ws.index_corpus();
+    assert!(
+        run.stderr.contains("huge.md: too large (200 MB"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("records.jsonl:2: too large (200 MB"),
+        "{}",
+        run.stderr
+    );
+    for word in ["xylophones", "zeppelins", "trastuzumab"] {
+        let found = ws.mbc(&["search", word, "--exact"]).ok();
+        assert!(found.stdout.contains(" 1. "), "{word}: {}", found.stdout);
+    }
+}
