@@ -1,6 +1,7 @@
-//! Query throughput of a built index, single-threaded: queries per second and latency p50/p99
-//! for the top 10 and the top 1000 passages, lexical mode, through the same `search` call the
-//! CLI makes (highlights and snippets included).
+//! Query throughput of a built index, one query at a time: queries per second and latency
+//! p50/p99 for the top 10 and the top 1000 passages, lexical mode, through the same `search` call
+//! the CLI makes (highlights and snippets included; a long result list is loaded and highlighted
+//! on both cores).
 //!
 //! `MBC_BENCH_INDEX=DIR MBC_BENCH_QUERIES=queries.jsonl cargo bench --bench search`
 //! (defaults: the bundled corpus's `index/` and the MED queries in ../shared/bench/med).
@@ -10,6 +11,9 @@ use std::time::Instant;
 
 use mbc::index::SearchIndex;
 use mbc::search::{search, Fusion, Mode, SearchRequest};
+
+mod common;
+use common::report;
 
 fn main() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -60,17 +64,4 @@ fn main() {
         }
         report(&format!("top {limit}"), &mut latencies);
     }
-}
-
-fn report(label: &str, latencies: &mut [f64]) {
-    latencies.sort_by(f64::total_cmp);
-    let total: f64 = latencies.iter().sum();
-    let percentile =
-        |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
-    println!(
-        "{label}: {:.1} queries/s, p50 {:.2} ms, p99 {:.2} ms",
-        latencies.len() as f64 * 1e3 / total,
-        percentile(0.50),
-        percentile(0.99)
-    );
 }

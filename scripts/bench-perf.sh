@@ -3,7 +3,9 @@
 #   1. a ~200 MB BEIR corpus made by replicating ../shared/bench/med/corpus.jsonl (not committed);
 #   2. indexing it with `mbc index --no-semantic` and with tantivy-cli, both with 2 threads:
 #      wall time, peak RSS (/usr/bin/time -v), index size;
-#   3. the MED queries against both indexes, single-threaded: queries/s and p50/p99;
+#   3. the MED queries against both indexes, single-threaded: queries/s and p50/p99 (tantivy-cli's
+#      bench for the top 10; plain tantivy on its index, benches/tantivy_reference.rs, for the
+#      top 10 and the top 1000 with hits loaded);
 #   4. one-shot `mbc search` on the bundled corpus (whole process, warm cache) next to `rg -i`;
 #   5. `mbc index` updating the bundled corpus's index after one file changed, next to --rebuild.
 # Installs tantivy-cli (into target/bench-tools) and ripgrep on first use.
@@ -63,10 +65,23 @@ import sys
 v = sorted(float(x) / 1000 for x in sys.stdin if x.strip().isdigit())
 n = len(v)
 print(f'tantivy-cli bench (top 10 + count): {n * 1000 / sum(v):.1f} queries/s, p50 {v[n // 2]:.2f} ms, p99 {v[min(n - 1, int(n * 0.99))]:.2f} ms')"
+MBC_BENCH_TANTIVY_INDEX="$work/tcli-idx" MBC_BENCH_QUERIES="$work/queries.txt" \
+  cargo bench --quiet --bench tantivy_reference 2>/dev/null | grep top | tee "$work/reference.txt" \
+  | sed 's/^/tantivy 0.27 on that index (query parser, hits loaded), /'
 MBC_BENCH_INDEX="$work/mbc-idx" MBC_BENCH_QUERIES="$med/queries.jsonl" \
-  cargo bench --quiet --bench search 2>/dev/null | grep top | sed 's/^/mbc (default ranking), /'
+  cargo bench --quiet --bench search 2>/dev/null | grep top | tee "$work/default.txt" | sed 's/^/mbc (default ranking), /'
 MBC_BENCH_EXACT=1 MBC_BENCH_INDEX="$work/mbc-idx" MBC_BENCH_QUERIES="$med/queries.jsonl" \
-  cargo bench --quiet --bench search 2>/dev/null | grep top | sed 's/^/mbc --exact, /'
+  cargo bench --quiet --bench search 2>/dev/null | grep top | tee "$work/exact.txt" | sed 's/^/mbc --exact, /'
+python3 - "$work" <<'PY'
+import re, sys
+work = sys.argv[1]
+def qps(name):
+    return {m[0]: float(m[1]) for m in re.findall(r"top (\d+): ([\d.]+) queries/s", open(f"{work}/{name}.txt").read())}
+ref = qps("reference")
+for name in ("default", "exact"):
+    got = qps(name)
+    print(f"mbc {name} / tantivy: " + ", ".join(f"top {k} {got[k] / ref[k]:.2f}" for k in ref))
+PY
 
 echo
 echo "== one-shot search of the bundled corpus, whole process, warm cache (median of 21 runs)"

@@ -13,9 +13,11 @@ use std::collections::BTreeSet;
 use std::ops::Range;
 use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{EnableScoring, Query, Scorer, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, DocSet, Searcher, TantivyDocument, Term};
 
 pub use fusion::{Fusion, RRF_K};
@@ -33,6 +35,7 @@ use crate::index::{Fields, SearchIndex};
 use crate::lexicon::SynonymKind;
 use crate::query::{parse_user_query, Clause};
 use crate::{Error, Result};
+use hybrid::Candidate;
 use plan::{terms_of, LabeledClause, Plan, QueryBuilder};
 
 /// Longest query accepted, in characters; longer text is cut (a pasted page is still searched).
@@ -171,38 +174,31 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResu
     } else {
         candidates.len()
     };
-    let mut analyzer = medical_analyzer();
-    let mut hits = Vec::with_capacity(request.limit.min(candidates.len()));
-    for candidate in candidates.into_iter().take(request.limit + 10) {
-        let passage = load_passage(&searcher, index.fields, candidate.address)?;
-        let highlights =
-            highlight_ranges(&mut analyzer, &passage.text, &planned.plan.highlight_terms);
-        let snippet = make_snippet(&passage.text, &highlights);
-        let mut contributions = if request.explain {
-            explain(&planned.plan.scoring, &searcher, candidate.address)
-        } else {
-            Vec::new()
-        };
-        if let (true, Some(similarity)) = (request.explain, candidate.semantic) {
-            contributions.push(Contribution {
-                clause: "semantic similarity (cosine)".into(),
-                score: similarity,
-            });
-        }
-        let scores = Scores {
-            bm25: candidate.bm25,
-            semantic: candidate.semantic,
-        };
-        hits.push(Hit {
-            rank: 0,
-            score: candidate.score,
-            scores,
-            passage,
-            highlights,
-            snippet,
-            contributions,
-        });
-    }
+    let wanted: Vec<Candidate> = candidates.into_iter().take(request.limit + 10).collect();
+    let materialize = |analyzer: &mut TextAnalyzer, candidate: &Candidate| {
+        hit(
+            index,
+            &searcher,
+            &planned.plan,
+            request,
+            analyzer,
+            candidate,
+        )
+    };
+    // Loading and highlighting a thousand passages costs more than finding them: share it
+    // between the cores. A short list is not worth waking the thread pool for.
+    let mut hits = if wanted.len() > PARALLEL_HITS {
+        wanted
+            .par_iter()
+            .map_init(medical_analyzer, materialize)
+            .collect::<Result<Vec<Hit>>>()?
+    } else {
+        let mut analyzer = medical_analyzer();
+        wanted
+            .iter()
+            .map(|c| materialize(&mut analyzer, c))
+            .collect::<Result<Vec<Hit>>>()?
+    };
     sort_hits(&mut hits);
     hits.truncate(request.limit);
     Ok(SearchResults {
@@ -213,6 +209,46 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResu
         hits,
         expanded: planned.expanded,
         corrections: planned.corrections,
+    })
+}
+
+/// Lists longer than this are loaded and highlighted in parallel.
+const PARALLEL_HITS: usize = 64;
+
+/// A candidate made into a result: its stored passage, highlights, snippet and explanation.
+fn hit(
+    index: &SearchIndex,
+    searcher: &Searcher,
+    plan: &Plan,
+    request: &SearchRequest,
+    analyzer: &mut TextAnalyzer,
+    candidate: &Candidate,
+) -> Result<Hit> {
+    let passage = load_passage(searcher, index.fields, candidate.address)?;
+    let highlights = highlight_ranges(analyzer, &passage.text, &plan.highlight_terms);
+    let snippet = make_snippet(&passage.text, &highlights);
+    let mut contributions = if request.explain {
+        explain(&plan.scoring, searcher, candidate.address)
+    } else {
+        Vec::new()
+    };
+    if let (true, Some(similarity)) = (request.explain, candidate.semantic) {
+        contributions.push(Contribution {
+            clause: "semantic similarity (cosine)".into(),
+            score: similarity,
+        });
+    }
+    Ok(Hit {
+        rank: 0,
+        score: candidate.score,
+        scores: Scores {
+            bm25: candidate.bm25,
+            semantic: candidate.semantic,
+        },
+        passage,
+        highlights,
+        snippet,
+        contributions,
     })
 }
 
