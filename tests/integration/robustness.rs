@@ -71,6 +71,63 @@ fn an_index_run_killed_at_any_moment_leaves_the_previous_index_working() {
 }
 
 #[test]
+fn an_update_killed_at_any_moment_leaves_the_previous_generation_untouched() {
+    let ws = Workspace::with_fixture_corpus();
+    let big = write_big_corpus(&ws, 20_000);
+    let records = ws.corpus().join("records.jsonl");
+    std::fs::copy(ws.path().join(&big), &records).unwrap();
+    ws.index_corpus();
+    let generation = ws.index().join(
+        std::fs::read_to_string(ws.index().join("CURRENT"))
+            .unwrap()
+            .trim(),
+    );
+    let snapshot = || {
+        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&generation)
+            .unwrap()
+            .flatten()
+            .map(|e| {
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    std::fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    let before = snapshot();
+    let mut text = std::fs::read_to_string(&records).unwrap();
+    text.push_str("{\"_id\":\"new\",\"text\":\"A record about quokkas.\"}\n");
+    std::fs::write(&records, text).unwrap();
+    for delay_ms in [20, 100, 250] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_mbc"))
+            .arg("index")
+            .current_dir(ws.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        assert!(generation.exists(), "the previous generation survives");
+        assert!(
+            snapshot() == before,
+            "its files are unchanged after a kill at {delay_ms} ms"
+        );
+    }
+    // The next run finishes the update (unless the last one got there before its kill).
+    let run = ws.index_corpus();
+    assert!(
+        run.stderr.contains("1 changed") || run.stderr.contains("up to date"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(search_ok(&ws, "index", "quokkas"), 1);
+}
+
+#[test]
 fn searches_during_a_rebuild_all_succeed() {
     let ws = Workspace::with_fixture_corpus();
     ws.mbc(&["index", "--corpus", "corpus", "--index", "idx"])
