@@ -33,6 +33,20 @@ fn search_ok(ws: &Workspace, index: &str, word: &str) -> usize {
     run.json()["total_hits"].as_u64().unwrap() as usize
 }
 
+/// Starts `mbc` with `args` and kills it (SIGKILL on Unix) after `delay_ms`.
+fn kill_after(ws: &Workspace, args: &[&str], delay_ms: u64) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mbc"))
+        .args(args)
+        .current_dir(ws.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(delay_ms));
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
 #[test]
 fn an_index_run_killed_at_any_moment_leaves_the_previous_index_working() {
     let ws = Workspace::with_fixture_corpus();
@@ -41,16 +55,11 @@ fn an_index_run_killed_at_any_moment_leaves_the_previous_index_working() {
     let before = search_ok(&ws, "idx", "trastuzumab");
     let big = write_big_corpus(&ws, 20_000);
     for delay_ms in [20, 150, 600, 1500] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_mbc"))
-            .args(["index", "--rebuild", "--corpus", &big, "--index", "idx"])
-            .current_dir(ws.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(Duration::from_millis(delay_ms));
-        let _ = child.kill(); // SIGKILL on Unix
-        let _ = child.wait();
+        kill_after(
+            &ws,
+            &["index", "--rebuild", "--corpus", &big, "--index", "idx"],
+            delay_ms,
+        );
         let now = search_ok(&ws, "idx", "trastuzumab");
         // Either the kill came first (old index) or the build had finished (new index, where
         // the fixture word is absent); never an error.
@@ -101,16 +110,7 @@ fn an_update_killed_at_any_moment_leaves_the_previous_generation_untouched() {
     text.push_str("{\"_id\":\"new\",\"text\":\"A record about quokkas.\"}\n");
     std::fs::write(&records, text).unwrap();
     for delay_ms in [20, 100, 250] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_mbc"))
-            .arg("index")
-            .current_dir(ws.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(Duration::from_millis(delay_ms));
-        let _ = child.kill();
-        let _ = child.wait();
+        kill_after(&ws, &["index"], delay_ms);
         assert!(generation.exists(), "the previous generation survives");
         assert!(
             snapshot() == before,
