@@ -8,7 +8,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::time::{Instant, UNIX_EPOCH};
+use std::time::Instant;
 
 use rayon::prelude::*;
 use tantivy::collector::DocSetCollector;
@@ -117,13 +117,29 @@ pub fn build(
     let (taxonomy, taxonomy_text) = ApproachTaxonomy::load_from_dir(data_dir)?;
     let (_, lexicon_text) = Lexicon::load_from_dir(data_dir)?;
     let (files, mut skipped) = corpus::discover(corpus_path)?;
-    let fingerprint = fingerprint(corpus_path)?;
+    let fingerprint = fingerprint_of(corpus_path, &files);
 
     let lock = BuildLock::acquire(index_dir)?;
     let build_dir = BuildDir::create(index_dir, &lock)?;
     let mut notes = Vec::new();
+    // The embedding model, identified once: an update may keep only this model's vectors.
+    let model = options
+        .model
+        .as_deref()
+        .map(|dir| (dir, embed::identify(dir)));
+    let model_id = match &model {
+        Some((_, Ok(id))) => Some(id.as_str()),
+        _ => None,
+    };
     let base = if options.incremental {
-        Base::find(index_dir, corpus_path, &taxonomy_text, options, &mut notes)
+        Base::find(
+            index_dir,
+            corpus_path,
+            &taxonomy_text,
+            options.split,
+            model_id,
+            &mut notes,
+        )
     } else {
         None
     };
@@ -161,21 +177,25 @@ pub fn build(
     writer.commit()?;
     writer.wait_merging_threads()?;
 
-    let vectors = match &options.model {
+    let vectors = match model {
         None => None,
-        Some(model) => {
-            let step = vectors::EmbedStep {
-                model_dir: model,
-                index_dir,
-                data_dir,
-                kept: base
-                    .as_ref()
-                    .map(|b| b.vectors_without(&changes))
-                    .transpose()?
-                    .flatten(),
-                generation: build_dir.path(),
+        Some((model_dir, model_id)) => {
+            let kept = match &base {
+                Some(base) => base.vectors_without(&changes)?,
+                None => None,
             };
-            step.run(&totals.embedding_texts, progress)
+            let embedded = model_id.and_then(|model_id| {
+                let step = vectors::EmbedStep {
+                    model_dir,
+                    model_id,
+                    index_dir,
+                    data_dir,
+                    kept,
+                    generation: build_dir.path(),
+                };
+                step.run(&totals.embedding_texts, progress)
+            });
+            embedded
                 .map_err(|err| {
                     notes.push(format!(
                         "semantic search unavailable: {err}; the index is lexical only"
@@ -249,7 +269,8 @@ impl Base {
         index_dir: &Path,
         corpus_path: &Path,
         taxonomy_text: &str,
-        options: &BuildOptions,
+        split: SplitOptions,
+        model_id: Option<&str>,
         notes: &mut Vec<String>,
     ) -> Option<Base> {
         let generation = store::current_generation(index_dir).ok()??;
@@ -258,7 +279,7 @@ impl Base {
             .is_ok_and(|text| text == taxonomy_text);
         let same_settings = meta.format == store::FORMAT_VERSION
             && meta.corpus == corpus_path
-            && meta.split == Some(options.split)
+            && meta.split == Some(split)
             && !meta.files.is_empty();
         if !(same_taxonomy && same_settings) {
             return None;
@@ -266,12 +287,8 @@ impl Base {
         let vectors = VectorSet::read(&generation.join(VECTORS_FILE)).ok()?;
         // Carried-over passages keep their vectors, so those must be this model's. (A model
         // that cannot be read makes the build lexical only: then there is nothing to keep.)
-        let model_id = options
-            .model
-            .as_deref()
-            .and_then(|m| embed::identify(m).ok());
         if let Some(model_id) = model_id {
-            if vectors.as_ref().map(|v| v.model_id.as_str()) != Some(model_id.as_str()) {
+            if vectors.as_ref().map(|v| v.model_id.as_str()) != Some(model_id) {
                 return None;
             }
         }
@@ -599,6 +616,11 @@ fn ensure_declared_approaches_exist(
 /// and data file): when it changes, the index is stale.
 pub fn fingerprint(corpus_path: &Path) -> Result<String> {
     let (files, _) = corpus::discover(corpus_path)?;
+    Ok(fingerprint_of(corpus_path, &files))
+}
+
+/// [`fingerprint`] of files already discovered.
+fn fingerprint_of(corpus_path: &Path, files: &[CorpusFile]) -> String {
     let mut hasher = blake3::Hasher::new();
     hasher.update(&store::FORMAT_VERSION.to_le_bytes());
     // Names relative to the corpus, so the same corpus reached by another path is the same.
@@ -613,14 +635,10 @@ pub fn fingerprint(corpus_path: &Path) -> Result<String> {
         let Ok(meta) = std::fs::metadata(&path) else {
             continue;
         };
-        let modified = meta
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos());
+        let modified = u128::from(manifest::modified_nanos(&meta));
         hasher.update(name.as_bytes());
         hasher.update(&meta.len().to_le_bytes());
         hasher.update(&modified.to_le_bytes());
     }
-    Ok(hasher.finalize().to_hex()[..32].to_string())
+    hasher.finalize().to_hex()[..32].to_string()
 }

@@ -102,11 +102,7 @@ pub fn compare<'a>(files: &'a [CorpusFile], previous: &Manifest) -> Changes<'a> 
 /// The file's stamp; its content is hashed only when size or time differ from `record`.
 fn current_stamp(path: &Path, record: Option<&FileRecord>) -> Option<FileStamp> {
     let meta = std::fs::metadata(path).ok()?;
-    let modified = meta
-        .modified()
-        .ok()
-        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
+    let modified = modified_nanos(&meta);
     if let Some(record) = record {
         if record.stamp.size == meta.len() && record.stamp.modified == modified {
             return Some(record.stamp.clone());
@@ -119,6 +115,14 @@ fn current_stamp(path: &Path, record: Option<&FileRecord>) -> Option<FileStamp> 
         modified,
         hash: hasher.finalize().to_hex().to_string(),
     })
+}
+
+/// A file's modification time in nanoseconds since the Unix epoch (0 when unknown).
+pub fn modified_nanos(meta: &std::fs::Metadata) -> u64 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
 }
 
 impl FileStamp {

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::store;
 use super::{BuildEvent, VECTORS_FILE};
-use crate::embed::{self, Embedder, VectorSet};
+use crate::embed::{Embedder, VectorSet};
 use crate::Result;
 
 /// Precomputed vectors a corpus directory may carry.
@@ -31,6 +31,8 @@ pub fn embedding_text(section: &str, text: &str) -> String {
 /// The embedding step of one build.
 pub struct EmbedStep<'a> {
     pub model_dir: &'a Path,
+    /// The model's id ([`crate::embed::identify`]).
+    pub model_id: String,
     pub index_dir: &'a Path,
     /// The corpus directory, which may carry a seed of vectors.
     pub data_dir: Option<&'a Path>,
@@ -48,7 +50,7 @@ impl EmbedStep<'_> {
         passages: &[(String, String)],
         progress: &dyn Fn(BuildEvent),
     ) -> Result<EmbedOutcome> {
-        let model_id = embed::identify(self.model_dir)?;
+        let model_id = self.model_id;
         let caches: Vec<VectorSet> = previous_vectors(self.index_dir)
             .into_iter()
             .chain(
