@@ -13,7 +13,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 use tantivy::collector::DocSetCollector;
 use tantivy::query::TermQuery;
-use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::schema::IndexRecordOption;
 use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
 use super::manifest::{self, Changes, FileRecord, Manifest};
@@ -258,6 +258,7 @@ struct Base {
     generation: PathBuf,
     meta: IndexMeta,
     index: Index,
+    fields: Fields,
     vectors: Option<VectorSet>,
 }
 
@@ -293,6 +294,7 @@ impl Base {
             }
         }
         let index = Index::open_in_dir(&generation).ok()?;
+        let fields = Fields::from_schema(&index.schema())?;
         // Damaged segments would be carried into the new generation: start over instead.
         match index.validate_checksum() {
             Ok(damaged) if damaged.is_empty() => {}
@@ -305,6 +307,7 @@ impl Base {
             generation,
             meta,
             index,
+            fields,
             vectors,
         })
     }
@@ -312,10 +315,7 @@ impl Base {
     /// Fills the build directory with this generation's index and opens it there.
     fn fork_into(&self, build: &Path) -> Result<(Index, Fields)> {
         store::link_files(&self.generation, build, &OWN_FILES)?;
-        let index = Index::open_in_dir(build)?;
-        let fields = Fields::from_schema(&index.schema())
-            .ok_or_else(|| store::corrupt(&self.generation, "the schema is not mbc's"))?;
-        Ok((index, fields))
+        Ok((Index::open_in_dir(build)?, self.fields))
     }
 
     /// This generation's vectors minus those of the passages of changed and removed files.
@@ -330,8 +330,7 @@ impl Base {
 
     /// The ids of the passages that came from the given corpus files.
     fn passage_ids<'a>(&self, files: impl Iterator<Item = &'a str>) -> Result<HashSet<String>> {
-        let fields = Fields::from_schema(&self.index.schema())
-            .ok_or_else(|| store::corrupt(&self.generation, "the schema is not mbc's"))?;
+        let fields = self.fields;
         let searcher = self.index.reader()?.searcher();
         let mut ids = HashSet::new();
         for name in files {
@@ -340,10 +339,7 @@ impl Base {
                 IndexRecordOption::Basic,
             );
             for address in searcher.search(&query, &DocSetCollector)? {
-                let doc: TantivyDocument = searcher.doc(address)?;
-                if let Some(id) = doc.get_first(fields.passage_id).and_then(|v| v.as_str()) {
-                    ids.insert(id.to_string());
-                }
+                ids.extend(fields.passage_id_of(&searcher, address)?);
             }
         }
         Ok(ids)

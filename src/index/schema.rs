@@ -2,8 +2,9 @@
 //! [`Fields`].
 
 use tantivy::schema::{
-    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING,
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, STORED, STRING,
 };
+use tantivy::{DocAddress, Searcher, TantivyDocument};
 
 use crate::analysis::MEDICAL;
 
@@ -59,6 +60,19 @@ impl Fields {
             last_reviewed: builder.add_text_field("last_reviewed", stored),
         };
         (builder.build(), fields)
+    }
+
+    /// The stored passage id of a document (`None` if it has none).
+    pub fn passage_id_of(
+        &self,
+        searcher: &Searcher,
+        address: DocAddress,
+    ) -> tantivy::Result<Option<String>> {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        Ok(doc
+            .get_first(self.passage_id)
+            .and_then(|v| v.as_str())
+            .map(str::to_string))
     }
 
     /// Looks the handles up in an opened index's schema; `None` if the index was built with a

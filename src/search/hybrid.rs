@@ -6,8 +6,8 @@ use std::collections::{HashMap, HashSet};
 
 use tantivy::collector::{DocSetCollector, TopDocs};
 use tantivy::query::TermQuery;
-use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, Searcher, Term};
 
 use super::fusion::{fuse, Fusion};
 use super::plan::Plan;
@@ -49,7 +49,7 @@ pub fn rank(
     let mut lexical_ranking = Vec::new();
     if mode == Mode::Hybrid {
         for (score, address) in lexical {
-            let id = passage_id(searcher, fields, address)?;
+            let id = fields.passage_id_of(searcher, address)?.unwrap_or_default();
             addresses.insert(id.clone(), address);
             lexical_ranking.push((id, score));
         }
@@ -105,15 +105,6 @@ fn allowed_passages(searcher: &Searcher, plan: &Plan) -> Result<Option<HashSet<D
         None => Ok(None),
         Some(query) => Ok(Some(searcher.search(&*query, &DocSetCollector)?)),
     }
-}
-
-fn passage_id(searcher: &Searcher, fields: Fields, address: DocAddress) -> Result<String> {
-    let doc: TantivyDocument = searcher.doc(address)?;
-    Ok(doc
-        .get_first(fields.passage_id)
-        .and_then(|v| v.as_str())
-        .unwrap_or_default()
-        .to_string())
 }
 
 /// The address of a passage id, remembered in `known`.
