@@ -111,6 +111,31 @@ impl Workspace {
     pub fn index_corpus(&self) -> Run {
         self.mbc(&["index"]).ok()
     }
+
+    /// The generation directory the default index's `CURRENT` names.
+    pub fn current_generation(&self) -> PathBuf {
+        let name = std::fs::read_to_string(self.index().join("CURRENT")).unwrap();
+        self.index().join(name.trim())
+    }
+
+    /// True when `mbc search WORD` succeeds and lists a passage from `file`.
+    pub fn finds(&self, word: &str, file: &str) -> bool {
+        self.mbc(&["search", word]).ok().stdout.contains(file)
+    }
+}
+
+/// BLAKE3 of every file of a directory, by name.
+pub fn file_hashes(dir: &Path) -> std::collections::BTreeMap<String, String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().is_file())
+        .map(|e| {
+            let bytes = std::fs::read(e.path()).unwrap();
+            let name = e.file_name().to_string_lossy().into_owned();
+            (name, blake3::hash(&bytes).to_hex().to_string())
+        })
+        .collect()
 }
 
 /// A one-passage Markdown document to add to a fixture corpus.

@@ -4,7 +4,7 @@
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use crate::helper::Workspace;
+use crate::helper::{file_hashes, Workspace};
 
 /// A BEIR corpus big enough that indexing it takes a noticeable time.
 fn write_big_corpus(ws: &Workspace, documents: usize) -> String {
@@ -86,26 +86,8 @@ fn an_update_killed_at_any_moment_leaves_the_previous_generation_untouched() {
     let records = ws.corpus().join("records.jsonl");
     std::fs::copy(ws.path().join(&big), &records).unwrap();
     ws.index_corpus();
-    let generation = ws.index().join(
-        std::fs::read_to_string(ws.index().join("CURRENT"))
-            .unwrap()
-            .trim(),
-    );
-    let snapshot = || {
-        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&generation)
-            .unwrap()
-            .flatten()
-            .map(|e| {
-                (
-                    e.file_name().to_string_lossy().into_owned(),
-                    std::fs::read(e.path()).unwrap(),
-                )
-            })
-            .collect();
-        files.sort();
-        files
-    };
-    let before = snapshot();
+    let generation = ws.current_generation();
+    let before = file_hashes(&generation);
     let mut text = std::fs::read_to_string(&records).unwrap();
     text.push_str("{\"_id\":\"new\",\"text\":\"A record about quokkas.\"}\n");
     std::fs::write(&records, text).unwrap();
@@ -113,7 +95,7 @@ fn an_update_killed_at_any_moment_leaves_the_previous_generation_untouched() {
         kill_after(&ws, &["index"], delay_ms);
         assert!(generation.exists(), "the previous generation survives");
         assert!(
-            snapshot() == before,
+            file_hashes(&generation) == before,
             "its files are unchanged after a kill at {delay_ms} ms"
         );
     }
@@ -166,8 +148,7 @@ fn searches_during_a_rebuild_all_succeed() {
 fn damaged_index(damage: impl Fn(&std::path::Path)) -> Workspace {
     let ws = Workspace::with_fixture_corpus();
     ws.index_corpus();
-    let pointer = std::fs::read_to_string(ws.index().join("CURRENT")).unwrap();
-    let generation = ws.index().join(pointer.trim());
+    let generation = ws.current_generation();
     let segment_file = std::fs::read_dir(&generation)
         .unwrap()
         .flatten()
@@ -187,11 +168,7 @@ fn a_truncated_segment_file_gives_a_clear_error_and_rebuild_fixes_it() {
     let run = ws.mbc(&["search", "trastuzumab"]).expect_code(1);
     assert!(run.stderr.contains("mbc index --rebuild"), "{}", run.stderr);
     ws.mbc(&["index"]).ok();
-    assert!(ws
-        .mbc(&["search", "trastuzumab"])
-        .ok()
-        .stdout
-        .contains("her2.txt"));
+    assert!(ws.finds("trastuzumab", "her2.txt"));
 }
 
 #[test]
@@ -253,16 +230,8 @@ fn hostile_corpus_files_are_named_or_indexed_and_the_rest_survives() {
     std::os::unix::fs::symlink(ws.corpus(), ws.corpus().join("loop")).unwrap();
     let run = ws.index_corpus();
     assert!(run.stderr.contains("indexed"), "{}", run.stderr);
-    assert!(ws
-        .mbc(&["search", "retinal"])
-        .ok()
-        .stdout
-        .contains("deep.md"));
-    assert!(ws
-        .mbc(&["search", "trastuzumab"])
-        .ok()
-        .stdout
-        .contains("her2.txt"));
+    assert!(ws.finds("retinal", "deep.md"));
+    assert!(ws.finds("trastuzumab", "her2.txt"));
 }
 
 #[test]

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::helper::{Workspace, FATIGUE_DOC};
+use crate::helper::{file_hashes, Workspace, FATIGUE_DOC};
 
 /// Every passage of the index: id → (file, approaches), from `mbc export --all`.
 fn passages(ws: &Workspace) -> BTreeMap<String, (String, String)> {
@@ -30,20 +30,6 @@ fn ids_from(passages: &BTreeMap<String, (String, String)>, file: &str) -> Vec<St
         .collect()
 }
 
-/// BLAKE3 of every file of a directory, by name.
-fn file_hashes(dir: &Path) -> BTreeMap<String, String> {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .flatten()
-        .filter(|e| e.path().is_file())
-        .map(|e| {
-            let bytes = std::fs::read(e.path()).unwrap();
-            let name = e.file_name().to_string_lossy().into_owned();
-            (name, blake3::hash(&bytes).to_hex().to_string())
-        })
-        .collect()
-}
-
 /// Runs `mbc index` and checks it updated the index with these file counts
 /// ("A file(s) added, C changed, R removed, U unchanged").
 fn update_expecting(ws: &Workspace, counts: &str) {
@@ -54,11 +40,6 @@ fn update_expecting(ws: &Workspace, counts: &str) {
         "{}",
         run.stderr
     );
-}
-
-fn current_generation(ws: &Workspace) -> std::path::PathBuf {
-    let name = std::fs::read_to_string(ws.index().join("CURRENT")).unwrap();
-    ws.index().join(name.trim())
 }
 
 #[test]
@@ -121,12 +102,12 @@ fn a_file_rewritten_with_the_same_content_is_not_read_again() {
 fn an_update_leaves_the_previous_generation_byte_for_byte_intact() {
     let ws = Workspace::with_fixture_corpus();
     ws.index_corpus();
-    let previous = current_generation(&ws);
+    let previous = ws.current_generation();
     let before = file_hashes(&previous);
     std::fs::remove_file(ws.corpus().join("her2.txt")).unwrap();
 
     ws.index_corpus();
-    assert_ne!(current_generation(&ws), previous);
+    assert_ne!(ws.current_generation(), previous);
     assert_eq!(
         file_hashes(&previous),
         before,
