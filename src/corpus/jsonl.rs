@@ -59,7 +59,7 @@ pub fn read_round(
             break;
         }
         if line.last() != Some(&b'\n') && line.len() as u64 > max_line {
-            let rest = skip_line(reader)?;
+            let rest = reader.skip_until(b'\n')? as u64;
             round
                 .oversized
                 .push((round.lines.len(), line.len() as u64 + rest));
@@ -71,28 +71,6 @@ pub fn read_round(
         round.lines.push(line);
     }
     Ok(round)
-}
-
-/// Consumes the rest of the current line; returns how many bytes that was.
-fn skip_line(reader: &mut impl BufRead) -> std::io::Result<u64> {
-    let mut skipped = 0;
-    loop {
-        let buffer = reader.fill_buf()?;
-        if buffer.is_empty() {
-            return Ok(skipped);
-        }
-        match buffer.iter().position(|b| *b == b'\n') {
-            Some(end) => {
-                reader.consume(end + 1);
-                return Ok(skipped + end as u64 + 1);
-            }
-            None => {
-                let length = buffer.len();
-                reader.consume(length);
-                skipped += length as u64;
-            }
-        }
-    }
 }
 
 pub fn parse(path: &Path, text: &str) -> FileLoad {
