@@ -1,6 +1,7 @@
 //! Embedding throughput: passages per second and word pieces per second on the bundled corpus's
-//! passages (or, with MBC_BENCH_CORPUS=path/to/corpus.jsonl, a BEIR corpus), for the shipped model.
-//! Run with `cargo bench --bench embedding`.
+//! passages (or, with MBC_BENCH_CORPUS=path/to/corpus.jsonl, a BEIR corpus), for the shipped model
+//! (or, with MBC_BENCH_MODEL=DIR, another model directory: `scripts/bench-onnx.sh` runs the
+//! shipped model's weights as ONNX this way). Run with `cargo bench --bench embedding`.
 
 use std::path::Path;
 use std::time::Instant;
@@ -38,8 +39,10 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(256);
     let texts = passages(&corpus_path, limit);
+    let model = std::env::var_os("MBC_BENCH_MODEL")
+        .map_or_else(|| root.join(mbc::embed::DEFAULT_MODEL_DIR), Into::into);
     let started = Instant::now();
-    let embedder = Embedder::load(&root.join("models/all-MiniLM-L6-v2")).expect("model");
+    let embedder = Embedder::load(&model).expect("model");
     let load = started.elapsed();
     let started = Instant::now();
     let query = embedder
@@ -58,6 +61,7 @@ fn main() {
         texts.len(),
         words as f64 / texts.len() as f64
     );
+    println!("model: {}", embedder.model_id());
     println!(
         "model load: {:.0} ms; one query: {:.1} ms",
         load.as_secs_f64() * 1e3,

@@ -585,6 +585,11 @@ fn stats(index: &SearchIndex) -> Result<wire::StatsOutput> {
         built_at: humantime::format_rfc3339_seconds(built).to_string(),
         corpus: index.meta.corpus.display().to_string(),
         skipped: index.meta.skipped.clone(),
+        vectors: index.vectors.as_ref().map(|v| wire::VectorsInfo {
+            model: v.model_id.clone(),
+            count: v.len(),
+            dimensions: v.dim,
+        }),
     })
 }
 

@@ -44,8 +44,9 @@ pub struct Cli {
     #[arg(long, global = true, env = "MBC_CORPUS", value_name = "PATH")]
     pub corpus: Option<PathBuf>,
 
-    /// Sentence-embedding model directory (safetensors + tokenizer.json of a BERT-family
-    /// encoder) for semantic and hybrid search.
+    /// Sentence-embedding model directory for semantic and hybrid search: a BERT-family encoder
+    /// with its tokenizer.json, as model.safetensors + config.json or as model.onnx (or
+    /// onnx/model.onnx).
     #[arg(long, global = true, env = "MBC_MODEL", value_name = "DIR", default_value = crate::embed::DEFAULT_MODEL_DIR)]
     pub model: PathBuf,
 

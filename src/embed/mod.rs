@@ -1,36 +1,137 @@
 //! Sentence embeddings on the CPU from local model files (a BERT-family encoder in safetensors
-//! with its `tokenizer.json`), with mean pooling and L2 normalisation, and the vector store that
-//! keeps them beside the index. Nothing here downloads anything.
+//! or ONNX, with its `tokenizer.json`), with mean pooling and L2 normalisation, and the vector
+//! store that keeps them beside the index. Nothing here downloads anything.
 
+mod candle_bert;
+mod files;
+mod onnx;
 mod vectors;
 
 use std::path::{Path, PathBuf};
 
-use candle_core::{DType, Device, Tensor};
-use candle_nn::VarBuilder;
-use candle_transformers::models::bert::{BertModel, Config};
 use rayon::prelude::*;
-use safetensors::{Dtype as SafeDtype, SafeTensors};
 use tokenizers::{Tokenizer, TruncationParams};
 
+use candle_bert::CandleBert;
+pub use files::Format;
+use files::ModelFiles;
+use onnx::OnnxEncoder;
 pub use vectors::VectorSet;
 
 use crate::{Error, Result};
 
 /// The model shipped with mbc, relative to the repository root.
 pub const DEFAULT_MODEL_DIR: &str = "models/all-MiniLM-L6-v2";
-/// Word pieces per text; all-MiniLM-L6-v2 was trained with 256 at most.
+/// Word pieces per text; all-MiniLM-L6-v2 was trained with 256 at most. A model whose position
+/// table is shorter (`max_position_embeddings` in `config.json`) gets its own limit.
 const MAX_TOKENS: usize = 256;
-/// Sequences per forward pass. Texts are sorted by length first, so a batch pads little; 8
-/// measured best on 2 cores against 4, 16 and 32 (benches/embedding.rs).
+/// Sequences per forward pass. Texts are sorted by length first, so a batch pads little. On 2
+/// cores 8 measured best for candle against 4, 16 and 32; for tract, 2, 4 and 8 were within
+/// the noise of each other and 16 or 32 were a third slower (benches/embedding.rs).
 const BATCH_SIZE: usize = 8;
 
 /// A loaded sentence-embedding model.
 pub struct Embedder {
-    model: BertModel,
+    encoder: Encoder,
     tokenizer: Tokenizer,
     model_id: String,
-    device: Device,
+}
+
+/// The engine that runs the model, by the format of its weights.
+enum Encoder {
+    // Boxed: the model struct is ten times the size of the ONNX plan's handle.
+    Candle(Box<CandleBert>),
+    Onnx(OnnxEncoder),
+}
+
+impl Encoder {
+    fn encode(&self, batch: &Batch) -> std::result::Result<Hidden, String> {
+        match self {
+            Encoder::Candle(model) => model.encode(batch).map_err(|e| e.to_string()),
+            Encoder::Onnx(model) => model.encode(batch),
+        }
+    }
+}
+
+/// One padded batch of token ids, row-major `rows × width`; `mask` is 1 for real tokens.
+struct Batch {
+    ids: Vec<u32>,
+    mask: Vec<u32>,
+    rows: usize,
+    width: usize,
+}
+
+impl Batch {
+    fn new(sequences: &[&[u32]]) -> Batch {
+        let width = sequences.iter().map(|s| s.len()).max().unwrap_or(0).max(1);
+        let mut ids = Vec::with_capacity(sequences.len() * width);
+        let mut mask = Vec::with_capacity(sequences.len() * width);
+        for sequence in sequences {
+            ids.extend_from_slice(sequence);
+            ids.extend(std::iter::repeat_n(0, width - sequence.len()));
+            mask.extend(std::iter::repeat_n(1, sequence.len()));
+            mask.extend(std::iter::repeat_n(0, width - sequence.len()));
+        }
+        Batch {
+            ids,
+            mask,
+            rows: sequences.len(),
+            width,
+        }
+    }
+}
+
+/// What an encoder gives for a batch: a vector per token (`rows × width × dim`, to be
+/// mean-pooled over the real tokens), or one pooled vector per row (`rows × dim`) from graphs
+/// that pool themselves.
+enum Hidden {
+    Tokens(Vec<f32>),
+    Pooled(Vec<f32>),
+}
+
+impl Hidden {
+    /// One unit-length vector per row of the batch.
+    fn pooled(self, batch: &Batch) -> std::result::Result<Vec<Vec<f32>>, String> {
+        let (values, per_row) = match self {
+            Hidden::Tokens(values) => (values, batch.width),
+            Hidden::Pooled(values) => (values, 1),
+        };
+        let cells = batch.rows * per_row;
+        if cells == 0 || values.is_empty() || values.len() % cells != 0 {
+            return Err(format!(
+                "the model returned {} values for a batch of {} × {}",
+                values.len(),
+                batch.rows,
+                batch.width
+            ));
+        }
+        let dim = values.len() / cells;
+        let rows = values.chunks_exact(per_row * dim);
+        Ok(rows
+            .zip(batch.mask.chunks_exact(batch.width))
+            .map(|(row, mask)| match per_row {
+                1 => normalised(row.to_vec()),
+                _ => normalised(masked_sum(row, mask, dim)),
+            })
+            .collect())
+    }
+}
+
+/// The sum of a row's token vectors where the mask is 1. Normalising it afterwards gives the
+/// normalised mean, so the mean's division is left out.
+fn masked_sum(row: &[f32], mask: &[u32], dim: usize) -> Vec<f32> {
+    let mut sum = vec![0.0; dim];
+    for (vector, _) in row.chunks_exact(dim).zip(mask).filter(|(_, &m)| m == 1) {
+        sum.iter_mut().zip(vector).for_each(|(s, v)| *s += v);
+    }
+    sum
+}
+
+/// The vector scaled to unit length (a zero vector stays zero).
+fn normalised(mut vector: Vec<f32>) -> Vec<f32> {
+    let norm = vector.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-12);
+    vector.iter_mut().for_each(|x| *x /= norm);
+    vector
 }
 
 impl std::fmt::Debug for Embedder {
@@ -58,10 +159,11 @@ pub fn configure_threads() {
     }
 }
 
-/// glibc hands large freed blocks straight back to the kernel, and the model frees and
+/// glibc hands large freed blocks straight back to the kernel, and candle frees and
 /// reallocates megabytes of scratch tensors per layer: every operation then paid for fresh
-/// pages. Raising the thresholds keeps that memory for reuse. Only processes that embed call
-/// this: a lexical index build stays at its smaller peak.
+/// pages. Raising the thresholds keeps that memory for reuse. Only processes that embed with
+/// candle call this: a lexical index build stays at its smaller peak, and tract, which reuses
+/// its buffers itself, loaded an ONNX file 5× slower with it (1.6 s against 0.33 s).
 fn keep_scratch_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt takes plain integers and only changes allocator thresholds; glibc
@@ -75,54 +177,48 @@ fn keep_scratch_memory() {
 /// The id [`Embedder::load`] would give the model in `dir`, without loading it: a build uses it
 /// to tell whether stored vectors are still valid.
 pub fn identify(dir: &Path) -> Result<String> {
-    let read = |name: &str| {
-        std::fs::read(dir.join(name))
-            .map_err(|e| model_error(dir, format!("cannot read {name}: {e}")))
-    };
+    let files = ModelFiles::locate(dir)?;
     Ok(model_id(
         dir,
-        &read("config.json")?,
-        &read("tokenizer.json")?,
-        &map_weights(dir)?,
+        files.config()?.as_deref(),
+        &files.read("tokenizer.json")?,
+        &files.map_weights()?,
     ))
 }
 
 impl Embedder {
-    /// Loads `config.json`, `tokenizer.json` and `model.safetensors` from a model directory.
-    /// Weights stored in half precision are widened to f32 for computing.
+    /// Loads a model directory: `tokenizer.json`, and either `model.safetensors` with
+    /// `config.json` (run by candle) or `model.onnx` / `onnx/model.onnx` (run by tract).
     pub fn load(dir: &Path) -> Result<Embedder> {
-        let read = |name: &str| {
-            std::fs::read(dir.join(name))
-                .map_err(|e| model_error(dir, format!("cannot read {name}: {e}")))
-        };
-        let config_bytes = read("config.json")?;
-        let config: Config = serde_json::from_slice(&config_bytes)
-            .map_err(|e| model_error(dir, format!("config.json: {e}")))?;
-        let weights = map_weights(dir)?;
-        keep_scratch_memory();
-        let device = Device::Cpu;
-        // Parsing the tokenizer and widening the weights are independent: do both at once.
-        let (tokenizer, vb) = std::thread::scope(|scope| {
-            let tokenizer = scope.spawn(|| load_tokenizer(dir));
-            let vb = widened_weights(&weights, &device)
-                .map_err(|e| model_error(dir, format!("model.safetensors: {e}")));
-            (
-                tokenizer
-                    .join()
-                    .unwrap_or_else(|_| Err(model_error(dir, "tokenizer.json: loader crashed"))),
-                vb,
-            )
+        let files = ModelFiles::locate(dir)?;
+        let config = files.config()?;
+        let weights = files.map_weights()?;
+        let max_tokens = max_tokens(config.as_deref());
+        if files.format == Format::Safetensors {
+            keep_scratch_memory();
+        }
+        // Parsing the tokenizer and preparing the weights are independent: do both at once.
+        let (tokenizer, encoder) = std::thread::scope(|scope| {
+            let tokenizer = scope.spawn(|| load_tokenizer(dir, max_tokens));
+            let encoder = match files.format {
+                Format::Safetensors => {
+                    CandleBert::load(config.as_deref().unwrap_or_default(), &weights)
+                        .map(|model| Encoder::Candle(Box::new(model)))
+                }
+                Format::Onnx => OnnxEncoder::load(&files.weights).map(Encoder::Onnx),
+            };
+            let tokenizer = tokenizer
+                .join()
+                .unwrap_or_else(|_| Err(model_error(dir, "tokenizer.json: loader crashed")));
+            (tokenizer, encoder)
         });
         let (tokenizer, tokenizer_bytes) = tokenizer?;
-        let model_id = model_id(dir, &config_bytes, &tokenizer_bytes, &weights);
-        let vb = vb?;
-        let model = BertModel::load(vb, &config)
-            .map_err(|e| model_error(dir, format!("model.safetensors: {e}")))?;
+        let encoder =
+            encoder.map_err(|e| model_error(dir, format!("{}: {e}", files.weights_name())))?;
         Ok(Embedder {
-            model,
+            encoder,
             tokenizer,
-            model_id,
-            device,
+            model_id: model_id(dir, config.as_deref(), &tokenizer_bytes, &weights),
         })
     }
 
@@ -133,33 +229,30 @@ impl Embedder {
 
     /// Embeds texts; vectors come back in the order of `texts`, unit length.
     pub fn embed(&self, texts: &[String], progress: &dyn Fn(usize)) -> Result<Vec<Vec<f32>>> {
+        let fail = |message: String| Error::Model {
+            path: PathBuf::from(&self.model_id),
+            message,
+        };
         let encodings = self
             .tokenizer
             .encode_batch(texts.iter().map(String::as_str).collect::<Vec<_>>(), true)
-            .map_err(|e| Error::Model {
-                path: PathBuf::from(&self.model_id),
-                message: e.to_string(),
-            })?;
+            .map_err(|e| fail(e.to_string()))?;
         let mut order: Vec<usize> = (0..encodings.len()).collect();
         order.sort_by_key(|&i| encodings[i].get_ids().len());
         let mut vectors = vec![Vec::new(); encodings.len()];
-        // One batch per core at a time: candle's kernels leave a core idle on these small
+        // One batch per core at a time: both engines leave a core idle on these small
         // matrices (measured in benches/embedding.rs).
-        let batch_size = BATCH_SIZE;
-        for group in order.chunks(batch_size * rayon::current_num_threads()) {
-            let pooled: Vec<candle_core::Result<Vec<Vec<f32>>>> = group
-                .par_chunks(batch_size)
-                .map(|batch| {
-                    let ids: Vec<&[u32]> = batch.iter().map(|&i| encodings[i].get_ids()).collect();
-                    self.forward(&ids)
+        for group in order.chunks(BATCH_SIZE * rayon::current_num_threads()) {
+            let pooled: Vec<_> = group
+                .par_chunks(BATCH_SIZE)
+                .map(|rows| {
+                    let ids: Vec<&[u32]> = rows.iter().map(|&i| encodings[i].get_ids()).collect();
+                    let batch = Batch::new(&ids);
+                    self.encoder.encode(&batch)?.pooled(&batch)
                 })
                 .collect();
-            for (batch, pooled) in group.chunks(batch_size).zip(pooled) {
-                let pooled = pooled.map_err(|e| Error::Model {
-                    path: PathBuf::from(&self.model_id),
-                    message: e.to_string(),
-                })?;
-                for (&i, vector) in batch.iter().zip(pooled) {
+            for (rows, pooled) in group.chunks(BATCH_SIZE).zip(pooled) {
+                for (&i, vector) in rows.iter().zip(pooled.map_err(fail)?) {
                     vectors[i] = vector;
                 }
             }
@@ -172,98 +265,24 @@ impl Embedder {
     pub fn embed_query(&self, text: &str) -> Result<Vec<f32>> {
         Ok(self.embed(&[text.to_string()], &|_| {})?.remove(0))
     }
+}
 
-    /// One padded batch through the encoder, mean-pooled over real tokens and normalised.
-    fn forward(&self, ids: &[&[u32]]) -> candle_core::Result<Vec<Vec<f32>>> {
-        let width = ids.iter().map(|s| s.len()).max().unwrap_or(0).max(1);
-        let mut input = Vec::with_capacity(ids.len() * width);
-        let mut mask = Vec::with_capacity(ids.len() * width);
-        for sequence in ids {
-            input.extend(sequence.iter().copied());
-            input.extend(std::iter::repeat_n(0, width - sequence.len()));
-            mask.extend(std::iter::repeat_n(1u32, sequence.len()));
-            mask.extend(std::iter::repeat_n(0u32, width - sequence.len()));
-        }
-        let shape = (ids.len(), width);
-        let input = Tensor::from_vec(input, shape, &self.device)?;
-        let mask = Tensor::from_vec(mask, shape, &self.device)?;
-        let token_types = input.zeros_like()?;
-        let hidden = self.model.forward(&input, &token_types, Some(&mask))?;
-        let mask = mask.to_dtype(DType::F32)?.unsqueeze(2)?;
-        let summed = hidden.broadcast_mul(&mask)?.sum(1)?;
-        let counts = mask.sum(1)?.clamp(1.0, f64::MAX)?;
-        let mean = summed.broadcast_div(&counts)?;
-        let norms = mean.sqr()?.sum_keepdim(1)?.sqrt()?.clamp(1e-12, f64::MAX)?;
-        mean.broadcast_div(&norms)?.to_vec2()
+/// The word-piece limit: [`MAX_TOKENS`], or less where `config.json` says the model's position
+/// table is shorter.
+fn max_tokens(config: Option<&[u8]>) -> usize {
+    #[derive(serde::Deserialize)]
+    struct Positions {
+        max_position_embeddings: Option<usize>,
     }
-}
-
-/// The weights file, mapped rather than read: widening reads each byte once, straight from the
-/// page cache, and no 45 MB copy is made first.
-fn map_weights(dir: &Path) -> Result<memmap2::Mmap> {
-    let path = dir.join("model.safetensors");
-    let file = std::fs::File::open(&path)
-        .map_err(|e| model_error(dir, format!("cannot read model.safetensors: {e}")))?;
-    // SAFETY: the map is read-only and lives only while the model loads. Were the file
-    // truncated meanwhile, reads would fault; model files are not edited while in use.
-    unsafe { memmap2::Mmap::map(&file) }
-        .map_err(|e| model_error(dir, format!("cannot read model.safetensors: {e}")))
-}
-
-/// The weights as f32 tensors, widened in parallel one tensor per task straight from the file's
-/// bytes (no half-precision tensors in between: loading is mostly memory traffic). Integer
-/// tensors (buffers such as position ids) are not weights and are left out.
-fn widened_weights(bytes: &[u8], device: &Device) -> candle_core::Result<VarBuilder<'static>> {
-    let file = SafeTensors::deserialize(bytes).map_err(candle_core::Error::wrap)?;
-    let widened = file
-        .tensors()
-        .into_par_iter()
-        .filter_map(|(name, view)| {
-            let values = widen(view.dtype(), view.data())?;
-            Some(Tensor::from_vec(values, view.shape(), device).map(|t| (name, t)))
-        })
-        .collect::<candle_core::Result<std::collections::HashMap<_, _>>>()?;
-    Ok(VarBuilder::from_tensors(widened, DType::F32, device))
-}
-
-/// Little-endian floating-point bytes as f32 values; `None` for other element types.
-fn widen(dtype: SafeDtype, bytes: &[u8]) -> Option<Vec<f32>> {
-    match dtype {
-        SafeDtype::F32 => Some(
-            bytes
-                .chunks_exact(4)
-                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-                .collect(),
-        ),
-        SafeDtype::F16 => Some(widen_halves(bytes, half::f16::from_le_bytes)),
-        SafeDtype::BF16 => Some(widen_halves(bytes, half::bf16::from_le_bytes)),
-        _ => None,
-    }
-}
-
-/// Two-byte floats to f32, a block at a time so `half` can use the CPU's conversion
-/// instructions (one value at a time was most of the model's load time).
-fn widen_halves<H>(bytes: &[u8], from_le_bytes: fn([u8; 2]) -> H) -> Vec<f32>
-where
-    H: Copy + Default,
-    [H]: half::slice::HalfFloatSliceExt,
-{
-    const BLOCK: usize = 1024;
-    let mut out = vec![0.0; bytes.len() / 2];
-    let mut block = [H::default(); BLOCK];
-    for (src, dst) in bytes.chunks(2 * BLOCK).zip(out.chunks_mut(BLOCK)) {
-        let block = &mut block[..dst.len()];
-        for (value, b) in block.iter_mut().zip(src.chunks_exact(2)) {
-            *value = from_le_bytes([b[0], b[1]]);
-        }
-        half::slice::HalfFloatSliceExt::convert_to_f32_slice(block, dst);
-    }
-    out
+    config
+        .and_then(|bytes| serde_json::from_slice::<Positions>(bytes).ok())
+        .and_then(|c| c.max_position_embeddings)
+        .map_or(MAX_TOKENS, |limit| limit.clamp(2, MAX_TOKENS))
 }
 
 /// Reads `tokenizer.json`, set up as sentence-transformers uses it: the shipped file pads and
 /// cuts at 128 word pieces; the model takes 256, and `embed` pads each batch itself.
-fn load_tokenizer(dir: &Path) -> Result<(Tokenizer, Vec<u8>)> {
+fn load_tokenizer(dir: &Path, max_tokens: usize) -> Result<(Tokenizer, Vec<u8>)> {
     let bytes = std::fs::read(dir.join("tokenizer.json"))
         .map_err(|e| model_error(dir, format!("cannot read tokenizer.json: {e}")))?;
     let mut tokenizer = Tokenizer::from_bytes(&bytes)
@@ -271,7 +290,7 @@ fn load_tokenizer(dir: &Path) -> Result<(Tokenizer, Vec<u8>)> {
     tokenizer.with_padding(None);
     tokenizer
         .with_truncation(Some(TruncationParams {
-            max_length: MAX_TOKENS,
+            max_length: max_tokens,
             ..TruncationParams::default()
         }))
         .map_err(|e| model_error(dir, e))?;
@@ -280,9 +299,9 @@ fn load_tokenizer(dir: &Path) -> Result<(Tokenizer, Vec<u8>)> {
 
 /// Weights are identified by their size and a sample of 4 KiB from every MiB (hashing all 45 MB
 /// would add a noticeable delay to every semantic search), plus the exact config and tokenizer.
-fn model_id(dir: &Path, config: &[u8], tokenizer: &[u8], weights: &[u8]) -> String {
+fn model_id(dir: &Path, config: Option<&[u8]>, tokenizer: &[u8], weights: &[u8]) -> String {
     let mut hasher = blake3::Hasher::new();
-    hasher.update(config);
+    hasher.update(config.unwrap_or_default());
     hasher.update(tokenizer);
     hasher.update(&(weights.len() as u64).to_le_bytes());
     for chunk in weights.chunks(1 << 20) {
@@ -292,4 +311,53 @@ fn model_id(dir: &Path, config: &[u8], tokenizer: &[u8], weights: &[u8]) -> Stri
         .file_name()
         .map_or_else(|| "model".into(), |n| n.to_string_lossy().into_owned());
     format!("{name}@{}", &hasher.finalize().to_hex()[..12])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batches_pad_to_the_longest_sequence_and_mask_the_padding() {
+        let batch = Batch::new(&[&[5, 6, 7], &[8]]);
+        assert_eq!((batch.rows, batch.width), (2, 3));
+        assert_eq!(batch.ids, [5, 6, 7, 8, 0, 0]);
+        assert_eq!(batch.mask, [1, 1, 1, 1, 0, 0]);
+    }
+
+    #[test]
+    fn token_vectors_are_averaged_over_real_tokens_only() {
+        let batch = Batch::new(&[&[1, 2], &[3]]);
+        // Two rows × two positions × two dimensions; the padding position holds a huge value
+        // that must not leak into the second row's mean.
+        let hidden = Hidden::Tokens(vec![1.0, 0.0, 3.0, 0.0, 0.0, 2.0, 1e6, 1e6]);
+        let pooled = hidden.pooled(&batch).unwrap();
+        assert_eq!(pooled, [vec![1.0, 0.0], vec![0.0, 1.0]]);
+    }
+
+    #[test]
+    fn pooled_outputs_are_only_normalised() {
+        let batch = Batch::new(&[&[1, 2, 3]]);
+        let pooled = Hidden::Pooled(vec![3.0, 4.0]).pooled(&batch).unwrap();
+        assert_eq!(pooled, [vec![0.6, 0.8]]);
+    }
+
+    #[test]
+    fn an_output_of_the_wrong_size_is_an_error_not_a_panic() {
+        let batch = Batch::new(&[&[1, 2], &[3]]);
+        let err = Hidden::Tokens(vec![1.0; 5]).pooled(&batch).unwrap_err();
+        assert!(err.contains("5 values for a batch of 2 × 2"), "{err}");
+        assert!(Hidden::Pooled(Vec::new()).pooled(&batch).is_err());
+    }
+
+    #[test]
+    fn the_token_limit_follows_a_shorter_position_table() {
+        assert_eq!(max_tokens(None), MAX_TOKENS);
+        assert_eq!(max_tokens(Some(br#"{"max_position_embeddings": 64}"#)), 64);
+        assert_eq!(
+            max_tokens(Some(br#"{"max_position_embeddings": 512}"#)),
+            MAX_TOKENS
+        );
+        assert_eq!(max_tokens(Some(b"not json")), MAX_TOKENS);
+    }
 }

@@ -216,6 +216,14 @@ pub fn stats(out: &mut dyn Write, stats: &StatsOutput) -> io::Result<()> {
     if !stats.skipped.is_empty() {
         writeln!(out, "skipped:    {} file(s)", stats.skipped.len())?;
     }
+    match &stats.vectors {
+        Some(v) => writeln!(
+            out,
+            "vectors:    {} ({} dimensions), by {}",
+            v.count, v.dimensions, v.model
+        )?,
+        None => writeln!(out, "vectors:    none (lexical search only)")?,
+    }
     writeln!(out, "\npassages per approach (documents):")?;
     for a in &stats.approaches {
         writeln!(

@@ -158,6 +158,17 @@ pub struct StatsOutput {
     pub built_at: String,
     pub corpus: String,
     pub skipped: Vec<String>,
+    /// The passage vectors for semantic search; `null` in an index built without a model.
+    pub vectors: Option<VectorsInfo>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VectorsInfo {
+    /// The id of the model that made them: directory name and content hash.
+    pub model: String,
+    pub count: usize,
+    pub dimensions: usize,
 }
 
 #[derive(Debug, Serialize, Deserialize)]

@@ -1,7 +1,7 @@
 //! The shipped model reproduces the original model's sentence embeddings, and semantic search
 //! bridges lay language to clinical passages.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use mbc::embed::Embedder;
 
@@ -62,7 +62,102 @@ fn batching_does_not_change_vectors() {
 #[test]
 fn a_missing_model_is_a_clear_error() {
     let err = Embedder::load(Path::new("/nonexistent/model")).unwrap_err();
-    assert!(err.to_string().contains("config.json"), "{err}");
+    assert!(err.to_string().contains("not a model directory"), "{err}");
+}
+
+/// The same small random BERT, stored as safetensors and as an ONNX graph
+/// (scripts/make_tiny_bert.py).
+fn tiny_bert(format: &str) -> PathBuf {
+    crate::helper::fixtures().join("tiny-bert").join(format)
+}
+
+const SENTENCES: [&str; 4] = [
+    "medicine to keep my bones from breaking",
+    "always exhausted during treatment",
+    "HER2-positive metastatic breast cancer: trials, care team and pain in the spine",
+    "a",
+];
+
+#[test]
+fn an_onnx_model_gives_the_vectors_of_the_same_weights_in_safetensors() {
+    let texts: Vec<String> = SENTENCES.iter().map(|s| s.to_string()).collect();
+    let from_safetensors = Embedder::load(&tiny_bert("safetensors"))
+        .unwrap()
+        .embed(&texts, &|_| {})
+        .unwrap();
+    let from_onnx = Embedder::load(&tiny_bert("onnx"))
+        .unwrap()
+        .embed(&texts, &|_| {})
+        .unwrap();
+    for ((text, a), b) in SENTENCES.iter().zip(&from_safetensors).zip(&from_onnx) {
+        assert_eq!(a.len(), 32);
+        assert!(cosine(a, b) > 0.9999, "{text:?}: cosine {}", cosine(a, b));
+    }
+    assert!(
+        cosine(&from_onnx[0], &from_onnx[1]) < 0.999,
+        "different texts get different vectors"
+    );
+}
+
+#[test]
+fn an_onnx_model_pads_batches_without_changing_vectors() {
+    let embedder = Embedder::load(&tiny_bert("onnx")).unwrap();
+    let texts: Vec<String> = SENTENCES.iter().map(|s| s.to_string()).collect();
+    let together = embedder.embed(&texts, &|_| {}).unwrap();
+    for (text, vector) in SENTENCES.iter().zip(&together) {
+        let alone = embedder.embed_query(text).unwrap();
+        assert!(cosine(vector, &alone) > 0.9999, "{text:?}");
+    }
+}
+
+#[test]
+fn texts_are_cut_to_the_models_position_limit() {
+    // tiny-bert's config.json allows 64 positions; a longer text must still embed.
+    let long = "bone pain in the spine ".repeat(40);
+    for format in ["safetensors", "onnx"] {
+        let vector = Embedder::load(&tiny_bert(format))
+            .unwrap()
+            .embed_query(&long)
+            .unwrap();
+        let norm: f32 = vector.iter().map(|x| x * x).sum::<f32>().sqrt();
+        assert!((norm - 1.0).abs() < 1e-4, "{format}: {norm}");
+    }
+}
+
+#[test]
+fn an_unreadable_onnx_file_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        tiny_bert("onnx").join("tokenizer.json"),
+        dir.path().join("tokenizer.json"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("model.onnx"), b"not a protobuf").unwrap();
+    let err = Embedder::load(dir.path()).unwrap_err().to_string();
+    assert!(err.contains("model.onnx: "), "{err}");
+}
+
+#[test]
+fn the_cli_indexes_and_searches_with_an_onnx_model() {
+    let ws = Workspace::with_fixture_corpus();
+    let model = tiny_bert("onnx").display().to_string();
+    let build = ws.mbc(&["index", "--model", &model]).ok();
+    assert!(
+        build.stderr.contains("4 passage(s) embedded"),
+        "{}",
+        build.stderr
+    );
+    let json = semantic_search(&ws, "bone pain", &model);
+    assert_eq!(json["mode"], "semantic");
+    assert!(!json["results"].as_array().unwrap().is_empty());
+    let stats = ws
+        .mbc(&["stats", "--model", &model, "--format", "json"])
+        .ok();
+    assert!(
+        stats.stdout.contains("onnx@"),
+        "the model id names the directory: {}",
+        stats.stdout
+    );
 }
 
 fn bundled_hybrid() -> Workspace {
@@ -196,22 +291,15 @@ fn an_update_embeds_only_the_passages_that_changed() {
         "{}",
         update.stderr
     );
-    let run = ws
-        .mbc(&[
-            "search",
-            "always exhausted",
-            "--model",
-            &model,
-            "--mode",
-            "semantic",
-            "--format",
-            "json",
-        ])
-        .ok();
-    assert_eq!(
-        run.json()["results"][0]["title"],
-        "Fatigue",
-        "{}",
-        run.stdout
-    );
+    let json = semantic_search(&ws, "always exhausted", &model);
+    assert_eq!(json["results"][0]["title"], "Fatigue", "{json}");
+}
+
+/// `mbc search QUERY --mode semantic --format json` with the given model, as JSON.
+fn semantic_search(ws: &Workspace, query: &str, model: &str) -> serde_json::Value {
+    ws.mbc(&[
+        "search", query, "--model", model, "--mode", "semantic", "--format", "json",
+    ])
+    .ok()
+    .json()
 }
