@@ -6,9 +6,11 @@ The graph has what Hugging Face's ONNX exports of BERT encoders have: int64 inpu
 basic operators (opset 14), the way torch.onnx writes them. mbc's ONNX support is tested and
 benchmarked with graphs made here (tests/fixtures/tiny-bert, scripts/bench-onnx.sh).
 
-Usage: python scripts/export_onnx.py MODEL_DIR OUT_DIR
+Usage: python scripts/export_onnx.py [--with-pooling] MODEL_DIR OUT_DIR
   MODEL_DIR holds config.json, tokenizer.json and model.safetensors (f32 or f16);
   OUT_DIR receives model.onnx, config.json and tokenizer.json.
+  --with-pooling adds a second output, `sentence_embedding` [batch, hidden]: the mean over the
+  real tokens, L2-normalised, as sentence-transformers' ONNX exports have it.
 Needs numpy, safetensors and onnx.
 """
 
@@ -98,7 +100,18 @@ def attention(g, x, mask_bias, prefix, heads, head_size):
     return g.op("Reshape", [context, shape], "merged")
 
 
-def build(weights, config):
+def pooled(g, hidden):
+    """Mean over the tokens where attention_mask is 1, then L2 normalisation: [batch, hidden]."""
+    mask = g.op("Cast", [g.op("Unsqueeze", ["attention_mask", g.const([2], "axis2", np.int64)], "mask3")], "mask3f", to=TensorProto.FLOAT)
+    axis = g.const([1], "axis1", np.int64)
+    summed = g.op("ReduceSum", [g.op("Mul", [hidden, mask], "masked"), axis], "summed", keepdims=0)
+    counts = g.op("Max", [g.op("ReduceSum", [mask, axis], "counts", keepdims=0), g.const(1e-9, "tiny")], "counts_safe")
+    mean = g.op("Div", [summed, counts], "mean_pooled")
+    norm = g.op("Max", [g.op("ReduceL2", [mean], "norm", axes=[-1], keepdims=1), g.const(1e-12, "tiny_norm")], "norm_safe")
+    return g.op("Div", [mean, norm], "normalised")
+
+
+def build(weights, config, with_pooling=False):
     g = Graph(weights)
     hidden = config["hidden_size"]
     heads = config["num_attention_heads"]
@@ -127,27 +140,33 @@ def build(weights, config):
         x = g.layer_norm(g.op("Add", [out, x], "residual"), f"{prefix}.output.LayerNorm", eps)
 
     g.nodes.append(helper.make_node("Identity", [x], ["last_hidden_state"]))
+    outputs = [helper.make_tensor_value_info("last_hidden_state", TensorProto.FLOAT, ["batch", "sequence", hidden])]
+    if with_pooling:
+        g.nodes.append(helper.make_node("Identity", [pooled(g, x)], ["sentence_embedding"]))
+        outputs.append(helper.make_tensor_value_info("sentence_embedding", TensorProto.FLOAT, ["batch", hidden]))
     inputs = [
         helper.make_tensor_value_info(name, TensorProto.INT64, ["batch", "sequence"])
         for name in ("input_ids", "attention_mask", "token_type_ids")
     ]
-    output = helper.make_tensor_value_info("last_hidden_state", TensorProto.FLOAT, ["batch", "sequence", hidden])
-    graph = helper.make_graph(g.nodes, "bert", inputs, [output], g.initializers)
+    graph = helper.make_graph(g.nodes, "bert", inputs, outputs, g.initializers)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="mbc export_onnx.py")
     onnx.checker.check_model(model)
     return model
 
 
 def main():
-    if len(sys.argv) != 3:
+    args = sys.argv[1:]
+    with_pooling = "--with-pooling" in args
+    args = [a for a in args if a != "--with-pooling"]
+    if len(args) != 2:
         sys.exit(__doc__)
-    source, out = Path(sys.argv[1]), Path(sys.argv[2])
+    source, out = Path(args[0]), Path(args[1])
     config = json.loads((source / "config.json").read_text())
     weights = load_file(source / "model.safetensors")
     # Checkpoints differ in whether names carry the "bert." prefix.
     weights = {key.removeprefix("bert."): value for key, value in weights.items()}
     out.mkdir(parents=True, exist_ok=True)
-    onnx.save(build(weights, config), out / "model.onnx")
+    onnx.save(build(weights, config, with_pooling), out / "model.onnx")
     for name in ("config.json", "tokenizer.json"):
         shutil.copyfile(source / name, out / name)
     print(f"wrote {out / 'model.onnx'} ({(out / 'model.onnx').stat().st_size} bytes)")

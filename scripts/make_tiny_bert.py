@@ -1,5 +1,6 @@
-"""Write tests/fixtures/tiny-bert: one small random BERT encoder stored twice, as safetensors
-and as ONNX (through scripts/export_onnx.py), with a small WordPiece vocabulary.
+"""Write tests/fixtures/tiny-bert: one small random BERT encoder stored three times, as
+safetensors, as ONNX, and as ONNX with a pooled `sentence_embedding` output (both through
+scripts/export_onnx.py), with a small WordPiece vocabulary.
 
 The tests check that mbc's two engines (candle for safetensors, tract for ONNX) give the same
 vectors for the same weights. The weights are random and seeded, so the model means nothing;
@@ -106,8 +107,9 @@ def main():
     tok = tokenizer(template / "tokenizer.json", vocab)
     (safetensors_dir / "tokenizer.json").write_text(json.dumps(tok, indent=1, ensure_ascii=False) + "\n")
     save_file(weights(config, len(vocab), np.random.default_rng(20261127)), safetensors_dir / "model.safetensors")
-    export = Path(__file__).with_name("export_onnx.py")
-    subprocess.run([sys.executable, str(export), str(safetensors_dir), str(out / "onnx")], check=True)
+    export = str(Path(__file__).with_name("export_onnx.py"))
+    subprocess.run([sys.executable, export, str(safetensors_dir), str(out / "onnx")], check=True)
+    subprocess.run([sys.executable, export, "--with-pooling", str(safetensors_dir), str(out / "onnx-pooled")], check=True)
 
 
 if __name__ == "__main__":

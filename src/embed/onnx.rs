@@ -127,3 +127,43 @@ fn pick_output(model: &InferenceModel) -> Result<OutletId, String> {
 fn describe(err: TractError) -> String {
     format!("{err:#}")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(name: &str) -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/tiny-bert")
+            .join(name)
+            .join("model.onnx")
+    }
+
+    #[test]
+    fn a_graph_that_pools_gives_its_pooled_output() {
+        let encoder = OnnxEncoder::load(&fixture("onnx-pooled")).unwrap();
+        let batch = Batch::new(&[&[2, 135, 3], &[2, 3]]);
+        match encoder.encode(&batch).unwrap() {
+            Hidden::Pooled(values) => assert_eq!(values.len(), 2 * 32),
+            Hidden::Tokens(_) => {
+                panic!("sentence_embedding should be chosen over the first output")
+            }
+        }
+    }
+
+    #[test]
+    fn a_graph_without_pooling_gives_token_vectors() {
+        let encoder = OnnxEncoder::load(&fixture("onnx")).unwrap();
+        let batch = Batch::new(&[&[2, 135, 3], &[2, 3]]);
+        match encoder.encode(&batch).unwrap() {
+            Hidden::Tokens(values) => assert_eq!(values.len(), 2 * 3 * 32),
+            Hidden::Pooled(_) => panic!("last_hidden_state has a vector per token"),
+        }
+    }
+
+    #[test]
+    fn inputs_other_than_the_three_bert_inputs_are_refused() {
+        let err = Feed::for_input("pixel_values").unwrap_err();
+        assert!(err.contains("\"pixel_values\""), "{err}");
+    }
+}

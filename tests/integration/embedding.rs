@@ -65,8 +65,8 @@ fn a_missing_model_is_a_clear_error() {
     assert!(err.to_string().contains("not a model directory"), "{err}");
 }
 
-/// The same small random BERT, stored as safetensors and as an ONNX graph
-/// (scripts/make_tiny_bert.py).
+/// The same small random BERT, stored as safetensors, as an ONNX graph and as an ONNX graph
+/// that pools (scripts/make_tiny_bert.py).
 fn tiny_bert(format: &str) -> PathBuf {
     crate::helper::fixtures().join("tiny-bert").join(format)
 }
@@ -97,6 +97,23 @@ fn an_onnx_model_gives_the_vectors_of_the_same_weights_in_safetensors() {
         cosine(&from_onnx[0], &from_onnx[1]) < 0.999,
         "different texts get different vectors"
     );
+}
+
+#[test]
+fn an_onnx_graph_that_pools_itself_gives_the_same_vectors() {
+    // onnx-pooled lists `last_hidden_state` first and `sentence_embedding` second.
+    let texts: Vec<String> = SENTENCES.iter().map(|s| s.to_string()).collect();
+    let pooled_by_mbc = Embedder::load(&tiny_bert("onnx"))
+        .unwrap()
+        .embed(&texts, &|_| {})
+        .unwrap();
+    let pooled_by_graph = Embedder::load(&tiny_bert("onnx-pooled"))
+        .unwrap()
+        .embed(&texts, &|_| {})
+        .unwrap();
+    for ((text, a), b) in SENTENCES.iter().zip(&pooled_by_mbc).zip(&pooled_by_graph) {
+        assert!(cosine(a, b) > 0.9999, "{text:?}: cosine {}", cosine(a, b));
+    }
 }
 
 #[test]
