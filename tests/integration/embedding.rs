@@ -78,17 +78,17 @@ const SENTENCES: [&str; 4] = [
     "a",
 ];
 
+/// [`SENTENCES`] embedded together with one of the tiny-bert variants.
+fn tiny_vectors(format: &str) -> Vec<Vec<f32>> {
+    let texts: Vec<String> = SENTENCES.iter().map(|s| s.to_string()).collect();
+    let embedder = Embedder::load(&tiny_bert(format)).unwrap();
+    embedder.embed(&texts, &|_| {}).unwrap()
+}
+
 #[test]
 fn an_onnx_model_gives_the_vectors_of_the_same_weights_in_safetensors() {
-    let texts: Vec<String> = SENTENCES.iter().map(|s| s.to_string()).collect();
-    let from_safetensors = Embedder::load(&tiny_bert("safetensors"))
-        .unwrap()
-        .embed(&texts, &|_| {})
-        .unwrap();
-    let from_onnx = Embedder::load(&tiny_bert("onnx"))
-        .unwrap()
-        .embed(&texts, &|_| {})
-        .unwrap();
+    let from_safetensors = tiny_vectors("safetensors");
+    let from_onnx = tiny_vectors("onnx");
     for ((text, a), b) in SENTENCES.iter().zip(&from_safetensors).zip(&from_onnx) {
         assert_eq!(a.len(), 32);
         assert!(cosine(a, b) > 0.9999, "{text:?}: cosine {}", cosine(a, b));
@@ -102,15 +102,8 @@ fn an_onnx_model_gives_the_vectors_of_the_same_weights_in_safetensors() {
 #[test]
 fn an_onnx_graph_that_pools_itself_gives_the_same_vectors() {
     // onnx-pooled lists `last_hidden_state` first and `sentence_embedding` second.
-    let texts: Vec<String> = SENTENCES.iter().map(|s| s.to_string()).collect();
-    let pooled_by_mbc = Embedder::load(&tiny_bert("onnx"))
-        .unwrap()
-        .embed(&texts, &|_| {})
-        .unwrap();
-    let pooled_by_graph = Embedder::load(&tiny_bert("onnx-pooled"))
-        .unwrap()
-        .embed(&texts, &|_| {})
-        .unwrap();
+    let pooled_by_mbc = tiny_vectors("onnx");
+    let pooled_by_graph = tiny_vectors("onnx-pooled");
     for ((text, a), b) in SENTENCES.iter().zip(&pooled_by_mbc).zip(&pooled_by_graph) {
         assert!(cosine(a, b) > 0.9999, "{text:?}: cosine {}", cosine(a, b));
     }
@@ -119,9 +112,7 @@ fn an_onnx_graph_that_pools_itself_gives_the_same_vectors() {
 #[test]
 fn an_onnx_model_pads_batches_without_changing_vectors() {
     let embedder = Embedder::load(&tiny_bert("onnx")).unwrap();
-    let texts: Vec<String> = SENTENCES.iter().map(|s| s.to_string()).collect();
-    let together = embedder.embed(&texts, &|_| {}).unwrap();
-    for (text, vector) in SENTENCES.iter().zip(&together) {
+    for (text, vector) in SENTENCES.iter().zip(&tiny_vectors("onnx")) {
         let alone = embedder.embed_query(text).unwrap();
         assert!(cosine(vector, &alone) > 0.9999, "{text:?}");
     }
