@@ -61,11 +61,10 @@ impl ModelFiles {
     /// `config.json`: required beside safetensors (it gives the architecture), optional beside
     /// ONNX (the graph is the architecture; the config only tells the position limit).
     pub fn config(&self) -> Result<Option<Vec<u8>>> {
-        match (self.read("config.json"), self.format) {
-            (Ok(bytes), _) => Ok(Some(bytes)),
-            (Err(_), Format::Onnx) if !self.dir.join("config.json").exists() => Ok(None),
-            (Err(err), _) => Err(err),
+        if self.format == Format::Onnx && !self.dir.join("config.json").exists() {
+            return Ok(None);
         }
+        self.read("config.json").map(Some)
     }
 
     /// The weights file, mapped rather than read: loading reads each byte once, straight from

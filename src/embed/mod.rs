@@ -13,8 +13,7 @@ use rayon::prelude::*;
 use tokenizers::{Tokenizer, TruncationParams};
 
 use candle_bert::CandleBert;
-pub use files::Format;
-use files::ModelFiles;
+use files::{Format, ModelFiles};
 use onnx::OnnxEncoder;
 pub use vectors::VectorSet;
 
@@ -27,7 +26,8 @@ pub const DEFAULT_MODEL_DIR: &str = "models/all-MiniLM-L6-v2";
 const MAX_TOKENS: usize = 256;
 /// Sequences per forward pass. Texts are sorted by length first, so a batch pads little. On 2
 /// cores 8 measured best for candle against 4, 16 and 32; for tract, 2, 4 and 8 were within
-/// the noise of each other and 16 or 32 were a third slower (benches/embedding.rs).
+/// the noise of each other and 16 or 32 were a third slower (benches/embedding.rs, with this
+/// constant changed).
 const BATCH_SIZE: usize = 8;
 
 /// A loaded sentence-embedding model.
