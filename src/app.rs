@@ -176,14 +176,9 @@ pub fn run(command: Command) -> Result<()> {
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_command(command)));
     std::panic::set_hook(previous_hook);
     outcome.unwrap_or_else(|panic| {
-        let reason = panic
-            .downcast_ref::<String>()
-            .map(String::as_str)
-            .or_else(|| panic.downcast_ref::<&str>().copied())
-            .unwrap_or("internal error");
         Err(crate::Error::IndexCorrupt {
             path: index_dir,
-            reason: format!("internal error: {reason}"),
+            reason: format!("internal error: {}", crate::error::panic_message(&*panic)),
         }
         .into())
     })

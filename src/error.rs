@@ -92,3 +92,12 @@ impl Error {
         )
     }
 }
+
+/// The message a panic carried, for reporting it as an error.
+pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> &str {
+    panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("internal error")
+}

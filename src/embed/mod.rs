@@ -248,7 +248,7 @@ impl Embedder {
                 .map(|rows| {
                     let ids: Vec<&[u32]> = rows.iter().map(|&i| encodings[i].get_ids()).collect();
                     let batch = Batch::new(&ids);
-                    self.encoder.encode(&batch)?.pooled(&batch)
+                    self.encode(&batch)?.pooled(&batch)
                 })
                 .collect();
             for (rows, pooled) in group.chunks(BATCH_SIZE).zip(pooled) {
@@ -259,6 +259,22 @@ impl Embedder {
             progress(group.len());
         }
         Ok(vectors)
+    }
+
+    /// One batch through the engine. A panic inside it (an engine indexing past a table the
+    /// batch does not fit) becomes an error about the model, not a crash.
+    fn encode(&self, batch: &Batch) -> std::result::Result<Hidden, String> {
+        let run = std::panic::AssertUnwindSafe(|| self.encoder.encode(batch));
+        std::panic::catch_unwind(run).unwrap_or_else(|panic| {
+            Err(format!(
+                "the model failed on {} text(s) of up to {} word pieces ({}); if that is more \
+                 than its position table holds, give the model directory a config.json with \
+                 max_position_embeddings",
+                batch.rows,
+                batch.width,
+                crate::error::panic_message(&*panic)
+            ))
+        })
     }
 
     /// Embeds one query.

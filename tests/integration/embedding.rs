@@ -146,6 +146,32 @@ fn an_unreadable_onnx_file_is_a_clear_error() {
 }
 
 #[test]
+fn a_model_that_fails_on_long_texts_leaves_a_lexical_index_and_says_why() {
+    // Without its config.json, mbc cannot know that tiny-bert's graph has only 64 positions.
+    let ws = Workspace::new();
+    for file in ["model.onnx", "tokenizer.json"] {
+        let bytes = std::fs::read(tiny_bert("onnx").join(file)).unwrap();
+        ws.write(&format!("model/{file}"), bytes);
+    }
+    let long = "Pain in the spine can come from bone metastases. ".repeat(25);
+    ws.write("corpus/long.md", format!("# Bone pain\n\n{long}\n"));
+
+    let build = ws.mbc(&["index", "--model", "model"]).ok();
+    assert!(
+        build.stderr.contains("the model failed on")
+            && build.stderr.contains("max_position_embeddings")
+            && build.stderr.contains("the index is lexical only"),
+        "{}",
+        build.stderr
+    );
+    let run = ws
+        .mbc(&["search", "spine", "--model", "model", "--format", "json"])
+        .ok();
+    assert_eq!(run.json()["mode"], "lexical");
+    assert!(!run.json()["results"].as_array().unwrap().is_empty());
+}
+
+#[test]
 fn the_cli_indexes_and_searches_with_an_onnx_model() {
     let ws = Workspace::with_fixture_corpus();
     let model = tiny_bert("onnx").display().to_string();
