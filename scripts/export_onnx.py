@@ -6,11 +6,13 @@ The graph has what Hugging Face's ONNX exports of BERT encoders have: int64 inpu
 basic operators (opset 14), the way torch.onnx writes them. mbc's ONNX support is tested and
 benchmarked with graphs made here (tests/fixtures/tiny-bert, scripts/bench-onnx.sh).
 
-Usage: python scripts/export_onnx.py [--with-pooling] MODEL_DIR OUT_DIR
+Usage: python scripts/export_onnx.py [--with-pooling] [--external-data] MODEL_DIR OUT_DIR
   MODEL_DIR holds config.json, tokenizer.json and model.safetensors (f32 or f16);
   OUT_DIR receives model.onnx, config.json and tokenizer.json.
   --with-pooling adds a second output, `sentence_embedding` [batch, hidden]: the mean over the
   real tokens, L2-normalised, as sentence-transformers' ONNX exports have it.
+  --external-data stores the weights beside the graph in model.onnx_data, as exporters do for
+  models over protobuf's 2 GB limit.
 Needs numpy, safetensors and onnx.
 """
 
@@ -155,9 +157,10 @@ def build(weights, config, with_pooling=False):
 
 
 def main():
-    args = sys.argv[1:]
-    with_pooling = "--with-pooling" in args
-    args = [a for a in args if a != "--with-pooling"]
+    flags = {"--with-pooling", "--external-data"}
+    given = {a for a in sys.argv[1:] if a in flags}
+    args = [a for a in sys.argv[1:] if a not in flags]
+    with_pooling = "--with-pooling" in given
     if len(args) != 2:
         sys.exit(__doc__)
     source, out = Path(args[0]), Path(args[1])
@@ -166,7 +169,10 @@ def main():
     # Checkpoints differ in whether names carry the "bert." prefix.
     weights = {key.removeprefix("bert."): value for key, value in weights.items()}
     out.mkdir(parents=True, exist_ok=True)
-    onnx.save(build(weights, config, with_pooling), out / "model.onnx")
+    external = {}
+    if "--external-data" in given:
+        external = dict(save_as_external_data=True, all_tensors_to_one_file=True, location="model.onnx_data", size_threshold=0)
+    onnx.save(build(weights, config, with_pooling), out / "model.onnx", **external)
     for name in ("config.json", "tokenizer.json"):
         shutil.copyfile(source / name, out / name)
     print(f"wrote {out / 'model.onnx'} ({(out / 'model.onnx').stat().st_size} bytes)")

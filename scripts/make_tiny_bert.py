@@ -1,6 +1,7 @@
-"""Write tests/fixtures/tiny-bert: one small random BERT encoder stored three times, as
-safetensors, as ONNX, and as ONNX with a pooled `sentence_embedding` output (both through
-scripts/export_onnx.py), with a small WordPiece vocabulary.
+"""Write tests/fixtures/tiny-bert: one small random BERT encoder stored four times, as
+safetensors, as ONNX, as ONNX with a pooled `sentence_embedding` output, and as ONNX with its
+weights in a separate model.onnx_data (the last three through scripts/export_onnx.py), with a
+small WordPiece vocabulary.
 
 The tests check that mbc's two engines (candle for safetensors, tract for ONNX) give the same
 vectors for the same weights. The weights are random and seeded, so the model means nothing;
@@ -110,6 +111,7 @@ def main():
     export = str(Path(__file__).with_name("export_onnx.py"))
     subprocess.run([sys.executable, export, str(safetensors_dir), str(out / "onnx")], check=True)
     subprocess.run([sys.executable, export, "--with-pooling", str(safetensors_dir), str(out / "onnx-pooled")], check=True)
+    subprocess.run([sys.executable, export, "--external-data", str(safetensors_dir), str(out / "onnx-external")], check=True)
 
 
 if __name__ == "__main__":

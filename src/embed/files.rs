@@ -70,16 +70,26 @@ impl ModelFiles {
     /// The weights file, mapped rather than read: loading reads each byte once, straight from
     /// the page cache, and no copy of tens of megabytes is made first.
     pub fn map_weights(&self) -> Result<memmap2::Mmap> {
-        let cannot = |e: std::io::Error| {
-            model_error(
-                &self.dir,
-                format!("cannot read {}: {e}", self.weights_name()),
-            )
-        };
-        let file = std::fs::File::open(&self.weights).map_err(cannot)?;
-        // SAFETY: the map is read-only and lives only while the model loads. Were the file
-        // truncated meanwhile, reads would fault; model files are not edited while in use.
-        unsafe { memmap2::Mmap::map(&file) }.map_err(cannot)
+        map(&self.dir, &self.weights)
+    }
+
+    /// The files an ONNX graph keeps its weights in when they are stored outside it, under the
+    /// names exporters give them (`model.onnx_data` from Hugging Face's exporters,
+    /// `model.onnx.data` from torch); tract finds them itself, and the model id needs them too.
+    pub fn map_external_data(&self) -> Result<Vec<memmap2::Mmap>> {
+        if self.format != Format::Onnx {
+            return Ok(Vec::new());
+        }
+        ["_data", ".data"]
+            .into_iter()
+            .map(|suffix| {
+                let mut name = self.weights.clone().into_os_string();
+                name.push(suffix);
+                PathBuf::from(name)
+            })
+            .filter(|path| path.is_file())
+            .map(|path| map(&self.dir, &path))
+            .collect()
     }
 
     /// The weights file's name relative to the directory, for messages.
@@ -90,6 +100,18 @@ impl ModelFiles {
             .display()
             .to_string()
     }
+}
+
+/// A file of the model directory `dir`, mapped read-only.
+fn map(dir: &Path, path: &Path) -> Result<memmap2::Mmap> {
+    let cannot = |e: std::io::Error| {
+        let name = path.strip_prefix(dir).unwrap_or(path).display();
+        model_error(dir, format!("cannot read {name}: {e}"))
+    };
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    // SAFETY: the map is read-only and lives only while the model loads. Were the file
+    // truncated meanwhile, reads would fault; model files are not edited while in use.
+    unsafe { memmap2::Mmap::map(&file) }.map_err(cannot)
 }
 
 #[cfg(test)]

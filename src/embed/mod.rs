@@ -183,6 +183,7 @@ pub fn identify(dir: &Path) -> Result<String> {
         files.config()?.as_deref(),
         &files.read("tokenizer.json")?,
         &files.map_weights()?,
+        &files.map_external_data()?,
     ))
 }
 
@@ -218,7 +219,13 @@ impl Embedder {
         Ok(Embedder {
             encoder,
             tokenizer,
-            model_id: model_id(dir, config.as_deref(), &tokenizer_bytes, &weights),
+            model_id: model_id(
+                dir,
+                config.as_deref(),
+                &tokenizer_bytes,
+                &weights,
+                &files.map_external_data()?,
+            ),
         })
     }
 
@@ -315,13 +322,22 @@ fn load_tokenizer(dir: &Path, max_tokens: usize) -> Result<(Tokenizer, Vec<u8>)>
 
 /// Weights are identified by their size and a sample of 4 KiB from every MiB (hashing all 45 MB
 /// would add a noticeable delay to every semantic search), plus the exact config and tokenizer.
-fn model_id(dir: &Path, config: Option<&[u8]>, tokenizer: &[u8], weights: &[u8]) -> String {
+/// External weight files count like the main one.
+fn model_id(
+    dir: &Path,
+    config: Option<&[u8]>,
+    tokenizer: &[u8],
+    weights: &[u8],
+    external: &[memmap2::Mmap],
+) -> String {
     let mut hasher = blake3::Hasher::new();
     hasher.update(config.unwrap_or_default());
     hasher.update(tokenizer);
-    hasher.update(&(weights.len() as u64).to_le_bytes());
-    for chunk in weights.chunks(1 << 20) {
-        hasher.update(&chunk[..chunk.len().min(4096)]);
+    for file in std::iter::once(weights).chain(external.iter().map(|m| &m[..])) {
+        hasher.update(&(file.len() as u64).to_le_bytes());
+        for chunk in file.chunks(1 << 20) {
+            hasher.update(&chunk[..chunk.len().min(4096)]);
+        }
     }
     let name = dir
         .file_name()

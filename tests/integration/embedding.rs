@@ -65,8 +65,8 @@ fn a_missing_model_is_a_clear_error() {
     assert!(err.to_string().contains("not a model directory"), "{err}");
 }
 
-/// The same small random BERT, stored as safetensors, as an ONNX graph and as an ONNX graph
-/// that pools (scripts/make_tiny_bert.py).
+/// The same small random BERT, stored as safetensors, as an ONNX graph, as an ONNX graph that
+/// pools, and as an ONNX graph with its weights in model.onnx_data (scripts/make_tiny_bert.py).
 fn tiny_bert(format: &str) -> PathBuf {
     crate::helper::fixtures().join("tiny-bert").join(format)
 }
@@ -107,6 +107,32 @@ fn an_onnx_graph_that_pools_itself_gives_the_same_vectors() {
     for ((text, a), b) in SENTENCES.iter().zip(&pooled_by_mbc).zip(&pooled_by_graph) {
         assert!(cosine(a, b) > 0.9999, "{text:?}: cosine {}", cosine(a, b));
     }
+}
+
+#[test]
+fn an_onnx_graph_with_its_weights_in_a_separate_file_loads_and_is_identified_by_them() {
+    for ((text, a), b) in SENTENCES
+        .iter()
+        .zip(&tiny_vectors("onnx"))
+        .zip(&tiny_vectors("onnx-external"))
+    {
+        assert!(cosine(a, b) > 0.9999, "{text:?}: cosine {}", cosine(a, b));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(tiny_bert("onnx-external")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+    }
+    let before = mbc::embed::identify(dir.path()).unwrap();
+    let data = dir.path().join("model.onnx_data");
+    let mut bytes = std::fs::read(&data).unwrap();
+    bytes[100] ^= 1;
+    std::fs::write(&data, bytes).unwrap();
+    let after = mbc::embed::identify(dir.path()).unwrap();
+    assert_ne!(
+        before, after,
+        "other weights, other vectors: the id must change"
+    );
 }
 
 #[test]
