@@ -38,8 +38,12 @@ impl VectorSet {
         self.ids.is_empty()
     }
 
-    /// Adds or replaces the vector of a passage.
+    /// Adds or replaces the vector of a passage. An empty set takes its dimension from the
+    /// first vector it is given.
     pub fn insert(&mut self, id: &str, vector: &[f32]) {
+        if self.is_empty() {
+            self.dim = vector.len();
+        }
         debug_assert_eq!(vector.len(), self.dim);
         match self.positions.get(id) {
             Some(&i) => self.data[i * self.dim..(i + 1) * self.dim].copy_from_slice(vector),

@@ -67,10 +67,7 @@ impl EmbedStep<'_> {
         let mut missing: Vec<&(String, String)> = Vec::new();
         for passage in passages {
             match caches.iter().find_map(|cache| cache.get(&passage.0)) {
-                Some(vector) => {
-                    vectors.dim = vector.len();
-                    vectors.insert(&passage.0, vector);
-                }
+                Some(vector) => vectors.insert(&passage.0, vector),
                 None => missing.push(passage),
             }
         }
@@ -88,7 +85,6 @@ impl EmbedStep<'_> {
                 progress(BuildEvent::Embedded { passages: done })
             })?;
             for ((id, _), vector) in missing.iter().zip(computed) {
-                vectors.dim = vector.len();
                 vectors.insert(id, &vector);
             }
         }
