@@ -1,6 +1,7 @@
 //! Text analysis shared by indexing and querying: the medical tokenizer, the filter chain around
-//! it, and the registration of that chain with an index. It owns how text becomes terms; it does
-//! not decide which terms a query searches (that is `query`).
+//! it, the build's one-pass analysis ([`encode_terms`]) and the tokenizer the index reads its
+//! output with. It owns how text becomes terms; it does not decide which terms a query searches
+//! (that is `query`).
 //!
 //! Clinical shorthand is split by ordinary tokenizers into meaningless pieces: `HER2/neu` becomes
 //! `her2` + `neu`, `ER+` loses its polarity and becomes `er`. The [`MedicalTokenizer`] keeps such
@@ -17,16 +18,20 @@
 //! ```
 
 mod normalize;
+mod sequence;
 mod tokenizer;
 
 use std::ops::Range;
 
 use tantivy::tokenizer::{TextAnalyzer, TokenStream, TokenizerManager};
 
+pub(crate) use normalize::for_each_term;
+pub use sequence::TermSequenceTokenizer;
 pub use tokenizer::MedicalTokenizer;
 
-/// Name under which the medical analyzer is registered with every index.
-pub const MEDICAL: &str = "mbc_medical";
+/// Name of the tokenizer of the indexed text fields, which receive text already analyzed by
+/// [`encode_terms`].
+pub const TERM_SEQUENCE: &str = "mbc_terms";
 
 /// Tokens longer than this (bytes) are dropped: they are base64, URLs or garbage, never words a
 /// person would search, and they would bloat the term dictionary.
@@ -161,10 +166,10 @@ pub fn medical_analyzer() -> TextAnalyzer {
         .build()
 }
 
-/// Registers the analyzer with an index's tokenizer manager. Called on create *and* on open,
-/// because tantivy does not persist custom tokenizers.
+/// Registers the tokenizer of the indexed text fields with an index's tokenizer manager. Called
+/// on create *and* on open, because tantivy does not persist custom tokenizers.
 pub fn register(manager: &TokenizerManager) {
-    manager.register(MEDICAL, medical_analyzer());
+    manager.register(TERM_SEQUENCE, TextAnalyzer::from(TermSequenceTokenizer));
 }
 
 /// One analyzed token: the indexed term, its position and the byte range it came from.
@@ -248,44 +253,66 @@ fn word_kind(term: &str) -> WordKind {
 
 /// The plain terms of a text in order (compounds reduced to their parts): what phrase-like
 /// matching such as approach tagging compares.
-pub fn plain_terms(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+pub fn plain_terms(text: &str) -> Vec<String> {
     let mut terms = Vec::new();
-    for_each_plain_term(analyzer, text, |term| terms.push(term.to_string()));
+    for_each_plain_term(text, |term| terms.push(term.to_string()));
     terms
 }
 
 /// Calls `visit` with each of [`plain_terms`] without collecting them: the form for hot paths
 /// (approach tagging runs over every passage of a build).
-pub fn for_each_plain_term(analyzer: &mut TextAnalyzer, text: &str, mut visit: impl FnMut(&str)) {
-    let mut stream = analyzer.token_stream(text);
-    // A compound or polar whole waits until we know whether any of its parts survived analysis;
-    // it stands for itself only if none did.
-    let mut pending: Option<(String, Range<usize>, bool)> = None;
-    while stream.advance() {
-        let token = stream.token();
-        if let Some((whole, range, has_parts)) = &mut pending {
-            if token.offset_from >= range.start && token.offset_to <= range.end {
+pub fn for_each_plain_term(text: &str, mut visit: impl FnMut(&str)) {
+    let mut plain = PlainTerms::default();
+    for_each_term(text, |term, range, _| plain.feed(term, range, &mut visit));
+    plain.finish(&mut visit);
+}
+
+/// Analyzes `text` once for the index build: appends its terms to `encoded` as a term sequence
+/// (what the [`TERM_SEQUENCE`] tokenizer reads back) and calls `plain` with each of its
+/// [`plain_terms`].
+pub fn encode_terms(text: &str, encoded: &mut String, mut plain: impl FnMut(&str)) {
+    let mut plain_terms = PlainTerms::default();
+    let mut previous = None;
+    for_each_term(text, |term, range, position| {
+        sequence::push_term(encoded, term, position, previous);
+        previous = Some(position);
+        plain_terms.feed(term, range, &mut plain);
+    });
+    plain_terms.finish(&mut plain);
+}
+
+/// Reduces a stream of analyzed terms to plain terms. A compound or polar whole waits until we
+/// know whether any of its parts survived analysis; it stands for itself only if none did.
+#[derive(Default)]
+struct PlainTerms {
+    /// The waiting whole, its byte range and whether a part of it has been seen.
+    pending: Option<(String, Range<usize>, bool)>,
+}
+
+impl PlainTerms {
+    fn feed(&mut self, term: &str, range: Range<usize>, visit: &mut impl FnMut(&str)) {
+        if let Some((whole, whole_range, has_parts)) = &mut self.pending {
+            if range.start >= whole_range.start && range.end <= whole_range.end {
                 *has_parts = true;
-                visit(&token.text);
-                continue;
+                visit(term);
+                return;
             }
             if !*has_parts {
                 visit(whole);
             }
-            pending = None;
+            self.pending = None;
         }
-        if word_kind(&token.text) == WordKind::Simple {
-            visit(&token.text);
+        if word_kind(term) == WordKind::Simple {
+            visit(term);
         } else {
-            pending = Some((
-                token.text.clone(),
-                token.offset_from..token.offset_to,
-                false,
-            ));
+            self.pending = Some((term.to_string(), range, false));
         }
     }
-    if let Some((whole, _, false)) = pending {
-        visit(&whole);
+
+    fn finish(self, visit: &mut impl FnMut(&str)) {
+        if let Some((whole, _, false)) = self.pending {
+            visit(&whole);
+        }
     }
 }
 
@@ -378,7 +405,7 @@ mod tests {
                 }
             })
             .collect();
-        assert_eq!(plain_terms(&mut analyzer, text), from_words);
+        assert_eq!(plain_terms(text), from_words);
         assert_eq!(
             from_words,
             ["er", "tumour", "her2", "neu", "t", "dxd", "trial", "a-"]
@@ -389,5 +416,34 @@ mod tests {
     fn non_latin_text_yields_terms() {
         assert!(!terms("乳腺癌 转移").is_empty());
         assert!(!terms("рак молочной железы").is_empty());
+    }
+
+    /// The index is built from [`encode_terms`] and searched with [`medical_analyzer`]: both
+    /// must give the same terms at the same positions, or queries would miss.
+    #[test]
+    fn the_build_indexes_exactly_the_terms_queries_look_for() {
+        let texts = [
+            include_str!("../corpus/000_83023b5a013b7893.txt"),
+            "The ER+/PR- and HER2-negative tumour; T-DXd, 5-FU, CDK4/6 — St John's wort.",
+            "a- -b ++ / HER2- receptor- and über-Métastases 乳腺癌 转移 рак",
+            "",
+        ];
+        for text in texts {
+            let expected: Vec<(String, usize)> = analyze(&mut medical_analyzer(), text)
+                .into_iter()
+                .map(|t| (t.term, t.position))
+                .collect();
+            let mut encoded = String::new();
+            let mut plain = Vec::new();
+            encode_terms(text, &mut encoded, |term| plain.push(term.to_string()));
+            let mut tokenizer = TextAnalyzer::from(TermSequenceTokenizer);
+            let mut stream = tokenizer.token_stream(&encoded);
+            let mut decoded = Vec::new();
+            while stream.advance() {
+                decoded.push((stream.token().text.clone(), stream.token().position));
+            }
+            assert_eq!(decoded, expected);
+            assert_eq!(plain, plain_terms(text));
+        }
     }
 }

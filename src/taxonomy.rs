@@ -3,12 +3,10 @@
 
 use std::path::Path;
 
+use crate::analysis::{for_each_plain_term, plain_terms};
+use crate::{Error, Result};
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
-use tantivy::tokenizer::TextAnalyzer;
-
-use crate::analysis::{for_each_plain_term, medical_analyzer, plain_terms};
-use crate::{Error, Result};
 
 /// File name of the taxonomy inside a corpus directory (and inside each index generation).
 pub const FILE_NAME: &str = "approaches.toml";
@@ -54,9 +52,6 @@ pub struct ApproachTaxonomy {
     term_ids: FxHashMap<String, u32>,
     /// Indexed by term id: the sequences starting with that term, as (approach index, ids).
     matchers: Vec<Vec<(usize, Vec<u32>)>>,
-    analyzer: TextAnalyzer,
-    /// Reused buffer of the term ids of the text being tagged.
-    scratch: Vec<u32>,
 }
 
 impl std::fmt::Debug for ApproachTaxonomy {
@@ -67,11 +62,13 @@ impl std::fmt::Debug for ApproachTaxonomy {
     }
 }
 
-/// What the tagger looks at in a passage.
+/// What the tagger looks at in a passage: the ids of the plain terms (see
+/// [`crate::analysis::plain_terms`]) of its document's title, its heading path and its text, as
+/// given by [`ApproachTaxonomy::term_id`].
 pub struct TagInput<'a> {
-    pub title: &'a str,
-    pub heading_path: &'a [String],
-    pub text: &'a str,
+    pub title: &'a [u32],
+    pub heading: &'a [u32],
+    pub body: &'a [u32],
     /// Approach ids the document's author declared.
     pub declared: &'a [String],
 }
@@ -92,12 +89,11 @@ impl ApproachTaxonomy {
                 });
             }
         }
-        let mut analyzer = medical_analyzer();
         let mut term_ids: FxHashMap<String, u32> = FxHashMap::default();
         let mut matchers: Vec<Vec<(usize, Vec<u32>)>> = vec![Vec::new()];
         for (index, approach) in file.approach.iter().enumerate() {
             for term in &approach.terms {
-                let sequence: Vec<u32> = plain_terms(&mut analyzer, term)
+                let sequence: Vec<u32> = plain_terms(term)
                     .into_iter()
                     .map(|term| {
                         let next = u32::try_from(matchers.len()).expect("fewer than 2^32 terms");
@@ -117,8 +113,6 @@ impl ApproachTaxonomy {
             approaches: file.approach,
             term_ids,
             matchers,
-            analyzer,
-            scratch: Vec::new(),
         })
     }
 
@@ -153,10 +147,22 @@ impl ApproachTaxonomy {
         }
     }
 
+    /// The id tagging compares a plain term by; terms of no approach share one.
+    pub fn term_id(&self, term: &str) -> u32 {
+        self.term_ids.get(term).copied().unwrap_or(OTHER_TERM)
+    }
+
+    /// The [`Self::term_id`]s of the plain terms of `text`.
+    pub fn term_ids(&self, text: &str) -> Vec<u32> {
+        let mut ids = Vec::new();
+        for_each_plain_term(text, |term| ids.push(self.term_id(term)));
+        ids
+    }
+
     /// The ids of the approaches a passage is about, in taxonomy order.
-    pub fn tag(&mut self, input: &TagInput) -> Vec<String> {
-        let body = self.hits(input.text);
-        let heading = self.hits(&input.heading_path.join(" \n "));
+    pub fn tag(&self, input: &TagInput) -> Vec<String> {
+        let body = self.hits(input.body);
+        let heading = self.hits(input.heading);
         let title = self.hits(input.title);
         let evidence: Vec<usize> = self
             .approaches
@@ -181,13 +187,8 @@ impl ApproachTaxonomy {
             .collect()
     }
 
-    /// Number of term occurrences per approach in `text`.
-    fn hits(&mut self, text: &str) -> Vec<usize> {
-        let ids = &mut self.scratch;
-        ids.clear();
-        for_each_plain_term(&mut self.analyzer, text, |term| {
-            ids.push(self.term_ids.get(term).copied().unwrap_or(OTHER_TERM));
-        });
+    /// Number of term occurrences per approach in a text, given as term ids.
+    fn hits(&self, ids: &[u32]) -> Vec<usize> {
         let mut counts = vec![0; self.approaches.len()];
         for start in 0..ids.len() {
             let candidates = &self.matchers[ids[start] as usize];
@@ -218,11 +219,11 @@ mod tests {
     }
 
     fn tag(title: &str, heading: &[&str], text: &str) -> Vec<String> {
-        let path: Vec<String> = heading.iter().map(|s| s.to_string()).collect();
-        bundled().tag(&TagInput {
-            title,
-            heading_path: &path,
-            text,
+        let taxonomy = bundled();
+        taxonomy.tag(&TagInput {
+            title: &taxonomy.term_ids(title),
+            heading: &taxonomy.term_ids(&heading.join(" › ")),
+            body: &taxonomy.term_ids(text),
             declared: &[],
         })
     }
@@ -271,12 +272,12 @@ mod tests {
 
     #[test]
     fn declared_approach_needs_one_hit() {
-        let mut taxonomy = bundled();
+        let taxonomy = bundled();
         let declared = vec!["chemotherapy".to_string()];
         let input = TagInput {
-            title: "Doc",
-            heading_path: &[],
-            text: "Paclitaxel is common.",
+            title: &taxonomy.term_ids("Doc"),
+            heading: &[],
+            body: &taxonomy.term_ids("Paclitaxel is common."),
             declared: &declared,
         };
         assert_eq!(taxonomy.tag(&input), ["chemotherapy"]);

@@ -9,6 +9,7 @@
 //! own filters, run on the single token, so the terms are exactly those of the plain chain.
 
 use std::cell::RefCell;
+use std::ops::Range;
 
 use rustc_hash::FxHashMap;
 use tantivy::tokenizer::{
@@ -25,47 +26,90 @@ thread_local! {
 }
 
 /// Token text → normalised term (`None`: the chain drops the token).
+///
+/// Lookups are the hot path of a build (one per word), so they avoid chasing pointers: texts of
+/// up to [`SHORT_KEY_BYTES`] bytes (nearly all words) are keyed by their bytes packed into one
+/// integer, and the terms live side by side in one string.
 struct Memo {
-    terms: FxHashMap<String, Option<String>>,
+    short: FxHashMap<u128, Output>,
+    long: FxHashMap<Box<str>, Output>,
+    /// Every remembered term, one after another.
+    terms: String,
     chain: TextAnalyzer,
+}
+
+/// Where a memoised term lies in [`Memo::terms`]; `None` if the chain drops the token.
+type Output = Option<(u32, u32)>;
+
+/// Longest token text keyed inline: 15 bytes and a length byte make a `u128`.
+const SHORT_KEY_BYTES: usize = 15;
+
+fn short_key(text: &str) -> Option<u128> {
+    if text.len() > SHORT_KEY_BYTES {
+        return None;
+    }
+    let mut bytes = [0u8; 16];
+    bytes[..text.len()].copy_from_slice(text.as_bytes());
+    bytes[SHORT_KEY_BYTES] = text.len() as u8;
+    Some(u128::from_le_bytes(bytes))
 }
 
 impl Memo {
     fn new() -> Self {
         Memo {
-            terms: FxHashMap::default(),
+            short: FxHashMap::default(),
+            long: FxHashMap::default(),
+            terms: String::new(),
             chain: single_token_chain(),
         }
     }
 
-    /// Rewrites `text` to its normalised term; `false` if the token is dropped.
-    fn normalize(&mut self, text: &mut String) -> bool {
-        if let Some(term) = self.terms.get(text.as_str()) {
-            return replace(text, term.as_deref());
-        }
-        let term = {
-            let mut stream = self.chain.token_stream(text);
-            stream.advance().then(|| stream.token().text.clone())
+    /// The normalised term of a token's text; `None` if the chain drops the token.
+    fn normalize(&mut self, text: &str) -> Option<&str> {
+        let key = short_key(text);
+        let known = match key {
+            Some(key) => self.short.get(&key),
+            None => self.long.get(text),
         };
-        if self.terms.len() >= MEMO_CAPACITY {
+        let output = match known {
+            Some(output) => *output,
+            None => self.remember(text, key),
+        };
+        output.map(|(start, end)| &self.terms[start as usize..end as usize])
+    }
+
+    /// Runs the chain on a token's text and remembers the result.
+    fn remember(&mut self, text: &str, key: Option<u128>) -> Output {
+        if self.short.len() + self.long.len() >= MEMO_CAPACITY {
+            self.short.clear();
+            self.long.clear();
             self.terms.clear();
         }
-        self.terms.insert(text.clone(), term.clone());
-        replace(text, term.as_deref())
+        let mut stream = self.chain.token_stream(text);
+        let output = stream.advance().then(|| {
+            let start = self.terms.len() as u32;
+            self.terms.push_str(&stream.token().text);
+            (start, self.terms.len() as u32)
+        });
+        match key {
+            Some(key) => self.short.insert(key, output),
+            None => self.long.insert(text.into(), output),
+        };
+        output
     }
 }
 
-fn replace(text: &mut String, term: Option<&str>) -> bool {
-    match term {
-        Some(term) => {
-            if text != term {
-                text.clear();
-                text.push_str(term);
+/// Calls `visit(term, byte range, position)` for every term the medical analyzer makes of
+/// `text`, without building tantivy tokens: the index build's analysis. `visit` must not analyze
+/// text itself (the memo is borrowed while it runs).
+pub(crate) fn for_each_term(text: &str, mut visit: impl FnMut(&str, Range<usize>, usize)) {
+    MEMO.with_borrow_mut(|memo| {
+        super::tokenizer::scan(text, |word, range, position| {
+            if let Some(term) = memo.normalize(word) {
+                visit(term, range, position);
             }
-            true
-        }
-        None => false,
-    }
+        });
+    });
 }
 
 /// The plain chain over a whole string as one token.
@@ -110,7 +154,17 @@ impl<S: TokenStream> TokenStream for NormalizerStream<S> {
     fn advance(&mut self) -> bool {
         while self.0.advance() {
             let text = &mut self.0.token_mut().text;
-            if MEMO.with_borrow_mut(|memo| memo.normalize(text)) {
+            let kept = MEMO.with_borrow_mut(|memo| match memo.normalize(text) {
+                Some(term) => {
+                    if text != term {
+                        text.clear();
+                        text.push_str(term);
+                    }
+                    true
+                }
+                None => false,
+            });
+            if kept {
                 return true;
             }
         }
@@ -134,10 +188,7 @@ mod tests {
         let mut memo = Memo::new();
         texts
             .iter()
-            .map(|t| {
-                let mut text = t.to_string();
-                memo.normalize(&mut text).then_some(text)
-            })
+            .map(|t| memo.normalize(t).map(str::to_string))
             .collect()
     }
 
@@ -161,5 +212,29 @@ mod tests {
     fn over_long_tokens_are_dropped() {
         let long = "x".repeat(super::super::MAX_TOKEN_BYTES);
         assert_eq!(memo_terms(&[&long]), [None]);
+    }
+
+    #[test]
+    fn long_and_short_keys_give_the_chains_terms() {
+        // 15 bytes (the longest inline key), 16 and 20 bytes (keyed by their text), and words
+        // that differ only past the inline limit.
+        let words = [
+            "Radiotherapists",
+            "Chemotherapeutic",
+            "Immunohistochemistry",
+            "Immunohistochemical",
+        ];
+        let mut chain = single_token_chain();
+        let expected: Vec<Option<String>> = words
+            .iter()
+            .map(|w| {
+                let mut stream = chain.token_stream(w);
+                stream.advance().then(|| stream.token().text.clone())
+            })
+            .collect();
+        let twice: Vec<&str> = words.iter().chain(words.iter()).copied().collect();
+        let got = memo_terms(&twice);
+        assert_eq!(got[..4], expected);
+        assert_eq!(got[4..], expected);
     }
 }

@@ -1,5 +1,7 @@
 //! The medical tokenizer: words, plus compounds of clinical shorthand kept whole beside their parts.
 
+use std::ops::Range;
+
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 /// Longest compound (in bytes, before the sign) that may carry a receptor sign. Markers such as
@@ -24,8 +26,18 @@ impl Tokenizer for MedicalTokenizer {
     type TokenStream<'a> = MedicalTokenStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> MedicalTokenStream {
+        let mut tokens = Vec::new();
+        scan(text, |word, range, position| {
+            tokens.push(Token {
+                offset_from: range.start,
+                offset_to: range.end,
+                position,
+                text: word.to_string(),
+                position_length: 1,
+            });
+        });
         MedicalTokenStream {
-            tokens: tokenize(text),
+            tokens,
             index: usize::MAX,
         }
     }
@@ -46,20 +58,28 @@ impl TokenStream for MedicalTokenStream {
     }
 }
 
-/// A run of word characters: its byte range and its text with apostrophes removed.
+/// A run of word characters, by byte range; apostrophes inside it are not part of its text.
+#[derive(Clone, Copy)]
 struct Segment {
     start: usize,
     end: usize,
-    text: String,
+    has_apostrophe: bool,
 }
 
-fn tokenize(text: &str) -> Vec<Token> {
+/// Calls `emit(text, byte range, position)` for every token of `text`, in order, without
+/// allocating per token: the one tokenizer behind both [`MedicalTokenizer`] and the index
+/// build's analysis.
+pub(crate) fn scan(text: &str, mut emit: impl FnMut(&str, Range<usize>, usize)) {
     let bytes = text.as_bytes();
-    let mut tokens = Vec::new();
+    let mut segments: Vec<Segment> = Vec::new();
+    // Reused for compound wholes and for words whose apostrophes are dropped.
+    let mut whole = String::new();
+    let mut part = String::new();
     let mut position = 0;
     let mut cursor = 0;
     while let Some(first) = next_segment(text, cursor) {
-        let mut segments = vec![first];
+        segments.clear();
+        segments.push(first);
         // Extend the compound while a joiner is directly followed by another word.
         loop {
             let end = segments.last().map_or(0, |s| s.end);
@@ -73,67 +93,81 @@ fn tokenize(text: &str) -> Vec<Token> {
         let end = segments.last().map_or(start, |s| s.end);
         cursor = end;
         let sign = polarity_sign(bytes, end).filter(|_| end - start <= MAX_POLAR_BYTES);
-        if let Some(sign) = sign {
-            let mut whole = joined_text(&segments, text);
-            whole.push(sign as char);
-            tokens.push(make_token(whole, start, end + 1, position));
-            cursor = end + 1;
-        } else if segments.len() > 1 {
-            tokens.push(make_token(
-                joined_text(&segments, text),
-                start,
-                end,
-                position,
-            ));
+        if sign.is_some() || segments.len() > 1 {
+            joined_text(&segments, text, &mut whole);
+            let mut to = end;
+            if let Some(sign) = sign {
+                whole.push(sign as char);
+                to += 1;
+                cursor = end + 1;
+            }
+            emit(&whole, start..to, position);
         }
-        if sign.is_some() && segments.len() == 1 {
-            tokens.push(make_token(segments.remove(0).text, start, end, position));
-            position += 1;
-            continue;
-        }
-        for segment in segments {
-            tokens.push(make_token(
-                segment.text,
-                segment.start,
-                segment.end,
+        for segment in &segments {
+            emit(
+                segment_text(*segment, text, &mut part),
+                segment.start..segment.end,
                 position,
-            ));
+            );
             position += 1;
         }
     }
-    tokens
 }
 
 /// The next run of alphanumeric characters at or after `from`; apostrophes between letters
 /// belong to the run but not to its text.
 fn next_segment(text: &str, from: usize) -> Option<Segment> {
-    let rest = text.get(from..)?;
-    let offset = rest.find(char::is_alphanumeric)?;
-    let start = from + offset;
+    let start = from + word_start(text.get(from..)?)?;
+    // ASCII letters and digits first, byte by byte: most words are nothing else.
+    let bytes = text.as_bytes();
     let mut end = start;
+    while bytes.get(end).is_some_and(u8::is_ascii_alphanumeric) {
+        end += 1;
+    }
     let mut has_apostrophe = false;
-    let mut chars = text[start..].char_indices().peekable();
+    let mut chars = text[end..].char_indices().peekable();
+    let run_from = end;
     while let Some((i, c)) = chars.next() {
         if c.is_alphanumeric() {
-            end = start + i + c.len_utf8();
+            end = run_from + i + c.len_utf8();
         } else if is_apostrophe(c) && chars.peek().is_some_and(|(_, n)| n.is_alphanumeric()) {
             has_apostrophe = true;
         } else {
             break;
         }
     }
-    // One allocation per word: the run is copied whole unless apostrophes must be dropped.
-    let run = &text[start..end];
-    let word = if has_apostrophe {
-        run.chars().filter(|c| !is_apostrophe(*c)).collect()
-    } else {
-        run.to_string()
-    };
     Some(Segment {
         start,
         end,
-        text: word,
+        has_apostrophe,
     })
+}
+
+/// Byte offset of the first alphanumeric character of `text`.
+fn word_start(text: &str) -> Option<usize> {
+    for (i, b) in text.bytes().enumerate() {
+        if b.is_ascii_alphanumeric() {
+            return Some(i);
+        }
+        if !b.is_ascii() {
+            // All bytes before were ASCII, so `i` is a character boundary.
+            return text[i..]
+                .find(char::is_alphanumeric)
+                .map(|offset| i + offset);
+        }
+    }
+    None
+}
+
+/// A segment's text: a slice of the source unless apostrophes must be dropped into `buffer`.
+fn segment_text<'a>(segment: Segment, text: &'a str, buffer: &'a mut String) -> &'a str {
+    let run = &text[segment.start..segment.end];
+    if !segment.has_apostrophe {
+        return run;
+    }
+    buffer.clear();
+    buffer.extend(run.chars().filter(|c| !is_apostrophe(*c)));
+    buffer
 }
 
 fn is_apostrophe(c: char) -> bool {
@@ -149,31 +183,31 @@ fn polarity_sign(bytes: &[u8], end: usize) -> Option<u8> {
     (!next_is_word).then_some(sign)
 }
 
-fn joined_text(segments: &[Segment], text: &str) -> String {
-    let mut whole = String::new();
+/// The segments' texts with the joiners between them, into `whole`.
+fn joined_text(segments: &[Segment], text: &str, whole: &mut String) {
+    whole.clear();
+    let mut part = String::new();
     for (i, segment) in segments.iter().enumerate() {
         if i > 0 {
             // The joiner is the byte right before this segment.
             whole.push_str(&text[segment.start - 1..segment.start]);
         }
-        whole.push_str(&segment.text);
-    }
-    whole
-}
-
-fn make_token(text: String, offset_from: usize, offset_to: usize, position: usize) -> Token {
-    Token {
-        offset_from,
-        offset_to,
-        position,
-        text,
-        position_length: 1,
+        whole.push_str(segment_text(*segment, text, &mut part));
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn tokenize(text: &str) -> Vec<Token> {
+        let mut stream = MedicalTokenizer.token_stream(text);
+        let mut tokens = Vec::new();
+        while stream.advance() {
+            tokens.push(stream.token().clone());
+        }
+        tokens
+    }
 
     fn raw(text: &str) -> Vec<(String, usize)> {
         tokenize(text)

@@ -365,13 +365,10 @@ fn index_files(
     for batch in whole.chunks(FILES_PER_BATCH) {
         let prepared: Vec<Result<Prepared>> = batch
             .par_iter()
-            .map_init(
-                || taxonomy.clone(),
-                |taxonomy, file| {
-                    let load = corpus::load_file(file)?;
-                    prepare_documents(load, file, fields, taxonomy, options.split, embed)
-                },
-            )
+            .map(|file| {
+                let load = corpus::load_file(file)?;
+                prepare_documents(load, file, fields, taxonomy, options.split, embed)
+            })
             .collect();
         for (file, result) in batch.iter().zip(prepared) {
             totals.add(file, result?, writer)?;
@@ -455,8 +452,10 @@ impl Totals {
 }
 
 /// Lines of a JSONL file parsed per parallel round: large files are read piece by piece so
-/// memory stays bounded whatever their size.
-const JSONL_LINES_PER_ROUND: usize = 8_192;
+/// memory stays bounded whatever their size. A round's documents wait in memory until added,
+/// so this sets part of a build's peak: 8,192 lines peaked at 160 MB on a 200 MB corpus, 2,048
+/// at 133 MB, and no slower (`scripts/bench-perf.sh`).
+const JSONL_LINES_PER_ROUND: usize = 2_048;
 
 /// Reads a JSON lines file in rounds of lines, each round parsed, split and tagged in parallel.
 fn stream_jsonl(
@@ -503,21 +502,17 @@ fn stream_jsonl(
         let prepared: Vec<Result<Prepared>> = lines
             .par_chunks(per_task)
             .enumerate()
-            .map_init(
-                || taxonomy.clone(),
-                |taxonomy, (i, chunk)| {
-                    let load =
-                        corpus::parse_jsonl_lines(&file.path, next_line + i * per_task, chunk);
-                    prepare_documents(
-                        load,
-                        file,
-                        fields,
-                        taxonomy,
-                        options.split,
-                        options.model.is_some(),
-                    )
-                },
-            )
+            .map(|(i, chunk)| {
+                let load = corpus::parse_jsonl_lines(&file.path, next_line + i * per_task, chunk);
+                prepare_documents(
+                    load,
+                    file,
+                    fields,
+                    taxonomy,
+                    options.split,
+                    options.model.is_some(),
+                )
+            })
             .collect();
         for result in prepared {
             totals.add(file, result?, writer)?;
@@ -531,7 +526,7 @@ fn prepare_documents(
     load: FileLoad,
     file: &CorpusFile,
     fields: Fields,
-    taxonomy: &mut ApproachTaxonomy,
+    taxonomy: &ApproachTaxonomy,
     split: SplitOptions,
     embed: bool,
 ) -> Result<Prepared> {
@@ -540,21 +535,31 @@ fn prepare_documents(
     }
     let mut docs = Vec::new();
     let mut embedding_texts = Vec::new();
+    let mut title = AnalyzedField::default();
+    let mut section = AnalyzedField::default();
+    let mut body = AnalyzedField::default();
     for document in &load.documents {
+        title.analyze(&document.title, taxonomy);
         for passage in split_into_passages(document, split) {
+            let section_text = passage.section();
+            section.analyze(&section_text, taxonomy);
+            body.analyze(&passage.text, taxonomy);
             let approaches = taxonomy.tag(&TagInput {
-                title: &document.title,
-                heading_path: &passage.heading_path,
-                text: &passage.text,
+                title: &title.ids,
+                heading: &section.ids,
+                body: &body.ids,
                 declared: &document.meta.approaches,
             });
             let mut doc = TantivyDocument::default();
             doc.add_text(fields.passage_id, &passage.id);
             doc.add_text(fields.doc_id, &document.id);
             doc.add_text(fields.file, &file.relative);
-            doc.add_text(fields.title, &document.title);
-            doc.add_text(fields.section, passage.section());
-            doc.add_text(fields.body, &passage.text);
+            doc.add_text(fields.title, &title.encoded);
+            doc.add_text(fields.section, &section.encoded);
+            doc.add_text(fields.body, &body.encoded);
+            doc.add_text(fields.title_text, &document.title);
+            doc.add_text(fields.section_text, &section_text);
+            doc.add_text(fields.body_text, &passage.text);
             for approach in approaches {
                 doc.add_text(fields.approaches, approach);
             }
@@ -572,7 +577,7 @@ fn prepare_documents(
             if embed {
                 embedding_texts.push((
                     passage.id.clone(),
-                    vectors::embedding_text(&passage.section(), &passage.text),
+                    vectors::embedding_text(&section_text, &passage.text),
                 ));
             }
         }
@@ -583,6 +588,24 @@ fn prepare_documents(
         skipped: load.skipped,
         embedding_texts,
     })
+}
+
+/// A text field analyzed once for the build: the term sequence tantivy indexes and the ids
+/// approach tagging compares. Its buffers are reused from passage to passage.
+#[derive(Default)]
+struct AnalyzedField {
+    encoded: String,
+    ids: Vec<u32>,
+}
+
+impl AnalyzedField {
+    fn analyze(&mut self, text: &str, taxonomy: &ApproachTaxonomy) {
+        self.encoded.clear();
+        self.ids.clear();
+        analysis::encode_terms(text, &mut self.encoded, |term| {
+            self.ids.push(taxonomy.term_id(term));
+        });
+    }
 }
 
 /// An approach id in front matter that the taxonomy lacks is the author's mistake: say where.

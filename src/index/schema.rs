@@ -6,7 +6,7 @@ use tantivy::schema::{
 };
 use tantivy::{DocAddress, Searcher, TantivyDocument};
 
-use crate::analysis::MEDICAL;
+use crate::analysis::TERM_SEQUENCE;
 
 /// Handles of every field of the index.
 #[derive(Debug, Clone, Copy)]
@@ -17,10 +17,16 @@ pub struct Fields {
     pub doc_id: Field,
     /// Corpus file the passage came from (relative path), for replacing a file's passages.
     pub file: Field,
+    /// The searchable text fields. They are indexed from term sequences the build analyzed
+    /// itself ([`crate::analysis::encode_terms`]), so the text people read is stored beside them
+    /// in `*_text`.
     pub title: Field,
     /// Heading path joined with " › ".
     pub section: Field,
     pub body: Field,
+    pub title_text: Field,
+    pub section_text: Field,
+    pub body_text: Field,
     /// Approach ids the passage is tagged with; exact-match, multi-valued.
     pub approaches: Field,
     /// Source path as the user can open it.
@@ -38,9 +44,9 @@ impl Fields {
     /// Builds the schema and the handles into it.
     pub fn build_schema() -> (Schema, Fields) {
         let mut builder = Schema::builder();
-        let text = TextOptions::default().set_stored().set_indexing_options(
+        let analyzed = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
-                .set_tokenizer(MEDICAL)
+                .set_tokenizer(TERM_SEQUENCE)
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         );
         let stored = TextOptions::default().set_stored();
@@ -48,9 +54,12 @@ impl Fields {
             passage_id: builder.add_text_field("passage_id", STRING | STORED),
             doc_id: builder.add_text_field("doc_id", STRING | STORED),
             file: builder.add_text_field("file", STRING),
-            title: builder.add_text_field("title", text.clone()),
-            section: builder.add_text_field("section", text.clone()),
-            body: builder.add_text_field("body", text),
+            title: builder.add_text_field("title", analyzed.clone()),
+            section: builder.add_text_field("section", analyzed.clone()),
+            body: builder.add_text_field("body", analyzed),
+            title_text: builder.add_text_field("title_text", stored.clone()),
+            section_text: builder.add_text_field("section_text", stored.clone()),
+            body_text: builder.add_text_field("body_text", stored.clone()),
             approaches: builder.add_text_field("approaches", STRING | STORED),
             path: builder.add_text_field("path", stored.clone()),
             line_start: builder.add_u64_field("line_start", STORED),
@@ -86,6 +95,9 @@ impl Fields {
             title: field("title")?,
             section: field("section")?,
             body: field("body")?,
+            title_text: field("title_text")?,
+            section_text: field("section_text")?,
+            body_text: field("body_text")?,
             approaches: field("approaches")?,
             path: field("path")?,
             line_start: field("line_start")?,

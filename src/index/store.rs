@@ -20,7 +20,7 @@ const BUILD_PREFIX: &str = ".build-";
 pub const META_FILE: &str = "mbc.json";
 
 /// Bumped whenever the schema or analysis changes, so older indexes are rebuilt.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// What `mbc.json` records about a generation.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -54,9 +54,9 @@ pub fn load_passage(
     Ok(StoredPassage {
         passage_id: text(fields.passage_id),
         doc_id: text(fields.doc_id),
-        title: text(fields.title),
-        section: text(fields.section),
-        text: text(fields.body),
+        title: text(fields.title_text),
+        section: text(fields.section_text),
+        text: text(fields.body_text),
         approaches: all(fields.approaches),
         path: text(fields.path),
         line_start: number(fields.line_start),
