@@ -112,11 +112,10 @@ fn split_block(block: &Block, max_words: usize) -> Vec<Piece> {
     let sentences = sentence_ranges(&block.text)
         .into_iter()
         .flat_map(|range| cut_runaway_sentence(&block.text, range, max_words));
-    for range in sentences {
-        let sentence = &block.text[range.clone()];
+    for (range, words) in sentences {
         let piece = Piece {
-            text: sentence.to_string(),
-            words: word_count(sentence),
+            text: block.text[range.clone()].to_string(),
+            words,
             line_start: block.line_at(range.start),
             line_end: block.line_at(range.end.saturating_sub(1)),
         };
@@ -136,10 +135,16 @@ fn split_block(block: &Block, max_words: usize) -> Vec<Piece> {
 /// line, a data dump): it is cut at word boundaries so no passage grows without bound.
 const RUNAWAY_FACTOR: usize = 4;
 
-fn cut_runaway_sentence(text: &str, range: Range<usize>, max_words: usize) -> Vec<Range<usize>> {
+/// A sentence's range and word count, or the pieces a runaway sentence is cut into.
+fn cut_runaway_sentence(
+    text: &str,
+    range: Range<usize>,
+    max_words: usize,
+) -> Vec<(Range<usize>, usize)> {
     let sentence = &text[range.clone()];
-    if word_count(sentence) <= RUNAWAY_FACTOR * max_words {
-        return vec![range];
+    let words = word_count(sentence);
+    if words <= RUNAWAY_FACTOR * max_words {
+        return vec![(range, words)];
     }
     let mut cuts = Vec::new();
     let mut start = range.start;
@@ -148,14 +153,15 @@ fn cut_runaway_sentence(text: &str, range: Range<usize>, max_words: usize) -> Ve
         if c == ' ' {
             words += 1;
             if words == max_words {
-                cuts.push(start..range.start + offset);
+                let cut = start..range.start + offset;
+                cuts.push((cut.clone(), word_count(&text[cut])));
                 start = range.start + offset + 1;
                 words = 0;
             }
         }
     }
     if start < range.end {
-        cuts.push(start..range.end);
+        cuts.push((start..range.end, word_count(&text[start..range.end])));
     }
     cuts
 }
@@ -193,10 +199,12 @@ pub fn sentence_ranges(text: &str) -> Vec<Range<usize>> {
     let mut ranges = Vec::new();
     let mut start = 0;
     let bytes = text.as_bytes();
-    for (i, c) in text.char_indices() {
-        if !matches!(c, '.' | '!' | '?') {
-            continue;
-        }
+    // The stops are ASCII, so a byte scan finds exactly the characters a char scan would.
+    let stops = bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| matches!(b, b'.' | b'!' | b'?'));
+    for (i, &c) in stops {
         let mut end = i + 1;
         while end < bytes.len() && matches!(bytes[end], b'"' | b'\'' | b')' | b']') {
             end += 1;
@@ -210,7 +218,7 @@ pub fn sentence_ranges(text: &str) -> Vec<Range<usize>> {
         let opens_sentence = next.chars().next().is_some_and(|n| {
             n.is_uppercase() || n.is_ascii_digit() || matches!(n, '"' | '\u{201c}' | '(')
         });
-        if opens_sentence && !(c == '.' && ends_with_abbreviation(&text[start..i])) {
+        if opens_sentence && !(c == b'.' && ends_with_abbreviation(&text[start..i])) {
             ranges.push(start..end);
             start = end + 1;
         }
@@ -235,7 +243,18 @@ fn ends_with_abbreviation(before_stop: &str) -> bool {
 }
 
 fn word_count(text: &str) -> usize {
-    text.split_whitespace().count()
+    if !text.is_ascii() {
+        return text.split_whitespace().count();
+    }
+    // The same count without decoding characters: words start where whitespace ends.
+    let mut words = 0;
+    let mut in_word = false;
+    for &b in text.as_bytes() {
+        let space = crate::corpus::is_ascii_space(b);
+        words += usize::from(in_word && space);
+        in_word = !space;
+    }
+    words + usize::from(in_word)
 }
 
 /// Stable id: the first 16 hex digits of a BLAKE3 hash of document id, section and text.
@@ -438,5 +457,23 @@ mod tests {
     #[test]
     fn empty_document_has_no_passages() {
         assert!(split_into_passages(&doc(Vec::new()), SplitOptions::default()).is_empty());
+    }
+
+    #[test]
+    fn word_count_agrees_with_unicode_whitespace_splitting() {
+        for text in [
+            "",
+            "   ",
+            "one",
+            " two  words ",
+            "tab\tline\nfeed\x0bvertical\x0cform\rreturn",
+            "non\u{a0}breaking and em\u{2003}space",
+        ] {
+            assert_eq!(
+                word_count(text),
+                text.split_whitespace().count(),
+                "{text:?}"
+            );
+        }
     }
 }

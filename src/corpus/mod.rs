@@ -283,7 +283,30 @@ pub fn read_data_file(dir: Option<&Path>, name: &str, bundled: &str) -> Result<(
 
 /// Collapses every run of whitespace to one space and trims the ends.
 pub(crate) fn normalize_space(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    if !text.is_ascii() {
+        return text.split_whitespace().collect::<Vec<_>>().join(" ");
+    }
+    // Nearly all text is ASCII: copy it byte by byte rather than decode every character.
+    let mut collapsed = Vec::with_capacity(text.len());
+    let mut pending_space = false;
+    for &b in text.as_bytes() {
+        if is_ascii_space(b) {
+            pending_space = !collapsed.is_empty();
+            continue;
+        }
+        if pending_space {
+            collapsed.push(b' ');
+            pending_space = false;
+        }
+        collapsed.push(b);
+    }
+    String::from_utf8(collapsed).expect("ASCII is UTF-8")
+}
+
+/// Whether an ASCII byte is whitespace to [`char::is_whitespace`] (which, unlike
+/// [`u8::is_ascii_whitespace`], counts the vertical tab).
+pub(crate) fn is_ascii_space(b: u8) -> bool {
+    b.is_ascii_whitespace() || b == 0x0b
 }
 
 /// Builds a block from source lines, recording where each line starts in the collapsed text.
@@ -356,5 +379,18 @@ mod tests {
             title_from_file_name(Path::new("a/02-chemo_drugs.md")),
             "02 chemo drugs"
         );
+    }
+
+    #[test]
+    fn normalize_space_collapses_what_split_whitespace_splits() {
+        for text in [
+            "",
+            "  \t ",
+            " one  two\nthree\x0bfour\x0c\r ",
+            "non\u{a0}breaking  and\u{2003}em space ",
+        ] {
+            let expected = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(normalize_space(text), expected, "{text:?}");
+        }
     }
 }
