@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 use std::ops::Range;
 
-use tantivy::tokenizer::{TextAnalyzer, TokenStream};
+use crate::analysis;
 
 /// Passages up to this many words are shown whole as their snippet.
 const WHOLE_PASSAGE_WORDS: usize = 50;
@@ -20,19 +20,13 @@ pub struct Snippet {
 }
 
 /// Byte ranges of `text` whose analyzed term is one of `terms`, merged where they overlap.
-pub fn highlight_ranges(
-    analyzer: &mut TextAnalyzer,
-    text: &str,
-    terms: &BTreeSet<String>,
-) -> Vec<Range<usize>> {
+pub fn highlight_ranges(text: &str, terms: &BTreeSet<String>) -> Vec<Range<usize>> {
     let mut ranges: Vec<Range<usize>> = Vec::new();
-    let mut stream = analyzer.token_stream(text);
-    while stream.advance() {
-        let token = stream.token();
-        if terms.contains(&token.text) {
-            ranges.push(token.offset_from..token.offset_to);
+    analysis::for_each_term(text, |term, range, _| {
+        if terms.contains(term) {
+            ranges.push(range);
         }
-    }
+    });
     ranges.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
     let mut merged: Vec<Range<usize>> = Vec::new();
     for range in ranges {
@@ -127,7 +121,6 @@ fn densest_window(words: &[Range<usize>], highlights: &[Range<usize>]) -> usize 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::medical_analyzer;
 
     fn terms(list: &[&str]) -> BTreeSet<String> {
         list.iter().map(|s| s.to_string()).collect()
@@ -137,7 +130,6 @@ mod tests {
     fn highlights_match_analyzed_forms() {
         let text = "Treatments with Herceptin target HER2/neu.";
         let ranges = highlight_ranges(
-            &mut medical_analyzer(),
             text,
             &terms(&["hercept", "herceptin", "her2/neu", "treatment"]),
         );

@@ -17,7 +17,6 @@ use rayon::prelude::*;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{EnableScoring, Query, Scorer, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, DocSet, Searcher, TantivyDocument, Term};
 
 pub use fusion::{Fusion, RRF_K};
@@ -175,28 +174,19 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResu
         candidates.len()
     };
     let wanted: Vec<Candidate> = candidates.into_iter().take(request.limit + 10).collect();
-    let materialize = |analyzer: &mut TextAnalyzer, candidate: &Candidate| {
-        hit(
-            index,
-            &searcher,
-            &planned.plan,
-            request,
-            analyzer,
-            candidate,
-        )
-    };
+    let materialize =
+        |candidate: &Candidate| hit(index, &searcher, &planned.plan, request, candidate);
     // Loading and highlighting a thousand passages costs more than finding them: share it
     // between the cores. A short list is not worth waking the thread pool for.
     let mut hits = if wanted.len() > PARALLEL_HITS {
         wanted
             .par_iter()
-            .map_init(medical_analyzer, materialize)
+            .map(materialize)
             .collect::<Result<Vec<Hit>>>()?
     } else {
-        let mut analyzer = medical_analyzer();
         wanted
             .iter()
-            .map(|c| materialize(&mut analyzer, c))
+            .map(materialize)
             .collect::<Result<Vec<Hit>>>()?
     };
     sort_hits(&mut hits);
@@ -221,11 +211,10 @@ fn hit(
     searcher: &Searcher,
     plan: &Plan,
     request: &SearchRequest,
-    analyzer: &mut TextAnalyzer,
     candidate: &Candidate,
 ) -> Result<Hit> {
     let passage = load_passage(searcher, index.fields, candidate.address)?;
-    let highlights = highlight_ranges(analyzer, &passage.text, &plan.highlight_terms);
+    let highlights = highlight_ranges(&passage.text, &plan.highlight_terms);
     let snippet = make_snippet(&passage.text, &highlights);
     let mut contributions = if request.explain {
         explain(&plan.scoring, searcher, candidate.address)
@@ -521,9 +510,7 @@ fn surface_form(searcher: &Searcher, fields: Fields, term: &str) -> Option<Strin
         .ok()?;
     let passage = load_passage(searcher, fields, top.first()?.1).ok()?;
     let set: BTreeSet<String> = [term.to_string()].into();
-    let range = highlight_ranges(&mut medical_analyzer(), &passage.text, &set)
-        .into_iter()
-        .next()?;
+    let range = highlight_ranges(&passage.text, &set).into_iter().next()?;
     Some(passage.text[range].to_lowercase())
 }
 
