@@ -199,12 +199,9 @@ pub fn sentence_ranges(text: &str) -> Vec<Range<usize>> {
     let mut ranges = Vec::new();
     let mut start = 0;
     let bytes = text.as_bytes();
-    // The stops are ASCII, so a byte scan finds exactly the characters a char scan would.
-    let stops = bytes
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| matches!(b, b'.' | b'!' | b'?'));
-    for (i, &c) in stops {
+    // The stops are ASCII, so a byte search finds exactly the characters a char scan would.
+    for i in memchr::memchr3_iter(b'.', b'!', b'?', bytes) {
+        let c = bytes[i];
         let mut end = i + 1;
         while end < bytes.len() && matches!(bytes[end], b'"' | b'\'' | b')' | b']') {
             end += 1;
@@ -245,6 +242,11 @@ fn ends_with_abbreviation(before_stop: &str) -> bool {
 fn word_count(text: &str) -> usize {
     if !text.is_ascii() {
         return text.split_whitespace().count();
+    }
+    let bytes = text.as_bytes();
+    if crate::corpus::is_collapsed_ascii(bytes) {
+        let spaces = memchr::memchr_iter(b' ', bytes).count();
+        return if bytes.is_empty() { 0 } else { spaces + 1 };
     }
     // The same count without decoding characters: words start where whitespace ends.
     let mut words = 0;
@@ -468,6 +470,8 @@ mod tests {
             " two  words ",
             "tab\tline\nfeed\x0bvertical\x0cform\rreturn",
             "non\u{a0}breaking and em\u{2003}space",
+            "collapsed words only",
+            "x",
         ] {
             assert_eq!(
                 word_count(text),

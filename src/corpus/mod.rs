@@ -286,6 +286,9 @@ pub(crate) fn normalize_space(text: &str) -> String {
     if !text.is_ascii() {
         return text.split_whitespace().collect::<Vec<_>>().join(" ");
     }
+    if is_collapsed_ascii(text.as_bytes()) {
+        return text.to_string();
+    }
     // Nearly all text is ASCII: copy it byte by byte rather than decode every character.
     let mut collapsed = Vec::with_capacity(text.len());
     let mut pending_space = false;
@@ -301,6 +304,17 @@ pub(crate) fn normalize_space(text: &str) -> String {
         collapsed.push(b);
     }
     String::from_utf8(collapsed).expect("ASCII is UTF-8")
+}
+
+/// Whether ASCII text already has single spaces only between words, as most text from JSON
+/// does: then it needs no collapsing, and its words are its spaces plus one. (Searched with
+/// `memchr`, many bytes at a time.)
+pub(crate) fn is_collapsed_ascii(bytes: &[u8]) -> bool {
+    bytes.first() != Some(&b' ')
+        && bytes.last() != Some(&b' ')
+        && memchr::memchr3(b'\t', b'\n', b'\r', bytes).is_none()
+        && memchr::memchr2(0x0b, 0x0c, bytes).is_none()
+        && memchr::memmem::find(bytes, b"  ").is_none()
 }
 
 /// Whether an ASCII byte is whitespace to [`char::is_whitespace`] (which, unlike
@@ -388,6 +402,9 @@ mod tests {
             "  \t ",
             " one  two\nthree\x0bfour\x0c\r ",
             "non\u{a0}breaking  and\u{2003}em space ",
+            "already collapsed text",
+            "x",
+            " ",
         ] {
             let expected = text.split_whitespace().collect::<Vec<_>>().join(" ");
             assert_eq!(normalize_space(text), expected, "{text:?}");
