@@ -27,10 +27,12 @@ thread_local! {
 
 /// Token text → normalised term (`None`: the chain drops the token).
 ///
-/// Lookups are the hot path of a build (one per word), so they avoid chasing pointers: texts of
-/// up to [`SHORT_KEY_BYTES`] bytes (nearly all words) are keyed by their bytes packed into one
-/// integer, and the terms live side by side in one string.
+/// Lookups are the hot path of a build (one per word), so they avoid chasing pointers and keep
+/// the tables small enough to stay in the CPU's cache: texts of up to 8 bytes (most words) are
+/// keyed by their bytes as one `u64`, texts of up to 16 bytes as one `u128`, and the terms live
+/// side by side in one string. Token texts never contain NUL, so zero padding is unambiguous.
 struct Memo {
+    word: FxHashMap<u64, Output>,
     short: FxHashMap<u128, Output>,
     long: FxHashMap<Box<str>, Output>,
     /// Every remembered term, one after another.
@@ -38,25 +40,40 @@ struct Memo {
     chain: TextAnalyzer,
 }
 
-/// Where a memoised term lies in [`Memo::terms`]; `None` if the chain drops the token.
-type Output = Option<(u32, u32)>;
+/// Where a memoised term lies in [`Memo::terms`], as `start << 8 | length`; [`DROPPED`] if the
+/// chain drops the token. (Terms are at most `MAX_TOKEN_BYTES` long, and `terms` stays far
+/// below 2^24 bytes.)
+type Output = u32;
+const DROPPED: Output = u32::MAX;
 
-/// Longest token text keyed inline: 15 bytes and a length byte make a `u128`.
-const SHORT_KEY_BYTES: usize = 15;
+/// How a token text is looked up.
+enum Key {
+    Word(u64),
+    Short(u128),
+    Long,
+}
 
-fn short_key(text: &str) -> Option<u128> {
-    if text.len() > SHORT_KEY_BYTES {
-        return None;
+impl Key {
+    fn of(text: &str) -> Key {
+        let bytes = text.as_bytes();
+        if bytes.len() <= 8 {
+            let mut padded = [0u8; 8];
+            padded[..bytes.len()].copy_from_slice(bytes);
+            Key::Word(u64::from_le_bytes(padded))
+        } else if bytes.len() <= 16 {
+            let mut padded = [0u8; 16];
+            padded[..bytes.len()].copy_from_slice(bytes);
+            Key::Short(u128::from_le_bytes(padded))
+        } else {
+            Key::Long
+        }
     }
-    let mut bytes = [0u8; 16];
-    bytes[..text.len()].copy_from_slice(text.as_bytes());
-    bytes[SHORT_KEY_BYTES] = text.len() as u8;
-    Some(u128::from_le_bytes(bytes))
 }
 
 impl Memo {
     fn new() -> Self {
         Memo {
+            word: FxHashMap::default(),
             short: FxHashMap::default(),
             long: FxHashMap::default(),
             terms: String::new(),
@@ -66,34 +83,45 @@ impl Memo {
 
     /// The normalised term of a token's text; `None` if the chain drops the token.
     fn normalize(&mut self, text: &str) -> Option<&str> {
-        let key = short_key(text);
+        debug_assert!(!text.contains('\0'));
+        let key = Key::of(text);
         let known = match key {
-            Some(key) => self.short.get(&key),
-            None => self.long.get(text),
+            Key::Word(key) => self.word.get(&key),
+            Key::Short(key) => self.short.get(&key),
+            Key::Long => self.long.get(text),
         };
         let output = match known {
             Some(output) => *output,
             None => self.remember(text, key),
         };
-        output.map(|(start, end)| &self.terms[start as usize..end as usize])
+        (output != DROPPED).then(|| {
+            let start = (output >> 8) as usize;
+            &self.terms[start..start + (output & 0xff) as usize]
+        })
     }
 
     /// Runs the chain on a token's text and remembers the result.
-    fn remember(&mut self, text: &str, key: Option<u128>) -> Output {
-        if self.short.len() + self.long.len() >= MEMO_CAPACITY {
+    fn remember(&mut self, text: &str, key: Key) -> Output {
+        if self.word.len() + self.short.len() + self.long.len() >= MEMO_CAPACITY {
+            self.word.clear();
             self.short.clear();
             self.long.clear();
             self.terms.clear();
         }
         let mut stream = self.chain.token_stream(text);
-        let output = stream.advance().then(|| {
-            let start = self.terms.len() as u32;
-            self.terms.push_str(&stream.token().text);
-            (start, self.terms.len() as u32)
-        });
+        let output = if stream.advance() {
+            let term = &stream.token().text;
+            debug_assert!(term.len() <= 0xff && self.terms.len() < 1 << 24);
+            let output = (self.terms.len() as u32) << 8 | term.len() as u32;
+            self.terms.push_str(term);
+            output
+        } else {
+            DROPPED
+        };
         match key {
-            Some(key) => self.short.insert(key, output),
-            None => self.long.insert(text.into(), output),
+            Key::Word(key) => self.word.insert(key, output),
+            Key::Short(key) => self.short.insert(key, output),
+            Key::Long => self.long.insert(text.into(), output),
         };
         output
     }
@@ -216,11 +244,13 @@ mod tests {
 
     #[test]
     fn long_and_short_keys_give_the_chains_terms() {
-        // 15 bytes (the longest inline key), 16 and 20 bytes (keyed by their text), and words
-        // that differ only past the inline limit.
+        // Texts on both sides of the 8- and 16-byte key limits, and words that differ only
+        // past a limit.
         let words = [
-            "Radiotherapists",
+            "Therapy",
+            "Tamoxifen",
             "Chemotherapeutic",
+            "Chemotherapeutics",
             "Immunohistochemistry",
             "Immunohistochemical",
         ];
@@ -234,7 +264,7 @@ mod tests {
             .collect();
         let twice: Vec<&str> = words.iter().chain(words.iter()).copied().collect();
         let got = memo_terms(&twice);
-        assert_eq!(got[..4], expected);
-        assert_eq!(got[4..], expected);
+        assert_eq!(got[..words.len()], expected);
+        assert_eq!(got[words.len()..], expected);
     }
 }
