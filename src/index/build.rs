@@ -42,8 +42,8 @@ pub struct BuildOptions {
     /// Indexing threads inside tantivy.
     pub threads: usize,
     /// Total memory tantivy may buffer before flushing a segment, in bytes. The default (80 MB)
-    /// keeps a whole build under 150 MB peak; 96 MB was no faster and went over (measured with
-    /// `scripts/bench-perf.sh`).
+    /// keeps a whole build of a 200 MB corpus at about 130 MB peak; 112 MB was a little faster
+    /// but peaked at 172 MB (measured on `scripts/bench-perf.sh`'s corpus).
     pub memory_budget: usize,
     pub split: SplitOptions,
     /// Model directory for passage embeddings; `None` builds a lexical-only index.

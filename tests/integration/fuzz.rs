@@ -113,6 +113,25 @@ proptest! {
     }
 
     #[test]
+    fn the_index_gets_the_terms_and_positions_queries_look_for(text in prop_oneof![any::<String>(), corpus_text(), "([A-Za-z0-9]{1,5}|[-/+' ]|ER\\+|HER2/neu|the|not|\u{e9}){0,40}"]) {
+        use tantivy::tokenizer::{TextAnalyzer, TokenStream};
+        let expected: Vec<(String, usize)> =
+            mbc::analysis::analyze(&mut mbc::analysis::medical_analyzer(), &text)
+                .into_iter()
+                .map(|t| (t.term, t.position))
+                .collect();
+        let mut encoded = String::new();
+        mbc::analysis::encode_terms(&text, &mut encoded, |_| {});
+        let mut reader = TextAnalyzer::from(mbc::analysis::TermSequenceTokenizer);
+        let mut stream = reader.token_stream(&encoded);
+        let mut decoded = Vec::new();
+        while stream.advance() {
+            decoded.push((stream.token().text.clone(), stream.token().position));
+        }
+        prop_assert_eq!(decoded, expected);
+    }
+
+    #[test]
     fn any_query_gives_results_or_a_message(query in prop_oneof![any::<String>(), "[a-zA-Z\"+/ -]{0,40}", "(AND|OR|NOT|-|\"|her2|ER\\+|bone|pain| ){0,12}"]) {
         let request = SearchRequest { query, limit: 5, approaches: Vec::new(), exact: false, explain: true, feedback: true, mode: Mode::Hybrid, fusion: Fusion::Rrf };
         match search(fixture_index(), &request) {
