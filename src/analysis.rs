@@ -25,7 +25,7 @@ use std::ops::Range;
 
 use tantivy::tokenizer::{TextAnalyzer, TokenStream, TokenizerManager};
 
-pub(crate) use normalize::for_each_term;
+pub(crate) use normalize::{for_each_term, for_each_term_where};
 pub use sequence::TermSequenceTokenizer;
 pub use tokenizer::MedicalTokenizer;
 

@@ -130,9 +130,22 @@ impl Memo {
 /// Calls `visit(term, byte range, position)` for every term the medical analyzer makes of
 /// `text`, without building tantivy tokens: the index build's analysis. `visit` must not analyze
 /// text itself (the memo is borrowed while it runs).
-pub(crate) fn for_each_term(text: &str, mut visit: impl FnMut(&str, Range<usize>, usize)) {
+pub(crate) fn for_each_term(text: &str, visit: impl FnMut(&str, Range<usize>, usize)) {
+    for_each_term_where(text, |_| true, visit);
+}
+
+/// [`for_each_term`] over only the tokens whose text (before normalisation) passes `wanted`: the
+/// others are not normalised at all.
+pub(crate) fn for_each_term_where(
+    text: &str,
+    wanted: impl Fn(&str) -> bool,
+    mut visit: impl FnMut(&str, Range<usize>, usize),
+) {
     MEMO.with_borrow_mut(|memo| {
         super::tokenizer::scan(text, |word, range, position| {
+            if !wanted(word) {
+                return;
+            }
             if let Some(term) = memo.normalize(word) {
                 visit(term, range, position);
             }

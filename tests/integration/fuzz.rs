@@ -14,9 +14,9 @@ use mbc::passage::{split_into_passages, SplitOptions};
 use mbc::search::{search, Fusion, Mode, SearchRequest};
 use proptest::prelude::*;
 
+/// proptest's defaults: 256 cases per property, or `PROPTEST_CASES` when set.
 fn config() -> ProptestConfig {
     ProptestConfig {
-        cases: 256,
         failure_persistence: None,
         ..ProptestConfig::default()
     }
@@ -129,6 +129,27 @@ proptest! {
             decoded.push((stream.token().text.clone(), stream.token().position));
         }
         prop_assert_eq!(decoded, expected);
+    }
+
+    #[test]
+    fn highlights_cover_exactly_the_words_whose_term_is_searched(
+        text in prop_oneof![any::<String>(), corpus_text()],
+        picks in proptest::collection::vec(any::<proptest::sample::Index>(), 0..6),
+    ) {
+        let tokens = mbc::analysis::analyze(&mut mbc::analysis::medical_analyzer(), &text);
+        let mut terms: std::collections::BTreeSet<String> = ["x".to_string()].into();
+        if !tokens.is_empty() {
+            terms.extend(picks.iter().map(|i| tokens[i.index(tokens.len())].term.clone()));
+        }
+        let mut expected = vec![false; text.len()];
+        for token in tokens.iter().filter(|t| terms.contains(&t.term)) {
+            expected[token.range.clone()].fill(true);
+        }
+        let mut got = vec![false; text.len()];
+        for range in mbc::search::highlight_ranges(&text, &terms) {
+            got[range].fill(true);
+        }
+        prop_assert_eq!(got, expected);
     }
 
     #[test]
