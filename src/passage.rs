@@ -248,10 +248,10 @@ fn word_count(text: &str) -> usize {
         let spaces = memchr::memchr_iter(b' ', bytes).count();
         return if bytes.is_empty() { 0 } else { spaces + 1 };
     }
-    // The same count without decoding characters: words start where whitespace ends.
+    // The same count without decoding characters: a word ends where whitespace starts.
     let mut words = 0;
     let mut in_word = false;
-    for &b in text.as_bytes() {
+    for &b in bytes {
         let space = crate::corpus::is_ascii_space(b);
         words += usize::from(in_word && space);
         in_word = !space;
