@@ -272,10 +272,10 @@ pub fn for_each_plain_term(text: &str, mut visit: impl FnMut(&str)) {
 /// [`plain_terms`].
 pub fn encode_terms(text: &str, encoded: &mut String, mut plain: impl FnMut(&str)) {
     let mut plain_terms = PlainTerms::default();
-    let mut previous = None;
+    let mut previous = 0;
     for_each_term(text, |term, range, position| {
         sequence::push_term(encoded, term, position, previous);
-        previous = Some(position);
+        previous = position;
         plain_terms.feed(term, range, &mut plain);
     });
     plain_terms.finish(&mut plain);

@@ -128,8 +128,8 @@ impl Memo {
 }
 
 /// Calls `visit(term, byte range, position)` for every term the medical analyzer makes of
-/// `text`, without building tantivy tokens: the index build's analysis. `visit` must not analyze
-/// text itself (the memo is borrowed while it runs).
+/// `text`, without building tantivy tokens: the analysis of the index build and of highlighting.
+/// `visit` must not analyze text itself (the memo is borrowed while it runs).
 pub(crate) fn for_each_term(text: &str, visit: impl FnMut(&str, Range<usize>, usize)) {
     for_each_term_where(text, |_| true, visit);
 }

@@ -16,17 +16,12 @@ use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 const TERM_START: char = '\u{1e}';
 const POSITION_STEP: char = '\u{1f}';
 
-/// Appends `term` at `position` to an encoded sequence whose last term was at `previous`
-/// (`None` for the first term, which counts from position 0).
-pub(crate) fn push_term(
-    encoded: &mut String,
-    term: &str,
-    position: usize,
-    previous: Option<usize>,
-) {
+/// Appends `term` at `position` to an encoded sequence whose last term was at `previous` (0
+/// before the first term).
+pub(crate) fn push_term(encoded: &mut String, term: &str, position: usize, previous: usize) {
     debug_assert!(!term.contains([TERM_START, POSITION_STEP]));
     encoded.push(TERM_START);
-    let step = position - previous.unwrap_or(0);
+    let step = position - previous;
     encoded.extend(std::iter::repeat_n(POSITION_STEP, step));
     encoded.push_str(term);
 }
@@ -39,7 +34,6 @@ pub struct TermSequenceStream<'a> {
     rest: &'a str,
     offset: usize,
     token: Token,
-    started: bool,
 }
 
 impl Tokenizer for TermSequenceTokenizer {
@@ -49,8 +43,11 @@ impl Tokenizer for TermSequenceTokenizer {
         TermSequenceStream {
             rest: text,
             offset: 0,
-            token: Token::default(),
-            started: false,
+            // Positions count from 0 before the first term, as the encoder's do.
+            token: Token {
+                position: 0,
+                ..Token::default()
+            },
         }
     }
 }
@@ -68,12 +65,7 @@ impl TokenStream for TermSequenceStream<'_> {
             .position(|b| b == TERM_START as u8)
             .unwrap_or(term_at.len());
         let from = self.offset + (self.rest.len() - term_at.len());
-        if self.started {
-            self.token.position += steps;
-        } else {
-            self.token.position = steps;
-            self.started = true;
-        }
+        self.token.position += steps;
         self.token.offset_from = from;
         self.token.offset_to = from + len;
         self.token.text.clear();
@@ -110,10 +102,10 @@ mod tests {
     fn terms_come_back_with_their_positions() {
         let terms = [("her2/neu", 0), ("her2", 0), ("neu", 1), ("cancer", 4)];
         let mut encoded = String::new();
-        let mut previous = None;
+        let mut previous = 0;
         for (term, position) in terms {
             push_term(&mut encoded, term, position, previous);
-            previous = Some(position);
+            previous = position;
         }
         let expected: Vec<(String, usize)> =
             terms.iter().map(|(t, p)| (t.to_string(), *p)).collect();
@@ -123,7 +115,7 @@ mod tests {
     #[test]
     fn a_first_term_after_stop_words_keeps_its_position() {
         let mut encoded = String::new();
-        push_term(&mut encoded, "cancer", 2, None);
+        push_term(&mut encoded, "cancer", 2, 0);
         assert_eq!(decode(&encoded), [("cancer".to_string(), 2)]);
     }
 

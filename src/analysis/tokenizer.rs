@@ -94,7 +94,7 @@ pub(crate) fn scan(text: &str, mut emit: impl FnMut(&str, Range<usize>, usize)) 
         cursor = end;
         let sign = polarity_sign(bytes, end).filter(|_| end - start <= MAX_POLAR_BYTES);
         if sign.is_some() || segments.len() > 1 {
-            joined_text(&segments, text, &mut whole);
+            joined_text(&segments, text, &mut whole, &mut part);
             let mut to = end;
             if let Some(sign) = sign {
                 whole.push(sign as char);
@@ -183,16 +183,16 @@ fn polarity_sign(bytes: &[u8], end: usize) -> Option<u8> {
     (!next_is_word).then_some(sign)
 }
 
-/// The segments' texts with the joiners between them, into `whole`.
-fn joined_text(segments: &[Segment], text: &str, whole: &mut String) {
+/// The segments' texts with the joiners between them, into `whole` (`part`: scratch for
+/// segments whose apostrophes are dropped).
+fn joined_text(segments: &[Segment], text: &str, whole: &mut String, part: &mut String) {
     whole.clear();
-    let mut part = String::new();
     for (i, segment) in segments.iter().enumerate() {
         if i > 0 {
             // The joiner is the byte right before this segment.
             whole.push_str(&text[segment.start - 1..segment.start]);
         }
-        whole.push_str(segment_text(*segment, text, &mut part));
+        whole.push_str(segment_text(*segment, text, part));
     }
 }
 
