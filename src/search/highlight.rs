@@ -80,6 +80,24 @@ pub fn make_snippet(text: &str, highlights: &[Range<usize>]) -> Snippet {
 }
 
 fn word_ranges(text: &str) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    // Stored passages are whitespace-collapsed and nearly always ASCII: their words lie between
+    // single spaces, found without decoding characters (this was most of a snippet's cost).
+    if text.is_ascii() && crate::corpus::is_collapsed_ascii(bytes) {
+        if bytes.is_empty() {
+            return Vec::new();
+        }
+        let mut start = 0;
+        let mut ranges: Vec<Range<usize>> = memchr::memchr_iter(b' ', bytes)
+            .map(|space| {
+                let word = start..space;
+                start = space + 1;
+                word
+            })
+            .collect();
+        ranges.push(start..bytes.len());
+        return ranges;
+    }
     let mut ranges = Vec::new();
     let mut start = None;
     for (i, c) in text.char_indices() {
@@ -150,6 +168,21 @@ mod tests {
         let marked: Vec<&str> = ranges.iter().map(|r| &text[r.clone()]).collect();
         assert!(marked.contains(&"Treatments"));
         assert!(marked.contains(&"HER2/neu"));
+    }
+
+    #[test]
+    fn word_ranges_are_the_words_split_whitespace_finds() {
+        for text in [
+            "",
+            "one",
+            "collapsed ASCII words only",
+            " padded  and\ttabbed\nlines ",
+            "non\u{a0}breaking and em\u{2003}space",
+        ] {
+            let found: Vec<&str> = word_ranges(text).into_iter().map(|r| &text[r]).collect();
+            let expected: Vec<&str> = text.split_whitespace().collect();
+            assert_eq!(found, expected, "{text:?}");
+        }
     }
 
     #[test]
