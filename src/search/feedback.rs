@@ -9,13 +9,13 @@
 
 use std::collections::HashMap;
 
-use tantivy::collector::TopDocs;
 use tantivy::query::{BoostQuery, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{Searcher, Term};
 
 use super::load_passage;
 use super::plan::{LabeledClause, Plan};
+use super::rerank::top_passages;
 use crate::analysis::{analyze_words, medical_analyzer, WordKind};
 use crate::index::Fields;
 use crate::Result;
@@ -37,10 +37,7 @@ pub fn expand(
     if query_words < MIN_QUERY_WORDS || plan.scoring.is_empty() {
         return Ok(());
     }
-    let top = searcher.search(
-        &*plan.to_query(),
-        &TopDocs::with_limit(FEEDBACK_PASSAGES).order_by_score(),
-    )?;
+    let (top, _) = top_passages(searcher, plan, FEEDBACK_PASSAGES)?;
     let total: f32 = top.iter().map(|(score, _)| score).sum();
     if top.is_empty() || total <= 0.0 {
         return Ok(());
@@ -70,7 +67,7 @@ pub fn expand(
     // The original clauses share ORIGINAL_WEIGHT as a whole, like RM3's interpolation with
     // the query model (each query word weighted 1/n).
     let original = ORIGINAL_WEIGHT / query_words as f32;
-    for clause in &mut plan.scoring {
+    for clause in plan.scoring.iter_mut().chain(&mut plan.proximity) {
         clause.query = Box::new(BoostQuery::new(clause.query.box_clone(), original));
     }
     for (term, weight) in ranked {

@@ -7,6 +7,7 @@ mod highlight;
 mod hybrid;
 mod passages;
 mod plan;
+mod rerank;
 mod typo;
 
 use std::collections::BTreeSet;
@@ -14,7 +15,7 @@ use std::ops::Range;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::TopDocs;
 use tantivy::query::{EnableScoring, Query, Scorer, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, DocSet, Searcher, TantivyDocument, Term};
@@ -217,7 +218,8 @@ fn hit(
     let highlights = highlight_ranges(&passage.text, &plan.highlight_terms);
     let snippet = make_snippet(&passage.text, &highlights);
     let mut contributions = if request.explain {
-        explain(&plan.scoring, searcher, candidate.address)
+        let clauses = plan.scoring.iter().chain(&plan.proximity);
+        explain(clauses, searcher, candidate.address)
     } else {
         Vec::new()
     };
@@ -262,10 +264,7 @@ fn candidates(
     let (top, lexical_hits) = if mode == Mode::Semantic {
         (Vec::new(), 0)
     } else {
-        searcher.search(
-            &*plan.to_query(),
-            &(TopDocs::with_limit(depth).order_by_score(), Count),
-        )?
+        rerank::top_passages(searcher, plan, depth)?
     };
     let Some((embedder, vectors)) = index.semantic().filter(|_| mode != Mode::Lexical) else {
         let lexical = top
@@ -432,7 +431,7 @@ fn add_free_words(
         .extend(terms_of(words).map(String::from));
     for pair in words.windows(2) {
         if let Some(query) = builder.proximity(pair) {
-            plan.scoring.push(LabeledClause {
+            plan.proximity.push(LabeledClause {
                 label: format!("near: {} {}", pair[0].term, pair[1].term),
                 query,
             });
@@ -516,14 +515,13 @@ fn surface_form(searcher: &Searcher, fields: Fields, term: &str) -> Option<Strin
 
 /// Scores each labelled clause on one passage. Computed by seeking a fresh scorer per clause
 /// rather than with `Query::explain`, which trips on some clause shapes in tantivy 0.27.
-fn explain(
-    clauses: &[LabeledClause],
+fn explain<'a>(
+    clauses: impl Iterator<Item = &'a LabeledClause>,
     searcher: &Searcher,
     address: DocAddress,
 ) -> Vec<Contribution> {
     let segment = searcher.segment_reader(address.segment_ord);
     clauses
-        .iter()
         .filter_map(|c| {
             let weight = c
                 .query

@@ -36,6 +36,10 @@ pub struct LabeledClause {
 #[derive(Default)]
 pub struct Plan {
     pub scoring: Vec<LabeledClause>,
+    /// Proximity bonuses. Each matches only passages that scoring clauses match too, so they
+    /// stay out of [`to_query`](Self::to_query) and are added to the leading candidates' scores
+    /// (`rerank`).
+    pub proximity: Vec<LabeledClause>,
     pub required: Vec<Box<dyn Query>>,
     pub excluded: Vec<Box<dyn Query>>,
     pub filter: Option<Box<dyn Query>>,
@@ -66,7 +70,7 @@ impl Plan {
         Some(Box::new(BooleanQuery::new(clauses)))
     }
 
-    /// The combined tantivy query.
+    /// The tantivy query that finds and ranks passages, without the proximity bonuses.
     pub fn to_query(&self) -> Box<dyn Query> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if !self.scoring.is_empty() {

@@ -176,6 +176,59 @@ fn explain_shows_what_each_term_contributed() {
 }
 
 #[test]
+fn the_proximity_bonus_counts_in_the_score_and_its_explanation() {
+    let ws = bundled();
+    let output = search_json(
+        &ws,
+        &[
+            "hormone therapy side effects",
+            "--mode",
+            "lexical",
+            "--explain",
+            "-n",
+            "3",
+        ],
+    );
+    let top = &output.results[0];
+    let explanation = top.explanation.as_ref().expect("explanation present");
+    assert!(
+        explanation.iter().any(|c| c.clause.starts_with("near: ")),
+        "{explanation:?}"
+    );
+    let total: f32 = explanation.iter().map(|c| c.score).sum();
+    assert!(
+        (total - top.score).abs() < 0.01 * top.score.max(1.0),
+        "{explanation:?}"
+    );
+}
+
+#[test]
+fn a_short_result_list_is_the_head_of_a_long_one() {
+    // The proximity bonus is added to the leading candidates only; on this corpus that must
+    // not change what a short list shows, nor its scores.
+    let ws = bundled();
+    let ranked = |query: &str, limit: &str| -> Vec<(String, f32)> {
+        search_json(&ws, &[query, "--mode", "lexical", "-n", limit])
+            .results
+            .into_iter()
+            .map(|r| (r.passage.passage_id, r.score))
+            .collect()
+    };
+    for query in [
+        "hormone therapy side effects",
+        "clinical trial",
+        "radiation therapy for brain metastases",
+        "questions to ask my doctor about clinical trials",
+        "palliative care at home",
+    ] {
+        let short = ranked(query, "5");
+        let long = ranked(query, "400");
+        assert_eq!(short.len(), 5, "{query}");
+        assert_eq!(short[..], long[..5], "{query}");
+    }
+}
+
+#[test]
 fn clinical_shorthand_is_searchable() {
     let ws = bundled();
     let cases = [
