@@ -34,8 +34,8 @@ const FILES_PER_BATCH: usize = 64;
 
 /// Bytes per compressed block of stored passages. A search decompresses a hit's whole block to
 /// load its passage; tantivy's 16 KB default holds a dozen passages, and decompressing them was
-/// 13-15 % of a top-1000 search. 4 KB made that search 12-15 % faster for an index 8 % larger (2 KB gained nothing more; `cargo bench --bench search` on
-/// `scripts/bench-perf.sh`'s corpus).
+/// 13-15 % of a top-1000 search. 4 KB made that search 12-15 % faster for an index 8 % larger;
+/// 2 KB gained nothing more (`cargo bench --bench search` on `scripts/bench-perf.sh`'s corpus).
 const STORE_BLOCK_BYTES: usize = 4096;
 
 fn store_settings() -> IndexSettings {

@@ -21,6 +21,7 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, DocSet, Searcher, TantivyDocument, Term};
 
 pub use fusion::{Fusion, RRF_K};
+use highlight::Highlighter;
 pub use highlight::{highlight_ranges, make_snippet, Snippet};
 pub use passages::{
     all_passages, count_tagged, documents_tagged, load_passage, passage_in_context,
@@ -175,8 +176,17 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResu
         candidates.len()
     };
     let wanted: Vec<Candidate> = candidates.into_iter().take(request.limit + 10).collect();
-    let materialize =
-        |candidate: &Candidate| hit(index, &searcher, &planned.plan, request, candidate);
+    let highlighter = Highlighter::new(&planned.plan.highlight_terms);
+    let materialize = |candidate: &Candidate| {
+        hit(
+            index,
+            &searcher,
+            &planned.plan,
+            &highlighter,
+            request,
+            candidate,
+        )
+    };
     // Loading and highlighting a thousand passages costs more than finding them: share it
     // between the cores. A short list is not worth waking the thread pool for.
     let mut hits = if wanted.len() > PARALLEL_HITS {
@@ -211,11 +221,12 @@ fn hit(
     index: &SearchIndex,
     searcher: &Searcher,
     plan: &Plan,
+    highlighter: &Highlighter,
     request: &SearchRequest,
     candidate: &Candidate,
 ) -> Result<Hit> {
     let passage = load_passage(searcher, index.fields, candidate.address)?;
-    let highlights = highlight_ranges(&passage.text, &plan.highlight_terms);
+    let highlights = highlighter.ranges(&passage.text);
     let snippet = make_snippet(&passage.text, &highlights);
     let mut contributions = if request.explain {
         let clauses = plan.scoring.iter().chain(&plan.proximity);
