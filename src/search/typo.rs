@@ -1,6 +1,12 @@
 //! Typo tolerance: a query word the index has never seen is replaced by the closest word it
 //! has (edit distance, then how common the word is). The replacement is scored by plain BM25
 //! like any other term, unlike fuzzy queries, which give every variant the same constant score.
+//!
+//! A replacement keeps the word's first letter, as Lucene's spell checker does by default:
+//! typing rarely gets the first letter wrong, and on MED's queries the replacements that changed
+//! it were all other words ("diuril" became "fibril", "requester" "frequent"). Nor does a
+//! replacement turn a prefix into its opposite: "hyperpituitarism" is not a typo of
+//! "hypopituitarism", though the two are two edits apart.
 
 use tantivy::query::FuzzyTermQuery;
 use tantivy::schema::Field;
@@ -8,6 +14,23 @@ use tantivy::{Searcher, Term};
 
 /// Words shorter than this are left alone: too many real words are one edit apart.
 const MIN_LEN: usize = 4;
+
+/// Prefixes of opposite meaning, which a replacement never swaps.
+const OPPOSITE_PREFIXES: [(&str, &str); 5] = [
+    ("hyper", "hypo"),
+    ("micro", "macro"),
+    ("inter", "intra"),
+    ("ante", "anti"),
+    ("endo", "exo"),
+];
+
+/// True when `candidate` starts with the opposite of a prefix `term` starts with.
+fn swaps_opposite_prefix(term: &str, candidate: &str) -> bool {
+    OPPOSITE_PREFIXES.iter().any(|(a, b)| {
+        (term.starts_with(a) && candidate.starts_with(b))
+            || (term.starts_with(b) && candidate.starts_with(a))
+    })
+}
 
 /// Edits allowed for a word of `len` characters.
 fn max_edits(len: usize) -> usize {
@@ -35,6 +58,7 @@ pub fn doc_freq(searcher: &Searcher, fields: &[Field], term: &str) -> u64 {
 /// depend on how the index happens to be split into segments), then alphabetical.
 pub fn closest_term(searcher: &Searcher, field: Field, term: &str) -> Option<String> {
     let len = term.chars().count();
+    let first = term.chars().next()?;
     if len < MIN_LEN || !term.chars().all(char::is_alphabetic) {
         return None;
     }
@@ -54,13 +78,21 @@ pub fn closest_term(searcher: &Searcher, field: Field, term: &str) -> Option<Str
         let Ok(automaton) = reach.automaton() else {
             return None;
         };
-        let Ok(mut stream) = inverted.terms().search(automaton).into_stream() else {
+        let mut reachable = inverted.terms().search(automaton);
+        if let Some(byte) = first.is_ascii().then_some(first as u8) {
+            // Only the terms that start with the same letter: the walk skips the rest.
+            reachable = reachable.ge([byte]).lt([byte + 1]);
+        }
+        let Ok(mut stream) = reachable.into_stream() else {
             continue;
         };
         while stream.advance() {
             let Ok(candidate) = std::str::from_utf8(stream.key()) else {
                 continue;
             };
+            if !candidate.starts_with(first) || swaps_opposite_prefix(term, candidate) {
+                continue;
+            }
             let distance = strsim::osa_distance(term, candidate);
             if distance == 0 || distance > best_distance {
                 continue;
@@ -82,4 +114,18 @@ pub fn closest_term(searcher: &Searcher, field: Field, term: &str) -> Option<Str
         };
         freq(a).cmp(&freq(b)).then_with(|| b.cmp(a))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opposite_prefixes_are_swaps_in_both_directions_only() {
+        assert!(swaps_opposite_prefix("hyperpituitar", "hypopituitar"));
+        assert!(swaps_opposite_prefix("hypotens", "hypertens"));
+        assert!(swaps_opposite_prefix("microcyt", "macrocyt"));
+        assert!(!swaps_opposite_prefix("hypertens", "hypertension"));
+        assert!(!swaps_opposite_prefix("tamoflexin", "tamoxifen"));
+    }
 }

@@ -107,3 +107,28 @@ fn non_latin_query_answers_with_a_message() {
     let run = indexed().mbc(&["search", "乳腺癌"]).ok();
     assert!(run.stdout.contains("No passages found"), "{}", run.stdout);
 }
+
+#[test]
+fn typo_corrections_keep_the_first_letter_and_never_swap_opposite_prefixes() {
+    let ws = Workspace::new();
+    ws.write(
+        "corpus/pressure.md",
+        "# Blood pressure\n\nSome cancer medicines cause hypotension, and tamoxifen can cause \
+         hot flashes. Drink water when you feel dizzy.\n",
+    );
+    ws.index_corpus();
+    let corrections = |query: &str| {
+        let run = ws.mbc(&["search", query, "--format", "json"]);
+        run.json()["corrections"]
+            .as_array()
+            .expect("corrections listed")
+            .iter()
+            .map(|c| c["to"].as_str().unwrap_or_default().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(corrections("tamoxifne"), ["tamoxifen"]);
+    // One edit from "tamoxifen", but in the first letter.
+    assert!(corrections("bamoxifen").is_empty());
+    // Two edits from "hypotension", but it means the opposite.
+    assert!(corrections("hypertension").is_empty());
+}
