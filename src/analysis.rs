@@ -253,18 +253,14 @@ fn word_kind(term: &str) -> WordKind {
 
 /// The plain terms of a text in order (compounds reduced to their parts): what phrase-like
 /// matching such as approach tagging compares.
+/// (The build gets them from [`encode_terms`], in the same pass as the indexed terms.)
 pub fn plain_terms(text: &str) -> Vec<String> {
     let mut terms = Vec::new();
-    for_each_plain_term(text, |term| terms.push(term.to_string()));
-    terms
-}
-
-/// Calls `visit` with each of [`plain_terms`] without collecting them: the form for hot paths
-/// (approach tagging runs over every passage of a build).
-pub fn for_each_plain_term(text: &str, mut visit: impl FnMut(&str)) {
+    let mut visit = |term: &str| terms.push(term.to_string());
     let mut plain = PlainTerms::default();
     for_each_term(text, |term, range, _| plain.feed(term, range, &mut visit));
     plain.finish(&mut visit);
+    terms
 }
 
 /// Analyzes `text` once for the index build: appends its terms to `encoded` as a term sequence

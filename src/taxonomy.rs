@@ -3,10 +3,11 @@
 
 use std::path::Path;
 
-use crate::analysis::{for_each_plain_term, plain_terms};
-use crate::{Error, Result};
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
+
+use crate::analysis::plain_terms;
+use crate::{Error, Result};
 
 /// File name of the taxonomy inside a corpus directory (and inside each index generation).
 pub const FILE_NAME: &str = "approaches.toml";
@@ -152,13 +153,6 @@ impl ApproachTaxonomy {
         self.term_ids.get(term).copied().unwrap_or(OTHER_TERM)
     }
 
-    /// The [`Self::term_id`]s of the plain terms of `text`.
-    pub fn term_ids(&self, text: &str) -> Vec<u32> {
-        let mut ids = Vec::new();
-        for_each_plain_term(text, |term| ids.push(self.term_id(term)));
-        ids
-    }
-
     /// The ids of the approaches a passage is about, in taxonomy order.
     pub fn tag(&self, input: &TagInput) -> Vec<String> {
         let body = self.hits(input.body);
@@ -218,12 +212,20 @@ mod tests {
         ApproachTaxonomy::parse(BUNDLED, Path::new("approaches.toml")).unwrap()
     }
 
+    /// The ids of the plain terms of `text`, as the build gives them to [`TagInput`].
+    fn term_ids(taxonomy: &ApproachTaxonomy, text: &str) -> Vec<u32> {
+        plain_terms(text)
+            .iter()
+            .map(|term| taxonomy.term_id(term))
+            .collect()
+    }
+
     fn tag(title: &str, heading: &[&str], text: &str) -> Vec<String> {
         let taxonomy = bundled();
         taxonomy.tag(&TagInput {
-            title: &taxonomy.term_ids(title),
-            heading: &taxonomy.term_ids(&heading.join(" › ")),
-            body: &taxonomy.term_ids(text),
+            title: &term_ids(&taxonomy, title),
+            heading: &term_ids(&taxonomy, &heading.join(" › ")),
+            body: &term_ids(&taxonomy, text),
             declared: &[],
         })
     }
@@ -275,9 +277,9 @@ mod tests {
         let taxonomy = bundled();
         let declared = vec!["chemotherapy".to_string()];
         let input = TagInput {
-            title: &taxonomy.term_ids("Doc"),
+            title: &term_ids(&taxonomy, "Doc"),
             heading: &[],
-            body: &taxonomy.term_ids("Paclitaxel is common."),
+            body: &term_ids(&taxonomy, "Paclitaxel is common."),
             declared: &declared,
         };
         assert_eq!(taxonomy.tag(&input), ["chemotherapy"]);

@@ -15,7 +15,7 @@ use crate::Result;
 
 /// Candidates that receive the bonus when fewer are wanted. A bonus is a fraction of a word's
 /// score, so a passage it lifts into the top ten is already near it without the bonus.
-pub const RERANK_DEPTH: usize = 100;
+const RERANK_DEPTH: usize = 100;
 
 /// The `depth` best passages for `plan`, best first (ties in index order), and how many passages
 /// match it in all.
