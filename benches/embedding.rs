@@ -3,12 +3,12 @@
 //! (or, with MBC_BENCH_MODEL=DIR, another model directory: `scripts/bench-onnx.sh` runs the
 //! shipped model's weights as ONNX this way). Run with `cargo bench --bench embedding`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use mbc::corpus::{self, FileKind};
 use mbc::embed::Embedder;
-use mbc::passage::{split_into_passages, SplitOptions};
+use mbc::passage::{SplitOptions, split_into_passages};
 
 fn passages(corpus_path: &Path, limit: usize) -> Vec<String> {
     let (files, _) = corpus::discover(corpus_path).expect("corpus");
@@ -30,8 +30,11 @@ fn passages(corpus_path: &Path, limit: usize) -> Vec<String> {
 }
 
 fn main() {
-    mbc::embed::configure_threads();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let model = std::env::var_os("MBC_BENCH_MODEL")
+        .map_or_else(|| root.join(mbc::embed::DEFAULT_MODEL_DIR), PathBuf::from);
+    // SAFETY: the benchmark has started no thread yet.
+    unsafe { mbc::embed::configure_process(Some(&model)) };
     let corpus_path =
         std::env::var_os("MBC_BENCH_CORPUS").map_or_else(|| root.join("corpus"), Into::into);
     let limit = std::env::var("MBC_BENCH_PASSAGES")
@@ -39,8 +42,6 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(256);
     let texts = passages(&corpus_path, limit);
-    let model = std::env::var_os("MBC_BENCH_MODEL")
-        .map_or_else(|| root.join(mbc::embed::DEFAULT_MODEL_DIR), Into::into);
     let started = Instant::now();
     let embedder = Embedder::load(&model).expect("model");
     let load = started.elapsed();

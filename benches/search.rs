@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use mbc::index::SearchIndex;
-use mbc::search::{search, Fusion, Mode, SearchRequest};
+use mbc::search::{Fusion, Mode, SearchRequest, search};
 
 mod common;
 use common::report;

@@ -1,7 +1,7 @@
 //! Text analysis shared by indexing and querying: the medical tokenizer, the filter chain around
 //! it, the build's one-pass analysis ([`encode_terms`]) and the tokenizer the index reads its
 //! output with. It owns how text becomes terms; it does not decide which terms a query searches
-//! (that is `query`).
+//! (that is `search::interpret` and `search::plan`).
 //!
 //! Clinical shorthand is split by ordinary tokenizers into meaningless pieces: `HER2/neu` becomes
 //! `her2` + `neu`, `ER+` loses its polarity and becomes `er`. The [`MedicalTokenizer`] keeps such

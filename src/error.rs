@@ -13,9 +13,14 @@ pub enum Error {
     #[error("no index found at {}", .0.display())]
     IndexNotFound(PathBuf),
 
-    /// The index exists but cannot be read (truncated or deleted files, wrong format).
-    #[error("the index at {} is damaged or unreadable ({reason}); rebuild it with `mbc index --rebuild`", path.display())]
-    IndexCorrupt { path: PathBuf, reason: String },
+    /// The index exists but its files are damaged or unreadable (truncated, deleted or
+    /// scrambled files). `mbc index` rebuilds it.
+    #[error("the index at {} is damaged or unreadable", path.display())]
+    IndexCorrupt {
+        path: PathBuf,
+        #[source]
+        damage: crate::index::Damage,
+    },
 
     /// Another process holds the index's write lock.
     #[error("the index at {} is being updated by process {pid}; wait for it to finish", path.display())]
@@ -79,6 +84,11 @@ impl Error {
         }
     }
 
+    /// True when the index must be rebuilt: the CLI then says how.
+    pub fn needs_rebuild(&self) -> bool {
+        matches!(self, Error::IndexCorrupt { .. })
+    }
+
     /// True when the error comes from how the program was called rather than from the data:
     /// the CLI maps these to exit code 2.
     pub fn is_usage(&self) -> bool {
@@ -91,13 +101,4 @@ impl Error {
                 | Error::CorpusNotFound(_)
         )
     }
-}
-
-/// The message a panic carried, for reporting it as an error.
-pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> &str {
-    panic
-        .downcast_ref::<String>()
-        .map(String::as_str)
-        .or_else(|| panic.downcast_ref::<&str>().copied())
-        .unwrap_or("internal error")
 }

@@ -1,6 +1,6 @@
 //! The synonym lexicon (`lexicon.toml`): brand ↔ generic names, abbreviations, lay ↔ clinical
 //! words and known misspellings. It answers "what else should this query also search?"; how the
-//! expansions are weighted is `query`'s business.
+//! expansions are weighted is decided in `search::plan`.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -8,7 +8,7 @@ use std::path::Path;
 use serde::Deserialize;
 use tantivy::tokenizer::TextAnalyzer;
 
-use crate::analysis::{analyze_words, medical_analyzer, AnalyzedWord};
+use crate::analysis::{AnalyzedWord, analyze_words, medical_analyzer};
 use crate::{Error, Result};
 
 /// File name of the lexicon inside a corpus directory (and inside each index generation).

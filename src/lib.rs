@@ -2,16 +2,16 @@
 //!
 //! The data flows one way: [`corpus`] (files → documents) → [`passage`] (documents → passages)
 //! → [`analysis`] (tokenizers) with [`taxonomy`] and [`lexicon`] → [`index`] (build, open) →
-//! [`search`] (query → hits) → [`output`] (hits → text / JSON). [`cli`] parses flags and [`app`]
-//! runs commands; see `ARCHITECTURE.md`.
+//! [`search`] (query → hits) → [`output`] (hits → text / JSON). The `mbc` binary
+//! (`src/bin/mbc/`) parses flags and runs commands on this library; see `ARCHITECTURE.md`.
 
 pub mod analysis;
-pub mod app;
-pub mod cli;
+pub mod atomic_file;
 pub mod corpus;
 pub mod embed;
 pub mod error;
 pub mod eval;
+pub mod guard;
 pub mod index;
 pub mod lexicon;
 pub mod output;

@@ -43,12 +43,12 @@ pub fn parse_user_query(text: &str) -> UserQuery {
     let mut negate_next = false;
     while !rest.is_empty() {
         // `-"phrase"` and `-word` exclude; a lone `-` or `--` is punctuation.
-        if let Some(after) = rest.strip_prefix('-') {
-            if after.starts_with(['"', '\u{201c}']) {
-                negate_next = true;
-                rest = after;
-                continue;
-            }
+        if let Some(after) = rest.strip_prefix('-')
+            && after.starts_with(['"', '\u{201c}'])
+        {
+            negate_next = true;
+            rest = after;
+            continue;
         }
         let negated = std::mem::take(&mut negate_next);
         let (token, after) = next_token(rest);

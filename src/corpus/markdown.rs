@@ -21,7 +21,7 @@ use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 use serde::Deserialize;
 
 use super::{
-    block_from_lines, normalize_space, title_from_file_name, Block, Document, DocumentMeta,
+    Block, Document, DocumentMeta, block_from_lines, normalize_space, title_from_file_name,
 };
 use crate::{Error, Result};
 
@@ -166,26 +166,26 @@ fn parse_body(body: &str, body_line: usize) -> (Vec<Block>, Option<String>) {
                         line_start: line_of.line(range.start),
                         lines: vec![String::new()],
                     });
-                } else if let Some(block) = open.as_mut() {
-                    if let Some(line) = block.lines.last_mut() {
-                        line.push(' ');
-                    }
+                } else if let Some(block) = open.as_mut()
+                    && let Some(line) = block.lines.last_mut()
+                {
+                    line.push(' ');
                 }
                 depth += 1;
             }
             Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::BlockQuote(_)) => {
                 depth = depth.saturating_sub(1);
-                if depth == 0 {
-                    if let Some(block) = open.take() {
-                        let path: Vec<String> = headings.iter().map(|(_, h)| h.clone()).collect();
-                        let block = block_from_lines(
-                            &path,
-                            block.line_start,
-                            block.lines.iter().map(String::as_str),
-                        );
-                        if !block.text.is_empty() {
-                            blocks.push(block);
-                        }
+                if depth == 0
+                    && let Some(block) = open.take()
+                {
+                    let path: Vec<String> = headings.iter().map(|(_, h)| h.clone()).collect();
+                    let block = block_from_lines(
+                        &path,
+                        block.line_start,
+                        block.lines.iter().map(String::as_str),
+                    );
+                    if !block.text.is_empty() {
+                        blocks.push(block);
                     }
                 }
             }

@@ -180,10 +180,10 @@ pub fn discover(root: &Path) -> Result<(Vec<CorpusFile>, Vec<Skipped>)> {
 /// skipped; a file whose author must fix it (malformed front matter) is an error.
 pub fn load_file(file: &CorpusFile) -> Result<FileLoad> {
     // A file that vanished since discovery is reported by the read below.
-    if let Ok(meta) = std::fs::metadata(&file.path) {
-        if meta.len() > MAX_DOCUMENT_BYTES {
-            return Ok(skip(file, 0, too_large(meta.len())));
-        }
+    if let Ok(meta) = std::fs::metadata(&file.path)
+        && meta.len() > MAX_DOCUMENT_BYTES
+    {
+        return Ok(skip(file, 0, too_large(meta.len())));
     }
     let bytes = match std::fs::read(&file.path) {
         Ok(bytes) => bytes,
@@ -227,7 +227,7 @@ pub fn parse_file_text(file: &CorpusFile, text: &str) -> Result<FileLoad> {
 /// they are not educational texts, and holding one would take that much memory.
 pub const MAX_DOCUMENT_BYTES: u64 = 64 << 20;
 
-pub use jsonl::{read_round, Round};
+pub use jsonl::{Round, read_round};
 
 /// Why a file or line over [`MAX_DOCUMENT_BYTES`] is skipped.
 pub fn too_large(bytes: u64) -> String {

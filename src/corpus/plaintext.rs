@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use super::{block_from_lines, normalize_space, title_from_file_name, Document, DocumentMeta};
+use super::{Document, DocumentMeta, block_from_lines, normalize_space, title_from_file_name};
 
 /// A heading has at most this many words...
 const MAX_HEADING_WORDS: usize = 12;
@@ -186,7 +186,9 @@ mod tests {
 
     #[test]
     fn heading_before_heading_becomes_a_parent() {
-        let doc = parse_text("Title\n\nIntro text.\n\nPart One\n\nFirst Topic\n\nBody one.\n\nSecond Topic\n\nBody two.\n");
+        let doc = parse_text(
+            "Title\n\nIntro text.\n\nPart One\n\nFirst Topic\n\nBody one.\n\nSecond Topic\n\nBody two.\n",
+        );
         let paths: Vec<_> = doc
             .blocks
             .iter()

@@ -5,6 +5,7 @@
 mod candle_bert;
 mod files;
 mod onnx;
+mod process;
 mod vectors;
 
 use std::path::{Path, PathBuf};
@@ -15,6 +16,7 @@ use tokenizers::{Tokenizer, TruncationParams};
 use candle_bert::CandleBert;
 use files::{Format, ModelFiles};
 use onnx::OnnxEncoder;
+pub use process::configure_process;
 pub use vectors::VectorSet;
 
 use crate::{Error, Result};
@@ -121,7 +123,7 @@ impl Hidden {
 /// normalised mean, so the mean's division is left out.
 fn masked_sum(row: &[f32], mask: &[u32], dim: usize) -> Vec<f32> {
     let mut sum = vec![0.0; dim];
-    for (vector, _) in row.chunks_exact(dim).zip(mask).filter(|(_, &m)| m == 1) {
+    for (vector, _) in row.chunks_exact(dim).zip(mask).filter(|&(_, &m)| m == 1) {
         sum.iter_mut().zip(vector).for_each(|(s, v)| *s += v);
     }
     sum
@@ -149,29 +151,25 @@ fn model_error(dir: &Path, what: impl std::fmt::Display) -> Error {
     }
 }
 
-/// Settles, once at start-up and before any thread starts, how candle uses the cores: `embed`
-/// runs one batch per core itself, and candle's own per-operation thread pool on top of that
-/// only made the batches wait for each other (23 → 42 passages/s on the bundled corpus with
-/// [`keep_scratch_memory`]). A `CANDLE_NUM_THREADS` already set by the user is kept.
-pub fn configure_threads() {
-    if std::env::var_os("CANDLE_NUM_THREADS").is_none() {
-        std::env::set_var("CANDLE_NUM_THREADS", "1");
-    }
+/// The engine that would run the model in `dir`, if the directory holds one: the binary asks
+/// this at start-up to settle the process-wide settings that engine wants before any thread
+/// starts ([`configure_process`]).
+pub fn engine_of(dir: &Path) -> Option<Engine> {
+    ModelFiles::locate(dir)
+        .ok()
+        .map(|files| match files.format {
+            Format::Safetensors => Engine::Candle,
+            Format::Onnx => Engine::Tract,
+        })
 }
 
-/// glibc hands large freed blocks straight back to the kernel, and candle frees and
-/// reallocates megabytes of scratch tensors per layer: every operation then paid for fresh
-/// pages. Raising the thresholds keeps that memory for reuse. Only processes that embed with
-/// candle call this: a lexical index build stays at its smaller peak, and tract, which reuses
-/// its buffers itself, loaded an ONNX file 5× slower with it (1.6 s against 0.33 s).
-fn keep_scratch_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt takes plain integers and only changes allocator thresholds; glibc
-    // serialises it with allocation.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 64 << 20);
-        libc::mallopt(libc::M_TRIM_THRESHOLD, 256 << 20);
-    }
+/// The inference engines `mbc` embeds with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    /// candle, for `model.safetensors`.
+    Candle,
+    /// tract, for ONNX graphs.
+    Tract,
 }
 
 /// The id [`Embedder::load`] would give the model in `dir`, without loading it: a build uses it
@@ -195,9 +193,6 @@ impl Embedder {
         let config = files.config()?;
         let weights = files.map_weights()?;
         let max_tokens = max_tokens(config.as_deref());
-        if files.format == Format::Safetensors {
-            keep_scratch_memory();
-        }
         // Parsing the tokenizer and preparing the weights are independent: do both at once.
         let (tokenizer, encoder) = std::thread::scope(|scope| {
             let tokenizer = scope.spawn(|| load_tokenizer(dir, max_tokens));
@@ -271,15 +266,12 @@ impl Embedder {
     /// One batch through the engine. A panic inside it (an engine indexing past a table the
     /// batch does not fit) becomes an error about the model, not a crash.
     fn encode(&self, batch: &Batch) -> std::result::Result<Hidden, String> {
-        let run = std::panic::AssertUnwindSafe(|| self.encoder.encode(batch));
-        std::panic::catch_unwind(run).unwrap_or_else(|panic| {
+        crate::guard::catch(|| self.encoder.encode(batch)).unwrap_or_else(|panic| {
             Err(format!(
-                "the model failed on {} text(s) of up to {} word pieces ({}); if that is more \
-                 than its position table holds, give the model directory a config.json with \
-                 max_position_embeddings",
-                batch.rows,
-                batch.width,
-                crate::error::panic_message(&*panic)
+                "the model failed on {} text(s) of up to {} word pieces ({panic}); if that is \
+                 more than its position table holds, give the model directory a config.json \
+                 with max_position_embeddings",
+                batch.rows, batch.width,
             ))
         })
     }

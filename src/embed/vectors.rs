@@ -1,15 +1,19 @@
 //! Passage vectors on disk: which model made them, and one unit-length vector per passage id.
 //!
-//! Format (little-endian): `MBCVEC1\n`, the model id (u32 length + UTF-8), the dimension (u32),
-//! the count (u32), then per passage its id (u32 length + UTF-8) and `dim` f32 values.
+//! Format (little-endian): `MBCVEC2\n`, the model id (u32 length + UTF-8), the dimension (u32),
+//! the count (u32), then per passage its id (u32 length + UTF-8) and `dim` f32 values, and last
+//! the BLAKE3 hash of everything before it, so that a damaged file is refused when it is loaded
+//! instead of silently changing similarities.
 
 use std::collections::HashMap;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::Path;
 
+use crate::atomic_file;
 use crate::{Error, Result};
 
-const MAGIC: &[u8] = b"MBCVEC1\n";
+const MAGIC: &[u8] = b"MBCVEC2\n";
+const CHECKSUM_BYTES: usize = blake3::OUT_LEN;
 
 /// Vectors of one model, keyed by passage id.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -102,35 +106,63 @@ impl VectorSet {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(Error::io(path, e)),
         };
-        parse(&bytes).map(Some).ok_or_else(|| Error::Model {
+        let invalid = |message: &str| Error::Model {
             path: path.to_path_buf(),
-            message: "not a valid vector file".into(),
-        })
+            message: message.into(),
+        };
+        let Some(body_len) = bytes.len().checked_sub(CHECKSUM_BYTES) else {
+            return Err(invalid("is truncated or not a vector file"));
+        };
+        let (body, checksum) = bytes.split_at(body_len);
+        if !body.starts_with(MAGIC) {
+            return Err(invalid("is not a vector file of this version of mbc"));
+        }
+        if blake3::hash(body).as_bytes() != checksum {
+            return Err(invalid("fails its checksum"));
+        }
+        parse(body)
+            .map(Some)
+            .ok_or_else(|| invalid("is not a valid vector file"))
     }
 
-    /// Writes atomically (temporary file, then rename).
+    /// Writes the vectors ([`atomic_file::write`]), with their checksum.
     pub fn write(&self, path: &Path) -> Result<()> {
-        let dir = path.parent().unwrap_or(Path::new("."));
-        let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
-        {
-            let mut out = BufWriter::new(temp.as_file_mut());
-            let mut write = || -> std::io::Result<()> {
-                out.write_all(MAGIC)?;
-                write_str(&mut out, &self.model_id)?;
-                out.write_all(&(self.dim as u32).to_le_bytes())?;
-                out.write_all(&(self.ids.len() as u32).to_le_bytes())?;
-                for (i, id) in self.ids.iter().enumerate() {
-                    write_str(&mut out, id)?;
-                    for value in &self.data[i * self.dim..(i + 1) * self.dim] {
-                        out.write_all(&value.to_le_bytes())?;
-                    }
-                }
-                out.flush()
+        atomic_file::write(path, |out| {
+            let mut out = Checksummed {
+                out,
+                hasher: blake3::Hasher::new(),
             };
-            write().map_err(|e| Error::io(path, e))?;
-        }
-        temp.persist(path).map_err(|e| Error::io(path, e.error))?;
-        Ok(())
+            out.write_all(MAGIC)?;
+            write_str(&mut out, &self.model_id)?;
+            out.write_all(&(self.dim as u32).to_le_bytes())?;
+            out.write_all(&(self.ids.len() as u32).to_le_bytes())?;
+            for (i, id) in self.ids.iter().enumerate() {
+                write_str(&mut out, id)?;
+                for value in &self.data[i * self.dim..(i + 1) * self.dim] {
+                    out.write_all(&value.to_le_bytes())?;
+                }
+            }
+            let checksum = out.hasher.finalize();
+            out.out.write_all(checksum.as_bytes())
+        })
+    }
+}
+
+/// A writer that hashes what passes through it.
+struct Checksummed<'a> {
+    out: &'a mut dyn Write,
+    hasher: blake3::Hasher,
+}
+
+impl Write for Checksummed<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let written = self.out.write(bytes)?;
+        self.hasher.update(&bytes[..written]);
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
     }
 }
 
@@ -218,6 +250,21 @@ mod tests {
         let bytes = std::fs::read(&path).unwrap();
         std::fs::write(&path, &bytes[..bytes.len() - 3]).unwrap();
         assert!(VectorSet::read(&path).is_err());
+    }
+
+    #[test]
+    fn a_changed_byte_fails_the_checksum() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut set = VectorSet::new("m@1", 2);
+        set.insert("a", &[1.0, 0.0]);
+        let path = dir.path().join("v.bin");
+        set.write(&path).unwrap();
+        let mut bytes = std::fs::read(&path).unwrap();
+        let last_value = bytes.len() - CHECKSUM_BYTES - 2;
+        bytes[last_value] ^= 0x10;
+        std::fs::write(&path, &bytes).unwrap();
+        let err = VectorSet::read(&path).unwrap_err();
+        assert!(err.to_string().contains("checksum"), "{err}");
     }
 
     #[test]

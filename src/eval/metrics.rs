@@ -61,11 +61,7 @@ pub fn ndcg(ranking: &[String], judged: &Judgements, k: usize) -> f64 {
     let mut ideal_grades: Vec<u32> = judged.values().copied().filter(|&g| g > 0).collect();
     ideal_grades.sort_unstable_by(|a, b| b.cmp(a));
     let ideal = dcg(&mut ideal_grades.into_iter());
-    if ideal == 0.0 {
-        0.0
-    } else {
-        actual / ideal
-    }
+    if ideal == 0.0 { 0.0 } else { actual / ideal }
 }
 
 /// Share of the relevant documents found in the top `k`.
@@ -110,7 +106,7 @@ pub fn average_precision(ranking: &[String], judged: &Judgements, k: usize) -> f
 
 /// Orders scored documents as trec_eval does: score descending, ties by document id
 /// descending.
-pub fn rank_documents(mut scored: Vec<(String, f32)>) -> Vec<(String, f32)> {
+pub fn trec_order(mut scored: Vec<(String, f32)>) -> Vec<(String, f32)> {
     scored.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| b.0.cmp(&a.0)));
     scored
 }
@@ -188,7 +184,7 @@ mod tests {
 
     #[test]
     fn ties_are_broken_by_document_id_descending_like_trec_eval() {
-        let ranked = rank_documents(vec![
+        let ranked = trec_order(vec![
             ("a".into(), 1.0),
             ("c".into(), 1.0),
             ("b".into(), 2.0),

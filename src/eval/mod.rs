@@ -12,9 +12,9 @@ use rayon::prelude::*;
 use serde::Deserialize;
 
 use crate::index::SearchIndex;
-use crate::search::{rank_documents, SearchRequest};
+use crate::search::{SearchRequest, documents_by_best_passage};
 use crate::{Error, Result};
-use metrics::{rank_documents as trec_order, Judgements, Metrics};
+use metrics::{Judgements, Metrics, trec_order};
 
 /// Documents kept per query: MAP is computed at 1000.
 pub const RUN_DEPTH: usize = 1000;
@@ -106,7 +106,7 @@ pub fn evaluate(
                 query: query.text.clone(),
                 ..template.clone()
             };
-            let mut ranked = trec_order(rank_documents(index, &request, PASSAGE_DEPTH)?);
+            let mut ranked = trec_order(documents_by_best_passage(index, &request, PASSAGE_DEPTH)?);
             ranked.truncate(RUN_DEPTH);
             Ok((query.id.clone(), ranked))
         })

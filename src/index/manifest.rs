@@ -103,10 +103,11 @@ pub fn compare<'a>(files: &'a [CorpusFile], previous: &Manifest) -> Changes<'a> 
 fn current_stamp(path: &Path, record: Option<&FileRecord>) -> Option<FileStamp> {
     let meta = std::fs::metadata(path).ok()?;
     let modified = modified_nanos(&meta);
-    if let Some(record) = record {
-        if record.stamp.size == meta.len() && record.stamp.modified == modified {
-            return Some(record.stamp.clone());
-        }
+    if let Some(record) = record
+        && record.stamp.size == meta.len()
+        && record.stamp.modified == modified
+    {
+        return Some(record.stamp.clone());
     }
     let mut hasher = blake3::Hasher::new();
     hasher.update_reader(std::fs::File::open(path).ok()?).ok()?;

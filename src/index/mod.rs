@@ -2,8 +2,11 @@
 //! rank (`search`) or print (`output`).
 
 mod build;
+mod damage;
+mod freshness;
 mod manifest;
 mod schema;
+mod snapshot;
 pub mod store;
 mod vectors;
 
@@ -12,28 +15,32 @@ use std::path::{Path, PathBuf};
 use tantivy::{Index, IndexReader, ReloadPolicy};
 
 pub use build::{
-    build, data_dir, fingerprint, BuildEvent, BuildOptions, BuildReport, UpdateCounts,
+    BuildEvent, BuildOptions, BuildReport, UpdateCounts, build, data_dir, fingerprint,
 };
+pub use damage::{Damage, DamagedFile};
+pub use freshness::{Check, Freshness, assess};
 pub use manifest::{FileRecord, FileStamp, Manifest};
 pub use schema::Fields;
+pub use snapshot::Snapshot;
 pub use store::IndexMeta;
 pub use vectors::{EmbedOutcome, SEED_FILE};
 
 use crate::analysis;
 use crate::embed::{Embedder, VectorSet};
-
-/// Passage vectors inside a generation directory.
-pub const VECTORS_FILE: &str = "vectors.bin";
 use crate::lexicon::{self, Lexicon};
 use crate::taxonomy::{self, ApproachTaxonomy};
 use crate::{Error, Result};
 
+/// Passage vectors inside a generation directory.
+pub const VECTORS_FILE: &str = "vectors.bin";
+
 /// An opened index generation with everything needed to search it.
 pub struct SearchIndex {
+    /// The index directory, as given.
+    pub index_dir: PathBuf,
     /// The generation directory that was opened.
     pub generation: PathBuf,
-    pub index: Index,
-    pub reader: IndexReader,
+    reader: IndexReader,
     pub fields: Fields,
     pub meta: IndexMeta,
     pub taxonomy: ApproachTaxonomy,
@@ -45,7 +52,9 @@ pub struct SearchIndex {
 }
 
 impl SearchIndex {
-    /// Opens the current generation of `index_dir`.
+    /// Opens the current generation of `index_dir`. Only the files a search needs are read,
+    /// and only their headers: damage inside them shows when a search meets it (or in
+    /// [`verify`]).
     pub fn open(index_dir: &Path) -> Result<SearchIndex> {
         // A build may swap generations between reading CURRENT and opening it; the previous
         // generation is kept, so one retry is enough.
@@ -61,41 +70,50 @@ impl SearchIndex {
         }
         let generation = store::current_generation(index_dir)?
             .ok_or_else(|| Error::IndexNotFound(index_dir.to_path_buf()))?;
-        let corrupt = |reason: String| store::corrupt(&generation, &reason);
-        let meta = store::read_meta(&generation)?;
-        if meta.format != store::FORMAT_VERSION {
-            return Err(corrupt(format!(
-                "built by an mbc with index format {}, this one reads {}",
-                meta.format,
-                store::FORMAT_VERSION
-            )));
-        }
-        let index = Index::open_in_dir(&generation).map_err(|e| corrupt(e.to_string()))?;
-        analysis::register(index.tokenizers());
-        let fields = Fields::from_schema(&index.schema())
-            .ok_or_else(|| corrupt("the schema is not mbc's".into()))?;
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()
-            .map_err(|e: tantivy::TantivyError| corrupt(e.to_string()))?;
-        let read_data = |name: &str| {
-            let path = generation.join(name);
-            std::fs::read_to_string(&path).map_err(|e| corrupt(format!("cannot read {name}: {e}")))
+        let damaged = |damage: Damage| Error::IndexCorrupt {
+            path: index_dir.to_path_buf(),
+            damage,
         };
-        let taxonomy = ApproachTaxonomy::parse(
-            &read_data(taxonomy::FILE_NAME)?,
-            &generation.join(taxonomy::FILE_NAME),
-        )?;
-        let lexicon = Lexicon::parse(
-            &read_data(lexicon::FILE_NAME)?,
-            &generation.join(lexicon::FILE_NAME),
-        )?;
-        let vectors =
-            VectorSet::read(&generation.join(VECTORS_FILE)).map_err(|e| corrupt(e.to_string()))?;
+        let meta = store::read_meta(&generation).map_err(|file| damaged(file.into()))?;
+        if meta.format != store::FORMAT_VERSION {
+            return Err(damaged(
+                DamagedFile::new(
+                    store::META_FILE,
+                    format!(
+                        "names index format {}, and this mbc reads format {}",
+                        meta.format,
+                        store::FORMAT_VERSION
+                    ),
+                )
+                .into(),
+            ));
+        }
+        let index = damage::guard(|| Index::open_in_dir(&generation)).map_err(damaged)?;
+        analysis::register(index.tokenizers());
+        let fields = Fields::from_schema(&index.schema()).ok_or_else(|| {
+            damaged(DamagedFile::new("meta.json", "holds a schema that is not mbc's").into())
+        })?;
+        let reader = damage::guard(|| {
+            index
+                .reader_builder()
+                .reload_policy(ReloadPolicy::Manual)
+                .try_into()
+        })
+        .map_err(damaged)?;
+        let taxonomy = read_data(&generation, taxonomy::FILE_NAME, ApproachTaxonomy::parse)
+            .map_err(|file| damaged(file.into()))?;
+        let lexicon = read_data(&generation, lexicon::FILE_NAME, Lexicon::parse)
+            .map_err(|file| damaged(file.into()))?;
+        let vectors = VectorSet::read(&generation.join(VECTORS_FILE)).map_err(|err| {
+            let problem = match err {
+                Error::Model { message, .. } => message,
+                other => other.to_string(),
+            };
+            damaged(DamagedFile::new(VECTORS_FILE, problem).into())
+        })?;
         Ok(SearchIndex {
+            index_dir: index_dir.to_path_buf(),
             generation,
-            index,
             reader,
             fields,
             meta,
@@ -104,6 +122,12 @@ impl SearchIndex {
             vectors,
             embedder: None,
         })
+    }
+
+    /// A view of the index for one search: every read through it reports damage as
+    /// [`Error::IndexCorrupt`].
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot::new(self.reader.searcher(), &self.index_dir)
     }
 
     /// The embedder and vectors, when both are present and the model is the one that made the
@@ -126,26 +150,29 @@ impl SearchIndex {
     }
 }
 
-/// Whether an index directory is usable for a corpus as it is now.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Freshness {
-    Missing,
-    /// Built from a corpus that has changed since.
-    Stale,
-    Fresh,
+/// Reads and parses one of the data files a generation keeps a copy of.
+fn read_data<T>(
+    generation: &Path,
+    name: &str,
+    parse: impl FnOnce(&str, &Path) -> Result<T>,
+) -> std::result::Result<T, DamagedFile> {
+    let path = generation.join(name);
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| DamagedFile::new(name, format!("cannot be read ({e})")))?;
+    parse(&text, &path).map_err(|e| DamagedFile::new(name, format!("is invalid ({e})")))
 }
 
-/// Compares the index's recorded corpus fingerprint with the corpus on disk.
-pub fn freshness(index_dir: &Path, corpus_path: &Path) -> Result<Freshness> {
-    let Some(generation) = store::current_generation(index_dir)? else {
-        return Ok(Freshness::Missing);
-    };
-    let Ok(meta) = store::read_meta(&generation) else {
-        return Ok(Freshness::Stale);
-    };
-    if meta.format != store::FORMAT_VERSION || meta.corpus_fingerprint != fingerprint(corpus_path)?
-    {
-        return Ok(Freshness::Stale);
+/// Checks the whole current generation: mbc's own files, the vectors against their checksum,
+/// and every segment file against tantivy's checksums. Reads the whole index, so it is for
+/// `mbc check`, an explicit `mbc index` and a whole-index export, not for every search.
+pub fn verify(index_dir: &Path) -> Result<SearchIndex> {
+    // Segment files first: opening reads some of them, and would report their damage less
+    // precisely.
+    if let Some(generation) = store::current_generation(index_dir)? {
+        damage::verify_segments(&generation).map_err(|damage| Error::IndexCorrupt {
+            path: index_dir.to_path_buf(),
+            damage,
+        })?;
     }
-    Ok(Freshness::Fresh)
+    SearchIndex::open(index_dir)
 }

@@ -2,7 +2,7 @@
 //! [`Fields`].
 
 use tantivy::schema::{
-    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, STORED, STRING,
+    FAST, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::{DocAddress, Searcher, TantivyDocument};
 
@@ -77,11 +77,16 @@ impl Fields {
         searcher: &Searcher,
         address: DocAddress,
     ) -> tantivy::Result<Option<String>> {
-        let doc: TantivyDocument = searcher.doc(address)?;
-        Ok(doc
-            .get_first(self.passage_id)
-            .and_then(|v| v.as_str())
-            .map(str::to_string))
+        stored_text(searcher, address, self.passage_id)
+    }
+
+    /// The stored document id of a passage (`None` if it has none).
+    pub fn doc_id_of(
+        &self,
+        searcher: &Searcher,
+        address: DocAddress,
+    ) -> tantivy::Result<Option<String>> {
+        stored_text(searcher, address, self.doc_id)
     }
 
     /// Looks the handles up in an opened index's schema; `None` if the index was built with a
@@ -107,4 +112,16 @@ impl Fields {
             last_reviewed: field("last_reviewed")?,
         })
     }
+}
+
+fn stored_text(
+    searcher: &Searcher,
+    address: DocAddress,
+    field: Field,
+) -> tantivy::Result<Option<String>> {
+    let doc: TantivyDocument = searcher.doc(address)?;
+    Ok(doc
+        .get_first(field)
+        .and_then(|v| v.as_str())
+        .map(str::to_string))
 }

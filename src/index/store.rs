@@ -9,7 +9,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
+use super::damage::DamagedFile;
 use super::manifest::Manifest;
+use crate::atomic_file;
 use crate::passage::SplitOptions;
 use crate::{Error, Result};
 
@@ -19,8 +21,9 @@ const GENERATION_PREFIX: &str = "gen-";
 const BUILD_PREFIX: &str = ".build-";
 pub const META_FILE: &str = "mbc.json";
 
-/// Bumped whenever the schema or analysis changes, so older indexes are rebuilt.
-pub const FORMAT_VERSION: u32 = 2;
+/// Bumped whenever the schema, the analysis or a file format changes, so older indexes are
+/// rebuilt. 3: vector files carry a checksum.
+pub const FORMAT_VERSION: u32 = 3;
 
 /// What `mbc.json` records about a generation.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -41,6 +44,10 @@ pub struct IndexMeta {
     /// What each corpus file yielded, by relative path: what an update compares against.
     #[serde(default)]
     pub files: Manifest,
+    /// Why the build has no passage vectors although it had a model: the next explicit
+    /// `mbc index` tries again.
+    #[serde(default)]
+    pub vectors_failed: Option<String>,
 }
 
 /// The generation `CURRENT` points at, if any.
@@ -54,33 +61,21 @@ pub fn current_generation(index_dir: &Path) -> Result<Option<PathBuf>> {
 }
 
 /// Reads a generation's `mbc.json`.
-pub fn read_meta(generation: &Path) -> Result<IndexMeta> {
-    let path = generation.join(META_FILE);
-    let text = fs::read_to_string(&path)
-        .map_err(|e| corrupt(generation, &format!("cannot read {META_FILE}: {e}")))?;
+pub fn read_meta(generation: &Path) -> std::result::Result<IndexMeta, DamagedFile> {
+    let text = fs::read_to_string(generation.join(META_FILE))
+        .map_err(|e| DamagedFile::new(META_FILE, format!("cannot be read ({e})")))?;
     serde_json::from_str(&text)
-        .map_err(|e| corrupt(generation, &format!("{META_FILE} is invalid: {e}")))
+        .map_err(|e| DamagedFile::new(META_FILE, format!("is invalid ({e})")))
 }
 
 pub fn write_meta(generation: &Path, meta: &IndexMeta) -> Result<()> {
-    let path = generation.join(META_FILE);
     let text = serde_json::to_string_pretty(meta).expect("meta serializes");
-    write_synced(&path, text.as_bytes())
+    write_file(&generation.join(META_FILE), text.as_bytes())
 }
 
-pub(crate) fn corrupt(path: &Path, reason: &str) -> Error {
-    Error::IndexCorrupt {
-        path: path.to_path_buf(),
-        reason: reason.to_string(),
-    }
-}
-
-/// Writes a file and flushes it to disk before returning.
-pub fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut file = File::create(path).map_err(|e| Error::io(path, e))?;
-    file.write_all(bytes)
-        .and_then(|_| file.sync_all())
-        .map_err(|e| Error::io(path, e))
+/// Writes a whole file durably ([`atomic_file::write`]).
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    atomic_file::write(path, |out| out.write_all(bytes))
 }
 
 /// Fills `build` with the files of `generation`, except `own` (mbc's files, which a build writes
@@ -194,13 +189,7 @@ impl BuildDir {
         fs::rename(&self.path, &generation).map_err(|e| Error::io(&generation, e))?;
         self.published = true;
         let previous = current_generation(index_dir)?;
-        let staged = index_dir.join(format!("{CURRENT}.tmp"));
-        write_synced(&staged, name.as_bytes())?;
-        fs::rename(&staged, index_dir.join(CURRENT))
-            .map_err(|e| Error::io(index_dir.join(CURRENT), e))?;
-        if let Ok(dir) = File::open(index_dir) {
-            let _ = dir.sync_all();
-        }
+        write_file(&index_dir.join(CURRENT), name.as_bytes())?;
         remove_old_generations(index_dir, &generation, previous.as_deref());
         Ok(generation)
     }

@@ -6,8 +6,8 @@ use std::path::Path;
 
 use super::store;
 use super::{BuildEvent, VECTORS_FILE};
-use crate::embed::{Embedder, VectorSet};
 use crate::Result;
+use crate::embed::{Embedder, VectorSet};
 
 /// Precomputed vectors a corpus directory may carry.
 pub const SEED_FILE: &str = ".vectors.bin";

@@ -8,8 +8,8 @@ use std::io::{self, Write};
 
 use crate::search::{PassageInContext, SearchResults, StoredPassage};
 use wire::{
-    ApproachOut, ApproachesOutput, ExportOutput, PassageOut, ResultOut, SearchOutput, ShowOutput,
-    StatsOutput, NOTICE, SCHEMA_VERSION,
+    ApproachOut, ApproachesOutput, ExportOutput, NOTICE, PassageOut, ResultOut, SCHEMA_VERSION,
+    SearchOutput, ShowOutput, StatsOutput,
 };
 
 pub use text::Style;

@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 use std::ops::Range;
 
-use super::wire::{StatsOutput, NOTICE};
+use super::wire::{NOTICE, StatsOutput};
 use crate::lexicon::SynonymKind;
 use crate::search::{Hit, PassageInContext, SearchResults, StoredPassage};
 use crate::taxonomy::Approach;

@@ -1,7 +1,9 @@
 //! JSON wire types. Field names are a public contract (documented in `docs/json.md`): add
-//! fields, never rename them, and bump [`SCHEMA_VERSION`] on any incompatible change.
+//! fields, never rename them, and bump [`SCHEMA_VERSION`] on any incompatible change. These
+//! types only serialize; the tests check the output against their own structs, written from
+//! the document (`tests/integration/schema.rs`).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::search::{Hit, SearchResults, StoredPassage};
 
@@ -12,7 +14,7 @@ pub const SCHEMA_VERSION: u32 = 1;
 pub const NOTICE: &str = "Educational information, not medical advice. Decisions about treatment belong with your care team.";
 
 /// `mbc search --format json`.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SearchOutput {
     pub schema_version: u32,
@@ -29,14 +31,14 @@ pub struct SearchOutput {
     pub results: Vec<ResultOut>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CorrectionOut {
     pub from: String,
     pub to: String,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExpandedOut {
     pub term: String,
@@ -46,7 +48,7 @@ pub struct ExpandedOut {
 }
 
 /// One ranked passage (also one line of `--format jsonl`).
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ResultOut {
     pub rank: usize,
@@ -58,16 +60,16 @@ pub struct ResultOut {
     /// Byte ranges `[start, end)` in `text` where the query matched.
     pub highlights: Vec<[usize; 2]>,
     /// Present with `--explain`: what each query clause contributed.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<Vec<ContributionOut>>,
     /// Present on JSON lines output only, where there is no envelope to carry it.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notice: Option<String>,
 }
 
 /// The scores behind a rank: BM25 and cosine similarity when the passage was a candidate of
 /// that ranking (else `null`), and the score results are ordered by.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScoresOut {
     pub bm25: Option<f32>,
@@ -75,7 +77,7 @@ pub struct ScoresOut {
     pub fused: f32,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ContributionOut {
     pub clause: String,
@@ -83,7 +85,7 @@ pub struct ContributionOut {
 }
 
 /// A passage and where it comes from.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PassageOut {
     pub passage_id: String,
@@ -98,7 +100,7 @@ pub struct PassageOut {
     pub last_reviewed: Option<String>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SourceOut {
     pub path: String,
@@ -107,7 +109,7 @@ pub struct SourceOut {
 }
 
 /// `mbc show --format json`.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ShowOutput {
     pub schema_version: u32,
@@ -118,7 +120,7 @@ pub struct ShowOutput {
 }
 
 /// `mbc approaches --format json`.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ApproachesOutput {
     pub schema_version: u32,
@@ -126,7 +128,7 @@ pub struct ApproachesOutput {
     pub approaches: Vec<ApproachOut>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ApproachOut {
     pub id: String,
@@ -136,7 +138,7 @@ pub struct ApproachOut {
 }
 
 /// `mbc export --format json`.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExportOutput {
     pub schema_version: u32,
@@ -146,7 +148,7 @@ pub struct ExportOutput {
 }
 
 /// `mbc stats --format json`.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct StatsOutput {
     pub schema_version: u32,
@@ -162,7 +164,7 @@ pub struct StatsOutput {
     pub vectors: Option<VectorsInfo>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct VectorsInfo {
     /// The id of the model that made them: directory name and content hash.
@@ -171,7 +173,7 @@ pub struct VectorsInfo {
     pub dimensions: usize,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ApproachCount {
     pub id: String,

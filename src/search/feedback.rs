@@ -9,16 +9,16 @@
 
 use std::collections::HashMap;
 
+use tantivy::Term;
 use tantivy::query::{BoostQuery, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{Searcher, Term};
 
 use super::load_passage;
 use super::plan::{LabeledClause, Plan};
 use super::rerank::top_passages;
-use crate::analysis::{analyze_words, medical_analyzer, WordKind};
-use crate::index::Fields;
 use crate::Result;
+use crate::analysis::{WordKind, analyze_words, medical_analyzer};
+use crate::index::{Fields, Snapshot};
 
 /// Feedback applies to queries with at least this many distinct content words; shorter queries
 /// are usually precise names ("herceptin") that feedback would only dilute.
@@ -30,14 +30,14 @@ const ORIGINAL_WEIGHT: f32 = 0.5;
 /// Adds RM3 expansion terms to the plan's scoring clauses, re-weighting the original ones.
 pub fn expand(
     plan: &mut Plan,
-    searcher: &Searcher,
+    snapshot: &Snapshot,
     fields: Fields,
     query_words: usize,
 ) -> Result<()> {
     if query_words < MIN_QUERY_WORDS || plan.scoring.is_empty() {
         return Ok(());
     }
-    let (top, _) = top_passages(searcher, plan, FEEDBACK_PASSAGES)?;
+    let (top, _) = top_passages(snapshot, plan, FEEDBACK_PASSAGES)?;
     let total: f32 = top.iter().map(|(score, _)| score).sum();
     if top.is_empty() || total <= 0.0 {
         return Ok(());
@@ -45,7 +45,7 @@ pub fn expand(
     let mut analyzer = medical_analyzer();
     let mut relevance: HashMap<String, f32> = HashMap::new();
     for (score, address) in &top {
-        let passage = load_passage(searcher, fields, *address)?;
+        let passage = load_passage(snapshot, fields, *address)?;
         let terms: Vec<String> = analyze_words(&mut analyzer, &passage.text)
             .into_iter()
             .filter(|w| {

@@ -3,6 +3,8 @@
 use std::collections::BTreeSet;
 use std::ops::Range;
 
+use tantivy::snippet::collapse_overlapped_ranges;
+
 use crate::analysis;
 
 /// Passages up to this many words are shown whole as their snippet.
@@ -49,20 +51,8 @@ impl<'a> Highlighter<'a> {
                 ranges.push(range);
             }
         });
-        merge(ranges)
+        collapse_overlapped_ranges(&ranges)
     }
-}
-
-fn merge(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
-    ranges.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
-    let mut merged: Vec<Range<usize>> = Vec::new();
-    for range in ranges {
-        match merged.last_mut() {
-            Some(last) if range.start <= last.end => last.end = last.end.max(range.end),
-            _ => merged.push(range),
-        }
-    }
-    merged
 }
 
 /// The first two letters of the searched terms, to tell without analysis which words cannot

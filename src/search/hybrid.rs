@@ -7,15 +7,15 @@ use std::collections::{HashMap, HashSet};
 use tantivy::collector::{DocSetCollector, TopDocs};
 use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, Searcher, Term};
+use tantivy::{DocAddress, Term};
 
-use super::fusion::{fuse, Fusion};
-use super::plan::Plan;
 use super::Mode;
-use crate::embed::{Embedder, VectorSet};
-use crate::index::Fields;
-use crate::query::{parse_user_query, Clause};
+use super::fusion::{Fusion, fuse};
+use super::plan::Plan;
 use crate::Result;
+use crate::embed::{Embedder, VectorSet};
+use crate::index::{Fields, Snapshot};
+use crate::query::{Clause, parse_user_query};
 
 /// A passage on its way into the results, with every score it has.
 #[derive(Debug, Clone)]
@@ -37,7 +37,7 @@ pub struct SemanticSide<'a> {
 
 /// Fuses the lexical top list with the passages nearest to the query's embedding.
 pub fn rank(
-    searcher: &Searcher,
+    snapshot: &Snapshot,
     fields: Fields,
     plan: &Plan,
     query_text: &str,
@@ -49,18 +49,20 @@ pub fn rank(
     let mut lexical_ranking = Vec::new();
     if mode == Mode::Hybrid {
         for (score, address) in lexical {
-            let id = fields.passage_id_of(searcher, address)?.unwrap_or_default();
+            let id = snapshot
+                .read(|s| fields.passage_id_of(s, address))?
+                .unwrap_or_default();
             addresses.insert(id.clone(), address);
             lexical_ranking.push((id, score));
         }
     }
     let query_vector = semantic.embedder.embed_query(&semantic_text(query_text))?;
-    let allowed = allowed_passages(searcher, plan)?;
+    let allowed = allowed_passages(snapshot, plan)?;
     let mut semantic_ranking = Vec::new();
     // Constraints can reject candidates: look deeper, then keep `depth` of those allowed.
     let pool = if allowed.is_some() { depth * 4 } else { depth };
     for (id, score) in semantic.vectors.nearest(&query_vector, pool) {
-        let Some(address) = lookup(searcher, fields, &id, &mut addresses)? else {
+        let Some(address) = lookup(snapshot, fields, &id, &mut addresses)? else {
             continue;
         };
         if allowed.as_ref().is_none_or(|set| set.contains(&address)) {
@@ -100,16 +102,18 @@ fn semantic_text(query: &str) -> String {
 
 /// Passages that satisfy the plan's filter, required phrases and exclusions; `None` when the
 /// plan has none of these (everything is allowed).
-fn allowed_passages(searcher: &Searcher, plan: &Plan) -> Result<Option<HashSet<DocAddress>>> {
+fn allowed_passages(snapshot: &Snapshot, plan: &Plan) -> Result<Option<HashSet<DocAddress>>> {
     match plan.constraints() {
         None => Ok(None),
-        Some(query) => Ok(Some(searcher.search(&*query, &DocSetCollector)?)),
+        Some(query) => Ok(Some(
+            snapshot.read(|s| s.search(&*query, &DocSetCollector))?,
+        )),
     }
 }
 
 /// The address of a passage id, remembered in `known`.
 fn lookup(
-    searcher: &Searcher,
+    snapshot: &Snapshot,
     fields: Fields,
     id: &str,
     known: &mut HashMap<String, DocAddress>,
@@ -121,7 +125,7 @@ fn lookup(
         Term::from_field_text(fields.passage_id, id),
         IndexRecordOption::Basic,
     );
-    let found = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
+    let found = snapshot.read(|s| s.search(&query, &TopDocs::with_limit(1).order_by_score()))?;
     let address = found.first().map(|(_, a)| *a);
     if let Some(address) = address {
         known.insert(id.to_string(), address);

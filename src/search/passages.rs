@@ -6,9 +6,9 @@ use std::collections::BTreeSet;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, TantivyDocument, Term};
 
-use crate::index::{Fields, SearchIndex};
+use crate::index::{Fields, SearchIndex, Snapshot};
 use crate::{Error, Result};
 
 /// A passage as stored in the index.
@@ -30,11 +30,11 @@ pub struct StoredPassage {
 
 /// Reads a stored passage.
 pub fn load_passage(
-    searcher: &Searcher,
+    snapshot: &Snapshot,
     fields: Fields,
     address: DocAddress,
 ) -> Result<StoredPassage> {
-    let doc: TantivyDocument = searcher.doc(address)?;
+    let doc: TantivyDocument = snapshot.read(|s| s.doc(address))?;
     let text = |field| {
         doc.get_first(field)
             .and_then(|v| v.as_str())
@@ -72,16 +72,16 @@ pub fn load_passage(
 
 /// Every passage matching an exact-match field value, in document order.
 fn passages_where(index: &SearchIndex, term: Term) -> Result<Vec<StoredPassage>> {
-    let searcher = index.reader.searcher();
+    let snapshot = index.snapshot();
     let query = TermQuery::new(term, IndexRecordOption::Basic);
-    let count = searcher.search(&query, &Count)?;
+    let count = snapshot.read(|s| s.search(&query, &Count))?;
     if count == 0 {
         return Ok(Vec::new());
     }
-    let top = searcher.search(&query, &TopDocs::with_limit(count).order_by_score())?;
+    let top = snapshot.read(|s| s.search(&query, &TopDocs::with_limit(count).order_by_score()))?;
     let mut passages = top
         .into_iter()
-        .map(|(_, address)| load_passage(&searcher, index.fields, address))
+        .map(|(_, address)| load_passage(&snapshot, index.fields, address))
         .collect::<Result<Vec<_>>>()?;
     passages.sort_by(|a, b| (&a.doc_id, a.ordinal).cmp(&(&b.doc_id, b.ordinal)));
     Ok(passages)
@@ -122,10 +122,8 @@ pub fn passage_in_context(index: &SearchIndex, passage_id: &str) -> Result<Passa
 /// Number of passages tagged with an approach.
 pub fn count_tagged(index: &SearchIndex, approach_id: &str) -> Result<usize> {
     let term = Term::from_field_text(index.fields.approaches, approach_id);
-    Ok(index
-        .reader
-        .searcher()
-        .search(&TermQuery::new(term, IndexRecordOption::Basic), &Count)?)
+    let query = TermQuery::new(term, IndexRecordOption::Basic);
+    index.snapshot().read(|s| s.search(&query, &Count))
 }
 
 /// Distinct documents among the passages tagged with an approach.
@@ -140,17 +138,22 @@ pub fn documents_tagged(index: &SearchIndex, approach_id: &str) -> Result<usize>
 
 /// Every passage of the index, in document order, for export.
 pub fn all_passages(index: &SearchIndex) -> Result<Vec<StoredPassage>> {
-    let searcher = index.reader.searcher();
-    let mut passages = Vec::new();
-    for (segment_ord, segment) in searcher.segment_readers().iter().enumerate() {
-        for doc_id in segment.doc_ids_alive() {
-            passages.push(load_passage(
-                &searcher,
-                index.fields,
-                DocAddress::new(segment_ord as u32, doc_id),
-            )?);
-        }
-    }
+    let snapshot = index.snapshot();
+    let addresses = snapshot.read(|s| {
+        Ok(s.segment_readers()
+            .iter()
+            .enumerate()
+            .flat_map(|(ord, segment)| {
+                segment
+                    .doc_ids_alive()
+                    .map(move |doc_id| DocAddress::new(ord as u32, doc_id))
+            })
+            .collect::<Vec<_>>())
+    })?;
+    let mut passages = addresses
+        .into_iter()
+        .map(|address| load_passage(&snapshot, index.fields, address))
+        .collect::<Result<Vec<_>>>()?;
     passages.sort_by(|a, b| (&a.doc_id, a.ordinal).cmp(&(&b.doc_id, b.ordinal)));
     Ok(passages)
 }

@@ -4,12 +4,12 @@
 
 use std::collections::BTreeSet;
 
+use tantivy::Term;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, PhraseQuery,
     Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::Term;
 
 use crate::analysis::{AnalyzedWord, WordKind};
 use crate::index::Fields;

@@ -12,6 +12,7 @@ use tantivy::{DocAddress, DocSet, Score, Searcher};
 
 use super::plan::{LabeledClause, Plan};
 use crate::Result;
+use crate::index::Snapshot;
 
 /// Candidates that receive the bonus when fewer are wanted. A bonus is a fraction of a word's
 /// score, so a passage it lifts into the top ten is already near it without the bonus.
@@ -20,16 +21,19 @@ const RERANK_DEPTH: usize = 100;
 /// The `depth` best passages for `plan`, best first (ties in index order), and how many passages
 /// match it in all.
 pub fn top_passages(
-    searcher: &Searcher,
+    snapshot: &Snapshot,
     plan: &Plan,
     depth: usize,
 ) -> Result<(Vec<(Score, DocAddress)>, usize)> {
     let candidates = depth.max(RERANK_DEPTH);
-    let (mut top, matches) = searcher.search(
-        &*plan.to_query(),
-        &(TopDocs::with_limit(candidates).order_by_score(), Count),
-    )?;
-    add_bonus(searcher, &plan.proximity, &mut top)?;
+    let query = plan.to_query();
+    let (mut top, matches) = snapshot.read(|s| {
+        s.search(
+            &*query,
+            &(TopDocs::with_limit(candidates).order_by_score(), Count),
+        )
+    })?;
+    snapshot.read(|s| add_bonus(s, &plan.proximity, &mut top))?;
     top.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     top.truncate(depth);
     Ok((top, matches))
@@ -40,7 +44,7 @@ fn add_bonus(
     searcher: &Searcher,
     clauses: &[LabeledClause],
     hits: &mut [(Score, DocAddress)],
-) -> Result<()> {
+) -> tantivy::Result<()> {
     if clauses.is_empty() || hits.is_empty() {
         return Ok(());
     }

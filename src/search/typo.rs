@@ -34,11 +34,7 @@ fn swaps_opposite_prefix(term: &str, candidate: &str) -> bool {
 
 /// Edits allowed for a word of `len` characters.
 fn max_edits(len: usize) -> usize {
-    if len <= 5 {
-        1
-    } else {
-        2
-    }
+    if len <= 5 { 1 } else { 2 }
 }
 
 /// Number of passages containing `term` in any of `fields`.

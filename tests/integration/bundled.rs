@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use mbc::output::wire::{ApproachesOutput, SearchOutput, StatsOutput};
+use crate::schema::{ApproachesOutput, SearchOutput, StatsOutput};
 
 use crate::helper::Workspace;
 
@@ -25,7 +25,7 @@ fn ids(output: &SearchOutput) -> BTreeSet<String> {
     output
         .results
         .iter()
-        .map(|r| r.passage.passage_id.clone())
+        .map(|r| r.passage_id.clone())
         .collect()
 }
 
@@ -72,18 +72,12 @@ fn a_changed_corpus_is_reindexed_before_searching() {
 fn tamoxifen_json_result_has_every_documented_field() {
     let output = search_json(&bundled(), &["tamoxifen"]);
     let first = &output.results[0];
-    assert!(first.passage.text.to_lowercase().contains("tamoxifen"));
+    assert!(first.text.to_lowercase().contains("tamoxifen"));
     assert!(!first.snippet.is_empty() && !first.highlights.is_empty());
-    assert!(first
-        .passage
-        .approaches
-        .contains(&"hormonal-therapy".to_string()));
+    assert!(first.approaches.contains(&"hormonal-therapy".to_string()));
+    assert!(first.source.line_start >= 1 && first.source.line_end >= first.source.line_start);
     assert!(
-        first.passage.source.line_start >= 1
-            && first.passage.source.line_end >= first.passage.source.line_start
-    );
-    assert!(
-        !first.passage.references.is_empty(),
+        !first.references.is_empty(),
         "Markdown texts name their sources"
     );
 }
@@ -115,9 +109,10 @@ fn tamoflexin_and_tamoxifen_both_reach_the_founding_hormonal_section() {
     let ws = bundled();
     for query in ["tamoflexin", "tamoxifen"] {
         let output = search_json(&ws, &[query]);
-        let found = output.results.iter().any(|r| {
-            r.passage.source.path == FOUNDING && r.passage.section.ends_with("Hormonal Treatments")
-        });
+        let found = output
+            .results
+            .iter()
+            .any(|r| r.source.path == FOUNDING && r.section.ends_with("Hormonal Treatments"));
         assert!(
             found,
             "{query} misses the founding article's hormonal section"
@@ -149,11 +144,13 @@ fn exact_turns_off_expansion_and_correction() {
     assert!(exact.corrections.is_empty() && exact.expanded.is_empty() && exact.results.is_empty());
     let herceptin = search_json(&ws, &["herceptin", "--exact"]);
     assert!(herceptin.expanded.is_empty());
-    assert!(herceptin
-        .results
-        .iter()
-        .all(|r| r.passage.text.to_lowercase().contains("herceptin")
-            || r.passage.section.to_lowercase().contains("herceptin")));
+    assert!(
+        herceptin
+            .results
+            .iter()
+            .all(|r| r.text.to_lowercase().contains("herceptin")
+                || r.section.to_lowercase().contains("herceptin"))
+    );
 }
 
 #[test]
@@ -211,7 +208,7 @@ fn a_short_result_list_is_the_head_of_a_long_one() {
         search_json(&ws, &[query, "--mode", "lexical", "-n", limit])
             .results
             .into_iter()
-            .map(|r| (r.passage.passage_id, r.score))
+            .map(|r| (r.passage_id, r.score))
             .collect()
     };
     for query in [
@@ -242,13 +239,9 @@ fn clinical_shorthand_is_searchable() {
         let output = search_json(&ws, &[query, "-n", "3"]);
         assert!(!output.results.is_empty(), "no results for {query}");
         assert!(
-            output.results[0]
-                .passage
-                .text
-                .to_lowercase()
-                .contains(expected),
+            output.results[0].text.to_lowercase().contains(expected),
             "{query}: {}",
-            output.results[0].passage.text
+            output.results[0].text
         );
     }
 }
@@ -258,7 +251,7 @@ fn receptor_polarity_is_respected() {
     let ws = bundled();
     let output = search_json(&ws, &["ER-", "--exact", "-n", "20"]);
     for result in &output.results {
-        let text = result.passage.text.to_lowercase();
+        let text = result.text.to_lowercase();
         assert!(
             !text.contains("er+") || text.contains("er-"),
             "ER- query matched an ER+-only passage: {text}"
@@ -291,7 +284,7 @@ fn every_approach_has_three_passages_about_it() {
         assert_eq!(approach.results.len(), 3, "{}", approach.id);
         for result in &approach.results {
             assert!(
-                result.passage.approaches.contains(&approach.id),
+                result.approaches.contains(&approach.id),
                 "{} result not tagged",
                 approach.id
             );

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use mbc::embed::Embedder;
 
-use crate::helper::{Workspace, FATIGUE_DOC};
+use crate::helper::{FATIGUE_DOC, Workspace};
 
 fn model_dir() -> &'static Path {
     Path::new(concat!(

@@ -1,6 +1,6 @@
 //! `mbc eval` on a tiny BEIR collection whose right answers are obvious.
 
-use crate::helper::{fixtures, Workspace};
+use crate::helper::{Workspace, fixtures};
 
 fn eval_args(extra: &[&str]) -> Vec<String> {
     let dir = fixtures().join("beir");

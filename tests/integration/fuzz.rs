@@ -8,10 +8,10 @@
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use mbc::corpus::{parse_file_text, CorpusFile, FileKind};
-use mbc::index::{build, BuildOptions, SearchIndex};
-use mbc::passage::{split_into_passages, SplitOptions};
-use mbc::search::{search, Fusion, Mode, SearchRequest};
+use mbc::corpus::{CorpusFile, FileKind, parse_file_text};
+use mbc::index::{BuildOptions, SearchIndex, build};
+use mbc::passage::{SplitOptions, split_into_passages};
+use mbc::search::{Fusion, Mode, SearchRequest, search};
 use proptest::prelude::*;
 
 /// proptest's defaults: 256 cases per property, or `PROPTEST_CASES` when set.

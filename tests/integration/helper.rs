@@ -34,12 +34,21 @@ impl Run {
             "unexpected exit code\n--- stdout ---\n{}\n--- stderr ---\n{}",
             self.stdout, self.stderr
         );
+        self.assert_no_crash();
+        self
+    }
+
+    /// Fails if mbc crashed: a panic is reported as an internal error with exit code 101.
+    #[track_caller]
+    pub fn assert_no_crash(&self) {
         assert!(
-            !self.stderr.contains("panicked"),
-            "mbc panicked:\n{}",
+            self.code != 101
+                && !self.stderr.contains("panicked")
+                && !self.stderr.contains("internal error"),
+            "mbc crashed (exit {}):\n{}",
+            self.code,
             self.stderr
         );
-        self
     }
 
     #[track_caller]

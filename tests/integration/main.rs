@@ -10,4 +10,5 @@ mod indexing;
 mod output_formats;
 mod queries;
 mod robustness;
+mod schema;
 mod updates;

@@ -1,7 +1,7 @@
 //! Text, JSON and JSON lines output, and the other read commands.
 
-use mbc::output::wire::{
-    ApproachesOutput, ExportOutput, ResultOut, SearchOutput, ShowOutput, StatsOutput,
+use crate::schema::{
+    ApproachesOutput, ExportOutput, Result as ResultLine, SearchOutput, ShowOutput, StatsOutput,
 };
 
 use crate::helper::Workspace;
@@ -52,36 +52,33 @@ fn json_output_has_every_documented_field() {
     assert!(parsed.notice.contains("not medical advice"));
     let first = &parsed.results[0];
     assert_eq!(first.rank, 1);
-    assert_eq!(first.passage.doc_id, "her2.txt");
-    assert_eq!(first.passage.source.path, "corpus/her2.txt");
-    assert_eq!(
-        (
-            first.passage.source.line_start,
-            first.passage.source.line_end
-        ),
-        (5, 6)
-    );
+    assert_eq!(first.doc_id, "her2.txt");
+    assert_eq!(first.source.path, "corpus/her2.txt");
+    assert_eq!((first.source.line_start, first.source.line_end), (5, 6));
     let [start, end] = first.highlights[0];
-    assert_eq!(&first.passage.text[start..end], "Trastuzumab");
-    assert!(parsed
-        .expanded
-        .iter()
-        .any(|e| e.term == "herceptin" && e.kind == "brand"));
+    assert_eq!(&first.text[start..end], "Trastuzumab");
+    assert!(
+        parsed
+            .expanded
+            .iter()
+            .any(|e| e.term == "herceptin" && e.kind == "brand")
+    );
 }
 
 #[test]
 fn jsonl_output_is_one_strict_result_per_line() {
     let run = indexed().mbc(&["search", "bone", "--format", "jsonl"]).ok();
-    let lines: Vec<ResultOut> = run
+    let lines: Vec<ResultLine> = run
         .stdout
         .lines()
         .map(|l| serde_json::from_str(l).expect("strict result line"))
         .collect();
     assert!(lines.len() >= 2);
-    assert!(lines.iter().all(|r| r
-        .notice
-        .as_deref()
-        .is_some_and(|n| n.contains("not medical advice"))));
+    assert!(lines.iter().all(|r| {
+        r.notice
+            .as_deref()
+            .is_some_and(|n| n.contains("not medical advice"))
+    }));
     assert_eq!(
         lines.iter().map(|r| r.rank).collect::<Vec<_>>(),
         (1..=lines.len()).collect::<Vec<_>>()
@@ -103,10 +100,12 @@ fn approach_filter_keeps_only_tagged_passages() {
         .ok();
     let parsed: SearchOutput = serde_json::from_str(&run.stdout).unwrap();
     assert!(!parsed.results.is_empty());
-    assert!(parsed
-        .results
-        .iter()
-        .all(|r| r.passage.approaches.contains(&"bone-directed".to_string())));
+    assert!(
+        parsed
+            .results
+            .iter()
+            .all(|r| r.approaches.contains(&"bone-directed".to_string()))
+    );
 }
 
 #[test]

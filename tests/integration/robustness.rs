@@ -1,10 +1,11 @@
 //! Crashes, concurrent use, damaged indexes and hostile corpus files: nothing is lost, nothing
 //! panics, and every problem is named.
 
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use crate::helper::{file_hashes, Workspace};
+use crate::helper::{Run, Workspace, file_hashes};
 
 /// A BEIR corpus big enough that indexing it takes a noticeable time.
 fn write_big_corpus(ws: &Workspace, documents: usize) -> String {
@@ -145,67 +146,164 @@ fn searches_during_a_rebuild_all_succeed() {
     );
 }
 
-fn damaged_index(damage: impl Fn(&std::path::Path)) -> Workspace {
+/// The fixture corpus indexed by default, then the first file of the current generation with
+/// extension `ext` damaged by `damage`.
+fn damaged_index(ext: &str, damage: impl Fn(&Path)) -> Workspace {
     let ws = Workspace::with_fixture_corpus();
     ws.index_corpus();
-    let generation = ws.current_generation();
-    let segment_file = std::fs::read_dir(&generation)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .find(|p| p.extension().is_some_and(|e| e == "idx"))
-        .expect("a segment file");
-    damage(&segment_file);
+    damage(&generation_file(&ws, ext));
     ws
 }
 
-#[test]
-fn a_truncated_segment_file_gives_a_clear_error_and_rebuild_fixes_it() {
-    let ws = damaged_index(|file| {
-        let f = std::fs::OpenOptions::new().write(true).open(file).unwrap();
-        f.set_len(10).unwrap();
-    });
-    let run = ws.mbc(&["search", "trastuzumab"]).expect_code(1);
-    assert!(run.stderr.contains("mbc index --rebuild"), "{}", run.stderr);
-    ws.mbc(&["index"]).ok();
-    assert!(ws.finds("trastuzumab", "her2.txt"));
+fn generation_file(ws: &Workspace, ext: &str) -> PathBuf {
+    std::fs::read_dir(ws.current_generation())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == ext))
+        .unwrap_or_else(|| panic!("no .{ext} file in the generation"))
 }
 
-#[test]
-fn a_deleted_segment_file_gives_a_clear_error() {
-    let ws = damaged_index(|file| std::fs::remove_file(file).unwrap());
-    let run = ws.mbc(&["stats"]).expect_code(1);
+/// Overwrites `bytes.len()` bytes in the middle of a file (checksums and footers intact).
+fn overwrite_middle(file: &Path, bytes: &[u8]) {
+    let mut content = std::fs::read(file).unwrap();
+    let at = content.len() / 2;
+    for (i, byte) in bytes.iter().enumerate() {
+        content[at + i] ^= byte;
+    }
+    std::fs::write(file, content).unwrap();
+}
+
+/// Scrambles all but the last 64 bytes of a file (tantivy's footer stays readable).
+fn scramble(file: &Path) {
+    let mut bytes = std::fs::read(file).unwrap();
+    let len = bytes.len();
+    for (i, byte) in bytes.iter_mut().enumerate().take(len.saturating_sub(64)) {
+        *byte = byte.wrapping_mul(31).wrapping_add(i as u8);
+    }
+    std::fs::write(file, bytes).unwrap();
+}
+
+/// The run failed with exit code 1, says the index is damaged, and says how to repair it.
+#[track_caller]
+fn assert_damage_reported(run: &Run) {
+    assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
-        run.stderr.contains("damaged") && run.stderr.contains("mbc index --rebuild"),
+        run.stderr.contains("damaged") && run.stderr.contains("hint: run `mbc index`"),
         "{}",
         run.stderr
     );
 }
 
+/// A plain `mbc index` notices the damage, rebuilds, and leaves an intact, searchable index.
+#[track_caller]
+fn assert_index_repairs(ws: &Workspace) {
+    let run = ws.mbc(&["index"]).ok();
+    assert!(
+        run.stderr.contains("damaged") && !run.stderr.contains("up to date"),
+        "{}",
+        run.stderr
+    );
+    ws.mbc(&["check"]).ok();
+    assert!(ws.finds("trastuzumab", "her2.txt"));
+}
+
 #[test]
-fn a_scrambled_segment_file_never_panics() {
-    let ws = damaged_index(|file| {
-        let mut bytes = std::fs::read(file).unwrap();
-        let len = bytes.len();
-        for (i, byte) in bytes.iter_mut().enumerate().take(len.saturating_sub(64)) {
-            *byte = byte.wrapping_mul(31).wrapping_add(i as u8);
-        }
-        std::fs::write(file, bytes).unwrap();
+fn a_truncated_segment_file_gives_a_clear_error_and_rebuild_fixes_it() {
+    let ws = damaged_index("idx", |file| {
+        let f = std::fs::OpenOptions::new().write(true).open(file).unwrap();
+        f.set_len(10).unwrap();
     });
-    for args in [
-        &["search", "trastuzumab"][..],
-        &["stats"][..],
-        &["export", "--all"][..],
-    ] {
-        let run = ws.mbc(args);
+    assert_damage_reported(&ws.mbc(&["search", "trastuzumab"]));
+    assert_index_repairs(&ws);
+}
+
+#[test]
+fn a_deleted_segment_file_gives_a_clear_error() {
+    let ws = damaged_index("idx", |file| std::fs::remove_file(file).unwrap());
+    assert_damage_reported(&ws.mbc(&["stats"]));
+}
+
+#[test]
+fn a_deleted_positions_file_is_diagnosed_and_repaired() {
+    let ws = damaged_index("pos", |file| std::fs::remove_file(file).unwrap());
+    assert_damage_reported(&ws.mbc(&["search", "trastuzumab pertuzumab"]));
+    let check = ws.mbc(&["check"]);
+    assert_damage_reported(&check);
+    assert!(check.stderr.contains(".pos is missing"), "{}", check.stderr);
+    assert_index_repairs(&ws);
+}
+
+#[test]
+fn scrambled_store_and_term_files_are_found_by_check_and_repaired_by_index() {
+    for ext in ["store", "term"] {
+        let ws = damaged_index(ext, scramble);
+        let check = ws.mbc(&["check"]);
+        assert_damage_reported(&check);
+        let named = |problem: &str| check.stderr.contains(&format!(".{ext} {problem}"));
         assert!(
-            run.code == 0 || run.code == 1,
-            "{args:?} exited {}: {}",
-            run.code,
-            run.stderr
+            named("fails its checksum") || named("cannot be read"),
+            "{}",
+            check.stderr
         );
-        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+        assert_index_repairs(&ws);
     }
+}
+
+#[test]
+fn a_few_changed_bytes_in_the_store_never_reach_an_export() {
+    let ws = damaged_index("store", |file| overwrite_middle(file, &[0x5a; 4]));
+    let run = ws.mbc(&["export", "--all"]);
+    assert_damage_reported(&run);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+}
+
+#[test]
+fn changed_bytes_in_the_vectors_are_refused_not_searched() {
+    let ws = Workspace::with_fixture_corpus();
+    let model = crate::helper::fixtures().join("tiny-bert/safetensors");
+    let model = model.to_str().unwrap();
+    ws.mbc(&["index", "--model", model]).ok();
+    overwrite_middle(&generation_file(&ws, "bin"), &[0xff; 16]);
+    let run = ws.mbc(&["search", "--model", model, "bone pain"]);
+    assert_damage_reported(&run);
+    assert!(
+        run.stderr.contains("vectors.bin fails its checksum"),
+        "{}",
+        run.stderr
+    );
+    let repaired = ws.mbc(&["index", "--model", model]).ok();
+    assert!(repaired.stderr.contains("damaged"), "{}", repaired.stderr);
+    let search = ws
+        .mbc(&["search", "--model", model, "bone pain", "--format", "json"])
+        .ok();
+    assert_eq!(search.json()["mode"], "hybrid");
+}
+
+#[test]
+fn a_scrambled_segment_file_is_reported_as_damage_never_as_a_crash() {
+    let ws = damaged_index("idx", scramble);
+    // A search reads only part of the file: it may get through, or meet the damage; either
+    // way it never crashes, and damage is named with the way to repair it.
+    for args in [&["search", "trastuzumab"][..], &["stats"][..]] {
+        let run = ws.mbc(args);
+        if run.code != 0 {
+            assert_damage_reported(&run);
+        }
+        run.assert_no_crash();
+    }
+    // Reading every file finds it for certain.
+    assert_damage_reported(&ws.mbc(&["export", "--all"]));
+    assert_damage_reported(&ws.mbc(&["check"]));
+    assert_index_repairs(&ws);
+}
+
+#[test]
+fn an_intact_index_passes_its_check() {
+    let ws = Workspace::with_fixture_corpus();
+    ws.index_corpus();
+    let run = ws.mbc(&["check"]).ok();
+    assert!(run.stdout.contains("is intact"), "{}", run.stdout);
 }
 
 #[test]

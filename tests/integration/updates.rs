@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::helper::{file_hashes, Workspace, FATIGUE_DOC};
+use crate::helper::{FATIGUE_DOC, Workspace, file_hashes};
 
 /// Every passage of the index: id → (file, approaches), from `mbc export --all`.
 fn passages(ws: &Workspace) -> BTreeMap<String, (String, String)> {

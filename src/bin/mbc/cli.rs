@@ -1,16 +1,17 @@
 //! Command-line flags. This is the only module that knows clap: [`Cli::into_command`] turns the
-//! parsed flags into plain settings ([`crate::app::Command`]) once, and the rest never sees clap.
+//! parsed flags into plain settings ([`crate::settings::Command`]) once, and the rest never sees
+//! clap.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::app::{
+use crate::settings::{
     Command, EvalSettings, ExportSettings, Location, RankingSettings, SearchSettings,
 };
-use crate::output::{Format, Style};
-use crate::search::{Fusion, Mode};
+use mbc::output::{Format, Style};
+use mbc::search::{Fusion, Mode};
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -47,7 +48,7 @@ pub struct Cli {
     /// Sentence-embedding model directory for semantic and hybrid search: a BERT-family encoder
     /// with its tokenizer.json, as model.safetensors + config.json or as model.onnx (or
     /// onnx/model.onnx).
-    #[arg(long, global = true, env = "MBC_MODEL", value_name = "DIR", default_value = crate::embed::DEFAULT_MODEL_DIR)]
+    #[arg(long, global = true, env = "MBC_MODEL", value_name = "DIR", default_value = mbc::embed::DEFAULT_MODEL_DIR)]
     pub model: PathBuf,
 
     /// Do not use the embedding model: `mbc index` builds a lexical-only index and searches
@@ -76,6 +77,11 @@ pub enum CliCommand {
         #[arg(long)]
         rebuild: bool,
     },
+    /// Check that the index is intact: read every file against its checksum.
+    ///
+    /// Searches read only what they need, so damage can go unnoticed until a search meets it;
+    /// this reads everything. A damaged index is rebuilt by `mbc index`.
+    Check,
     /// Search for passages. Words may be "quoted" as a phrase or excluded with -word.
     #[command(
         after_help = "Query syntax: free words (any may match; more matches rank higher), \"an exact phrase\", -word or NOT word to exclude. Brand names, abbreviations, lay terms and common misspellings are expanded using the lexicon; --exact turns that off."
@@ -298,6 +304,7 @@ impl Cli {
                 strict,
                 rebuild,
             },
+            CliCommand::Check => Command::Check { location },
             CliCommand::Search {
                 query,
                 filter,

@@ -1,0 +1,117 @@
+//! Commands that write for other programs: `mbc export` (passages as JSON) and `mbc eval`
+//! (ranking quality on a test collection, with an optional TREC run file).
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use anyhow::Result;
+
+use mbc::output::{self, Format};
+use mbc::{atomic_file, eval, index, search};
+
+use super::UsageError;
+use super::open::{attach_semantic, open_index};
+use crate::settings::{EvalSettings, ExportSettings, Location, RankingSettings};
+
+pub fn export_command(
+    location: &Location,
+    settings: &ExportSettings,
+    format: Format,
+    output: Option<&Path>,
+) -> Result<()> {
+    let passages = match (&settings.query, settings.all) {
+        (_, true) => every_passage(location, &settings.approaches)?,
+        (Some(query), false) => query_results(location, query, settings)?,
+        (None, false) => {
+            return Err(UsageError(
+                "give a query to export its results, or --all to export every passage".into(),
+            )
+            .into());
+        }
+    };
+    let write = |out: &mut dyn Write| {
+        output::write_export(out, settings.query.as_deref(), &passages, format)
+    };
+    match output {
+        None => {
+            let mut out = io::BufWriter::new(io::stdout().lock());
+            write(&mut out)?;
+            Ok(out.flush()?)
+        }
+        Some(path) => {
+            atomic_file::write(path, write)?;
+            status!("wrote {} passages to {}", passages.len(), path.display());
+            Ok(())
+        }
+    }
+}
+
+/// Every passage, optionally of some approaches only. The whole index is read anyway, so it
+/// is first checked against its checksums: an export never carries damaged text.
+fn every_passage(location: &Location, approaches: &[String]) -> Result<Vec<search::StoredPassage>> {
+    let index = open_index(location)?;
+    index.taxonomy.ensure_known(approaches)?;
+    index::verify(&location.index)?;
+    let all = search::all_passages(&index)?;
+    Ok(all
+        .into_iter()
+        .filter(|p| approaches.is_empty() || approaches.iter().any(|a| p.approaches.contains(a)))
+        .collect())
+}
+
+fn query_results(
+    location: &Location,
+    query: &str,
+    settings: &ExportSettings,
+) -> Result<Vec<search::StoredPassage>> {
+    let mut index = open_index(location)?;
+    attach_semantic(&mut index, location, None);
+    let ranking = RankingSettings {
+        feedback: true,
+        ..RankingSettings::default()
+    };
+    let request = ranking.request(
+        query.to_string(),
+        settings.limit,
+        settings.approaches.clone(),
+        false,
+    );
+    Ok(search::search(&index, &request)?
+        .hits
+        .into_iter()
+        .map(|h| h.passage)
+        .collect())
+}
+
+pub fn eval_command(location: &Location, settings: &EvalSettings) -> Result<eval::EvalReport> {
+    if !location.corpus.is_file() {
+        return Err(UsageError(format!(
+            "mbc eval needs --corpus pointing at a BEIR corpus.jsonl (got {})",
+            location.corpus.display()
+        ))
+        .into());
+    }
+    let queries = eval::load_queries(&settings.queries)?;
+    let qrels = eval::load_qrels(&settings.qrels)?;
+    let eval_location = Location {
+        index: if location.explicit_index {
+            location.index.clone()
+        } else {
+            eval::cached_index_dir(&location.corpus)?
+        },
+        corpus: location.corpus.clone(),
+        explicit_index: false,
+        model: location.model.clone(),
+    };
+    let mut index = open_index(&eval_location)?;
+    attach_semantic(&mut index, location, settings.ranking.mode);
+    let template = settings
+        .ranking
+        .request(String::new(), eval::RUN_DEPTH, Vec::new(), false);
+    let report = eval::evaluate(&index, &queries, &qrels, &template)?;
+    if let Some(path) = &settings.run {
+        atomic_file::write(path, |out| eval::write_run(out, &report))?;
+        status!("wrote the run to {}", path.display());
+    }
+    Ok(report)
+}

@@ -1,0 +1,160 @@
+//! Running commands: the edge between the library and the person at the terminal. It finds or
+//! builds the index (`open`), shows progress and notes on stderr, hands results to
+//! `mbc::output`, and maps errors to exit codes and hints. Errors carry context via `anyhow`.
+
+mod export;
+mod open;
+
+use std::io::{self, Write};
+
+use anyhow::Result;
+
+use mbc::index::SearchIndex;
+use mbc::output::{self, wire};
+use mbc::search;
+
+use crate::settings::Command;
+
+/// A mistake in how mbc was called (exit code 2), as opposed to a failure while working.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// Runs a command, writing results to stdout.
+pub fn run(command: Command) -> Result<()> {
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    match command {
+        Command::Index {
+            location,
+            strict,
+            rebuild,
+        } => open::index_command(&location, strict, rebuild),
+        Command::Check { location } => open::check_command(&location),
+        Command::Search {
+            location,
+            settings,
+            format,
+            style,
+        } => {
+            let mut index = open::open_index(&location)?;
+            open::attach_semantic(&mut index, &location, settings.ranking.mode);
+            let request = settings.ranking.request(
+                settings.query,
+                settings.limit,
+                settings.approaches,
+                settings.explain,
+            );
+            let results = search::search(&index, &request)?;
+            output::write_search(&mut out, &results, format, style, request.explain)?;
+            Ok(out.flush()?)
+        }
+        Command::Approaches {
+            location,
+            per,
+            format,
+            style,
+        } => {
+            let index = open::open_index(&location)?;
+            let mut sections = Vec::new();
+            for approach in index.taxonomy.approaches() {
+                let request = search::approach_request(&index, &approach.id, per)?;
+                sections.push((approach.clone(), search::search(&index, &request)?));
+            }
+            output::write_approaches(&mut out, &sections, format, style)?;
+            Ok(out.flush()?)
+        }
+        Command::Export {
+            location,
+            settings,
+            format,
+            output,
+        } => export::export_command(&location, &settings, format, output.as_deref()),
+        Command::Show {
+            location,
+            passage_id,
+            format,
+            style,
+        } => {
+            let index = open::open_index(&location)?;
+            let shown = search::passage_in_context(&index, passage_id.trim())?;
+            output::write_passage(&mut out, &shown, format, style)?;
+            Ok(out.flush()?)
+        }
+        Command::Eval {
+            location,
+            settings,
+            format,
+        } => {
+            let report = export::eval_command(&location, &settings)?;
+            output::write_eval(&mut out, &location.corpus, &report, format)?;
+            Ok(out.flush()?)
+        }
+        Command::Stats { location, format } => {
+            let index = open::open_index(&location)?;
+            output::write_stats(&mut out, &stats(&index)?, format)?;
+            Ok(out.flush()?)
+        }
+    }
+}
+
+fn stats(index: &SearchIndex) -> Result<wire::StatsOutput> {
+    let mut approaches = Vec::new();
+    for approach in index.taxonomy.approaches() {
+        approaches.push(wire::ApproachCount {
+            id: approach.id.clone(),
+            label: approach.label.clone(),
+            passages: search::count_tagged(index, &approach.id)?,
+            documents: search::documents_tagged(index, &approach.id)?,
+        });
+    }
+    let built = std::time::UNIX_EPOCH + std::time::Duration::from_secs(index.meta.built_at);
+    Ok(wire::StatsOutput {
+        schema_version: wire::SCHEMA_VERSION,
+        documents: index.meta.documents,
+        passages: index.meta.passages,
+        approaches,
+        index_bytes: index.size_on_disk(),
+        built_at: humantime::format_rfc3339_seconds(built).to_string(),
+        corpus: index.meta.corpus.display().to_string(),
+        skipped: index.meta.skipped.clone(),
+        vectors: index.vectors.as_ref().map(|v| wire::VectorsInfo {
+            model: v.model_id.clone(),
+            count: v.len(),
+            dimensions: v.dim,
+        }),
+    })
+}
+
+/// The library errors behind an error, outermost first.
+fn library_errors(err: &anyhow::Error) -> impl Iterator<Item = &mbc::Error> {
+    err.chain()
+        .filter_map(|cause| cause.downcast_ref::<mbc::Error>())
+}
+
+/// The exit code for an error: 2 for usage mistakes, 1 for everything else.
+pub fn exit_code(err: &anyhow::Error) -> u8 {
+    let usage = err
+        .chain()
+        .any(|cause| cause.downcast_ref::<UsageError>().is_some())
+        || library_errors(err).any(mbc::Error::is_usage);
+    if usage { 2 } else { 1 }
+}
+
+/// What to do about an error, when there is something to do.
+pub fn hint(err: &anyhow::Error) -> Option<String> {
+    library_errors(err).find(|e| e.needs_rebuild()).map(|_| {
+        "run `mbc index` (with the same --index and --corpus) to rebuild the index; \
+         `mbc index --rebuild` rebuilds it from scratch"
+            .to_string()
+    })
+}
+
+/// True when the error is only a closed stdout (`mbc search … | head`).
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}

@@ -1,0 +1,249 @@
+//! Getting an index to search: opening it, building or updating it first when
+//! `mbc::index::assess` says it needs that, and attaching the embedding model. Builds show
+//! progress on a terminal and end with a one-line summary.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use mbc::embed::Embedder;
+use mbc::index::{self, BuildEvent, BuildOptions, BuildReport, Check, Freshness, SearchIndex};
+use mbc::search::Mode;
+
+use super::UsageError;
+use crate::settings::Location;
+
+/// `mbc index`: builds, updates or repairs the index, or says it is up to date.
+pub fn index_command(location: &Location, strict: bool, rebuild: bool) -> Result<()> {
+    ensure_corpus(&location.corpus)?;
+    let mut incremental = !rebuild;
+    if !rebuild {
+        match assess(location, Check::Thorough)? {
+            Freshness::Fresh => {
+                let index = SearchIndex::open(&location.index)?;
+                status!(
+                    "index at {} is up to date ({} documents, {} passages); use --rebuild to rebuild it anyway",
+                    location.index.display(),
+                    index.meta.documents,
+                    index.meta.passages
+                );
+                return Ok(());
+            }
+            Freshness::Damaged(err) => {
+                status!("note: {err:#}; rebuilding it from scratch");
+                incremental = false;
+            }
+            other => status!("note: {}; updating the index", why(&other)),
+        }
+    }
+    build_index(location, strict, incremental)?;
+    Ok(())
+}
+
+/// `mbc check`: reads every file of the index against its checksum.
+pub fn check_command(location: &Location) -> Result<()> {
+    let index = index::verify(&location.index)?;
+    let mut out = io::stdout().lock();
+    writeln!(
+        out,
+        "the index at {} is intact: {} documents, {} passages{}; every file matches its checksum",
+        location.index.display(),
+        index.meta.documents,
+        index.meta.passages,
+        index
+            .vectors
+            .as_ref()
+            .map_or_else(String::new, |v| format!(", {} passage vectors", v.len())),
+    )?;
+    Ok(())
+}
+
+/// Opens the index. The default index is built or updated first when it needs it; one named
+/// with `--index` is used as it is.
+pub fn open_index(location: &Location) -> Result<SearchIndex> {
+    if location.explicit_index {
+        if !location.index.is_dir() {
+            return Err(UsageError(format!(
+                "no index directory at {}; build one with `mbc index --index {}`",
+                location.index.display(),
+                location.index.display()
+            ))
+            .into());
+        }
+        return Ok(SearchIndex::open(&location.index)?);
+    }
+    let freshness = assess(location, Check::Quick)?;
+    match freshness {
+        Freshness::Fresh => return open_existing(location),
+        Freshness::Damaged(err) => return Err(err.into()),
+        // Without its corpus an index cannot be rebuilt: use it as it is.
+        _ if !location.corpus.exists() => return open_existing(location),
+        _ => {}
+    }
+    status!(
+        "note: {}; building the index of {} into {} …",
+        why(&freshness),
+        location.corpus.display(),
+        location.index.display()
+    );
+    build_index(location, false, true)?;
+    Ok(SearchIndex::open(&location.index)?)
+}
+
+/// What the index needs, asked of the one policy in `mbc::index::assess`.
+fn assess(location: &Location, check: Check) -> Result<Freshness> {
+    let corpus = location
+        .corpus
+        .exists()
+        .then_some(location.corpus.as_path());
+    Ok(index::assess(
+        &location.index,
+        corpus,
+        location.model.as_deref(),
+        check,
+    )?)
+}
+
+/// Why an index is being built, in a few words.
+fn why(freshness: &Freshness) -> String {
+    match freshness {
+        Freshness::Missing => "no index yet".into(),
+        Freshness::OtherFormat { found } => {
+            format!("the index was built by another version of mbc (index format {found})")
+        }
+        Freshness::Stale => "the corpus has changed".into(),
+        Freshness::NeedsVectors => "the index has no passage vectors".into(),
+        Freshness::Damaged(err) => format!("{err:#}"),
+        Freshness::Fresh => "the index is up to date".into(),
+    }
+}
+
+fn open_existing(location: &Location) -> Result<SearchIndex> {
+    SearchIndex::open(&location.index).map_err(|err| match err {
+        mbc::Error::IndexNotFound(_) => UsageError(format!(
+            "no index at {} and no corpus at {}: run mbc from the repository root, or pass --corpus PATH",
+            location.index.display(),
+            location.corpus.display()
+        ))
+        .into(),
+        other => anyhow::Error::from(other),
+    })
+}
+
+fn ensure_corpus(corpus: &Path) -> Result<()> {
+    if corpus.exists() {
+        Ok(())
+    } else {
+        Err(UsageError(format!(
+            "no corpus at {}; pass --corpus PATH (a directory of .md/.txt files or a corpus.jsonl)",
+            corpus.display()
+        ))
+        .into())
+    }
+}
+
+/// Builds with a progress bar on a terminal and a one-line summary at the end.
+pub fn build_index(location: &Location, strict: bool, incremental: bool) -> Result<BuildReport> {
+    let bar = ProgressBar::hidden();
+    if io::stderr().is_terminal() {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+    }
+    bar.set_style(bar_style(
+        "{spinner} indexing {pos}/{len} files {wide_bar} {elapsed}",
+    ));
+    let progress = |event: BuildEvent| match event {
+        BuildEvent::Started { files } => bar.set_length(files as u64),
+        BuildEvent::Advanced { files } => bar.inc(files as u64),
+        BuildEvent::Committing => bar.set_message("writing"),
+        BuildEvent::Embedding { passages } => {
+            bar.set_style(bar_style(
+                "{spinner} embedding {pos}/{len} passages {wide_bar} {elapsed} (eta {eta})",
+            ));
+            bar.set_position(0);
+            bar.set_length(passages as u64);
+        }
+        BuildEvent::Embedded { passages } => bar.inc(passages as u64),
+    };
+    let options = BuildOptions {
+        strict,
+        incremental,
+        model: location.model.clone(),
+        ..BuildOptions::default()
+    };
+    let result = index::build(&location.corpus, &location.index, &options, &progress);
+    bar.finish_and_clear();
+    let report = result.with_context(|| {
+        format!(
+            "indexing {} failed; the previous index (if any) is unchanged",
+            location.corpus.display()
+        )
+    })?;
+    summarize(&report);
+    Ok(report)
+}
+
+fn bar_style(template: &str) -> ProgressStyle {
+    ProgressStyle::with_template(template).expect("the templates above are valid")
+}
+
+/// Warnings, notes and the one-line summary of a finished build, on stderr.
+fn summarize(report: &BuildReport) {
+    for skipped in &report.skipped {
+        status!("warning: skipped {skipped}");
+    }
+    for note in &report.notes {
+        status!("note: {note}");
+    }
+    let vectors = report.vectors.map_or_else(String::new, |v| {
+        format!(
+            ", {} passage(s) embedded, {} vector(s) reused",
+            v.embedded, v.reused
+        )
+    });
+    let what = match report.update {
+        None => "indexed".to_string(),
+        Some(update) => format!(
+            "updated the index ({} file(s) added, {} changed, {} removed, {} unchanged): now",
+            update.added, update.changed, update.removed, update.unchanged
+        ),
+    };
+    status!(
+        "{what} {} documents into {} passages ({} file(s) skipped{vectors}) in {:.2} s",
+        report.documents,
+        report.passages,
+        report.skipped.len(),
+        report.seconds
+    );
+}
+
+/// Loads the embedding model for semantic and hybrid search. Semantic search degrades to
+/// lexical with one note on stderr, never an error: when the model cannot be loaded, when it is
+/// not the model that made the index's vectors, or (if a semantic mode was asked for
+/// explicitly) when the index has no vectors.
+pub fn attach_semantic(index: &mut SearchIndex, location: &Location, requested: Option<Mode>) {
+    if requested == Some(Mode::Lexical) {
+        return;
+    }
+    let Some(vectors) = &index.vectors else {
+        if requested.is_some() {
+            status!(
+                "note: this index has no passage vectors (built with --no-semantic or without a model); showing lexical results"
+            );
+        }
+        return;
+    };
+    let Some(model_dir) = &location.model else {
+        return;
+    };
+    match Embedder::load(model_dir) {
+        Ok(embedder) if embedder.model_id() == vectors.model_id => index.embedder = Some(embedder),
+        Ok(embedder) => status!(
+            "note: the index's vectors were made by {}, not {}; run `mbc index --rebuild` for semantic search; showing lexical results",
+            vectors.model_id,
+            embedder.model_id()
+        ),
+        Err(err) => status!("note: semantic search unavailable ({err}); showing lexical results"),
+    }
+}

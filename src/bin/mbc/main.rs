@@ -1,0 +1,39 @@
+//! The `mbc` command: parse the flags, settle the process, run the command, turn the outcome
+//! into an exit code. The work is done by the `mbc` library.
+
+/// Writes a line to stderr. A stderr that cannot be written (closed, or a full disk) is no
+/// reason to fail or crash, as ripgrep and fd treat it: the line is dropped.
+macro_rules! status {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+mod app;
+mod cli;
+mod process;
+mod settings;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let command = cli::Cli::parse().into_command();
+    // SAFETY: nothing else runs yet: no thread has started, so none can read the environment
+    // while it changes.
+    unsafe { process::configure(&command) };
+    process::report_panics_as_bugs();
+    match app::run(command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) if app::is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            status!("error: {err:#}");
+            if let Some(hint) = app::hint(&err) {
+                status!("hint: {hint}");
+            }
+            ExitCode::from(app::exit_code(&err))
+        }
+    }
+}

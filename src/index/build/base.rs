@@ -1,0 +1,121 @@
+//! The generation an update starts from: the current one, when it was built from the same
+//! corpus with the same settings and is intact. A build forks it (hard links) and replaces only
+//! the passages of changed and removed files.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use tantivy::collector::DocSetCollector;
+use tantivy::query::TermQuery;
+use tantivy::schema::IndexRecordOption;
+use tantivy::{Index, Term};
+
+use crate::Result;
+use crate::embed::VectorSet;
+use crate::index::manifest::Changes;
+use crate::index::schema::Fields;
+use crate::index::store::{self, IndexMeta};
+use crate::index::{VECTORS_FILE, damage};
+use crate::lexicon;
+use crate::passage::SplitOptions;
+use crate::taxonomy;
+
+/// mbc's own files in a generation, written afresh by every build.
+const OWN_FILES: [&str; 4] = [
+    store::META_FILE,
+    taxonomy::FILE_NAME,
+    lexicon::FILE_NAME,
+    VECTORS_FILE,
+];
+
+/// The current generation, when a build may start from it.
+pub(super) struct Base {
+    generation: PathBuf,
+    pub meta: IndexMeta,
+    index: Index,
+    fields: Fields,
+    vectors: Option<VectorSet>,
+}
+
+impl Base {
+    /// The current generation if it was built from this corpus with these settings and is
+    /// intact; otherwise `None` (with a note when damage is the reason), and the build starts
+    /// from nothing.
+    pub fn find(
+        index_dir: &Path,
+        corpus_path: &Path,
+        taxonomy_text: &str,
+        split: SplitOptions,
+        model_id: Option<&str>,
+        notes: &mut Vec<String>,
+    ) -> Option<Base> {
+        let generation = store::current_generation(index_dir).ok()??;
+        let meta = store::read_meta(&generation).ok()?;
+        let same_taxonomy = std::fs::read_to_string(generation.join(taxonomy::FILE_NAME))
+            .is_ok_and(|text| text == taxonomy_text);
+        let same_settings = meta.format == store::FORMAT_VERSION
+            && meta.corpus == corpus_path
+            && meta.split == Some(split)
+            && !meta.files.is_empty();
+        if !(same_taxonomy && same_settings) {
+            return None;
+        }
+        let vectors = VectorSet::read(&generation.join(VECTORS_FILE)).ok()?;
+        // Carried-over passages keep their vectors, so those must be this model's. (A model
+        // that cannot be read makes the build lexical only: then there is nothing to keep.)
+        if let Some(model_id) = model_id
+            && vectors.as_ref().map(|v| v.model_id.as_str()) != Some(model_id)
+        {
+            return None;
+        }
+        // Damaged segments would be carried into the new generation: start over instead.
+        if let Err(damage) = damage::verify_segments(&generation) {
+            notes.push(format!(
+                "the previous index is damaged ({damage}); rebuilt it from scratch"
+            ));
+            return None;
+        }
+        let index = damage::guard(|| Index::open_in_dir(&generation)).ok()?;
+        let fields = Fields::from_schema(&index.schema())?;
+        Some(Base {
+            generation,
+            meta,
+            index,
+            fields,
+            vectors,
+        })
+    }
+
+    /// Fills the build directory with this generation's index and opens it there.
+    pub fn fork_into(&self, build: &Path) -> Result<(Index, Fields)> {
+        store::link_files(&self.generation, build, &OWN_FILES)?;
+        Ok((Index::open_in_dir(build)?, self.fields))
+    }
+
+    /// This generation's vectors minus those of the passages of changed and removed files.
+    pub fn vectors_without(&self, changes: &Changes) -> Result<Option<VectorSet>> {
+        let Some(mut vectors) = self.vectors.clone() else {
+            return Ok(None);
+        };
+        let outdated = self.passage_ids(changes.outdated())?;
+        vectors.retain(|id| !outdated.contains(id));
+        Ok(Some(vectors))
+    }
+
+    /// The ids of the passages that came from the given corpus files.
+    fn passage_ids<'a>(&self, files: impl Iterator<Item = &'a str>) -> Result<HashSet<String>> {
+        let fields = self.fields;
+        let searcher = self.index.reader()?.searcher();
+        let mut ids = HashSet::new();
+        for name in files {
+            let query = TermQuery::new(
+                Term::from_field_text(fields.file, name),
+                IndexRecordOption::Basic,
+            );
+            for address in searcher.search(&query, &DocSetCollector)? {
+                ids.extend(fields.passage_id_of(&searcher, address)?);
+            }
+        }
+        Ok(ids)
+    }
+}

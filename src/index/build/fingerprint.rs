@@ -1,0 +1,48 @@
+//! The corpus's fingerprint: a cheap summary of its files (paths, sizes, modification times)
+//! and data files, recorded with each generation; when it changes, the index is stale.
+
+use std::path::Path;
+
+use crate::corpus::{self, CorpusFile};
+use crate::index::{manifest, store};
+use crate::{Result, lexicon, taxonomy};
+
+/// The directory that may hold `approaches.toml` and `lexicon.toml` for a corpus.
+pub fn data_dir(corpus_path: &Path) -> Option<&Path> {
+    if corpus_path.is_dir() {
+        Some(corpus_path)
+    } else {
+        corpus_path.parent()
+    }
+}
+
+/// A cheap summary of the corpus's state (paths, sizes, modification times of every corpus file
+/// and data file): when it changes, the index is stale.
+pub fn fingerprint(corpus_path: &Path) -> Result<String> {
+    let (files, _) = corpus::discover(corpus_path)?;
+    Ok(fingerprint_of(corpus_path, &files))
+}
+
+/// [`fingerprint`] of files already discovered.
+pub(super) fn fingerprint_of(corpus_path: &Path, files: &[CorpusFile]) -> String {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(&store::FORMAT_VERSION.to_le_bytes());
+    // Names relative to the corpus, so the same corpus reached by another path is the same.
+    let data_files = data_dir(corpus_path).into_iter().flat_map(|dir| {
+        [taxonomy::FILE_NAME, lexicon::FILE_NAME].map(|name| (dir.join(name), name.to_string()))
+    });
+    let entries = files
+        .iter()
+        .map(|f| (f.path.clone(), f.relative.clone()))
+        .chain(data_files);
+    for (path, name) in entries {
+        let Ok(meta) = std::fs::metadata(&path) else {
+            continue;
+        };
+        let modified = u128::from(manifest::modified_nanos(&meta));
+        hasher.update(name.as_bytes());
+        hasher.update(&meta.len().to_le_bytes());
+        hasher.update(&modified.to_le_bytes());
+    }
+    hasher.finalize().to_hex()[..32].to_string()
+}

@@ -1,0 +1,270 @@
+//! Building an index from a corpus: files are parsed, split and tagged in parallel, written
+//! into a fresh generation, and published only when everything succeeded.
+//!
+//! When the current generation was built from the same corpus with the same settings, a build
+//! starts from a copy of it (hard links: tantivy's segment files never change) and re-reads only
+//! the files whose content changed: their old passages are deleted, their new ones added, and
+//! removed files' passages deleted. Otherwise, or with `incremental` off, it starts from nothing.
+
+mod base;
+mod fingerprint;
+mod prepare;
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use tantivy::{Index, IndexSettings, IndexWriter, TantivyDocument, Term};
+
+use super::manifest::{self, Manifest};
+use super::schema::Fields;
+use super::store::{self, BuildDir, BuildLock, IndexMeta};
+use super::vectors::{self, EmbedOutcome};
+use crate::analysis;
+use crate::corpus::{self, Skipped};
+use crate::embed;
+use crate::lexicon::{self, Lexicon};
+use crate::passage::SplitOptions;
+use crate::taxonomy::{self, ApproachTaxonomy};
+use crate::{Error, Result};
+use base::Base;
+use fingerprint::fingerprint_of;
+pub use fingerprint::{data_dir, fingerprint};
+use prepare::{index_files, records};
+
+/// Bytes per compressed block of stored passages. A search decompresses a hit's whole block to
+/// load its passage; tantivy's 16 KB default holds a dozen passages, and decompressing them was
+/// 13-15 % of a top-1000 search. 4 KB made that search 12-15 % faster for an index 8 % larger;
+/// 2 KB gained nothing more (`cargo bench --bench search` on `scripts/bench-perf.sh`'s corpus).
+const STORE_BLOCK_BYTES: usize = 4096;
+
+fn store_settings() -> IndexSettings {
+    IndexSettings {
+        docstore_blocksize: STORE_BLOCK_BYTES,
+        ..IndexSettings::default()
+    }
+}
+
+/// How to build.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// Fail instead of skipping unreadable files.
+    pub strict: bool,
+    /// Start from the current generation and re-read only changed files, when it allows.
+    pub incremental: bool,
+    /// Indexing threads inside tantivy.
+    pub threads: usize,
+    /// Total memory tantivy may buffer before flushing a segment, in bytes. The default (80 MB)
+    /// keeps a whole build of a 200 MB corpus at about 130 MB peak; 112 MB was a little faster
+    /// but peaked at 172 MB (measured on `scripts/bench-perf.sh`'s corpus).
+    pub memory_budget: usize,
+    pub split: SplitOptions,
+    /// Model directory for passage embeddings; `None` builds a lexical-only index.
+    pub model: Option<PathBuf>,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        BuildOptions {
+            strict: false,
+            incremental: true,
+            threads: std::thread::available_parallelism()
+                .map_or(1, |n| n.get())
+                .min(4),
+            memory_budget: 80 << 20,
+            split: SplitOptions::default(),
+            model: None,
+        }
+    }
+}
+
+/// Progress of a build, for the caller to display.
+#[derive(Debug, Clone, Copy)]
+pub enum BuildEvent {
+    /// This many corpus files need reading (the others are unchanged).
+    Started { files: usize },
+    /// This many more files are done.
+    Advanced { files: usize },
+    /// Everything is parsed; tantivy is writing and merging segments.
+    Committing,
+    /// This many passages need embedding (the others' vectors are reused).
+    Embedding { passages: usize },
+    /// This many more passages are embedded.
+    Embedded { passages: usize },
+}
+
+/// What a finished build did.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub documents: usize,
+    pub passages: usize,
+    pub skipped: Vec<Skipped>,
+    /// Things the user should know that did not stop the build (e.g. no embedding model).
+    pub notes: Vec<String>,
+    /// Passage vectors computed and reused; `None` when the index has no vectors.
+    pub vectors: Option<EmbedOutcome>,
+    /// File counts when the build updated the previous generation; `None` for a full build.
+    pub update: Option<UpdateCounts>,
+    pub seconds: f64,
+    pub generation: PathBuf,
+}
+
+/// How the corpus files differed from the generation an update started from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UpdateCounts {
+    pub added: usize,
+    pub changed: usize,
+    pub removed: usize,
+    pub unchanged: usize,
+}
+
+/// Builds the index of `corpus` into `index_dir` and makes it current.
+pub fn build(
+    corpus_path: &Path,
+    index_dir: &Path,
+    options: &BuildOptions,
+    progress: &dyn Fn(BuildEvent),
+) -> Result<BuildReport> {
+    let started = Instant::now();
+    let data_dir = data_dir(corpus_path);
+    let (taxonomy, taxonomy_text) = ApproachTaxonomy::load_from_dir(data_dir)?;
+    let (_, lexicon_text) = Lexicon::load_from_dir(data_dir)?;
+    let (files, mut skipped) = corpus::discover(corpus_path)?;
+    let fingerprint = fingerprint_of(corpus_path, &files);
+
+    let lock = BuildLock::acquire(index_dir)?;
+    let build_dir = BuildDir::create(index_dir, &lock)?;
+    let mut notes = Vec::new();
+    // The embedding model, identified once: an update may keep only this model's vectors.
+    let model = options
+        .model
+        .as_deref()
+        .map(|dir| (dir, embed::identify(dir)));
+    let model_id = match &model {
+        Some((_, Ok(id))) => Some(id.as_str()),
+        _ => None,
+    };
+    let base = if options.incremental {
+        Base::find(
+            index_dir,
+            corpus_path,
+            &taxonomy_text,
+            options.split,
+            model_id,
+            &mut notes,
+        )
+    } else {
+        None
+    };
+    let changes = manifest::compare(
+        &files,
+        base.as_ref().map_or(&Manifest::new(), |b| &b.meta.files),
+    );
+    let (index, fields) = match &base {
+        Some(base) => base.fork_into(build_dir.path())?,
+        None => {
+            let (schema, fields) = Fields::build_schema();
+            let index = Index::builder()
+                .schema(schema)
+                .settings(store_settings())
+                .create_in_dir(build_dir.path())?;
+            (index, fields)
+        }
+    };
+    analysis::register(index.tokenizers());
+    let mut writer: IndexWriter<TantivyDocument> =
+        index.writer_with_num_threads(options.threads, options.memory_budget)?;
+    // Deletions first: tantivy applies a delete only to documents added before it.
+    for name in changes.outdated() {
+        writer.delete_term(Term::from_field_text(fields.file, name));
+    }
+
+    progress(BuildEvent::Started {
+        files: changes.to_index.len(),
+    });
+    let totals = index_files(&changes, fields, &taxonomy, options, &mut writer, progress)?;
+    let records = records(&changes, &totals);
+    skipped.extend(records.values().flat_map(|r| r.skipped.iter().cloned()));
+    if options.strict && !skipped.is_empty() {
+        return Err(Error::StrictFailure {
+            count: skipped.len(),
+        });
+    }
+    progress(BuildEvent::Committing);
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+
+    let mut vectors_failed = None;
+    let vectors = match model {
+        None => None,
+        Some((model_dir, model_id)) => {
+            let kept = match &base {
+                Some(base) => base.vectors_without(&changes)?,
+                None => None,
+            };
+            let embedded = model_id.and_then(|model_id| {
+                let step = vectors::EmbedStep {
+                    model_dir,
+                    model_id,
+                    index_dir,
+                    data_dir,
+                    kept,
+                    generation: build_dir.path(),
+                };
+                step.run(&totals.embedding_texts, progress)
+            });
+            match embedded {
+                Ok(outcome) => Some(outcome),
+                // The disk failing is a failed build, which leaves the previous index in place;
+                // only the model failing makes a lexical index.
+                Err(err @ Error::Io { .. }) => return Err(err),
+                Err(err) => {
+                    notes.push(format!(
+                        "semantic search unavailable: {err}; the index is lexical only until the next `mbc index`"
+                    ));
+                    vectors_failed = Some(err.to_string());
+                    None
+                }
+            }
+        }
+    };
+    let seconds = started.elapsed().as_secs_f64();
+    store::write_file(
+        &build_dir.path().join(taxonomy::FILE_NAME),
+        taxonomy_text.as_bytes(),
+    )?;
+    store::write_file(
+        &build_dir.path().join(lexicon::FILE_NAME),
+        lexicon_text.as_bytes(),
+    )?;
+    let meta = IndexMeta {
+        format: store::FORMAT_VERSION,
+        mbc_version: env!("CARGO_PKG_VERSION").to_string(),
+        built_at: store::now_unix(),
+        build_seconds: seconds,
+        corpus: corpus_path.to_path_buf(),
+        corpus_fingerprint: fingerprint,
+        documents: records.values().map(|r| r.documents).sum(),
+        passages: records.values().map(|r| r.passages).sum(),
+        skipped: skipped.iter().map(ToString::to_string).collect(),
+        split: Some(options.split),
+        files: records,
+        vectors_failed,
+    };
+    store::write_meta(build_dir.path(), &meta)?;
+    let generation = build_dir.publish(index_dir)?;
+    Ok(BuildReport {
+        documents: meta.documents,
+        passages: meta.passages,
+        skipped,
+        notes,
+        vectors,
+        update: base.map(|_| UpdateCounts {
+            added: changes.added(),
+            changed: changes.changed.len(),
+            removed: changes.removed.len(),
+            unchanged: changes.unchanged.len(),
+        }),
+        seconds,
+        generation,
+    })
+}
