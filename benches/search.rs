@@ -56,6 +56,8 @@ fn main() {
                     exact,
                     explain: false,
                     feedback: !exact,
+                    // The whole ranking, whether or not the corpus is about the query.
+                    closest: true,
                 };
                 let started = Instant::now();
                 std::hint::black_box(search(&index, &request).expect("search"));

@@ -9,13 +9,15 @@
 #   4. one-shot `mbc search` on the bundled corpus (whole process, warm cache) next to `rg -i`;
 #   5. `mbc index` updating the bundled corpus's index after one file changed, next to --rebuild.
 # Installs tantivy-cli (into target/bench-tools) and ripgrep on first use.
+# `scripts/bench-perf.sh bundled` runs only 4 and 5 (no tantivy-cli, no 200 MB corpus).
 set -euo pipefail
+only=${1:-all}
 cd "$(dirname "$0")/.."
 med=${MED:-../shared/bench/med}
 work=target/bench
 mkdir -p "$work"
 
-if [ ! -x target/bench-tools/bin/tantivy ]; then
+if [ "$only" != bundled ] && [ ! -x target/bench-tools/bin/tantivy ]; then
   cargo install --root target/bench-tools tantivy-cli
 fi
 command -v rg >/dev/null || { apt-get update -qq && apt-get install -y -qq ripgrep; }
@@ -23,6 +25,7 @@ cargo build --release --quiet --benches
 mbc=target/release/mbc
 tantivy=target/bench-tools/bin/tantivy
 
+if [ "$only" != bundled ]; then
 [ -f "$work/big/corpus.jsonl" ] || python3 scripts/make_big_corpus.py "$med/corpus.jsonl" "$work/big/corpus.jsonl" 200
 
 # wall seconds and peak RSS (MB) of a command, from GNU time.
@@ -96,6 +99,8 @@ for name in ("default", "exact"):
     got = qps(name)
     print(f"mbc {name} / tantivy: " + ", ".join(f"top {k} {got[k] / ref[k]:.2f}" for k in ref))
 PY
+
+fi
 
 echo
 echo "== one-shot search of the bundled corpus, whole process, warm cache (median of 21 runs)"

@@ -18,13 +18,25 @@ pub const FILE_NAME: &str = "lexicon.toml";
 pub const BUNDLED: &str = include_str!("../corpus/lexicon.toml");
 
 /// Why two terms are related.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SynonymKind {
     Brand,
     Abbreviation,
     Lay,
     Misspelling,
+}
+
+impl SynonymKind {
+    /// The kind's name as `lexicon.toml` and JSON spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            SynonymKind::Brand => "brand",
+            SynonymKind::Abbreviation => "abbreviation",
+            SynonymKind::Lay => "lay",
+            SynonymKind::Misspelling => "misspelling",
+        }
+    }
 }
 
 /// A group of terms: `terms` are equivalent both ways; `narrower` are searched too when a query
@@ -53,6 +65,9 @@ pub struct Expansion {
     pub kind: SynonymKind,
     /// The analyzed words of `text`, ready to become a term or phrase query.
     pub words: Vec<AnalyzedWord>,
+    /// True for the group's first term, the name shown to people ("trastuzumab" for
+    /// Herceptin and its biosimilars).
+    pub canonical: bool,
 }
 
 /// A match of a lexicon term inside a query.
@@ -187,7 +202,7 @@ impl Lexicon {
         let mut analyzer = self.analyzer.clone();
         let mut seen: Vec<Vec<String>> = vec![matched.to_vec()];
         let mut out = Vec::new();
-        for text in group.terms.iter().chain(&group.narrower) {
+        for (i, text) in group.terms.iter().chain(&group.narrower).enumerate() {
             let words = analyze_words(&mut analyzer, text);
             let key: Vec<String> = words.iter().map(|w| w.term.clone()).collect();
             if key.is_empty() || seen.contains(&key) {
@@ -204,6 +219,7 @@ impl Lexicon {
                 text: text.clone(),
                 kind,
                 words,
+                canonical: i == 0,
             });
         }
         out

@@ -9,6 +9,7 @@ pub mod analysis;
 pub mod atomic_file;
 pub mod corpus;
 pub mod embed;
+pub mod english;
 pub mod error;
 pub mod eval;
 pub mod guard;
@@ -18,6 +19,7 @@ pub mod output;
 pub mod passage;
 pub mod query;
 pub mod search;
+pub mod symptoms;
 pub mod taxonomy;
 
 pub use error::{Error, Result};

@@ -15,13 +15,21 @@ pub const FILE_NAME: &str = "approaches.toml";
 /// The taxonomy shipped with `mbc`, used when a corpus has none of its own.
 pub const BUNDLED: &str = include_str!("../corpus/approaches.toml");
 
-/// Evidence a passage needs before it is tagged: a heading match alone is enough, body term hits
-/// count one each, and a document title match or the author's own declaration add one.
+/// Evidence a passage needs before it is tagged: a heading match alone is enough; term hits in
+/// the text count one each when they are dense enough ([`TERMS_PER_MENTION`]); a document title
+/// match or the author's own declaration add one to a passage that has evidence of its own.
 const TAG_THRESHOLD: usize = 2;
 const HEADING_WEIGHT: usize = TAG_THRESHOLD;
 /// An approach with less than 1/RELATIVE_SHARE of the strongest approach's evidence is a
 /// mention in passing.
-const RELATIVE_SHARE: usize = 3;
+const RELATIVE_SHARE: usize = 2;
+/// A passage is about at most this many approaches on the strength of its text; more than
+/// that is an overview or a list, about the ones its heading names, if any.
+const MOST_APPROACHES: usize = 2;
+/// A passage is about an approach by its text when it mentions the approach at least once
+/// per this many terms (twice as many in a text whose title names the approach). Chosen on the
+/// tuning part of `tests/fixtures/tagging.toml`: 20 and 25 tied, 30 let in a passing mention.
+const TERMS_PER_MENTION: usize = 25;
 
 /// One treatment approach.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -31,6 +39,11 @@ pub struct Approach {
     pub label: String,
     pub description: String,
     pub terms: Vec<String>,
+    /// Words that are evidence only inside a text about the approach (one whose title names
+    /// it): "trial" in a text on clinical trials, "nausea" in one on supportive care, but not
+    /// in passing elsewhere.
+    #[serde(default)]
+    pub context_terms: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -42,6 +55,15 @@ struct TaxonomyFile {
 /// Id of a term that appears in no approach's terms: it can never be part of a match.
 const OTHER_TERM: u32 = 0;
 
+/// Words that rule out what follows them (as the analyzer leaves them).
+const NEGATIONS: [&str; 13] = [
+    "not", "no", "cannot", "cant", "isnt", "arent", "doesnt", "dont", "wont", "without", "never",
+    "neither", "nor",
+];
+/// How many terms back a negation reaches: "not respond to hormone therapy" is ruled out,
+/// a negation earlier in the sentence is about something else.
+const NEGATION_REACH: usize = 4;
+
 /// The approaches, with their terms analyzed for matching.
 ///
 /// Tagging runs over every passage of a build, so passages are compared as sequences of small
@@ -51,8 +73,10 @@ pub struct ApproachTaxonomy {
     approaches: Vec<Approach>,
     /// Every term of every approach's term sequences → its id (from 1).
     term_ids: FxHashMap<String, u32>,
-    /// Indexed by term id: the sequences starting with that term, as (approach index, ids).
-    matchers: Vec<Vec<(usize, Vec<u32>)>>,
+    /// Indexed by term id: the sequences starting with that term.
+    matchers: Vec<Vec<Matcher>>,
+    /// The ids of [`NEGATIONS`].
+    negations: rustc_hash::FxHashSet<u32>,
 }
 
 impl std::fmt::Debug for ApproachTaxonomy {
@@ -60,6 +84,52 @@ impl std::fmt::Debug for ApproachTaxonomy {
         f.debug_struct("ApproachTaxonomy")
             .field("approaches", &self.approaches)
             .finish()
+    }
+}
+
+/// One term of an approach, as term ids.
+#[derive(Debug, Clone)]
+struct Matcher {
+    approach: usize,
+    sequence: Vec<u32>,
+    /// A context term ([`Approach::context_terms`]).
+    context: bool,
+}
+
+/// Term occurrences per approach in one text.
+struct Hits {
+    /// Of the approach's own terms.
+    terms: Vec<usize>,
+    /// Of its context terms.
+    context: Vec<usize>,
+}
+
+/// The term hits of one passage, in its text, its heading and its document's title.
+struct PassageHits {
+    body: Hits,
+    heading: Hits,
+    title: Hits,
+    /// Terms in the passage's text.
+    terms: usize,
+}
+
+impl PassageHits {
+    /// The evidence that the passage is about approach `i`; `declared` when its document's
+    /// author declared the approach.
+    fn evidence(&self, i: usize, declared: bool) -> usize {
+        let in_its_text = self.title.terms[i] + self.title.context[i] > 0;
+        let context = if in_its_text { self.body.context[i] } else { 0 };
+        let in_body = self.body.terms[i] + context;
+        // Mentions spread thinly through a long passage are passing mentions; in a text about
+        // the approach, half as many show what the passage is about.
+        let per_mention = TERMS_PER_MENTION * if in_its_text { 2 } else { 1 };
+        let dense = in_body * per_mention >= self.terms;
+        let named_in_heading = self.heading.terms[i] + self.heading.context[i] > 0;
+        let own = if dense { in_body } else { 0 } + HEADING_WEIGHT * usize::from(named_in_heading);
+        // What the whole document is about supports a passage that speaks of the approach
+        // itself; alone it says nothing about this passage.
+        let support = self.title.terms[i].min(1) + usize::from(declared);
+        if own > 0 { own + support } else { 0 }
     }
 }
 
@@ -91,9 +161,11 @@ impl ApproachTaxonomy {
             }
         }
         let mut term_ids: FxHashMap<String, u32> = FxHashMap::default();
-        let mut matchers: Vec<Vec<(usize, Vec<u32>)>> = vec![Vec::new()];
+        let mut matchers: Vec<Vec<Matcher>> = vec![Vec::new()];
         for (index, approach) in file.approach.iter().enumerate() {
-            for term in &approach.terms {
+            let own = approach.terms.iter().map(|t| (t, false));
+            let context = approach.context_terms.iter().map(|t| (t, true));
+            for (term, context) in own.chain(context) {
                 let sequence: Vec<u32> = plain_terms(term)
                     .into_iter()
                     .map(|term| {
@@ -106,14 +178,28 @@ impl ApproachTaxonomy {
                     })
                     .collect();
                 if let Some(&first) = sequence.first() {
-                    matchers[first as usize].push((index, sequence));
+                    matchers[first as usize].push(Matcher {
+                        approach: index,
+                        sequence,
+                        context,
+                    });
                 }
             }
+        }
+        let mut negations = rustc_hash::FxHashSet::default();
+        for word in NEGATIONS {
+            let next = u32::try_from(matchers.len()).expect("fewer than 2^32 terms");
+            let id = *term_ids.entry(word.to_string()).or_insert(next);
+            if id == next {
+                matchers.push(Vec::new());
+            }
+            negations.insert(id);
         }
         Ok(ApproachTaxonomy {
             approaches: file.approach,
             term_ids,
             matchers,
+            negations,
         })
     }
 
@@ -155,52 +241,78 @@ impl ApproachTaxonomy {
 
     /// The ids of the approaches a passage is about, in taxonomy order.
     pub fn tag(&self, input: &TagInput) -> Vec<String> {
-        let body = self.hits(input.body);
-        let heading = self.hits(input.heading);
-        let title = self.hits(input.title);
+        let hits = PassageHits {
+            body: self.hits(input.body),
+            heading: self.hits(input.heading),
+            title: self.hits(input.title),
+            terms: input.body.len(),
+        };
         let evidence: Vec<usize> = self
             .approaches
             .iter()
             .enumerate()
-            .map(|(i, approach)| {
-                body[i]
-                    + HEADING_WEIGHT * heading[i].min(1)
-                    + title[i].min(1)
-                    + usize::from(input.declared.contains(&approach.id))
-            })
+            .map(|(i, approach)| hits.evidence(i, input.declared.contains(&approach.id)))
             .collect();
+        let heading = &hits.heading;
         // A passage is about its main approaches, not every one it touches: an approach needs
         // a share of the evidence the strongest one has.
         let strongest = evidence.iter().copied().max().unwrap_or(0);
         let threshold = TAG_THRESHOLD.max(strongest.div_ceil(RELATIVE_SHARE));
-        self.approaches
-            .iter()
-            .zip(evidence)
-            .filter(|(_, e)| *e >= threshold)
-            .map(|(approach, _)| approach.id.clone())
+        let mut tagged: Vec<usize> = (0..self.approaches.len())
+            .filter(|&i| evidence[i] >= threshold)
+            .collect();
+        if tagged.len() > MOST_APPROACHES {
+            tagged.retain(|&i| heading.terms[i] + heading.context[i] > 0);
+        }
+        tagged
+            .into_iter()
+            .map(|i| self.approaches[i].id.clone())
             .collect()
     }
 
-    /// Number of term occurrences per approach in a text, given as term ids.
-    fn hits(&self, ids: &[u32]) -> Vec<usize> {
-        let mut counts = vec![0; self.approaches.len()];
-        for start in 0..ids.len() {
-            let candidates = &self.matchers[ids[start] as usize];
-            if candidates.is_empty() {
+    /// Number of term occurrences per approach in a text, given as term ids. The longest term
+    /// at a position wins ("ovarian ablation" is hormonal therapy, not the ablation of local
+    /// treatment), and a term just after a negation ("do not respond to hormone therapy")
+    /// does not count: a passage that rules an approach out is not about it.
+    fn hits(&self, ids: &[u32]) -> Hits {
+        let mut hits = Hits {
+            terms: vec![0; self.approaches.len()],
+            context: vec![0; self.approaches.len()],
+        };
+        let mut start = 0;
+        while start < ids.len() {
+            let matching: Vec<&Matcher> = self.matchers[ids[start] as usize]
+                .iter()
+                .filter(|m| ids[start..].starts_with(&m.sequence))
+                .collect();
+            let Some(longest) = matching.iter().map(|m| m.sequence.len()).max() else {
+                start += 1;
                 continue;
-            }
-            // Count each approach once per position even if several of its terms start here.
-            let mut matched = vec![false; self.approaches.len()];
-            for (index, sequence) in candidates {
-                if ids[start..].starts_with(sequence) {
-                    matched[*index] = true;
+            };
+            if !self.negated(ids, start) {
+                // Count each approach once per position even if several of its terms match.
+                let mut counted = vec![false; self.approaches.len()];
+                for m in matching.iter().filter(|m| m.sequence.len() == longest) {
+                    if !std::mem::replace(&mut counted[m.approach], true) {
+                        let counts = if m.context {
+                            &mut hits.context
+                        } else {
+                            &mut hits.terms
+                        };
+                        counts[m.approach] += 1;
+                    }
                 }
             }
-            for (count, hit) in counts.iter_mut().zip(matched) {
-                *count += usize::from(hit);
-            }
+            start += longest;
         }
-        counts
+        hits
+    }
+
+    /// True when one of the few terms before `position` is a negation.
+    fn negated(&self, ids: &[u32], position: usize) -> bool {
+        ids[position.saturating_sub(NEGATION_REACH)..position]
+            .iter()
+            .any(|id| self.negations.contains(id))
     }
 }
 

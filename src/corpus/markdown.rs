@@ -1,13 +1,10 @@
-//! Markdown documents with an optional TOML front-matter block between `+++` lines:
+//! Markdown documents with an optional TOML front-matter block between `+++` lines, holding
+//! the metadata fields of [`super::meta`] (`title` required):
 //!
 //! ```text
 //! +++
-//! title = "Chemotherapy for metastatic breast cancer"   # required
-//! summary = "One sentence on what the text covers."
-//! audience = ["patients", "families", "nurses"]
+//! title = "Chemotherapy for metastatic breast cancer"
 //! last_reviewed = 2026-11-27
-//! approaches = ["chemotherapy"]                          # ids from approaches.toml
-//! sources = ["National Cancer Institute. Breast Cancer Treatment (PDQ) – Patient Version. 2025."]
 //! +++
 //! ```
 //!
@@ -18,28 +15,14 @@ use std::ops::Range;
 use std::path::Path;
 
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
-use serde::Deserialize;
 
+use super::meta::MetadataFields;
 use super::{
     Block, Document, DocumentMeta, block_from_lines, normalize_space, title_from_file_name,
 };
 use crate::{Error, Result};
 
 const FENCE: &str = "+++";
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FrontMatter {
-    title: String,
-    summary: Option<String>,
-    #[serde(default)]
-    sources: Vec<String>,
-    #[serde(default)]
-    audience: Vec<String>,
-    last_reviewed: Option<toml::value::Datetime>,
-    #[serde(default)]
-    approaches: Vec<String>,
-}
 
 /// Parses a Markdown file; malformed front matter is an error naming the file and line.
 pub fn parse(path: &Path, id: &str, text: &str) -> Result<Document> {
@@ -50,16 +33,12 @@ pub fn parse(path: &Path, id: &str, text: &str) -> Result<Document> {
         .transpose()?;
     let (blocks, first_h1) = parse_body(body, body_line);
     let (title, meta) = match front {
-        Some(front) => (
-            normalize_space(&front.title),
-            DocumentMeta {
-                summary: front.summary,
-                sources: front.sources,
-                audience: front.audience,
-                last_reviewed: front.last_reviewed.map(|d| d.to_string()),
-                approaches: front.approaches,
-            },
-        ),
+        Some(mut front) => {
+            let Some(title) = front.title.take() else {
+                return Err(corpus_error(path, 2, "front matter: missing field `title`"));
+            };
+            (normalize_space(&title), front.into_meta())
+        }
         None => (
             first_h1.unwrap_or_else(|| title_from_file_name(path)),
             DocumentMeta::default(),
@@ -113,16 +92,8 @@ fn split_front_matter<'a>(
     ))
 }
 
-fn parse_front_matter(path: &Path, toml_text: &str, first_line: usize) -> Result<FrontMatter> {
-    toml::from_str(toml_text).map_err(|err| {
-        let line = err.span().map_or(0, |span| {
-            toml_text[..span.start.min(toml_text.len())]
-                .matches('\n')
-                .count()
-        });
-        let message = format!("front matter: {}", err.message());
-        corpus_error(path, first_line + line, &message)
-    })
+fn parse_front_matter(path: &Path, toml_text: &str, first_line: usize) -> Result<MetadataFields> {
+    MetadataFields::parse(path, toml_text, first_line)
 }
 
 fn corpus_error(path: &Path, line: usize, message: &str) -> Error {

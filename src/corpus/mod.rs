@@ -8,22 +8,13 @@
 
 mod jsonl;
 mod markdown;
+mod meta;
 mod plaintext;
 
 use std::path::{Path, PathBuf};
 
 use crate::{Error, Result};
-
-/// Metadata a document declares about itself (front matter); empty for plain text and JSONL.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct DocumentMeta {
-    pub summary: Option<String>,
-    pub sources: Vec<String>,
-    pub audience: Vec<String>,
-    pub last_reviewed: Option<String>,
-    /// Approach ids the author says the document covers; a hint for tagging, not a verdict.
-    pub approaches: Vec<String>,
-}
+pub use meta::{DocumentMeta, Reference, Source, Standing, check_url, sidecar_path};
 
 /// A paragraph-like unit of text with where it sits in the document and in its file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -216,11 +207,37 @@ pub fn parse_file_text(file: &CorpusFile, text: &str) -> Result<FileLoad> {
     } else {
         text
     };
-    match file.kind {
-        FileKind::Markdown => Ok(single(markdown::parse(&file.path, &file.relative, text)?)),
-        FileKind::PlainText => Ok(single(plaintext::parse(&file.path, &file.relative, text))),
-        FileKind::JsonLines => Ok(jsonl::parse(&file.path, text)),
+    let mut document = match file.kind {
+        FileKind::Markdown => markdown::parse(&file.path, &file.relative, text)?,
+        FileKind::PlainText => plaintext::parse(&file.path, &file.relative, text),
+        FileKind::JsonLines => return Ok(jsonl::parse(&file.path, text)),
+    };
+    describe_from_sidecar(&mut document, text)?;
+    Ok(single(document))
+}
+
+/// Applies the sidecar's metadata (`NAME.meta.toml`) to a document, if it has one. A Markdown
+/// file with front matter describes itself: a sidecar beside it too is an error, so the two
+/// cannot disagree.
+fn describe_from_sidecar(document: &mut Document, text: &str) -> Result<()> {
+    let Some(fields) = meta::read_sidecar(&document.path)? else {
+        return Ok(());
+    };
+    if text.starts_with("+++") {
+        return Err(Error::Corpus {
+            path: sidecar_path(&document.path),
+            line: 1,
+            message: format!(
+                "metadata: {} has front matter already; describe it in one place",
+                document.path.display()
+            ),
+        });
     }
+    if let Some(title) = &fields.title {
+        document.title = normalize_space(title);
+    }
+    document.meta = fields.into_meta();
+    Ok(())
 }
 
 /// The largest file (or JSONL line) read as documents. Larger ones are skipped with a message:
@@ -269,7 +286,11 @@ fn skip(file: &CorpusFile, line: usize, reason: String) -> FileLoad {
 /// Reads a data file (`approaches.toml`, `lexicon.toml`) from a corpus directory, or falls back
 /// to the bundled copy; returns its text and the path to name in errors.
 pub fn read_data_file(dir: Option<&Path>, name: &str, bundled: &str) -> Result<(String, PathBuf)> {
-    match dir.map(|d| d.join(name)).filter(|p| p.is_file()) {
+    match dir.map(|d| d.join(name)).filter(|p| p.exists()) {
+        Some(path) if !path.is_file() => Err(Error::DataFile {
+            path,
+            message: "is not a file".into(),
+        }),
         Some(path) => {
             let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
             Ok((text, path))

@@ -2,6 +2,7 @@
 //! or ONNX, with its `tokenizer.json`), with mean pooling and L2 normalisation, and the vector
 //! store that keeps them beside the index. Nothing here downloads anything.
 
+pub mod calibration;
 mod candle_bert;
 mod files;
 mod onnx;
@@ -37,6 +38,7 @@ pub struct Embedder {
     encoder: Encoder,
     tokenizer: Tokenizer,
     model_id: String,
+    thresholds: Option<calibration::Thresholds>,
 }
 
 /// The engine that runs the model, by the format of its weights.
@@ -211,22 +213,29 @@ impl Embedder {
         let (tokenizer, tokenizer_bytes) = tokenizer?;
         let encoder =
             encoder.map_err(|e| model_error(dir, format!("{}: {e}", files.weights_name())))?;
+        let model_id = model_id(
+            dir,
+            config.as_deref(),
+            &tokenizer_bytes,
+            &weights,
+            &files.map_external_data()?,
+        );
         Ok(Embedder {
             encoder,
             tokenizer,
-            model_id: model_id(
-                dir,
-                config.as_deref(),
-                &tokenizer_bytes,
-                &weights,
-                &files.map_external_data()?,
-            ),
+            thresholds: calibration::thresholds(dir, &model_id),
+            model_id,
         })
     }
 
     /// Identifies the model: its directory name and a hash of its files' contents.
     pub fn model_id(&self) -> &str {
         &self.model_id
+    }
+
+    /// How this model's similarities are read, when it was calibrated ([`calibration`]).
+    pub fn thresholds(&self) -> Option<calibration::Thresholds> {
+        self.thresholds
     }
 
     /// Embeds texts; vectors come back in the order of `texts`, unit length.

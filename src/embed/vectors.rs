@@ -99,6 +99,17 @@ impl VectorSet {
             .collect()
     }
 
+    /// The ids of every passage whose similarity to `query` is at least `floor`, in storage
+    /// order.
+    pub fn at_least(&self, query: &[f32], floor: f32) -> Vec<String> {
+        self.data
+            .chunks_exact(self.dim.max(1))
+            .zip(&self.ids)
+            .filter(|(v, _)| v.iter().zip(query).map(|(a, b)| a * b).sum::<f32>() >= floor)
+            .map(|(_, id)| id.clone())
+            .collect()
+    }
+
     /// Reads a vector file; a missing file is `Ok(None)`.
     pub fn read(path: &Path) -> Result<Option<VectorSet>> {
         let bytes = match std::fs::read(path) {

@@ -3,6 +3,7 @@
 //! standard metrics are computed per query and averaged.
 
 pub mod metrics;
+pub mod questions;
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -36,6 +37,9 @@ pub struct EvalReport {
     /// Queries that have at least one judged relevant document (others are skipped, as
     /// trec_eval does).
     pub queries: usize,
+    /// Judged queries for which the search found nothing about the query (each is still
+    /// ranked in full for the metrics).
+    pub unanswered: usize,
     pub mean: Metrics,
     pub per_query: Vec<(String, Metrics)>,
     /// Ranked documents per query, for a TREC run file.
@@ -88,6 +92,13 @@ fn qrels_error(path: &Path, line: usize, text: &str) -> Error {
     }
 }
 
+/// One query's ranked documents, and whether the search found anything about it.
+struct QueryRun {
+    id: String,
+    documents: Vec<(String, f32)>,
+    found: bool,
+}
+
 /// Runs every judged query (in parallel) and scores the rankings.
 pub fn evaluate(
     index: &SearchIndex,
@@ -99,18 +110,28 @@ pub fn evaluate(
         .iter()
         .filter(|q| qrels.get(&q.id).is_some_and(|j| j.values().any(|&g| g > 0)))
         .collect();
-    let runs: Vec<(String, Vec<(String, f32)>)> = judged
+    let ranked: Vec<QueryRun> = judged
         .par_iter()
         .map(|query| {
             let request = SearchRequest {
                 query: query.text.clone(),
                 ..template.clone()
             };
-            let mut ranked = trec_order(documents_by_best_passage(index, &request, PASSAGE_DEPTH)?);
+            let (documents, found) = documents_by_best_passage(index, &request, PASSAGE_DEPTH)?;
+            let mut ranked = trec_order(documents);
             ranked.truncate(RUN_DEPTH);
-            Ok((query.id.clone(), ranked))
+            Ok(QueryRun {
+                id: query.id.clone(),
+                documents: ranked,
+                found,
+            })
         })
         .collect::<Result<_>>()?;
+    let unanswered = ranked.iter().filter(|run| !run.found).count();
+    let runs: Vec<(String, Vec<(String, f32)>)> = ranked
+        .into_iter()
+        .map(|run| (run.id, run.documents))
+        .collect();
     let per_query: Vec<(String, Metrics)> = runs
         .iter()
         .map(|(id, ranked)| {
@@ -121,6 +142,7 @@ pub fn evaluate(
     let mean = Metrics::mean(&per_query.iter().map(|(_, m)| *m).collect::<Vec<_>>());
     Ok(EvalReport {
         queries: per_query.len(),
+        unanswered,
         mean,
         per_query,
         runs,

@@ -34,6 +34,9 @@ pub struct FileRecord {
     pub passages: usize,
     /// Records or the whole file left out, still true while the file is unchanged.
     pub skipped: Vec<Skipped>,
+    /// The document's `last_reviewed` date, if it declares one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewed: Option<String>,
 }
 
 /// The corpus now, against a manifest.
@@ -99,20 +102,30 @@ pub fn compare<'a>(files: &'a [CorpusFile], previous: &Manifest) -> Changes<'a> 
     changes
 }
 
-/// The file's stamp; its content is hashed only when size or time differ from `record`.
+/// The file's stamp; its content is hashed only when size or time differ from `record`. A
+/// file's sidecar (`NAME.meta.toml`, its metadata) counts as part of it.
 fn current_stamp(path: &Path, record: Option<&FileRecord>) -> Option<FileStamp> {
     let meta = std::fs::metadata(path).ok()?;
-    let modified = modified_nanos(&meta);
+    let sidecar = crate::corpus::sidecar_path(path);
+    let sidecar_meta = std::fs::metadata(&sidecar).ok();
+    let size = meta.len() + sidecar_meta.as_ref().map_or(0, |m| m.len() + 1);
+    let modified = modified_nanos(&meta).max(sidecar_meta.as_ref().map_or(0, modified_nanos));
     if let Some(record) = record
-        && record.stamp.size == meta.len()
+        && record.stamp.size == size
         && record.stamp.modified == modified
     {
         return Some(record.stamp.clone());
     }
     let mut hasher = blake3::Hasher::new();
     hasher.update_reader(std::fs::File::open(path).ok()?).ok()?;
+    if sidecar_meta.is_some() {
+        hasher.update(b"\0sidecar\0");
+        hasher
+            .update_reader(std::fs::File::open(&sidecar).ok()?)
+            .ok()?;
+    }
     Some(FileStamp {
-        size: meta.len(),
+        size,
         modified,
         hash: hasher.finalize().to_hex().to_string(),
     })
@@ -163,6 +176,7 @@ mod tests {
                     documents: 1,
                     passages: 1,
                     skipped: Vec::new(),
+                    reviewed: None,
                 };
                 (file.relative.clone(), record)
             })

@@ -28,6 +28,7 @@ pub use vectors::{EmbedOutcome, SEED_FILE};
 use crate::analysis;
 use crate::embed::{Embedder, VectorSet};
 use crate::lexicon::{self, Lexicon};
+use crate::symptoms::{self, UrgentSymptoms};
 use crate::taxonomy::{self, ApproachTaxonomy};
 use crate::{Error, Result};
 
@@ -45,6 +46,7 @@ pub struct SearchIndex {
     pub meta: IndexMeta,
     pub taxonomy: ApproachTaxonomy,
     pub lexicon: Lexicon,
+    pub symptoms: UrgentSymptoms,
     /// Passage vectors, if the index was built with a model.
     pub vectors: Option<VectorSet>,
     /// The model that embeds queries, attached by the caller when semantic search is wanted.
@@ -104,6 +106,8 @@ impl SearchIndex {
             .map_err(|file| damaged(file.into()))?;
         let lexicon = read_data(&generation, lexicon::FILE_NAME, Lexicon::parse)
             .map_err(|file| damaged(file.into()))?;
+        let symptoms = read_data(&generation, symptoms::FILE_NAME, UrgentSymptoms::parse)
+            .map_err(|file| damaged(file.into()))?;
         let vectors = VectorSet::read(&generation.join(VECTORS_FILE)).map_err(|err| {
             let problem = match err {
                 Error::Model { message, .. } => message,
@@ -119,6 +123,7 @@ impl SearchIndex {
             meta,
             taxonomy,
             lexicon,
+            symptoms,
             vectors,
             embedder: None,
         })

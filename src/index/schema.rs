@@ -35,9 +35,14 @@ pub struct Fields {
     pub line_end: Field,
     /// Position of the passage within its document.
     pub ordinal: Field,
-    /// Where the document's facts come from (multi-valued, stored only).
+    /// Where the document's facts come from (multi-valued, stored only): each a
+    /// [`crate::corpus::Source`] as JSON.
     pub sources: Field,
     pub last_reviewed: Field,
+    /// The document's [`crate::corpus::Standing`] by name: reviewed, dated or unreviewed.
+    pub standing: Field,
+    /// What is known to be wrong or out of date in the document (multi-valued, stored only).
+    pub caveats: Field,
 }
 
 impl Fields {
@@ -66,7 +71,9 @@ impl Fields {
             line_end: builder.add_u64_field("line_end", STORED),
             ordinal: builder.add_u64_field("ordinal", STORED | FAST),
             sources: builder.add_text_field("sources", stored.clone()),
-            last_reviewed: builder.add_text_field("last_reviewed", stored),
+            last_reviewed: builder.add_text_field("last_reviewed", stored.clone()),
+            standing: builder.add_text_field("standing", STRING | STORED),
+            caveats: builder.add_text_field("caveats", stored),
         };
         (builder.build(), fields)
     }
@@ -110,6 +117,8 @@ impl Fields {
             ordinal: field("ordinal")?,
             sources: field("sources")?,
             last_reviewed: field("last_reviewed")?,
+            standing: field("standing")?,
+            caveats: field("caveats")?,
         })
     }
 }

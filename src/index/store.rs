@@ -50,6 +50,30 @@ pub struct IndexMeta {
     pub vectors_failed: Option<String>,
 }
 
+impl IndexMeta {
+    /// The oldest review date a corpus file declares, with the file's path relative to the
+    /// corpus.
+    pub fn oldest_review(&self) -> Option<(&str, &str)> {
+        self.files
+            .iter()
+            .filter_map(|(path, record)| Some((record.reviewed.as_deref()?, path.as_str())))
+            .min()
+    }
+
+    /// The corpus files last reviewed before `cutoff` (a `YYYY-MM-DD` date), oldest first:
+    /// `(date, path)`.
+    pub fn reviewed_before(&self, cutoff: &str) -> Vec<(&str, &str)> {
+        let mut old: Vec<(&str, &str)> = self
+            .files
+            .iter()
+            .filter_map(|(path, record)| Some((record.reviewed.as_deref()?, path.as_str())))
+            .filter(|(date, _)| *date < cutoff)
+            .collect();
+        old.sort();
+        old
+    }
+}
+
 /// The generation `CURRENT` points at, if any.
 pub fn current_generation(index_dir: &Path) -> Result<Option<PathBuf>> {
     let pointer = index_dir.join(CURRENT);

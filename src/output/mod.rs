@@ -8,11 +8,11 @@ use std::io::{self, Write};
 
 use crate::search::{PassageInContext, SearchResults, StoredPassage};
 use wire::{
-    ApproachOut, ApproachesOutput, ExportOutput, NOTICE, PassageOut, ResultOut, SCHEMA_VERSION,
+    ApproachOut, ApproachesOutput, ExportOutput, NOTICE, PassageRecord, RecordLine, SCHEMA_VERSION,
     SearchOutput, ShowOutput, StatsOutput,
 };
 
-pub use text::Style;
+pub use text::{DEFAULT_WIDTH, Style, printable};
 
 /// How results are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,14 +33,14 @@ pub fn write_search(
     match format {
         Format::Text => text::search(out, results, style, explain),
         Format::Json => write_json(out, &SearchOutput::new(results, explain)),
-        Format::JsonLines => {
-            for hit in &results.hits {
-                let mut line = ResultOut::from_hit(hit, explain);
-                line.notice = Some(NOTICE.to_string());
-                write_json_line(out, &line)?;
-            }
-            Ok(())
-        }
+        Format::JsonLines => write_lines(
+            out,
+            results
+                .hits
+                .iter()
+                .map(|h| PassageRecord::ranked(h, explain)),
+            results.closest,
+        ),
     }
 }
 
@@ -53,17 +53,17 @@ pub fn write_approaches(
 ) -> io::Result<()> {
     let wire = || ApproachesOutput {
         schema_version: SCHEMA_VERSION,
-        notice: NOTICE.to_string(),
+        notice: NOTICE,
         approaches: sections
             .iter()
             .map(|(approach, results)| ApproachOut {
                 id: approach.id.clone(),
                 label: approach.label.clone(),
                 description: approach.description.clone(),
-                results: results
+                passages: results
                     .hits
                     .iter()
-                    .map(|h| ResultOut::from_hit(h, false))
+                    .map(|h| PassageRecord::ranked(h, false))
                     .collect(),
             })
             .collect(),
@@ -87,16 +87,42 @@ pub fn write_passage(
 ) -> io::Result<()> {
     match format {
         Format::Text => text::passage(out, shown, style),
-        Format::Json | Format::JsonLines => write_json(
-            out,
-            &ShowOutput {
-                schema_version: SCHEMA_VERSION,
-                notice: NOTICE.to_string(),
-                passage: PassageOut::from(&shown.passage),
-                previous: shown.previous.as_ref().map(PassageOut::from),
-                next: shown.next.as_ref().map(PassageOut::from),
-            },
-        ),
+        Format::Json | Format::JsonLines => write_json(out, &ShowOutput::new(shown)),
+    }
+}
+
+/// What `mbc export` writes: the results of a query, or every passage.
+#[derive(Debug, Clone, Copy)]
+pub enum Exported<'a> {
+    Results(&'a SearchResults),
+    All(&'a [StoredPassage]),
+}
+
+impl Exported<'_> {
+    pub fn len(&self) -> usize {
+        match self {
+            Exported::Results(results) => results.hits.len(),
+            Exported::All(passages) => passages.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn records(&self) -> Vec<PassageRecord> {
+        match self {
+            Exported::Results(results) => results
+                .hits
+                .iter()
+                .map(|h| PassageRecord::ranked(h, false))
+                .collect(),
+            Exported::All(passages) => passages.iter().map(PassageRecord::unranked).collect(),
+        }
+    }
+
+    fn closest(&self) -> bool {
+        matches!(self, Exported::Results(results) if results.closest)
     }
 }
 
@@ -104,20 +130,18 @@ pub fn write_passage(
 pub fn write_export(
     out: &mut dyn Write,
     query: Option<&str>,
-    passages: &[StoredPassage],
+    exported: Exported,
     format: Format,
 ) -> io::Result<()> {
     match format {
-        Format::JsonLines => passages
-            .iter()
-            .try_for_each(|p| write_json_line(out, &PassageOut::from(p))),
+        Format::JsonLines => write_lines(out, exported.records().into_iter(), exported.closest()),
         Format::Json | Format::Text => write_json(
             out,
             &ExportOutput {
                 schema_version: SCHEMA_VERSION,
-                notice: NOTICE.to_string(),
+                notice: NOTICE,
                 query: query.map(String::from),
-                passages: passages.iter().map(PassageOut::from).collect(),
+                passages: exported.records(),
             },
         ),
     }
@@ -146,6 +170,7 @@ pub fn write_eval(
                 schema_version: SCHEMA_VERSION,
                 corpus: corpus.display().to_string(),
                 queries: report.queries,
+                unanswered: report.unanswered,
                 metrics: report.mean,
                 per_query: report
                     .per_query
@@ -158,6 +183,48 @@ pub fn write_eval(
             },
         ),
     }
+}
+
+/// How a people's-questions set was answered.
+pub fn write_questions(
+    out: &mut dyn Write,
+    path: &std::path::Path,
+    report: &crate::eval::questions::QuestionsReport,
+    format: Format,
+) -> io::Result<()> {
+    match format {
+        Format::Text => text::questions(out, path, report),
+        Format::Json | Format::JsonLines => {
+            write_json(out, &wire::QuestionsOutput::new(path, report))
+        }
+    }
+}
+
+/// An error as JSON, for `--format json` (the caller writes it to stderr).
+pub fn write_error(out: &mut dyn Write, error: wire::ErrorOut) -> io::Result<()> {
+    write_json(
+        out,
+        &wire::ErrorOutput {
+            schema_version: SCHEMA_VERSION,
+            error,
+        },
+    )
+}
+
+fn write_lines(
+    out: &mut dyn Write,
+    records: impl Iterator<Item = PassageRecord>,
+    closest: bool,
+) -> io::Result<()> {
+    for record in records {
+        let line = RecordLine {
+            record,
+            notice: NOTICE,
+            closest,
+        };
+        write_json_line(out, &line)?;
+    }
+    Ok(())
 }
 
 fn write_json<T: serde::Serialize>(out: &mut dyn Write, value: &T) -> io::Result<()> {

@@ -1,18 +1,45 @@
-//! Text rendering for people: compact, cited, with matches highlighted on a terminal.
+//! Text rendering for people: compact, cited, wrapped at word boundaries to the terminal's
+//! width, with matches highlighted in colour on a terminal. Text from the corpus (and what
+//! people typed) is data: control characters never reach the terminal ([`printable`]).
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 use std::ops::Range;
 
 use super::wire::{NOTICE, StatsOutput};
+use crate::corpus::Standing;
 use crate::lexicon::SynonymKind;
-use crate::search::{Hit, PassageInContext, SearchResults, StoredPassage};
+use crate::search::{ExpandedTerm, Hit, PassageInContext, SearchResults, StoredPassage};
 use crate::taxonomy::Approach;
 
-/// Whether to use ANSI colours.
+/// How text output looks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Style {
+    /// ANSI colours (on a terminal, unless turned off).
     pub color: bool,
+    /// Mark matched words with `[brackets]` when there is no colour.
+    pub brackets: bool,
+    /// Columns to wrap at.
+    pub width: usize,
 }
+
+impl Default for Style {
+    fn default() -> Self {
+        Style {
+            color: false,
+            brackets: false,
+            width: DEFAULT_WIDTH,
+        }
+    }
+}
+
+/// Columns when the output is not a terminal of known width.
+pub const DEFAULT_WIDTH: usize = 80;
+/// Lines of snippet per result: five results fit on a 24-line screen.
+const SNIPPET_LINES: usize = 2;
+/// Expansions named in "also searched" (the rest are in `--explain`).
+const SHOWN_EXPANSIONS: usize = 3;
+const INDENT: &str = "    ";
 
 impl Style {
     fn paint(&self, code: &str, text: &str) -> String {
@@ -28,20 +55,113 @@ impl Style {
     fn dim(&self, text: &str) -> String {
         self.paint("2", text)
     }
-    fn tag(&self, text: &str) -> String {
-        self.paint("36", text)
+    fn warn(&self, text: &str) -> String {
+        self.paint("33", text)
     }
-    /// Matched words: bold yellow on a terminal, `[word]` without colour so they still stand out.
+    /// Matched words: bold yellow on a terminal, `[word]` without colour when asked for.
     fn mark(&self, text: &str) -> String {
         if self.color {
             self.paint("1;33", text)
-        } else {
+        } else if self.brackets {
             format!("[{text}]")
+        } else {
+            text.to_string()
         }
+    }
+    fn width(&self) -> usize {
+        self.width.max(40)
     }
 }
 
+/// `text` made safe to print on a terminal: control characters (escape sequences, bells,
+/// newlines inside a title) are shown as visible symbols, and characters that reorder text
+/// (bidirectional overrides) are dropped.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() || is_bidi_control(c);
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .filter(|&c| !is_bidi_control(c))
+            .map(|c| match c {
+                // The Unicode "control pictures" show C0 controls as symbols (␛ for ESC).
+                '\0'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+                '\u{7f}' => '\u{2421}',
+                c if c.is_control() => '\u{fffd}',
+                c => c,
+            })
+            .collect(),
+    )
+}
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{61c}')
+}
+
 pub fn search(
+    out: &mut dyn Write,
+    results: &SearchResults,
+    style: Style,
+    explain: bool,
+) -> io::Result<()> {
+    write_interpretation(out, results, style, explain)?;
+    if !results.urgent_symptoms.is_empty() {
+        let line = format!(
+            "This names a symptom that needs urgent care ({}). If it is happening now, contact your care team's 24-hour line or emergency services; the first passages say when.",
+            results.urgent_symptoms.join("; ")
+        );
+        write_wrapped(out, &style.warn(&line), "", style)?;
+    }
+    if !results.found {
+        let query = printable(results.query.trim()).into_owned();
+        let message = if results.closest {
+            format!(
+                "Nothing in the corpus is about \"{query}\". These are only the closest passages, not answers:"
+            )
+        } else {
+            format!(
+                "Nothing in the corpus is about \"{query}\". Try other words, or add --closest to list the nearest passages anyway."
+            )
+        };
+        write_wrapped(out, &message, "", style)?;
+        if !results.closest {
+            return writeln!(out, "{}", style.dim(NOTICE));
+        }
+    }
+    writeln!(out)?;
+    for hit in &results.hits {
+        result(out, hit, style)?;
+        if explain {
+            for c in &hit.contributions {
+                let line = format!("{:>7.3}  {}", c.score, printable(&c.clause));
+                writeln!(out, "{INDENT}{}", style.dim(&line))?;
+            }
+        }
+        writeln!(out)?;
+    }
+    let ms = results.took.as_secs_f64() * 1000.0;
+    let summary = if results.closest {
+        format!(
+            "{} closest passages · {} · {ms:.1} ms",
+            results.hits.len(),
+            results.mode.name()
+        )
+    } else {
+        format!(
+            "{} of {} matching passages · {} · {ms:.1} ms",
+            results.hits.len(),
+            results.total_hits,
+            results.mode.name()
+        )
+    };
+    writeln!(out, "{}", style.dim(&summary))?;
+    writeln!(out, "{}", style.dim(NOTICE))
+}
+
+/// What the search made of the query: corrections, words no passage uses, and the synonyms
+/// that mattered.
+fn write_interpretation(
     out: &mut dyn Write,
     results: &SearchResults,
     style: Style,
@@ -51,89 +171,126 @@ pub fn search(
         let fixed: Vec<String> = results
             .corrections
             .iter()
-            .map(|c| format!("{} → {}", c.from, c.to))
+            .map(|c| format!("{} → {}", printable(&c.from), printable(&c.to)))
             .collect();
-        writeln!(
-            out,
+        let line = format!(
             "showing results for: {} (use --exact to search as typed)",
             fixed.join(", ")
-        )?;
+        );
+        write_wrapped(out, &line, "", style)?;
     }
-    // Misspelling variants are searched too, but listing them would only add noise.
-    let mut terms: Vec<&str> = results
-        .expanded
+    for absent in &results.absent {
+        let mut line = format!("No passage mentions \"{}\".", printable(&absent.word));
+        if !absent.suggestions.is_empty() {
+            let quoted: Vec<String> = absent
+                .suggestions
+                .iter()
+                .map(|s| format!("\"{}\"", printable(s)))
+                .collect();
+            line.push_str(&format!(" Did you mean {}?", quoted.join(" or ")));
+        }
+        write_wrapped(out, &style.warn(&line), "", style)?;
+    }
+    let (shown, more) = expansions_to_show(&results.expanded, explain);
+    if !shown.is_empty() {
+        let mut line = format!("also searched: {}", shown.join(", "));
+        if more > 0 {
+            line.push_str(&format!(" (and {more} more: --explain lists them)"));
+        }
+        write_wrapped(out, &style.dim(&line), "", style)?;
+    }
+    Ok(())
+}
+
+/// The expansions worth naming: each term once, not the spelling variants, and (without
+/// `--explain`) only the names a group is known by (the generic name, not every biosimilar
+/// brand) that a listed passage contains, at most [`SHOWN_EXPANSIONS`]; and how many more there
+/// were.
+fn expansions_to_show(expanded: &[ExpandedTerm], explain: bool) -> (Vec<String>, usize) {
+    let mut terms: Vec<String> = Vec::new();
+    let mut more = 0;
+    for e in expanded
         .iter()
         .filter(|e| e.kind != SynonymKind::Misspelling)
-        .map(|e| e.term.as_str())
-        .collect();
-    terms.dedup();
-    if !terms.is_empty() {
-        writeln!(
-            out,
-            "{}",
-            style.dim(&format!("also searched: {}", terms.join(", ")))
-        )?;
-    }
-    if results.hits.is_empty() {
-        writeln!(
-            out,
-            "No passages found for \"{}\". Try fewer or more general words, or check the spelling.",
-            results.query
-        )?;
-        return Ok(());
-    }
-    writeln!(out)?;
-    for hit in &results.hits {
-        result(out, hit, style)?;
-        if explain {
-            for c in &hit.contributions {
-                writeln!(
-                    out,
-                    "    {}",
-                    style.dim(&format!("{:>7.3}  {}", c.score, c.clause))
-                )?;
-            }
+    {
+        let term = printable(&e.term).to_lowercase();
+        if terms.contains(&term) {
+            continue;
         }
-        writeln!(out)?;
+        if explain || (e.in_results && e.canonical && terms.len() < SHOWN_EXPANSIONS) {
+            terms.push(term);
+        } else {
+            more += 1;
+        }
     }
-    let shown = results.hits.len();
-    let ms = results.took.as_secs_f64() * 1000.0;
-    writeln!(
-        out,
-        "{}",
-        style.dim(&format!(
-            "{shown} of {} matching passages · {} · {ms:.1} ms",
-            results.total_hits,
-            results.mode.name()
-        ))
-    )?;
-    writeln!(out, "{}", style.dim(NOTICE))
+    (terms, more)
 }
 
 fn result(out: &mut dyn Write, hit: &Hit, style: Style) -> io::Result<()> {
-    let heading = heading_of(&hit.passage);
-    let tags = tags_of(&hit.passage);
-    writeln!(
-        out,
-        "{:>2}. {}  {}",
-        hit.rank,
-        style.bold(&heading),
-        style.tag(&tags)
-    )?;
-    writeln!(
-        out,
-        "    {}",
-        marked(&hit.snippet.text, &hit.snippet.highlights, style)
-    )?;
-    writeln!(
-        out,
-        "    {}",
-        style.dim(&format!(
-            "{} · id {}",
-            citation(&hit.passage),
-            hit.passage.passage_id
-        ))
-    )
+    let number = format!("{:>2}. ", hit.rank);
+    let heading = short_heading(&hit.passage, style.width() - number.len());
+    writeln!(out, "{}", style.bold(&format!("{number}{heading}")))?;
+    let snippet = marked(&hit.snippet.text, &hit.snippet.highlights, style);
+    let lines = wrap(&snippet, INDENT, style);
+    let cut = lines.len() > SNIPPET_LINES;
+    for (i, line) in lines.iter().take(SNIPPET_LINES).enumerate() {
+        let more = if cut && i + 1 == SNIPPET_LINES {
+            " …"
+        } else {
+            ""
+        };
+        writeln!(out, "{line}{more}")?;
+    }
+    write_wrapped(out, &style.dim(&meta_line(&hit.passage)), INDENT, style)?;
+    if hit.passage.standing != Standing::Reviewed {
+        write_wrapped(
+            out,
+            &style.warn(&standing_warning(&hit.passage)),
+            INDENT,
+            style,
+        )?;
+    }
+    Ok(())
+}
+
+/// `title › section` in at most `width` columns: the section is what sets passages of one
+/// text apart, so the title gives way first.
+fn short_heading(p: &StoredPassage, width: usize) -> String {
+    let full = heading_of(p);
+    if textwrap::core::display_width(&full) <= width || p.section.is_empty() {
+        return truncate(&full, width);
+    }
+    let section = printable(&p.section);
+    let room = width.saturating_sub(textwrap::core::display_width(&section) + 3);
+    if room < 12 {
+        return truncate(&section, width);
+    }
+    format!("{} › {section}", truncate(&printable(&p.title), room))
+}
+
+/// Where a passage comes from, its id and its approaches, on one line.
+fn meta_line(p: &StoredPassage) -> String {
+    // A no-break space keeps "id" with the id when the line wraps.
+    let mut line = format!("{} · id\u{a0}{}", citation(p), printable(&p.passage_id));
+    if !p.approaches.is_empty() {
+        line.push_str(&format!(" · {}", p.approaches.join(", ")));
+    }
+    line
+}
+
+/// Why a passage's document is not to be trusted as current.
+fn standing_warning(p: &StoredPassage) -> String {
+    match p.standing {
+        Standing::Dated => {
+            let caveats = match p.caveats.len() {
+                0 => String::new(),
+                n => format!("; {n} known problems: mbc show {}", p.passage_id),
+            };
+            format!("⚠ dated text, not reviewed, no sources{caveats}")
+        }
+        Standing::Unreviewed => "⚠ this text names no sources or review date".to_string(),
+        Standing::Reviewed => String::new(),
+    }
 }
 
 pub fn approaches(
@@ -145,10 +302,15 @@ pub fn approaches(
         writeln!(
             out,
             "{} {}",
-            style.bold(&format!("== {} ==", approach.label)),
-            style.tag(&format!("[{}]", approach.id))
+            style.bold(&format!("== {} ==", printable(&approach.label))),
+            style.dim(&format!("[{}]", approach.id))
         )?;
-        writeln!(out, "{}", style.dim(&approach.description))?;
+        write_wrapped(
+            out,
+            &style.dim(&printable(&approach.description)),
+            "",
+            style,
+        )?;
         if results.hits.is_empty() {
             writeln!(out, "  (no passages tagged with this approach)")?;
         }
@@ -162,49 +324,53 @@ pub fn approaches(
 
 pub fn passage(out: &mut dyn Write, shown: &PassageInContext, style: Style) -> io::Result<()> {
     let p = &shown.passage;
-    writeln!(
-        out,
-        "{}  {}",
-        style.bold(&heading_of(p)),
-        style.tag(&tags_of(p))
-    )?;
-    writeln!(
-        out,
-        "{}",
-        style.dim(&format!("{} · id {}", citation(p), p.passage_id))
-    )?;
-    if let Some(previous) = &shown.previous {
-        writeln!(
-            out,
-            "\n{}",
-            style.dim(&format!(
-                "[before · id {}] {}",
-                previous.passage_id, previous.text
-            ))
-        )?;
+    write_wrapped(out, &style.bold(&heading_of(p)), "", style)?;
+    write_wrapped(out, &style.dim(&meta_line(p)), "", style)?;
+    if p.standing != Standing::Reviewed {
+        write_wrapped(out, &style.warn(&standing_warning(p)), "", style)?;
+        for caveat in &p.caveats {
+            write_wrapped(
+                out,
+                &style.warn(&format!("- {}", printable(caveat))),
+                "  ",
+                style,
+            )?;
+        }
     }
-    writeln!(out, "\n{}", p.text)?;
+    if let Some(previous) = &shown.previous {
+        writeln!(out)?;
+        let before = format!(
+            "[before · id {}] {}",
+            previous.passage_id,
+            printable(&previous.text)
+        );
+        write_wrapped(out, &style.dim(&before), "", style)?;
+    }
+    writeln!(out)?;
+    write_wrapped(out, &printable(&p.text), "", style)?;
     if let Some(next) = &shown.next {
-        writeln!(
-            out,
-            "\n{}",
-            style.dim(&format!("[after · id {}] {}", next.passage_id, next.text))
-        )?;
+        writeln!(out)?;
+        let after = format!("[after · id {}] {}", next.passage_id, printable(&next.text));
+        write_wrapped(out, &style.dim(&after), "", style)?;
     }
     if !p.sources.is_empty() {
         writeln!(out, "\nSources named by this document:")?;
         for source in &p.sources {
-            writeln!(out, "  - {source}")?;
+            let mut line = format!("- {}", printable(&source.text()));
+            if let Some(url) = source.url() {
+                line.push_str(&format!(" {}", printable(url)));
+            }
+            write_wrapped(out, &line, "  ", style)?;
         }
     }
     if let Some(reviewed) = &p.last_reviewed {
-        writeln!(out, "Last reviewed: {reviewed}")?;
+        writeln!(out, "Last reviewed: {}", printable(reviewed))?;
     }
     writeln!(out, "\n{}", style.dim(NOTICE))
 }
 
 pub fn stats(out: &mut dyn Write, stats: &StatsOutput) -> io::Result<()> {
-    writeln!(out, "corpus:     {}", stats.corpus)?;
+    writeln!(out, "corpus:     {}", printable(&stats.corpus))?;
     writeln!(out, "documents:  {}", stats.documents)?;
     writeln!(out, "passages:   {}", stats.passages)?;
     writeln!(
@@ -213,6 +379,14 @@ pub fn stats(out: &mut dyn Write, stats: &StatsOutput) -> io::Result<()> {
         stats.index_bytes as f64 / 1024.0
     )?;
     writeln!(out, "built:      {}", stats.built_at)?;
+    if let Some(oldest) = &stats.oldest_review {
+        writeln!(
+            out,
+            "reviewed:   oldest review {} ({})",
+            printable(&oldest.date),
+            printable(&oldest.path)
+        )?;
+    }
     if !stats.skipped.is_empty() {
         writeln!(out, "skipped:    {} file(s)", stats.skipped.len())?;
     }
@@ -220,7 +394,9 @@ pub fn stats(out: &mut dyn Write, stats: &StatsOutput) -> io::Result<()> {
         Some(v) => writeln!(
             out,
             "vectors:    {} ({} dimensions), by {}",
-            v.count, v.dimensions, v.model
+            v.count,
+            v.dimensions,
+            printable(&v.model)
         )?,
         None => writeln!(out, "vectors:    none (lexical search only)")?,
     }
@@ -229,33 +405,29 @@ pub fn stats(out: &mut dyn Write, stats: &StatsOutput) -> io::Result<()> {
         writeln!(
             out,
             "  {:<18} {:>5}  ({})  {}",
-            a.id, a.passages, a.documents, a.label
+            a.id,
+            a.passages,
+            a.documents,
+            printable(&a.label)
         )?;
     }
     Ok(())
 }
 
 fn heading_of(p: &StoredPassage) -> String {
-    if p.section.is_empty() {
+    let heading = if p.section.is_empty() {
         p.title.clone()
     } else {
         format!("{} › {}", p.title, p.section)
-    }
-}
-
-fn tags_of(p: &StoredPassage) -> String {
-    if p.approaches.is_empty() {
-        String::new()
-    } else {
-        format!("[{}]", p.approaches.join(", "))
-    }
+    };
+    printable(&heading).into_owned()
 }
 
 fn citation(p: &StoredPassage) -> String {
-    format!("{}:{}-{}", p.path, p.line_start, p.line_end)
+    format!("{}:{}-{}", printable(&p.path), p.line_start, p.line_end)
 }
 
-/// `text` with the highlighted ranges marked.
+/// `text` with the highlighted ranges marked, made printable.
 fn marked(text: &str, highlights: &[Range<usize>], style: Style) -> String {
     let mut out = String::with_capacity(text.len() + highlights.len() * 12);
     let mut last = 0;
@@ -263,12 +435,48 @@ fn marked(text: &str, highlights: &[Range<usize>], style: Style) -> String {
         if range.start < last || range.end > text.len() {
             continue;
         }
-        out.push_str(&text[last..range.start]);
-        out.push_str(&style.mark(&text[range.clone()]));
+        out.push_str(&printable(&text[last..range.start]));
+        out.push_str(&style.mark(&printable(&text[range.clone()])));
         last = range.end;
     }
-    out.push_str(&text[last..]);
+    out.push_str(&printable(&text[last..]));
     out
+}
+
+/// `text` wrapped at word boundaries to the style's width, each line indented by `indent`.
+/// Colour codes take no columns.
+fn wrap(text: &str, indent: &str, style: Style) -> Vec<String> {
+    // Break only at spaces: a hyphen inside "bone-directed" or "HER2-positive" is not a place
+    // to break a line.
+    let options = textwrap::Options::new(style.width())
+        .initial_indent(indent)
+        .subsequent_indent(indent)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    textwrap::wrap(text, options)
+        .into_iter()
+        .map(Cow::into_owned)
+        .collect()
+}
+
+fn write_wrapped(out: &mut dyn Write, text: &str, indent: &str, style: Style) -> io::Result<()> {
+    for line in wrap(text, indent, style) {
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+/// `text` cut to `width` columns at a word boundary, with `…` where it was cut.
+fn truncate(text: &str, width: usize) -> String {
+    if textwrap::core::display_width(text) <= width {
+        return text.to_string();
+    }
+    let options = textwrap::Options::new(width.saturating_sub(2).max(10))
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    let lines = textwrap::wrap(text, options);
+    match lines.first() {
+        Some(first) => format!("{} …", first.trim_end_matches([',', ';', ':', '›', ' '])),
+        None => String::new(),
+    }
 }
 
 pub fn eval(
@@ -280,11 +488,129 @@ pub fn eval(
     writeln!(
         out,
         "{}: {} queries evaluated",
-        corpus.display(),
+        printable(&corpus.display().to_string()),
         report.queries
     )?;
     writeln!(out, "nDCG@10     {:.4}", m.ndcg_at_10)?;
     writeln!(out, "Recall@100  {:.4}", m.recall_at_100)?;
     writeln!(out, "MRR@10      {:.4}", m.mrr_at_10)?;
-    writeln!(out, "MAP@1000    {:.4}", m.map_at_1000)
+    writeln!(out, "MAP@1000    {:.4}", m.map_at_1000)?;
+    writeln!(
+        out,
+        "unanswered  {} (queries for which the search found nothing about them)",
+        report.unanswered
+    )
+}
+
+pub fn questions(
+    out: &mut dyn Write,
+    path: &std::path::Path,
+    report: &crate::eval::questions::QuestionsReport,
+) -> io::Result<()> {
+    use crate::eval::questions::Expectation;
+    writeln!(
+        out,
+        "{}: {} answerable, {} urgent, {} unanswerable questions",
+        printable(&path.display().to_string()),
+        report.count(Expectation::Answerable),
+        report.count(Expectation::Urgent),
+        report.count(Expectation::Unanswerable)
+    )?;
+    writeln!(
+        out,
+        "hit@3           {:.1} %  (an answer among the first three)",
+        100.0 * report.hit_at_3()
+    )?;
+    writeln!(
+        out,
+        "urgent first    {:.1} %  (the urgent advice first)",
+        100.0 * report.urgent_first()
+    )?;
+    writeln!(
+        out,
+        "no-answer       {:.1} %  (\"nothing found\" for what no text answers)",
+        100.0 * report.no_answer_accuracy()
+    )?;
+    let failed: Vec<_> = report.outcomes.iter().filter(|o| !o.passed).collect();
+    if !failed.is_empty() {
+        writeln!(out, "\nnot answered as expected:")?;
+    }
+    for o in failed {
+        let rank = o
+            .answer_rank
+            .map_or("no answer listed".into(), |r| format!("answer at {r}"));
+        writeln!(
+            out,
+            "  [{}] {} — {}, found {}",
+            o.question.kind.name(),
+            printable(&o.question.text),
+            rank,
+            o.found
+        )?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_become_visible_and_reordering_characters_go() {
+        assert_eq!(printable("plain"), "plain");
+        assert_eq!(printable("a\x1b]0;pwned\x07b"), "a␛]0;pwned␇b");
+        assert_eq!(printable("evil\u{202e}txt.md"), "eviltxt.md");
+        assert_eq!(printable("two\nlines"), "two␊lines");
+    }
+
+    #[test]
+    fn wrapping_breaks_at_word_boundaries_and_ignores_colour_codes() {
+        let style = Style {
+            color: true,
+            brackets: false,
+            width: 40,
+        };
+        let text = format!("bone {} and other words", style.mark("metastatic"));
+        for line in wrap(&text.repeat(3), "    ", style) {
+            let visible = textwrap::core::display_width(&line);
+            assert!(visible <= 40, "{line:?}");
+        }
+        let plain = wrap(&"metastatic bone-directed ".repeat(5), "", Style::default());
+        assert!(
+            plain
+                .iter()
+                .all(|l| !l.ends_with("meta") && !l.starts_with("static"))
+        );
+    }
+
+    #[test]
+    fn truncation_cuts_at_a_word_and_says_so() {
+        let cut = truncate("Title › A long section heading that goes on", 20);
+        assert!(cut.ends_with(" …") && cut.len() < 30, "{cut}");
+    }
+
+    #[test]
+    fn expansions_are_deduplicated_and_cut_to_those_that_mattered() {
+        let e = |term: &str, in_results: bool| ExpandedTerm {
+            term: term.into(),
+            kind: SynonymKind::Lay,
+            from: "x".into(),
+            canonical: term != "brand",
+            in_results,
+        };
+        let expanded = [
+            e("palliative care", true),
+            e("Palliative care", true),
+            e("a", true),
+            e("b", true),
+            e("brand", true),
+            e("c", true),
+            e("unseen", false),
+        ];
+        let (shown, more) = expansions_to_show(&expanded, false);
+        assert_eq!(shown, ["palliative care", "a", "b"]);
+        assert_eq!(more, 3);
+        let (all, none) = expansions_to_show(&expanded, true);
+        assert_eq!((all.len(), none), (6, 0));
+    }
 }

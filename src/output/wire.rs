@@ -5,41 +5,58 @@
 
 use serde::Serialize;
 
-use crate::search::{Hit, SearchResults, StoredPassage};
+use crate::corpus::Source;
+use crate::eval::questions::{Expectation, QuestionsReport};
+use crate::search::{Hit, PassageInContext, SearchResults, StoredPassage};
 
 /// Version of the JSON output format.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Shown once with every output that contains passages.
 pub const NOTICE: &str = "Educational information, not medical advice. Decisions about treatment belong with your care team.";
 
 /// `mbc search --format json`.
 #[derive(Debug, Serialize)]
-#[serde(deny_unknown_fields)]
 pub struct SearchOutput {
     pub schema_version: u32,
-    /// `lexical`, `semantic` or `hybrid`: the ranking actually used.
-    pub mode: String,
+    pub notice: &'static str,
     pub query: String,
+    pub searched: String,
+    /// `lexical`, `semantic` or `hybrid`: the ranking actually used.
+    pub mode: &'static str,
+    pub found: bool,
+    pub closest: bool,
     pub total_hits: usize,
     pub took_ms: f64,
-    pub notice: String,
-    /// Query words replaced by typo correction.
+    pub evidence: EvidenceOut,
     pub corrections: Vec<CorrectionOut>,
-    /// Terms also searched because of the synonym lexicon.
+    pub absent: Vec<AbsentOut>,
     pub expanded: Vec<ExpandedOut>,
-    pub results: Vec<ResultOut>,
+    pub urgent_symptoms: Vec<String>,
+    pub passages: Vec<PassageRecord>,
 }
 
 #[derive(Debug, Serialize)]
-#[serde(deny_unknown_fields)]
+pub struct EvidenceOut {
+    pub coverage: f32,
+    pub concepts: usize,
+    pub similarity: Option<f32>,
+    pub similarity_floor: Option<f32>,
+}
+
+#[derive(Debug, Serialize)]
 pub struct CorrectionOut {
     pub from: String,
     pub to: String,
 }
 
 #[derive(Debug, Serialize)]
-#[serde(deny_unknown_fields)]
+pub struct AbsentOut {
+    pub word: String,
+    pub suggestions: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
 pub struct ExpandedOut {
     pub term: String,
     /// `brand`, `abbreviation`, `lay` or `misspelling`.
@@ -47,30 +64,42 @@ pub struct ExpandedOut {
     pub from: String,
 }
 
-/// One ranked passage (also one line of `--format jsonl`).
+/// One passage, ranked or not: the record every command lists passages as.
 #[derive(Debug, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct ResultOut {
-    pub rank: usize,
-    pub score: f32,
-    pub scores: ScoresOut,
-    #[serde(flatten)]
-    pub passage: PassageOut,
-    pub snippet: String,
+pub struct PassageRecord {
+    pub rank: Option<usize>,
+    pub score: Option<f32>,
+    pub scores: Option<ScoresOut>,
+    /// Put first by the urgent-symptom rule.
+    pub urgent: bool,
+    pub passage_id: String,
+    pub doc_id: String,
+    pub title: String,
+    pub section: String,
+    pub approaches: Vec<String>,
+    pub text: String,
+    pub snippet: Option<String>,
     /// Byte ranges `[start, end)` in `text` where the query matched.
     pub highlights: Vec<[usize; 2]>,
+    pub source: SourceOut,
+    pub document: DocumentOut,
     /// Present with `--explain`: what each query clause contributed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<Vec<ContributionOut>>,
-    /// Present on JSON lines output only, where there is no envelope to carry it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub notice: Option<String>,
+}
+
+/// A record on a line of its own (`--format jsonl`), where no envelope carries the notice.
+#[derive(Debug, Serialize)]
+pub struct RecordLine {
+    #[serde(flatten)]
+    pub record: PassageRecord,
+    pub notice: &'static str,
+    pub closest: bool,
 }
 
 /// The scores behind a rank: BM25 and cosine similarity when the passage was a candidate of
-/// that ranking (else `null`), and the score results are ordered by.
+/// that ranking (else `null`), and the fused score.
 #[derive(Debug, Serialize)]
-#[serde(deny_unknown_fields)]
 pub struct ScoresOut {
     pub bm25: Option<f32>,
     pub semantic: Option<f32>,
@@ -78,80 +107,82 @@ pub struct ScoresOut {
 }
 
 #[derive(Debug, Serialize)]
-#[serde(deny_unknown_fields)]
 pub struct ContributionOut {
     pub clause: String,
     pub score: f32,
 }
 
-/// A passage and where it comes from.
 #[derive(Debug, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct PassageOut {
-    pub passage_id: String,
-    pub doc_id: String,
-    pub title: String,
-    pub section: String,
-    pub approaches: Vec<String>,
-    pub text: String,
-    pub source: SourceOut,
-    /// The references the document names for its facts.
-    pub references: Vec<String>,
-    pub last_reviewed: Option<String>,
-}
-
-#[derive(Debug, Serialize)]
-#[serde(deny_unknown_fields)]
 pub struct SourceOut {
     pub path: String,
     pub line_start: u64,
     pub line_end: u64,
 }
 
+/// How far the passage's document can be trusted as current, and what it names as sources.
+#[derive(Debug, Serialize)]
+pub struct DocumentOut {
+    /// `reviewed`, `dated` or `unreviewed`.
+    pub status: &'static str,
+    pub last_reviewed: Option<String>,
+    pub caveats: Vec<String>,
+    pub references: Vec<ReferenceOut>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReferenceOut {
+    pub text: String,
+    pub organization: Option<String>,
+    pub title: Option<String>,
+    pub year: Option<i32>,
+    pub url: Option<String>,
+}
+
 /// `mbc show --format json`.
 #[derive(Debug, Serialize)]
-#[serde(deny_unknown_fields)]
 pub struct ShowOutput {
     pub schema_version: u32,
-    pub notice: String,
-    pub passage: PassageOut,
-    pub previous: Option<PassageOut>,
-    pub next: Option<PassageOut>,
+    pub notice: &'static str,
+    pub passages: Vec<PassageRecord>,
+    pub neighbours: Neighbours,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Neighbours {
+    pub previous: Option<PassageRecord>,
+    pub next: Option<PassageRecord>,
 }
 
 /// `mbc approaches --format json`.
 #[derive(Debug, Serialize)]
-#[serde(deny_unknown_fields)]
 pub struct ApproachesOutput {
     pub schema_version: u32,
-    pub notice: String,
+    pub notice: &'static str,
     pub approaches: Vec<ApproachOut>,
 }
 
 #[derive(Debug, Serialize)]
-#[serde(deny_unknown_fields)]
 pub struct ApproachOut {
     pub id: String,
     pub label: String,
     pub description: String,
-    pub results: Vec<ResultOut>,
+    pub passages: Vec<PassageRecord>,
 }
 
 /// `mbc export --format json`.
 #[derive(Debug, Serialize)]
-#[serde(deny_unknown_fields)]
 pub struct ExportOutput {
     pub schema_version: u32,
-    pub notice: String,
+    pub notice: &'static str,
     pub query: Option<String>,
-    pub passages: Vec<PassageOut>,
+    pub passages: Vec<PassageRecord>,
 }
 
 /// `mbc stats --format json`.
 #[derive(Debug, Serialize)]
-#[serde(deny_unknown_fields)]
 pub struct StatsOutput {
     pub schema_version: u32,
+    pub notice: &'static str,
     pub documents: usize,
     pub passages: usize,
     pub approaches: Vec<ApproachCount>,
@@ -162,10 +193,11 @@ pub struct StatsOutput {
     pub skipped: Vec<String>,
     /// The passage vectors for semantic search; `null` in an index built without a model.
     pub vectors: Option<VectorsInfo>,
+    /// The document reviewed longest ago.
+    pub oldest_review: Option<ReviewOut>,
 }
 
 #[derive(Debug, Serialize)]
-#[serde(deny_unknown_fields)]
 pub struct VectorsInfo {
     /// The id of the model that made them: directory name and content hash.
     pub model: String,
@@ -174,7 +206,6 @@ pub struct VectorsInfo {
 }
 
 #[derive(Debug, Serialize)]
-#[serde(deny_unknown_fields)]
 pub struct ApproachCount {
     pub id: String,
     pub label: String,
@@ -182,38 +213,147 @@ pub struct ApproachCount {
     pub documents: usize,
 }
 
-impl From<&StoredPassage> for PassageOut {
-    fn from(p: &StoredPassage) -> Self {
-        PassageOut {
+#[derive(Debug, Serialize)]
+pub struct ReviewOut {
+    pub date: String,
+    pub path: String,
+}
+
+/// `mbc eval --format json`.
+#[derive(Debug, Serialize)]
+pub struct EvalOutput {
+    pub schema_version: u32,
+    pub corpus: String,
+    pub queries: usize,
+    pub unanswered: usize,
+    pub metrics: crate::eval::metrics::Metrics,
+    pub per_query: Vec<QueryMetrics>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct QueryMetrics {
+    pub query: String,
+    #[serde(flatten)]
+    pub metrics: crate::eval::metrics::Metrics,
+}
+
+/// `mbc eval --questions FILE --format json`.
+#[derive(Debug, Serialize)]
+pub struct QuestionsOutput {
+    pub schema_version: u32,
+    pub questions: String,
+    pub answerable: usize,
+    pub urgent: usize,
+    pub unanswerable: usize,
+    pub hit_at_3: f64,
+    pub urgent_first: f64,
+    pub no_answer_accuracy: f64,
+    pub per_question: Vec<QuestionOut>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct QuestionOut {
+    pub text: String,
+    pub kind: &'static str,
+    pub passed: bool,
+    pub found: bool,
+    pub answer_rank: Option<usize>,
+    pub coverage: f32,
+    pub concepts: usize,
+    pub similarity: Option<f32>,
+    pub urgent_rule: bool,
+    pub top: Vec<String>,
+}
+
+impl QuestionsOutput {
+    pub fn new(path: &std::path::Path, report: &QuestionsReport) -> Self {
+        QuestionsOutput {
+            schema_version: SCHEMA_VERSION,
+            questions: path.display().to_string(),
+            answerable: report.count(Expectation::Answerable),
+            urgent: report.count(Expectation::Urgent),
+            unanswerable: report.count(Expectation::Unanswerable),
+            hit_at_3: report.hit_at_3(),
+            urgent_first: report.urgent_first(),
+            no_answer_accuracy: report.no_answer_accuracy(),
+            per_question: report
+                .outcomes
+                .iter()
+                .map(|o| QuestionOut {
+                    text: o.question.text.clone(),
+                    kind: o.question.kind.name(),
+                    passed: o.passed,
+                    found: o.found,
+                    answer_rank: o.answer_rank,
+                    coverage: o.coverage,
+                    concepts: o.concepts,
+                    similarity: o.similarity,
+                    urgent_rule: o.urgent_rule,
+                    top: o.top.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// An error, with `--format json` (on stderr).
+#[derive(Debug, Serialize)]
+pub struct ErrorOutput {
+    pub schema_version: u32,
+    pub error: ErrorOut,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ErrorOut {
+    pub kind: &'static str,
+    pub message: String,
+    pub hint: Option<String>,
+    pub exit_code: u8,
+}
+
+impl PassageRecord {
+    /// A passage outside any ranking.
+    pub fn unranked(p: &StoredPassage) -> Self {
+        PassageRecord {
+            rank: None,
+            score: None,
+            scores: None,
+            urgent: false,
             passage_id: p.passage_id.clone(),
             doc_id: p.doc_id.clone(),
             title: p.title.clone(),
             section: p.section.clone(),
             approaches: p.approaches.clone(),
             text: p.text.clone(),
+            snippet: None,
+            highlights: Vec::new(),
             source: SourceOut {
                 path: p.path.clone(),
                 line_start: p.line_start,
                 line_end: p.line_end,
             },
-            references: p.sources.clone(),
-            last_reviewed: p.last_reviewed.clone(),
+            document: DocumentOut {
+                status: p.standing.name(),
+                last_reviewed: p.last_reviewed.clone(),
+                caveats: p.caveats.clone(),
+                references: p.sources.iter().map(ReferenceOut::from).collect(),
+            },
+            explanation: None,
         }
     }
-}
 
-impl ResultOut {
-    pub fn from_hit(hit: &Hit, explain: bool) -> Self {
-        ResultOut {
-            rank: hit.rank,
-            score: hit.score,
-            scores: ScoresOut {
+    /// A ranked search result.
+    pub fn ranked(hit: &Hit, explain: bool) -> Self {
+        PassageRecord {
+            rank: Some(hit.rank),
+            urgent: hit.urgent,
+            score: Some(hit.score),
+            scores: Some(ScoresOut {
                 bm25: hit.scores.bm25,
                 semantic: hit.scores.semantic,
-                fused: hit.score,
-            },
-            passage: PassageOut::from(&hit.passage),
-            snippet: hit.snippet.text.clone(),
+                fused: hit.scores.fused,
+            }),
+            snippet: Some(hit.snippet.text.clone()),
             highlights: hit.highlights.iter().map(|r| [r.start, r.end]).collect(),
             explanation: explain.then(|| {
                 hit.contributions
@@ -224,7 +364,28 @@ impl ResultOut {
                     })
                     .collect()
             }),
-            notice: None,
+            ..Self::unranked(&hit.passage)
+        }
+    }
+}
+
+impl From<&Source> for ReferenceOut {
+    fn from(source: &Source) -> Self {
+        match source {
+            Source::Citation(text) => ReferenceOut {
+                text: text.clone(),
+                organization: None,
+                title: None,
+                year: None,
+                url: None,
+            },
+            Source::Reference(r) => ReferenceOut {
+                text: source.text(),
+                organization: Some(r.organization.clone()),
+                title: Some(r.title.clone()),
+                year: Some(r.year),
+                url: Some(r.url.clone()),
+            },
         }
     }
 }
@@ -233,11 +394,20 @@ impl SearchOutput {
     pub fn new(results: &SearchResults, explain: bool) -> Self {
         SearchOutput {
             schema_version: SCHEMA_VERSION,
-            mode: results.mode.name().to_string(),
+            notice: NOTICE,
             query: results.query.clone(),
+            searched: results.searched.clone(),
+            mode: results.mode.name(),
+            found: results.found,
+            closest: results.closest,
             total_hits: results.total_hits,
             took_ms: (results.took.as_secs_f64() * 1e5).round() / 100.0,
-            notice: NOTICE.to_string(),
+            evidence: EvidenceOut {
+                coverage: results.evidence.coverage,
+                concepts: results.evidence.concepts,
+                similarity: results.evidence.similarity,
+                similarity_floor: results.evidence.similarity_floor,
+            },
             corrections: results
                 .corrections
                 .iter()
@@ -246,40 +416,43 @@ impl SearchOutput {
                     to: c.to.clone(),
                 })
                 .collect(),
+            absent: results
+                .absent
+                .iter()
+                .map(|a| AbsentOut {
+                    word: a.word.clone(),
+                    suggestions: a.suggestions.clone(),
+                })
+                .collect(),
             expanded: results
                 .expanded
                 .iter()
                 .map(|e| ExpandedOut {
                     term: e.term.clone(),
-                    kind: serde_json::to_value(e.kind)
-                        .ok()
-                        .and_then(|v| v.as_str().map(String::from))
-                        .unwrap_or_default(),
+                    kind: e.kind.name().to_string(),
                     from: e.from.clone(),
                 })
                 .collect(),
-            results: results
+            urgent_symptoms: results.urgent_symptoms.clone(),
+            passages: results
                 .hits
                 .iter()
-                .map(|h| ResultOut::from_hit(h, explain))
+                .map(|h| PassageRecord::ranked(h, explain))
                 .collect(),
         }
     }
 }
 
-/// `mbc eval --format json`.
-#[derive(Debug, Serialize)]
-pub struct EvalOutput {
-    pub schema_version: u32,
-    pub corpus: String,
-    pub queries: usize,
-    pub metrics: crate::eval::metrics::Metrics,
-    pub per_query: Vec<QueryMetrics>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct QueryMetrics {
-    pub query: String,
-    #[serde(flatten)]
-    pub metrics: crate::eval::metrics::Metrics,
+impl ShowOutput {
+    pub fn new(shown: &PassageInContext) -> Self {
+        ShowOutput {
+            schema_version: SCHEMA_VERSION,
+            notice: NOTICE,
+            passages: vec![PassageRecord::unranked(&shown.passage)],
+            neighbours: Neighbours {
+                previous: shown.previous.as_ref().map(PassageRecord::unranked),
+                next: shown.next.as_ref().map(PassageRecord::unranked),
+            },
+        }
+    }
 }

@@ -1,6 +1,7 @@
 //! Semantic and hybrid retrieval: the query's embedding against the stored passage vectors,
 //! fused with the BM25 ranking. Filters, required phrases and exclusions apply to semantic
-//! candidates exactly as to lexical ones.
+//! candidates exactly as to lexical ones, and once the search has decided that the corpus is
+//! about the query, only passages at or above the model's similarity floor join the ranking.
 
 use std::collections::{HashMap, HashSet};
 
@@ -9,13 +10,12 @@ use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Term};
 
-use super::Mode;
 use super::fusion::{Fusion, fuse};
 use super::plan::Plan;
+use super::results::Mode;
 use crate::Result;
 use crate::embed::{Embedder, VectorSet};
 use crate::index::{Fields, Snapshot};
-use crate::query::{Clause, parse_user_query};
 
 /// A passage on its way into the results, with every score it has.
 #[derive(Debug, Clone)]
@@ -24,80 +24,151 @@ pub struct Candidate {
     pub bm25: Option<f32>,
     pub semantic: Option<f32>,
     pub score: f32,
+    /// Put first by the urgent-symptom rule.
+    pub urgent: bool,
 }
 
-/// What the semantic side needs, and how deep each ranking goes.
-pub struct SemanticSide<'a> {
-    pub embedder: &'a Embedder,
-    pub vectors: &'a VectorSet,
-    pub fusion: Fusion,
-    pub mode: Mode,
-    pub depth: usize,
+/// The semantic side of a search: the passages nearest to the query's embedding.
+pub struct Nearest {
+    /// `(passage id, similarity)`, best first, only passages the plan's constraints allow.
+    pub ranking: Vec<(String, f32)>,
+    /// The query's embedding.
+    query: Vec<f32>,
+    /// Passage addresses looked up so far, by id.
+    addresses: HashMap<String, DocAddress>,
 }
 
-/// Fuses the lexical top list with the passages nearest to the query's embedding.
-pub fn rank(
+impl Nearest {
+    /// The best similarity of an allowed passage.
+    pub fn best(&self) -> Option<f32> {
+        self.ranking.first().map(|(_, s)| *s)
+    }
+
+    /// The addresses of the first passages of the ranking, best first.
+    pub fn leading(&mut self, snapshot: &Snapshot, fields: Fields) -> Result<Vec<DocAddress>> {
+        let ids: Vec<String> = self
+            .ranking
+            .iter()
+            .take(10)
+            .map(|(id, _)| id.clone())
+            .collect();
+        let mut leading = Vec::new();
+        for id in ids {
+            if let Some(address) = lookup(snapshot, fields, &id, &mut self.addresses)? {
+                leading.push(address);
+            }
+        }
+        Ok(leading)
+    }
+
+    /// Keeps only the passages at or above `floor`.
+    pub fn keep_from(&mut self, floor: f32) {
+        self.ranking.retain(|(_, s)| *s >= floor);
+    }
+}
+
+/// The `depth` allowed passages nearest to `text`'s embedding.
+pub fn nearest(
     snapshot: &Snapshot,
     fields: Fields,
     plan: &Plan,
-    query_text: &str,
+    text: &str,
+    (embedder, vectors): (&Embedder, &VectorSet),
+    depth: usize,
+) -> Result<Nearest> {
+    let query = embedder.embed_query(text)?;
+    let allowed = allowed_passages(snapshot, plan)?;
+    let mut addresses = HashMap::new();
+    let mut ranking = Vec::new();
+    // Constraints can reject candidates: look deeper, then keep `depth` of those allowed.
+    let pool = if allowed.is_some() { depth * 4 } else { depth };
+    for (id, score) in vectors.nearest(&query, pool) {
+        let Some(address) = lookup(snapshot, fields, &id, &mut addresses)? else {
+            continue;
+        };
+        if allowed.as_ref().is_none_or(|set| set.contains(&address)) {
+            ranking.push((id, score));
+        }
+        if ranking.len() == depth {
+            break;
+        }
+    }
+    Ok(Nearest {
+        ranking,
+        query,
+        addresses,
+    })
+}
+
+/// Fuses the lexical top list with the semantic ranking (semantic mode: the semantic ranking
+/// alone, scored by similarity).
+pub fn rank(
+    snapshot: &Snapshot,
+    fields: Fields,
     lexical: Vec<(f32, DocAddress)>,
-    semantic: &SemanticSide,
+    nearest: &mut Nearest,
+    fusion: Fusion,
+    mode: Mode,
 ) -> Result<Vec<Candidate>> {
-    let (mode, depth) = (semantic.mode, semantic.depth);
-    let mut addresses: HashMap<String, DocAddress> = HashMap::new();
     let mut lexical_ranking = Vec::new();
     if mode == Mode::Hybrid {
         for (score, address) in lexical {
             let id = snapshot
                 .read(|s| fields.passage_id_of(s, address))?
                 .unwrap_or_default();
-            addresses.insert(id.clone(), address);
+            nearest.addresses.insert(id.clone(), address);
             lexical_ranking.push((id, score));
         }
     }
-    let query_vector = semantic.embedder.embed_query(&semantic_text(query_text))?;
-    let allowed = allowed_passages(snapshot, plan)?;
-    let mut semantic_ranking = Vec::new();
-    // Constraints can reject candidates: look deeper, then keep `depth` of those allowed.
-    let pool = if allowed.is_some() { depth * 4 } else { depth };
-    for (id, score) in semantic.vectors.nearest(&query_vector, pool) {
-        let Some(address) = lookup(snapshot, fields, &id, &mut addresses)? else {
-            continue;
-        };
-        if allowed.as_ref().is_none_or(|set| set.contains(&address)) {
-            semantic_ranking.push((id, score));
-        }
-        if semantic_ranking.len() == depth {
-            break;
-        }
-    }
-    let fused = fuse(&lexical_ranking, &semantic_ranking, semantic.fusion);
+    let fused = fuse(&lexical_ranking, &nearest.ranking, fusion);
     Ok(fused
         .into_iter()
         .filter_map(|f| {
-            let address = *addresses.get(&f.id)?;
+            let address = *nearest.addresses.get(&f.id)?;
             Some(Candidate {
                 address,
                 bm25: f.lexical,
                 semantic: f.semantic,
-                score: f.fused,
+                score: if mode == Mode::Semantic {
+                    f.semantic.unwrap_or_default()
+                } else {
+                    f.fused
+                },
+                urgent: false,
             })
         })
         .collect())
 }
 
-/// The words to embed: the query without its exclusions.
-fn semantic_text(query: &str) -> String {
-    parse_user_query(query)
-        .clauses
-        .into_iter()
-        .filter_map(|c| match c {
-            Clause::Words(w) | Clause::Phrase(w) => Some(w),
-            Clause::Exclude(_) => None,
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+/// How many passages the plan's constraints allow whose similarity reaches `floor` and that
+/// are not in `lexical_matches`: what the semantic side adds to a search's total.
+pub fn semantic_only_matches(
+    snapshot: &Snapshot,
+    fields: Fields,
+    plan: &Plan,
+    nearest: &mut Nearest,
+    vectors: &VectorSet,
+    floor: f32,
+    lexical_matches: &HashSet<DocAddress>,
+) -> Result<usize> {
+    let allowed = allowed_passages(snapshot, plan)?;
+    let mut count = 0;
+    for id in vectors.at_least(&nearest.query, floor) {
+        let Some(address) = lookup(snapshot, fields, &id, &mut nearest.addresses)? else {
+            continue;
+        };
+        let allowed = allowed.as_ref().is_none_or(|set| set.contains(&address));
+        if allowed && !lexical_matches.contains(&address) {
+            count += 1;
+        }
+    }
+    Ok(count)
+}
+
+/// Every passage the plan's words, phrases and filters match.
+pub fn lexical_matches(snapshot: &Snapshot, plan: &Plan) -> Result<HashSet<DocAddress>> {
+    let query = plan.to_query();
+    snapshot.read(|s| s.search(&*query, &DocSetCollector))
 }
 
 /// Passages that satisfy the plan's filter, required phrases and exclusions; `None` when the

@@ -1,22 +1,18 @@
-//! Interpreting what a person typed: the parsed query's words analyzed, words the index has never
-//! seen corrected, lexicon synonyms found, and all of it turned into a [`Plan`] (`plan.rs` says
-//! how each part becomes a tantivy query).
+//! Interpreting what a person typed: the parsed query's words analyzed, their spelling judged
+//! (`spelling.rs`), lexicon synonyms found, the concepts the query asks about weighed, and all
+//! of it turned into a [`Plan`] (`plan.rs` says how each part becomes a tantivy query).
 
 use std::collections::BTreeSet;
 
-use tantivy::Term;
-use tantivy::collector::TopDocs;
-use tantivy::query::{BoostQuery, Query, TermQuery};
-use tantivy::schema::IndexRecordOption;
+use tantivy::query::{BoostQuery, Query};
 
 use super::feedback;
-use super::highlight::highlight_ranges;
-use super::passages::load_passage;
 use super::plan::{EXPANSION_WEIGHT, LabeledClause, Plan, QueryBuilder, terms_of};
-use super::results::{Correction, ExpandedTerm, SearchRequest};
-use super::typo;
+use super::results::{AbsentWord, Correction, ExpandedTerm, SearchRequest};
+use super::spelling;
 use crate::analysis::{AnalyzedWord, analyze_words, medical_analyzer};
 use crate::index::{Fields, SearchIndex, Snapshot};
+use crate::lexicon::LexiconMatch;
 use crate::query::{Clause, parse_user_query};
 use crate::{Error, Result};
 
@@ -25,11 +21,28 @@ pub const MAX_QUERY_CHARS: usize = 2_000;
 /// At most this many free words are scored; the rest of a very long query is ignored.
 const MAX_QUERY_WORDS: usize = 64;
 
-/// A query turned into a plan, with what typo correction and the lexicon did to it.
+/// A query turned into a plan, with what spelling and the lexicon did to it.
 pub struct PlannedQuery {
     pub plan: Plan,
     pub expanded: Vec<ExpandedTerm>,
     pub corrections: Vec<Correction>,
+    /// Words no passage uses, as typed, with close corpus words to suggest.
+    pub absent: Vec<AbsentWord>,
+    /// What the query asks about, word by word: what "is a passage about it" is measured
+    /// against (`about.rs`).
+    pub concepts: Vec<Concept>,
+    /// The query as searched, for the embedding model: its words and phrases with spelling
+    /// corrections made, without its exclusions.
+    pub semantic_text: String,
+}
+
+/// One thing a query asks about: a word, a phrase or a lexicon term, with the analyzed terms
+/// that count as it (its own, and each synonym's; every term of an alternative must be present).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Concept {
+    pub alternatives: Vec<Vec<String>>,
+    /// How informative it is: the inverse document frequency of its rarest own term.
+    pub weight: f32,
 }
 
 /// Plans the search `request` asks for.
@@ -45,35 +58,41 @@ pub fn plan_query(
     }
     let mut analyzer = medical_analyzer();
     let builder = QueryBuilder::new(index.fields);
-    let mut plan = Plan {
-        filter: builder.approach_filter(&request.approaches),
-        ..Plan::default()
+    let mut planned = PlannedQuery {
+        plan: Plan {
+            filter: builder.approach_filter(&request.approaches),
+            ..Plan::default()
+        },
+        expanded: Vec::new(),
+        corrections: Vec::new(),
+        absent: Vec::new(),
+        concepts: Vec::new(),
+        semantic_text: String::new(),
     };
-    let mut expanded = Vec::new();
-    let mut corrections = Vec::new();
+    let mut semantic_parts = Vec::new();
     let mut content_words = 0;
     for clause in parse_user_query(&text).clauses {
         match clause {
             Clause::Words(typed) => {
                 let mut words = analyze_words(&mut analyzer, &typed);
                 words.truncate(MAX_QUERY_WORDS);
-                if !request.exact {
-                    corrections = correct_typos(index, snapshot, &mut words, &typed)?;
-                }
-                add_free_words(
-                    index,
-                    &builder,
-                    &mut plan,
-                    &words,
-                    request.exact,
-                    &typed,
-                    &mut expanded,
-                );
+                let searched = if request.exact {
+                    typed.clone()
+                } else {
+                    spell(index, snapshot, &mut words, &typed, &mut planned)?
+                };
+                semantic_parts.push(searched);
+                let matches =
+                    add_free_words(index, &builder, &mut planned, &words, request.exact, &typed);
+                planned
+                    .concepts
+                    .extend(concepts_of(snapshot, index.fields, &words, matches)?);
                 content_words += words.iter().map(|w| &w.term).collect::<BTreeSet<_>>().len();
             }
             Clause::Phrase(phrase) => {
                 let words = analyze_words(&mut analyzer, &phrase);
                 if let Some(query) = builder.words_anywhere(&words, 0) {
+                    let plan = &mut planned.plan;
                     plan.highlight_terms
                         .extend(terms_of(&words).map(String::from));
                     plan.scoring.push(LabeledClause {
@@ -81,42 +100,140 @@ pub fn plan_query(
                         query: query.box_clone(),
                     });
                     plan.required.push(query);
+                    let own: Vec<String> = words.iter().map(|w| w.term.clone()).collect();
+                    let weight = weight_of(snapshot, index.fields, &own)?;
+                    planned.concepts.push(Concept {
+                        alternatives: vec![own],
+                        weight,
+                    });
                 }
+                semantic_parts.push(phrase);
             }
             Clause::Exclude(excluded) => {
                 let words = analyze_words(&mut analyzer, &excluded);
-                plan.excluded
+                planned
+                    .plan
+                    .excluded
                     .extend(builder.words_anywhere_unscored(&words));
             }
         }
     }
-    if plan.is_empty() {
+    if planned.plan.is_empty() {
         return Err(Error::Query(format!(
             "nothing searchable in \"{}\": it has only very common words or symbols; try the words that matter, e.g. \"hormone therapy side effects\"",
             request.query.trim()
         )));
     }
     if request.feedback {
-        feedback::expand(&mut plan, snapshot, index.fields, content_words)?;
+        feedback::expand(&mut planned.plan, snapshot, index.fields, content_words)?;
     }
-    Ok(PlannedQuery {
-        plan,
-        expanded,
-        corrections,
-    })
+    planned.semantic_text = semantic_parts.join(" ");
+    Ok(planned)
+}
+
+/// Judges the spelling of each word ([`spelling::judge`]): corrections replace the word's term
+/// and are recorded, absent words are recorded. Returns the clause's text as searched: `typed`
+/// with each corrected word replaced.
+fn spell(
+    index: &SearchIndex,
+    snapshot: &Snapshot,
+    words: &mut [AnalyzedWord],
+    typed: &str,
+    planned: &mut PlannedQuery,
+) -> Result<String> {
+    let mut searched = String::with_capacity(typed.len());
+    let mut copied = 0;
+    for word in words.iter_mut() {
+        let original = typed.get(word.range.clone()).unwrap_or(&word.term);
+        match spelling::judge(snapshot, index.fields, &index.lexicon, word, original)? {
+            spelling::Verdict::Known => {}
+            spelling::Verdict::Absent { suggestions } => planned.absent.push(AbsentWord {
+                word: original.to_string(),
+                suggestions,
+            }),
+            spelling::Verdict::Corrected { term, shown } => {
+                searched.push_str(&typed[copied..word.range.start]);
+                searched.push_str(&shown);
+                copied = word.range.end;
+                planned.corrections.push(Correction {
+                    from: original.to_string(),
+                    to: shown,
+                });
+                word.term = term;
+            }
+        }
+    }
+    searched.push_str(&typed[copied..]);
+    Ok(searched)
+}
+
+/// The concepts of a clause's free words: each lexicon match (with its expansions as
+/// alternatives) and each word no match covers.
+fn concepts_of(
+    snapshot: &Snapshot,
+    fields: Fields,
+    words: &[AnalyzedWord],
+    matches: Vec<LexiconMatch>,
+) -> Result<Vec<Concept>> {
+    let mut covered = vec![false; words.len()];
+    let mut concepts = Vec::new();
+    for found in matches {
+        let span = &words[found.start..found.start + found.len];
+        covered[found.start..found.start + found.len].fill(true);
+        let own: Vec<String> = span.iter().map(|w| w.term.clone()).collect();
+        let weight = weight_of(snapshot, fields, &own)?;
+        let mut alternatives = vec![own];
+        alternatives.extend(
+            found
+                .expansions
+                .iter()
+                .map(|e| e.words.iter().map(|w| w.term.clone()).collect()),
+        );
+        concepts.push(Concept {
+            alternatives,
+            weight,
+        });
+    }
+    let mut seen = BTreeSet::new();
+    for (word, _) in words.iter().zip(&covered).filter(|(_, c)| !**c) {
+        if seen.insert(word.term.clone()) {
+            let own = vec![word.term.clone()];
+            let weight = weight_of(snapshot, fields, &own)?;
+            concepts.push(Concept {
+                alternatives: vec![own],
+                weight,
+            });
+        }
+    }
+    Ok(concepts)
+}
+
+/// BM25's inverse document frequency of the rarest of `terms` in the passage bodies: a term no
+/// passage has weighs the most.
+fn weight_of(snapshot: &Snapshot, fields: Fields, terms: &[String]) -> Result<f32> {
+    let (passages, rarest) = snapshot.read(|s| {
+        let rarest = terms
+            .iter()
+            .map(|t| spelling::doc_freq(s, &[fields.body], t))
+            .min()
+            .unwrap_or(0);
+        Ok((s.num_docs(), rarest))
+    })?;
+    let (n, df) = (passages as f32, rarest as f32);
+    Ok((1.0 + (n - df + 0.5) / (df + 0.5)).ln())
 }
 
 /// Free words: each word scored in every field, lexicon expansions at a lower weight, and a
-/// proximity bonus for the words together.
+/// proximity bonus for the words together. Returns the lexicon's matches among the words.
 fn add_free_words(
     index: &SearchIndex,
     builder: &QueryBuilder,
-    plan: &mut Plan,
+    planned: &mut PlannedQuery,
     words: &[AnalyzedWord],
     exact: bool,
     text: &str,
-    expanded: &mut Vec<ExpandedTerm>,
-) {
+) -> Vec<LexiconMatch> {
+    let plan = &mut planned.plan;
     for word in words {
         if let Some(query) = builder.words_anywhere(std::slice::from_ref(word), 0) {
             plan.scoring.push(LabeledClause {
@@ -136,15 +253,16 @@ fn add_free_words(
         }
     }
     if exact {
-        return;
+        return Vec::new();
     }
-    for found in index.lexicon.matches(words) {
+    let matches = index.lexicon.matches(words);
+    for found in &matches {
         let matched = &words[found.start..found.start + found.len];
         let from = text
             .get(matched[0].range.start..matched[matched.len() - 1].range.end)
             .unwrap_or_default()
             .to_string();
-        for expansion in found.expansions {
+        for expansion in &found.expansions {
             let Some(query) = builder.words_anywhere(&expansion.words, 0) else {
                 continue;
             };
@@ -155,61 +273,14 @@ fn add_free_words(
             });
             plan.highlight_terms
                 .extend(terms_of(&expansion.words).map(String::from));
-            expanded.push(ExpandedTerm {
-                term: expansion.text,
+            planned.expanded.push(ExpandedTerm {
+                term: expansion.text.clone(),
                 kind: expansion.kind,
                 from: from.clone(),
+                canonical: expansion.canonical,
+                in_results: false,
             });
         }
     }
-}
-
-/// Replaces words that appear nowhere in the index (and not in the lexicon) by their closest
-/// indexed neighbour.
-fn correct_typos(
-    index: &SearchIndex,
-    snapshot: &Snapshot,
-    words: &mut [AnalyzedWord],
-    text: &str,
-) -> Result<Vec<Correction>> {
-    let fields = [index.fields.body, index.fields.section, index.fields.title];
-    let mut corrections = Vec::new();
-    for word in words.iter_mut() {
-        let original = text
-            .get(word.range.clone())
-            .unwrap_or(&word.term)
-            .to_string();
-        let seen = snapshot.read(|s| Ok(typo::doc_freq(s, &fields, &word.term)))? > 0;
-        if seen || index.lexicon.contains(&original) {
-            continue;
-        }
-        let closest =
-            snapshot.read(|s| Ok(typo::closest_term(s, index.fields.body, &word.term)))?;
-        if let Some(better) = closest {
-            let shown =
-                surface_form(snapshot, index.fields, &better)?.unwrap_or_else(|| better.clone());
-            corrections.push(Correction {
-                from: original,
-                to: shown,
-            });
-            word.term = better;
-        }
-    }
-    Ok(corrections)
-}
-
-/// How an indexed (stemmed) term is written in the corpus, for telling the user.
-fn surface_form(snapshot: &Snapshot, fields: Fields, term: &str) -> Result<Option<String>> {
-    let query = TermQuery::new(
-        Term::from_field_text(fields.body, term),
-        IndexRecordOption::Basic,
-    );
-    let top = snapshot.read(|s| s.search(&query, &TopDocs::with_limit(1).order_by_score()))?;
-    let Some(&(_, address)) = top.first() else {
-        return Ok(None);
-    };
-    let passage = load_passage(snapshot, fields, address)?;
-    let set: BTreeSet<String> = [term.to_string()].into();
-    let range = highlight_ranges(&passage.text, &set).into_iter().next();
-    Ok(range.map(|range| passage.text[range].to_lowercase()))
+    matches
 }

@@ -7,6 +7,7 @@
 //! winners. Every read of the index goes through an [`Snapshot`], so damaged files are
 //! reported as such.
 
+mod about;
 mod explain;
 mod feedback;
 mod fusion;
@@ -17,7 +18,8 @@ mod passages;
 mod plan;
 mod rerank;
 mod results;
-mod typo;
+mod spelling;
+mod urgent;
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -36,14 +38,18 @@ pub use plan::{
     BODY_WEIGHT, EXPANSION_WEIGHT, PROXIMITY_SLOP, PROXIMITY_WEIGHT, SECTION_WEIGHT, TITLE_WEIGHT,
 };
 pub use results::{
-    Contribution, Correction, ExpandedTerm, Hit, Mode, Scores, SearchRequest, SearchResults,
+    AbsentWord, Contribution, Correction, Evidence, ExpandedTerm, Hit, Mode, Scores, SearchRequest,
+    SearchResults,
 };
 
+use crate::corpus::Standing;
 use crate::index::{SearchIndex, Snapshot};
 use crate::{Error, Result};
-use hybrid::Candidate;
-use interpret::plan_query;
+use about::Aboutness;
+use hybrid::{Candidate, Nearest};
+use interpret::{PlannedQuery, plan_query};
 use plan::Plan;
+use urgent::UrgentFirst;
 
 /// Candidates each ranking contributes to a hybrid search.
 const SEMANTIC_CANDIDATES: usize = 100;
@@ -57,19 +63,12 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResu
     let snapshot = index.snapshot();
     let planned = plan_query(index, &snapshot, request)?;
     let mode = effective_mode(index, request.mode);
-    let depth = if mode == Mode::Lexical {
-        request.limit.max(1) + 10
-    } else {
-        SEMANTIC_CANDIDATES.max(request.limit + 10)
-    };
-    let (candidates, lexical_hits) =
-        candidates(index, &snapshot, &planned.plan, request, mode, depth)?;
-    let total_hits = if mode == Mode::Lexical {
-        lexical_hits
-    } else {
-        candidates.len()
-    };
-    let wanted: Vec<Candidate> = candidates.into_iter().take(request.limit + 10).collect();
+    let ranked = rank(index, &snapshot, &planned, request, mode)?;
+    let wanted: Vec<Candidate> = ranked
+        .candidates
+        .into_iter()
+        .take(request.limit + 10)
+        .collect();
     let highlighter = Highlighter::new(&planned.plan.highlight_terms);
     let materialize = |candidate: &Candidate| {
         hit(
@@ -96,15 +95,211 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResu
     };
     sort_hits(&mut hits);
     hits.truncate(request.limit);
+    let mut expanded = planned.expanded;
+    mark_expansions_in_results(&mut expanded, &hits);
     Ok(SearchResults {
         mode,
         query: request.query.clone(),
-        total_hits,
+        searched: planned.semantic_text,
+        found: ranked.about.found,
+        closest: !ranked.about.found && !hits.is_empty(),
+        evidence: Evidence {
+            coverage: ranked.about.coverage,
+            concepts: ranked.about.concepts,
+            similarity: ranked.about.similarity,
+            similarity_floor: ranked.floor,
+        },
+        total_hits: ranked.total_hits,
         took: started.elapsed(),
         hits,
-        expanded: planned.expanded,
+        expanded,
         corrections: planned.corrections,
+        absent: planned.absent,
+        urgent_symptoms: ranked.urgent.symptoms,
     })
+}
+
+/// Marks the expansions that a listed passage contains: those are the ones that mattered.
+fn mark_expansions_in_results(expanded: &mut [ExpandedTerm], hits: &[Hit]) {
+    if expanded.is_empty() {
+        return;
+    }
+    let mut analyzer = crate::analysis::medical_analyzer();
+    let in_hits: Vec<_> = hits
+        .iter()
+        .map(|h| about::passage_terms(&h.passage))
+        .collect();
+    for expansion in expanded {
+        let terms: Vec<String> = crate::analysis::analyze_words(&mut analyzer, &expansion.term)
+            .into_iter()
+            .map(|w| w.term)
+            .collect();
+        expansion.in_results = !terms.is_empty()
+            && in_hits
+                .iter()
+                .any(|passage| terms.iter().all(|t| passage.contains(t)));
+    }
+}
+
+/// The ranking of a search, before its passages are loaded.
+struct Ranked {
+    /// Best first; empty when nothing is about the query and the closest were not asked for.
+    candidates: Vec<Candidate>,
+    about: Aboutness,
+    /// The similarity floor that applied, if the model has one.
+    floor: Option<f32>,
+    total_hits: usize,
+    urgent: UrgentFirst,
+}
+
+/// Ranks the passages for a planned query: the lexical candidates, the semantic ones, whether
+/// anything is about the query at all, and the fused list.
+fn rank(
+    index: &SearchIndex,
+    snapshot: &Snapshot,
+    planned: &PlannedQuery,
+    request: &SearchRequest,
+    mode: Mode,
+) -> Result<Ranked> {
+    let depth = if mode == Mode::Lexical {
+        request.limit.max(1) + 10
+    } else {
+        SEMANTIC_CANDIDATES.max(request.limit + 10)
+    };
+    let (top, lexical_hits) = if mode == Mode::Semantic {
+        (Vec::new(), 0)
+    } else {
+        rerank::top_passages(snapshot, &planned.plan, depth)?
+    };
+    let semantic = index.semantic().filter(|_| mode != Mode::Lexical);
+    let mut nearest = match semantic {
+        Some(side) => Some(hybrid::nearest(
+            snapshot,
+            index.fields,
+            &planned.plan,
+            &planned.semantic_text,
+            side,
+            depth,
+        )?),
+        None => None,
+    };
+    let thresholds = semantic.and_then(|(embedder, _)| embedder.thresholds());
+    let floor = thresholds.map(|t| t.floor);
+    let similarity = nearest.as_ref().and_then(Nearest::best);
+    let leading = match (&mut nearest, mode) {
+        (Some(nearest), Mode::Semantic) => nearest.leading(snapshot, index.fields)?,
+        _ => top.iter().map(|&(_, address)| address).collect(),
+    };
+    let mut about = about::judge(
+        snapshot,
+        index.fields,
+        &planned.concepts,
+        &leading,
+        similarity,
+        thresholds,
+    )?;
+    let urgent = urgent::urgent_first(index, snapshot, &planned.concepts, &planned.plan)?;
+    // A question about an urgent symptom is never answered with "nothing found".
+    about.found |= !urgent.passages.is_empty();
+    if !about.found && !request.closest {
+        return Ok(Ranked {
+            candidates: Vec::new(),
+            about,
+            floor,
+            total_hits: 0,
+            urgent,
+        });
+    }
+    let Some(mut nearest) = nearest.take() else {
+        let mut candidates = top
+            .into_iter()
+            .map(|(score, address)| Candidate {
+                address,
+                bm25: Some(score),
+                semantic: None,
+                score,
+                urgent: false,
+            })
+            .collect();
+        put_urgent_first(&mut candidates, &urgent);
+        return Ok(Ranked {
+            candidates,
+            about,
+            floor,
+            total_hits: lexical_hits,
+            urgent,
+        });
+    };
+    // Once something is about the query, the semantic side adds only passages about it too;
+    // the closest passages, asked for when nothing is, are listed however far they are.
+    let mut total_hits = nearest.ranking.len();
+    if let (true, Some(floor)) = (about.found, floor) {
+        nearest.keep_from(floor);
+        let lexical = if mode == Mode::Hybrid {
+            hybrid::lexical_matches(snapshot, &planned.plan)?
+        } else {
+            Default::default()
+        };
+        let (_, vectors) = semantic.expect("nearest comes from the semantic side");
+        total_hits = lexical_hits
+            + hybrid::semantic_only_matches(
+                snapshot,
+                index.fields,
+                &planned.plan,
+                &mut nearest,
+                vectors,
+                floor,
+                &lexical,
+            )?;
+    }
+    let mut candidates = hybrid::rank(
+        snapshot,
+        index.fields,
+        top,
+        &mut nearest,
+        request.fusion,
+        mode,
+    )?;
+    if about.found && floor.is_none() {
+        total_hits = candidates.len();
+    }
+    put_urgent_first(&mut candidates, &urgent);
+    Ok(Ranked {
+        candidates,
+        about,
+        floor,
+        total_hits,
+        urgent,
+    })
+}
+
+/// Moves one urgent-advice passage to the front, marked as urgent: the one the ranking puts
+/// highest, or, when the ranking lists none, the one that fits the query's words best (it
+/// joins with no score of its own).
+fn put_urgent_first(candidates: &mut Vec<Candidate>, urgent: &UrgentFirst) {
+    let Some(&best_fit) = urgent.passages.first() else {
+        return;
+    };
+    let ranked = candidates
+        .iter()
+        .position(|c| urgent.passages.contains(&c.address));
+    let first = match ranked {
+        Some(i) => candidates.remove(i),
+        None => Candidate {
+            address: best_fit,
+            bm25: None,
+            semantic: None,
+            score: 0.0,
+            urgent: false,
+        },
+    };
+    candidates.insert(
+        0,
+        Candidate {
+            urgent: true,
+            ..first
+        },
+    );
 }
 
 /// A candidate made into a result: its stored passage, highlights, snippet and explanation.
@@ -133,10 +328,12 @@ fn hit(
     }
     Ok(Hit {
         rank: 0,
-        score: candidate.score,
+        urgent: candidate.urgent,
+        score: candidate.score * standing_factor(passage.standing),
         scores: Scores {
             bm25: candidate.bm25,
             semantic: candidate.semantic,
+            fused: candidate.score,
         },
         passage,
         highlights,
@@ -144,6 +341,19 @@ fn hit(
         contributions,
     })
 }
+
+/// What a passage's score counts for, by its document's standing: a dated or unreviewed
+/// text counts 0.8, so that a reviewed text that answers as well comes first, while a passage
+/// only such a text has is still found.
+fn standing_factor(standing: Standing) -> f32 {
+    match standing {
+        Standing::Reviewed => 1.0,
+        Standing::Dated | Standing::Unreviewed => UNREVIEWED_WEIGHT,
+    }
+}
+
+/// See [`standing_factor`].
+pub const UNREVIEWED_WEIGHT: f32 = 0.8;
 
 /// The mode a request gets: semantic modes need vectors and a model that made them.
 fn effective_mode(index: &SearchIndex, requested: Mode) -> Mode {
@@ -154,79 +364,48 @@ fn effective_mode(index: &SearchIndex, requested: Mode) -> Mode {
     }
 }
 
-/// The ranked candidates (best first) and the number of lexical matches.
-fn candidates(
-    index: &SearchIndex,
-    snapshot: &Snapshot,
-    plan: &Plan,
-    request: &SearchRequest,
-    mode: Mode,
-    depth: usize,
-) -> Result<(Vec<Candidate>, usize)> {
-    let (top, lexical_hits) = if mode == Mode::Semantic {
-        (Vec::new(), 0)
-    } else {
-        rerank::top_passages(snapshot, plan, depth)?
-    };
-    let Some((embedder, vectors)) = index.semantic().filter(|_| mode != Mode::Lexical) else {
-        let lexical = top
-            .into_iter()
-            .map(|(score, address)| Candidate {
-                address,
-                bm25: Some(score),
-                semantic: None,
-                score,
-            })
-            .collect();
-        return Ok((lexical, lexical_hits));
-    };
-    let side = hybrid::SemanticSide {
-        embedder,
-        vectors,
-        fusion: request.fusion,
-        mode,
-        depth,
-    };
-    let mut ranked = hybrid::rank(snapshot, index.fields, plan, &request.query, top, &side)?;
-    if mode == Mode::Semantic {
-        for candidate in &mut ranked {
-            candidate.score = candidate.semantic.unwrap_or_default();
-        }
-    }
-    Ok((ranked, lexical_hits))
-}
-
 /// Documents scored by their best passage among the top `depth`, for evaluation against
-/// document-level judgements: `(doc_id, score)` pairs, in no particular order.
+/// document-level judgements: `(doc_id, score)` pairs, in no particular order, ranked in full
+/// even when nothing is about the query; and whether something was.
 pub fn documents_by_best_passage(
     index: &SearchIndex,
     request: &SearchRequest,
     depth: usize,
-) -> Result<Vec<(String, f32)>> {
+) -> Result<(Vec<(String, f32)>, bool)> {
     let snapshot = index.snapshot();
     let planned = match plan_query(index, &snapshot, request) {
         Ok(planned) => planned,
-        Err(Error::Query(_)) => return Ok(Vec::new()),
+        Err(Error::Query(_)) => return Ok((Vec::new(), false)),
         Err(err) => return Err(err),
     };
     let mode = effective_mode(index, request.mode);
-    let (ranked, _) = candidates(index, &snapshot, &planned.plan, request, mode, depth)?;
+    let deep = SearchRequest {
+        limit: depth,
+        closest: true,
+        ..request.clone()
+    };
+    let ranked = rank(index, &snapshot, &planned, &deep, mode)?;
     let mut best: HashMap<String, f32> = HashMap::new();
-    for candidate in ranked {
+    for candidate in ranked.candidates {
         let doc_id = snapshot
             .read(|s| index.fields.doc_id_of(s, candidate.address))?
             .unwrap_or_default();
         let entry = best.entry(doc_id).or_insert(f32::MIN);
         *entry = entry.max(candidate.score);
     }
-    Ok(best.into_iter().collect())
+    Ok((best.into_iter().collect(), ranked.about.found))
 }
 
-/// Score descending, then passage id: the same query always gives the same order.
+/// Urgent advice first (in the rule's order), then score descending, then passage id: the
+/// same query always gives the same order.
 fn sort_hits(hits: &mut [Hit]) {
     hits.sort_by(|a, b| {
-        b.score
-            .total_cmp(&a.score)
+        b.urgent
+            .cmp(&a.urgent)
+            .then_with(|| match a.urgent && b.urgent {
+                true => std::cmp::Ordering::Equal,
+                false => b.score.total_cmp(&a.score),
+            })
             .then_with(|| a.passage.passage_id.cmp(&b.passage.passage_id))
     });
     for (i, hit) in hits.iter_mut().enumerate() {
@@ -261,6 +440,7 @@ pub fn approach_request(
         exact: true,
         explain: false,
         feedback: false,
+        closest: true,
         mode: Mode::Lexical,
         fusion: Fusion::default(),
     })

@@ -8,6 +8,9 @@ use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, TantivyDocument, Term};
 
+use super::highlight::highlight_ranges;
+
+use crate::corpus::{Source, Standing};
 use crate::index::{Fields, SearchIndex, Snapshot};
 use crate::{Error, Result};
 
@@ -24,8 +27,10 @@ pub struct StoredPassage {
     pub line_start: u64,
     pub line_end: u64,
     pub ordinal: u64,
-    pub sources: Vec<String>,
+    pub sources: Vec<Source>,
     pub last_reviewed: Option<String>,
+    pub standing: Standing,
+    pub caveats: Vec<String>,
 }
 
 /// Reads a stored passage.
@@ -62,11 +67,18 @@ pub fn load_passage(
         line_start: number(fields.line_start),
         line_end: number(fields.line_end),
         ordinal: number(fields.ordinal),
-        sources: all(fields.sources),
+        sources: all(fields.sources)
+            .iter()
+            .map(|json| {
+                serde_json::from_str(json).unwrap_or_else(|_| Source::Citation(json.clone()))
+            })
+            .collect(),
         last_reviewed: doc
             .get_first(fields.last_reviewed)
             .and_then(|v| v.as_str())
             .map(String::from),
+        standing: Standing::from_name(&text(fields.standing)).unwrap_or(Standing::Unreviewed),
+        caveats: all(fields.caveats),
     })
 }
 
@@ -156,4 +168,20 @@ pub fn all_passages(index: &SearchIndex) -> Result<Vec<StoredPassage>> {
         .collect::<Result<Vec<_>>>()?;
     passages.sort_by(|a, b| (&a.doc_id, a.ordinal).cmp(&(&b.doc_id, b.ordinal)));
     Ok(passages)
+}
+
+/// How an indexed (stemmed) term is written in the corpus, for telling the user.
+pub fn surface_form(snapshot: &Snapshot, fields: Fields, term: &str) -> Result<Option<String>> {
+    let query = TermQuery::new(
+        Term::from_field_text(fields.body, term),
+        IndexRecordOption::Basic,
+    );
+    let top = snapshot.read(|s| s.search(&query, &TopDocs::with_limit(1).order_by_score()))?;
+    let Some(&(_, address)) = top.first() else {
+        return Ok(None);
+    };
+    let passage = load_passage(snapshot, fields, address)?;
+    let set: BTreeSet<String> = [term.to_string()].into();
+    let range = highlight_ranges(&passage.text, &set).into_iter().next();
+    Ok(range.map(|range| passage.text[range].to_lowercase()))
 }

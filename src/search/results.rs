@@ -49,6 +49,9 @@ pub struct SearchRequest {
     pub explain: bool,
     /// Pseudo-relevance feedback for descriptive queries (see `feedback`).
     pub feedback: bool,
+    /// When nothing in the corpus is about the query, list the closest passages anyway
+    /// (labelled as such) instead of none.
+    pub closest: bool,
 }
 
 /// What one clause of the query added to a hit's score.
@@ -65,12 +68,18 @@ pub struct Scores {
     pub bm25: Option<f32>,
     /// Cosine similarity, if the passage was among the semantic candidates.
     pub semantic: Option<f32>,
+    /// The score of the mode's ranking (BM25, similarity, or fused), before the passage's
+    /// document standing is weighed in.
+    pub fused: f32,
 }
 
 /// One ranked passage.
 #[derive(Debug, Clone)]
 pub struct Hit {
     pub rank: usize,
+    /// Put first because the query names a symptom that needs urgent care and the passage
+    /// says what to do (`search::urgent`).
+    pub urgent: bool,
     /// The score results are ordered by: BM25 in lexical mode, the fused score in hybrid mode,
     /// cosine similarity in semantic mode.
     pub score: f32,
@@ -90,6 +99,10 @@ pub struct ExpandedTerm {
     pub kind: SynonymKind,
     /// The query words that led to it.
     pub from: String,
+    /// True for the name the lexicon shows for its group (the generic name of a brand).
+    pub canonical: bool,
+    /// True when one of the listed passages contains it.
+    pub in_results: bool,
 }
 
 /// A query word replaced because the index has never seen it.
@@ -99,15 +112,49 @@ pub struct Correction {
     pub to: String,
 }
 
+/// A query word that no passage uses, as typed, with close corpus words to suggest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AbsentWord {
+    pub word: String,
+    pub suggestions: Vec<String>,
+}
+
+/// What the decision "is anything about this query" rested on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Evidence {
+    /// The best share of the query one of the leading candidates covers.
+    pub coverage: f32,
+    /// How many concepts (words, phrases, lexicon terms) the query has.
+    pub concepts: usize,
+    /// The best similarity of a passage to the query (semantic and hybrid).
+    pub similarity: Option<f32>,
+    /// The model's calibrated similarity floor; `None` when it has none.
+    pub similarity_floor: Option<f32>,
+}
+
 /// The answer to a search.
 #[derive(Debug, Clone)]
 pub struct SearchResults {
     /// The mode actually used.
     pub mode: Mode,
     pub query: String,
+    /// The query as searched: its words with spelling corrections made, without exclusions.
+    pub searched: String,
+    /// True when some passage is about the query.
+    pub found: bool,
+    /// True when `hits` are the closest passages, listed on request although none is about
+    /// the query.
+    pub closest: bool,
+    pub evidence: Evidence,
+    /// Passages that match: lexical matches, and in semantic and hybrid modes the passages at
+    /// or above the similarity floor (each counted once). Zero when nothing was found.
     pub total_hits: usize,
     pub took: Duration,
     pub hits: Vec<Hit>,
     pub expanded: Vec<ExpandedTerm>,
     pub corrections: Vec<Correction>,
+    /// Query words no passage uses.
+    pub absent: Vec<AbsentWord>,
+    /// Symptoms the query names that need urgent care.
+    pub urgent_symptoms: Vec<String>,
 }

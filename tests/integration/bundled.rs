@@ -23,7 +23,7 @@ fn search_json(ws: &Workspace, args: &[&str]) -> SearchOutput {
 
 fn ids(output: &SearchOutput) -> BTreeSet<String> {
     output
-        .results
+        .passages
         .iter()
         .map(|r| r.passage_id.clone())
         .collect()
@@ -71,13 +71,13 @@ fn a_changed_corpus_is_reindexed_before_searching() {
 #[test]
 fn tamoxifen_json_result_has_every_documented_field() {
     let output = search_json(&bundled(), &["tamoxifen"]);
-    let first = &output.results[0];
+    let first = &output.passages[0];
     assert!(first.text.to_lowercase().contains("tamoxifen"));
-    assert!(!first.snippet.is_empty() && !first.highlights.is_empty());
+    assert!(first.snippet.as_ref().is_some_and(|s| !s.is_empty()) && !first.highlights.is_empty());
     assert!(first.approaches.contains(&"hormonal-therapy".to_string()));
     assert!(first.source.line_start >= 1 && first.source.line_end >= first.source.line_start);
     assert!(
-        !first.references.is_empty(),
+        !first.document.references.is_empty(),
         "Markdown texts name their sources"
     );
 }
@@ -105,12 +105,14 @@ fn lay_words_find_clinical_passages() {
 }
 
 #[test]
-fn tamoflexin_and_tamoxifen_both_reach_the_founding_hormonal_section() {
+fn the_founding_articles_own_words_still_find_its_hormonal_section() {
+    // The article is dated and counts less than the reviewed texts, but what only it says
+    // stays findable.
     let ws = bundled();
-    for query in ["tamoflexin", "tamoxifen"] {
+    for query in ["tamoflexin", "fluoxymesterone megestrol pre menopausal"] {
         let output = search_json(&ws, &[query]);
         let found = output
-            .results
+            .passages
             .iter()
             .any(|r| r.source.path == FOUNDING && r.section.ends_with("Hormonal Treatments"));
         assert!(
@@ -124,7 +126,7 @@ fn tamoflexin_and_tamoxifen_both_reach_the_founding_hormonal_section() {
 fn misspelled_words_are_corrected_and_reported() {
     let ws = bundled();
     let output = search_json(&ws, &["chemotheraphy", "nausea"]);
-    assert!(!output.results.is_empty());
+    assert!(!output.passages.is_empty());
     let typo = search_json(&ws, &["palbocyclb"]);
     assert_eq!(typo.corrections.len(), 1, "{:?}", typo.corrections);
     assert_eq!(typo.corrections[0].to, "palbociclib");
@@ -141,12 +143,12 @@ fn misspelled_words_are_corrected_and_reported() {
 fn exact_turns_off_expansion_and_correction() {
     let ws = bundled();
     let exact = search_json(&ws, &["palbocyclb", "--exact"]);
-    assert!(exact.corrections.is_empty() && exact.expanded.is_empty() && exact.results.is_empty());
+    assert!(exact.corrections.is_empty() && exact.expanded.is_empty() && exact.passages.is_empty());
     let herceptin = search_json(&ws, &["herceptin", "--exact"]);
     assert!(herceptin.expanded.is_empty());
     assert!(
         herceptin
-            .results
+            .passages
             .iter()
             .all(|r| r.text.to_lowercase().contains("herceptin")
                 || r.section.to_lowercase().contains("herceptin"))
@@ -161,13 +163,14 @@ fn explain_shows_what_each_term_contributed() {
         .ok();
     assert!(run.stdout.contains("also: trastuzumab"), "{}", run.stdout);
     let output = search_json(&ws, &["herceptin", "--explain", "-n", "3"]);
-    let explanation = output.results[0]
+    let explanation = output.passages[0]
         .explanation
         .as_ref()
         .expect("explanation present");
     let total: f32 = explanation.iter().map(|c| c.score).sum();
+    let fused = output.passages[0].scores.as_ref().expect("ranked").fused;
     assert!(
-        (total - output.results[0].score).abs() < 0.01 * output.results[0].score.max(1.0),
+        (total - fused).abs() < 0.01 * fused.max(1.0),
         "{explanation:?}"
     );
 }
@@ -186,15 +189,16 @@ fn the_proximity_bonus_counts_in_the_score_and_its_explanation() {
             "3",
         ],
     );
-    let top = &output.results[0];
+    let top = &output.passages[0];
     let explanation = top.explanation.as_ref().expect("explanation present");
     assert!(
         explanation.iter().any(|c| c.clause.starts_with("near: ")),
         "{explanation:?}"
     );
     let total: f32 = explanation.iter().map(|c| c.score).sum();
+    let fused = top.scores.as_ref().expect("ranked").fused;
     assert!(
-        (total - top.score).abs() < 0.01 * top.score.max(1.0),
+        (total - fused).abs() < 0.01 * fused.max(1.0),
         "{explanation:?}"
     );
 }
@@ -206,9 +210,9 @@ fn a_short_result_list_is_the_head_of_a_long_one() {
     let ws = bundled();
     let ranked = |query: &str, limit: &str| -> Vec<(String, f32)> {
         search_json(&ws, &[query, "--mode", "lexical", "-n", limit])
-            .results
+            .passages
             .into_iter()
-            .map(|r| (r.passage_id, r.score))
+            .map(|r| (r.passage_id, r.score.expect("ranked")))
             .collect()
     };
     for query in [
@@ -237,11 +241,11 @@ fn clinical_shorthand_is_searchable() {
     ];
     for (query, expected) in cases {
         let output = search_json(&ws, &[query, "-n", "3"]);
-        assert!(!output.results.is_empty(), "no results for {query}");
+        assert!(!output.passages.is_empty(), "no results for {query}");
         assert!(
-            output.results[0].text.to_lowercase().contains(expected),
+            output.passages[0].text.to_lowercase().contains(expected),
             "{query}: {}",
-            output.results[0].text
+            output.passages[0].text
         );
     }
 }
@@ -250,7 +254,7 @@ fn clinical_shorthand_is_searchable() {
 fn receptor_polarity_is_respected() {
     let ws = bundled();
     let output = search_json(&ws, &["ER-", "--exact", "-n", "20"]);
-    for result in &output.results {
+    for result in &output.passages {
         let text = result.text.to_lowercase();
         assert!(
             !text.contains("er+") || text.contains("er-"),
@@ -281,8 +285,8 @@ fn every_approach_has_three_passages_about_it() {
         .ok();
     let parsed: ApproachesOutput = serde_json::from_str(&run.stdout).unwrap();
     for approach in &parsed.approaches {
-        assert_eq!(approach.results.len(), 3, "{}", approach.id);
-        for result in &approach.results {
+        assert_eq!(approach.passages.len(), 3, "{}", approach.id);
+        for result in &approach.passages {
             assert!(
                 result.approaches.contains(&approach.id),
                 "{} result not tagged",

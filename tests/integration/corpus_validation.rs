@@ -1,9 +1,10 @@
 //! The bundled corpus is complete and consistent: front matter, approach ids, and a synonym
 //! group for every drug it names.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
-use mbc::corpus::{self, FileKind};
+use mbc::corpus::{self, FileKind, Source, Standing, check_url};
 use mbc::lexicon::Lexicon;
 use mbc::taxonomy::ApproachTaxonomy;
 
@@ -29,7 +30,7 @@ fn markdown_documents() -> Vec<corpus::Document> {
 fn every_text_has_complete_front_matter() {
     let documents = markdown_documents();
     assert!(
-        (14..=20).contains(&documents.len()),
+        (20..=26).contains(&documents.len()),
         "{} texts",
         documents.len()
     );
@@ -41,15 +42,51 @@ fn every_text_has_complete_front_matter() {
             "{name}: summary"
         );
         assert!(meta.sources.len() >= 2, "{name}: sources");
-        assert!(
-            meta.sources
-                .iter()
-                .all(|s| s.chars().any(|c| c.is_ascii_digit())),
-            "{name}: every source names a year"
-        );
         assert!(!meta.audience.is_empty(), "{name}: audience");
         assert!(meta.last_reviewed.is_some(), "{name}: last_reviewed");
         assert!(!meta.approaches.is_empty(), "{name}: approaches");
+        assert_eq!(meta.standing(), Standing::Reviewed, "{name}");
+    }
+}
+
+#[test]
+fn every_source_is_a_reference_people_can_open() {
+    for doc in markdown_documents() {
+        for source in &doc.meta.sources {
+            let name = doc.path.display();
+            let Source::Reference(reference) = source else {
+                panic!("{name}: a plain citation, not a reference with a URL: {source:?}");
+            };
+            assert!(
+                (1990..=2026).contains(&reference.year),
+                "{name}: year {}",
+                reference.year
+            );
+            assert!(
+                !reference.organization.trim().is_empty() && !reference.title.trim().is_empty(),
+                "{name}: {reference:?}"
+            );
+            if let Err(problem) = check_url(&reference.url) {
+                panic!("{name}: {} {problem}", reference.url);
+            }
+            assert!(reference.url.starts_with("https://") || reference.url.starts_with("http://"));
+        }
+    }
+}
+
+#[test]
+fn the_founding_article_is_described_as_dated_with_its_known_errors() {
+    let article = corpus_dir().join("000_83023b5a013b7893.txt");
+    let file = corpus::CorpusFile {
+        path: article,
+        relative: "000_83023b5a013b7893.txt".into(),
+        kind: FileKind::PlainText,
+    };
+    let document = corpus::load_file(&file).unwrap().documents.remove(0);
+    assert_eq!(document.meta.standing(), Standing::Dated);
+    let caveats = document.meta.caveats.join(" ").to_lowercase();
+    for known in ["tamoflexin", "fluoxymesterone", "premenopausal"] {
+        assert!(caveats.contains(known), "a caveat names {known}: {caveats}");
     }
 }
 
@@ -120,31 +157,31 @@ const DRUG_SUFFIXES: &[&str] = &[
     "citabine", "relbine", "limus", "estrant", "amide", "setron",
 ];
 
+/// The words of the texts that look like drug names (by the suffixes above), lower case.
+fn drug_words() -> BTreeSet<String> {
+    markdown_documents()
+        .iter()
+        .flat_map(|doc| &doc.blocks)
+        .flat_map(|block| block.text.split(|c: char| !c.is_alphanumeric()))
+        .map(str::to_lowercase)
+        .filter(|word| word.len() > 6 && DRUG_SUFFIXES.iter().any(|s| word.ends_with(s)))
+        .collect()
+}
+
 #[test]
 fn every_drug_named_in_the_corpus_has_a_synonym_group() {
     let (lexicon, _) = Lexicon::load_from_dir(Some(corpus_dir())).unwrap();
     // Words of multi-word names ("sacituzumab govitecan") count through their group.
-    let known: std::collections::BTreeSet<&str> = lexicon
+    let known: BTreeSet<&str> = lexicon
         .groups()
         .iter()
         .flat_map(|g| g.terms.iter())
         .flat_map(|t| t.split([' ', '-']))
         .collect();
-    let mut missing = std::collections::BTreeSet::new();
-    for doc in markdown_documents() {
-        for block in &doc.blocks {
-            for word in block.text.split(|c: char| !c.is_alphanumeric()) {
-                let word = word.to_lowercase();
-                if word.len() > 6
-                    && DRUG_SUFFIXES.iter().any(|s| word.ends_with(s))
-                    && !lexicon.contains(&word)
-                    && !known.contains(word.as_str())
-                {
-                    missing.insert(word);
-                }
-            }
-        }
-    }
+    let missing: BTreeSet<String> = drug_words()
+        .into_iter()
+        .filter(|word| !lexicon.contains(word) && !known.contains(word.as_str()))
+        .collect();
     assert!(
         missing.is_empty(),
         "drug names without a lexicon group: {missing:?}"
@@ -196,4 +233,86 @@ fn the_required_brand_names_map_to_their_generics() {
             "{brand} does not expand to {generic}: {expanded:?}"
         );
     }
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Drugs {
+    drug: Vec<Drug>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Drug {
+    generic: String,
+    brands: Vec<String>,
+    class: String,
+    approach: String,
+}
+
+fn drugs() -> Vec<Drug> {
+    let text = std::fs::read_to_string(corpus_dir().join("drugs.toml")).unwrap();
+    toml::from_str::<Drugs>(&text).unwrap().drug
+}
+
+/// The lexicon group a term belongs to (its `terms`, compared without case).
+fn group_of<'a>(lexicon: &'a Lexicon, term: &str) -> Option<&'a mbc::lexicon::SynonymGroup> {
+    let term = term.to_lowercase();
+    lexicon
+        .groups()
+        .iter()
+        .find(|g| g.terms.iter().any(|t| t.to_lowercase() == term))
+}
+
+#[test]
+fn the_drug_list_the_lexicon_and_the_taxonomy_agree() {
+    let (lexicon, _) = Lexicon::load_from_dir(Some(corpus_dir())).unwrap();
+    let (taxonomy, _) = ApproachTaxonomy::load_from_dir(Some(corpus_dir())).unwrap();
+    for drug in drugs() {
+        assert!(!drug.class.is_empty(), "{drug:?}");
+        let group = group_of(&lexicon, &drug.generic)
+            .unwrap_or_else(|| panic!("{}: no lexicon group", drug.generic));
+        if !drug.brands.is_empty() {
+            assert_eq!(
+                group.terms[0].to_lowercase(),
+                drug.generic.to_lowercase(),
+                "{}: the generic name leads its group",
+                drug.generic
+            );
+        }
+        let approach = taxonomy
+            .get(&drug.approach)
+            .unwrap_or_else(|| panic!("{}: unknown approach {}", drug.generic, drug.approach));
+        let approach_terms: Vec<String> = approach.terms.iter().map(|t| t.to_lowercase()).collect();
+        for name in std::iter::once(&drug.generic).chain(&drug.brands) {
+            let in_group = group.terms.iter().any(|t| t.eq_ignore_ascii_case(name));
+            assert!(in_group, "{name}: in the lexicon group of {}", drug.generic);
+            assert!(
+                approach_terms.contains(&name.to_lowercase()),
+                "{name}: a term of approach {}",
+                drug.approach
+            );
+        }
+    }
+}
+
+#[test]
+fn every_drug_the_texts_name_is_in_the_drug_list() {
+    let listed: BTreeSet<String> = drugs()
+        .iter()
+        .flat_map(|d| std::iter::once(&d.generic).chain(&d.brands))
+        .flat_map(|name| {
+            name.split([' ', '-'])
+                .map(str::to_lowercase)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let missing: BTreeSet<String> = drug_words()
+        .into_iter()
+        .filter(|word| !listed.contains(word))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "drugs named in texts but not in drugs.toml: {missing:?}"
+    );
 }

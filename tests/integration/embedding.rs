@@ -194,7 +194,7 @@ fn a_model_that_fails_on_long_texts_leaves_a_lexical_index_and_says_why() {
         .mbc(&["search", "spine", "--model", "model", "--format", "json"])
         .ok();
     assert_eq!(run.json()["mode"], "lexical");
-    assert!(!run.json()["results"].as_array().unwrap().is_empty());
+    assert!(!run.json()["passages"].as_array().unwrap().is_empty());
 }
 
 #[test]
@@ -209,7 +209,7 @@ fn the_cli_indexes_and_searches_with_an_onnx_model() {
     );
     let json = semantic_search(&ws, "bone pain", &model);
     assert_eq!(json["mode"], "semantic");
-    assert!(!json["results"].as_array().unwrap().is_empty());
+    assert!(!json["passages"].as_array().unwrap().is_empty());
     let stats = ws
         .mbc(&["stats", "--model", &model, "--format", "json"])
         .ok();
@@ -243,7 +243,7 @@ fn lay_language_reaches_the_right_sections() {
             .ok();
         let json = run.json();
         assert_eq!(json["mode"], "hybrid");
-        let sections: Vec<&str> = json["results"]
+        let sections: Vec<&str> = json["passages"]
             .as_array()
             .unwrap()
             .iter()
@@ -253,7 +253,7 @@ fn lay_language_reaches_the_right_sections() {
             sections.iter().any(|s| s.contains(section)),
             "{query:?} → {sections:?}"
         );
-        let scores = &json["results"][0]["scores"];
+        let scores = &json["passages"][0]["scores"];
         assert!(
             scores["fused"].is_number()
                 && (scores["bm25"].is_number() || scores["semantic"].is_number())
@@ -301,7 +301,7 @@ fn every_mode_can_be_chosen() {
             ])
             .ok();
         assert_eq!(run.json()["mode"], mode);
-        assert!(!run.json()["results"].as_array().unwrap().is_empty());
+        assert!(!run.json()["passages"].as_array().unwrap().is_empty());
     }
     let semantic = ws
         .mbc(&[
@@ -317,7 +317,7 @@ fn every_mode_can_be_chosen() {
             "json",
         ])
         .ok();
-    for result in semantic.json()["results"].as_array().unwrap() {
+    for result in semantic.json()["passages"].as_array().unwrap() {
         assert!(
             result["approaches"]
                 .as_array()
@@ -352,7 +352,7 @@ fn an_update_embeds_only_the_passages_that_changed() {
         update.stderr
     );
     let json = semantic_search(&ws, "always exhausted", &model);
-    assert_eq!(json["results"][0]["title"], "Fatigue", "{json}");
+    assert_eq!(json["passages"][0]["title"], "Fatigue", "{json}");
 }
 
 /// `mbc search QUERY --mode semantic --format json` with the given model, as JSON.

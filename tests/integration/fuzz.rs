@@ -154,7 +154,7 @@ proptest! {
 
     #[test]
     fn any_query_gives_results_or_a_message(query in prop_oneof![any::<String>(), "[a-zA-Z\"+/ -]{0,40}", "(AND|OR|NOT|-|\"|her2|ER\\+|bone|pain| ){0,12}"]) {
-        let request = SearchRequest { query, limit: 5, approaches: Vec::new(), exact: false, explain: true, feedback: true, mode: Mode::Hybrid, fusion: Fusion::Rrf };
+        let request = SearchRequest { query, limit: 5, approaches: Vec::new(), exact: false, explain: true, feedback: true, closest: true, mode: Mode::Hybrid, fusion: Fusion::Rrf };
         match search(fixture_index(), &request) {
             Ok(results) => prop_assert!(results.hits.len() <= 5),
             Err(mbc::Error::Query(message)) => prop_assert!(!message.is_empty()),

@@ -4,7 +4,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// Environment variables `mbc` reads; cleared so the developer's shell cannot leak in.
-const MBC_ENV: &[&str] = &["MBC_INDEX", "MBC_CORPUS", "MBC_MODEL", "NO_COLOR"];
+const MBC_ENV: &[&str] = &[
+    "MBC_INDEX",
+    "MBC_CORPUS",
+    "MBC_MODEL",
+    "MBC_TODAY",
+    "NO_COLOR",
+    "COLUMNS",
+];
 
 pub struct Workspace {
     pub dir: tempfile::TempDir,

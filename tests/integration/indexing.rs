@@ -163,6 +163,6 @@ fn a_beir_jsonl_corpus_can_be_indexed() {
             "json",
         ])
         .ok();
-    assert_eq!(run.json()["results"][0]["doc_id"], "d1");
-    assert_eq!(run.json()["results"][0]["source"]["line_start"], 1);
+    assert_eq!(run.json()["passages"][0]["doc_id"], "d1");
+    assert_eq!(run.json()["passages"][0]["source"]["line_start"], 1);
 }

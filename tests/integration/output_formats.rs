@@ -1,7 +1,7 @@
 //! Text, JSON and JSON lines output, and the other read commands.
 
 use crate::schema::{
-    ApproachesOutput, ExportOutput, Result as ResultLine, SearchOutput, ShowOutput, StatsOutput,
+    ApproachesOutput, ExportOutput, RecordLine, SearchOutput, ShowOutput, StatsOutput,
 };
 
 use crate::helper::Workspace;
@@ -23,9 +23,15 @@ fn text_results_cite_path_and_lines_and_carry_the_notice_once() {
     );
     assert!(run.stdout.contains("corpus/her2.txt:5-6"), "{}", run.stdout);
     assert!(
-        run.stdout.contains("[Trastuzumab]"),
-        "matches are marked without colour: {}",
+        run.stdout.contains("Trastuzumab (Herceptin)"),
+        "without colour, copied text reads as written: {}",
         run.stdout
+    );
+    let marked = indexed().mbc(&["search", "trastuzumab", "--brackets"]).ok();
+    assert!(
+        marked.stdout.contains("[Trastuzumab]"),
+        "--brackets marks matches without colour: {}",
+        marked.stdout
     );
     assert_eq!(run.stdout.matches("not medical advice").count(), 1);
     assert!(
@@ -48,10 +54,10 @@ fn json_output_has_every_documented_field() {
         .mbc(&["search", "trastuzumab", "--format", "json"])
         .ok();
     let parsed: SearchOutput = serde_json::from_str(&run.stdout).expect("strict schema");
-    assert_eq!(parsed.schema_version, 1);
+    assert_eq!(parsed.schema_version, crate::schema::SCHEMA_VERSION);
     assert!(parsed.notice.contains("not medical advice"));
-    let first = &parsed.results[0];
-    assert_eq!(first.rank, 1);
+    let first = &parsed.passages[0];
+    assert_eq!(first.rank, Some(1));
     assert_eq!(first.doc_id, "her2.txt");
     assert_eq!(first.source.path, "corpus/her2.txt");
     assert_eq!((first.source.line_start, first.source.line_end), (5, 6));
@@ -68,20 +74,20 @@ fn json_output_has_every_documented_field() {
 #[test]
 fn jsonl_output_is_one_strict_result_per_line() {
     let run = indexed().mbc(&["search", "bone", "--format", "jsonl"]).ok();
-    let lines: Vec<ResultLine> = run
+    let lines: Vec<RecordLine> = run
         .stdout
         .lines()
         .map(|l| serde_json::from_str(l).expect("strict result line"))
         .collect();
     assert!(lines.len() >= 2);
-    assert!(lines.iter().all(|r| {
-        r.notice
-            .as_deref()
-            .is_some_and(|n| n.contains("not medical advice"))
-    }));
+    assert!(
+        lines
+            .iter()
+            .all(|r| { r.notice.contains("not medical advice") && !r.closest })
+    );
     assert_eq!(
         lines.iter().map(|r| r.rank).collect::<Vec<_>>(),
-        (1..=lines.len()).collect::<Vec<_>>()
+        (1..=lines.len()).map(Some).collect::<Vec<_>>()
     );
 }
 
@@ -99,10 +105,10 @@ fn approach_filter_keeps_only_tagged_passages() {
         ])
         .ok();
     let parsed: SearchOutput = serde_json::from_str(&run.stdout).unwrap();
-    assert!(!parsed.results.is_empty());
+    assert!(!parsed.passages.is_empty());
     assert!(
         parsed
-            .results
+            .passages
             .iter()
             .all(|r| r.approaches.contains(&"bone-directed".to_string()))
     );
@@ -142,15 +148,15 @@ fn empty_query_is_a_usage_error() {
 fn show_gives_the_passage_with_neighbours() {
     let ws = indexed();
     let search = ws.mbc(&["search", "radiation", "--format", "json"]).ok();
-    let id = search.json()["results"][0]["passage_id"]
+    let id = search.json()["passages"][0]["passage_id"]
         .as_str()
         .unwrap()
         .to_string();
     let run = ws.mbc(&["show", &id, "--format", "json"]).ok();
     let shown: ShowOutput = serde_json::from_str(&run.stdout).unwrap();
-    assert_eq!(shown.passage.passage_id, id);
+    assert_eq!(shown.passages[0].passage_id, id);
     assert!(
-        shown.previous.is_some(),
+        shown.neighbours.previous.is_some(),
         "the radiation section follows the drugs section"
     );
     let text = ws.mbc(&["show", &id]).ok();
@@ -191,7 +197,7 @@ fn approaches_lists_every_approach() {
         .iter()
         .find(|a| a.id == "bone-directed")
         .unwrap();
-    assert!(!bone.results.is_empty() && bone.results.len() <= 2);
+    assert!(!bone.passages.is_empty() && bone.passages.len() <= 2);
 }
 
 #[test]

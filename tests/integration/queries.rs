@@ -73,7 +73,7 @@ fn quoted_phrase_must_appear() {
     let run = ws
         .mbc(&["search", "\"hair loss\"", "--format", "json"])
         .ok();
-    let results = run.json()["results"].as_array().unwrap().clone();
+    let results = run.json()["passages"].as_array().unwrap().clone();
     assert_eq!(results.len(), 1);
     assert!(results[0]["text"].as_str().unwrap().contains("hair loss"));
 }
@@ -89,10 +89,10 @@ fn excluded_words_remove_passages() {
         .mbc(&["search", "breast cancer -fractures", "--format", "json"])
         .ok()
         .json();
-    let count = |v: &serde_json::Value| v["results"].as_array().unwrap().len();
+    let count = |v: &serde_json::Value| v["passages"].as_array().unwrap().len();
     assert!(count(&without) < count(&with));
     assert!(
-        without["results"]
+        without["passages"]
             .as_array()
             .unwrap()
             .iter()
@@ -103,7 +103,12 @@ fn excluded_words_remove_passages() {
 #[test]
 fn non_latin_query_answers_with_a_message() {
     let run = indexed().mbc(&["search", "乳腺癌"]).ok();
-    assert!(run.stdout.contains("No passages found"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("Nothing in the corpus is about \"乳腺癌\""),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]

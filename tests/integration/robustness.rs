@@ -188,8 +188,9 @@ fn scramble(file: &Path) {
 #[track_caller]
 fn assert_damage_reported(run: &Run) {
     assert_eq!(run.code, 1, "{}", run.stderr);
+    // As text, or as a JSON error for commands that write JSON.
     assert!(
-        run.stderr.contains("damaged") && run.stderr.contains("hint: run `mbc index`"),
+        run.stderr.contains("damaged") && run.stderr.contains("run `mbc index`"),
         "{}",
         run.stderr
     );

@@ -9,20 +9,35 @@
 use serde::Deserialize;
 
 /// The schema version `docs/json.md` documents.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SearchOutput {
     pub schema_version: u32,
-    pub mode: String,
+    pub notice: String,
     pub query: String,
+    pub searched: String,
+    pub mode: String,
+    pub found: bool,
+    pub closest: bool,
     pub total_hits: usize,
     pub took_ms: f64,
-    pub notice: String,
+    pub evidence: Evidence,
     pub corrections: Vec<Correction>,
+    pub absent: Vec<Absent>,
     pub expanded: Vec<Expanded>,
-    pub results: Vec<Result>,
+    pub urgent_symptoms: Vec<String>,
+    pub passages: Vec<Record>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evidence {
+    pub coverage: f32,
+    pub concepts: usize,
+    pub similarity: Option<f32>,
+    pub similarity_floor: Option<f32>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -34,32 +49,62 @@ pub struct Correction {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct Absent {
+    pub word: String,
+    pub suggestions: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Expanded {
     pub term: String,
     pub kind: String,
     pub from: String,
 }
 
-/// One ranked passage; a line of `--format jsonl` is one of these with `notice`.
+/// The passage record, the same in every command.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Result {
-    pub rank: usize,
-    pub score: f32,
-    pub scores: Scores,
+pub struct Record {
+    pub rank: Option<usize>,
+    pub score: Option<f32>,
+    pub scores: Option<Scores>,
+    pub urgent: bool,
     pub passage_id: String,
     pub doc_id: String,
     pub title: String,
     pub section: String,
     pub approaches: Vec<String>,
     pub text: String,
-    pub source: Source,
-    pub references: Vec<String>,
-    pub last_reviewed: Option<String>,
-    pub snippet: String,
+    pub snippet: Option<String>,
     pub highlights: Vec<[usize; 2]>,
+    pub source: Source,
+    pub document: Document,
     pub explanation: Option<Vec<Contribution>>,
-    pub notice: Option<String>,
+}
+
+/// A line of `--format jsonl`: a record with `notice` and `closest`. (`flatten` cannot be
+/// combined with `deny_unknown_fields`, so the fields are spelt out again.)
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordLine {
+    pub rank: Option<usize>,
+    pub score: Option<f32>,
+    pub scores: Option<Scores>,
+    pub urgent: bool,
+    pub passage_id: String,
+    pub doc_id: String,
+    pub title: String,
+    pub section: String,
+    pub approaches: Vec<String>,
+    pub text: String,
+    pub snippet: Option<String>,
+    pub highlights: Vec<[usize; 2]>,
+    pub source: Source,
+    pub document: Document,
+    pub explanation: Option<Vec<Contribution>>,
+    pub notice: String,
+    pub closest: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -77,21 +122,6 @@ pub struct Contribution {
     pub score: f32,
 }
 
-/// A passage as `show` and `export` give it: a result's passage fields.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Passage {
-    pub passage_id: String,
-    pub doc_id: String,
-    pub title: String,
-    pub section: String,
-    pub approaches: Vec<String>,
-    pub text: String,
-    pub source: Source,
-    pub references: Vec<String>,
-    pub last_reviewed: Option<String>,
-}
-
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
@@ -102,12 +132,37 @@ pub struct Source {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct Document {
+    pub status: String,
+    pub last_reviewed: Option<String>,
+    pub caveats: Vec<String>,
+    pub references: Vec<Reference>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reference {
+    pub text: String,
+    pub organization: Option<String>,
+    pub title: Option<String>,
+    pub year: Option<i32>,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ShowOutput {
     pub schema_version: u32,
     pub notice: String,
-    pub passage: Passage,
-    pub previous: Option<Passage>,
-    pub next: Option<Passage>,
+    pub passages: Vec<Record>,
+    pub neighbours: Neighbours,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Neighbours {
+    pub previous: Option<Record>,
+    pub next: Option<Record>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -124,7 +179,7 @@ pub struct Approach {
     pub id: String,
     pub label: String,
     pub description: String,
-    pub results: Vec<Result>,
+    pub passages: Vec<Record>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -133,13 +188,14 @@ pub struct ExportOutput {
     pub schema_version: u32,
     pub notice: String,
     pub query: Option<String>,
-    pub passages: Vec<Passage>,
+    pub passages: Vec<Record>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StatsOutput {
     pub schema_version: u32,
+    pub notice: String,
     pub documents: usize,
     pub passages: usize,
     pub approaches: Vec<ApproachCount>,
@@ -148,6 +204,7 @@ pub struct StatsOutput {
     pub corpus: String,
     pub skipped: Vec<String>,
     pub vectors: Option<Vectors>,
+    pub oldest_review: Option<Review>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -165,6 +222,58 @@ pub struct Vectors {
     pub model: String,
     pub count: usize,
     pub dimensions: usize,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Review {
+    pub date: String,
+    pub path: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionsOutput {
+    pub schema_version: u32,
+    pub questions: String,
+    pub answerable: usize,
+    pub urgent: usize,
+    pub unanswerable: usize,
+    pub hit_at_3: f64,
+    pub urgent_first: f64,
+    pub no_answer_accuracy: f64,
+    pub per_question: Vec<QuestionOutcome>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionOutcome {
+    pub text: String,
+    pub kind: String,
+    pub passed: bool,
+    pub found: bool,
+    pub answer_rank: Option<usize>,
+    pub coverage: f32,
+    pub concepts: usize,
+    pub similarity: Option<f32>,
+    pub urgent_rule: bool,
+    pub top: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorOutput {
+    pub schema_version: u32,
+    pub error: ErrorBody,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorBody {
+    pub kind: String,
+    pub message: String,
+    pub hint: Option<String>,
+    pub exit_code: u8,
 }
 
 /// The JSON examples of `docs/json.md`, each after the heading it stands under.
@@ -195,19 +304,14 @@ fn documented_examples() -> Vec<(String, String)> {
 #[test]
 fn every_example_in_the_json_document_parses_into_the_contract() {
     let examples = documented_examples();
-    assert!(!examples.is_empty(), "docs/json.md has JSON examples");
+    assert!(examples.len() >= 2, "docs/json.md has JSON examples");
     for (heading, json) in examples {
-        let version = if heading.contains("--format jsonl") {
-            let line: Result =
-                serde_json::from_str(&json).unwrap_or_else(|e| panic!("{heading}: {e}\n{json}"));
-            assert!(
-                line.notice.is_some(),
-                "{heading}: a line carries the notice"
-            );
-            SCHEMA_VERSION
-        } else if heading.contains("mbc search") {
-            let output: SearchOutput =
-                serde_json::from_str(&json).unwrap_or_else(|e| panic!("{heading}: {e}\n{json}"));
+        let fail = |e: serde_json::Error| -> ! { panic!("{heading}: {e}\n{json}") };
+        let version = if heading.contains("mbc search") {
+            let output: SearchOutput = serde_json::from_str(&json).unwrap_or_else(|e| fail(e));
+            output.schema_version
+        } else if heading.contains("Errors") {
+            let output: ErrorOutput = serde_json::from_str(&json).unwrap_or_else(|e| fail(e));
             output.schema_version
         } else {
             panic!("docs/json.md: no contract struct for the example under {heading:?}");

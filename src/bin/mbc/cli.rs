@@ -8,7 +8,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::settings::{
-    Command, EvalSettings, ExportSettings, Location, RankingSettings, SearchSettings,
+    Command, EvalCollection, EvalSettings, ExportSettings, Location, RankingSettings,
+    SearchSettings,
 };
 use mbc::output::{Format, Style};
 use mbc::search::{Fusion, Mode};
@@ -59,6 +60,10 @@ pub struct Cli {
     /// When to colour text output. `auto` colours only on a terminal and honours NO_COLOR.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+
+    /// Mark matched words with [brackets] in text output without colour.
+    #[arg(long, global = true)]
+    pub brackets: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -97,9 +102,14 @@ pub enum CliCommand {
         limit: u64,
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
-        /// Show which terms and expansions matched each result and what each contributed.
+        /// Show which terms and expansions matched each result and what each contributed, and
+        /// every term also searched.
         #[arg(long)]
         explain: bool,
+        /// When nothing in the corpus is about the query, list the closest passages anyway,
+        /// marked as such (without it, mbc says that nothing was found).
+        #[arg(long)]
+        closest: bool,
         #[command(flatten)]
         ranking: Ranking,
     },
@@ -137,24 +147,36 @@ pub enum CliCommand {
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
     },
-    /// Measure ranking quality on a BEIR-style test collection (needs --corpus corpus.jsonl).
+    /// Measure ranking quality: on a BEIR-style test collection (--corpus corpus.jsonl
+    /// --queries --qrels), or with a people's-questions set (--questions) on the corpus.
     ///
-    /// Indexes the corpus once (cached in the temporary directory, keyed by the file's content),
-    /// runs every judged query, folds passage hits into document scores (best passage), and
-    /// prints nDCG@10, Recall@100, MRR@10 and MAP@1000 with trec_eval's definitions.
+    /// A BEIR corpus is indexed once (cached in the temporary directory, keyed by the file's
+    /// content); every judged query is run, passage hits are folded into document scores (best
+    /// passage), and nDCG@10, Recall@100, MRR@10 and MAP@1000 are printed with trec_eval's
+    /// definitions.
     #[command(
-        after_help = "Example:\n  mbc eval --corpus ../shared/bench/med/corpus.jsonl \\\n           --queries ../shared/bench/med/queries.jsonl \\\n           --qrels ../shared/bench/med/qrels/test.tsv"
+        after_help = "Examples:\n  mbc eval --corpus ../shared/bench/med/corpus.jsonl \\\n           --queries ../shared/bench/med/queries.jsonl \\\n           --qrels ../shared/bench/med/qrels/test.tsv\n  mbc eval --questions tests/fixtures/questions.toml"
     )]
     Eval {
         /// Queries, one `{"_id", "text"}` object per line.
-        #[arg(long, value_name = "FILE")]
-        queries: PathBuf,
+        #[arg(
+            long,
+            value_name = "FILE",
+            required_unless_present = "questions",
+            requires = "qrels"
+        )]
+        queries: Option<PathBuf>,
         /// Judgements: TSV `query-id corpus-id score`, with or without a header line.
-        #[arg(long, value_name = "FILE")]
-        qrels: PathBuf,
+        #[arg(long, value_name = "FILE", requires = "queries")]
+        qrels: Option<PathBuf>,
         /// Also write a TREC run file (`qid Q0 docid rank score mbc`, top 1000 per query).
-        #[arg(long, value_name = "FILE")]
+        #[arg(long, value_name = "FILE", requires = "queries")]
         run: Option<PathBuf>,
+        /// Instead of a BEIR collection, ask a people's-questions set (such as
+        /// tests/fixtures/questions.toml) of the corpus and report hit@3, urgent questions
+        /// answered first, and unanswerable questions answered with "nothing found".
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["queries", "qrels", "run"])]
+        questions: Option<PathBuf>,
         #[command(flatten)]
         ranking: Ranking,
         #[arg(long, value_enum, default_value_t = EvalFormat::Text)]
@@ -296,6 +318,8 @@ impl Cli {
     pub fn into_command(self) -> Command {
         let style = Style {
             color: use_color(self.color),
+            brackets: self.brackets,
+            width: output_width(),
         };
         let location = Location::new(self.index, self.corpus, Some(self.model), !self.no_semantic);
         match self.command {
@@ -311,6 +335,7 @@ impl Cli {
                 limit,
                 format,
                 explain,
+                closest,
                 ranking,
             } => Command::Search {
                 location,
@@ -320,6 +345,7 @@ impl Cli {
                     limit: limit as usize,
                     approaches: filter.approaches,
                     explain,
+                    closest,
                 },
                 format: format.into(),
                 style,
@@ -362,20 +388,38 @@ impl Cli {
                 queries,
                 qrels,
                 run,
+                questions,
                 ranking,
                 format,
             } => Command::Eval {
                 location,
                 settings: EvalSettings {
                     ranking: ranking.into(),
-                    queries,
-                    qrels,
-                    run,
+                    collection: match (questions, queries, qrels) {
+                        (Some(questions), _, _) => EvalCollection::Questions(questions),
+                        (None, Some(queries), Some(qrels)) => EvalCollection::Beir {
+                            queries,
+                            qrels,
+                            run,
+                        },
+                        _ => unreachable!("clap requires --questions, or --queries with --qrels"),
+                    },
                 },
                 format: format.into(),
             },
         }
     }
+}
+
+/// The width text output wraps at: the terminal's, or `COLUMNS`, or 80.
+fn output_width() -> usize {
+    let terminal = terminal_size::terminal_size_of(std::io::stdout())
+        .map(|(terminal_size::Width(w), _)| usize::from(w));
+    let columns = || std::env::var("COLUMNS").ok()?.parse().ok();
+    terminal
+        .or_else(columns)
+        .unwrap_or(mbc::output::DEFAULT_WIDTH)
+        .clamp(40, 120)
 }
 
 fn use_color(choice: ColorChoice) -> bool {

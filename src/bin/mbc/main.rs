@@ -25,14 +25,12 @@ fn main() -> ExitCode {
     // while it changes.
     unsafe { process::configure(&command) };
     process::report_panics_as_bugs();
+    let json_errors = command.writes_json();
     match app::run(command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) if app::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            status!("error: {err:#}");
-            if let Some(hint) = app::hint(&err) {
-                status!("hint: {hint}");
-            }
+            app::report_error(&err, json_errors);
             ExitCode::from(app::exit_code(&err))
         }
     }

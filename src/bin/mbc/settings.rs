@@ -51,14 +51,8 @@ pub struct RankingSettings {
 }
 
 impl RankingSettings {
-    /// A search request ranked these ways.
-    pub fn request(
-        self,
-        query: String,
-        limit: usize,
-        approaches: Vec<String>,
-        explain: bool,
-    ) -> SearchRequest {
+    /// A search request ranked these ways, without explanations or closest passages.
+    pub fn request(self, query: String, limit: usize, approaches: Vec<String>) -> SearchRequest {
         SearchRequest {
             mode: self.mode.unwrap_or_default(),
             fusion: self.fusion,
@@ -66,8 +60,9 @@ impl RankingSettings {
             limit,
             approaches,
             exact: self.exact,
-            explain,
+            explain: false,
             feedback: self.feedback,
+            closest: false,
         }
     }
 }
@@ -79,6 +74,8 @@ pub struct SearchSettings {
     pub limit: usize,
     pub approaches: Vec<String>,
     pub explain: bool,
+    /// List the closest passages when nothing is about the query.
+    pub closest: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -92,9 +89,21 @@ pub struct ExportSettings {
 #[derive(Debug, Clone)]
 pub struct EvalSettings {
     pub ranking: RankingSettings,
-    pub queries: PathBuf,
-    pub qrels: PathBuf,
-    pub run: Option<PathBuf>,
+    pub collection: EvalCollection,
+}
+
+/// What `mbc eval` measures with.
+#[derive(Debug, Clone)]
+pub enum EvalCollection {
+    /// A BEIR collection: the corpus is `--corpus`; queries, judgements, and where to write a
+    /// TREC run.
+    Beir {
+        queries: PathBuf,
+        qrels: PathBuf,
+        run: Option<PathBuf>,
+    },
+    /// A people's-questions set, asked of the corpus.
+    Questions(PathBuf),
 }
 
 /// A command with its settings.
@@ -144,6 +153,20 @@ pub enum Command {
 }
 
 impl Command {
+    /// True when the command writes JSON, so that its errors are JSON too.
+    pub fn writes_json(&self) -> bool {
+        let format = match self {
+            Command::Index { .. } | Command::Check { .. } => return false,
+            Command::Search { format, .. }
+            | Command::Approaches { format, .. }
+            | Command::Export { format, .. }
+            | Command::Show { format, .. }
+            | Command::Stats { format, .. }
+            | Command::Eval { format, .. } => *format,
+        };
+        format != Format::Text
+    }
+
     pub fn location(&self) -> &Location {
         match self {
             Command::Index { location, .. }

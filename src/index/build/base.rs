@@ -18,13 +18,15 @@ use crate::index::store::{self, IndexMeta};
 use crate::index::{VECTORS_FILE, damage};
 use crate::lexicon;
 use crate::passage::SplitOptions;
+use crate::symptoms;
 use crate::taxonomy;
 
 /// mbc's own files in a generation, written afresh by every build.
-const OWN_FILES: [&str; 4] = [
+const OWN_FILES: [&str; 5] = [
     store::META_FILE,
     taxonomy::FILE_NAME,
     lexicon::FILE_NAME,
+    symptoms::FILE_NAME,
     VECTORS_FILE,
 ];
 

@@ -5,9 +5,10 @@ use std::path::Path;
 
 use crate::corpus::{self, CorpusFile};
 use crate::index::{manifest, store};
-use crate::{Result, lexicon, taxonomy};
+use crate::{Result, lexicon, symptoms, taxonomy};
 
-/// The directory that may hold `approaches.toml` and `lexicon.toml` for a corpus.
+/// The directory that may hold the data files (`approaches.toml`, `lexicon.toml`,
+/// `urgent.toml`) for a corpus.
 pub fn data_dir(corpus_path: &Path) -> Option<&Path> {
     if corpus_path.is_dir() {
         Some(corpus_path)
@@ -29,11 +30,19 @@ pub(super) fn fingerprint_of(corpus_path: &Path, files: &[CorpusFile]) -> String
     hasher.update(&store::FORMAT_VERSION.to_le_bytes());
     // Names relative to the corpus, so the same corpus reached by another path is the same.
     let data_files = data_dir(corpus_path).into_iter().flat_map(|dir| {
-        [taxonomy::FILE_NAME, lexicon::FILE_NAME].map(|name| (dir.join(name), name.to_string()))
+        [taxonomy::FILE_NAME, lexicon::FILE_NAME, symptoms::FILE_NAME]
+            .map(|name| (dir.join(name), name.to_string()))
     });
+    // A file's sidecar (its metadata) is part of it.
     let entries = files
         .iter()
-        .map(|f| (f.path.clone(), f.relative.clone()))
+        .flat_map(|f| {
+            let sidecar = corpus::sidecar_path(&f.path);
+            [
+                (f.path.clone(), f.relative.clone()),
+                (sidecar, format!("{}.meta.toml", f.relative)),
+            ]
+        })
         .chain(data_files);
     for (path, name) in entries {
         let Ok(meta) = std::fs::metadata(&path) else {

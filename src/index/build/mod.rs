@@ -24,6 +24,7 @@ use crate::corpus::{self, Skipped};
 use crate::embed;
 use crate::lexicon::{self, Lexicon};
 use crate::passage::SplitOptions;
+use crate::symptoms::{self, UrgentSymptoms};
 use crate::taxonomy::{self, ApproachTaxonomy};
 use crate::{Error, Result};
 use base::Base;
@@ -128,6 +129,7 @@ pub fn build(
     let data_dir = data_dir(corpus_path);
     let (taxonomy, taxonomy_text) = ApproachTaxonomy::load_from_dir(data_dir)?;
     let (_, lexicon_text) = Lexicon::load_from_dir(data_dir)?;
+    let (_, urgent_text) = UrgentSymptoms::load_from_dir(data_dir)?;
     let (files, mut skipped) = corpus::discover(corpus_path)?;
     let fingerprint = fingerprint_of(corpus_path, &files);
 
@@ -235,6 +237,10 @@ pub fn build(
     store::write_file(
         &build_dir.path().join(lexicon::FILE_NAME),
         lexicon_text.as_bytes(),
+    )?;
+    store::write_file(
+        &build_dir.path().join(symptoms::FILE_NAME),
+        urgent_text.as_bytes(),
     )?;
     let meta = IndexMeta {
         format: store::FORMAT_VERSION,

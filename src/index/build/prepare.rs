@@ -67,6 +67,7 @@ pub(super) fn records(changes: &Changes, totals: &Totals) -> Manifest {
             documents: yielded.map_or(0, |y| y.documents),
             passages: yielded.map_or(0, |y| y.passages),
             skipped: yielded.map_or_else(Vec::new, |y| y.skipped.clone()),
+            reviewed: yielded.and_then(|y| y.reviewed.clone()),
         };
         records.insert(file.relative.clone(), record);
     }
@@ -76,6 +77,8 @@ pub(super) fn records(changes: &Changes, totals: &Totals) -> Manifest {
 /// Tantivy documents ready to add, from one corpus file.
 struct Prepared {
     documents: usize,
+    /// The oldest review date its documents declare.
+    reviewed: Option<String>,
     docs: Vec<TantivyDocument>,
     skipped: Vec<Skipped>,
     /// `(passage id, text to embed)`, when the build embeds.
@@ -95,6 +98,7 @@ struct Yield {
     documents: usize,
     passages: usize,
     skipped: Vec<Skipped>,
+    reviewed: Option<String>,
 }
 
 impl Totals {
@@ -106,6 +110,10 @@ impl Totals {
     ) -> Result<()> {
         let yielded = self.yields.entry(file.relative.clone()).or_default();
         yielded.documents += prepared.documents;
+        yielded.reviewed = match (yielded.reviewed.take(), prepared.reviewed) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         yielded.passages += prepared.docs.len();
         yielded.skipped.extend(prepared.skipped);
         self.embedding_texts.extend(prepared.embedding_texts);
@@ -233,10 +241,15 @@ fn prepare_documents(
             doc.add_u64(fields.line_end, passage.line_end as u64);
             doc.add_u64(fields.ordinal, u64::from(passage.ordinal));
             for source in &document.meta.sources {
-                doc.add_text(fields.sources, source);
+                let json = serde_json::to_string(source).expect("a source serializes");
+                doc.add_text(fields.sources, json);
             }
             if let Some(reviewed) = &document.meta.last_reviewed {
                 doc.add_text(fields.last_reviewed, reviewed);
+            }
+            doc.add_text(fields.standing, document.meta.standing().name());
+            for caveat in &document.meta.caveats {
+                doc.add_text(fields.caveats, caveat);
             }
             docs.push(doc);
             if embed {
@@ -247,8 +260,14 @@ fn prepare_documents(
             }
         }
     }
+    let reviewed = load
+        .documents
+        .iter()
+        .filter_map(|d| d.meta.last_reviewed.clone())
+        .min();
     Ok(Prepared {
         documents: load.documents.len(),
+        reviewed,
         docs,
         skipped: load.skipped,
         embedding_texts,

@@ -6,12 +6,12 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use mbc::output::{self, Format};
+use mbc::output::{self, Exported, Format, printable};
 use mbc::{atomic_file, eval, index, search};
 
 use super::UsageError;
 use super::open::{attach_semantic, open_index};
-use crate::settings::{EvalSettings, ExportSettings, Location, RankingSettings};
+use crate::settings::{EvalCollection, EvalSettings, ExportSettings, Location, RankingSettings};
 
 pub fn export_command(
     location: &Location,
@@ -19,9 +19,22 @@ pub fn export_command(
     format: Format,
     output: Option<&Path>,
 ) -> Result<()> {
-    let passages = match (&settings.query, settings.all) {
-        (_, true) => every_passage(location, &settings.approaches)?,
-        (Some(query), false) => query_results(location, query, settings)?,
+    let (results, passages);
+    let exported = match (&settings.query, settings.all) {
+        (_, true) => {
+            passages = every_passage(location, &settings.approaches)?;
+            Exported::All(&passages)
+        }
+        (Some(query), false) => {
+            results = query_results(location, query, settings)?;
+            if !results.found {
+                status!(
+                    "note: nothing in the corpus is about \"{}\"; nothing exported",
+                    printable(query)
+                );
+            }
+            Exported::Results(&results)
+        }
         (None, false) => {
             return Err(UsageError(
                 "give a query to export its results, or --all to export every passage".into(),
@@ -30,7 +43,7 @@ pub fn export_command(
         }
     };
     let write = |out: &mut dyn Write| {
-        output::write_export(out, settings.query.as_deref(), &passages, format)
+        output::write_export(out, settings.query.as_deref(), exported, format)
     };
     match output {
         None => {
@@ -40,7 +53,11 @@ pub fn export_command(
         }
         Some(path) => {
             atomic_file::write(path, write)?;
-            status!("wrote {} passages to {}", passages.len(), path.display());
+            status!(
+                "wrote {} passages to {}",
+                exported.len(),
+                printable(&path.display().to_string())
+            );
             Ok(())
         }
     }
@@ -63,7 +80,7 @@ fn query_results(
     location: &Location,
     query: &str,
     settings: &ExportSettings,
-) -> Result<Vec<search::StoredPassage>> {
+) -> Result<search::SearchResults> {
     let mut index = open_index(location)?;
     attach_semantic(&mut index, location, None);
     let ranking = RankingSettings {
@@ -74,25 +91,53 @@ fn query_results(
         query.to_string(),
         settings.limit,
         settings.approaches.clone(),
-        false,
     );
-    Ok(search::search(&index, &request)?
-        .hits
-        .into_iter()
-        .map(|h| h.passage)
-        .collect())
+    Ok(search::search(&index, &request)?)
 }
 
-pub fn eval_command(location: &Location, settings: &EvalSettings) -> Result<eval::EvalReport> {
+pub fn eval_command(
+    location: &Location,
+    settings: &EvalSettings,
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<()> {
+    match &settings.collection {
+        EvalCollection::Beir {
+            queries,
+            qrels,
+            run,
+        } => {
+            let report = beir(location, settings, queries, qrels, run.as_deref())?;
+            output::write_eval(out, &location.corpus, &report, format)?;
+        }
+        EvalCollection::Questions(path) => {
+            let questions = eval::questions::load(path)?;
+            let mut index = open_index(location)?;
+            attach_semantic(&mut index, location, settings.ranking.mode);
+            let template = settings.ranking.request(String::new(), 10, Vec::new());
+            let report = eval::questions::evaluate(&index, &questions, &template)?;
+            output::write_questions(out, path, &report, format)?;
+        }
+    }
+    Ok(())
+}
+
+fn beir(
+    location: &Location,
+    settings: &EvalSettings,
+    queries: &Path,
+    qrels: &Path,
+    run: Option<&Path>,
+) -> Result<eval::EvalReport> {
     if !location.corpus.is_file() {
         return Err(UsageError(format!(
-            "mbc eval needs --corpus pointing at a BEIR corpus.jsonl (got {})",
+            "mbc eval --queries needs --corpus pointing at a BEIR corpus.jsonl (got {})",
             location.corpus.display()
         ))
         .into());
     }
-    let queries = eval::load_queries(&settings.queries)?;
-    let qrels = eval::load_qrels(&settings.qrels)?;
+    let queries = eval::load_queries(queries)?;
+    let qrels = eval::load_qrels(qrels)?;
     let eval_location = Location {
         index: if location.explicit_index {
             location.index.clone()
@@ -107,11 +152,14 @@ pub fn eval_command(location: &Location, settings: &EvalSettings) -> Result<eval
     attach_semantic(&mut index, location, settings.ranking.mode);
     let template = settings
         .ranking
-        .request(String::new(), eval::RUN_DEPTH, Vec::new(), false);
+        .request(String::new(), eval::RUN_DEPTH, Vec::new());
     let report = eval::evaluate(&index, &queries, &qrels, &template)?;
-    if let Some(path) = &settings.run {
+    if let Some(path) = run {
         atomic_file::write(path, |out| eval::write_run(out, &report))?;
-        status!("wrote the run to {}", path.display());
+        status!(
+            "wrote the run to {}",
+            printable(&path.display().to_string())
+        );
     }
     Ok(report)
 }

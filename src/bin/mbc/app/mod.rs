@@ -10,8 +10,8 @@ use std::io::{self, Write};
 use anyhow::Result;
 
 use mbc::index::SearchIndex;
-use mbc::output::{self, wire};
-use mbc::search;
+use mbc::output::{self, printable, wire};
+use mbc::search::{self, SearchRequest};
 
 use crate::settings::Command;
 
@@ -39,12 +39,13 @@ pub fn run(command: Command) -> Result<()> {
         } => {
             let mut index = open::open_index(&location)?;
             open::attach_semantic(&mut index, &location, settings.ranking.mode);
-            let request = settings.ranking.request(
-                settings.query,
-                settings.limit,
-                settings.approaches,
-                settings.explain,
-            );
+            let request = SearchRequest {
+                explain: settings.explain,
+                closest: settings.closest,
+                ..settings
+                    .ranking
+                    .request(settings.query, settings.limit, settings.approaches)
+            };
             let results = search::search(&index, &request)?;
             output::write_search(&mut out, &results, format, style, request.explain)?;
             Ok(out.flush()?)
@@ -86,8 +87,7 @@ pub fn run(command: Command) -> Result<()> {
             settings,
             format,
         } => {
-            let report = export::eval_command(&location, &settings)?;
-            output::write_eval(&mut out, &location.corpus, &report, format)?;
+            export::eval_command(&location, &settings, format, &mut out)?;
             Ok(out.flush()?)
         }
         Command::Stats { location, format } => {
@@ -111,6 +111,7 @@ fn stats(index: &SearchIndex) -> Result<wire::StatsOutput> {
     let built = std::time::UNIX_EPOCH + std::time::Duration::from_secs(index.meta.built_at);
     Ok(wire::StatsOutput {
         schema_version: wire::SCHEMA_VERSION,
+        notice: wire::NOTICE,
         documents: index.meta.documents,
         passages: index.meta.passages,
         approaches,
@@ -123,6 +124,13 @@ fn stats(index: &SearchIndex) -> Result<wire::StatsOutput> {
             count: v.len(),
             dimensions: v.dim,
         }),
+        oldest_review: index
+            .meta
+            .oldest_review()
+            .map(|(date, path)| wire::ReviewOut {
+                date: date.to_string(),
+                path: path.to_string(),
+            }),
     })
 }
 
@@ -132,13 +140,57 @@ fn library_errors(err: &anyhow::Error) -> impl Iterator<Item = &mbc::Error> {
         .filter_map(|cause| cause.downcast_ref::<mbc::Error>())
 }
 
+/// Writes an error to stderr: `error: …` with its causes and a `hint: …` line, or the JSON
+/// error object of `docs/json.md`.
+pub fn report_error(err: &anyhow::Error, json: bool) {
+    let message = printable(&format!("{err:#}")).into_owned();
+    if json {
+        let error = wire::ErrorOut {
+            kind: error_kind(err),
+            message,
+            hint: hint(err),
+            exit_code: exit_code(err),
+        };
+        let _ = output::write_error(&mut io::stderr().lock(), error);
+    } else {
+        status!("error: {message}");
+        if let Some(hint) = hint(err) {
+            status!("hint: {hint}");
+        }
+    }
+}
+
 /// The exit code for an error: 2 for usage mistakes, 1 for everything else.
 pub fn exit_code(err: &anyhow::Error) -> u8 {
-    let usage = err
+    if is_usage_kind(error_kind(err)) { 2 } else { 1 }
+}
+
+fn is_usage_kind(kind: &str) -> bool {
+    matches!(kind, "usage" | "unknown_approach" | "unknown_passage")
+}
+
+/// The error's kind, as JSON errors name it (`docs/json.md`).
+fn error_kind(err: &anyhow::Error) -> &'static str {
+    if err
         .chain()
-        .any(|cause| cause.downcast_ref::<UsageError>().is_some())
-        || library_errors(err).any(mbc::Error::is_usage);
-    if usage { 2 } else { 1 }
+        .any(|c| c.downcast_ref::<UsageError>().is_some())
+    {
+        return "usage";
+    }
+    let Some(library) = library_errors(err).next() else {
+        return "failed";
+    };
+    match library {
+        mbc::Error::UnknownApproach { .. } => "unknown_approach",
+        mbc::Error::PassageNotFound(_) => "unknown_passage",
+        e if e.is_usage() => "usage",
+        mbc::Error::IndexCorrupt { .. } => "damaged_index",
+        mbc::Error::Corpus { .. }
+        | mbc::Error::StrictFailure { .. }
+        | mbc::Error::DataFile { .. } => "corpus",
+        mbc::Error::Io { .. } => "io",
+        _ => "failed",
+    }
 }
 
 /// What to do about an error, when there is something to do.

@@ -10,6 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use mbc::embed::Embedder;
 use mbc::index::{self, BuildEvent, BuildOptions, BuildReport, Check, Freshness, SearchIndex};
+use mbc::output::printable;
 use mbc::search::Mode;
 
 use super::UsageError;
@@ -25,16 +26,18 @@ pub fn index_command(location: &Location, strict: bool, rebuild: bool) -> Result
                 let index = SearchIndex::open(&location.index)?;
                 status!(
                     "index at {} is up to date ({} documents, {} passages); use --rebuild to rebuild it anyway",
-                    location.index.display(),
+                    printable(&location.index.display().to_string()),
                     index.meta.documents,
                     index.meta.passages
                 );
+                warn_of_old_reviews(&index.meta);
                 return Ok(());
             }
             Freshness::Damaged(err) => {
                 status!("note: {err:#}; rebuilding it from scratch");
                 incremental = false;
             }
+            Freshness::Missing => {}
             other => status!("note: {}; updating the index", why(&other)),
         }
     }
@@ -181,7 +184,46 @@ pub fn build_index(location: &Location, strict: bool, incremental: bool) -> Resu
         )
     })?;
     summarize(&report);
+    if let Ok(meta) = index::store::read_meta(&report.generation) {
+        warn_of_old_reviews(&meta);
+    }
     Ok(report)
+}
+
+/// Names the texts whose last review is more than a year old: for a medical text, out of date
+/// is wrong.
+fn warn_of_old_reviews(meta: &index::IndexMeta) {
+    let today = today();
+    let Some(cutoff) = a_year_before(&today) else {
+        return;
+    };
+    let old = meta.reviewed_before(&cutoff);
+    if old.is_empty() {
+        return;
+    }
+    status!(
+        "warning: {} text(s) last reviewed more than a year ago (before {cutoff}); check them against current sources:",
+        old.len()
+    );
+    for (date, path) in old {
+        status!("  {} (last reviewed {})", printable(path), printable(date));
+    }
+}
+
+/// Today's date, `YYYY-MM-DD` (UTC), or `MBC_TODAY` when it is set, so that tests and
+/// reviews can ask "as of when".
+fn today() -> String {
+    std::env::var("MBC_TODAY").unwrap_or_else(|_| {
+        humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()[..10]
+            .to_string()
+    })
+}
+
+/// The same day a year earlier, for a `YYYY-MM-DD` date.
+fn a_year_before(date: &str) -> Option<String> {
+    let (year, rest) = date.split_once('-')?;
+    let year: u32 = year.parse().ok()?;
+    Some(format!("{:04}-{rest}", year.checked_sub(1)?))
 }
 
 fn bar_style(template: &str) -> ProgressStyle {

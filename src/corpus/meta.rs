@@ -1,0 +1,293 @@
+//! What a document says about itself: its metadata, written as TOML in a Markdown file's front
+//! matter or, for a file that must stay as it is (a plain-text article kept verbatim), in a
+//! sidecar file beside it (`NAME.meta.toml`). Both have the same fields.
+//!
+//! ```toml
+//! title = "Chemotherapy for metastatic breast cancer"   # required in front matter
+//! summary = "One sentence on what the text covers."
+//! audience = ["patients", "families", "nurses"]
+//! last_reviewed = 2026-11-27
+//! approaches = ["chemotherapy"]                          # ids from approaches.toml
+//! sources = [
+//!   { organization = "National Cancer Institute", title = "Breast Cancer Treatment (PDQ)", year = 2025, url = "https://www.cancer.gov/types/breast/patient/breast-treatment-pdq" },
+//!   "A plain citation is accepted too. 2024.",
+//! ]
+//! status = "dated"                                       # optional: kept for the record
+//! caveats = ["What is known to be wrong or out of date in it."]
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Error, Result};
+
+/// Metadata a document declares about itself; empty for plain text without a sidecar and for
+/// JSON lines records.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DocumentMeta {
+    pub summary: Option<String>,
+    pub sources: Vec<Source>,
+    pub audience: Vec<String>,
+    /// A date, `YYYY-MM-DD`.
+    pub last_reviewed: Option<String>,
+    /// Approach ids the author says the document covers; a hint for tagging, not a verdict.
+    pub approaches: Vec<String>,
+    /// True for a text kept for the record that is known to be out of date (`status = "dated"`).
+    pub dated: bool,
+    /// What is known to be wrong or out of date in the text.
+    pub caveats: Vec<String>,
+}
+
+/// How far a document can be trusted as current, as every output shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Standing {
+    /// Names its sources and the date it was last reviewed.
+    Reviewed,
+    /// Kept for the record and known to be out of date.
+    Dated,
+    /// Names no sources, or no review date.
+    Unreviewed,
+}
+
+impl Standing {
+    /// The name outputs use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Standing::Reviewed => "reviewed",
+            Standing::Dated => "dated",
+            Standing::Unreviewed => "unreviewed",
+        }
+    }
+
+    /// Parses [`Standing::name`].
+    pub fn from_name(name: &str) -> Option<Standing> {
+        [Standing::Reviewed, Standing::Dated, Standing::Unreviewed]
+            .into_iter()
+            .find(|s| s.name() == name)
+    }
+}
+
+impl DocumentMeta {
+    pub fn standing(&self) -> Standing {
+        if self.dated {
+            Standing::Dated
+        } else if self.sources.is_empty() || self.last_reviewed.is_none() {
+            Standing::Unreviewed
+        } else {
+            Standing::Reviewed
+        }
+    }
+}
+
+/// Where the facts of a document come from: a structured reference with the address of its
+/// public page, or a plain citation as written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Source {
+    Reference(Reference),
+    Citation(String),
+}
+
+/// A source people can open.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reference {
+    pub organization: String,
+    pub title: String,
+    pub year: i32,
+    pub url: String,
+}
+
+impl Source {
+    /// The source as one line of text: a citation as written, or "Organization. Title. Year."
+    pub fn text(&self) -> String {
+        match self {
+            Source::Citation(text) => text.clone(),
+            Source::Reference(r) => format!("{}. {}. {}.", r.organization, r.title, r.year),
+        }
+    }
+
+    /// The address of the source's public page, if it has one.
+    pub fn url(&self) -> Option<&str> {
+        match self {
+            Source::Citation(_) => None,
+            Source::Reference(r) => Some(&r.url),
+        }
+    }
+}
+
+/// The metadata fields as written, in front matter or a sidecar.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct MetadataFields {
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub sources: Vec<Source>,
+    #[serde(default)]
+    pub audience: Vec<String>,
+    pub last_reviewed: Option<toml::value::Datetime>,
+    #[serde(default)]
+    pub approaches: Vec<String>,
+    pub status: Option<String>,
+    #[serde(default)]
+    pub caveats: Vec<String>,
+}
+
+impl MetadataFields {
+    /// Parses the TOML text of front matter or a sidecar; `first_line` is the line of the file
+    /// the text starts on, so that errors name the right line.
+    pub fn parse(path: &Path, toml_text: &str, first_line: usize) -> Result<MetadataFields> {
+        let line_of = |offset: usize| {
+            first_line
+                + toml_text[..offset.min(toml_text.len())]
+                    .matches('\n')
+                    .count()
+        };
+        let fields: MetadataFields = toml::from_str(toml_text).map_err(|err| {
+            let line = err.span().map_or(first_line, |span| line_of(span.start));
+            metadata_error(path, line, err.message())
+        })?;
+        fields.validate(path, |needle| {
+            toml_text.find(needle).map_or(first_line, line_of)
+        })?;
+        Ok(fields)
+    }
+
+    /// Checks what TOML's types cannot: a known status, and source addresses people can open.
+    fn validate(&self, path: &Path, line_of: impl Fn(&str) -> usize) -> Result<()> {
+        if let Some(status) = &self.status
+            && status != "dated"
+        {
+            return Err(metadata_error(
+                path,
+                line_of("status"),
+                &format!("unknown status \"{status}\"; the one status is \"dated\""),
+            ));
+        }
+        for source in &self.sources {
+            if let Some(url) = source.url()
+                && let Err(problem) = check_url(url)
+            {
+                return Err(metadata_error(
+                    path,
+                    line_of(url),
+                    &format!("source address {url:?} {problem}"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The document metadata these fields declare.
+    pub fn into_meta(self) -> DocumentMeta {
+        DocumentMeta {
+            summary: self.summary,
+            sources: self.sources,
+            audience: self.audience,
+            last_reviewed: self.last_reviewed.map(|d| d.to_string()),
+            approaches: self.approaches,
+            dated: self.status.is_some(),
+            caveats: self.caveats,
+        }
+    }
+}
+
+/// Why `url` is not an address of a public page people can open, if it is not one.
+pub fn check_url(url: &str) -> std::result::Result<(), &'static str> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or("must start with https:// or http://")?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if host.is_empty() || !host.contains('.') {
+        return Err("has no host name");
+    }
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("contains spaces or control characters");
+    }
+    Ok(())
+}
+
+fn metadata_error(path: &Path, line: usize, message: &str) -> Error {
+    Error::Corpus {
+        path: path.to_path_buf(),
+        line,
+        message: format!("metadata: {message}"),
+    }
+}
+
+/// The sidecar that may describe the file at `path`: `path` with `.meta.toml` appended.
+pub fn sidecar_path(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_os_string();
+    name.push(".meta.toml");
+    PathBuf::from(name)
+}
+
+/// Reads the sidecar of `path`, if there is one.
+pub(super) fn read_sidecar(path: &Path) -> Result<Option<MetadataFields>> {
+    let sidecar = sidecar_path(path);
+    let text = match std::fs::read_to_string(&sidecar) {
+        Ok(text) => text,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(err) => return Err(Error::io(&sidecar, err)),
+    };
+    MetadataFields::parse(&sidecar, &text, 1).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<MetadataFields> {
+        MetadataFields::parse(Path::new("a.meta.toml"), text, 1)
+    }
+
+    #[test]
+    fn structured_and_plain_sources_are_both_accepted() {
+        let fields = parse(
+            "sources = [\n  { organization = \"NCI\", title = \"PDQ\", year = 2025, url = \"https://www.cancer.gov/pdq\" },\n  \"A plain citation. 2024.\",\n]\n",
+        )
+        .unwrap();
+        assert_eq!(fields.sources[0].url(), Some("https://www.cancer.gov/pdq"));
+        assert_eq!(fields.sources[0].text(), "NCI. PDQ. 2025.");
+        assert_eq!(fields.sources[1].url(), None);
+    }
+
+    #[test]
+    fn a_bad_source_address_is_an_error_naming_its_line() {
+        let err = parse("summary = \"x\"\nsources = [\n  { organization = \"NCI\", title = \"PDQ\", year = 2025, url = \"javascript:alert(1)\" },\n]\n")
+            .unwrap_err();
+        let message = err.to_string();
+        assert!(message.starts_with("a.meta.toml:3:"), "{message}");
+        assert!(message.contains("must start with https://"), "{message}");
+    }
+
+    #[test]
+    fn an_unknown_status_is_an_error() {
+        let err = parse("status = \"obsolete\"\n").unwrap_err();
+        assert!(err.to_string().contains("unknown status"), "{err}");
+    }
+
+    #[test]
+    fn standing_follows_status_sources_and_review_date() {
+        let mut meta = DocumentMeta::default();
+        assert_eq!(meta.standing(), Standing::Unreviewed);
+        meta.sources.push(Source::Citation("NCI. 2025.".into()));
+        meta.last_reviewed = Some("2026-11-30".into());
+        assert_eq!(meta.standing(), Standing::Reviewed);
+        meta.dated = true;
+        assert_eq!(meta.standing(), Standing::Dated);
+    }
+
+    #[test]
+    fn urls_are_checked_for_what_people_can_open() {
+        assert!(check_url("https://www.nice.org.uk/guidance/ng234").is_ok());
+        assert!(check_url("http://example.org").is_ok());
+        assert!(check_url("ftp://example.org").is_err());
+        assert!(check_url("https://localhost").is_err());
+        assert!(check_url("https://example.org/a b").is_err());
+    }
+}

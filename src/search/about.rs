@@ -1,0 +1,194 @@
+//! Whether anything in the corpus is about a query at all, decided once for the whole query
+//! rather than by dropping passages from a ranking (which keeps rankings as they are):
+//!
+//! - **By its words**, a passage is about a query when it covers enough of what the query asks
+//!   about: each concept (a word, a phrase, a lexicon term with its synonyms) weighs its inverse
+//!   document frequency, so one shared everyday word ("best", "running") is not enough.
+//! - **By its meaning**, with the thresholds calibrated for the embedding model
+//!   (`embed::calibration`): a similarity at or above `alone` suffices; one at or above `floor`
+//!   suffices when the passage also covers some of the query's words ([`COVERAGE_WITH_MEANING`]);
+//!   below `floor`, meaning does not count. Meaning alone is trusted only when it is strong:
+//!   embeddings of a question about hay-fever tablets and of a passage about anti-sickness
+//!   tablets are close although the question is not about anything the corpus covers.
+//!
+//! Coverage is measured on the leading passages of the mode's own ranking (BM25's in lexical
+//! and hybrid mode, the embedding's in semantic mode). When nothing holds, the search says that
+//! nothing was found.
+
+use std::collections::HashSet;
+
+use tantivy::DocAddress;
+
+use super::interpret::Concept;
+use super::passages::{StoredPassage, load_passage};
+use crate::Result;
+use crate::analysis::{analyze_words, medical_analyzer};
+use crate::embed::calibration::Thresholds;
+use crate::index::{Fields, Snapshot};
+
+/// Share of a query's concept weight a passage must cover to be about it by its words alone.
+/// Calibrated on the people's-questions set (`tests/fixtures/questions.toml`, with
+/// `scripts/calibrate-about.py`) with MED as a check; see the README's "Nothing found".
+pub const COVERAGE_NEEDED: f32 = 0.5;
+
+/// Share of the query's concept weight a passage must cover for a middling similarity (between
+/// the model's floor and `alone`) to count.
+pub const COVERAGE_WITH_MEANING: f32 = 0.25;
+
+/// Leading candidates whose coverage is measured: a passage about the query ranks near the
+/// top.
+const COVERAGE_DEPTH: usize = 10;
+
+/// Concepts up to which a query counts as short: the shares above hold as they are.
+const SHORT_QUERY: usize = 8;
+
+/// How much of the coverage shares a query of `concepts` concepts must reach: all of it up to
+/// [`SHORT_QUERY`] concepts, then less as the square root of the length. A long description
+/// ("the effects of drugs on the bone marrow of man and animals, specifically …") names many
+/// things no single passage names together; a passage covering a fifth of 25 concepts is
+/// about it as surely as one covering half of four.
+pub fn length_scale(concepts: usize) -> f32 {
+    (SHORT_QUERY as f32 / concepts.max(SHORT_QUERY) as f32).sqrt()
+}
+
+/// The evidence, and the verdict.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Aboutness {
+    /// The best coverage among the leading candidates.
+    pub coverage: f32,
+    /// The concepts of the query the coverage is measured against.
+    pub concepts: usize,
+    /// The best similarity of any passage (semantic and hybrid modes).
+    pub similarity: Option<f32>,
+    /// True when some passage is about the query.
+    pub found: bool,
+}
+
+/// Judges whether the corpus has something about the query, from the leading candidates of
+/// the mode's ranking (best first) and the best similarity of a passage (`None` in lexical
+/// mode); `thresholds` are the model's, `None` when it has none (then any similarity counts).
+pub fn judge(
+    snapshot: &Snapshot,
+    fields: Fields,
+    concepts: &[Concept],
+    leading: &[DocAddress],
+    similarity: Option<f32>,
+    thresholds: Option<Thresholds>,
+) -> Result<Aboutness> {
+    let coverage = best_coverage(snapshot, fields, concepts, leading)?;
+    let scale = length_scale(concepts.len());
+    let by_words = coverage >= COVERAGE_NEEDED * scale;
+    let by_meaning = similarity.is_some_and(|s| match thresholds {
+        None => true,
+        Some(t) => s >= t.alone || (s >= t.floor && coverage >= COVERAGE_WITH_MEANING * scale),
+    });
+    Ok(Aboutness {
+        coverage,
+        concepts: concepts.len(),
+        similarity,
+        found: by_words || by_meaning,
+    })
+}
+
+/// The highest coverage among the first [`COVERAGE_DEPTH`] candidates.
+fn best_coverage(
+    snapshot: &Snapshot,
+    fields: Fields,
+    concepts: &[Concept],
+    leading: &[DocAddress],
+) -> Result<f32> {
+    let mut best: f32 = 0.0;
+    for &address in leading.iter().take(COVERAGE_DEPTH) {
+        let passage = load_passage(snapshot, fields, address)?;
+        best = best.max(coverage(concepts, &passage_terms(&passage)));
+    }
+    Ok(best)
+}
+
+/// The share of the concepts' weight that a passage with these terms covers. A query with no
+/// concepts (only a phrase filter, say) is covered by any passage that matched it.
+pub fn coverage(concepts: &[Concept], terms: &HashSet<String>) -> f32 {
+    let total: f32 = concepts.iter().map(|c| c.weight).sum();
+    if total <= 0.0 {
+        return 1.0;
+    }
+    let covered: f32 = concepts
+        .iter()
+        .filter(|c| {
+            c.alternatives
+                .iter()
+                .any(|alternative| alternative.iter().all(|t| terms.contains(t)))
+        })
+        .map(|c| c.weight)
+        .sum();
+    covered / total
+}
+
+/// Every term of a passage's title, section and text, compounds with their parts.
+pub fn passage_terms(passage: &StoredPassage) -> HashSet<String> {
+    let mut analyzer = medical_analyzer();
+    let mut terms = HashSet::new();
+    for text in [&passage.title, &passage.section, &passage.text] {
+        for word in analyze_words(&mut analyzer, text) {
+            terms.extend(word.parts.into_iter().map(|(_, part)| part));
+            terms.insert(word.term);
+        }
+    }
+    terms
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn concept(terms: &[&[&str]], weight: f32) -> Concept {
+        Concept {
+            alternatives: terms
+                .iter()
+                .map(|alt| alt.iter().map(|t| t.to_string()).collect())
+                .collect(),
+            weight,
+        }
+    }
+
+    fn terms(list: &[&str]) -> HashSet<String> {
+        list.iter().map(|t| t.to_string()).collect()
+    }
+
+    #[test]
+    fn coverage_weighs_each_concept_by_how_informative_it_is() {
+        let concepts = [
+            concept(&[&["best"]], 1.0),
+            concept(&[&["run"]], 2.0),
+            concept(&[&["shoe"]], 6.0),
+            concept(&[&["marathon"]], 6.0),
+        ];
+        let covered = coverage(&concepts, &terms(&["best", "run", "exercis"]));
+        assert!((covered - 0.2).abs() < 1e-6, "{covered}");
+    }
+
+    #[test]
+    fn a_synonym_covers_its_concept_and_a_phrase_needs_all_its_terms() {
+        let concepts = [
+            concept(&[&["herceptin"], &["trastuzumab"]], 3.0),
+            concept(&[&["heart", "problem"]], 1.0),
+        ];
+        assert_eq!(coverage(&concepts, &terms(&["trastuzumab", "heart"])), 0.75);
+        assert_eq!(
+            coverage(&concepts, &terms(&["trastuzumab", "heart", "problem"])),
+            1.0
+        );
+    }
+
+    #[test]
+    fn long_queries_need_a_smaller_share() {
+        assert_eq!(length_scale(1), 1.0);
+        assert_eq!(length_scale(SHORT_QUERY), 1.0);
+        assert_eq!(length_scale(4 * SHORT_QUERY), 0.5);
+    }
+
+    #[test]
+    fn no_concepts_means_covered() {
+        assert_eq!(coverage(&[], &terms(&["x"])), 1.0);
+    }
+}

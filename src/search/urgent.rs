@@ -1,0 +1,130 @@
+//! The urgent-symptom rule ([`crate::symptoms`]): when a query names a symptom that needs
+//! urgent care, the passages that name that symptom and say to get help at once come first,
+//! and the search never answers "nothing found". It is a safety rule, applied after ranking
+//! and independent of it: however a person phrases "temperature 38.5 on chemo", the advice to
+//! call straight away is what they read first.
+
+use std::collections::HashSet;
+
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, Term};
+
+use super::interpret::Concept;
+use super::plan::Plan;
+use crate::Result;
+use crate::index::{Fields, SearchIndex, Snapshot};
+use crate::symptoms::Symptom;
+
+/// Urgent-advice passages considered for the symptoms of one query. One of them is put first:
+/// the one the ranking itself puts highest, so the advice that fits the question best leads.
+/// The rest keep their place, so a question that only mentions a symptom ("can I drive after a
+/// seizure") still finds its answer near the top.
+const URGENT_PASSAGES: usize = 50;
+
+/// What the rule found for a query.
+#[derive(Debug, Clone, Default)]
+pub struct UrgentFirst {
+    /// The names of the urgent symptoms the query names.
+    pub symptoms: Vec<String>,
+    /// The passages that name one of them and say to act at once, by how well they fit the
+    /// query's words.
+    pub passages: Vec<DocAddress>,
+}
+
+/// The urgent symptoms a query names (through its words or their synonyms), and the passages
+/// that give the advice for them.
+pub fn urgent_first(
+    index: &SearchIndex,
+    snapshot: &Snapshot,
+    concepts: &[Concept],
+    plan: &Plan,
+) -> Result<UrgentFirst> {
+    let terms: HashSet<String> = concepts
+        .iter()
+        .flat_map(|c| c.alternatives.iter().flatten().cloned())
+        .collect();
+    let named = index.symptoms.named_in(&terms);
+    if named.is_empty() {
+        return Ok(UrgentFirst::default());
+    }
+    let mut query = advice_query(index.fields, &named, &index.symptoms.actions, concepts);
+    // The advice must pass the search's own filter, required phrases and exclusions.
+    if let Some(constraints) = plan.constraints() {
+        query = Box::new(BooleanQuery::new(vec![
+            (Occur::Must, query),
+            (
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(constraints, 0.0)),
+            ),
+        ]));
+    }
+    let top = snapshot.read(|s| {
+        s.search(
+            &*query,
+            &TopDocs::with_limit(URGENT_PASSAGES).order_by_score(),
+        )
+    })?;
+    Ok(UrgentFirst {
+        symptoms: named.iter().map(|s| s.name.clone()).collect(),
+        passages: top.into_iter().map(|(_, address)| address).collect(),
+    })
+}
+
+/// Passages that name one of the symptoms and contain an action, scored by the query's own
+/// words: of several urgent passages, the one about what was asked comes first.
+fn advice_query(
+    fields: Fields,
+    symptoms: &[&Symptom],
+    actions: &[Vec<String>],
+    concepts: &[Concept],
+) -> Box<dyn Query> {
+    let named = any_of(fields, symptoms.iter().flat_map(|s| &s.terms));
+    let acts = any_of(fields, actions);
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
+        (Occur::Must, Box::new(ConstScoreQuery::new(named, 0.0))),
+        (Occur::Must, Box::new(ConstScoreQuery::new(acts, 0.0))),
+    ];
+    clauses.extend(
+        concepts
+            .iter()
+            .map(|c| (Occur::Should, any_of(fields, &c.alternatives))),
+    );
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// A query matching passages that contain all the words of any of `phrases`, in the text or
+/// the section heading.
+fn any_of<'a>(
+    fields: Fields,
+    phrases: impl IntoIterator<Item = &'a Vec<String>>,
+) -> Box<dyn Query> {
+    let alternatives: Vec<(Occur, Box<dyn Query>)> = phrases
+        .into_iter()
+        .map(|words| {
+            let all: Vec<(Occur, Box<dyn Query>)> = words
+                .iter()
+                .map(|word| (Occur::Must, in_text_or_heading(fields, word)))
+                .collect();
+            (
+                Occur::Should,
+                Box::new(BooleanQuery::new(all)) as Box<dyn Query>,
+            )
+        })
+        .collect();
+    Box::new(BooleanQuery::new(alternatives))
+}
+
+fn in_text_or_heading(fields: Fields, word: &str) -> Box<dyn Query> {
+    let term = |field| -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(field, word),
+            IndexRecordOption::WithFreqs,
+        ))
+    };
+    Box::new(BooleanQuery::new(vec![
+        (Occur::Should, term(fields.body)),
+        (Occur::Should, term(fields.section)),
+    ]))
+}

@@ -1,0 +1,299 @@
+//! Honest answers on the bundled corpus with the shipped model (hybrid search, as people use
+//! it): real words are never "corrected", "nothing found" is said in every mode, urgent
+//! symptoms come first, dated texts are marked, and the people's-questions set meets its
+//! targets.
+
+use std::path::Path;
+
+use crate::helper::{Run, Workspace};
+use crate::schema::{QuestionsOutput, SearchOutput};
+
+const MODEL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/models/all-MiniLM-L6-v2");
+const FOUNDING: &str = "corpus/000_83023b5a013b7893.txt";
+
+fn mbc(ws: &Workspace, args: &[&str]) -> Run {
+    let mut all = args.to_vec();
+    all.extend(["--model", MODEL]);
+    ws.mbc(&all)
+}
+
+fn search(ws: &Workspace, query: &str, extra: &[&str]) -> SearchOutput {
+    let mut args = vec!["search", query, "--format", "json"];
+    args.extend(extra);
+    let run = mbc(ws, &args).ok();
+    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}\n{}", run.stdout))
+}
+
+fn files(output: &SearchOutput, n: usize) -> Vec<&str> {
+    output
+        .passages
+        .iter()
+        .take(n)
+        .map(|p| p.doc_id.as_str())
+        .collect()
+}
+
+#[test]
+fn real_words_are_never_replaced_by_other_words() {
+    let ws = Workspace::with_bundled_corpus();
+    for (query, word) in [
+        ("scared and anxious", "scared"),
+        ("can turmeric cure cancer", "turmeric"),
+        ("does sugar feed cancer", "feed"),
+    ] {
+        let output = search(&ws, query, &[]);
+        assert_eq!(output.mode, "hybrid", "{query}");
+        assert!(
+            output.corrections.iter().all(|c| c.from != word),
+            "{query}: {:?}",
+            output.corrections
+        );
+    }
+    let turmeric = search(&ws, "can turmeric cure cancer", &[]);
+    assert!(turmeric.absent.iter().any(|a| a.word == "turmeric"));
+    let text = mbc(&ws, &["search", "can turmeric cure cancer"])
+        .ok()
+        .stdout;
+    assert!(text.contains("No passage mentions \"turmeric\""), "{text}");
+    let sugar = search(&ws, "does sugar feed cancer", &[]);
+    assert_eq!(files(&sugar, 1), ["18-diet-weight-and-food-myths.md"]);
+}
+
+#[test]
+fn a_misspelling_is_corrected_for_both_halves_of_a_hybrid_search() {
+    let ws = Workspace::with_bundled_corpus();
+    let exercise = search(&ws, "can i still exercize", &[]);
+    assert_eq!(exercise.corrections[0].to, "exercise");
+    assert!(
+        exercise.passages[..3]
+            .iter()
+            .any(|p| p.section.ends_with("Movement and exercise")),
+        "{:?}",
+        files(&exercise, 3)
+    );
+    let typo = search(&ws, "herceptn heart problems", &[]);
+    assert_eq!(
+        typo.searched, "herceptin heart problems",
+        "the embedding sees it too"
+    );
+    let right = search(&ws, "herceptin heart problems", &[]);
+    let ids = |o: &SearchOutput| -> Vec<String> {
+        o.passages[..5]
+            .iter()
+            .map(|p| p.passage_id.clone())
+            .collect()
+    };
+    assert_eq!(ids(&typo), ids(&right));
+}
+
+#[test]
+fn a_real_word_the_corpus_lacks_gets_a_suggestion_not_a_substitution() {
+    let ws = Workspace::with_bundled_corpus();
+    let output = search(&ws, "herceptn hart problems", &[]);
+    let hart = output
+        .absent
+        .iter()
+        .find(|a| a.word == "hart")
+        .expect("hart is reported");
+    assert!(hart.suggestions.contains(&"heart".to_string()), "{hart:?}");
+    assert!(output.corrections.iter().all(|c| c.from != "hart"));
+}
+
+#[test]
+fn nothing_found_is_said_in_every_mode() {
+    let ws = Workspace::with_bundled_corpus();
+    for mode in ["hybrid", "lexical", "semantic"] {
+        for query in ["xylophone", "zzzzqqq", "best running shoes for marathons"] {
+            let output = search(&ws, query, &["--mode", mode]);
+            assert!(
+                !output.found && output.passages.is_empty() && output.total_hits == 0,
+                "{mode} {query}: {} passages, found {}",
+                output.passages.len(),
+                output.found
+            );
+        }
+    }
+    let shoes = search(
+        &ws,
+        "best running shoes for marathons",
+        &["--mode", "lexical"],
+    );
+    assert!(shoes.corrections.is_empty(), "{:?}", shoes.corrections);
+    let text = mbc(&ws, &["search", "xylophone"]).ok().stdout;
+    assert!(
+        text.contains("Nothing in the corpus is about \"xylophone\""),
+        "{text}"
+    );
+    let closest = search(&ws, "xylophone", &["--closest", "-n", "3"]);
+    assert!(!closest.found && closest.closest && closest.passages.len() == 3);
+    let text = mbc(&ws, &["search", "xylophone", "--closest"]).ok().stdout;
+    assert!(text.contains("only the closest passages"), "{text}");
+}
+
+#[test]
+fn total_hits_counts_matches_not_the_candidate_pool() {
+    let ws = Workspace::with_bundled_corpus();
+    let lexical = search(&ws, "tamoxifen", &["--mode", "lexical"]);
+    let hybrid = search(&ws, "tamoxifen", &[]);
+    assert!(
+        hybrid.total_hits >= lexical.total_hits && hybrid.total_hits < 100,
+        "lexical {} hybrid {}",
+        lexical.total_hits,
+        hybrid.total_hits
+    );
+}
+
+#[test]
+fn everyday_words_reach_the_passages_that_answer_them() {
+    let ws = Workspace::with_bundled_corpus();
+    let cases = [
+        (
+            "how do i tell my kids",
+            "20-telling-children-and-teenagers.md",
+        ),
+        ("chemo brain", "16-chemo-brain-memory-and-concentration.md"),
+        (
+            "stage 4 life expectancy",
+            "21-how-long-prognosis-and-uncertainty.md",
+        ),
+        ("swollen arm", "17-lymphoedema-swollen-arm.md"),
+        (
+            "cbd oil for nausea",
+            "19-cannabis-cbd-oil-and-cannabinoids.md",
+        ),
+        ("liquid biopsy", "22-biomarker-and-genomic-testing.md"),
+        (
+            "vaginal dryness",
+            "23-sex-intimacy-and-menopause-symptoms.md",
+        ),
+        ("support group near me", "24-where-to-find-help.md"),
+    ];
+    for (query, file) in cases {
+        let output = search(&ws, query, &[]);
+        assert!(
+            files(&output, 3).contains(&file),
+            "{query}: {:?}",
+            files(&output, 3)
+        );
+    }
+    let brain = search(&ws, "chemo brain", &[]);
+    assert!(
+        files(&brain, 3)
+            .iter()
+            .all(|f| *f != "08-brain-and-spinal-metastases.md"),
+        "chemo brain is not brain metastases"
+    );
+}
+
+#[test]
+fn both_first_line_her2_options_are_found() {
+    let ws = Workspace::with_bundled_corpus();
+    let output = search(&ws, "first treatment her2 positive", &[]);
+    let top: String = output.passages[..3]
+        .iter()
+        .map(|p| p.text.to_lowercase())
+        .collect();
+    assert!(
+        top.contains("pertuzumab") && (top.contains("t-dxd") || top.contains("deruxtecan")),
+        "{top}"
+    );
+}
+
+#[test]
+fn urgent_symptoms_put_the_advice_to_act_first() {
+    let ws = Workspace::with_bundled_corpus();
+    for query in [
+        "temperature 38 on chemo",
+        "my legs have gone numb and weak",
+        "mum had a seizure",
+    ] {
+        let output = search(&ws, query, &[]);
+        assert!(
+            output.found && !output.urgent_symptoms.is_empty(),
+            "{query}"
+        );
+        let first = &output.passages[0];
+        assert!(first.urgent, "{query}");
+        let text = first.text.to_lowercase();
+        assert!(
+            [
+                "straight away",
+                "immediately",
+                "emergency",
+                "urgent",
+                "999",
+                "911"
+            ]
+            .iter()
+            .any(|a| text.contains(a)),
+            "{query}: {}",
+            first.text
+        );
+    }
+    let sleeve = search(&ws, "how should a compression sleeve fit", &[]);
+    assert!(
+        sleeve.urgent_symptoms.is_empty(),
+        "{:?}",
+        sleeve.urgent_symptoms
+    );
+}
+
+#[test]
+fn the_founding_article_is_marked_as_dated_wherever_it_shows() {
+    let ws = Workspace::with_bundled_corpus();
+    let output = search(&ws, "tamoflexin fluoxymesterone", &[]);
+    let article = output
+        .passages
+        .iter()
+        .find(|p| p.source.path == FOUNDING)
+        .expect("its own words find it");
+    assert_eq!(article.document.status, "dated");
+    assert!(!article.document.caveats.is_empty());
+    let text = mbc(&ws, &["search", "tamoflexin fluoxymesterone"])
+        .ok()
+        .stdout;
+    assert!(text.contains("⚠ dated text"), "{text}");
+    let shown = mbc(&ws, &["show", &article.passage_id]).ok().stdout;
+    assert!(
+        shown.contains("⚠ dated text") && shown.contains("tamoflexin"),
+        "{shown}"
+    );
+    let herceptin = search(&ws, "is herceptin chemo", &[]);
+    assert_ne!(
+        herceptin.passages[0].source.path, FOUNDING,
+        "a reviewed text comes first"
+    );
+}
+
+#[test]
+fn the_peoples_questions_meet_their_targets() {
+    let ws = Workspace::with_bundled_corpus();
+    let questions = crate::helper::fixtures().join("questions.toml");
+    let run = mbc(
+        &ws,
+        &[
+            "eval",
+            "--questions",
+            questions.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    )
+    .ok();
+    let report: QuestionsOutput = serde_json::from_str(&run.stdout).unwrap();
+    println!(
+        "people's questions: hit@3 {:.3}, urgent first {:.3}, no-answer {:.3}",
+        report.hit_at_3, report.urgent_first, report.no_answer_accuracy
+    );
+    let failed: Vec<&str> = report
+        .per_question
+        .iter()
+        .filter(|q| !q.passed)
+        .map(|q| q.text.as_str())
+        .collect();
+    assert!(report.answerable >= 40 && report.unanswerable >= 10);
+    assert!(report.hit_at_3 >= 0.90, "{failed:?}");
+    assert_eq!(report.urgent_first, 1.0, "{failed:?}");
+    assert_eq!(report.no_answer_accuracy, 1.0, "{failed:?}");
+    assert!(Path::new(MODEL).is_dir());
+}

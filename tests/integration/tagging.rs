@@ -1,0 +1,121 @@
+//! Approach tags mean "about": the tagger against hand labels of the bundled corpus
+//! (`tests/fixtures/tagging.toml`), reported as precision and recall, on the part the tagger
+//! was tuned on and on the part held out from tuning.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use mbc::analysis::plain_terms;
+use mbc::corpus;
+use mbc::passage::{SplitOptions, split_into_passages};
+use mbc::taxonomy::{ApproachTaxonomy, TagInput};
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Labels {
+    passage: Vec<Label>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Label {
+    file: String,
+    section: String,
+    starts: String,
+    about: Vec<String>,
+    #[serde(default)]
+    held_out: bool,
+}
+
+/// A passage of the bundled corpus with the tags the build gives it.
+struct Tagged {
+    doc_id: String,
+    section: String,
+    text: String,
+    tags: BTreeSet<String>,
+}
+
+fn tagged_corpus() -> Vec<Tagged> {
+    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus"));
+    let (taxonomy, _) = ApproachTaxonomy::load_from_dir(Some(dir)).unwrap();
+    let ids = |text: &str| -> Vec<u32> {
+        plain_terms(text)
+            .iter()
+            .map(|t| taxonomy.term_id(t))
+            .collect()
+    };
+    let (files, _) = corpus::discover(dir).unwrap();
+    let mut tagged = Vec::new();
+    for file in &files {
+        for document in corpus::load_file(file).unwrap().documents {
+            for passage in split_into_passages(&document, SplitOptions::default()) {
+                let tags = taxonomy.tag(&TagInput {
+                    title: &ids(&document.title),
+                    heading: &ids(&passage.section()),
+                    body: &ids(&passage.text),
+                    declared: &document.meta.approaches,
+                });
+                tagged.push(Tagged {
+                    doc_id: document.id.clone(),
+                    section: passage.section(),
+                    text: passage.text,
+                    tags: tags.into_iter().collect(),
+                });
+            }
+        }
+    }
+    tagged
+}
+
+/// Precision and recall over (passage, approach) pairs, for the held-out labels or the rest.
+fn score(held_out: bool) -> (f64, f64) {
+    let tagged = tagged_corpus();
+    let text = std::fs::read_to_string(crate::helper::fixtures().join("tagging.toml")).unwrap();
+    let labels: Labels = toml::from_str(&text).unwrap();
+    let (mut right, mut wrong, mut missed) = (0, 0, 0);
+    for label in labels.passage.iter().filter(|l| l.held_out == held_out) {
+        let matching: Vec<&Tagged> = tagged
+            .iter()
+            .filter(|p| {
+                p.doc_id == label.file
+                    && (p.section == label.section
+                        || p.section.ends_with(&format!("› {}", label.section)))
+                    && p.text.starts_with(&label.starts)
+            })
+            .collect();
+        let [passage] = matching.as_slice() else {
+            panic!("{} names {} passages", label.starts, matching.len());
+        };
+        let about: BTreeSet<String> = label.about.iter().cloned().collect();
+        right += passage.tags.intersection(&about).count();
+        wrong += passage.tags.difference(&about).count();
+        missed += about.difference(&passage.tags).count();
+    }
+    let precision = right as f64 / (right + wrong).max(1) as f64;
+    let recall = right as f64 / (right + missed).max(1) as f64;
+    (precision, recall)
+}
+
+// The issue asks for 0.90 on both; the tagger reaches 0.90/0.90 on the labels it was tuned on
+// and 0.80/0.89 on the held-out third (see the README). These floors keep it from getting
+// worse; they are the measured figures, rounded down.
+
+#[test]
+fn tags_on_the_tuning_labels_keep_their_precision_and_recall() {
+    let (precision, recall) = score(false);
+    println!("tagging, tuning labels: precision {precision:.3}, recall {recall:.3}");
+    assert!(
+        precision >= 0.89 && recall >= 0.89,
+        "{precision:.3} {recall:.3}"
+    );
+}
+
+#[test]
+fn tags_on_the_held_out_labels_keep_their_precision_and_recall() {
+    let (precision, recall) = score(true);
+    println!("tagging, held-out labels: precision {precision:.3}, recall {recall:.3}");
+    assert!(
+        precision >= 0.80 && recall >= 0.89,
+        "{precision:.3} {recall:.3}"
+    );
+}
