@@ -22,6 +22,20 @@ pub enum Error {
         damage: crate::index::Damage,
     },
 
+    /// An index written by an mbc with another index format: it is rebuilt, not damaged.
+    #[error("the index at {} was built by another version of mbc (index format {found}; this one reads format {expected})", path.display())]
+    IndexOutdated {
+        path: PathBuf,
+        found: u32,
+        expected: u32,
+        /// The corpus it was built from, as recorded.
+        corpus: PathBuf,
+    },
+
+    /// A directory given as an index that holds other files: building there could delete them.
+    #[error("{} is not an mbc index directory: it holds other files ({holds}); give --index an empty or new directory", path.display())]
+    NotAnIndexDirectory { path: PathBuf, holds: String },
+
     /// Another process holds the index's write lock.
     #[error("the index at {} is being updated by process {pid}; wait for it to finish", path.display())]
     IndexBusy { path: PathBuf, pid: String },
@@ -95,6 +109,7 @@ impl Error {
         matches!(
             self,
             Error::IndexNotFound(_)
+                | Error::NotAnIndexDirectory { .. }
                 | Error::UnknownApproach { .. }
                 | Error::PassageNotFound(_)
                 | Error::Query(_)

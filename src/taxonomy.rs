@@ -151,13 +151,32 @@ impl ApproachTaxonomy {
             path: origin.to_path_buf(),
             message: err.to_string(),
         })?;
+        let invalid = |message: String| Error::DataFile {
+            path: origin.to_path_buf(),
+            message,
+        };
         let mut seen = std::collections::HashSet::new();
         for approach in &file.approach {
             if !seen.insert(approach.id.as_str()) {
-                return Err(Error::DataFile {
-                    path: origin.to_path_buf(),
-                    message: format!("approach id `{}` is defined twice", approach.id),
-                });
+                return Err(invalid(format!(
+                    "approach id `{}` is defined twice",
+                    approach.id
+                )));
+            }
+            // Ids are given on the command line, comma-separated: keep them plain.
+            let plain = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-';
+            if approach.id.is_empty() || !approach.id.chars().all(plain) {
+                return Err(invalid(format!(
+                    "approach id `{}` must be lower-case letters, digits and hyphens",
+                    approach.id
+                )));
+            }
+            let terms = approach.terms.iter().chain(&approach.context_terms);
+            if let Some(empty) = terms.into_iter().find(|t| plain_terms(t).is_empty()) {
+                return Err(invalid(format!(
+                    "approach `{}` has a term with no searchable words: {empty:?}",
+                    approach.id
+                )));
             }
         }
         let mut term_ids: FxHashMap<String, u32> = FxHashMap::default();
@@ -403,6 +422,16 @@ mod tests {
             .ensure_known(&["chemo-therapy".into()])
             .unwrap_err();
         assert!(err.to_string().contains("chemotherapy"));
+    }
+
+    #[test]
+    fn ids_with_commas_and_empty_terms_are_rejected() {
+        let with = |id: &str, term: &str| {
+            format!("[[approach]]\nid='{id}'\nlabel='A'\ndescription='d'\nterms=['{term}']\n")
+        };
+        assert!(ApproachTaxonomy::parse(&with("a,b", "x"), Path::new("x")).is_err());
+        assert!(ApproachTaxonomy::parse(&with("a", ""), Path::new("x")).is_err());
+        assert!(ApproachTaxonomy::parse(&with("a-1", "x"), Path::new("x")).is_ok());
     }
 
     #[test]

@@ -44,15 +44,19 @@ pub struct Round {
     pub oversized: Vec<(usize, u64)>,
 }
 
-/// Reads up to `count` lines. A line longer than `max_line` bytes is read through without being
-/// kept, so memory stays bounded by the limit whatever the file holds.
+/// Reads up to `count` lines, and no more once the lines read hold `max_bytes` bytes (a round
+/// has at least one line). A line longer than `max_line` bytes is read through without being
+/// kept, so memory stays bounded by the limits whatever the file holds: many short lines or a
+/// few huge ones.
 pub fn read_round(
     reader: &mut impl BufRead,
     count: usize,
+    max_bytes: usize,
     max_line: u64,
 ) -> std::io::Result<Round> {
     let mut round = Round::default();
-    while round.lines.len() < count {
+    let mut bytes = 0;
+    while round.lines.len() < count && (round.lines.is_empty() || bytes < max_bytes) {
         let mut line = Vec::new();
         let read = std::io::Read::take(&mut *reader, max_line + 1).read_until(b'\n', &mut line)?;
         if read == 0 {
@@ -68,6 +72,7 @@ pub fn read_round(
         while line.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
             line.pop();
         }
+        bytes += line.len();
         round.lines.push(line);
     }
     Ok(round)
@@ -101,6 +106,8 @@ pub fn parse_lines(path: &Path, first_line: usize, lines: &[Vec<u8>]) -> FileLoa
 }
 
 fn parse_line(path: &Path, line_no: usize, line: &str, load: &mut FileLoad) {
+    // A byte-order mark before the first record is not part of it.
+    let line = line.strip_prefix('\u{feff}').unwrap_or(line);
     if line.trim().is_empty() {
         return;
     }
@@ -133,6 +140,24 @@ fn parse_line(path: &Path, line_no: usize, line: &str, load: &mut FileLoad) {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_round_stops_at_its_byte_budget_but_reads_at_least_one_line() {
+        let data = format!("{}\n{}\nshort\n", "a".repeat(30), "b".repeat(30));
+        let mut reader = data.as_bytes();
+        assert_eq!(read_round(&mut reader, 10, 20, 100).unwrap().lines.len(), 1);
+        assert_eq!(read_round(&mut reader, 10, 40, 100).unwrap().lines.len(), 2);
+    }
+
+    #[test]
+    fn a_byte_order_mark_does_not_cost_the_first_record() {
+        let load = parse(
+            Path::new("c.jsonl"),
+            "\u{feff}{\"_id\": \"a\", \"text\": \"First.\"}\n",
+        );
+        assert_eq!(load.documents.len(), 1, "{:?}", load.skipped);
+    }
+
     use super::*;
 
     #[test]
@@ -160,7 +185,7 @@ mod tests {
     #[test]
     fn over_long_lines_are_read_through_and_reported_not_kept() {
         let data = format!("short\n{}\nafter\r\n{}", "x".repeat(100), "y".repeat(50));
-        let round = read_round(&mut data.as_bytes(), 10, 20).unwrap();
+        let round = read_round(&mut data.as_bytes(), 10, 1 << 20, 20).unwrap();
         assert_eq!(
             round.lines,
             [b"short".to_vec(), Vec::new(), b"after".to_vec(), Vec::new()]
@@ -171,11 +196,19 @@ mod tests {
     #[test]
     fn rounds_stop_at_the_count_and_resume() {
         let mut reader = "a\nb\nc\n".as_bytes();
-        assert_eq!(read_round(&mut reader, 2, 10).unwrap().lines.len(), 2);
         assert_eq!(
-            read_round(&mut reader, 2, 10).unwrap().lines,
+            read_round(&mut reader, 2, 1 << 20, 10).unwrap().lines.len(),
+            2
+        );
+        assert_eq!(
+            read_round(&mut reader, 2, 1 << 20, 10).unwrap().lines,
             [b"c".to_vec()]
         );
-        assert!(read_round(&mut reader, 2, 10).unwrap().lines.is_empty());
+        assert!(
+            read_round(&mut reader, 2, 1 << 20, 10)
+                .unwrap()
+                .lines
+                .is_empty()
+        );
     }
 }

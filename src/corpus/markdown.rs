@@ -34,9 +34,14 @@ pub fn parse(path: &Path, id: &str, text: &str) -> Result<Document> {
     let (blocks, first_h1) = parse_body(body, body_line);
     let (title, meta) = match front {
         Some(mut front) => {
-            let Some(title) = front.title.take() else {
-                return Err(corpus_error(path, 2, "front matter: missing field `title`"));
-            };
+            let title = front.title.take().unwrap_or_default();
+            if title.trim().is_empty() {
+                return Err(corpus_error(
+                    path,
+                    2,
+                    "front matter: `title` is missing or empty",
+                ));
+            }
             (normalize_space(&title), front.into_meta())
         }
         None => (

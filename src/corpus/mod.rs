@@ -207,6 +207,9 @@ pub fn parse_file_text(file: &CorpusFile, text: &str) -> Result<FileLoad> {
     } else {
         text
     };
+    if text.trim_start_matches('\u{feff}').trim().is_empty() {
+        return Ok(skip(file, 0, "empty file".into()));
+    }
     let mut document = match file.kind {
         FileKind::Markdown => markdown::parse(&file.path, &file.relative, text)?,
         FileKind::PlainText => plaintext::parse(&file.path, &file.relative, text),

@@ -10,6 +10,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use tantivy::Index;
+
+use super::read_only::ReadOnlyDirectory;
 use tantivy::index::SegmentComponent;
 
 /// What is wrong with a damaged index.
@@ -83,7 +85,7 @@ const SEGMENT_COMPONENTS: [SegmentComponent; 6] = [
 /// at its end; a file that is missing counts as damaged. Reads the whole index: for `mbc check`,
 /// an explicit `mbc index` and a whole-index export, never before a search.
 pub fn verify_segments(generation: &Path) -> Result<(), Damage> {
-    let index = guard(|| Index::open_in_dir(generation))?;
+    let index = guard(|| Index::open(ReadOnlyDirectory::open(generation)?))?;
     let metas = guard(|| index.searchable_segment_metas())?;
     let mut files = BTreeSet::new();
     for meta in &metas {

@@ -5,6 +5,7 @@ mod build;
 mod damage;
 mod freshness;
 mod manifest;
+mod read_only;
 mod schema;
 mod snapshot;
 pub mod store;
@@ -13,6 +14,8 @@ mod vectors;
 use std::path::{Path, PathBuf};
 
 use tantivy::{Index, IndexReader, ReloadPolicy};
+
+use read_only::ReadOnlyDirectory;
 
 pub use build::{
     BuildEvent, BuildOptions, BuildReport, UpdateCounts, build, data_dir, fingerprint,
@@ -78,19 +81,15 @@ impl SearchIndex {
         };
         let meta = store::read_meta(&generation).map_err(|file| damaged(file.into()))?;
         if meta.format != store::FORMAT_VERSION {
-            return Err(damaged(
-                DamagedFile::new(
-                    store::META_FILE,
-                    format!(
-                        "names index format {}, and this mbc reads format {}",
-                        meta.format,
-                        store::FORMAT_VERSION
-                    ),
-                )
-                .into(),
-            ));
+            return Err(Error::IndexOutdated {
+                path: index_dir.to_path_buf(),
+                found: meta.format,
+                expected: store::FORMAT_VERSION,
+                corpus: meta.corpus,
+            });
         }
-        let index = damage::guard(|| Index::open_in_dir(&generation)).map_err(damaged)?;
+        let index = damage::guard(|| Index::open(ReadOnlyDirectory::open(&generation)?))
+            .map_err(damaged)?;
         analysis::register(index.tokenizers());
         let fields = Fields::from_schema(&index.schema()).ok_or_else(|| {
             damaged(DamagedFile::new("meta.json", "holds a schema that is not mbc's").into())
@@ -165,6 +164,13 @@ fn read_data<T>(
     let text = std::fs::read_to_string(&path)
         .map_err(|e| DamagedFile::new(name, format!("cannot be read ({e})")))?;
     parse(&text, &path).map_err(|e| DamagedFile::new(name, format!("is invalid ({e})")))
+}
+
+/// Removes what killed builds left in an index directory, unless a build is running.
+pub fn remove_leftovers(index_dir: &Path) {
+    if let Ok(lock) = store::BuildLock::acquire(index_dir) {
+        store::remove_leftovers(index_dir, &lock);
+    }
 }
 
 /// Checks the whole current generation: mbc's own files, the vectors against their checksum,

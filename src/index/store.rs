@@ -19,6 +19,10 @@ const CURRENT: &str = "CURRENT";
 const LOCK: &str = ".lock";
 const GENERATION_PREFIX: &str = "gen-";
 const BUILD_PREFIX: &str = ".build-";
+/// Marks a directory as an mbc index: mbc deletes only inside a directory that has it, and only
+/// what it created there.
+const MARKER: &str = ".mbc-index";
+const MARKER_TEXT: &str = "This directory is an mbc index. mbc deletes only the generations and build directories it created here.\n";
 pub const META_FILE: &str = "mbc.json";
 
 /// Bumped whenever the schema, the analysis or a file format changes, so older indexes are
@@ -123,6 +127,72 @@ pub fn link_files(generation: &Path, build: &Path, own: &[&str]) -> Result<()> {
     Ok(())
 }
 
+/// Makes `index_dir` an mbc index directory, or refuses to: a directory that does not exist yet,
+/// is empty, holds only a README, or is already an mbc index (marked, or built by an mbc from
+/// before the marker) is adopted; any other directory holds someone's files, which a build could
+/// delete, so it is refused.
+pub fn adopt(index_dir: &Path) -> Result<()> {
+    if index_dir.join(MARKER).is_file() {
+        return Ok(());
+    }
+    let entries: Vec<String> = match fs::read_dir(index_dir) {
+        Ok(entries) => entries
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect(),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(err) => return Err(Error::io(index_dir, err)),
+    };
+    let readme = |name: &str| name.to_ascii_lowercase().starts_with("readme");
+    let ours = |name: &str| {
+        name == CURRENT || name == LOCK || is_generation_name(name) || is_build_name(name)
+    };
+    let foreign = entries.iter().any(|n| !readme(n) && !ours(n));
+    if foreign {
+        let shown: Vec<&str> = entries.iter().take(5).map(String::as_str).collect();
+        return Err(Error::NotAnIndexDirectory {
+            path: index_dir.to_path_buf(),
+            holds: shown.join(", "),
+        });
+    }
+    fs::create_dir_all(index_dir).map_err(|e| Error::io(index_dir, e))?;
+    write_file(&index_dir.join(MARKER), MARKER_TEXT.as_bytes())
+}
+
+/// True for a name mbc gives a generation: `gen-` and the suffix of [`unique_suffix`].
+fn is_generation_name(name: &str) -> bool {
+    name.strip_prefix(GENERATION_PREFIX)
+        .is_some_and(is_unique_suffix)
+}
+
+/// True for a name mbc gives a build directory: `.build-` and the suffix of [`unique_suffix`].
+fn is_build_name(name: &str) -> bool {
+    name.strip_prefix(BUILD_PREFIX)
+        .is_some_and(is_unique_suffix)
+}
+
+fn is_unique_suffix(suffix: &str) -> bool {
+    suffix.split_once('-').is_some_and(|(millis, pid)| {
+        millis.len() == 15
+            && millis.bytes().all(|b| b.is_ascii_digit())
+            && !pid.is_empty()
+            && pid.bytes().all(|b| b.is_ascii_digit())
+    })
+}
+
+/// Removes what killed builds left behind. Needs the [`BuildLock`], so that no build is using
+/// them.
+pub fn remove_leftovers(index_dir: &Path, _lock: &BuildLock) {
+    let Ok(entries) = fs::read_dir(index_dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if is_build_name(&entry.file_name().to_string_lossy()) {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
 /// The exclusive right to build into an index directory, held for the life of the value.
 #[derive(Debug)]
 pub struct BuildLock {
@@ -179,19 +249,8 @@ pub struct BuildDir {
 impl BuildDir {
     /// Creates a fresh build directory, first removing what killed builds left behind. The
     /// caller holds the [`BuildLock`], so no other build is using them.
-    pub fn create(index_dir: &Path, _lock: &BuildLock) -> Result<BuildDir> {
-        for entry in fs::read_dir(index_dir)
-            .map_err(|e| Error::io(index_dir, e))?
-            .flatten()
-        {
-            if entry
-                .file_name()
-                .to_string_lossy()
-                .starts_with(BUILD_PREFIX)
-            {
-                let _ = fs::remove_dir_all(entry.path());
-            }
-        }
+    pub fn create(index_dir: &Path, lock: &BuildLock) -> Result<BuildDir> {
+        remove_leftovers(index_dir, lock);
         let path = index_dir.join(format!("{BUILD_PREFIX}{}", unique_suffix()));
         fs::create_dir_all(&path).map_err(|e| Error::io(&path, e))?;
         Ok(BuildDir {
@@ -233,10 +292,7 @@ fn remove_old_generations(index_dir: &Path, keep: &Path, previous: Option<&Path>
     };
     for entry in entries.flatten() {
         let path = entry.path();
-        let is_generation = entry
-            .file_name()
-            .to_string_lossy()
-            .starts_with(GENERATION_PREFIX);
+        let is_generation = is_generation_name(&entry.file_name().to_string_lossy());
         if is_generation && path != keep && Some(path.as_path()) != previous {
             let _ = fs::remove_dir_all(path);
         }
@@ -260,6 +316,37 @@ pub fn now_unix() -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_directory_is_adopted_only_when_nothing_of_someone_else_is_in_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = |name: &str| dir.path().join(name);
+        std::fs::create_dir(path("empty")).unwrap();
+        adopt(&path("empty")).unwrap();
+        adopt(&path("new")).unwrap();
+        std::fs::create_dir(path("readme")).unwrap();
+        std::fs::write(path("readme/README.md"), "notes").unwrap();
+        adopt(&path("readme")).unwrap();
+        std::fs::create_dir_all(path("old-index/gen-000000000000001-7")).unwrap();
+        std::fs::write(path("old-index/CURRENT"), "gen-000000000000001-7").unwrap();
+        adopt(&path("old-index")).unwrap();
+        std::fs::create_dir_all(path("mine/gen-mystuff")).unwrap();
+        std::fs::write(path("mine/gen-mystuff/a.txt"), "keep me").unwrap();
+        let err = adopt(&path("mine")).unwrap_err();
+        assert!(
+            err.to_string().contains("not an mbc index directory"),
+            "{err}"
+        );
+        assert!(path("mine/gen-mystuff/a.txt").exists());
+    }
+
+    #[test]
+    fn only_names_mbc_gives_count_as_its_own() {
+        assert!(is_generation_name(&format!("gen-{}", unique_suffix())));
+        assert!(is_build_name(&format!(".build-{}", unique_suffix())));
+        assert!(!is_generation_name("gen-mystuff"));
+        assert!(!is_build_name(".build-notes"));
+    }
 
     #[test]
     fn a_second_lock_on_the_same_index_names_the_holder() {

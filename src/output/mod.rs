@@ -12,7 +12,7 @@ use wire::{
     SearchOutput, ShowOutput, StatsOutput,
 };
 
-pub use text::{DEFAULT_WIDTH, Style, printable};
+pub use text::{DEFAULT_WIDTH, Style, printable, printable_lines};
 
 /// How results are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

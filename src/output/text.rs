@@ -95,6 +95,16 @@ pub fn printable(text: &str) -> Cow<'_, str> {
     )
 }
 
+/// [`printable`] for messages of several lines: line breaks stay, every other control
+/// character is made visible.
+pub fn printable_lines(text: &str) -> Cow<'_, str> {
+    if !text.contains('\n') {
+        return printable(text);
+    }
+    let lines: Vec<Cow<str>> = text.split('\n').map(printable).collect();
+    Cow::Owned(lines.join("\n"))
+}
+
 fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{61c}')
 }
@@ -561,6 +571,7 @@ mod tests {
         assert_eq!(printable("a\x1b]0;pwned\x07b"), "a␛]0;pwned␇b");
         assert_eq!(printable("evil\u{202e}txt.md"), "eviltxt.md");
         assert_eq!(printable("two\nlines"), "two␊lines");
+        assert_eq!(printable_lines("two\nlines\x1b"), "two\nlines␛");
     }
 
     #[test]

@@ -18,6 +18,8 @@ use crate::{Error, Result};
 
 /// Longest query accepted, in characters; longer text is cut (a pasted page is still searched).
 pub const MAX_QUERY_CHARS: usize = 2_000;
+/// Longer "words" are not words: the tokenizer leaves them out.
+const MAX_WORD_CHARS: usize = 100;
 /// At most this many free words are scored; the rest of a very long query is ignored.
 const MAX_QUERY_WORDS: usize = 64;
 
@@ -119,9 +121,9 @@ pub fn plan_query(
         }
     }
     if planned.plan.is_empty() {
-        return Err(Error::Query(format!(
-            "nothing searchable in \"{}\": it has only very common words or symbols; try the words that matter, e.g. \"hormone therapy side effects\"",
-            request.query.trim()
+        return Err(Error::Query(nothing_to_search(
+            &request.query,
+            &planned.plan,
         )));
     }
     if request.feedback {
@@ -129,6 +131,27 @@ pub fn plan_query(
     }
     planned.semantic_text = semantic_parts.join(" ");
     Ok(planned)
+}
+
+/// Why a query has nothing to search for, said so that the person can fix it.
+fn nothing_to_search(query: &str, plan: &Plan) -> String {
+    let shown: String = query.trim().chars().take(60).collect();
+    let longest = query
+        .split_whitespace()
+        .map(|w| w.chars().count())
+        .max()
+        .unwrap_or(0);
+    if !plan.excluded.is_empty() {
+        "nothing to search for: the query only excludes words; add the words to look for, e.g. \"chemotherapy -hair\"".to_string()
+    } else if longest > MAX_WORD_CHARS {
+        format!(
+            "nothing to search for: words of more than {MAX_WORD_CHARS} characters are not searched (the query has one of {longest})"
+        )
+    } else {
+        format!(
+            "nothing searchable in \"{shown}\": it has only very common words or symbols; try the words that matter, e.g. \"hormone therapy side effects\""
+        )
+    }
 }
 
 /// Judges the spelling of each word ([`spelling::judge`]): corrections replace the word's term

@@ -85,8 +85,8 @@ fn tamoxifen_json_result_has_every_documented_field() {
 #[test]
 fn brand_and_generic_names_find_the_same_passages() {
     let ws = bundled();
-    let brand = ids(&search_json(&ws, &["herceptin", "-n", "5"]));
-    let generic = ids(&search_json(&ws, &["trastuzumab", "-n", "5"]));
+    let brand = ids(&search_json(&ws, &["herceptin", "--limit", "5"]));
+    let generic = ids(&search_json(&ws, &["trastuzumab", "--limit", "5"]));
     assert!(
         brand.intersection(&generic).count() >= 3,
         "{brand:?} vs {generic:?}"
@@ -96,8 +96,14 @@ fn brand_and_generic_names_find_the_same_passages() {
 #[test]
 fn lay_words_find_clinical_passages() {
     let ws = bundled();
-    let lay = ids(&search_json(&ws, &["secondary breast cancer", "-n", "10"]));
-    let clinical = ids(&search_json(&ws, &["metastatic breast cancer", "-n", "10"]));
+    let lay = ids(&search_json(
+        &ws,
+        &["secondary breast cancer", "--limit", "10"],
+    ));
+    let clinical = ids(&search_json(
+        &ws,
+        &["metastatic breast cancer", "--limit", "10"],
+    ));
     assert!(
         lay.intersection(&clinical).count() >= 3,
         "{lay:?} vs {clinical:?}"
@@ -159,10 +165,10 @@ fn exact_turns_off_expansion_and_correction() {
 fn explain_shows_what_each_term_contributed() {
     let ws = bundled();
     let run = ws
-        .mbc(&["search", "herceptin", "--explain", "-n", "3"])
+        .mbc(&["search", "herceptin", "--explain", "--limit", "3"])
         .ok();
     assert!(run.stdout.contains("also: trastuzumab"), "{}", run.stdout);
-    let output = search_json(&ws, &["herceptin", "--explain", "-n", "3"]);
+    let output = search_json(&ws, &["herceptin", "--explain", "--limit", "3"]);
     let explanation = output.passages[0]
         .explanation
         .as_ref()
@@ -185,7 +191,7 @@ fn the_proximity_bonus_counts_in_the_score_and_its_explanation() {
             "--mode",
             "lexical",
             "--explain",
-            "-n",
+            "--limit",
             "3",
         ],
     );
@@ -209,7 +215,7 @@ fn a_short_result_list_is_the_head_of_a_long_one() {
     // not change what a short list shows, nor its scores.
     let ws = bundled();
     let ranked = |query: &str, limit: &str| -> Vec<(String, f32)> {
-        search_json(&ws, &[query, "--mode", "lexical", "-n", limit])
+        search_json(&ws, &[query, "--mode", "lexical", "--limit", limit])
             .passages
             .into_iter()
             .map(|r| (r.passage_id, r.score.expect("ranked")))
@@ -240,7 +246,7 @@ fn clinical_shorthand_is_searchable() {
         ("BRCA1/2", "brca"),
     ];
     for (query, expected) in cases {
-        let output = search_json(&ws, &[query, "-n", "3"]);
+        let output = search_json(&ws, &[query, "--limit", "3"]);
         assert!(!output.passages.is_empty(), "no results for {query}");
         assert!(
             output.passages[0].text.to_lowercase().contains(expected),
@@ -253,7 +259,7 @@ fn clinical_shorthand_is_searchable() {
 #[test]
 fn receptor_polarity_is_respected() {
     let ws = bundled();
-    let output = search_json(&ws, &["ER-", "--exact", "-n", "20"]);
+    let output = search_json(&ws, &["ER-", "--exact", "--limit", "20"]);
     for result in &output.passages {
         let text = result.text.to_lowercase();
         assert!(

@@ -238,7 +238,7 @@ fn lay_language_reaches_the_right_sections() {
     for (query, section) in cases {
         let run = ws
             .mbc(&[
-                "search", query, "--model", &model, "--format", "json", "-n", "3",
+                "search", query, "--model", &model, "--format", "json", "--limit", "3",
             ])
             .ok();
         let json = run.json();

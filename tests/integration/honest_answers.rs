@@ -124,7 +124,7 @@ fn nothing_found_is_said_in_every_mode() {
         text.contains("Nothing in the corpus is about \"xylophone\""),
         "{text}"
     );
-    let closest = search(&ws, "xylophone", &["--closest", "-n", "3"]);
+    let closest = search(&ws, "xylophone", &["--closest", "--limit", "3"]);
     assert!(!closest.found && closest.closest && closest.passages.len() == 3);
     let text = mbc(&ws, &["search", "xylophone", "--closest"]).ok().stdout;
     assert!(text.contains("only the closest passages"), "{text}");

@@ -10,6 +10,7 @@ mod honest_answers;
 mod indexing;
 mod output_formats;
 mod queries;
+mod reliability;
 mod robustness;
 mod schema;
 mod tagging;

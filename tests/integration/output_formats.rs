@@ -247,3 +247,26 @@ fn closed_stdout_is_not_an_error() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[test]
+fn completions_and_the_manual_page_come_from_the_flags() {
+    let ws = Workspace::new();
+    let bash = ws.mbc(&["completions", "bash"]).ok();
+    assert!(bash.stdout.contains("_mbc") && bash.stdout.contains("search"));
+    let man = ws.mbc(&["man"]).ok();
+    assert!(man.stdout.contains(".TH mbc") && man.stdout.contains("search"));
+}
+
+#[test]
+fn an_explicit_semantic_mode_is_never_silently_lexical() {
+    // The fixture workspace has no model: its index has no passage vectors.
+    let ws = indexed();
+    for mode in ["hybrid", "semantic"] {
+        let run = ws
+            .mbc(&["search", "trastuzumab", "--mode", mode])
+            .expect_code(2);
+        assert!(run.stderr.contains("no passage vectors"), "{}", run.stderr);
+    }
+    let default = ws.mbc(&["search", "trastuzumab", "--format", "json"]).ok();
+    assert_eq!(default.json()["mode"], "lexical");
+}

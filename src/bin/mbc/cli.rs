@@ -5,7 +5,9 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::ffi::OsString;
+
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::settings::{
     Command, EvalCollection, EvalSettings, ExportSettings, Location, RankingSettings,
@@ -18,14 +20,17 @@ const AFTER_HELP: &str = "\
 Examples:
   mbc search herceptin
   mbc search \"bone metastases\" pain --approach bone-directed
-  mbc search tamoxifen --format json | jq '.results[0]'
+  mbc search chemo side effects -hair --limit 5
+  mbc search xylophone --closest
+  mbc search tamoxifen --format json | jq '.passages[0]'
   mbc approaches --per 3
   mbc show 1a2b3c4d5e6f7a8b
   mbc export --all --format jsonl --output passages.jsonl
+  mbc check
 
-Exit codes: 0 success (including a search with no results), 1 error (e.g. a corpus file that
-must be fixed, a damaged index), 2 usage error (bad flag, unknown approach, missing index,
-empty query).
+Exit codes: 0 success (including a search that found nothing: a message says so), 1 error
+(e.g. a corpus file that must be fixed, a damaged index), 2 usage error (bad flag, unknown
+approach, missing index, empty query), 101 internal error (a bug: please report it).
 
 Everything mbc shows is educational information, not medical advice.";
 
@@ -89,7 +94,7 @@ pub enum CliCommand {
     Check,
     /// Search for passages. Words may be "quoted" as a phrase or excluded with -word.
     #[command(
-        after_help = "Query syntax: free words (any may match; more matches rank higher), \"an exact phrase\", -word or NOT word to exclude. Brand names, abbreviations, lay terms and common misspellings are expanded using the lexicon; --exact turns that off."
+        after_help = "Query syntax: free words (any may match; more matches rank higher), \"an exact phrase\", -word or NOT word to exclude. Every argument that does not start with -- is a query word, -word included; options are written long (--limit 5), anywhere; -- ends them. Brand names, abbreviations, lay terms and common misspellings are expanded using the lexicon, and a misspelt word that is no real word is corrected when one word is clearly meant; --exact turns both off. When nothing in the corpus is about the query, mbc says so; --closest lists the nearest passages anyway."
     )]
     Search {
         /// What to search for.
@@ -98,7 +103,7 @@ pub enum CliCommand {
         #[command(flatten)]
         filter: Filter,
         /// Number of passages to show.
-        #[arg(long, short = 'n', default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=10_000))]
         limit: u64,
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
@@ -137,7 +142,7 @@ pub enum CliCommand {
         #[arg(long, value_enum, default_value_t = ExportFormat::Jsonl)]
         format: ExportFormat,
         /// Write to this file (atomically) instead of standard output.
-        #[arg(long, short = 'o', value_name = "FILE")]
+        #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
     /// Show one passage in full, with its neighbours and its document's sources.
@@ -187,6 +192,18 @@ pub enum CliCommand {
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
     },
+    /// Print a shell completion script, generated from these flags.
+    ///
+    /// For example: `mbc completions bash > ~/.local/share/bash-completion/completions/mbc`.
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print mbc's manual page (roff), generated from these flags.
+    ///
+    /// For example: `mbc man > mbc.1 && man ./mbc.1`.
+    Man,
 }
 
 /// How results are ranked; shared by `search` and `eval` so that eval measures what search does.
@@ -313,7 +330,18 @@ impl From<EvalFormat> for Format {
     }
 }
 
+/// The subcommands whose free words are a query.
+const QUERY_COMMANDS: [&str; 2] = ["search", "export"];
+
 impl Cli {
+    /// Parses the process's arguments. In `search` and `export`, every argument that does not
+    /// start with `--` is a query word, even one that starts with `-` (`-herceptin` excludes a
+    /// word; `-nausea` is not `-n ausea`): options are written long, anywhere on the line, and
+    /// `--` ends them. So a query word never becomes an option or an option's value.
+    pub fn parse_args() -> Cli {
+        Cli::parse_from(words_after_options(std::env::args_os().collect()))
+    }
+
     /// The validated settings for the chosen command.
     pub fn into_command(self) -> Command {
         let style = Style {
@@ -329,6 +357,8 @@ impl Cli {
                 rebuild,
             },
             CliCommand::Check => Command::Check { location },
+            CliCommand::Completions { shell } => Command::Completions(shell),
+            CliCommand::Man => Command::Man,
             CliCommand::Search {
                 query,
                 filter,
@@ -422,6 +452,22 @@ fn output_width() -> usize {
         .clamp(40, 120)
 }
 
+/// Writes the shell completion script for `shell`. It is generated into memory first:
+/// clap_complete panics when its writer fails, and a closed pipe is not a crash.
+pub fn write_completions(
+    shell: clap_complete::Shell,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "mbc", &mut script);
+    out.write_all(&script)
+}
+
+/// Writes the manual page.
+pub fn write_man_page(out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    clap_mangen::Man::new(Cli::command()).render(out)
+}
+
 fn use_color(choice: ColorChoice) -> bool {
     match choice {
         ColorChoice::Always => true,
@@ -433,13 +479,111 @@ fn use_color(choice: ColorChoice) -> bool {
     }
 }
 
+/// `args` with the query words of `search` and `export` moved after a `--`, options first
+/// (see [`Cli::parse_args`]). Other commands' arguments are left as they are.
+fn words_after_options(args: Vec<OsString>) -> Vec<OsString> {
+    let command = Cli::command();
+    let takes_value = |cmd: &clap::Command, long: &str| {
+        cmd.get_arguments()
+            .chain(command.get_arguments())
+            .any(|a| a.get_long() == Some(long) && a.get_action().takes_values())
+    };
+    let mut out = Vec::with_capacity(args.len() + 1);
+    let mut rest = args.into_iter();
+    out.extend(rest.next());
+    let mut subcommand = None;
+    while let Some(arg) = rest.next() {
+        let text = arg.to_string_lossy().into_owned();
+        out.push(arg);
+        if QUERY_COMMANDS.contains(&text.as_str()) {
+            subcommand = command.find_subcommand(&text);
+            break;
+        }
+        if let Some(long) = text.strip_prefix("--")
+            && !long.contains('=')
+            && takes_value(&command, long)
+        {
+            out.extend(rest.next());
+        }
+    }
+    let Some(subcommand) = subcommand else {
+        out.extend(rest);
+        return out;
+    };
+    let mut words = Vec::new();
+    while let Some(arg) = rest.next() {
+        let text = arg.to_string_lossy().into_owned();
+        if text == "--" {
+            words.extend(rest.by_ref());
+            break;
+        }
+        match text.strip_prefix("--") {
+            Some(long) => {
+                out.push(arg);
+                if !long.contains('=') && takes_value(subcommand, long) {
+                    out.extend(rest.next());
+                }
+            }
+            None if text == "-h" => out.push(arg),
+            None => words.push(arg),
+        }
+    }
+    if !words.is_empty() {
+        out.push("--".into());
+        out.extend(words);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn clap_definition_is_consistent() {
-        use clap::CommandFactory;
         Cli::command().debug_assert();
+    }
+
+    fn parse(line: &str) -> Cli {
+        let args = std::iter::once("mbc")
+            .chain(line.split(' '))
+            .map(OsString::from);
+        Cli::try_parse_from(words_after_options(args.collect())).unwrap()
+    }
+
+    fn query_of(line: &str) -> (Vec<String>, u64) {
+        match parse(line).command {
+            CliCommand::Search { query, limit, .. } => (query, limit),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn words_that_start_with_a_hyphen_are_query_words() {
+        assert_eq!(
+            query_of("search chemo -herceptin").0,
+            ["chemo", "-herceptin"]
+        );
+        assert_eq!(query_of("search -hair chemo").0, ["-hair", "chemo"]);
+        assert_eq!(query_of("search -chemo pain").0, ["-chemo", "pain"]);
+        assert_eq!(query_of("search -nausea").0, ["-nausea"]);
+        assert_eq!(query_of("search -n 5 chemo").0, ["-n", "5", "chemo"]);
+    }
+
+    #[test]
+    fn long_options_work_anywhere_and_keep_their_values() {
+        assert_eq!(
+            query_of("search chemo --limit 5 pain"),
+            (vec!["chemo".into(), "pain".into()], 5)
+        );
+        assert_eq!(query_of("--index idx search --limit=3 chemo").1, 3);
+        let exported = parse("export chemo -oestrogen --format json");
+        match exported.command {
+            CliCommand::Export { query, output, .. } => {
+                assert_eq!(query, ["chemo", "-oestrogen"]);
+                assert_eq!(output, None, "a query word is never an option's value");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -2,11 +2,13 @@
 //! into an exit code. The work is done by the `mbc` library.
 
 /// Writes a line to stderr. A stderr that cannot be written (closed, or a full disk) is no
-/// reason to fail or crash, as ripgrep and fd treat it: the line is dropped.
+/// reason to fail or crash, as ripgrep and fd treat it: the line is dropped. What the line
+/// quotes from the corpus (file names, titles) is data: control characters are made visible.
 macro_rules! status {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        let _ = writeln!(std::io::stderr(), $($arg)*);
+        let line = format!($($arg)*);
+        let _ = writeln!(std::io::stderr(), "{}", mbc::output::printable_lines(&line));
     }};
 }
 
@@ -17,10 +19,8 @@ mod settings;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    let command = cli::Cli::parse().into_command();
+    let command = cli::Cli::parse_args().into_command();
     // SAFETY: nothing else runs yet: no thread has started, so none can read the environment
     // while it changes.
     unsafe { process::configure(&command) };

@@ -11,7 +11,8 @@ use crate::settings::Command;
 /// Call before any thread starts.
 pub unsafe fn configure(command: &Command) {
     // SAFETY: the caller guarantees that no other thread exists yet.
-    unsafe { embed::configure_process(command.location().model.as_deref()) };
+    let model = command.location().and_then(|l| l.model.as_deref());
+    unsafe { embed::configure_process(model) };
 }
 
 /// A panic is a bug in mbc, and is reported as one: "internal error", where it happened, and a

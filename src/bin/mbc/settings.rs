@@ -150,13 +150,20 @@ pub enum Command {
         settings: EvalSettings,
         format: Format,
     },
+    /// Print a shell completion script.
+    Completions(clap_complete::Shell),
+    /// Print the manual page.
+    Man,
 }
 
 impl Command {
     /// True when the command writes JSON, so that its errors are JSON too.
     pub fn writes_json(&self) -> bool {
         let format = match self {
-            Command::Index { .. } | Command::Check { .. } => return false,
+            Command::Index { .. }
+            | Command::Check { .. }
+            | Command::Completions(_)
+            | Command::Man => return false,
             Command::Search { format, .. }
             | Command::Approaches { format, .. }
             | Command::Export { format, .. }
@@ -167,8 +174,10 @@ impl Command {
         format != Format::Text
     }
 
-    pub fn location(&self) -> &Location {
-        match self {
+    /// Where the index and corpus are; `None` for commands that use neither.
+    pub fn location(&self) -> Option<&Location> {
+        Some(match self {
+            Command::Completions(_) | Command::Man => return None,
             Command::Index { location, .. }
             | Command::Check { location }
             | Command::Search { location, .. }
@@ -177,6 +186,6 @@ impl Command {
             | Command::Show { location, .. }
             | Command::Stats { location, .. }
             | Command::Eval { location, .. } => location,
-        }
+        })
     }
 }

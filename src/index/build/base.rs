@@ -13,6 +13,7 @@ use tantivy::{Index, Term};
 use crate::Result;
 use crate::embed::VectorSet;
 use crate::index::manifest::Changes;
+use crate::index::read_only::ReadOnlyDirectory;
 use crate::index::schema::Fields;
 use crate::index::store::{self, IndexMeta};
 use crate::index::{VECTORS_FILE, damage};
@@ -77,7 +78,7 @@ impl Base {
             ));
             return None;
         }
-        let index = damage::guard(|| Index::open_in_dir(&generation)).ok()?;
+        let index = damage::guard(|| Index::open(ReadOnlyDirectory::open(&generation)?)).ok()?;
         let fields = Fields::from_schema(&index.schema())?;
         Some(Base {
             generation,

@@ -133,6 +133,7 @@ pub fn build(
     let (files, mut skipped) = corpus::discover(corpus_path)?;
     let fingerprint = fingerprint_of(corpus_path, &files);
 
+    store::adopt(index_dir)?;
     let lock = BuildLock::acquire(index_dir)?;
     let build_dir = BuildDir::create(index_dir, &lock)?;
     let mut notes = Vec::new();

@@ -129,6 +129,10 @@ impl Totals {
 /// so this sets part of a build's peak: 8,192 lines peaked at 160 MB on a 200 MB corpus, 2,048
 /// at 133 MB, and no slower (`scripts/bench-perf.sh`).
 const JSONL_LINES_PER_ROUND: usize = 2_048;
+/// Bytes of JSONL text per round at most (a round has at least one line): a few lines of tens of
+/// megabytes each would otherwise all wait in memory at once, with their passages.
+/// `scripts/bench-jsonl-memory.sh` measures the peak for both shapes.
+const JSONL_BYTES_PER_ROUND: usize = 8 << 20;
 
 /// Reads a JSON lines file in rounds of lines, each round parsed, split and tagged in parallel.
 fn stream_jsonl(
@@ -153,11 +157,25 @@ fn stream_jsonl(
     };
     let mut reader = std::io::BufReader::with_capacity(1 << 20, handle);
     let mut next_line = 1;
+    let mut seen_ids: HashMap<String, usize> = HashMap::new();
     loop {
-        let round = corpus::read_round(&mut reader, JSONL_LINES_PER_ROUND, MAX_DOCUMENT_BYTES)
-            .map_err(|e| Error::io(&file.path, e))?;
+        let round = corpus::read_round(
+            &mut reader,
+            JSONL_LINES_PER_ROUND,
+            JSONL_BYTES_PER_ROUND,
+            MAX_DOCUMENT_BYTES,
+        )
+        .map_err(|e| Error::io(&file.path, e))?;
         let lines = round.lines;
         if lines.is_empty() {
+            if next_line == 1 {
+                let yielded = totals.yields.entry(file.relative.clone()).or_default();
+                yielded.skipped.push(Skipped {
+                    path: file.path.clone(),
+                    line: 0,
+                    reason: "empty file".into(),
+                });
+            }
             return Ok(());
         }
         let yielded = totals.yields.entry(file.relative.clone()).or_default();
@@ -172,11 +190,19 @@ fn stream_jsonl(
             .len()
             .div_ceil(rayon::current_num_threads() * 4)
             .max(1);
-        let prepared: Vec<Result<Prepared>> = lines
+        let mut loads: Vec<FileLoad> = lines
             .par_chunks(per_task)
             .enumerate()
             .map(|(i, chunk)| {
-                let load = corpus::parse_jsonl_lines(&file.path, next_line + i * per_task, chunk);
+                corpus::parse_jsonl_lines(&file.path, next_line + i * per_task, chunk)
+            })
+            .collect();
+        for load in &mut loads {
+            keep_first_of_each_id(load, &mut seen_ids);
+        }
+        let prepared: Vec<Result<Prepared>> = loads
+            .into_par_iter()
+            .map(|load| {
                 prepare_documents(
                     load,
                     file,
@@ -191,6 +217,29 @@ fn stream_jsonl(
             totals.add(file, result?, writer)?;
         }
         next_line += lines.len();
+    }
+}
+
+/// Drops records whose `_id` an earlier line of the file already had, with a warning naming
+/// both lines: a document id must identify one document.
+fn keep_first_of_each_id(load: &mut FileLoad, seen: &mut HashMap<String, usize>) {
+    let documents = std::mem::take(&mut load.documents);
+    for document in documents {
+        let line = document.blocks.first().map_or(0, |b| b.line_start);
+        match seen.get(&document.id) {
+            Some(&first) => load.skipped.push(Skipped {
+                path: document.path.clone(),
+                line,
+                reason: format!(
+                    "duplicate _id {:?} (first on line {first}); kept the first",
+                    document.id
+                ),
+            }),
+            None => {
+                seen.insert(document.id.clone(), line);
+                load.documents.push(document);
+            }
+        }
     }
 }
 

@@ -82,7 +82,7 @@ fn query_results(
     settings: &ExportSettings,
 ) -> Result<search::SearchResults> {
     let mut index = open_index(location)?;
-    attach_semantic(&mut index, location, None);
+    attach_semantic(&mut index, location, None)?;
     let ranking = RankingSettings {
         feedback: true,
         ..RankingSettings::default()
@@ -113,7 +113,7 @@ pub fn eval_command(
         EvalCollection::Questions(path) => {
             let questions = eval::questions::load(path)?;
             let mut index = open_index(location)?;
-            attach_semantic(&mut index, location, settings.ranking.mode);
+            attach_semantic(&mut index, location, settings.ranking.mode)?;
             let template = settings.ranking.request(String::new(), 10, Vec::new());
             let report = eval::questions::evaluate(&index, &questions, &template)?;
             output::write_questions(out, path, &report, format)?;
@@ -149,7 +149,7 @@ fn beir(
         model: location.model.clone(),
     };
     let mut index = open_index(&eval_location)?;
-    attach_semantic(&mut index, location, settings.ranking.mode);
+    attach_semantic(&mut index, location, settings.ranking.mode)?;
     let template = settings
         .ranking
         .request(String::new(), eval::RUN_DEPTH, Vec::new());

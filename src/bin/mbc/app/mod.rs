@@ -10,7 +10,7 @@ use std::io::{self, Write};
 use anyhow::Result;
 
 use mbc::index::SearchIndex;
-use mbc::output::{self, printable, wire};
+use mbc::output::{self, Format, printable, wire};
 use mbc::search::{self, SearchRequest};
 
 use crate::settings::Command;
@@ -38,7 +38,7 @@ pub fn run(command: Command) -> Result<()> {
             style,
         } => {
             let mut index = open::open_index(&location)?;
-            open::attach_semantic(&mut index, &location, settings.ranking.mode);
+            open::attach_semantic(&mut index, &location, settings.ranking.mode)?;
             let request = SearchRequest {
                 explain: settings.explain,
                 closest: settings.closest,
@@ -47,6 +47,12 @@ pub fn run(command: Command) -> Result<()> {
                     .request(settings.query, settings.limit, settings.approaches)
             };
             let results = search::search(&index, &request)?;
+            if format == Format::JsonLines && results.hits.is_empty() {
+                status!(
+                    "note: nothing in the corpus is about \"{}\"; no lines written (--closest lists the nearest passages)",
+                    results.query.trim()
+                );
+            }
             output::write_search(&mut out, &results, format, style, request.explain)?;
             Ok(out.flush()?)
         }
@@ -88,6 +94,14 @@ pub fn run(command: Command) -> Result<()> {
             format,
         } => {
             export::eval_command(&location, &settings, format, &mut out)?;
+            Ok(out.flush()?)
+        }
+        Command::Completions(shell) => {
+            crate::cli::write_completions(shell, &mut out)?;
+            Ok(out.flush()?)
+        }
+        Command::Man => {
+            crate::cli::write_man_page(&mut out)?;
             Ok(out.flush()?)
         }
         Command::Stats { location, format } => {
@@ -195,10 +209,17 @@ fn error_kind(err: &anyhow::Error) -> &'static str {
 
 /// What to do about an error, when there is something to do.
 pub fn hint(err: &anyhow::Error) -> Option<String> {
-    library_errors(err).find(|e| e.needs_rebuild()).map(|_| {
-        "run `mbc index` (with the same --index and --corpus) to rebuild the index; \
-         `mbc index --rebuild` rebuilds it from scratch"
-            .to_string()
+    library_errors(err).find_map(|e| match e {
+        mbc::Error::IndexOutdated { path, .. } => Some(format!(
+            "rebuild it with `mbc index --index {} --corpus PATH`",
+            path.display()
+        )),
+        e if e.needs_rebuild() => Some(
+            "run `mbc index` (with the same --index and --corpus) to rebuild the index; \
+             `mbc index --rebuild` rebuilds it from scratch"
+                .to_string(),
+        ),
+        _ => None,
     })
 }
 

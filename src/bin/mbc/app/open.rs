@@ -24,6 +24,7 @@ pub fn index_command(location: &Location, strict: bool, rebuild: bool) -> Result
         match assess(location, Check::Thorough)? {
             Freshness::Fresh => {
                 let index = SearchIndex::open(&location.index)?;
+                index::remove_leftovers(&location.index);
                 status!(
                     "index at {} is up to date ({} documents, {} passages); use --rebuild to rebuild it anyway",
                     printable(&location.index.display().to_string()),
@@ -75,7 +76,12 @@ pub fn open_index(location: &Location) -> Result<SearchIndex> {
             ))
             .into());
         }
-        return Ok(SearchIndex::open(&location.index)?);
+        return match SearchIndex::open(&location.index) {
+            Err(mbc::Error::IndexOutdated { corpus, .. }) if corpus.exists() => {
+                upgrade(location, &corpus)
+            }
+            other => Ok(other?),
+        };
     }
     let freshness = assess(location, Check::Quick)?;
     match freshness {
@@ -91,7 +97,50 @@ pub fn open_index(location: &Location) -> Result<SearchIndex> {
         location.corpus.display(),
         location.index.display()
     );
-    build_index(location, false, true)?;
+    match build_index(location, false, true) {
+        Ok(_) => Ok(SearchIndex::open(&location.index)?),
+        Err(err) => search_while_another_builds(location, err),
+    }
+}
+
+/// When another process is building the index, a search uses the index as it is (with a note)
+/// or, when there is none yet, waits for the other build to publish one, for a bounded time.
+/// Any other failure stands.
+fn search_while_another_builds(location: &Location, err: anyhow::Error) -> Result<SearchIndex> {
+    let Some(mbc::Error::IndexBusy { pid, .. }) = err.downcast_ref::<mbc::Error>() else {
+        return Err(err);
+    };
+    if let Ok(index) = SearchIndex::open(&location.index) {
+        status!("note: process {pid} is updating the index; searching the index as it was before");
+        return Ok(index);
+    }
+    status!("note: process {pid} is building the index; waiting for it …");
+    let deadline = std::time::Instant::now() + BUSY_WAIT;
+    while std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        if let Ok(index) = SearchIndex::open(&location.index) {
+            return Ok(index);
+        }
+    }
+    Err(err)
+}
+
+/// How long a search waits for another process's first build of an index.
+const BUSY_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// Rebuilds an index written by another version of mbc from the corpus it records, so that an
+/// upgrade never leaves an index that cannot be searched.
+fn upgrade(location: &Location, corpus: &Path) -> Result<SearchIndex> {
+    status!(
+        "note: the index at {} was built by another version of mbc; rebuilding it from {} …",
+        location.index.display(),
+        corpus.display()
+    );
+    let upgraded = Location {
+        corpus: corpus.to_path_buf(),
+        ..location.clone()
+    };
+    build_index(&upgraded, false, false)?;
     Ok(SearchIndex::open(&location.index)?)
 }
 
@@ -251,41 +300,72 @@ fn summarize(report: &BuildReport) {
             update.added, update.changed, update.removed, update.unchanged
         ),
     };
+    // A bad line of a JSON lines file is a record skipped; anything else, a file.
+    let is_record =
+        |s: &&mbc::corpus::Skipped| s.line > 0 && s.path.extension().is_some_and(|e| e == "jsonl");
+    let records = report.skipped.iter().filter(is_record).count();
+    let files = report.skipped.len() - records;
+    let records = if records > 0 {
+        format!(" and {records} record(s)")
+    } else {
+        String::new()
+    };
     status!(
-        "{what} {} documents into {} passages ({} file(s) skipped{vectors}) in {:.2} s",
+        "{what} {} documents into {} passages ({files} file(s){records} skipped{vectors}) in {:.2} s",
         report.documents,
         report.passages,
-        report.skipped.len(),
         report.seconds
     );
 }
 
-/// Loads the embedding model for semantic and hybrid search. Semantic search degrades to
-/// lexical with one note on stderr, never an error: when the model cannot be loaded, when it is
-/// not the model that made the index's vectors, or (if a semantic mode was asked for
-/// explicitly) when the index has no vectors.
-pub fn attach_semantic(index: &mut SearchIndex, location: &Location, requested: Option<Mode>) {
+/// Loads the embedding model for semantic and hybrid search. When the default mode cannot have
+/// it (no vectors in the index, no usable model, vectors made by another model), the search is
+/// lexical, with one note on stderr. A semantic or hybrid mode asked for explicitly is never
+/// silently downgraded: that is a usage error, with the reason.
+pub fn attach_semantic(
+    index: &mut SearchIndex,
+    location: &Location,
+    requested: Option<Mode>,
+) -> Result<()> {
     if requested == Some(Mode::Lexical) {
-        return;
+        return Ok(());
     }
-    let Some(vectors) = &index.vectors else {
-        if requested.is_some() {
-            status!(
-                "note: this index has no passage vectors (built with --no-semantic or without a model); showing lexical results"
-            );
+    let unavailable = |reason: String| -> Result<()> {
+        match requested {
+            Some(mode) => Err(UsageError(format!(
+                "--mode {} needs semantic search, which is unavailable: {reason}",
+                mode.name()
+            ))
+            .into()),
+            None => {
+                status!("note: semantic search unavailable: {reason}; showing lexical results");
+                Ok(())
+            }
         }
-        return;
+    };
+    let Some(vectors) = &index.vectors else {
+        // The default mode on an index built without vectors is simply lexical.
+        return match requested {
+            Some(_) => unavailable(
+                "this index has no passage vectors (built with --no-semantic or without a model)"
+                    .into(),
+            ),
+            None => Ok(()),
+        };
     };
     let Some(model_dir) = &location.model else {
-        return;
+        return unavailable("semantic search is switched off (--no-semantic)".into());
     };
     match Embedder::load(model_dir) {
-        Ok(embedder) if embedder.model_id() == vectors.model_id => index.embedder = Some(embedder),
-        Ok(embedder) => status!(
-            "note: the index's vectors were made by {}, not {}; run `mbc index --rebuild` for semantic search; showing lexical results",
+        Ok(embedder) if embedder.model_id() == vectors.model_id => {
+            index.embedder = Some(embedder);
+            Ok(())
+        }
+        Ok(embedder) => unavailable(format!(
+            "the index's vectors were made by {}, not {}; run `mbc index --rebuild` to make them with this model",
             vectors.model_id,
             embedder.model_id()
-        ),
-        Err(err) => status!("note: semantic search unavailable ({err}); showing lexical results"),
+        )),
+        Err(err) => unavailable(format!("the model cannot be used ({err})")),
     }
 }

@@ -1,0 +1,208 @@
+//! The defects hostile testing found: each test names the promise it keeps.
+
+use std::process::{Command, Stdio};
+
+use crate::helper::{Run, Workspace};
+
+fn indexed() -> Workspace {
+    let ws = Workspace::with_fixture_corpus();
+    ws.index_corpus();
+    ws
+}
+
+#[cfg(unix)]
+#[test]
+fn export_writes_through_a_device_and_a_link_and_keeps_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let ws = indexed();
+    ws.mbc(&["export", "--all", "--output", "/dev/null"]).ok();
+    let null = std::fs::metadata("/dev/null").unwrap();
+    assert!(!null.is_file(), "/dev/null is still a device");
+
+    let target = ws.write("out/real.jsonl", "old");
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::os::unix::fs::symlink("real.jsonl", ws.path().join("out/link.jsonl")).unwrap();
+    ws.mbc(&["export", "--all", "--output", "out/link.jsonl"])
+        .ok();
+    let link = std::fs::symlink_metadata(ws.path().join("out/link.jsonl")).unwrap();
+    assert!(link.file_type().is_symlink(), "the link stays a link");
+    let written = std::fs::read_to_string(&target).unwrap();
+    assert!(
+        written.contains("passage_id"),
+        "the link's target is written"
+    );
+    let mode = std::fs::metadata(&target).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o644, "the file keeps its permissions");
+}
+
+#[test]
+fn a_search_finds_the_index_being_updated_and_searches_it_as_it_was() {
+    let ws = indexed();
+    // Another process is building: it holds the lock.
+    let lock = std::fs::OpenOptions::new()
+        .write(true)
+        .open(ws.index().join(".lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    ws.write("corpus/new.md", crate::helper::FATIGUE_DOC);
+    let run = ws.mbc(&["search", "trastuzumab"]).ok();
+    assert!(run.stdout.contains("her2.txt"), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("is updating the index"),
+        "{}",
+        run.stderr
+    );
+    drop(lock);
+}
+
+#[test]
+fn searching_writes_nothing_into_the_index() {
+    let ws = indexed();
+    let generation = ws.current_generation();
+    let before = crate::helper::file_hashes(&generation);
+    ws.mbc(&["search", "trastuzumab"]).ok();
+    ws.mbc(&["search", "--index", "index", "radiation"]).ok();
+    ws.mbc(&["check"]).ok();
+    assert_eq!(
+        crate::helper::file_hashes(&generation),
+        before,
+        "no lock file, no change"
+    );
+}
+
+fn with_stderr_full(ws: &Workspace, args: &[&str]) -> Run {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_mbc"))
+        .args(args)
+        .current_dir(ws.path())
+        .stdout(Stdio::null())
+        .stderr(full)
+        .output()
+        .unwrap();
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::new(),
+        stderr: String::new(),
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_stderr_that_cannot_be_written_is_not_a_crash() {
+    let ws = indexed();
+    assert_eq!(with_stderr_full(&ws, &["index", "--rebuild"]).code, 0);
+    assert_eq!(with_stderr_full(&ws, &["search", ""]).code, 2);
+    assert_eq!(with_stderr_full(&ws, &["search", "trastuzumab"]).code, 0);
+}
+
+#[test]
+fn words_that_start_with_a_hyphen_are_searched() {
+    let ws = indexed();
+    let run = ws
+        .mbc(&["search", "pain", "-fractures", "--format", "json"])
+        .ok();
+    let output = run.json();
+    assert_eq!(output["query"], "pain -fractures");
+    let run = ws.mbc(&["search", "-fractures pain"]).ok();
+    assert!(!run.stdout.contains("Usage"), "{}", run.stdout);
+    let run = ws.mbc(&["search", "-herceptin"]).expect_code(2);
+    assert!(run.stderr.contains("only excludes words"), "{}", run.stderr);
+    ws.mbc(&["export", "trastuzumab", "-oestrogen"]).ok();
+    assert!(!ws.path().join("estrogen").exists() && !ws.path().join("oestrogen").exists());
+}
+
+#[test]
+fn control_characters_from_the_corpus_never_reach_the_terminal() {
+    let ws = Workspace::with_fixture_corpus();
+    ws.write(
+        "corpus/evil\u{202e}gnp.txt",
+        "Bone care \u{1b}]0;pwned\u{7}\n\nZoledronic \u{1b}[31macid protects bones \u{1b}]52;c;ZXZpbA==\u{7} from fractures.\n",
+    );
+    ws.write(
+        "corpus/two\nlines.txt",
+        "Zoledronic notes\n\nZoledronic acid is given by drip.\n",
+    );
+    ws.write("corpus/broken\u{1b}[2J.md", "+++\ntitle = \n+++\n");
+    let index = ws.mbc(&["index"]).expect_code(1);
+    std::fs::remove_file(ws.corpus().join("broken\u{1b}[2J.md")).unwrap();
+    ws.index_corpus();
+    let search = ws.mbc(&["search", "zoledronic"]).ok();
+    for text in [&index.stderr, &search.stdout, &search.stderr] {
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{text:?}"
+        );
+        assert!(!text.contains('\u{202e}'), "{text:?}");
+    }
+    let json = ws
+        .mbc(&["search", "zoledronic", "--format", "json"])
+        .ok()
+        .json();
+    let kept = json["passages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["text"].as_str().unwrap().contains('\u{1b}'));
+    assert!(kept, "JSON keeps the text as it is, escaped: {json}");
+}
+
+#[test]
+fn a_directory_of_someone_elses_files_is_never_used_as_an_index() {
+    let ws = Workspace::with_fixture_corpus();
+    ws.write("mine/gen-mystuff/a.txt", "keep me");
+    let run = ws.mbc(&["index", "--index", "mine"]).expect_code(2);
+    assert!(
+        run.stderr.contains("not an mbc index directory"),
+        "{}",
+        run.stderr
+    );
+    assert!(ws.path().join("mine/gen-mystuff/a.txt").exists());
+    ws.write("readme-only/README.md", "where the index goes");
+    ws.mbc(&["index", "--index", "readme-only"]).ok();
+}
+
+#[test]
+fn an_index_of_another_format_is_rebuilt_not_called_damaged() {
+    let ws = indexed();
+    let meta_path = ws.current_generation().join("mbc.json");
+    let meta = std::fs::read_to_string(&meta_path).unwrap();
+    let old = meta.replacen("\"format\": 3", "\"format\": 2", 1);
+    assert_ne!(meta, old);
+    std::fs::write(&meta_path, old).unwrap();
+    let run = ws.mbc(&["search", "--index", "index", "trastuzumab"]).ok();
+    assert!(
+        run.stderr.contains("another version of mbc"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("damaged"), "{}", run.stderr);
+    assert!(run.stdout.contains("her2.txt"), "{}", run.stdout);
+}
+
+#[test]
+fn duplicate_ids_and_empty_files_are_named() {
+    let ws = Workspace::with_fixture_corpus();
+    ws.write(
+        "corpus/records.jsonl",
+        "\u{feff}{\"_id\": \"a\", \"text\": \"First quokka record.\"}\n{\"_id\": \"a\", \"text\": \"Second record.\"}\n",
+    );
+    ws.write("corpus/empty.md", "");
+    let run = ws.index_corpus();
+    assert!(
+        run.stderr.contains("records.jsonl:2: duplicate _id"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("empty.md: empty file"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        ws.finds("quokka", "records.jsonl"),
+        "the first record, after a byte-order mark"
+    );
+}
