@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use mbc::index::SearchIndex;
-use mbc::search::{Fusion, Mode, SearchRequest, search};
+use mbc::search::{Fusion, Mode, QueryKind, SearchRequest, search};
 
 mod common;
 use common::report;
@@ -51,6 +51,7 @@ fn main() {
                     mode: Mode::Lexical,
                     fusion: Fusion::Rrf,
                     query: query.clone(),
+                    kind: QueryKind::Typed,
                     limit,
                     approaches: Vec::new(),
                     exact,

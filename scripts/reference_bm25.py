@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Reference BM25 for the quality benchmark: bm25s with PyStemmer (English Snowball) and
 English stop words, k1=1.5, b=0.75, on a BEIR collection. Prints the same four metrics as
-`mbc eval`, computed with trec_eval's definitions (see src/eval/metrics.rs)."""
+`mbc eval`, computed with trec_eval's definitions (see src/eval/metrics.rs).
+
+Usage: reference_bm25.py CORPUS QUERIES QRELS [--unique-query-terms]"""
 
 import json
 import math
@@ -42,7 +44,10 @@ def metrics(ranking, judged):
     return [dcg / idcg if idcg else 0.0, recall, mrr, ap / relevant]
 
 
-def main(corpus_path, queries_path, qrels_path):
+def main(corpus_path, queries_path, qrels_path, *flags):
+    # bm25s scores each query token as often as the query has it (Lucene does too);
+    # --unique-query-terms counts each once.
+    unique = "--unique-query-terms" in flags
     corpus = load(corpus_path)
     queries = load(queries_path)
     qrels = load_qrels(qrels_path)
@@ -52,7 +57,9 @@ def main(corpus_path, queries_path, qrels_path):
     retriever.index(bm25s.tokenize(texts, stopwords="en", stemmer=stemmer, show_progress=False), show_progress=False)
     ids = [str(d["_id"]) for d in corpus]
     judged = [q for q in queries if any(g > 0 for g in qrels.get(str(q["_id"]), {}).values())]
-    tokens = bm25s.tokenize([q["text"] for q in judged], stopwords="en", stemmer=stemmer, show_progress=False)
+    tokens = bm25s.tokenize([q["text"] for q in judged], stopwords="en", stemmer=stemmer, show_progress=False, return_ids=False)
+    if unique:
+        tokens = [list(dict.fromkeys(t)) for t in tokens]
     k = min(1000, len(ids))
     results, scores = retriever.retrieve(tokens, k=k, show_progress=False)
     per_query = []
@@ -67,4 +74,4 @@ def main(corpus_path, queries_path, qrels_path):
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    main(*sys.argv[1:])

@@ -37,6 +37,19 @@ pub struct Thresholds {
     pub alone: f32,
 }
 
+impl Thresholds {
+    /// The thresholds for a long text (a pasted paragraph): the floor rises halfway to
+    /// `alone`. Embeddings of long texts of one field lie closer together than those of short
+    /// questions: MED abstracts reach 0.31-0.57 against the bundled corpus they are not about,
+    /// while abstracts on one topic reach 0.48-0.87 (`scripts/bench-quality.sh`, long rows).
+    pub fn for_long_text(self) -> Thresholds {
+        Thresholds {
+            floor: (self.floor + self.alone) / 2.0,
+            alone: self.alone,
+        }
+    }
+}
+
 /// The thresholds calibrated for the model with id `model_id` in `dir`, if there are some
 /// for exactly that model. An unreadable or malformed file counts as none.
 pub fn thresholds(dir: &Path, model_id: &str) -> Option<Thresholds> {
@@ -51,6 +64,17 @@ pub fn thresholds(dir: &Path, model_id: &str) -> Option<Thresholds> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_text_needs_a_similarity_halfway_between_floor_and_alone() {
+        let short = Thresholds {
+            floor: 0.3,
+            alone: 0.7,
+        };
+        let long = short.for_long_text();
+        assert!((long.floor - 0.5).abs() < 1e-6, "{long:?}");
+        assert_eq!(long.alone, 0.7);
+    }
 
     #[test]
     fn a_floor_counts_only_for_its_own_model() {

@@ -12,7 +12,7 @@ use wire::{
     SearchOutput, ShowOutput, StatsOutput,
 };
 
-pub use text::{DEFAULT_WIDTH, Style, printable, printable_lines};
+pub use text::{DEFAULT_WIDTH, Style, printable, printable_lines, shortened};
 
 /// How results are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -39,6 +39,11 @@ pub const DEFAULT_WIDTH: usize = 80;
 const SNIPPET_LINES: usize = 2;
 /// Expansions named in "also searched" (the rest are in `--explain`).
 const SHOWN_EXPANSIONS: usize = 3;
+/// Words no passage mentions named one by one (all with `--explain`): a pasted paragraph
+/// can have dozens.
+const SHOWN_ABSENT: usize = 5;
+/// A query quoted back in a message is cut to this many characters.
+const SHOWN_QUERY_CHARS: usize = 80;
 const INDENT: &str = "    ";
 
 impl Style {
@@ -105,6 +110,19 @@ pub fn printable_lines(text: &str) -> Cow<'_, str> {
     Cow::Owned(lines.join("\n"))
 }
 
+/// `text` cut at a word boundary to at most `max` characters, with "…" when cut.
+pub fn shortened(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max - 1).collect();
+    let at_word = match cut.rfind(char::is_whitespace) {
+        Some(end) if end > 0 => &cut[..end],
+        _ => &cut[..],
+    };
+    format!("{}…", at_word.trim_end())
+}
+
 fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{61c}')
 }
@@ -124,7 +142,7 @@ pub fn search(
         write_wrapped(out, &style.warn(&line), "", style)?;
     }
     if !results.found {
-        let query = printable(results.query.trim()).into_owned();
+        let query = shortened(&printable(results.query.trim()), SHOWN_QUERY_CHARS);
         let message = if results.closest {
             format!(
                 "Nothing in the corpus is about \"{query}\". These are only the closest passages, not answers:"
@@ -189,7 +207,8 @@ fn write_interpretation(
         );
         write_wrapped(out, &line, "", style)?;
     }
-    for absent in &results.absent {
+    let shown_absent = if explain { usize::MAX } else { SHOWN_ABSENT };
+    for absent in results.absent.iter().take(shown_absent) {
         let mut line = format!("No passage mentions \"{}\".", printable(&absent.word));
         if !absent.suggestions.is_empty() {
             let quoted: Vec<String> = absent
@@ -199,6 +218,12 @@ fn write_interpretation(
                 .collect();
             line.push_str(&format!(" Did you mean {}?", quoted.join(" or ")));
         }
+        write_wrapped(out, &style.warn(&line), "", style)?;
+    }
+    let unshown = results.absent.len().saturating_sub(shown_absent);
+    if unshown > 0 {
+        let line =
+            format!("No passage mentions {unshown} more of its words (--explain lists them).");
         write_wrapped(out, &style.warn(&line), "", style)?;
     }
     let (shown, more) = expansions_to_show(&results.expanded, explain);
@@ -572,6 +597,16 @@ mod tests {
         assert_eq!(printable("evil\u{202e}txt.md"), "eviltxt.md");
         assert_eq!(printable("two\nlines"), "two␊lines");
         assert_eq!(printable_lines("two\nlines\x1b"), "two\nlines␛");
+    }
+
+    #[test]
+    fn a_long_query_is_quoted_back_cut_at_a_word() {
+        assert_eq!(shortened("bone pain", 80), "bone pain");
+        assert_eq!(
+            shortened("the lens proteins of cattle", 20),
+            "the lens proteins…"
+        );
+        assert_eq!(shortened("abcdefghijkl", 5), "abcd…");
     }
 
     #[test]

@@ -7,21 +7,33 @@ use std::collections::BTreeSet;
 use tantivy::query::{BoostQuery, Query};
 
 use super::feedback;
+use super::like;
 use super::plan::{EXPANSION_WEIGHT, LabeledClause, Plan, QueryBuilder, terms_of};
-use super::results::{AbsentWord, Correction, ExpandedTerm, SearchRequest};
+use super::results::{AbsentWord, Correction, ExpandedTerm, QueryKind, SearchRequest};
 use super::spelling;
 use crate::analysis::{AnalyzedWord, analyze_words, medical_analyzer};
 use crate::index::{Fields, SearchIndex, Snapshot};
-use crate::lexicon::LexiconMatch;
+use crate::lexicon::{Expansion, LexiconMatch};
 use crate::query::{Clause, parse_user_query};
 use crate::{Error, Result};
 
 /// Longest query accepted, in characters; longer text is cut (a pasted page is still searched).
-pub const MAX_QUERY_CHARS: usize = 2_000;
+pub const MAX_QUERY_CHARS: usize = 10_000;
+/// Longest text searched for passages like it (`--like`), in characters: a long article.
+pub const MAX_LIKE_CHARS: usize = 200_000;
 /// Longer "words" are not words: the tokenizer leaves them out.
 const MAX_WORD_CHARS: usize = 100;
 /// At most this many free words are scored; the rest of a very long query is ignored.
-const MAX_QUERY_WORDS: usize = 64;
+const MAX_QUERY_WORDS: usize = 512;
+/// Queries of more words than this are pasted or dictated text rather than typed keywords
+/// (the longest people's question has 32 words; two MED queries, of 57 and 62, count as
+/// long): their spelling is not corrected (a word a pasted text has but no passage uses is
+/// rare, not misspelt), they are read as words (quotation marks and dashes are not query
+/// syntax), and a middling similarity needs more to count
+/// ([`Thresholds::for_long_text`](crate::embed::calibration::Thresholds::for_long_text)).
+/// Measured with `scripts/bench-quality.sh` (the long-query rows); see the README's "Long and
+/// pasted queries".
+pub const LONG_QUERY_WORDS: usize = 40;
 
 /// A query turned into a plan, with what spelling and the lexicon did to it.
 pub struct PlannedQuery {
@@ -36,6 +48,8 @@ pub struct PlannedQuery {
     /// The query as searched, for the embedding model: its words and phrases with spelling
     /// corrections made, without its exclusions.
     pub semantic_text: String,
+    /// True for a long text rather than typed keywords ([`LONG_QUERY_WORDS`]).
+    pub long: bool,
 }
 
 /// One thing a query asks about: a word, a phrase or a lexicon term, with the analyzed terms
@@ -43,7 +57,8 @@ pub struct PlannedQuery {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Concept {
     pub alternatives: Vec<Vec<String>>,
-    /// How informative it is: the inverse document frequency of its rarest own term.
+    /// How informative it is: the inverse document frequency of its rarest own term, times
+    /// how often the query uses it.
     pub weight: f32,
 }
 
@@ -54,7 +69,13 @@ pub fn plan_query(
     request: &SearchRequest,
 ) -> Result<PlannedQuery> {
     index.taxonomy.ensure_known(&request.approaches)?;
-    let text: String = request.query.chars().take(MAX_QUERY_CHARS).collect();
+    let like = matches!(request.kind, QueryKind::Like { .. });
+    let max_chars = if like {
+        MAX_LIKE_CHARS
+    } else {
+        MAX_QUERY_CHARS
+    };
+    let text: String = request.query.chars().take(max_chars).collect();
     if text.trim().is_empty() && request.approaches.is_empty() {
         return Err(Error::Query("the query is empty: give some words to search for, e.g. mbc search \"bone metastases\"".into()));
     }
@@ -70,18 +91,40 @@ pub fn plan_query(
         absent: Vec::new(),
         concepts: Vec::new(),
         semantic_text: String::new(),
+        long: false,
     };
     let mut semantic_parts = Vec::new();
     let mut content_words = 0;
-    for clause in parse_user_query(&text).clauses {
+    let typed = match &request.kind {
+        QueryKind::Typed => parse_user_query(&text).clauses,
+        QueryKind::Like { .. } => Vec::new(),
+    };
+    let long = like || is_long(&typed);
+    // A long text (pasted, or to find passages like) is all words: its quotation marks and
+    // dashes quote and join rather than demand or exclude.
+    let clauses = match long {
+        true => vec![Clause::Words(text.clone())],
+        false => typed,
+    };
+    planned.long = long;
+    if let QueryKind::Like { passage, document } = &request.kind {
+        let excluded = &mut planned.plan.excluded;
+        excluded.extend(passage.as_deref().map(|id| builder.passage(id)));
+        excluded.extend(document.as_deref().map(|id| builder.document(id)));
+    }
+    for clause in clauses {
         match clause {
             Clause::Words(typed) => {
                 let mut words = analyze_words(&mut analyzer, &typed);
-                words.truncate(MAX_QUERY_WORDS);
-                let searched = if request.exact {
+                if like {
+                    words = like::distinctive(snapshot, index.fields, words)?;
+                } else {
+                    words.truncate(MAX_QUERY_WORDS);
+                }
+                let searched = if request.exact || like {
                     typed.clone()
                 } else {
-                    spell(index, snapshot, &mut words, &typed, &mut planned)?
+                    spell(index, snapshot, &mut words, &typed, !long, &mut planned)?
                 };
                 semantic_parts.push(searched);
                 let matches =
@@ -120,6 +163,11 @@ pub fn plan_query(
             }
         }
     }
+    if planned.plan.is_empty() && like {
+        return Err(Error::Query(
+            "nothing in the corpus is like this text: no passage uses any of its words".into(),
+        ));
+    }
     if planned.plan.is_empty() {
         return Err(Error::Query(nothing_to_search(
             &request.query,
@@ -131,6 +179,18 @@ pub fn plan_query(
     }
     planned.semantic_text = semantic_parts.join(" ");
     Ok(planned)
+}
+
+/// True for a query of more than [`LONG_QUERY_WORDS`] words, phrases included.
+fn is_long(clauses: &[Clause]) -> bool {
+    let words: usize = clauses
+        .iter()
+        .map(|clause| match clause {
+            Clause::Words(text) | Clause::Phrase(text) => text.split_whitespace().count(),
+            Clause::Exclude(_) => 0,
+        })
+        .sum();
+    words > LONG_QUERY_WORDS
 }
 
 /// Why a query has nothing to search for, said so that the person can fix it.
@@ -155,25 +215,36 @@ fn nothing_to_search(query: &str, plan: &Plan) -> String {
 }
 
 /// Judges the spelling of each word ([`spelling::judge`]): corrections replace the word's term
-/// and are recorded, absent words are recorded. Returns the clause's text as searched: `typed`
-/// with each corrected word replaced.
+/// and are recorded (only when `correct`; otherwise the correction is only suggested), absent
+/// words are recorded once each. Returns the clause's text as searched: `typed` with each
+/// corrected word replaced.
 fn spell(
     index: &SearchIndex,
     snapshot: &Snapshot,
     words: &mut [AnalyzedWord],
     typed: &str,
+    correct: bool,
     planned: &mut PlannedQuery,
 ) -> Result<String> {
     let mut searched = String::with_capacity(typed.len());
     let mut copied = 0;
     for word in words.iter_mut() {
         let original = typed.get(word.range.clone()).unwrap_or(&word.term);
+        if planned.absent.iter().any(|a| a.word == original) {
+            continue;
+        }
         match spelling::judge(snapshot, index.fields, &index.lexicon, word, original)? {
             spelling::Verdict::Known => {}
             spelling::Verdict::Absent { suggestions } => planned.absent.push(AbsentWord {
                 word: original.to_string(),
                 suggestions,
             }),
+            spelling::Verdict::Corrected { shown, .. } if !correct => {
+                planned.absent.push(AbsentWord {
+                    word: original.to_string(),
+                    suggestions: vec![shown],
+                })
+            }
             spelling::Verdict::Corrected { term, shown } => {
                 searched.push_str(&typed[copied..word.range.start]);
                 searched.push_str(&shown);
@@ -217,16 +288,21 @@ fn concepts_of(
             weight,
         });
     }
-    let mut seen = BTreeSet::new();
-    for (word, _) in words.iter().zip(&covered).filter(|(_, c)| !**c) {
-        if seen.insert(word.term.clone()) {
-            let own = vec![word.term.clone()];
-            let weight = weight_of(snapshot, fields, &own)?;
-            concepts.push(Concept {
-                alternatives: vec![own],
-                weight,
-            });
-        }
+    let uncovered: Vec<AnalyzedWord> = words
+        .iter()
+        .zip(&covered)
+        .filter(|(_, c)| !**c)
+        .map(|(w, _)| w.clone())
+        .collect();
+    // A word the query repeats weighs as often as it is used: the subject of a pasted
+    // paragraph is what a passage must share to be about it.
+    for (word, count) in distinct_words(&uncovered) {
+        let own = vec![word.term.clone()];
+        let weight = weight_of(snapshot, fields, &own)? * count as f32;
+        concepts.push(Concept {
+            alternatives: vec![own],
+            weight,
+        });
     }
     Ok(concepts)
 }
@@ -246,6 +322,18 @@ fn weight_of(snapshot: &Snapshot, fields: Fields, terms: &[String]) -> Result<f3
     Ok((1.0 + (n - df + 0.5) / (df + 0.5)).ln())
 }
 
+/// Each distinct word of a clause (by its term), first occurrence first, with its count.
+fn distinct_words(words: &[AnalyzedWord]) -> Vec<(&AnalyzedWord, usize)> {
+    let mut distinct: Vec<(&AnalyzedWord, usize)> = Vec::new();
+    for word in words {
+        match distinct.iter_mut().find(|(seen, _)| seen.term == word.term) {
+            Some((_, count)) => *count += 1,
+            None => distinct.push((word, 1)),
+        }
+    }
+    distinct
+}
+
 /// Free words: each word scored in every field, lexicon expansions at a lower weight, and a
 /// proximity bonus for the words together. Returns the lexicon's matches among the words.
 fn add_free_words(
@@ -257,17 +345,30 @@ fn add_free_words(
     text: &str,
 ) -> Vec<LexiconMatch> {
     let plan = &mut planned.plan;
-    for word in words {
+    // One clause per distinct word, weighted by how often the query uses it (BM25's raw
+    // query-term frequency, as Lucene counts it): the word a pasted paragraph repeats is its
+    // subject.
+    for (word, count) in distinct_words(words) {
         if let Some(query) = builder.words_anywhere(std::slice::from_ref(word), 0) {
-            plan.scoring.push(LabeledClause {
-                label: word.term.clone(),
-                query,
-            });
+            let (label, query): (String, Box<dyn Query>) = match count {
+                1 => (word.term.clone(), query),
+                n => (
+                    format!("{} ×{n}", word.term),
+                    Box::new(BoostQuery::new(query, n as f32)),
+                ),
+            };
+            plan.scoring.push(LabeledClause { label, query });
         }
     }
     plan.highlight_terms
         .extend(terms_of(words).map(String::from));
+    // Each pair of different words once: "bone bone" is not a pair, and a pair a long text
+    // repeats is still one bonus.
+    let mut pairs = BTreeSet::new();
     for pair in words.windows(2) {
+        if pair[0].term == pair[1].term || !pairs.insert((&pair[0].term, &pair[1].term)) {
+            continue;
+        }
         if let Some(query) = builder.proximity(pair) {
             plan.proximity.push(LabeledClause {
                 label: format!("near: {} {}", pair[0].term, pair[1].term),
@@ -279,31 +380,60 @@ fn add_free_words(
         return Vec::new();
     }
     let matches = index.lexicon.matches(words);
-    for found in &matches {
+    add_expansions(builder, planned, words, &matches, text);
+    matches
+}
+
+/// The lexicon's expansions of the matched words, each once at [`EXPANSION_WEIGHT`] times the
+/// number of matches it expands (like a repeated word), and recorded once per matched text.
+fn add_expansions(
+    builder: &QueryBuilder,
+    planned: &mut PlannedQuery,
+    words: &[AnalyzedWord],
+    matches: &[LexiconMatch],
+    text: &str,
+) {
+    let mut counted: Vec<(&Expansion, usize)> = Vec::new();
+    for found in matches {
         let matched = &words[found.start..found.start + found.len];
         let from = text
             .get(matched[0].range.start..matched[matched.len() - 1].range.end)
             .unwrap_or_default()
             .to_string();
         for expansion in &found.expansions {
-            let Some(query) = builder.words_anywhere(&expansion.words, 0) else {
-                continue;
-            };
-            let boosted: Box<dyn Query> = Box::new(BoostQuery::new(query, EXPANSION_WEIGHT));
-            plan.scoring.push(LabeledClause {
-                label: format!("also: {}", expansion.text),
-                query: boosted,
-            });
-            plan.highlight_terms
-                .extend(terms_of(&expansion.words).map(String::from));
-            planned.expanded.push(ExpandedTerm {
-                term: expansion.text.clone(),
-                kind: expansion.kind,
-                from: from.clone(),
-                canonical: expansion.canonical,
-                in_results: false,
-            });
+            match counted.iter_mut().find(|(e, _)| e.text == expansion.text) {
+                Some((_, count)) => *count += 1,
+                None => counted.push((expansion, 1)),
+            }
+            let recorded = planned
+                .expanded
+                .iter()
+                .any(|e| e.term == expansion.text && e.from == from);
+            if !recorded {
+                planned.expanded.push(ExpandedTerm {
+                    term: expansion.text.clone(),
+                    kind: expansion.kind,
+                    from: from.clone(),
+                    canonical: expansion.canonical,
+                    in_results: false,
+                });
+            }
         }
     }
-    matches
+    let plan = &mut planned.plan;
+    for (expansion, count) in counted {
+        let Some(query) = builder.words_anywhere(&expansion.words, 0) else {
+            continue;
+        };
+        let label = match count {
+            1 => format!("also: {}", expansion.text),
+            n => format!("also: {} ×{n}", expansion.text),
+        };
+        plan.scoring.push(LabeledClause {
+            label,
+            query: Box::new(BoostQuery::new(query, EXPANSION_WEIGHT * count as f32)),
+        });
+        plan.highlight_terms
+            .extend(terms_of(&expansion.words).map(String::from));
+    }
 }

@@ -14,6 +14,7 @@ mod fusion;
 mod highlight;
 mod hybrid;
 mod interpret;
+mod like;
 mod passages;
 mod plan;
 mod rerank;
@@ -29,7 +30,8 @@ use rayon::prelude::*;
 pub use fusion::{Fusion, RRF_K};
 use highlight::Highlighter;
 pub use highlight::{Snippet, highlight_ranges, make_snippet};
-pub use interpret::MAX_QUERY_CHARS;
+pub use interpret::{LONG_QUERY_WORDS, MAX_LIKE_CHARS, MAX_QUERY_CHARS};
+pub use like::LIKE_TERMS;
 pub use passages::{
     PassageInContext, StoredPassage, all_passages, count_tagged, documents_tagged, load_passage,
     passage_in_context,
@@ -38,8 +40,8 @@ pub use plan::{
     BODY_WEIGHT, EXPANSION_WEIGHT, PROXIMITY_SLOP, PROXIMITY_WEIGHT, SECTION_WEIGHT, TITLE_WEIGHT,
 };
 pub use results::{
-    AbsentWord, Contribution, Correction, Evidence, ExpandedTerm, Hit, Mode, Scores, SearchRequest,
-    SearchResults,
+    AbsentWord, Contribution, Correction, Evidence, ExpandedTerm, Hit, Mode, QueryKind, Scores,
+    SearchRequest, SearchResults,
 };
 
 use crate::corpus::Standing;
@@ -196,7 +198,9 @@ fn rank(
         &planned.concepts,
         &leading,
         similarity,
-        thresholds,
+        // The floor a long text must reach to be about the query is higher; the floor for
+        // joining a ranking once something is about it stays the model's.
+        thresholds.map(|t| if planned.long { t.for_long_text() } else { t }),
     )?;
     let urgent = urgent::urgent_first(index, snapshot, &planned.concepts, &planned.plan)?;
     // A question about an urgent symptom is never answered with "nothing found".
@@ -443,5 +447,6 @@ pub fn approach_request(
         closest: true,
         mode: Mode::Lexical,
         fusion: Fusion::default(),
+        kind: QueryKind::Typed,
     })
 }

@@ -148,6 +148,18 @@ impl QueryBuilder {
         })
     }
 
+    /// The passage with id `id`, for leaving it out.
+    pub fn passage(&self, id: &str) -> Box<dyn Query> {
+        let term = Term::from_field_text(self.fields.passage_id, id);
+        Box::new(TermQuery::new(term, IndexRecordOption::Basic))
+    }
+
+    /// The passages of the document with id `id`, for leaving them out.
+    pub fn document(&self, id: &str) -> Box<dyn Query> {
+        let term = Term::from_field_text(self.fields.doc_id, id);
+        Box::new(TermQuery::new(term, IndexRecordOption::Basic))
+    }
+
     /// Passages tagged with any of `ids`, contributing nothing to the score.
     pub fn approach_filter(&self, ids: &[String]) -> Option<Box<dyn Query>> {
         if ids.is_empty() {

@@ -32,6 +32,21 @@ impl Mode {
     }
 }
 
+/// How a query's text is read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum QueryKind {
+    /// Words a person typed, with the query syntax (phrases, exclusions).
+    #[default]
+    Typed,
+    /// A text to find passages like (`mbc search --like`): no query syntax; searched by its
+    /// most distinctive words (`like.rs`) and its meaning. Where the text came from, a passage
+    /// or a document of the corpus, is left out of the results.
+    Like {
+        passage: Option<String>,
+        document: Option<String>,
+    },
+}
+
 /// What to search for.
 #[derive(Debug, Clone)]
 pub struct SearchRequest {
@@ -40,6 +55,7 @@ pub struct SearchRequest {
     pub mode: Mode,
     pub fusion: Fusion,
     pub query: String,
+    pub kind: QueryKind,
     pub limit: usize,
     /// Only passages tagged with one of these approaches (all if empty).
     pub approaches: Vec<String>,

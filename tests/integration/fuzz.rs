@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use mbc::corpus::{CorpusFile, FileKind, parse_file_text};
 use mbc::index::{BuildOptions, SearchIndex, build};
 use mbc::passage::{SplitOptions, split_into_passages};
-use mbc::search::{Fusion, Mode, SearchRequest, search};
+use mbc::search::{Fusion, Mode, QueryKind, SearchRequest, search};
 use proptest::prelude::*;
 
 /// proptest's defaults: 256 cases per property, or `PROPTEST_CASES` when set.
@@ -154,7 +154,7 @@ proptest! {
 
     #[test]
     fn any_query_gives_results_or_a_message(query in prop_oneof![any::<String>(), "[a-zA-Z\"+/ -]{0,40}", "(AND|OR|NOT|-|\"|her2|ER\\+|bone|pain| ){0,12}"]) {
-        let request = SearchRequest { query, limit: 5, approaches: Vec::new(), exact: false, explain: true, feedback: true, closest: true, mode: Mode::Hybrid, fusion: Fusion::Rrf };
+        let request = SearchRequest { query, kind: QueryKind::Typed, limit: 5, approaches: Vec::new(), exact: false, explain: true, feedback: true, closest: true, mode: Mode::Hybrid, fusion: Fusion::Rrf };
         match search(fixture_index(), &request) {
             Ok(results) => prop_assert!(results.hits.len() <= 5),
             Err(mbc::Error::Query(message)) => prop_assert!(!message.is_empty()),

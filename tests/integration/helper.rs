@@ -1,7 +1,8 @@
 //! A temporary workspace with a corpus, and a way to run `mbc` in it.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 /// Environment variables `mbc` reads; cleared so the developer's shell cannot leak in.
 const MBC_ENV: &[&str] = &[
@@ -121,6 +122,28 @@ impl Workspace {
             command.env_remove(var);
         }
         Run::from(command.output().expect("mbc runs"))
+    }
+
+    /// Runs `mbc` like [`mbc`](Self::mbc), with `input` on its standard input.
+    pub fn mbc_with_input(&self, args: &[&str], input: &str) -> Run {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_mbc"));
+        command
+            .args(args)
+            .current_dir(self.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        for var in MBC_ENV {
+            command.env_remove(var);
+        }
+        let mut child = command.spawn().expect("mbc runs");
+        child
+            .stdin
+            .take()
+            .expect("stdin is piped")
+            .write_all(input.as_bytes())
+            .expect("mbc reads its input");
+        Run::from(child.wait_with_output().expect("mbc runs"))
     }
 
     /// Builds the default index and returns the run.

@@ -94,12 +94,18 @@ pub enum CliCommand {
     Check,
     /// Search for passages. Words may be "quoted" as a phrase or excluded with -word.
     #[command(
-        after_help = "Query syntax: free words (any may match; more matches rank higher), \"an exact phrase\", -word or NOT word to exclude. Every argument that does not start with -- is a query word, -word included; options are written long (--limit 5), anywhere; -- ends them. Brand names, abbreviations, lay terms and common misspellings are expanded using the lexicon, and a misspelt word that is no real word is corrected when one word is clearly meant; --exact turns both off. When nothing in the corpus is about the query, mbc says so; --closest lists the nearest passages anyway."
+        after_help = "Query syntax: free words (any may match; more matches rank higher), \"an exact phrase\", -word or NOT word to exclude. Every argument that does not start with -- is a query word, -word included; options are written long (--limit 5), anywhere; -- ends them. Brand names, abbreviations, lay terms and common misspellings are expanded using the lexicon, and a misspelt word that is no real word is corrected when one word is clearly meant; --exact turns both off. A query of more than 40 words (a pasted paragraph) is read as plain words: no phrases, exclusions or spelling corrections. When nothing in the corpus is about the query, mbc says so; --closest lists the nearest passages anyway."
     )]
     Search {
         /// What to search for.
-        #[arg(required = true, num_args = 1.., value_name = "QUERY")]
+        #[arg(required_unless_present = "like", num_args = 1.., value_name = "QUERY")]
         query: Vec<String>,
+        /// Instead of a query, find passages like a text: a FILE, - for standard input, or a
+        /// passage id (shown with each result; that passage is left out). Its most
+        /// distinctive words (the ones it uses often and few passages share) and its meaning
+        /// are searched.
+        #[arg(long, value_name = "FILE|-|PASSAGE_ID", conflicts_with = "query")]
+        like: Option<String>,
         #[command(flatten)]
         filter: Filter,
         /// Number of passages to show.
@@ -177,6 +183,10 @@ pub enum CliCommand {
         /// Also write a TREC run file (`qid Q0 docid rank score mbc`, top 1000 per query).
         #[arg(long, value_name = "FILE", requires = "queries")]
         run: Option<PathBuf>,
+        /// Read each query as a text to find passages like, as `search --like` does (for a
+        /// "more like this" collection such as scripts/make_long_queries.py builds).
+        #[arg(long, requires = "queries")]
+        like: bool,
         /// Instead of a BEIR collection, ask a people's-questions set (such as
         /// tests/fixtures/questions.toml) of the corpus and report hit@3, urgent questions
         /// answered first, and unanswerable questions answered with "nothing found".
@@ -339,7 +349,18 @@ impl Cli {
     /// word; `-nausea` is not `-n ausea`): options are written long, anywhere on the line, and
     /// `--` ends them. So a query word never becomes an option or an option's value.
     pub fn parse_args() -> Cli {
-        Cli::parse_from(words_after_options(std::env::args_os().collect()))
+        let args: Vec<OsString> = std::env::args_os().collect();
+        if let Some(flag) = short_option_habit(&args) {
+            Cli::command()
+                .error(
+                    clap::error::ErrorKind::UnknownArgument,
+                    format!(
+                        "`{flag}` looks like a short option, but mbc's options are written long (for example --limit 5); a query word -word excludes a word, and one letter is not a word"
+                    ),
+                )
+                .exit();
+        }
+        Cli::parse_from(words_after_options(args))
     }
 
     /// The validated settings for the chosen command.
@@ -361,6 +382,7 @@ impl Cli {
             CliCommand::Man => Command::Man,
             CliCommand::Search {
                 query,
+                like,
                 filter,
                 limit,
                 format,
@@ -372,6 +394,7 @@ impl Cli {
                 settings: SearchSettings {
                     ranking: ranking.into(),
                     query: query.join(" "),
+                    like,
                     limit: limit as usize,
                     approaches: filter.approaches,
                     explain,
@@ -418,6 +441,7 @@ impl Cli {
                 queries,
                 qrels,
                 run,
+                like,
                 questions,
                 ranking,
                 format,
@@ -431,6 +455,7 @@ impl Cli {
                             queries,
                             qrels,
                             run,
+                            like,
                         },
                         _ => unreachable!("clap requires --questions, or --queries with --qrels"),
                     },
@@ -477,6 +502,22 @@ fn use_color(choice: ColorChoice) -> bool {
                 && std::io::stdout().is_terminal()
         }
     }
+}
+
+/// A one-letter "exclusion" such as `-n` among the words of a query command (before any
+/// `--`): someone used to `-n 5` from other tools, not a word to leave out.
+fn short_option_habit(args: &[OsString]) -> Option<String> {
+    let words = args.iter().map(|a| a.to_string_lossy());
+    let mut after_command = words
+        .skip_while(|w| !QUERY_COMMANDS.contains(&w.as_ref()))
+        .skip(1)
+        .take_while(|w| w != "--");
+    after_command
+        .find(|w| {
+            let letters: Vec<char> = w.chars().collect();
+            matches!(letters[..], ['-', c] if c.is_ascii_alphabetic() && c != 'h')
+        })
+        .map(|w| w.into_owned())
 }
 
 /// `args` with the query words of `search` and `export` moved after a `--`, options first
@@ -549,6 +590,24 @@ mod tests {
             .chain(line.split(' '))
             .map(OsString::from);
         Cli::try_parse_from(words_after_options(args.collect())).unwrap()
+    }
+
+    fn habit(line: &str) -> Option<String> {
+        let args: Vec<OsString> = std::iter::once("mbc")
+            .chain(line.split(' '))
+            .map(OsString::from)
+            .collect();
+        short_option_habit(&args)
+    }
+
+    #[test]
+    fn a_one_letter_exclusion_is_taken_for_a_short_option() {
+        assert_eq!(habit("search -n 5 bone pain"), Some("-n".into()));
+        assert_eq!(habit("export --all -o x"), Some("-o".into()));
+        assert_eq!(habit("search bone -herceptin"), None);
+        assert_eq!(habit("search bone -h"), None);
+        assert_eq!(habit("search bone -- -n"), None);
+        assert_eq!(habit("index -x"), None);
     }
 
     fn query_of(line: &str) -> (Vec<String>, u64) {

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use mbc::embed;
 use mbc::output::{Format, Style};
-use mbc::search::{Fusion, Mode, SearchRequest};
+use mbc::search::{Fusion, Mode, QueryKind, SearchRequest};
 
 /// Default corpus and index, relative to the working directory (the repository root).
 pub const DEFAULT_CORPUS: &str = "corpus";
@@ -57,6 +57,7 @@ impl RankingSettings {
             mode: self.mode.unwrap_or_default(),
             fusion: self.fusion,
             query,
+            kind: QueryKind::Typed,
             limit,
             approaches,
             exact: self.exact,
@@ -71,6 +72,9 @@ impl RankingSettings {
 pub struct SearchSettings {
     pub ranking: RankingSettings,
     pub query: String,
+    /// `--like`: a file, `-` or a passage id whose text to find passages like (then `query`
+    /// is empty).
+    pub like: Option<String>,
     pub limit: usize,
     pub approaches: Vec<String>,
     pub explain: bool,
@@ -101,6 +105,8 @@ pub enum EvalCollection {
         queries: PathBuf,
         qrels: PathBuf,
         run: Option<PathBuf>,
+        /// Each query is a text to find passages like.
+        like: bool,
     },
     /// A people's-questions set, asked of the corpus.
     Questions(PathBuf),

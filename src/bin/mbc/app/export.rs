@@ -7,6 +7,7 @@ use std::path::Path;
 use anyhow::Result;
 
 use mbc::output::{self, Exported, Format, printable};
+use mbc::search::{QueryKind, SearchRequest};
 use mbc::{atomic_file, eval, index, search};
 
 use super::UsageError;
@@ -106,8 +107,9 @@ pub fn eval_command(
             queries,
             qrels,
             run,
+            like,
         } => {
-            let report = beir(location, settings, queries, qrels, run.as_deref())?;
+            let report = beir(location, settings, queries, qrels, run.as_deref(), *like)?;
             output::write_eval(out, &location.corpus, &report, format)?;
         }
         EvalCollection::Questions(path) => {
@@ -128,6 +130,7 @@ fn beir(
     queries: &Path,
     qrels: &Path,
     run: Option<&Path>,
+    like: bool,
 ) -> Result<eval::EvalReport> {
     if !location.corpus.is_file() {
         return Err(UsageError(format!(
@@ -150,9 +153,18 @@ fn beir(
     };
     let mut index = open_index(&eval_location)?;
     attach_semantic(&mut index, location, settings.ranking.mode)?;
-    let template = settings
-        .ranking
-        .request(String::new(), eval::RUN_DEPTH, Vec::new());
+    let template = SearchRequest {
+        kind: match like {
+            true => QueryKind::Like {
+                passage: None,
+                document: None,
+            },
+            false => QueryKind::Typed,
+        },
+        ..settings
+            .ranking
+            .request(String::new(), eval::RUN_DEPTH, Vec::new())
+    };
     let report = eval::evaluate(&index, &queries, &qrels, &template)?;
     if let Some(path) = run {
         atomic_file::write(path, |out| eval::write_run(out, &report))?;

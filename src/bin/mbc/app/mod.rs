@@ -3,6 +3,7 @@
 //! `mbc::output`, and maps errors to exit codes and hints. Errors carry context via `anyhow`.
 
 mod export;
+mod like;
 mod open;
 
 use std::io::{self, Write};
@@ -11,7 +12,7 @@ use anyhow::Result;
 
 use mbc::index::SearchIndex;
 use mbc::output::{self, Format, printable, wire};
-use mbc::search::{self, SearchRequest};
+use mbc::search::{self, QueryKind, SearchRequest};
 
 use crate::settings::Command;
 
@@ -39,18 +40,23 @@ pub fn run(command: Command) -> Result<()> {
         } => {
             let mut index = open::open_index(&location)?;
             open::attach_semantic(&mut index, &location, settings.ranking.mode)?;
+            let (query, kind) = match &settings.like {
+                Some(source) => like::like_text(&index, source)?,
+                None => (settings.query, QueryKind::Typed),
+            };
             let request = SearchRequest {
                 explain: settings.explain,
                 closest: settings.closest,
+                kind,
                 ..settings
                     .ranking
-                    .request(settings.query, settings.limit, settings.approaches)
+                    .request(query, settings.limit, settings.approaches)
             };
             let results = search::search(&index, &request)?;
             if format == Format::JsonLines && results.hits.is_empty() {
                 status!(
                     "note: nothing in the corpus is about \"{}\"; no lines written (--closest lists the nearest passages)",
-                    results.query.trim()
+                    output::shortened(results.query.trim(), 80)
                 );
             }
             output::write_search(&mut out, &results, format, style, request.explain)?;
