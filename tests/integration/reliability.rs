@@ -2,7 +2,7 @@
 
 use std::process::{Command, Stdio};
 
-use crate::helper::{Run, Workspace};
+use crate::helper::{Run, Workspace, copy_dir};
 
 fn indexed() -> Workspace {
     let ws = Workspace::with_fixture_corpus();
@@ -204,5 +204,40 @@ fn duplicate_ids_and_empty_files_are_named() {
     assert!(
         ws.finds("quokka", "records.jsonl"),
         "the first record, after a byte-order mark"
+    );
+}
+
+#[test]
+fn a_model_that_fails_for_a_moment_leaves_its_vectors_to_the_next_index() {
+    let ws = Workspace::with_fixture_corpus();
+    let shipped = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models/all-MiniLM-L6-v2");
+    let model = ws.path().join("model");
+    copy_dir(&shipped, &model);
+    std::fs::write(model.join("model.safetensors"), b"not weights").unwrap();
+    let model_arg = model.to_str().unwrap();
+    let failed = ws.mbc(&["index", "--model", model_arg]).ok();
+    assert!(
+        failed.stderr.contains("semantic search unavailable"),
+        "{}",
+        failed.stderr
+    );
+    let stats = ws
+        .mbc(&["stats", "--format", "json", "--model", model_arg])
+        .ok();
+    assert!(stats.json()["vectors"].is_null(), "{}", stats.stdout);
+
+    std::fs::copy(
+        shipped.join("model.safetensors"),
+        model.join("model.safetensors"),
+    )
+    .unwrap();
+    ws.mbc(&["index", "--model", model_arg]).ok();
+    let stats = ws
+        .mbc(&["stats", "--format", "json", "--model", model_arg])
+        .ok();
+    assert!(
+        stats.json()["vectors"]["count"].as_u64() > Some(0),
+        "{}",
+        stats.stdout
     );
 }
