@@ -31,8 +31,10 @@ fn passages(corpus_path: &Path, limit: usize) -> Vec<String> {
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let model = std::env::var_os("MBC_BENCH_MODEL")
-        .map_or_else(|| root.join(mbc::embed::DEFAULT_MODEL_DIR), PathBuf::from);
+    let model = mbc::embed::ModelSource::Dir(
+        std::env::var_os("MBC_BENCH_MODEL")
+            .map_or_else(|| root.join(mbc::embed::DEFAULT_MODEL_DIR), PathBuf::from),
+    );
     // SAFETY: the benchmark has started no thread yet.
     unsafe { mbc::embed::configure_process(Some(&model)) };
     let corpus_path =

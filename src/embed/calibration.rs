@@ -11,9 +11,9 @@
 //! method = "How the thresholds were chosen, and on what data."
 //! ```
 
-use std::path::Path;
-
 use serde::Deserialize;
+
+use super::ModelSource;
 
 /// The file a model directory may carry.
 pub const FILE_NAME: &str = "mbc-calibration.toml";
@@ -50,10 +50,13 @@ impl Thresholds {
     }
 }
 
-/// The thresholds calibrated for the model with id `model_id` in `dir`, if there are some
-/// for exactly that model. An unreadable or malformed file counts as none.
-pub fn thresholds(dir: &Path, model_id: &str) -> Option<Thresholds> {
-    let text = std::fs::read_to_string(dir.join(FILE_NAME)).ok()?;
+/// The thresholds calibrated for the model with id `model_id` from `source`, if there are
+/// some for exactly that model. An unreadable or malformed file counts as none.
+pub fn thresholds(source: &ModelSource, model_id: &str) -> Option<Thresholds> {
+    let text = match source {
+        ModelSource::Dir(dir) => std::fs::read_to_string(dir.join(FILE_NAME)).ok()?,
+        ModelSource::Bundled(model) => model.calibration?.to_string(),
+    };
     let calibration: Calibration = toml::from_str(&text).ok()?;
     (calibration.model_id == model_id).then_some(Thresholds {
         floor: calibration.similarity_floor,
@@ -88,8 +91,10 @@ mod tests {
             floor: 0.3,
             alone: 0.5,
         };
-        assert_eq!(thresholds(dir.path(), "m@1"), Some(expected));
-        assert_eq!(thresholds(dir.path(), "m@2"), None);
-        assert_eq!(thresholds(Path::new("/nonexistent"), "m@1"), None);
+        let source = ModelSource::Dir(dir.path().to_path_buf());
+        assert_eq!(thresholds(&source, "m@1"), Some(expected));
+        assert_eq!(thresholds(&source, "m@2"), None);
+        let missing = ModelSource::Dir("/nonexistent".into());
+        assert_eq!(thresholds(&missing, "m@1"), None);
     }
 }

@@ -1,8 +1,12 @@
-//! Which files make a model directory, and in which format its weights are.
+//! Which files make a model, and in which format its weights are: a model directory's files,
+//! or the bytes of a model compiled into the program.
 
+use std::borrow::Cow;
+use std::ops::Deref;
 use std::path::{Path, PathBuf};
 
 use super::model_error;
+use super::source::{BundledModel, ModelSource};
 use crate::Result;
 
 /// How a model's weights are stored, which decides the engine that runs them.
@@ -21,17 +25,49 @@ const WEIGHTS: [(&str, Format); 3] = [
     ("onnx/model.onnx", Format::Onnx),
 ];
 
-/// The files of one model directory.
+/// The files of one model.
 #[derive(Debug)]
 pub struct ModelFiles {
-    pub dir: PathBuf,
     pub format: Format,
-    pub weights: PathBuf,
+    place: Place,
+}
+
+#[derive(Debug)]
+enum Place {
+    Dir { dir: PathBuf, weights: PathBuf },
+    Bundled(&'static BundledModel),
+}
+
+/// A file's bytes: mapped from disk, or compiled into the program.
+pub enum Bytes {
+    Mapped(memmap2::Mmap),
+    Static(&'static [u8]),
+}
+
+impl Deref for Bytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            Bytes::Mapped(map) => map,
+            Bytes::Static(bytes) => bytes,
+        }
+    }
 }
 
 impl ModelFiles {
-    /// Finds the weights in `dir`: safetensors first, then ONNX.
-    pub fn locate(dir: &Path) -> Result<ModelFiles> {
+    /// Finds the weights: in a directory safetensors first, then ONNX; a compiled-in model is
+    /// safetensors.
+    pub fn locate(source: &ModelSource) -> Result<ModelFiles> {
+        let dir = match source {
+            ModelSource::Bundled(model) => {
+                return Ok(ModelFiles {
+                    format: Format::Safetensors,
+                    place: Place::Bundled(model),
+                });
+            }
+            ModelSource::Dir(dir) => dir,
+        };
         if let Err(err) = std::fs::read_dir(dir) {
             return Err(model_error(dir, format!("not a model directory: {err}")));
         }
@@ -40,9 +76,11 @@ impl ModelFiles {
             .map(|&(name, format)| (dir.join(name), format))
             .find(|(path, _)| path.is_file())
             .map(|(weights, format)| ModelFiles {
-                dir: dir.to_path_buf(),
                 format,
-                weights,
+                place: Place::Dir {
+                    dir: dir.to_path_buf(),
+                    weights,
+                },
             })
             .ok_or_else(|| {
                 model_error(
@@ -52,53 +90,81 @@ impl ModelFiles {
             })
     }
 
-    /// Reads a file of the directory whole.
-    pub fn read(&self, name: &str) -> Result<Vec<u8>> {
-        std::fs::read(self.dir.join(name))
-            .map_err(|e| model_error(&self.dir, format!("cannot read {name}: {e}")))
+    /// Reads a file of the model whole (`config.json`, `tokenizer.json`).
+    pub fn read(&self, name: &str) -> Result<Cow<'static, [u8]>> {
+        match &self.place {
+            Place::Dir { dir, .. } => std::fs::read(dir.join(name))
+                .map(Cow::Owned)
+                .map_err(|e| model_error(dir, format!("cannot read {name}: {e}"))),
+            Place::Bundled(model) => match name {
+                "config.json" => Ok(Cow::Borrowed(model.config)),
+                "tokenizer.json" => Ok(Cow::Borrowed(model.tokenizer)),
+                _ => Err(model_error(
+                    &ModelSource::Bundled(model).label(),
+                    format!("has no {name}"),
+                )),
+            },
+        }
     }
 
     /// `config.json`: required beside safetensors (it gives the architecture), optional beside
     /// ONNX (the graph is the architecture; the config only tells the position limit).
-    pub fn config(&self) -> Result<Option<Vec<u8>>> {
-        if self.format == Format::Onnx && !self.dir.join("config.json").exists() {
+    pub fn config(&self) -> Result<Option<Cow<'static, [u8]>>> {
+        if let Place::Dir { dir, .. } = &self.place
+            && self.format == Format::Onnx
+            && !dir.join("config.json").exists()
+        {
             return Ok(None);
         }
         self.read("config.json").map(Some)
     }
 
-    /// The weights file, mapped rather than read: loading reads each byte once, straight from
-    /// the page cache, and no copy of tens of megabytes is made first.
-    pub fn map_weights(&self) -> Result<memmap2::Mmap> {
-        map(&self.dir, &self.weights)
+    /// The weights, mapped rather than read: loading reads each byte once, straight from the
+    /// page cache, and no copy of tens of megabytes is made first.
+    pub fn map_weights(&self) -> Result<Bytes> {
+        match &self.place {
+            Place::Dir { dir, weights } => map(dir, weights).map(Bytes::Mapped),
+            Place::Bundled(model) => Ok(Bytes::Static(model.weights)),
+        }
+    }
+
+    /// The ONNX graph's path, for tract (which finds external weight files beside it).
+    pub fn onnx_path(&self) -> Option<&Path> {
+        match &self.place {
+            Place::Dir { weights, .. } if self.format == Format::Onnx => Some(weights),
+            _ => None,
+        }
     }
 
     /// The files an ONNX graph keeps its weights in when they are stored outside it, under the
     /// names exporters give them (`model.onnx_data` from Hugging Face's exporters,
     /// `model.onnx.data` from torch); tract finds them itself, and the model id needs them too.
-    pub fn map_external_data(&self) -> Result<Vec<memmap2::Mmap>> {
-        if self.format != Format::Onnx {
+    pub fn map_external_data(&self) -> Result<Vec<Bytes>> {
+        let (Place::Dir { dir, weights }, Format::Onnx) = (&self.place, self.format) else {
             return Ok(Vec::new());
-        }
+        };
         ["_data", ".data"]
             .into_iter()
             .map(|suffix| {
-                let mut name = self.weights.clone().into_os_string();
+                let mut name = weights.clone().into_os_string();
                 name.push(suffix);
                 PathBuf::from(name)
             })
             .filter(|path| path.is_file())
-            .map(|path| map(&self.dir, &path))
+            .map(|path| map(dir, &path).map(Bytes::Mapped))
             .collect()
     }
 
     /// The weights file's name relative to the directory, for messages.
     pub fn weights_name(&self) -> String {
-        self.weights
-            .strip_prefix(&self.dir)
-            .unwrap_or(&self.weights)
-            .display()
-            .to_string()
+        match &self.place {
+            Place::Dir { dir, weights } => weights
+                .strip_prefix(dir)
+                .unwrap_or(weights)
+                .display()
+                .to_string(),
+            Place::Bundled(_) => "model.safetensors".to_string(),
+        }
     }
 }
 
@@ -131,19 +197,18 @@ mod tests {
     #[test]
     fn safetensors_wins_over_onnx() {
         let dir = dir_with(&["model.onnx", "model.safetensors"]);
-        let files = ModelFiles::locate(dir.path()).unwrap();
+        let files = ModelFiles::locate(&ModelSource::Dir(dir.path().to_path_buf())).unwrap();
         assert_eq!(files.format, Format::Safetensors);
     }
 
     #[test]
     fn hugging_face_onnx_layout_is_found() {
         let dir = dir_with(&["onnx/model.onnx", "tokenizer.json"]);
-        let files = ModelFiles::locate(dir.path()).unwrap();
+        let files = ModelFiles::locate(&ModelSource::Dir(dir.path().to_path_buf())).unwrap();
         assert_eq!(files.format, Format::Onnx);
         assert_eq!(files.weights_name(), "onnx/model.onnx");
-        assert_eq!(
-            files.config().unwrap(),
-            None,
+        assert!(
+            files.config().unwrap().is_none(),
             "config.json is optional for ONNX"
         );
     }
@@ -151,7 +216,7 @@ mod tests {
     #[test]
     fn safetensors_needs_its_config() {
         let dir = dir_with(&["model.safetensors"]);
-        let err = ModelFiles::locate(dir.path())
+        let err = ModelFiles::locate(&ModelSource::Dir(dir.path().to_path_buf()))
             .unwrap()
             .config()
             .unwrap_err();
@@ -161,13 +226,15 @@ mod tests {
     #[test]
     fn a_directory_without_weights_says_what_it_looked_for() {
         let dir = dir_with(&["tokenizer.json"]);
-        let err = ModelFiles::locate(dir.path()).unwrap_err().to_string();
+        let err = ModelFiles::locate(&ModelSource::Dir(dir.path().to_path_buf()))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("no model.safetensors, model.onnx"), "{err}");
     }
 
     #[test]
     fn a_missing_directory_is_named() {
-        let err = ModelFiles::locate(Path::new("/nonexistent/model"))
+        let err = ModelFiles::locate(&ModelSource::Dir("/nonexistent/model".into()))
             .unwrap_err()
             .to_string();
         assert!(

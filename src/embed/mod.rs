@@ -7,6 +7,7 @@ mod candle_bert;
 mod files;
 mod onnx;
 mod process;
+mod source;
 mod vectors;
 
 use std::path::{Path, PathBuf};
@@ -18,11 +19,13 @@ use candle_bert::CandleBert;
 use files::{Format, ModelFiles};
 use onnx::OnnxEncoder;
 pub use process::configure_process;
+pub use source::{BundledModel, ModelSource};
 pub use vectors::VectorSet;
 
 use crate::{Error, Result};
 
-/// The model shipped with mbc, relative to the repository root.
+/// The model shipped with mbc, relative to the repository root (the `mbc` binary also carries
+/// it compiled in).
 pub const DEFAULT_MODEL_DIR: &str = "models/all-MiniLM-L6-v2";
 /// Word pieces per text; all-MiniLM-L6-v2 was trained with 256 at most. A model whose position
 /// table is shorter (`max_position_embeddings` in `config.json`) gets its own limit.
@@ -153,11 +156,11 @@ fn model_error(dir: &Path, what: impl std::fmt::Display) -> Error {
     }
 }
 
-/// The engine that would run the model in `dir`, if the directory holds one: the binary asks
-/// this at start-up to settle the process-wide settings that engine wants before any thread
-/// starts ([`configure_process`]).
-pub fn engine_of(dir: &Path) -> Option<Engine> {
-    ModelFiles::locate(dir)
+/// The engine that would run the model, if `source` holds one: the binary asks this at
+/// start-up to settle the process-wide settings that engine wants before any thread starts
+/// ([`configure_process`]).
+pub fn engine_of(source: &ModelSource) -> Option<Engine> {
+    ModelFiles::locate(source)
         .ok()
         .map(|files| match files.format {
             Format::Safetensors => Engine::Candle,
@@ -174,12 +177,12 @@ pub enum Engine {
     Tract,
 }
 
-/// The id [`Embedder::load`] would give the model in `dir`, without loading it: a build uses it
-/// to tell whether stored vectors are still valid.
-pub fn identify(dir: &Path) -> Result<String> {
-    let files = ModelFiles::locate(dir)?;
+/// The id [`Embedder::load`] would give the model, without loading it: a build uses it to tell
+/// whether stored vectors are still valid.
+pub fn identify(source: &ModelSource) -> Result<String> {
+    let files = ModelFiles::locate(source)?;
     Ok(model_id(
-        dir,
+        &source.name(),
         files.config()?.as_deref(),
         &files.read("tokenizer.json")?,
         &files.map_weights()?,
@@ -188,33 +191,33 @@ pub fn identify(dir: &Path) -> Result<String> {
 }
 
 impl Embedder {
-    /// Loads a model directory: `tokenizer.json`, and either `model.safetensors` with
-    /// `config.json` (run by candle) or `model.onnx` / `onnx/model.onnx` (run by tract).
-    pub fn load(dir: &Path) -> Result<Embedder> {
-        let files = ModelFiles::locate(dir)?;
+    /// Loads a model: `tokenizer.json`, and either `model.safetensors` with `config.json` (run
+    /// by candle) or `model.onnx` / `onnx/model.onnx` (run by tract).
+    pub fn load(source: &ModelSource) -> Result<Embedder> {
+        let label = source.label();
+        let files = ModelFiles::locate(source)?;
         let config = files.config()?;
         let weights = files.map_weights()?;
+        let tokenizer_bytes = files.read("tokenizer.json")?;
         let max_tokens = max_tokens(config.as_deref());
         // Parsing the tokenizer and preparing the weights are independent: do both at once.
         let (tokenizer, encoder) = std::thread::scope(|scope| {
-            let tokenizer = scope.spawn(|| load_tokenizer(dir, max_tokens));
-            let encoder = match files.format {
-                Format::Safetensors => {
-                    CandleBert::load(config.as_deref().unwrap_or_default(), &weights)
-                        .map(|model| Encoder::Candle(Box::new(model)))
-                }
-                Format::Onnx => OnnxEncoder::load(&files.weights).map(Encoder::Onnx),
+            let tokenizer = scope.spawn(|| load_tokenizer(&label, &tokenizer_bytes, max_tokens));
+            let encoder = match files.onnx_path() {
+                None => CandleBert::load(config.as_deref().unwrap_or_default(), &weights)
+                    .map(|model| Encoder::Candle(Box::new(model))),
+                Some(path) => OnnxEncoder::load(path).map(Encoder::Onnx),
             };
             let tokenizer = tokenizer
                 .join()
-                .unwrap_or_else(|_| Err(model_error(dir, "tokenizer.json: loader crashed")));
+                .unwrap_or_else(|_| Err(model_error(&label, "tokenizer.json: loader crashed")));
             (tokenizer, encoder)
         });
-        let (tokenizer, tokenizer_bytes) = tokenizer?;
+        let tokenizer = tokenizer?;
         let encoder =
-            encoder.map_err(|e| model_error(dir, format!("{}: {e}", files.weights_name())))?;
+            encoder.map_err(|e| model_error(&label, format!("{}: {e}", files.weights_name())))?;
         let model_id = model_id(
-            dir,
+            &source.name(),
             config.as_deref(),
             &tokenizer_bytes,
             &weights,
@@ -223,7 +226,7 @@ impl Embedder {
         Ok(Embedder {
             encoder,
             tokenizer,
-            thresholds: calibration::thresholds(dir, &model_id),
+            thresholds: calibration::thresholds(source, &model_id),
             model_id,
         })
     }
@@ -304,32 +307,30 @@ fn max_tokens(config: Option<&[u8]>) -> usize {
         .map_or(MAX_TOKENS, |limit| limit.clamp(2, MAX_TOKENS))
 }
 
-/// Reads `tokenizer.json`, set up as sentence-transformers uses it: the shipped file pads and
+/// Parses `tokenizer.json`, set up as sentence-transformers uses it: the shipped file pads and
 /// cuts at 128 word pieces; the model takes 256, and `embed` pads each batch itself.
-fn load_tokenizer(dir: &Path, max_tokens: usize) -> Result<(Tokenizer, Vec<u8>)> {
-    let bytes = std::fs::read(dir.join("tokenizer.json"))
-        .map_err(|e| model_error(dir, format!("cannot read tokenizer.json: {e}")))?;
-    let mut tokenizer = Tokenizer::from_bytes(&bytes)
-        .map_err(|e| model_error(dir, format!("tokenizer.json: {e}")))?;
+fn load_tokenizer(label: &Path, bytes: &[u8], max_tokens: usize) -> Result<Tokenizer> {
+    let mut tokenizer = Tokenizer::from_bytes(bytes)
+        .map_err(|e| model_error(label, format!("tokenizer.json: {e}")))?;
     tokenizer.with_padding(None);
     tokenizer
         .with_truncation(Some(TruncationParams {
             max_length: max_tokens,
             ..TruncationParams::default()
         }))
-        .map_err(|e| model_error(dir, e))?;
-    Ok((tokenizer, bytes))
+        .map_err(|e| model_error(label, e))?;
+    Ok(tokenizer)
 }
 
 /// Weights are identified by their size and a sample of 4 KiB from every MiB (hashing all 45 MB
 /// would add a noticeable delay to every semantic search), plus the exact config and tokenizer.
 /// External weight files count like the main one.
 fn model_id(
-    dir: &Path,
+    name: &str,
     config: Option<&[u8]>,
     tokenizer: &[u8],
     weights: &[u8],
-    external: &[memmap2::Mmap],
+    external: &[files::Bytes],
 ) -> String {
     let mut hasher = blake3::Hasher::new();
     hasher.update(config.unwrap_or_default());
@@ -340,9 +341,6 @@ fn model_id(
             hasher.update(&chunk[..chunk.len().min(4096)]);
         }
     }
-    let name = dir
-        .file_name()
-        .map_or_else(|| "model".into(), |n| n.to_string_lossy().into_owned());
     format!("{name}@{}", &hasher.finalize().to_hex()[..12])
 }
 

@@ -1,12 +1,10 @@
 //! Process-wide settings the embedding engines want, made once by a program's `main` before any
 //! thread starts (the `mbc` binary and the benchmarks do).
 
-use std::path::Path;
-
-use super::{Engine, engine_of};
+use super::{Engine, ModelSource, engine_of};
 
 /// Settles how the embedding engine uses the process, for a process that will embed with the
-/// model in `model_dir` (or none).
+/// model from `model` (or none).
 ///
 /// - candle's own per-operation thread pool is switched off: `embed` runs one batch per core
 ///   itself, and the pool on top of that only made the batches wait for each other (23 → 42
@@ -20,12 +18,12 @@ use super::{Engine, engine_of};
 /// # Safety
 /// Call before any thread starts: it changes the environment, which another thread could be
 /// reading at the same time.
-pub unsafe fn configure_process(model_dir: Option<&Path>) {
+pub unsafe fn configure_process(model: Option<&ModelSource>) {
     if std::env::var_os("CANDLE_NUM_THREADS").is_none() {
         // SAFETY: the caller guarantees that no other thread exists yet.
         unsafe { std::env::set_var("CANDLE_NUM_THREADS", "1") };
     }
-    if model_dir.and_then(engine_of) == Some(Engine::Candle) {
+    if model.and_then(engine_of) == Some(Engine::Candle) {
         keep_freed_memory();
     }
 }

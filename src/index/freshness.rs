@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use super::{VECTORS_FILE, build, store, verify};
-use crate::embed;
+use crate::embed::{self, ModelSource};
 use crate::{Error, Result};
 
 /// How closely to look.
@@ -41,7 +41,7 @@ pub enum Freshness {
 pub fn assess(
     index_dir: &Path,
     corpus: Option<&Path>,
-    model: Option<&Path>,
+    model: Option<&ModelSource>,
     check: Check,
 ) -> Result<Freshness> {
     let Some(generation) = store::current_generation(index_dir)? else {
@@ -70,7 +70,7 @@ pub fn assess(
         return Ok(Freshness::Damaged(err));
     }
     let has_vectors = generation.join(VECTORS_FILE).is_file();
-    let model_at_hand = model.is_some_and(|dir| embed::engine_of(dir).is_some());
+    let model_at_hand = model.is_some_and(|source| embed::engine_of(source).is_some());
     // A model that failed last time is tried again only when asked to build: otherwise every
     // search would pay for a failing build.
     let retry = meta.vectors_failed.is_none() || check == Check::Thorough;

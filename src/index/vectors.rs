@@ -7,7 +7,7 @@ use std::path::Path;
 use super::store;
 use super::{BuildEvent, VECTORS_FILE};
 use crate::Result;
-use crate::embed::{Embedder, VectorSet};
+use crate::embed::{Embedder, ModelSource, VectorSet};
 
 /// Precomputed vectors a corpus directory may carry.
 pub const SEED_FILE: &str = ".vectors.bin";
@@ -30,7 +30,7 @@ pub fn embedding_text(section: &str, text: &str) -> String {
 
 /// The embedding step of one build.
 pub struct EmbedStep<'a> {
-    pub model_dir: &'a Path,
+    pub model: &'a ModelSource,
     /// The model's id ([`crate::embed::identify`]).
     pub model_id: String,
     pub index_dir: &'a Path,
@@ -79,7 +79,7 @@ impl EmbedStep<'_> {
             progress(BuildEvent::Embedding {
                 passages: missing.len(),
             });
-            let embedder = Embedder::load(self.model_dir)?;
+            let embedder = Embedder::load(self.model)?;
             let texts: Vec<String> = missing.iter().map(|(_, text)| text.clone()).collect();
             let computed = embedder.embed(&texts, &|done| {
                 progress(BuildEvent::Embedded { passages: done })

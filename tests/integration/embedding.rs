@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use mbc::embed::Embedder;
+use mbc::embed::{Embedder, ModelSource};
 
 use crate::helper::{FATIGUE_DOC, Workspace};
 
@@ -26,12 +26,17 @@ fn cosine(a: &[f32], b: &[f32]) -> f32 {
     dot / (norm(a) * norm(b))
 }
 
+/// A model directory as a model source.
+fn source(path: impl AsRef<Path>) -> ModelSource {
+    ModelSource::Dir(path.as_ref().to_path_buf())
+}
+
 #[test]
 fn embeddings_match_the_reference_model() {
     let text =
         std::fs::read_to_string(crate::helper::fixtures().join("minilm_reference.json")).unwrap();
     let reference: Reference = serde_json::from_str(&text).unwrap();
-    let embedder = Embedder::load(model_dir()).expect("the shipped model loads");
+    let embedder = Embedder::load(&source(model_dir())).expect("the shipped model loads");
     let vectors = embedder.embed(&reference.sentences, &|_| {}).unwrap();
     for ((sentence, expected), actual) in reference
         .sentences
@@ -49,7 +54,7 @@ fn embeddings_match_the_reference_model() {
 
 #[test]
 fn batching_does_not_change_vectors() {
-    let embedder = Embedder::load(model_dir()).unwrap();
+    let embedder = Embedder::load(&source(model_dir())).unwrap();
     let texts = vec![
         "short".to_string(),
         "a much longer sentence about bone metastases and the drugs used".to_string(),
@@ -61,7 +66,7 @@ fn batching_does_not_change_vectors() {
 
 #[test]
 fn a_missing_model_is_a_clear_error() {
-    let err = Embedder::load(Path::new("/nonexistent/model")).unwrap_err();
+    let err = Embedder::load(&source(Path::new("/nonexistent/model"))).unwrap_err();
     assert!(err.to_string().contains("not a model directory"), "{err}");
 }
 
@@ -81,7 +86,7 @@ const SENTENCES: [&str; 4] = [
 /// [`SENTENCES`] embedded together with one of the tiny-bert variants.
 fn tiny_vectors(format: &str) -> Vec<Vec<f32>> {
     let texts: Vec<String> = SENTENCES.iter().map(|s| s.to_string()).collect();
-    let embedder = Embedder::load(&tiny_bert(format)).unwrap();
+    let embedder = Embedder::load(&source(tiny_bert(format))).unwrap();
     embedder.embed(&texts, &|_| {}).unwrap()
 }
 
@@ -123,12 +128,12 @@ fn an_onnx_graph_with_its_weights_in_a_separate_file_loads_and_is_identified_by_
         let entry = entry.unwrap();
         std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
     }
-    let before = mbc::embed::identify(dir.path()).unwrap();
+    let before = mbc::embed::identify(&source(dir.path())).unwrap();
     let data = dir.path().join("model.onnx_data");
     let mut bytes = std::fs::read(&data).unwrap();
     bytes[100] ^= 1;
     std::fs::write(&data, bytes).unwrap();
-    let after = mbc::embed::identify(dir.path()).unwrap();
+    let after = mbc::embed::identify(&source(dir.path())).unwrap();
     assert_ne!(
         before, after,
         "other weights, other vectors: the id must change"
@@ -137,7 +142,7 @@ fn an_onnx_graph_with_its_weights_in_a_separate_file_loads_and_is_identified_by_
 
 #[test]
 fn an_onnx_model_pads_batches_without_changing_vectors() {
-    let embedder = Embedder::load(&tiny_bert("onnx")).unwrap();
+    let embedder = Embedder::load(&source(tiny_bert("onnx"))).unwrap();
     for (text, vector) in SENTENCES.iter().zip(&tiny_vectors("onnx")) {
         let alone = embedder.embed_query(text).unwrap();
         assert!(cosine(vector, &alone) > 0.9999, "{text:?}");
@@ -149,7 +154,7 @@ fn texts_are_cut_to_the_models_position_limit() {
     // tiny-bert's config.json allows 64 positions; a longer text must still embed.
     let long = "bone pain in the spine ".repeat(40);
     for format in ["safetensors", "onnx"] {
-        let vector = Embedder::load(&tiny_bert(format))
+        let vector = Embedder::load(&source(tiny_bert(format)))
             .unwrap()
             .embed_query(&long)
             .unwrap();
@@ -167,7 +172,7 @@ fn an_unreadable_onnx_file_is_a_clear_error() {
     )
     .unwrap();
     std::fs::write(dir.path().join("model.onnx"), b"not a protobuf").unwrap();
-    let err = Embedder::load(dir.path()).unwrap_err().to_string();
+    let err = Embedder::load(&source(dir.path())).unwrap_err().to_string();
     assert!(err.contains("model.onnx: "), "{err}");
 }
 

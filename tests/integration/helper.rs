@@ -114,28 +114,51 @@ impl Workspace {
         path
     }
 
-    /// Runs `mbc` with the workspace as working directory.
+    /// Runs `mbc` with the workspace as working directory. Workspaces have no model: unless a
+    /// test names one with `--model`, searches are lexical, as they are quick (a model is
+    /// loaded for each search, and debug builds run it slowly); `mbc_with_builtin_model` runs
+    /// with the model built into mbc.
     pub fn mbc(&self, args: &[&str]) -> Run {
+        Run::from(self.command(args).output().expect("mbc runs"))
+    }
+
+    /// The command [`mbc`](Self::mbc) runs, for tests that run it their own way.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = self.base_command(args);
+        command.env("MBC_MODEL", self.path().join("no-model"));
+        command
+    }
+
+    /// Runs `mbc` as an installed copy runs: with its built-in model, and with the data
+    /// directory (`XDG_DATA_HOME`) inside the workspace.
+    pub fn mbc_with_builtin_model(&self, args: &[&str]) -> Run {
+        Run::from(self.base_command(args).output().expect("mbc runs"))
+    }
+
+    /// `mbc ARGS` in the workspace, with the user's mbc settings cleared and the data
+    /// directory inside the workspace.
+    fn base_command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_mbc"));
         command.args(args).current_dir(self.path());
         for var in MBC_ENV {
             command.env_remove(var);
         }
-        Run::from(command.output().expect("mbc runs"))
+        command.env("XDG_DATA_HOME", self.data_home());
+        command
+    }
+
+    /// Where an installed mbc would keep its data, for this workspace.
+    pub fn data_home(&self) -> PathBuf {
+        self.path().join("data-home")
     }
 
     /// Runs `mbc` like [`mbc`](Self::mbc), with `input` on its standard input.
     pub fn mbc_with_input(&self, args: &[&str], input: &str) -> Run {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_mbc"));
+        let mut command = self.command(args);
         command
-            .args(args)
-            .current_dir(self.path())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        for var in MBC_ENV {
-            command.env_remove(var);
-        }
         let mut child = command.spawn().expect("mbc runs");
         child
             .stdin

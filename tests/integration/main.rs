@@ -8,6 +8,7 @@ mod fuzz;
 mod helper;
 mod honest_answers;
 mod indexing;
+mod installed;
 mod long_queries;
 mod output_formats;
 mod queries;

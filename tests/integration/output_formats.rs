@@ -232,9 +232,8 @@ fn export_of_a_query_without_query_or_all_is_a_usage_error() {
 #[test]
 fn closed_stdout_is_not_an_error() {
     let ws = indexed();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mbc"))
-        .args(["export", "--all", "--format", "jsonl"])
-        .current_dir(ws.path())
+    let mut child = ws
+        .command(&["export", "--all", "--format", "jsonl"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()

@@ -1,6 +1,6 @@
 //! The defects hostile testing found: each test names the promise it keeps.
 
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use crate::helper::{Run, Workspace, copy_dir};
 
@@ -75,9 +75,8 @@ fn with_stderr_full(ws: &Workspace, args: &[&str]) -> Run {
         .write(true)
         .open("/dev/full")
         .unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_mbc"))
-        .args(args)
-        .current_dir(ws.path())
+    let output = ws
+        .command(args)
         .stdout(Stdio::null())
         .stderr(full)
         .output()

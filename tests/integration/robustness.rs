@@ -2,7 +2,7 @@
 //! panics, and every problem is named.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 use crate::helper::{Run, Workspace, file_hashes};
@@ -36,9 +36,8 @@ fn search_ok(ws: &Workspace, index: &str, word: &str) -> usize {
 
 /// Starts `mbc` with `args` and kills it (SIGKILL on Unix) after `delay_ms`.
 fn kill_after(ws: &Workspace, args: &[&str], delay_ms: u64) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mbc"))
-        .args(args)
-        .current_dir(ws.path())
+    let mut child = ws
+        .command(args)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -116,9 +115,8 @@ fn searches_during_a_rebuild_all_succeed() {
     ws.mbc(&["index", "--corpus", "corpus", "--index", "idx"])
         .ok();
     let big = write_big_corpus(&ws, 5_000);
-    let mut builder = Command::new(env!("CARGO_BIN_EXE_mbc"))
-        .args(["index", "--rebuild", "--corpus", &big, "--index", "idx"])
-        .current_dir(ws.path())
+    let mut builder = ws
+        .command(&["index", "--rebuild", "--corpus", &big, "--index", "idx"])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()

@@ -42,20 +42,25 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: CliCommand,
 
-    /// Index directory. Without it, `index/` is used and (re)built automatically whenever the
-    /// corpus has changed.
+    /// Index directory. Without it, `index/` in the working directory is used when the
+    /// directory has a `corpus/` or an `index/`, else the index in mbc's data directory
+    /// (~/.local/share/mbc on Linux); either is (re)built automatically whenever the corpus
+    /// has changed.
     #[arg(long, global = true, env = "MBC_INDEX", value_name = "DIR")]
     pub index: Option<PathBuf>,
 
     /// Corpus to index: a directory of .md/.txt files, one such file, or a BEIR corpus.jsonl.
+    /// Default: `corpus/` when the working directory has one, else the corpus built into mbc,
+    /// copied to its data directory on first use.
     #[arg(long, global = true, env = "MBC_CORPUS", value_name = "PATH")]
     pub corpus: Option<PathBuf>,
 
     /// Sentence-embedding model directory for semantic and hybrid search: a BERT-family encoder
     /// with its tokenizer.json, as model.safetensors + config.json or as model.onnx (or
-    /// onnx/model.onnx).
-    #[arg(long, global = true, env = "MBC_MODEL", value_name = "DIR", default_value = mbc::embed::DEFAULT_MODEL_DIR)]
-    pub model: PathBuf,
+    /// onnx/model.onnx). Default: models/all-MiniLM-L6-v2 when the working directory has it,
+    /// else the same model built into mbc.
+    #[arg(long, global = true, env = "MBC_MODEL", value_name = "DIR")]
+    pub model: Option<PathBuf>,
 
     /// Do not use the embedding model: `mbc index` builds a lexical-only index and searches
     /// are lexical.
@@ -370,7 +375,7 @@ impl Cli {
             brackets: self.brackets,
             width: output_width(),
         };
-        let location = Location::new(self.index, self.corpus, Some(self.model), !self.no_semantic);
+        let location = Location::new(self.index, self.corpus, self.model, !self.no_semantic);
         match self.command {
             CliCommand::Index { strict, rebuild } => Command::Index {
                 location,

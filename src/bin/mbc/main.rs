@@ -13,6 +13,7 @@ macro_rules! status {
 }
 
 mod app;
+mod bundled;
 mod cli;
 mod process;
 mod settings;

@@ -11,7 +11,7 @@ use crate::settings::Command;
 /// Call before any thread starts.
 pub unsafe fn configure(command: &Command) {
     // SAFETY: the caller guarantees that no other thread exists yet.
-    let model = command.location().and_then(|l| l.model.as_deref());
+    let model = command.location().and_then(|l| l.model.as_ref());
     unsafe { embed::configure_process(model) };
 }
 

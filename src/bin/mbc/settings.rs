@@ -1,17 +1,19 @@
 //! What a command was asked to do, as plain validated values: `cli` fills these in from the
 //! flags once, and nothing past it sees clap.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use mbc::embed;
+use mbc::embed::{self, ModelSource};
 use mbc::output::{Format, Style};
 use mbc::search::{Fusion, Mode, QueryKind, SearchRequest};
 
-/// Default corpus and index, relative to the working directory (the repository root).
+use crate::bundled;
+
+/// Default corpus and index in a checkout, relative to the working directory.
 pub const DEFAULT_CORPUS: &str = "corpus";
 pub const DEFAULT_INDEX: &str = "index";
 
-/// Where the index and the corpus are, and whether the index was named explicitly.
+/// Where the index, the corpus and the model are, and whether the index was named explicitly.
 #[derive(Debug, Clone)]
 pub struct Location {
     pub index: PathBuf,
@@ -19,24 +21,73 @@ pub struct Location {
     /// True when the index directory was given with `--index`: it is then used as it is and
     /// never built implicitly.
     pub explicit_index: bool,
-    /// The embedding model directory; `None` when semantic search is switched off.
-    pub model: Option<PathBuf>,
+    /// True when `corpus` is the data directory's copy of the bundled corpus, which the binary
+    /// writes there before use ([`bundled::install_corpus`]).
+    pub bundled_corpus: bool,
+    /// The embedding model; `None` when semantic search is switched off.
+    pub model: Option<ModelSource>,
 }
 
 impl Location {
+    /// Resolves the defaults. With `--corpus`, or in a working directory with a `corpus/` or an
+    /// `index/` of its own (a checkout), the corpus is `corpus/` and the index `index/` there,
+    /// as they always were: an index found there is never rebuilt from another corpus.
+    /// Elsewhere the bundled corpus and its index live in the data directory
+    /// (`~/.local/share/mbc` on Linux). The model is `models/all-MiniLM-L6-v2` when the
+    /// directory has it, else the one built into the binary.
     pub fn new(
         index: Option<PathBuf>,
         corpus: Option<PathBuf>,
         model: Option<PathBuf>,
         semantic: bool,
     ) -> Self {
+        let local = corpus.is_some()
+            || Path::new(DEFAULT_CORPUS).exists()
+            || Path::new(DEFAULT_INDEX).exists();
+        let home = data_home().filter(|_| !local);
+        let explicit_index = index.is_some();
+        let index = index.unwrap_or_else(|| match &home {
+            Some(home) => home.join("index"),
+            None => PathBuf::from(DEFAULT_INDEX),
+        });
+        let bundled_corpus = home.is_some();
+        let corpus = corpus.unwrap_or_else(|| match &home {
+            Some(home) => home.join("corpus"),
+            None => PathBuf::from(DEFAULT_CORPUS),
+        });
         Location {
-            explicit_index: index.is_some(),
-            index: index.unwrap_or_else(|| PathBuf::from(DEFAULT_INDEX)),
-            corpus: corpus.unwrap_or_else(|| PathBuf::from(DEFAULT_CORPUS)),
-            model: semantic
-                .then(|| model.unwrap_or_else(|| PathBuf::from(embed::DEFAULT_MODEL_DIR))),
+            index,
+            corpus,
+            explicit_index,
+            bundled_corpus,
+            model: semantic.then(|| default_model(model)),
         }
+    }
+
+    /// Makes the corpus ready: the bundled corpus is written into the data directory the
+    /// first time, and again after an upgrade of mbc.
+    pub fn prepare(&self) -> std::io::Result<()> {
+        if self.bundled_corpus && bundled::install_corpus(&self.corpus)? {
+            status!("note: the bundled corpus is in {}", self.corpus.display());
+        }
+        Ok(())
+    }
+}
+
+/// Where an installed mbc keeps the bundled corpus and its index.
+fn data_home() -> Option<PathBuf> {
+    dirs::data_dir().map(|dir| dir.join("mbc"))
+}
+
+/// The model named with `--model`, or the checkout's `models/all-MiniLM-L6-v2`, or the one built
+/// into the binary (the same model).
+fn default_model(named: Option<PathBuf>) -> ModelSource {
+    match named {
+        Some(dir) => ModelSource::Dir(dir),
+        None if Path::new(embed::DEFAULT_MODEL_DIR).is_dir() => {
+            ModelSource::Dir(PathBuf::from(embed::DEFAULT_MODEL_DIR))
+        }
+        None => ModelSource::Bundled(&bundled::MODEL),
     }
 }
 

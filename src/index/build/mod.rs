@@ -21,7 +21,7 @@ use super::store::{self, BuildDir, BuildLock, IndexMeta};
 use super::vectors::{self, EmbedOutcome};
 use crate::analysis;
 use crate::corpus::{self, Skipped};
-use crate::embed;
+use crate::embed::{self, ModelSource};
 use crate::lexicon::{self, Lexicon};
 use crate::passage::SplitOptions;
 use crate::symptoms::{self, UrgentSymptoms};
@@ -59,8 +59,8 @@ pub struct BuildOptions {
     /// but peaked at 172 MB (measured on `scripts/bench-perf.sh`'s corpus).
     pub memory_budget: usize,
     pub split: SplitOptions,
-    /// Model directory for passage embeddings; `None` builds a lexical-only index.
-    pub model: Option<PathBuf>,
+    /// The model for passage embeddings; `None` builds a lexical-only index.
+    pub model: Option<ModelSource>,
 }
 
 impl Default for BuildOptions {
@@ -140,8 +140,8 @@ pub fn build(
     // The embedding model, identified once: an update may keep only this model's vectors.
     let model = options
         .model
-        .as_deref()
-        .map(|dir| (dir, embed::identify(dir)));
+        .as_ref()
+        .map(|source| (source, embed::identify(source)));
     let model_id = match &model {
         Some((_, Ok(id))) => Some(id.as_str()),
         _ => None,
@@ -199,14 +199,14 @@ pub fn build(
     let mut vectors_failed = None;
     let vectors = match model {
         None => None,
-        Some((model_dir, model_id)) => {
+        Some((model, model_id)) => {
             let kept = match &base {
                 Some(base) => base.vectors_without(&changes)?,
                 None => None,
             };
             let embedded = model_id.and_then(|model_id| {
                 let step = vectors::EmbedStep {
-                    model_dir,
+                    model,
                     model_id,
                     index_dir,
                     data_dir,

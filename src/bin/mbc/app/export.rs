@@ -149,6 +149,7 @@ fn beir(
         },
         corpus: location.corpus.clone(),
         explicit_index: false,
+        bundled_corpus: false,
         model: location.model.clone(),
     };
     let mut index = open_index(&eval_location)?;

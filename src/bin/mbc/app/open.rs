@@ -18,6 +18,7 @@ use crate::settings::Location;
 
 /// `mbc index`: builds, updates or repairs the index, or says it is up to date.
 pub fn index_command(location: &Location, strict: bool, rebuild: bool) -> Result<()> {
+    prepare(location)?;
     ensure_corpus(&location.corpus)?;
     let mut incremental = !rebuild;
     if !rebuild {
@@ -83,6 +84,7 @@ pub fn open_index(location: &Location) -> Result<SearchIndex> {
             other => Ok(other?),
         };
     }
+    prepare(location)?;
     let freshness = assess(location, Check::Quick)?;
     match freshness {
         Freshness::Fresh => return open_existing(location),
@@ -144,6 +146,17 @@ fn upgrade(location: &Location, corpus: &Path) -> Result<SearchIndex> {
     Ok(SearchIndex::open(&location.index)?)
 }
 
+/// Writes the bundled corpus into the data directory when that is the corpus and it is not
+/// there yet.
+fn prepare(location: &Location) -> Result<()> {
+    location.prepare().with_context(|| {
+        format!(
+            "could not write the bundled corpus into {}",
+            printable(&location.corpus.display().to_string())
+        )
+    })
+}
+
 /// What the index needs, asked of the one policy in `mbc::index::assess`.
 fn assess(location: &Location, check: Check) -> Result<Freshness> {
     let corpus = location
@@ -153,7 +166,7 @@ fn assess(location: &Location, check: Check) -> Result<Freshness> {
     Ok(index::assess(
         &location.index,
         corpus,
-        location.model.as_deref(),
+        location.model.as_ref(),
         check,
     )?)
 }
@@ -353,10 +366,10 @@ pub fn attach_semantic(
             None => Ok(()),
         };
     };
-    let Some(model_dir) = &location.model else {
+    let Some(model) = &location.model else {
         return unavailable("semantic search is switched off (--no-semantic)".into());
     };
-    match Embedder::load(model_dir) {
+    match Embedder::load(model) {
         Ok(embedder) if embedder.model_id() == vectors.model_id => {
             index.embedder = Some(embedder);
             Ok(())
