@@ -72,8 +72,9 @@ pub enum Error {
     #[error("{0}")]
     Query(String),
 
-    /// An I/O failure, with the path it concerned.
-    #[error("{}: {source}", path.display())]
+    /// An I/O failure, with the path it concerned. The cause is the source, not part of the
+    /// message, so that a report of the whole chain names it once.
+    #[error("{}", path.display())]
     Io {
         path: PathBuf,
         #[source]
@@ -84,8 +85,8 @@ pub enum Error {
     #[error("{}: {message}", path.display())]
     Model { path: PathBuf, message: String },
 
-    /// A failure inside tantivy that none of the above explains.
-    #[error("search engine error: {0}")]
+    /// A failure inside tantivy that none of the above explains (the cause is the source).
+    #[error("search engine error")]
     Tantivy(#[from] tantivy::TantivyError),
 }
 

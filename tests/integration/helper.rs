@@ -135,16 +135,37 @@ impl Workspace {
         Run::from(self.base_command(args).output().expect("mbc runs"))
     }
 
+    /// Runs `mbc` with its built-in model under limits that bash's `ulimit` sets first (for
+    /// example `ulimit -f 300`: no file may grow past 300 KiB, as on a full disk). The signal
+    /// for an over-large file is ignored, so writes fail with an error instead.
+    pub fn mbc_with_limits(&self, ulimit: &str, args: &[&str]) -> Run {
+        let mut command = Command::new("bash");
+        command
+            .arg("-c")
+            .arg(format!("trap '' XFSZ; ulimit {ulimit}; exec \"$0\" \"$@\""))
+            .arg(env!("CARGO_BIN_EXE_mbc"))
+            .args(args);
+        self.clear_env(&mut command);
+        Run::from(command.output().expect("bash runs"))
+    }
+
     /// `mbc ARGS` in the workspace, with the user's mbc settings cleared and the data
     /// directory inside the workspace.
     fn base_command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_mbc"));
-        command.args(args).current_dir(self.path());
+        command.args(args);
+        self.clear_env(&mut command);
+        command
+    }
+
+    /// Runs `command` in the workspace, with the user's mbc settings cleared and the data
+    /// directory inside the workspace.
+    fn clear_env(&self, command: &mut Command) {
+        command.current_dir(self.path());
         for var in MBC_ENV {
             command.env_remove(var);
         }
         command.env("XDG_DATA_HOME", self.data_home());
-        command
     }
 
     /// Where an installed mbc would keep its data, for this workspace.

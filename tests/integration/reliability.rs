@@ -240,3 +240,37 @@ fn a_model_that_fails_for_a_moment_leaves_its_vectors_to_the_next_index() {
         stats.stdout
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_disk_that_fills_while_vectors_are_written_fails_the_build_and_keeps_the_index() {
+    let ws = Workspace::with_bundled_corpus();
+    ws.mbc_with_builtin_model(&["index"]).ok();
+    let before = ws.current_generation();
+    ws.write(
+        "corpus/99-new.md",
+        "+++\ntitle = \"A new text\"\n+++\n\n# A new text\n\nA paragraph about walking with bone pain.\n",
+    );
+
+    // The vectors (about 600 KiB for the bundled corpus) are the only file past 300 KiB.
+    let full = ws.mbc_with_limits("-f 300", &["index"]).expect_code(1);
+    assert!(full.stderr.contains("vectors.bin"), "{}", full.stderr);
+    assert_eq!(
+        full.stderr.matches("File too large").count(),
+        1,
+        "the cause is named once: {}",
+        full.stderr
+    );
+    assert!(!full.stderr.contains("lexical only"), "{}", full.stderr);
+    assert_eq!(ws.current_generation(), before, "the previous index stays");
+
+    let stats = ws
+        .mbc_with_builtin_model(&["stats", "--format", "json"])
+        .ok();
+    assert_eq!(
+        stats.json()["vectors"]["count"].as_u64(),
+        Some(400),
+        "the next run adds the text with its vector: {}",
+        stats.stderr
+    );
+}
