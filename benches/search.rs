@@ -5,10 +5,14 @@
 //!
 //! `MBC_BENCH_INDEX=DIR MBC_BENCH_QUERIES=queries.jsonl cargo bench --bench search`
 //! (defaults: the bundled corpus's `index/` and the MED queries in ../shared/bench/med).
+//! `MBC_BENCH_MODE=hybrid` ranks as the default search does, with the model of
+//! `MBC_BENCH_MODEL` (default `models/all-MiniLM-L6-v2`) loaded once: each query is embedded
+//! and its vector compared with every passage's.
 
 use std::path::PathBuf;
 use std::time::Instant;
 
+use mbc::embed::{Embedder, ModelSource};
 use mbc::index::SearchIndex;
 use mbc::search::{Fusion, Mode, QueryKind, SearchRequest, search};
 
@@ -35,9 +39,20 @@ fn main() {
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
         .filter_map(|v| v["text"].as_str().map(String::from))
         .collect();
-    let index = SearchIndex::open(&index_dir).expect("index");
+    let hybrid = std::env::var("MBC_BENCH_MODE").is_ok_and(|mode| mode == "hybrid");
+    let mode = if hybrid { Mode::Hybrid } else { Mode::Lexical };
+    let mut index = SearchIndex::open(&index_dir).expect("index");
+    if hybrid {
+        let model = std::env::var_os("MBC_BENCH_MODEL")
+            .map_or_else(|| root.join(mbc::embed::DEFAULT_MODEL_DIR), PathBuf::from);
+        index.embedder = Some(Embedder::load(&ModelSource::Dir(model)).expect("model"));
+        assert!(
+            index.semantic().is_some(),
+            "the index has this model's vectors"
+        );
+    }
     println!(
-        "index: {} ({} passages); {} queries × {repeat}{}",
+        "index: {} ({} passages); {} queries × {repeat}, {mode:?}{}",
         index_dir.display(),
         index.meta.passages,
         queries.len(),
@@ -48,7 +63,7 @@ fn main() {
         for _ in 0..repeat {
             for query in &queries {
                 let request = SearchRequest {
-                    mode: Mode::Lexical,
+                    mode,
                     fusion: Fusion::Rrf,
                     query: query.clone(),
                     kind: QueryKind::Typed,

@@ -8,7 +8,7 @@ use std::io::{self, Write};
 
 use crate::search::{PassageInContext, SearchResults, StoredPassage};
 use wire::{
-    ApproachOut, ApproachesOutput, ExportOutput, NOTICE, PassageRecord, RecordLine, SCHEMA_VERSION,
+    ApproachesOutput, ExportOutput, NOTICE, PassageRecord, RecordLine, SCHEMA_VERSION,
     SearchOutput, ShowOutput, StatsOutput,
 };
 
@@ -51,23 +51,7 @@ pub fn write_approaches(
     format: Format,
     style: Style,
 ) -> io::Result<()> {
-    let wire = || ApproachesOutput {
-        schema_version: SCHEMA_VERSION,
-        notice: NOTICE,
-        approaches: sections
-            .iter()
-            .map(|(approach, results)| ApproachOut {
-                id: approach.id.clone(),
-                label: approach.label.clone(),
-                description: approach.description.clone(),
-                passages: results
-                    .hits
-                    .iter()
-                    .map(|h| PassageRecord::ranked(h, false))
-                    .collect(),
-            })
-            .collect(),
-    };
+    let wire = || ApproachesOutput::new(sections);
     match format {
         Format::Text => text::approaches(out, sections, style),
         Format::Json => write_json(out, &wire()),

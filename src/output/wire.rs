@@ -138,6 +138,14 @@ pub struct ReferenceOut {
     pub url: Option<String>,
 }
 
+/// `GET /api/suggest`: completions of what is being typed.
+#[derive(Debug, Serialize)]
+pub struct SuggestOutput {
+    pub schema_version: u32,
+    pub query: String,
+    pub suggestions: Vec<String>,
+}
+
 /// `mbc show --format json`.
 #[derive(Debug, Serialize)]
 pub struct ShowOutput {
@@ -438,6 +446,29 @@ impl SearchOutput {
                 .hits
                 .iter()
                 .map(|h| PassageRecord::ranked(h, explain))
+                .collect(),
+        }
+    }
+}
+
+impl ApproachesOutput {
+    /// Every approach with its best passages.
+    pub fn new(sections: &[(crate::taxonomy::Approach, SearchResults)]) -> Self {
+        ApproachesOutput {
+            schema_version: SCHEMA_VERSION,
+            notice: NOTICE,
+            approaches: sections
+                .iter()
+                .map(|(approach, results)| ApproachOut {
+                    id: approach.id.clone(),
+                    label: approach.label.clone(),
+                    description: approach.description.clone(),
+                    passages: results
+                        .hits
+                        .iter()
+                        .map(|h| PassageRecord::ranked(h, false))
+                        .collect(),
+                })
                 .collect(),
         }
     }

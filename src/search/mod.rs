@@ -20,6 +20,7 @@ mod plan;
 mod rerank;
 mod results;
 mod spelling;
+mod suggest;
 mod urgent;
 
 use std::collections::HashMap;
@@ -43,6 +44,7 @@ pub use results::{
     AbsentWord, Contribution, Correction, Evidence, ExpandedTerm, Hit, Mode, QueryKind, Scores,
     SearchRequest, SearchResults,
 };
+pub use suggest::Suggester;
 
 use crate::corpus::Standing;
 use crate::index::{SearchIndex, Snapshot};

@@ -15,5 +15,6 @@ mod queries;
 mod reliability;
 mod robustness;
 mod schema;
+mod serve;
 mod tagging;
 mod updates;

@@ -11,7 +11,7 @@ use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::settings::{
     Command, EvalCollection, EvalSettings, ExportSettings, Location, RankingSettings,
-    SearchSettings,
+    SearchSettings, ServeSettings,
 };
 use mbc::output::{Format, Style};
 use mbc::search::{Fusion, Mode};
@@ -207,6 +207,22 @@ pub enum CliCommand {
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
     },
+    /// Serve a web page and an HTTP JSON API over the index, on this computer.
+    ///
+    /// The page searches like `mbc search`, shows passages with their sources, browses by
+    /// treatment approach and prints handouts; the API (/api/search, /api/passages/ID,
+    /// /api/approaches, /api/stats, /api/suggest, /healthz) answers in the JSON of
+    /// `--format json` (docs/http.md). A new index published by `mbc index` is picked up
+    /// without a restart. Ctrl-C stops it, letting requests in flight finish.
+    Serve {
+        /// Address and port to listen on.
+        #[arg(long, default_value = crate::serve::DEFAULT_ADDR, value_parser = crate::serve::parse_addr)]
+        addr: std::net::SocketAddr,
+        /// Allow an address other than loopback (127.0.0.1, ::1). The page has no login and
+        /// queries travel unencrypted: anyone who can reach the address can search.
+        #[arg(long)]
+        public: bool,
+    },
     /// Print a shell completion script, generated from these flags.
     ///
     /// For example: `mbc completions bash > ~/.local/share/bash-completion/completions/mbc`.
@@ -383,6 +399,10 @@ impl Cli {
                 rebuild,
             },
             CliCommand::Check => Command::Check { location },
+            CliCommand::Serve { addr, public } => Command::Serve {
+                location,
+                settings: ServeSettings { addr, public },
+            },
             CliCommand::Completions { shell } => Command::Completions(shell),
             CliCommand::Man => Command::Man,
             CliCommand::Search {

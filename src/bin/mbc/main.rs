@@ -16,6 +16,7 @@ mod app;
 mod bundled;
 mod cli;
 mod process;
+mod serve;
 mod settings;
 
 use std::process::ExitCode;

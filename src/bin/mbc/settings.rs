@@ -133,6 +133,14 @@ pub struct SearchSettings {
     pub closest: bool,
 }
 
+/// `mbc serve`: where to listen, and whether beyond this computer.
+#[derive(Debug, Clone)]
+pub struct ServeSettings {
+    pub addr: std::net::SocketAddr,
+    /// Allows an address that is not loopback.
+    pub public: bool,
+}
+
 #[derive(Debug, Clone)]
 pub struct ExportSettings {
     pub query: Option<String>,
@@ -207,6 +215,10 @@ pub enum Command {
         settings: EvalSettings,
         format: Format,
     },
+    Serve {
+        location: Location,
+        settings: ServeSettings,
+    },
     /// Print a shell completion script.
     Completions(clap_complete::Shell),
     /// Print the manual page.
@@ -219,6 +231,7 @@ impl Command {
         let format = match self {
             Command::Index { .. }
             | Command::Check { .. }
+            | Command::Serve { .. }
             | Command::Completions(_)
             | Command::Man => return false,
             Command::Search { format, .. }
@@ -242,6 +255,7 @@ impl Command {
             | Command::Export { location, .. }
             | Command::Show { location, .. }
             | Command::Stats { location, .. }
+            | Command::Serve { location, .. }
             | Command::Eval { location, .. } => location,
         })
     }

@@ -4,7 +4,7 @@
 
 mod export;
 mod like;
-mod open;
+pub mod open;
 
 use std::io::{self, Write};
 
@@ -102,6 +102,7 @@ pub fn run(command: Command) -> Result<()> {
             export::eval_command(&location, &settings, format, &mut out)?;
             Ok(out.flush()?)
         }
+        Command::Serve { location, settings } => crate::serve::serve_command(location, &settings),
         Command::Completions(shell) => {
             crate::cli::write_completions(shell, &mut out)?;
             Ok(out.flush()?)
@@ -118,7 +119,8 @@ pub fn run(command: Command) -> Result<()> {
     }
 }
 
-fn stats(index: &SearchIndex) -> Result<wire::StatsOutput> {
+/// What `mbc stats` reports about an index.
+pub fn stats(index: &SearchIndex) -> mbc::Result<wire::StatsOutput> {
     let mut approaches = Vec::new();
     for approach in index.taxonomy.approaches() {
         approaches.push(wire::ApproachCount {

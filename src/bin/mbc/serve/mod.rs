@@ -1,0 +1,213 @@
+//! `mbc serve`: the web page and the HTTP JSON API over one index, on axum and tokio.
+//!
+//! The index is opened once with the model loaded; a new generation published by `mbc index`
+//! is picked up within a second. Every response carries the security headers and
+//! `Cache-Control: no-store`; each request is logged as one line on stderr without its query
+//! string, because what a person searches for about their illness is private.
+
+mod api;
+mod page;
+mod state;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use axum::Router;
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use tokio::sync::Semaphore;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::timeout::TimeoutLayer;
+
+use crate::app::UsageError;
+use crate::settings::{Location, ServeSettings};
+use api::ApiError;
+use state::Shared;
+
+/// Requests searched at once; more are refused with 503 rather than queued without bound.
+const MAX_CONCURRENT: usize = 64;
+/// The longest a request may take before it is answered with 408.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// How often the index directory is checked for a new generation.
+const RELOAD_EVERY: Duration = Duration::from_secs(1);
+
+/// Runs the server until Ctrl-C or SIGTERM; requests in flight then finish.
+pub fn serve_command(location: Location, settings: &ServeSettings) -> Result<()> {
+    if !settings.addr.ip().is_loopback() && !settings.public {
+        return Err(UsageError(format!(
+            "{} is not a loopback address: the page has no login, so anyone who can reach it \
+             could search; pass --public to listen there anyway",
+            settings.addr
+        ))
+        .into());
+    }
+    let shared = Arc::new(Shared::open(location)?);
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("could not start the server's runtime")?
+        .block_on(run(shared, settings))
+}
+
+async fn run(shared: Arc<Shared>, settings: &ServeSettings) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(settings.addr)
+        .await
+        .with_context(|| format!("could not listen on {}", settings.addr))?;
+    let addr = listener.local_addr()?;
+    if settings.public {
+        status!(
+            "warning: listening on {addr}, beyond this computer: the page has no login and \
+             queries travel unencrypted (plain HTTP)"
+        );
+    }
+    tokio::spawn(watch_for_new_generations(Arc::clone(&shared)));
+    status!(
+        "serving the index at {} on http://{addr}/ (Ctrl-C to stop)",
+        shared.location().index.display()
+    );
+    axum::serve(listener, router(shared))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("the server failed")?;
+    status!("stopped");
+    Ok(())
+}
+
+/// Every route, with the layers every response goes through.
+fn router(shared: Arc<Shared>) -> Router {
+    let slots = Arc::new(Semaphore::new(MAX_CONCURRENT));
+    Router::new()
+        .route("/", get(page::home))
+        .route("/passages/{id}", get(page::passage))
+        .route("/approaches", get(page::approaches))
+        .route("/handout", get(page::handout))
+        .route("/style.css", get(page::style))
+        .route("/suggest.js", get(page::script))
+        .route("/api/search", get(api::search_handler))
+        .route("/api/passages/{id}", get(api::passage_handler))
+        .route("/api/approaches", get(api::approaches_handler))
+        .route("/api/stats", get(api::stats_handler))
+        .route("/api/suggest", get(api::suggest_handler))
+        .route("/healthz", get(api::health_handler))
+        .route("/api/{*rest}", get(api::api_not_found))
+        .fallback(page::not_found)
+        .with_state(shared)
+        .layer(CatchPanicLayer::custom(|_| {
+            ApiError::internal("mbc failed while answering; the failure was logged").into_response()
+        }))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(middleware::from_fn(move |request, next| {
+            limit_concurrency(Arc::clone(&slots), request, next)
+        }))
+        .layer(middleware::from_fn(log_and_secure))
+}
+
+/// Refuses a request with 503 when `MAX_CONCURRENT` are already being answered.
+async fn limit_concurrency(slots: Arc<Semaphore>, request: Request, next: Next) -> Response {
+    match slots.try_acquire_owned() {
+        Ok(_slot) => next.run(request).await,
+        Err(_) => ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "overloaded",
+            "too many requests at once; try again in a moment",
+        )
+        .into_response(),
+    }
+}
+
+/// Logs one line per request (method, path without the query, status, time) and adds the
+/// security headers.
+async fn log_and_secure(request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let path = request.uri().path().to_string();
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    for (name, value) in SECURITY_HEADERS {
+        headers.insert(name.clone(), HeaderValue::from_static(value));
+    }
+    status!(
+        "{method} {path} {} {:.1} ms",
+        response.status().as_u16(),
+        started.elapsed().as_secs_f64() * 1e3
+    );
+    response
+}
+
+/// The page uses only its own stylesheet and suggestion script: no inline scripts, no
+/// frames, no other origin.
+const SECURITY_HEADERS: &[(header::HeaderName, &str)] = &[
+    (
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; \
+         img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+    ),
+    (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    (header::REFERRER_POLICY, "no-referrer"),
+    (header::CACHE_CONTROL, "no-store"),
+];
+
+/// Checks for a new index generation every second and swaps it in; a failure to open one is
+/// logged and the current one kept.
+async fn watch_for_new_generations(shared: Arc<Shared>) {
+    let mut reported = false;
+    loop {
+        tokio::time::sleep(RELOAD_EVERY).await;
+        let shared = Arc::clone(&shared);
+        match tokio::task::spawn_blocking(move || shared.reload_if_published()).await {
+            Ok(Ok(true)) => {
+                status!("note: serving the index's new generation");
+                reported = false;
+            }
+            Ok(Ok(false)) => {}
+            Ok(Err(err)) if !reported => {
+                status!(
+                    "note: could not open the index's new generation ({err:#}); still serving the previous one"
+                );
+                reported = true;
+            }
+            Ok(Err(_)) | Err(_) => {}
+        }
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    status!("stopping: finishing the requests in flight");
+}
+
+/// Where `mbc serve` listens unless told otherwise.
+pub const DEFAULT_ADDR: &str = "127.0.0.1:8700";
+
+/// A listening address, for clap.
+pub fn parse_addr(value: &str) -> Result<SocketAddr, String> {
+    value
+        .parse()
+        .map_err(|_| format!("`{value}` is not an address such as 127.0.0.1:8700"))
+}

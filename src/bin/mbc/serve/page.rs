@@ -1,0 +1,316 @@
+//! The web page: server-rendered HTML, so that a search URL (`/?q=…`) can be shared and
+//! bookmarked and the page works without JavaScript. Everything from the corpus goes through
+//! maud, which escapes it; a source address becomes a link only when it is http(s).
+
+use std::sync::Arc;
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, RawQuery, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use maud::{DOCTYPE, Markup, html};
+
+use mbc::output::wire::{self, PassageRecord};
+use mbc::search::{self, SearchResults};
+
+use super::api::{self, ApiError, SearchParams};
+use super::state::Shared;
+
+const STYLE: &str = include_str!("style.css");
+const SCRIPT: &str = include_str!("suggest.js");
+
+pub async fn style() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], STYLE)
+}
+
+/// Suggestions as people type; the page works without it.
+pub async fn script() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        SCRIPT,
+    )
+}
+
+/// `/` and `/?q=…`: the search box, and the results when there is a query.
+pub async fn home(
+    State(shared): State<Arc<Shared>>,
+    params: Result<Query<SearchParams>, QueryRejection>,
+) -> Response {
+    let params = match params {
+        Ok(Query(params)) => params,
+        Err(rejection) => return error_page(&ApiError::from(rejection)),
+    };
+    if params.q.trim().is_empty() {
+        return page("Search", &params.q, welcome()).into_response();
+    }
+    match api::run_search(&shared, &params).await {
+        Ok(results) => page(&params.q, &params.q, results_view(&params, &results)).into_response(),
+        Err(err) => error_page(&err),
+    }
+}
+
+/// `/passages/{id}`: a passage with the passages around it.
+pub async fn passage(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
+    let served = shared.current();
+    match api::blocking(move || search::passage_in_context(&served.index, &id)).await {
+        Ok(shown) => {
+            let shown = wire::ShowOutput::new(&shown);
+            let main = &shown.passages[0];
+            let body = html! {
+                @if let Some(previous) = &shown.neighbours.previous {
+                    (passage_block(previous, "Before", None))
+                }
+                (passage_block(main, "This passage", None))
+                @if let Some(next) = &shown.neighbours.next {
+                    (passage_block(next, "After", None))
+                }
+            };
+            page(&main.title, "", body).into_response()
+        }
+        Err(err) => error_page(&err),
+    }
+}
+
+/// `/approaches`: the best passages of every treatment approach.
+pub async fn approaches(State(shared): State<Arc<Shared>>) -> Response {
+    let served = shared.current();
+    let sections = match api::blocking(move || api::approach_sections(&served, 2)).await {
+        Ok(sections) => sections,
+        Err(err) => return error_page(&err),
+    };
+    let body = html! {
+        h1 { "Treatment approaches" }
+        @for (approach, results) in &sections {
+            section.approach aria-labelledby=(format!("a-{}", approach.id)) {
+                h2 id=(format!("a-{}", approach.id)) { (approach.label) }
+                p { (approach.description) }
+                @for hit in &results.hits {
+                    (passage_block(&PassageRecord::ranked(hit, false), "", None))
+                }
+            }
+        }
+    };
+    page("Treatment approaches", "", body).into_response()
+}
+
+/// `/handout?id=…&id=…`: the chosen passages as a page to print, with their sources, review
+/// dates, the notice, the date printed and what produced it.
+pub async fn handout(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuery) -> Response {
+    let ids: Vec<String> = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .filter(|(key, _)| key == "id")
+        .map(|(_, value)| value.into_owned())
+        .take(api::MAX_LIMIT)
+        .collect();
+    if ids.is_empty() {
+        return error_page(&ApiError::bad_request(
+            "choose passages for the handout first (tick them in the results)",
+        ));
+    }
+    let served = shared.current();
+    let found = api::blocking(move || {
+        ids.iter()
+            .map(|id| search::passage_in_context(&served.index, id).map(|s| s.passage))
+            .collect::<mbc::Result<Vec<_>>>()
+    })
+    .await;
+    let passages = match found {
+        Ok(passages) => passages,
+        Err(err) => return error_page(&err),
+    };
+    let today = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
+    let oldest = shared
+        .current()
+        .index
+        .meta
+        .oldest_review()
+        .map(|(d, _)| d.to_string());
+    let body = html! {
+        h1 { "Handout" }
+        p.print-note { "Printed " (today[..10]) " from mbc " (env!("CARGO_PKG_VERSION"))
+            @if let Some(oldest) = oldest { " (corpus reviewed " (oldest) " or later)" } "." }
+        @for passage in &passages {
+            (passage_block(&PassageRecord::unranked(passage), "", None))
+        }
+        p.no-print { "Print this page with your browser's Print command (Ctrl+P)." }
+    };
+    page("Handout", "", body).into_response()
+}
+
+pub async fn not_found() -> Response {
+    error_page(&ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "there is no such page",
+    ))
+}
+
+fn error_page(err: &ApiError) -> Response {
+    let body = html! {
+        h1 { "Something went wrong" }
+        p role="alert" { (err.message) }
+        p { a href="/" { "Back to the search" } }
+    };
+    (err.status, page("Error", "", body)).into_response()
+}
+
+fn welcome() -> Markup {
+    html! {
+        h1 { "Search what is known about treating metastatic breast cancer" }
+        p { "Type a question or a few words: a drug, a side effect, a treatment. Results are passages from "
+            "reviewed educational texts, each with its sources." }
+        p { a href="/approaches" { "Or browse by treatment approach." } }
+    }
+}
+
+fn results_view(params: &SearchParams, results: &SearchResults) -> Markup {
+    let output = wire::SearchOutput::new(results, false);
+    let approaches = params.approaches();
+    html! {
+        h1.visually-hidden { "Results" }
+        @if !output.corrections.is_empty() {
+            p.note { "Showing results for " strong { (output.searched) } "." }
+        }
+        @if !output.urgent_symptoms.is_empty() {
+            p.urgent role="alert" { "Some of what you describe can need urgent care ("
+                (output.urgent_symptoms.join(", ")) "). If it is happening now, contact your care team or emergency services." }
+        }
+        @if !output.expanded.is_empty() {
+            p.note { "Also searched: "
+                (output.expanded.iter().map(|e| e.term.as_str()).take(6).collect::<Vec<_>>().join(", ")) "." }
+        }
+        @if !approaches.is_empty() {
+            p.note { "Only passages about " (approaches.join(", ")) ". "
+                a href=(search_url(&params.q)) { "Show all" } }
+        }
+        @if output.passages.is_empty() {
+            p.nothing role="status" { "Nothing in the corpus is about “" (params.q) "”. "
+                "Try other words, or ask your care team." }
+        } @else {
+            p role="status" { (output.passages.len()) " of " (output.total_hits) " matching passages" }
+            form #handout action="/handout" method="get" {
+                ol.results {
+                    @for record in &output.passages {
+                        li { (passage_block(record, "", Some(&params.q))) }
+                    }
+                }
+                button type="submit" { "Make a handout of the ticked passages" }
+            }
+        }
+    }
+}
+
+/// One passage: title › section, approach chips, the text with matches marked, the source,
+/// the review standing, and the references.
+/// In search results (`query` given) the chips narrow the search to an approach and the
+/// passage can be ticked for a handout.
+fn passage_block(record: &PassageRecord, label: &str, query: Option<&str>) -> Markup {
+    let document = &record.document;
+    html! {
+        article.passage {
+            @if !label.is_empty() { p.label { (label) } }
+            h2 { a href=(format!("/passages/{}", record.passage_id)) {
+                (record.title) @if !record.section.is_empty() { " › " (record.section) } } }
+            @if record.urgent { p.urgent { "Urgent: read this first." } }
+            p.text { (marked(&record.text, &record.highlights)) }
+            @if !record.approaches.is_empty() {
+                ul.chips aria-label="Treatment approaches" {
+                    @for approach in &record.approaches {
+                        li { a href=(chip_url(query, approach)) { (approach) } }
+                    }
+                }
+            }
+            p.source { (record.source.path) ", lines " (record.source.line_start) "–" (record.source.line_end) }
+            @match document.status {
+                "reviewed" => p.reviewed { "Reviewed " (document.last_reviewed.as_deref().unwrap_or("")) },
+                "dated" => p.dated { strong { "Dated text" } @if let Some(date) = &document.last_reviewed { " (reviewed " (date) ")" } ": some of it may no longer be current." },
+                _ => p.dated { strong { "Not reviewed" } ": this text names no review date." },
+            }
+            @for caveat in &document.caveats { p.dated { (caveat) } }
+            @if !document.references.is_empty() {
+                details open[query.is_none()] { summary { "Sources (" (document.references.len()) ")" }
+                    ul { @for reference in &document.references { li { (reference_view(reference)) } } }
+                }
+            }
+            @if query.is_some() {
+                label.choose { input type="checkbox" name="id" value=(record.passage_id); " Add to handout" }
+            }
+        }
+    }
+}
+
+fn reference_view(reference: &wire::ReferenceOut) -> Markup {
+    let link = reference
+        .url
+        .as_deref()
+        .filter(|url| url.starts_with("https://") || url.starts_with("http://"));
+    html! {
+        (reference.text)
+        @if let Some(url) = link { " " a href=(url) rel="noreferrer" { (url) } }
+    }
+}
+
+/// `text` with the byte ranges `highlights` in `<mark>`; ranges that do not fall on character
+/// boundaries are ignored.
+fn marked(text: &str, highlights: &[[usize; 2]]) -> Markup {
+    let mut parts = Vec::new();
+    let mut at = 0;
+    for &[start, end] in highlights {
+        if let (Some(before), Some(hit)) = (text.get(at..start), text.get(start..end)) {
+            parts.push((before, false));
+            parts.push((hit, true));
+            at = end;
+        }
+    }
+    parts.push((text.get(at..).unwrap_or(""), false));
+    html! { @for (part, hit) in parts { @if hit { mark { (part) } } @else { (part) } } }
+}
+
+fn search_url(query: &str) -> String {
+    format!("/?q={}", encode(query))
+}
+
+/// Where an approach chip leads: the same search narrowed to the approach, or outside a
+/// search the approach's best passages.
+fn chip_url(query: Option<&str>, approach: &str) -> String {
+    match query {
+        Some(query) => format!("{}&approach={}", search_url(query), encode(approach)),
+        None => format!("/approaches#a-{}", encode(approach)),
+    }
+}
+
+fn encode(value: &str) -> String {
+    form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
+/// The page around `body`: the search box, the notice, and the footer.
+fn page(title: &str, query: &str, body: Markup) -> Html<String> {
+    let markup = html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " – mbc" }
+                link rel="stylesheet" href="/style.css";
+                script src="/suggest.js" defer {}
+            }
+            body {
+                a.skip href="#main" { "Skip to results" }
+                header {
+                    p.site { a href="/" { "mbc" } " · metastatic breast cancer, what is known" }
+                    form role="search" action="/" method="get" {
+                        label for="q" { "Search" }
+                        input #q type="search" name="q" value=(query) maxlength="8192" autocomplete="off" list="suggestions";
+                        datalist #suggestions {}
+                        button type="submit" { "Search" }
+                    }
+                    nav { a href="/approaches" { "By treatment approach" } }
+                }
+                p.notice role="note" { (wire::NOTICE) }
+                main #main { (body) }
+                footer { p { "mbc " (env!("CARGO_PKG_VERSION")) " · offline, nothing you type leaves this computer" } }
+            }
+        }
+    };
+    Html(markup.into_string())
+}

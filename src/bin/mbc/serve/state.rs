@@ -1,0 +1,67 @@
+//! The index a server searches. It is opened once, with the model loaded, and swapped for a new
+//! generation when `mbc index` publishes one: a request keeps the generation it started with
+//! until it ends, so a swap never fails a request in flight.
+
+use std::sync::{Arc, PoisonError, RwLock};
+
+use anyhow::Result;
+
+use mbc::index::{SearchIndex, store};
+use mbc::search::Suggester;
+
+use crate::app::open;
+use crate::settings::Location;
+
+/// One opened generation of the index, with what is derived from it.
+pub struct Served {
+    pub index: SearchIndex,
+    pub suggester: Suggester,
+}
+
+impl Served {
+    fn new(index: SearchIndex) -> Arc<Served> {
+        let suggester = Suggester::new(&index);
+        Arc::new(Served { index, suggester })
+    }
+}
+
+/// What every request shares.
+pub struct Shared {
+    location: Location,
+    current: RwLock<Arc<Served>>,
+}
+
+impl Shared {
+    /// Opens the index as a search does (building it first when it needs that) and loads the
+    /// model.
+    pub fn open(location: Location) -> Result<Shared> {
+        let mut index = open::open_index(&location)?;
+        open::attach_semantic(&mut index, &location, None)?;
+        Ok(Shared {
+            location,
+            current: RwLock::new(Served::new(index)),
+        })
+    }
+
+    /// The generation requests search now.
+    pub fn current(&self) -> Arc<Served> {
+        Arc::clone(&self.current.read().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// Opens the index again when it names another generation than the one served; true when
+    /// it did. Only reads: the server never builds or repairs the index.
+    pub fn reload_if_published(&self) -> Result<bool> {
+        let published = store::current_generation(&self.location.index)?;
+        if published.is_none_or(|generation| generation == self.current().index.generation) {
+            return Ok(false);
+        }
+        let mut index = SearchIndex::open(&self.location.index)?;
+        open::attach_semantic(&mut index, &self.location, None)?;
+        *self.current.write().unwrap_or_else(PoisonError::into_inner) = Served::new(index);
+        Ok(true)
+    }
+
+    pub fn location(&self) -> &Location {
+        &self.location
+    }
+}

@@ -1,0 +1,447 @@
+//! `mbc serve` over a real socket: the server is started on an ephemeral port, as a person
+//! would start it, and asked what the page and the programs around it ask.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::{Duration, Instant};
+
+use crate::helper::Workspace;
+
+/// A running `mbc serve`, stopped when dropped.
+struct Server {
+    child: Child,
+    /// `127.0.0.1:PORT`.
+    addr: String,
+    log: Arc<Mutex<Vec<String>>>,
+    agent: ureq::Agent,
+}
+
+/// One HTTP answer.
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+}
+
+impl Server {
+    fn start(ws: &Workspace) -> Server {
+        let mut child = ws
+            .command(&["serve", "--addr", "127.0.0.1:0"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("mbc serve starts");
+        let stderr = child.stderr.take().expect("stderr is piped");
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let (found, address) = mpsc::channel();
+        let lines = Arc::clone(&log);
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(rest) = line.split(" on http://").nth(1) {
+                    let _ = found.send(rest.split('/').next().unwrap_or_default().to_string());
+                }
+                lines.lock().unwrap().push(line);
+            }
+        });
+        let addr = address
+            .recv_timeout(Duration::from_secs(120))
+            .unwrap_or_else(|_| panic!("the server did not start: {:?}", log.lock().unwrap()));
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(60)))
+            .build()
+            .into();
+        Server {
+            child,
+            addr,
+            log,
+            agent,
+        }
+    }
+
+    fn get(&self, path: &str) -> Reply {
+        let mut response = self
+            .agent
+            .get(&format!("http://{}{path}", self.addr))
+            .call()
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_str().unwrap_or_default().to_string()))
+            .collect();
+        Reply {
+            status: response.status().as_u16(),
+            headers,
+            body: response.body_mut().read_to_string().unwrap_or_default(),
+        }
+    }
+
+    /// Sends `request_line` as it is, for requests an HTTP client library would refuse to
+    /// make; returns the status.
+    fn raw_status(&self, target: &str) -> u16 {
+        let mut stream = TcpStream::connect(&self.addr).unwrap();
+        write!(
+            stream,
+            "GET {target} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            self.addr
+        )
+        .unwrap();
+        let mut reply = String::new();
+        let _ = stream.read_to_string(&mut reply);
+        reply
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("no status line: {reply}"))
+    }
+
+    /// Stops the server as a service manager would (SIGTERM) and returns how it ended and its
+    /// log.
+    fn stop(mut self) -> (ExitStatus, Vec<String>) {
+        // SAFETY: kill(2) on our own child's pid has no memory effects.
+        unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
+        let status = self.child.wait().unwrap();
+        std::thread::sleep(Duration::from_millis(100));
+        (status, self.log.lock().unwrap().clone())
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn the_api_answers_a_search_as_the_cli_does() {
+    let ws = Workspace::with_fixture_corpus();
+    let server = Server::start(&ws);
+    let reply = server.get("/api/search?q=zoledronic");
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let json = reply.json();
+    assert_eq!(json["schema_version"], 2);
+    assert!(
+        json["notice"]
+            .as_str()
+            .unwrap()
+            .contains("not medical advice")
+    );
+
+    let cli = ws
+        .mbc(&["search", "zoledronic", "--format", "json"])
+        .ok()
+        .json();
+    let ids = |v: &serde_json::Value| -> Vec<String> {
+        v["passages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["passage_id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(!ids(&json).is_empty());
+    assert_eq!(ids(&json), ids(&cli), "the same ranking as mbc search");
+
+    for (name, value) in [
+        ("cache-control", "no-store"),
+        ("x-content-type-options", "nosniff"),
+        ("referrer-policy", "no-referrer"),
+    ] {
+        assert_eq!(reply.header(name), Some(value), "{name}");
+    }
+    let policy = reply.header("content-security-policy").unwrap();
+    assert!(policy.contains("default-src 'none'"), "{policy}");
+    assert!(reply.header("access-control-allow-origin").is_none());
+}
+
+#[test]
+fn passages_approaches_stats_and_health_answer() {
+    let ws = Workspace::with_fixture_corpus();
+    let server = Server::start(&ws);
+    let found = server.get("/api/search?q=radiation&limit=1").json();
+    let id = found["passages"][0]["passage_id"].as_str().unwrap();
+
+    let shown = server.get(&format!("/api/passages/{id}"));
+    assert_eq!(shown.status, 200);
+    assert_eq!(shown.json()["passages"][0]["passage_id"], id);
+    assert!(shown.json()["neighbours"].is_object());
+
+    let approaches = server.get("/api/approaches?per=1").json();
+    assert!(!approaches["approaches"].as_array().unwrap().is_empty());
+    assert_eq!(server.get("/api/stats").json()["documents"], 2);
+    assert_eq!(server.get("/healthz").json()["status"], "ok");
+}
+
+#[test]
+fn paging_with_offset_continues_the_ranking() {
+    let ws = Workspace::with_fixture_corpus();
+    let server = Server::start(&ws);
+    let all = server.get("/api/search?q=bone+pain&limit=3").json();
+    let second = server
+        .get("/api/search?q=bone+pain&limit=1&offset=1")
+        .json();
+    assert_eq!(
+        second["passages"][0]["passage_id"],
+        all["passages"][1]["passage_id"]
+    );
+    assert_eq!(second["passages"][0]["rank"], 2);
+}
+
+#[test]
+fn every_bad_request_gets_a_json_error_with_a_fitting_status() {
+    let ws = Workspace::with_fixture_corpus();
+    let server = Server::start(&ws);
+    let long_query = format!("/api/search?q={}", "a".repeat(10_000));
+    let cases: &[(&str, u16, &str)] = &[
+        ("/api/search?q=", 400, "bad_request"),
+        ("/api/search?q=bone&limit=100000", 400, "bad_request"),
+        ("/api/search?q=bone&offset=-1", 400, "bad_request"),
+        ("/api/search?q=bone&limit=abc", 400, "bad_request"),
+        ("/api/search?q=bone&colour=red", 400, "bad_request"),
+        (
+            "/api/search?q=bone&approach=astrology",
+            400,
+            "unknown_approach",
+        ),
+        ("/api/search?q=bone&mode=semantic", 400, "bad_request"),
+        ("/api/search?q=bone&mode=psychic", 400, "bad_request"),
+        (&long_query, 414, "query_too_long"),
+        ("/api/passages/0000000000000000", 404, "unknown_passage"),
+        (
+            "/api/passages/..%2F..%2Fetc%2Fpasswd",
+            404,
+            "unknown_passage",
+        ),
+        ("/api/nothing-here", 404, "not_found"),
+        ("/api/approaches?per=0", 400, "bad_request"),
+    ];
+    for (path, status, kind) in cases {
+        let reply = server.get(path);
+        let shown = &path[..path.len().min(60)];
+        assert_eq!(reply.status, *status, "{shown}: {}", reply.body);
+        let json = reply.json();
+        assert_eq!(json["error"]["kind"], *kind, "{shown}: {}", reply.body);
+        assert_eq!(json["error"]["status"], *status, "{shown}");
+        assert!(!json["error"]["message"].as_str().unwrap().is_empty());
+    }
+}
+
+#[test]
+fn hostile_queries_get_an_answer_never_a_server_error() {
+    let ws = Workspace::with_fixture_corpus();
+    let server = Server::start(&ws);
+    for path in [
+        "/api/search?q=%FF%FE%00",
+        "/api/search?q=%00",
+        "/api/search?q=-bone",
+        "/api/search?q=%22unclosed",
+        "/api/search?q=%3Cscript%3E",
+        "/?q=%FF%00",
+    ] {
+        let reply = server.get(path);
+        assert!(
+            reply.status == 200 || reply.status == 400,
+            "{path}: {} {}",
+            reply.status,
+            reply.body
+        );
+    }
+    // A 100 KB query is more than an HTTP request line may carry.
+    let status = server.raw_status(&format!("/api/search?q={}", "a".repeat(100_000)));
+    assert!(status == 414 || status == 400, "{status}");
+    assert_eq!(server.get("/healthz").status, 200, "still serving");
+}
+
+#[test]
+fn the_page_searches_shows_nothing_found_and_makes_a_handout() {
+    let ws = Workspace::with_fixture_corpus();
+    let server = Server::start(&ws);
+    let page = server.get("/?q=zoledronic");
+    assert_eq!(page.status, 200);
+    assert!(
+        page.header("content-type")
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(
+        page.body.contains("Bone health during treatment"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("<mark>Zoledronic</mark>"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("not medical advice"));
+    assert!(page.body.contains("Reviewed 2026-11-27"));
+
+    let nothing = server.get("/?q=xylophone");
+    assert_eq!(nothing.status, 200);
+    assert!(
+        nothing.body.contains("Nothing in the corpus is about"),
+        "{}",
+        nothing.body
+    );
+
+    let ids: Vec<String> = server.get("/api/search?q=bone&limit=2").json()["passages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["passage_id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids.len(), 2);
+    let handout = server.get(&format!("/handout?id={}&id={}", ids[0], ids[1]));
+    assert_eq!(handout.status, 200, "{}", handout.body);
+    assert!(handout.body.contains("Printed "), "{}", handout.body);
+    assert!(handout.body.contains("not medical advice"));
+    assert_eq!(handout.body.matches("class=\"passage\"").count(), 2);
+    assert!(server.get("/style.css").body.contains("@media print"));
+}
+
+/// Text from the corpus is data. (A source address that is not http(s), such as
+/// `javascript:`, is refused when the corpus is read, so it never reaches the page.)
+#[test]
+fn text_from_the_corpus_is_escaped_in_the_page() {
+    let ws = Workspace::new();
+    ws.write(
+        "corpus/hostile.md",
+        "+++\ntitle = \"<script>alert('title')</script>\"\nsources = [\n  { organization = \"X\", title = \"Y\", year = 2026, url = \"https://example.org/?a=\\\"><script>alert('url')</script>\" },\n]\n+++\n\n## <b>Bold</b> heading\n\nA paragraph about bone pain.\n",
+    );
+    let server = Server::start(&ws);
+    for path in ["/?q=bone+pain", "/handout?id=PASSAGE"] {
+        let path = path.replace(
+            "PASSAGE",
+            server.get("/api/search?q=bone").json()["passages"][0]["passage_id"]
+                .as_str()
+                .unwrap(),
+        );
+        let page = server.get(&path);
+        assert_eq!(page.status, 200, "{}", page.body);
+        assert!(!page.body.contains("<script>alert"), "{}", page.body);
+        assert!(!page.body.contains("\"><script>"), "{}", page.body);
+        assert!(
+            page.body.contains("&lt;script&gt;alert('title')"),
+            "{}",
+            page.body
+        );
+    }
+}
+
+#[test]
+fn the_log_has_one_line_per_request_and_never_the_query() {
+    let ws = Workspace::with_fixture_corpus();
+    let server = Server::start(&ws);
+    server.get("/api/search?q=osteonecrosis");
+    server.get("/?q=osteonecrosis");
+    let (status, log) = server.stop();
+    assert!(status.success(), "{status:?}: {log:?}");
+    let requests: Vec<&String> = log.iter().filter(|l| l.starts_with("GET ")).collect();
+    assert_eq!(requests.len(), 2, "{log:?}");
+    assert!(requests[0].starts_with("GET /api/search 200 "), "{log:?}");
+    assert!(
+        log.iter().all(|l| !l.contains("osteonecrosis")),
+        "the query stays private: {log:?}"
+    );
+}
+
+#[test]
+fn an_address_beyond_this_computer_needs_public() {
+    let ws = Workspace::with_fixture_corpus();
+    let run = ws.mbc(&["serve", "--addr", "0.0.0.0:0"]).expect_code(2);
+    assert!(run.stderr.contains("--public"), "{}", run.stderr);
+}
+
+#[test]
+fn a_new_index_is_served_without_a_restart_and_no_request_fails_meanwhile() {
+    let ws = Workspace::with_fixture_corpus();
+    let server = Arc::new(Server::start(&ws));
+    assert_eq!(server.get("/api/search?q=quokka").json()["found"], false);
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let (answered, failed) = (
+        Arc::new(AtomicUsize::new(0)),
+        Arc::new(Mutex::new(Vec::new())),
+    );
+    let load = {
+        let (server, stop) = (Arc::clone(&server), Arc::clone(&stop));
+        let (answered, failed) = (Arc::clone(&answered), Arc::clone(&failed));
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                let reply = server.get("/api/search?q=zoledronic");
+                if reply.status == 200 {
+                    answered.fetch_add(1, Ordering::Relaxed);
+                } else {
+                    failed.lock().unwrap().push(reply.body);
+                }
+            }
+        })
+    };
+    ws.write(
+        "corpus/quokka.md",
+        "# Quokka\n\nA quokka is not a treatment for anything.\n",
+    );
+    for _ in 0..3 {
+        ws.mbc(&["index", "--rebuild"]).ok();
+    }
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while server.get("/api/search?q=quokka").json()["found"] != true {
+        assert!(Instant::now() < deadline, "the new index is never served");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    stop.store(true, Ordering::Relaxed);
+    load.join().unwrap();
+    assert!(
+        failed.lock().unwrap().is_empty(),
+        "{:?}",
+        failed.lock().unwrap()
+    );
+    assert!(answered.load(Ordering::Relaxed) > 0);
+}
+
+#[test]
+fn suggestions_complete_drug_names_and_never_offer_misspellings() {
+    let ws = Workspace::with_fixture_corpus();
+    let server = Server::start(&ws);
+    let reply = server.get("/api/suggest?q=tamox").json();
+    let suggestions: Vec<&str> = reply["suggestions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    assert!(suggestions.contains(&"tamoxifen"), "{suggestions:?}");
+    assert!(!suggestions.contains(&"tamoxafen"), "{suggestions:?}");
+    let brands = server.get("/api/suggest?q=Herc").json();
+    assert!(
+        brands["suggestions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s.as_str().unwrap().eq_ignore_ascii_case("herceptin")),
+        "{brands}"
+    );
+    assert_eq!(
+        server.get("/api/suggest?q=").json()["suggestions"],
+        serde_json::json!([])
+    );
+    assert!(server.get("/suggest.js").body.contains("/api/suggest"));
+}
