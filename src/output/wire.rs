@@ -1,9 +1,11 @@
 //! JSON wire types. Field names are a public contract (documented in `docs/json.md`): add
 //! fields, never rename them, and bump [`SCHEMA_VERSION`] on any incompatible change. These
 //! types only serialize; the tests check the output against their own structs, written from
-//! the document (`tests/integration/schema.rs`).
+//! the document (`tests/integration/schema.rs`). The types `mbc serve` answers with also
+//! describe themselves for its OpenAPI document (`ToSchema`).
 
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::corpus::Source;
 use crate::eval::questions::{Expectation, QuestionsReport};
@@ -16,7 +18,7 @@ pub const SCHEMA_VERSION: u32 = 2;
 pub const NOTICE: &str = "Educational information, not medical advice. Decisions about treatment belong with your care team.";
 
 /// `mbc search --format json`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct SearchOutput {
     pub schema_version: u32,
     pub notice: &'static str,
@@ -36,7 +38,7 @@ pub struct SearchOutput {
     pub passages: Vec<PassageRecord>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct EvidenceOut {
     pub coverage: f32,
     pub concepts: usize,
@@ -44,19 +46,19 @@ pub struct EvidenceOut {
     pub similarity_floor: Option<f32>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct CorrectionOut {
     pub from: String,
     pub to: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct AbsentOut {
     pub word: String,
     pub suggestions: Vec<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ExpandedOut {
     pub term: String,
     /// `brand`, `abbreviation`, `lay` or `misspelling`.
@@ -65,7 +67,7 @@ pub struct ExpandedOut {
 }
 
 /// One passage, ranked or not: the record every command lists passages as.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct PassageRecord {
     pub rank: Option<usize>,
     pub score: Option<f32>,
@@ -80,6 +82,7 @@ pub struct PassageRecord {
     pub text: String,
     pub snippet: Option<String>,
     /// Byte ranges `[start, end)` in `text` where the query matched.
+    #[schema(value_type = Vec<Vec<usize>>)]
     pub highlights: Vec<[usize; 2]>,
     pub source: SourceOut,
     pub document: DocumentOut,
@@ -99,20 +102,20 @@ pub struct RecordLine {
 
 /// The scores behind a rank: BM25 and cosine similarity when the passage was a candidate of
 /// that ranking (else `null`), and the fused score.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ScoresOut {
     pub bm25: Option<f32>,
     pub semantic: Option<f32>,
     pub fused: f32,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ContributionOut {
     pub clause: String,
     pub score: f32,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct SourceOut {
     pub path: String,
     pub line_start: u64,
@@ -120,7 +123,7 @@ pub struct SourceOut {
 }
 
 /// How far the passage's document can be trusted as current, and what it names as sources.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct DocumentOut {
     /// `reviewed`, `dated` or `unreviewed`.
     pub status: &'static str,
@@ -129,7 +132,7 @@ pub struct DocumentOut {
     pub references: Vec<ReferenceOut>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ReferenceOut {
     pub text: String,
     pub organization: Option<String>,
@@ -139,7 +142,7 @@ pub struct ReferenceOut {
 }
 
 /// `GET /api/suggest`: completions of what is being typed.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct SuggestOutput {
     pub schema_version: u32,
     pub query: String,
@@ -147,7 +150,7 @@ pub struct SuggestOutput {
 }
 
 /// `mbc show --format json`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ShowOutput {
     pub schema_version: u32,
     pub notice: &'static str,
@@ -155,21 +158,21 @@ pub struct ShowOutput {
     pub neighbours: Neighbours,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Neighbours {
     pub previous: Option<PassageRecord>,
     pub next: Option<PassageRecord>,
 }
 
 /// `mbc approaches --format json`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ApproachesOutput {
     pub schema_version: u32,
     pub notice: &'static str,
     pub approaches: Vec<ApproachOut>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ApproachOut {
     pub id: String,
     pub label: String,
@@ -187,7 +190,7 @@ pub struct ExportOutput {
 }
 
 /// `mbc stats --format json`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct StatsOutput {
     pub schema_version: u32,
     pub notice: &'static str,
@@ -205,7 +208,7 @@ pub struct StatsOutput {
     pub oldest_review: Option<ReviewOut>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct VectorsInfo {
     /// The id of the model that made them: directory name and content hash.
     pub model: String,
@@ -213,7 +216,7 @@ pub struct VectorsInfo {
     pub dimensions: usize,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ApproachCount {
     pub id: String,
     pub label: String,
@@ -221,7 +224,7 @@ pub struct ApproachCount {
     pub documents: usize,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ReviewOut {
     pub date: String,
     pub path: String,

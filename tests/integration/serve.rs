@@ -445,3 +445,100 @@ fn suggestions_complete_drug_names_and_never_offer_misspellings() {
     );
     assert!(server.get("/suggest.js").body.contains("/api/suggest"));
 }
+
+#[test]
+fn real_responses_match_the_openapi_document() {
+    let ws = Workspace::with_fixture_corpus();
+    let server = Server::start(&ws);
+    let doc = server.get("/api/openapi.json").json();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let id = server.get("/api/search?q=bone").json()["passages"][0]["passage_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let cases = [
+        ("/api/search", "/api/search?q=bone", 200),
+        ("/api/search", "/api/search?q=xylophone", 200),
+        ("/api/search", "/api/search?q=", 400),
+        ("/api/passages/{id}", &format!("/api/passages/{id}"), 200),
+        ("/api/passages/{id}", "/api/passages/nope", 404),
+        ("/api/approaches", "/api/approaches?per=2", 200),
+        ("/api/stats", "/api/stats", 200),
+        ("/api/suggest", "/api/suggest?q=zol", 200),
+        ("/healthz", "/healthz", 200),
+    ];
+    for (template, path, status) in cases {
+        let reply = server.get(path);
+        assert_eq!(reply.status, status, "{path}: {}", reply.body);
+        let schema = &doc["paths"][template]["get"]["responses"][status.to_string()]["content"]["application/json"]
+            ["schema"];
+        assert!(
+            schema.is_object(),
+            "{template} documents no {status} answer"
+        );
+        if let Err(at) = conforms(&reply.json(), schema, &doc) {
+            panic!("{path}: the answer does not match the document at {at}");
+        }
+    }
+}
+
+/// Checks `value` against an OpenAPI 3.1 schema as utoipa writes them (`$ref`, `oneOf`,
+/// `type`, `properties`, `required`, `items`); every field of an object must be documented.
+fn conforms(
+    value: &serde_json::Value,
+    schema: &serde_json::Value,
+    doc: &serde_json::Value,
+) -> Result<(), String> {
+    if let Some(reference) = schema["$ref"].as_str() {
+        let name = reference.rsplit('/').next().unwrap();
+        return conforms(value, &doc["components"]["schemas"][name], doc)
+            .map_err(|at| format!("{name}.{at}"));
+    }
+    if let Some(choices) = schema["oneOf"].as_array().or(schema["anyOf"].as_array()) {
+        return choices
+            .iter()
+            .find(|choice| conforms(value, choice, doc).is_ok())
+            .map(|_| ())
+            .ok_or_else(|| format!("(none of {} choices for {value})", choices.len()));
+    }
+    let types: Vec<&str> = match &schema["type"] {
+        serde_json::Value::String(one) => vec![one.as_str()],
+        serde_json::Value::Array(many) => many.iter().filter_map(|t| t.as_str()).collect(),
+        _ => return Ok(()),
+    };
+    let kind = match value {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "boolean",
+        serde_json::Value::Number(n) if n.is_u64() || n.is_i64() => "integer",
+        serde_json::Value::Number(_) => "number",
+        serde_json::Value::String(_) => "string",
+        serde_json::Value::Array(_) => "array",
+        serde_json::Value::Object(_) => "object",
+    };
+    let allowed = types.contains(&kind) || (kind == "integer" && types.contains(&"number"));
+    if !allowed {
+        return Err(format!("(a {kind}, documented as {types:?})"));
+    }
+    match value {
+        serde_json::Value::Object(fields) => {
+            for required in schema["required"].as_array().into_iter().flatten() {
+                let name = required.as_str().unwrap();
+                if !fields.contains_key(name) {
+                    return Err(format!("{name} (required, missing)"));
+                }
+            }
+            for (name, field) in fields {
+                let documented = &schema["properties"][name];
+                if documented.is_null() {
+                    return Err(format!("{name} (not documented)"));
+                }
+                conforms(field, documented, doc).map_err(|at| format!("{name}.{at}"))?;
+            }
+            Ok(())
+        }
+        serde_json::Value::Array(items) => items
+            .iter()
+            .try_for_each(|item| conforms(item, &schema["items"], doc)),
+        _ => Ok(()),
+    }
+}

@@ -211,7 +211,7 @@ pub enum CliCommand {
     ///
     /// The page searches like `mbc search`, shows passages with their sources, browses by
     /// treatment approach and prints handouts; the API (/api/search, /api/passages/ID,
-    /// /api/approaches, /api/stats, /api/suggest, /healthz) answers in the JSON of
+    /// /api/approaches, /api/stats, /api/suggest, /api/openapi.json, /healthz) answers in the JSON of
     /// `--format json` (docs/http.md). A new index published by `mbc index` is picked up
     /// without a restart. Ctrl-C stops it, letting requests in flight finish.
     Serve {

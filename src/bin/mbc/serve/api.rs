@@ -9,6 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use mbc::output::wire;
 use mbc::search::{self, Fusion, Mode, QueryKind, SearchRequest, SearchResults};
@@ -22,16 +23,22 @@ pub const MAX_LIMIT: usize = 100;
 pub const MAX_OFFSET: usize = 1000;
 
 /// `GET /api/search` (and the page's search): what was asked.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct SearchParams {
+    /// The query, as typed into `mbc search` (at most 8 KiB).
     #[serde(default)]
     pub q: String,
-    /// Approach ids, separated by commas.
+    /// Approach ids, separated by commas: only passages about one of them.
     pub approach: Option<String>,
+    /// Passages to return, 1–100 (default 10).
     pub limit: Option<usize>,
+    /// Passages of the ranking to skip, 0–1000 (default 0).
     pub offset: Option<usize>,
+    /// `lexical`, `semantic` or `hybrid` (default: hybrid when the index has vectors).
     pub mode: Option<String>,
+    /// The words as typed: no synonyms, corrections or feedback.
     #[serde(default)]
     pub exact: bool,
 }
@@ -131,6 +138,12 @@ pub async fn blocking<T: Send + 'static>(
     }
 }
 
+/// Ranked passages, as `mbc search --format json`.
+#[utoipa::path(get, path = "/api/search", params(SearchParams), responses(
+    (status = 200, description = "The ranking; `found` is false when nothing is about the query", body = wire::SearchOutput),
+    (status = 400, description = "A bad parameter or an unknown approach", body = ApiErrorOutput),
+    (status = 414, description = "The query is too long", body = ApiErrorOutput),
+))]
 pub async fn search_handler(
     State(shared): State<Arc<Shared>>,
     params: Result<Query<SearchParams>, QueryRejection>,
@@ -140,6 +153,11 @@ pub async fn search_handler(
     Ok(Json(wire::SearchOutput::new(&results, false)))
 }
 
+/// A passage with its neighbours, as `mbc show ID --format json`.
+#[utoipa::path(get, path = "/api/passages/{id}", params(("id" = String, Path, description = "A passage id, as search results give it")), responses(
+    (status = 200, description = "The passage and the passages before and after it", body = wire::ShowOutput),
+    (status = 404, description = "No passage has this id", body = ApiErrorOutput),
+))]
 pub async fn passage_handler(
     State(shared): State<Arc<Shared>>,
     Path(id): Path<String>,
@@ -149,12 +167,19 @@ pub async fn passage_handler(
     Ok(Json(wire::ShowOutput::new(&shown)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ApproachesParams {
+    /// Passages per approach, 1–20 (default 3).
     pub per: Option<usize>,
 }
 
+/// Every treatment approach with its best passages, as `mbc approaches --format json`.
+#[utoipa::path(get, path = "/api/approaches", params(ApproachesParams), responses(
+    (status = 200, description = "The approaches", body = wire::ApproachesOutput),
+    (status = 400, description = "`per` out of range", body = ApiErrorOutput),
+))]
 pub async fn approaches_handler(
     State(shared): State<Arc<Shared>>,
     params: Result<Query<ApproachesParams>, QueryRejection>,
@@ -183,6 +208,10 @@ pub fn approach_sections(
     Ok(sections)
 }
 
+/// What the index holds, as `mbc stats --format json`.
+#[utoipa::path(get, path = "/api/stats", responses(
+    (status = 200, description = "Index statistics", body = wire::StatsOutput),
+))]
 pub async fn stats_handler(
     State(shared): State<Arc<Shared>>,
 ) -> Result<Json<wire::StatsOutput>, ApiError> {
@@ -191,14 +220,22 @@ pub async fn stats_handler(
     Ok(Json(stats))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct SuggestParams {
+    /// What is being typed (at most 200 bytes).
     #[serde(default)]
     pub q: String,
+    /// Completions to return, 1–50 (default 8).
     pub limit: Option<usize>,
 }
 
+/// Completions of what is being typed: lexicon terms (never misspellings) and approach names.
+#[utoipa::path(get, path = "/api/suggest", params(SuggestParams), responses(
+    (status = 200, description = "The completions", body = wire::SuggestOutput),
+    (status = 400, description = "A bad parameter", body = ApiErrorOutput),
+))]
 pub async fn suggest_handler(
     State(shared): State<Arc<Shared>>,
     params: Result<Query<SuggestParams>, QueryRejection>,
@@ -218,17 +255,42 @@ pub async fn suggest_handler(
     }))
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Health {
     status: &'static str,
     passages: usize,
 }
 
+/// Whether the server is up, and how many passages it serves.
+#[utoipa::path(get, path = "/healthz", responses((status = 200, description = "Serving", body = Health)))]
 pub async fn health_handler(State(shared): State<Arc<Shared>>) -> Json<Health> {
     Json(Health {
         status: "ok",
         passages: shared.current().index.meta.passages,
     })
+}
+
+/// The API's own description, generated from the handlers and the wire types above.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(
+        title = "mbc",
+        description = "Ranked, cited passages about treating metastatic breast cancer. Educational information, not medical advice."
+    ),
+    paths(
+        search_handler,
+        passage_handler,
+        approaches_handler,
+        stats_handler,
+        suggest_handler,
+        health_handler
+    )
+)]
+pub struct ApiDoc;
+
+/// `GET /api/openapi.json`.
+pub async fn openapi_handler() -> Json<utoipa::openapi::OpenApi> {
+    Json(<ApiDoc as utoipa::OpenApi>::openapi())
 }
 
 pub async fn api_not_found() -> ApiError {
@@ -244,16 +306,20 @@ pub struct ApiError {
     pub message: String,
 }
 
-#[derive(Serialize)]
-struct ApiErrorOutput<'a> {
+/// The JSON body of every error.
+#[derive(Serialize, ToSchema)]
+pub struct ApiErrorOutput {
     schema_version: u32,
-    error: ApiErrorOut<'a>,
+    error: ApiErrorOut,
 }
 
-#[derive(Serialize)]
-struct ApiErrorOut<'a> {
-    kind: &'a str,
-    message: &'a str,
+#[derive(Serialize, ToSchema)]
+pub struct ApiErrorOut {
+    /// What went wrong, for programs: `bad_request`, `unknown_approach`, `unknown_passage`,
+    /// `not_found`, `query_too_long`, `overloaded`, `damaged_index` or `internal`.
+    kind: &'static str,
+    message: String,
+    /// The HTTP status, repeated.
     status: u16,
 }
 
@@ -280,7 +346,7 @@ impl ApiError {
             schema_version: wire::SCHEMA_VERSION,
             error: ApiErrorOut {
                 kind: self.kind,
-                message: &self.message,
+                message: self.message.clone(),
                 status: self.status.as_u16(),
             },
         };

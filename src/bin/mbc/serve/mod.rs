@@ -93,6 +93,7 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/api/approaches", get(api::approaches_handler))
         .route("/api/stats", get(api::stats_handler))
         .route("/api/suggest", get(api::suggest_handler))
+        .route("/api/openapi.json", get(api::openapi_handler))
         .route("/healthz", get(api::health_handler))
         .route("/api/{*rest}", get(api::api_not_found))
         .fallback(page::not_found)

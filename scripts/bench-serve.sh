@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# `mbc serve` under load, driven by oha (installed into target/bench-tools on first use) on
+# loopback, on a copy of the bundled corpus:
+#   1. a fixed rate for 30 s each: lexical at 200 requests/s, hybrid at 40 requests/s;
+#   2. the most it sustains with 32 connections for 15 s: lexical --exact, lexical, hybrid;
+#   3. lexical with 32 connections again while `mbc index --rebuild` runs in a loop;
+#   4. the server's RSS at the start and at the end.
+# One query throughout ("hormone therapy side effects"): the figures are of the server, not of
+# the query mix. DURATION=10s shortens step 1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+work=$PWD/target/bench/serve
+duration=${DURATION:-30s}
+port=8790
+[ -x target/bench-tools/bin/oha ] || cargo install --locked --root target/bench-tools oha
+oha=$PWD/target/bench-tools/bin/oha
+cargo build --release --quiet
+mbc=$PWD/target/release/mbc
+
+rm -rf "$work" && mkdir -p "$work/root"
+cp -r corpus "$work/root/corpus"
+cd "$work/root"
+"$mbc" index > /dev/null 2>&1
+"$mbc" serve --addr "127.0.0.1:$port" 2> "$work/serve.log" &
+server=$!
+trap 'kill $server 2> /dev/null || true' EXIT
+until curl -sf "http://127.0.0.1:$port/healthz" > /dev/null; do sleep 0.2; done
+rss() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$server/status"; }
+start_rss=$(rss)
+
+url="http://127.0.0.1:$port/api/search?q=hormone+therapy+side+effects"
+# One oha run, summarised: requests/s, p50, p99 (ms), and how many requests failed.
+load() { # label, oha arguments…
+  local label=$1
+  shift
+  "$oha" --no-tui --output-format json "$@" > "$work/oha.json"
+  python3 - "$label" "$work/oha.json" <<'PY'
+import json, sys
+label, path = sys.argv[1], sys.argv[2]
+run = json.load(open(path))
+codes = run.get("statusCodeDistribution", {})
+ok = codes.get("200", 0)
+failed = sum(n for code, n in codes.items() if code != "200") + sum(run.get("errorDistribution", {}).values())
+p = run["latencyPercentiles"]
+print(f"{label}: {run['summary']['requestsPerSec']:.0f} requests/s, p50 {p['p50'] * 1e3:.2f} ms, "
+      f"p99 {p['p99'] * 1e3:.2f} ms, {ok} answered, {failed} failed")
+PY
+}
+
+echo "== fixed rate, $duration each"
+load "lexical at 200/s" -z "$duration" -q 200 -c 8 "$url&mode=lexical"
+load "hybrid at 40/s" -z "$duration" -q 40 -c 8 "$url"
+
+echo
+echo "== the most it sustains, 32 connections, 15 s each"
+load "lexical --exact" -z 15s -c 32 "$url&mode=lexical&exact=true"
+load "lexical" -z 15s -c 32 "$url&mode=lexical"
+load "hybrid" -z 15s -c 32 "$url"
+
+echo
+echo "== lexical, 32 connections, while mbc index --rebuild runs in a loop (15 s)"
+(
+  end=$((SECONDS + 15))
+  builds=0
+  while [ $SECONDS -lt $end ]; do
+    "$mbc" index --rebuild > /dev/null 2>&1
+    builds=$((builds + 1))
+  done
+  echo "$builds rebuilds" > "$work/rebuilds.txt"
+) &
+rebuilding=$!
+load "during rebuilds" -z 15s -c 32 "$url&mode=lexical"
+wait $rebuilding
+cat "$work/rebuilds.txt"
+
+end_rss=$(rss)
+echo
+echo "server RSS: ${start_rss} MB at the start, ${end_rss} MB at the end" \
+  "($(python3 -c "print(f'{($end_rss - $start_rss) / $start_rss * 100:+.1f}')") %)"
+echo "server log lines that are not requests:"
+grep -v '^GET ' "$work/serve.log" || true
