@@ -45,7 +45,8 @@ fn main() {
     if hybrid {
         let model = std::env::var_os("MBC_BENCH_MODEL")
             .map_or_else(|| root.join(mbc::embed::DEFAULT_MODEL_DIR), PathBuf::from);
-        index.embedder = Some(Embedder::load(&ModelSource::Dir(model)).expect("model"));
+        let embedder = Embedder::load(&ModelSource::Dir(model)).expect("model");
+        index.embedder = Some(std::sync::Arc::new(embedder));
         assert!(
             index.semantic().is_some(),
             "the index has this model's vectors"

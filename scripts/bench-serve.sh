@@ -39,11 +39,14 @@ import json, sys
 label, path = sys.argv[1], sys.argv[2]
 run = json.load(open(path))
 codes = run.get("statusCodeDistribution", {})
+errors = dict(run.get("errorDistribution", {}))
+# oha cancels the requests still in flight when the duration ends: not failures.
+cut = errors.pop("aborted due to deadline", 0)
 ok = codes.get("200", 0)
-failed = sum(n for code, n in codes.items() if code != "200") + sum(run.get("errorDistribution", {}).values())
+failed = sum(n for code, n in codes.items() if code != "200") + sum(errors.values())
 p = run["latencyPercentiles"]
 print(f"{label}: {run['summary']['requestsPerSec']:.0f} requests/s, p50 {p['p50'] * 1e3:.2f} ms, "
-      f"p99 {p['p99'] * 1e3:.2f} ms, {ok} answered, {failed} failed")
+      f"p99 {p['p99'] * 1e3:.2f} ms, {ok} answered, {failed} failed ({cut} cut off at the end)")
 PY
 }
 
@@ -56,6 +59,7 @@ echo "== the most it sustains, 32 connections, 15 s each"
 load "lexical --exact" -z 15s -c 32 "$url&mode=lexical&exact=true"
 load "lexical" -z 15s -c 32 "$url&mode=lexical"
 load "hybrid" -z 15s -c 32 "$url"
+echo "server RSS after the load: $(rss) MB"
 
 echo
 echo "== lexical, 32 connections, while mbc index --rebuild runs in a loop (15 s)"
@@ -77,5 +81,5 @@ end_rss=$(rss)
 echo
 echo "server RSS: ${start_rss} MB at the start, ${end_rss} MB at the end" \
   "($(python3 -c "print(f'{($end_rss - $start_rss) / $start_rss * 100:+.1f}')") %)"
-echo "server log lines that are not requests:"
-grep -v '^GET ' "$work/serve.log" || true
+echo "server log lines that are neither requests nor new generations:"
+grep -v -e '^GET ' -e "^note: serving the index's new generation" "$work/serve.log" || true

@@ -12,6 +12,7 @@ pub mod store;
 mod vectors;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use tantivy::{Index, IndexReader, ReloadPolicy};
 
@@ -52,8 +53,9 @@ pub struct SearchIndex {
     pub symptoms: UrgentSymptoms,
     /// Passage vectors, if the index was built with a model.
     pub vectors: Option<VectorSet>,
-    /// The model that embeds queries, attached by the caller when semantic search is wanted.
-    pub embedder: Option<Embedder>,
+    /// The model that embeds queries, attached by the caller when semantic search is wanted;
+    /// shared, so that a server can hand it on to the next generation without loading it again.
+    pub embedder: Option<Arc<Embedder>>,
 }
 
 impl SearchIndex {
@@ -137,7 +139,7 @@ impl SearchIndex {
     /// The embedder and vectors, when both are present and the model is the one that made the
     /// vectors.
     pub fn semantic(&self) -> Option<(&Embedder, &VectorSet)> {
-        let embedder = self.embedder.as_ref()?;
+        let embedder = self.embedder.as_deref()?;
         let vectors = self.vectors.as_ref()?;
         (embedder.model_id() == vectors.model_id).then_some((embedder, vectors))
     }

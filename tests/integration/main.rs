@@ -1,5 +1,6 @@
 //! Integration tests: the real `mbc` binary against temporary corpora and indexes.
 
+mod browser;
 mod bundled;
 mod corpus_validation;
 mod embedding;

@@ -11,10 +11,10 @@ use std::time::{Duration, Instant};
 use crate::helper::Workspace;
 
 /// A running `mbc serve`, stopped when dropped.
-struct Server {
+pub struct Server {
     child: Child,
     /// `127.0.0.1:PORT`.
-    addr: String,
+    pub addr: String,
     log: Arc<Mutex<Vec<String>>>,
     agent: ureq::Agent,
 }
@@ -40,7 +40,7 @@ impl Reply {
 }
 
 impl Server {
-    fn start(ws: &Workspace) -> Server {
+    pub fn start(ws: &Workspace) -> Server {
         let mut child = ws
             .command(&["serve", "--addr", "127.0.0.1:0"])
             .stdout(Stdio::null())
@@ -373,18 +373,15 @@ fn an_address_beyond_this_computer_needs_public() {
 #[test]
 fn a_new_index_is_served_without_a_restart_and_no_request_fails_meanwhile() {
     let ws = Workspace::with_fixture_corpus();
-    let server = Arc::new(Server::start(&ws));
+    let server = Server::start(&ws);
     assert_eq!(server.get("/api/search?q=quokka").json()["found"], false);
 
-    let stop = Arc::new(AtomicBool::new(false));
-    let (answered, failed) = (
-        Arc::new(AtomicUsize::new(0)),
-        Arc::new(Mutex::new(Vec::new())),
-    );
-    let load = {
-        let (server, stop) = (Arc::clone(&server), Arc::clone(&stop));
-        let (answered, failed) = (Arc::clone(&answered), Arc::clone(&failed));
-        std::thread::spawn(move || {
+    let stop = AtomicBool::new(false);
+    let (answered, failed) = (AtomicUsize::new(0), Mutex::new(Vec::new()));
+    std::thread::scope(|scope| {
+        // Stops the load even when an assertion below fails, so the scope can end.
+        let _stop = StopOnDrop(&stop);
+        scope.spawn(|| {
             while !stop.load(Ordering::Relaxed) {
                 let reply = server.get("/api/search?q=zoledronic");
                 if reply.status == 200 {
@@ -393,28 +390,34 @@ fn a_new_index_is_served_without_a_restart_and_no_request_fails_meanwhile() {
                     failed.lock().unwrap().push(reply.body);
                 }
             }
-        })
-    };
-    ws.write(
-        "corpus/quokka.md",
-        "# Quokka\n\nA quokka is not a treatment for anything.\n",
-    );
-    for _ in 0..3 {
-        ws.mbc(&["index", "--rebuild"]).ok();
-    }
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while server.get("/api/search?q=quokka").json()["found"] != true {
-        assert!(Instant::now() < deadline, "the new index is never served");
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    stop.store(true, Ordering::Relaxed);
-    load.join().unwrap();
+        });
+        ws.write(
+            "corpus/quokka.md",
+            "# Quokka\n\nA quokka is not a treatment for anything.\n",
+        );
+        for _ in 0..3 {
+            ws.mbc(&["index", "--rebuild"]).ok();
+        }
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while server.get("/api/search?q=quokka").json()["found"] != true {
+            assert!(Instant::now() < deadline, "the new index is never served");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    });
     assert!(
         failed.lock().unwrap().is_empty(),
         "{:?}",
         failed.lock().unwrap()
     );
     assert!(answered.load(Ordering::Relaxed) > 0);
+}
+
+struct StopOnDrop<'a>(&'a AtomicBool);
+
+impl Drop for StopOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
 }
 
 #[test]

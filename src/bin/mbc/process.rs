@@ -10,8 +10,13 @@ use crate::settings::Command;
 /// # Safety
 /// Call before any thread starts.
 pub unsafe fn configure(command: &Command) {
+    // A server runs for days and answers from many threads: it returns freed memory to the
+    // system instead of keeping it for the next embedding, as a one-shot command does.
+    let model = match command {
+        Command::Serve { .. } => None,
+        _ => command.location().and_then(|l| l.model.as_ref()),
+    };
     // SAFETY: the caller guarantees that no other thread exists yet.
-    let model = command.location().and_then(|l| l.model.as_ref());
     unsafe { embed::configure_process(model) };
 }
 

@@ -4,6 +4,7 @@
 
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -371,7 +372,7 @@ pub fn attach_semantic(
     };
     match Embedder::load(model) {
         Ok(embedder) if embedder.model_id() == vectors.model_id => {
-            index.embedder = Some(embedder);
+            index.embedder = Some(Arc::new(embedder));
             Ok(())
         }
         Ok(embedder) => unavailable(format!(

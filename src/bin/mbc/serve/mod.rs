@@ -47,7 +47,10 @@ pub fn serve_command(location: Location, settings: &ServeSettings) -> Result<()>
         .into());
     }
     let shared = Arc::new(Shared::open(location)?);
+    // Searches are CPU work: more threads than cores only add queues and memory.
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     tokio::runtime::Builder::new_multi_thread()
+        .max_blocking_threads(2 * cores)
         .enable_all()
         .build()
         .context("could not start the server's runtime")?

@@ -56,7 +56,15 @@ impl Shared {
             return Ok(false);
         }
         let mut index = SearchIndex::open(&self.location.index)?;
-        open::attach_semantic(&mut index, &self.location, None)?;
+        // The model stays loaded: the new generation takes it over when its vectors are the
+        // same model's.
+        let previous = self.current();
+        match (&previous.index.embedder, &index.vectors) {
+            (Some(embedder), Some(vectors)) if embedder.model_id() == vectors.model_id => {
+                index.embedder = Some(Arc::clone(embedder));
+            }
+            _ => open::attach_semantic(&mut index, &self.location, None)?,
+        }
         *self.current.write().unwrap_or_else(PoisonError::into_inner) = Served::new(index);
         Ok(true)
     }
