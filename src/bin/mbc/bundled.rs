@@ -1,7 +1,8 @@
 //! What the `mbc` binary carries, so that an installed copy needs no files beside it: the
 //! default embedding model, loaded straight from these bytes, and the bundled corpus with its
 //! vector seed, written once into the data directory to be indexed there. Inside a checkout
-//! (a directory with a `corpus/`) the files there are used instead (`settings::Location`).
+//! (a directory with a `corpus/` or an `index/`) the files there are used instead
+//! (`settings::Location`).
 
 use std::io;
 use std::path::Path;
