@@ -35,7 +35,7 @@ pub use interpret::{LONG_QUERY_WORDS, MAX_LIKE_CHARS, MAX_QUERY_CHARS};
 pub use like::LIKE_TERMS;
 pub use passages::{
     PassageInContext, StoredPassage, all_passages, count_tagged, documents_tagged, load_passage,
-    passage_in_context,
+    passage_by_id, passage_in_context,
 };
 pub use plan::{
     BODY_WEIGHT, EXPANSION_WEIGHT, PROXIMITY_SLOP, PROXIMITY_WEIGHT, SECTION_WEIGHT, TITLE_WEIGHT,
@@ -451,4 +451,21 @@ pub fn approach_request(
         fusion: Fusion::default(),
         kind: QueryKind::Typed,
     })
+}
+
+/// Every approach of the taxonomy with its `per` best passages ([`approach_request`]), as
+/// `mbc approaches` and the server's overview show them.
+pub fn best_by_approach(
+    index: &SearchIndex,
+    per: usize,
+) -> Result<Vec<(crate::taxonomy::Approach, SearchResults)>> {
+    index
+        .taxonomy
+        .approaches()
+        .iter()
+        .map(|approach| {
+            let request = approach_request(index, &approach.id, per)?;
+            Ok((approach.clone(), search(index, &request)?))
+        })
+        .collect()
 }

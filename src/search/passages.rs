@@ -107,16 +107,20 @@ pub struct PassageInContext {
     pub next: Option<StoredPassage>,
 }
 
-/// Finds a passage by id, with its neighbours.
-pub fn passage_in_context(index: &SearchIndex, passage_id: &str) -> Result<PassageInContext> {
-    let found = passages_where(
+/// Finds a passage by id.
+pub fn passage_by_id(index: &SearchIndex, passage_id: &str) -> Result<StoredPassage> {
+    passages_where(
         index,
         Term::from_field_text(index.fields.passage_id, passage_id),
-    )?;
-    let passage = found
-        .into_iter()
-        .next()
-        .ok_or_else(|| Error::PassageNotFound(passage_id.to_string()))?;
+    )?
+    .into_iter()
+    .next()
+    .ok_or_else(|| Error::PassageNotFound(passage_id.to_string()))
+}
+
+/// Finds a passage by id, with its neighbours.
+pub fn passage_in_context(index: &SearchIndex, passage_id: &str) -> Result<PassageInContext> {
+    let passage = passage_by_id(index, passage_id)?;
     let siblings = passages_where(
         index,
         Term::from_field_text(index.fields.doc_id, &passage.doc_id),

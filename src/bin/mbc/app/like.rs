@@ -22,9 +22,8 @@ pub fn like_text(index: &SearchIndex, source: &str) -> Result<(String, QueryKind
         let path = Path::new(source);
         (read_file(path)?, None, corpus_document(index, path))
     } else {
-        match search::passage_in_context(index, source.trim()) {
-            Ok(shown) => {
-                let p = shown.passage;
+        match search::passage_by_id(index, source.trim()) {
+            Ok(p) => {
                 let text = format!("{}\n{}\n{}", p.title, p.section, p.text);
                 (text, Some(p.passage_id), None)
             }

@@ -69,11 +69,7 @@ pub fn run(command: Command) -> Result<()> {
             style,
         } => {
             let index = open::open_index(&location)?;
-            let mut sections = Vec::new();
-            for approach in index.taxonomy.approaches() {
-                let request = search::approach_request(&index, &approach.id, per)?;
-                sections.push((approach.clone(), search::search(&index, &request)?));
-            }
+            let sections = search::best_by_approach(&index, per)?;
             output::write_approaches(&mut out, &sections, format, style)?;
             Ok(out.flush()?)
         }

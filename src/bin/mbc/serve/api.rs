@@ -190,22 +190,8 @@ pub async fn approaches_handler(
         return Err(ApiError::bad_request("per must be between 1 and 20"));
     }
     let served = shared.current();
-    let sections = blocking(move || approach_sections(&served, per)).await?;
+    let sections = blocking(move || search::best_by_approach(&served.index, per)).await?;
     Ok(Json(wire::ApproachesOutput::new(&sections)))
-}
-
-/// For every approach, its best `per` passages.
-pub fn approach_sections(
-    served: &Served,
-    per: usize,
-) -> mbc::Result<Vec<(mbc::taxonomy::Approach, SearchResults)>> {
-    let index = &served.index;
-    let mut sections = Vec::new();
-    for approach in index.taxonomy.approaches() {
-        let request = search::approach_request(index, &approach.id, per)?;
-        sections.push((approach.clone(), search::search(index, &request)?));
-    }
-    Ok(sections)
 }
 
 /// What the index holds, as `mbc stats --format json`.

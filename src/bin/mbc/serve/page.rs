@@ -74,7 +74,7 @@ pub async fn passage(State(shared): State<Arc<Shared>>, Path(id): Path<String>) 
 /// `/approaches`: the best passages of every treatment approach.
 pub async fn approaches(State(shared): State<Arc<Shared>>) -> Response {
     let served = shared.current();
-    let sections = match api::blocking(move || api::approach_sections(&served, 2)).await {
+    let sections = match api::blocking(move || search::best_by_approach(&served.index, 2)).await {
         Ok(sections) => sections,
         Err(err) => return error_page(&err),
     };
@@ -109,7 +109,7 @@ pub async fn handout(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuer
     let served = shared.current();
     let found = api::blocking(move || {
         ids.iter()
-            .map(|id| search::passage_in_context(&served.index, id).map(|s| s.passage))
+            .map(|id| search::passage_by_id(&served.index, id))
             .collect::<mbc::Result<Vec<_>>>()
     })
     .await;
