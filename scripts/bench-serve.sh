@@ -2,7 +2,9 @@
 # `mbc serve` under load, driven by oha (installed into target/bench-tools on first use) on
 # loopback, on a copy of the bundled corpus:
 #   1. a fixed rate for 30 s each: lexical at 200 requests/s, hybrid at 40 requests/s;
-#   2. the most it sustains with 32 connections for 15 s: lexical --exact, lexical, hybrid;
+#   2. the most it sustains with 32 connections for 15 s: lexical --exact, lexical, hybrid, and
+#      tantivy-cli's own `serve` (installed into target/bench-tools on first use) on an index of
+#      the same passages (`mbc export --all`: title, section and text, en_stem);
 #   3. lexical with 32 connections again while `mbc index --rebuild` runs in a loop;
 #   4. the server's RSS at the start and at the end.
 # One query throughout ("hormone therapy side effects"): the figures are of the server, not of
@@ -12,8 +14,11 @@ cd "$(dirname "$0")/.."
 work=$PWD/target/bench/serve
 duration=${DURATION:-30s}
 port=8790
+tantivy_port=8791
 [ -x target/bench-tools/bin/oha ] || cargo install --locked --root target/bench-tools oha
+[ -x target/bench-tools/bin/tantivy ] || cargo install --root target/bench-tools tantivy-cli
 oha=$PWD/target/bench-tools/bin/oha
+tantivy=$PWD/target/bench-tools/bin/tantivy
 cargo build --release --quiet
 mbc=$PWD/target/release/mbc
 
@@ -23,7 +28,8 @@ cd "$work/root"
 "$mbc" index > /dev/null 2>&1
 "$mbc" serve --addr "127.0.0.1:$port" 2> "$work/serve.log" &
 server=$!
-trap 'kill $server 2> /dev/null || true' EXIT
+tantivy_server=
+trap 'kill $server $tantivy_server 2> /dev/null || true' EXIT
 until curl -sf "http://127.0.0.1:$port/healthz" > /dev/null; do sleep 0.2; done
 rss() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$server/status"; }
 start_rss=$(rss)
@@ -60,6 +66,25 @@ load "lexical --exact" -z 15s -c 32 "$url&mode=lexical&exact=true"
 load "lexical" -z 15s -c 32 "$url&mode=lexical"
 load "hybrid" -z 15s -c 32 "$url"
 echo "server RSS after the load: $(rss) MB"
+
+# tantivy-cli's server on the same passages, with the schema its `index` command reads.
+mkdir -p "$work/tcli-idx"
+cat > "$work/tcli-idx/meta.json" <<'JSON'
+{"index_settings":{"docstore_compression":"lz4","docstore_blocksize":16384},"segments":[],"schema":[{"name":"id","type":"text","options":{"indexing":{"record":"basic","fieldnorms":false,"tokenizer":"raw"},"stored":true,"fast":false}},{"name":"title","type":"text","options":{"indexing":{"record":"position","fieldnorms":true,"tokenizer":"en_stem"},"stored":true,"fast":false}},{"name":"text","type":"text","options":{"indexing":{"record":"position","fieldnorms":true,"tokenizer":"en_stem"},"stored":true,"fast":false}}],"opstamp":0}
+JSON
+"$mbc" export --all --format jsonl 2> /dev/null | python3 -c '
+import json, sys
+for line in sys.stdin:
+    p = json.loads(line)
+    print(json.dumps({"id": p["passage_id"], "title": p["title"] + " " + p["section"], "text": p["text"]}))
+' > "$work/passages.jsonl"
+"$tantivy" index -i "$work/tcli-idx" -f "$work/passages.jsonl" > /dev/null 2>&1
+"$tantivy" serve -i "$work/tcli-idx" --host 127.0.0.1 -p "$tantivy_port" > /dev/null 2>&1 &
+tantivy_server=$!
+until curl -sf "http://127.0.0.1:$tantivy_port/api/?q=bone&nhits=1" > /dev/null; do sleep 0.2; done
+load "tantivy-cli serve ($(wc -l < "$work/passages.jsonl") passages)" -z 15s -c 32 \
+  "http://127.0.0.1:$tantivy_port/api/?q=hormone+therapy+side+effects&nhits=10"
+kill $tantivy_server
 
 echo
 echo "== lexical, 32 connections, while mbc index --rebuild runs in a loop (15 s)"

@@ -41,8 +41,13 @@ impl Reply {
 
 impl Server {
     pub fn start(ws: &Workspace) -> Server {
+        Server::start_with(ws, &[])
+    }
+
+    /// Starts the server with more flags.
+    pub fn start_with(ws: &Workspace, flags: &[&str]) -> Server {
         let mut child = ws
-            .command(&["serve", "--addr", "127.0.0.1:0"])
+            .command(&[&["serve", "--addr", "127.0.0.1:0"], flags].concat())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -410,6 +415,40 @@ fn a_new_index_is_served_without_a_restart_and_no_request_fails_meanwhile() {
         failed.lock().unwrap()
     );
     assert!(answered.load(Ordering::Relaxed) > 0);
+}
+
+#[test]
+fn requests_beyond_the_limit_are_refused_with_503_and_the_server_recovers() {
+    let ws = Workspace::with_fixture_corpus();
+    let server = Server::start_with(&ws, &["--max-concurrent", "1"]);
+    // Whether two requests overlap is up to the scheduler: send bursts until one is refused.
+    let mut refused = None;
+    for _ in 0..50 {
+        let replies: Vec<Reply> = std::thread::scope(|scope| {
+            let burst: Vec<_> = (0..16)
+                .map(|_| scope.spawn(|| server.get("/api/search?q=bone+pain+treatment")))
+                .collect();
+            burst.into_iter().map(|t| t.join().unwrap()).collect()
+        });
+        for reply in &replies {
+            assert!(
+                matches!(reply.status, 200 | 503),
+                "{}: {}",
+                reply.status,
+                reply.body
+            );
+        }
+        refused = replies.into_iter().find(|r| r.status == 503);
+        if refused.is_some() {
+            break;
+        }
+    }
+    let refused = refused.expect("16 requests at once never exceeded a limit of 1");
+    let json = refused.json();
+    assert_eq!(json["error"]["kind"], "overloaded", "{}", refused.body);
+    assert_eq!(json["error"]["status"], 503);
+    assert_eq!(refused.header("cache-control"), Some("no-store"));
+    assert_eq!(server.get("/api/search?q=bone").status, 200);
 }
 
 struct StopOnDrop<'a>(&'a AtomicBool);

@@ -222,6 +222,11 @@ pub enum CliCommand {
         /// queries travel unencrypted: anyone who can reach the address can search.
         #[arg(long)]
         public: bool,
+        /// Requests answered at once; beyond this a request is refused at once with 503
+        /// ("overloaded") rather than queued, so a flood cannot exhaust memory.
+        #[arg(long, value_name = "N", default_value_t = crate::serve::MAX_CONCURRENT,
+              value_parser = clap::value_parser!(u64).range(1..=4096))]
+        max_concurrent: u64,
     },
     /// Print a shell completion script, generated from these flags.
     ///
@@ -399,9 +404,17 @@ impl Cli {
                 rebuild,
             },
             CliCommand::Check => Command::Check { location },
-            CliCommand::Serve { addr, public } => Command::Serve {
+            CliCommand::Serve {
+                addr,
+                public,
+                max_concurrent,
+            } => Command::Serve {
                 location,
-                settings: ServeSettings { addr, public },
+                settings: ServeSettings {
+                    addr,
+                    public,
+                    max_concurrent: max_concurrent as usize,
+                },
             },
             CliCommand::Completions { shell } => Command::Completions(shell),
             CliCommand::Man => Command::Man,

@@ -139,6 +139,8 @@ pub struct ServeSettings {
     pub addr: std::net::SocketAddr,
     /// Allows an address that is not loopback.
     pub public: bool,
+    /// Requests answered at once; more are refused with 503.
+    pub max_concurrent: usize,
 }
 
 #[derive(Debug, Clone)]

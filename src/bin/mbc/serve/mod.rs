@@ -29,8 +29,9 @@ use crate::settings::{Location, ServeSettings};
 use api::ApiError;
 use state::Shared;
 
-/// Requests searched at once; more are refused with 503 rather than queued without bound.
-const MAX_CONCURRENT: usize = 64;
+/// Requests answered at once by default (`--max-concurrent`); more are refused with 503 rather
+/// than queued without bound.
+pub const MAX_CONCURRENT: u64 = 64;
 /// The longest a request may take before it is answered with 408.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// How often the index directory is checked for a new generation.
@@ -73,7 +74,7 @@ async fn run(shared: Arc<Shared>, settings: &ServeSettings) -> Result<()> {
         "serving the index at {} on http://{addr}/ (Ctrl-C to stop)",
         shared.location().index.display()
     );
-    axum::serve(listener, router(shared))
+    axum::serve(listener, router(shared, settings.max_concurrent))
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("the server failed")?;
@@ -82,8 +83,8 @@ async fn run(shared: Arc<Shared>, settings: &ServeSettings) -> Result<()> {
 }
 
 /// Every route, with the layers every response goes through.
-fn router(shared: Arc<Shared>) -> Router {
-    let slots = Arc::new(Semaphore::new(MAX_CONCURRENT));
+fn router(shared: Arc<Shared>, max_concurrent: usize) -> Router {
+    let slots = Arc::new(Semaphore::new(max_concurrent));
     Router::new()
         .route("/", get(page::home))
         .route("/passages/{id}", get(page::passage))
@@ -114,7 +115,7 @@ fn router(shared: Arc<Shared>) -> Router {
         .layer(middleware::from_fn(log_and_secure))
 }
 
-/// Refuses a request with 503 when `MAX_CONCURRENT` are already being answered.
+/// Refuses a request with 503 when all `slots` are taken by requests being answered.
 async fn limit_concurrency(slots: Arc<Semaphore>, request: Request, next: Next) -> Response {
     match slots.try_acquire_owned() {
         Ok(_slot) => next.run(request).await,
