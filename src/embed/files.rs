@@ -38,9 +38,10 @@ enum Place {
     Bundled(&'static BundledModel),
 }
 
-/// A file's bytes: mapped from disk, or compiled into the program.
+/// A file's bytes: mapped from disk (with the open file, for reading it again after the map is
+/// gone), or compiled into the program.
 pub enum Bytes {
-    Mapped(memmap2::Mmap),
+    Mapped(memmap2::Mmap, std::fs::File),
     Static(&'static [u8]),
 }
 
@@ -49,7 +50,7 @@ impl Deref for Bytes {
 
     fn deref(&self) -> &[u8] {
         match self {
-            Bytes::Mapped(map) => map,
+            Bytes::Mapped(map, _) => map,
             Bytes::Static(bytes) => bytes,
         }
     }
@@ -123,7 +124,7 @@ impl ModelFiles {
     /// page cache, and no copy of tens of megabytes is made first.
     pub fn map_weights(&self) -> Result<Bytes> {
         match &self.place {
-            Place::Dir { dir, weights } => map(dir, weights).map(Bytes::Mapped),
+            Place::Dir { dir, weights } => map(dir, weights),
             Place::Bundled(model) => Ok(Bytes::Static(model.weights)),
         }
     }
@@ -151,7 +152,7 @@ impl ModelFiles {
                 PathBuf::from(name)
             })
             .filter(|path| path.is_file())
-            .map(|path| map(dir, &path).map(Bytes::Mapped))
+            .map(|path| map(dir, &path))
             .collect()
     }
 
@@ -169,7 +170,7 @@ impl ModelFiles {
 }
 
 /// A file of the model directory `dir`, mapped read-only.
-fn map(dir: &Path, path: &Path) -> Result<memmap2::Mmap> {
+fn map(dir: &Path, path: &Path) -> Result<Bytes> {
     let cannot = |e: std::io::Error| {
         let name = path.strip_prefix(dir).unwrap_or(path).display();
         model_error(dir, format!("cannot read {name}: {e}"))
@@ -177,7 +178,8 @@ fn map(dir: &Path, path: &Path) -> Result<memmap2::Mmap> {
     let file = std::fs::File::open(path).map_err(cannot)?;
     // SAFETY: the map is read-only and lives only while the model loads. Were the file
     // truncated meanwhile, reads would fault; model files are not edited while in use.
-    unsafe { memmap2::Mmap::map(&file) }.map_err(cannot)
+    let map = unsafe { memmap2::Mmap::map(&file) }.map_err(cannot)?;
+    Ok(Bytes::Mapped(map, file))
 }
 
 #[cfg(test)]

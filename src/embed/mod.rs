@@ -8,6 +8,7 @@ mod files;
 mod onnx;
 mod process;
 mod source;
+mod tokenizer_file;
 mod vectors;
 
 use std::path::{Path, PathBuf};
@@ -200,11 +201,18 @@ impl Embedder {
         let weights = files.map_weights()?;
         let tokenizer_bytes = files.read("tokenizer.json")?;
         let max_tokens = max_tokens(config.as_deref());
+        let model_id = model_id(
+            &source.name(),
+            config.as_deref(),
+            &tokenizer_bytes,
+            &weights,
+            &files.map_external_data()?,
+        );
         // Parsing the tokenizer and preparing the weights are independent: do both at once.
         let (tokenizer, encoder) = std::thread::scope(|scope| {
             let tokenizer = scope.spawn(|| load_tokenizer(&label, &tokenizer_bytes, max_tokens));
             let encoder = match files.onnx_path() {
-                None => CandleBert::load(config.as_deref().unwrap_or_default(), &weights)
+                None => CandleBert::load(config.as_deref().unwrap_or_default(), weights)
                     .map(|model| Encoder::Candle(Box::new(model))),
                 Some(path) => OnnxEncoder::load(path).map(Encoder::Onnx),
             };
@@ -216,13 +224,6 @@ impl Embedder {
         let tokenizer = tokenizer?;
         let encoder =
             encoder.map_err(|e| model_error(&label, format!("{}: {e}", files.weights_name())))?;
-        let model_id = model_id(
-            &source.name(),
-            config.as_deref(),
-            &tokenizer_bytes,
-            &weights,
-            &files.map_external_data()?,
-        );
         Ok(Embedder {
             encoder,
             tokenizer,
@@ -310,7 +311,7 @@ fn max_tokens(config: Option<&[u8]>) -> usize {
 /// Parses `tokenizer.json`, set up as sentence-transformers uses it: the shipped file pads and
 /// cuts at 128 word pieces; the model takes 256, and `embed` pads each batch itself.
 fn load_tokenizer(label: &Path, bytes: &[u8], max_tokens: usize) -> Result<Tokenizer> {
-    let mut tokenizer = Tokenizer::from_bytes(bytes)
+    let mut tokenizer = tokenizer_file::parse(bytes)
         .map_err(|e| model_error(label, format!("tokenizer.json: {e}")))?;
     tokenizer.with_padding(None);
     tokenizer
