@@ -106,7 +106,7 @@ echo
 echo "== one-shot search of the bundled corpus, whole process, warm cache (median of 21 runs)"
 "$mbc" index > /dev/null 2>&1 || true
 python3 - "$mbc" <<'PY'
-import statistics, subprocess, sys, time
+import os, re, statistics, subprocess, sys, time
 def median_ms(cmd):
     subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     runs = []
@@ -120,6 +120,28 @@ rg = median_ms(["rg", "-i", "hormone therapy", "corpus"])
 lexical = median_ms([mbc, "search", "hormone therapy", "--mode", "lexical"])
 hybrid = median_ms([mbc, "search", "hormone therapy"])
 print(f"rg -i: {rg:.1f} ms; mbc search --mode lexical: {lexical:.1f} ms ({lexical / rg:.2f}x); mbc search (hybrid, model load included): {hybrid:.1f} ms ({hybrid / rg:.2f}x)")
+
+# Where a hybrid search's time goes (MBC_TIMINGS), medians of 21 runs; what the process
+# spends outside mbc's own clock (start, exit) is the whole-process time less mbc's total.
+def timings(mode):
+    runs = []
+    for _ in range(21):
+        t = time.perf_counter()
+        done = subprocess.run([mbc, "search", "hormone therapy", *mode], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True, env={**os.environ, "MBC_TIMINGS": "1"})
+        wall = (time.perf_counter() - t) * 1000
+        line = next(l for l in done.stderr.splitlines() if l.startswith("timings:"))
+        found = dict((k, float(v)) for v, k in [
+            (m.group(2), m.group(1)) for m in re.finditer(r"(index ready|weights|tokenizer|search|query embedding|total) ([\d.]+) ms", line)])
+        found["process start and exit"] = wall - found["total"]
+        runs.append(found)
+    return {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+lex, hyb = timings(["--mode", "lexical"]), timings([])
+print("hybrid search, breakdown (ms, median of 21; the model loads beside the index, the query is embedded beside the lexical search):")
+print(f"  process start and exit {hyb['process start and exit']:.1f}; index open (lexical run) {lex['index ready']:.1f}; "
+      f"model: weights {hyb['weights']:.1f}, tokenizer {hyb['tokenizer']:.1f}; index and model ready {hyb['index ready']:.1f}; "
+      f"query embedding {hyb['query embedding']:.1f}; whole search {hyb['search']:.1f} (lexical run {lex['search']:.1f}); "
+      f"total inside mbc {hyb['total']:.1f}")
 PY
 
 echo

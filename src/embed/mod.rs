@@ -12,6 +12,7 @@ mod tokenizer_file;
 mod vectors;
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use tokenizers::{Tokenizer, TruncationParams};
@@ -43,6 +44,14 @@ pub struct Embedder {
     tokenizer: Tokenizer,
     model_id: String,
     thresholds: Option<calibration::Thresholds>,
+    load_times: LoadTimes,
+}
+
+/// How long the parts of loading a model took (they run at the same time).
+#[derive(Debug, Clone, Copy)]
+pub struct LoadTimes {
+    pub tokenizer: Duration,
+    pub weights: Duration,
 }
 
 /// The engine that runs the model, by the format of its weights.
@@ -210,31 +219,46 @@ impl Embedder {
         );
         // Parsing the tokenizer and preparing the weights are independent: do both at once.
         let (tokenizer, encoder) = std::thread::scope(|scope| {
-            let tokenizer = scope.spawn(|| load_tokenizer(&label, &tokenizer_bytes, max_tokens));
+            let tokenizer = scope.spawn(|| {
+                let started = Instant::now();
+                let tokenizer = load_tokenizer(&label, &tokenizer_bytes, max_tokens);
+                tokenizer.map(|t| (t, started.elapsed()))
+            });
+            let started = Instant::now();
             let encoder = match files.onnx_path() {
                 None => CandleBert::load(config.as_deref().unwrap_or_default(), weights)
                     .map(|model| Encoder::Candle(Box::new(model))),
                 Some(path) => OnnxEncoder::load(path).map(Encoder::Onnx),
             };
+            let encoder = encoder.map(|e| (e, started.elapsed()));
             let tokenizer = tokenizer
                 .join()
                 .unwrap_or_else(|_| Err(model_error(&label, "tokenizer.json: loader crashed")));
             (tokenizer, encoder)
         });
-        let tokenizer = tokenizer?;
-        let encoder =
+        let (tokenizer, tokenizer_time) = tokenizer?;
+        let (encoder, weights_time) =
             encoder.map_err(|e| model_error(&label, format!("{}: {e}", files.weights_name())))?;
         Ok(Embedder {
             encoder,
             tokenizer,
             thresholds: calibration::thresholds(source, &model_id),
             model_id,
+            load_times: LoadTimes {
+                tokenizer: tokenizer_time,
+                weights: weights_time,
+            },
         })
     }
 
     /// Identifies the model: its directory name and a hash of its files' contents.
     pub fn model_id(&self) -> &str {
         &self.model_id
+    }
+
+    /// How long loading it took.
+    pub fn load_times(&self) -> LoadTimes {
+        self.load_times
     }
 
     /// How this model's similarities are read, when it was calibrated ([`calibration`]).

@@ -4,6 +4,7 @@
 //! about the query, only passages at or above the model's similarity floor join the ranking.
 
 use std::collections::{HashMap, HashSet};
+use std::time::{Duration, Instant};
 
 use tantivy::collector::{DocSetCollector, TopDocs};
 use tantivy::query::TermQuery;
@@ -36,6 +37,8 @@ pub struct Nearest {
     query: Vec<f32>,
     /// Passage addresses looked up so far, by id.
     addresses: HashMap<String, DocAddress>,
+    /// How long embedding the query took.
+    pub embedded_in: Duration,
 }
 
 impl Nearest {
@@ -76,7 +79,9 @@ pub fn nearest(
     (embedder, vectors): (&Embedder, &VectorSet),
     depth: usize,
 ) -> Result<Nearest> {
+    let started = Instant::now();
     let query = embedder.embed_query(text)?;
+    let embedded_in = started.elapsed();
     let allowed = allowed_passages(snapshot, plan)?;
     let mut addresses = HashMap::new();
     let mut ranking = Vec::new();
@@ -97,6 +102,7 @@ pub fn nearest(
         ranking,
         query,
         addresses,
+        embedded_in,
     })
 }
 

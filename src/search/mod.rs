@@ -24,7 +24,7 @@ mod suggest;
 mod urgent;
 
 use std::collections::HashMap;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
@@ -115,6 +115,7 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResu
         },
         total_hits: ranked.total_hits,
         took: started.elapsed(),
+        took_embedding: ranked.embedding,
         hits,
         expanded,
         corrections: planned.corrections,
@@ -150,6 +151,8 @@ struct Ranked {
     /// Best first; empty when nothing is about the query and the closest were not asked for.
     candidates: Vec<Candidate>,
     about: Aboutness,
+    /// How long embedding the query took, in semantic and hybrid modes.
+    embedding: Option<Duration>,
     /// The similarity floor that applied, if the model has one.
     floor: Option<f32>,
     total_hits: usize,
@@ -170,23 +173,33 @@ fn rank(
     } else {
         SEMANTIC_CANDIDATES.max(request.limit + 10)
     };
-    let (top, lexical_hits) = if mode == Mode::Semantic {
-        (Vec::new(), 0)
-    } else {
-        rerank::top_passages(snapshot, &planned.plan, depth)?
-    };
     let semantic = index.semantic().filter(|_| mode != Mode::Lexical);
-    let mut nearest = match semantic {
-        Some(side) => Some(hybrid::nearest(
-            snapshot,
-            index.fields,
-            &planned.plan,
-            &planned.semantic_text,
-            side,
-            depth,
-        )?),
-        None => None,
+    let lexical = || match mode {
+        Mode::Semantic => Ok((Vec::new(), 0)),
+        _ => rerank::top_passages(snapshot, &planned.plan, depth),
     };
+    let (lexical, nearest) = match semantic {
+        // The two halves are independent: embedding the query (most of a hybrid search's
+        // time) runs on one core while the lexical search runs on the other.
+        Some(side) => {
+            let nearest = || {
+                hybrid::nearest(
+                    snapshot,
+                    index.fields,
+                    &planned.plan,
+                    &planned.semantic_text,
+                    side,
+                    depth,
+                )
+            };
+            let (lexical, nearest) = rayon::join(lexical, nearest);
+            (lexical, Some(nearest?))
+        }
+        None => (lexical(), None),
+    };
+    let (top, lexical_hits) = lexical?;
+    let mut nearest = nearest;
+    let embedding = nearest.as_ref().map(|n| n.embedded_in);
     let thresholds = semantic.and_then(|(embedder, _)| embedder.thresholds());
     let floor = thresholds.map(|t| t.floor);
     let similarity = nearest.as_ref().and_then(Nearest::best);
@@ -211,6 +224,7 @@ fn rank(
         return Ok(Ranked {
             candidates: Vec::new(),
             about,
+            embedding,
             floor,
             total_hits: 0,
             urgent,
@@ -231,6 +245,7 @@ fn rank(
         return Ok(Ranked {
             candidates,
             about,
+            embedding,
             floor,
             total_hits: lexical_hits,
             urgent,
@@ -273,6 +288,7 @@ fn rank(
     Ok(Ranked {
         candidates,
         about,
+        embedding,
         floor,
         total_hits,
         urgent,

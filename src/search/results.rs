@@ -166,6 +166,9 @@ pub struct SearchResults {
     /// or above the similarity floor (each counted once). Zero when nothing was found.
     pub total_hits: usize,
     pub took: Duration,
+    /// The part of `took` spent embedding the query (beside the lexical search, in hybrid
+    /// mode), when it was embedded.
+    pub took_embedding: Option<Duration>,
     pub hits: Vec<Hit>,
     pub expanded: Vec<ExpandedTerm>,
     pub corrections: Vec<Correction>,

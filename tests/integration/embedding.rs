@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use mbc::embed::{Embedder, ModelSource};
 
-use crate::helper::{FATIGUE_DOC, Workspace};
+use crate::helper::{FATIGUE_DOC, Run, Workspace};
 
 fn model_dir() -> &'static Path {
     Path::new(concat!(
@@ -367,4 +367,42 @@ fn semantic_search(ws: &Workspace, query: &str, model: &str) -> serde_json::Valu
     ])
     .ok()
     .json()
+}
+
+#[test]
+fn mbc_timings_says_where_a_hybrid_searchs_time_went_on_stderr_only() {
+    let ws = bundled_hybrid();
+    let model = model_dir().display().to_string();
+    let args = [
+        "search",
+        "hormone therapy",
+        "--model",
+        &model,
+        "--format",
+        "json",
+    ];
+    let plain = ws.mbc(&args).ok();
+    let timed = Run::of(
+        ws.command(&args)
+            .env("MBC_TIMINGS", "1")
+            .output()
+            .expect("mbc runs"),
+    )
+    .ok();
+    assert_eq!(timed.json()["passages"], plain.json()["passages"]);
+    let line = timed
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("timings: "))
+        .unwrap_or_else(|| panic!("no timings line: {}", timed.stderr));
+    for part in [
+        "index ready",
+        "weights",
+        "tokenizer",
+        "query embedding",
+        "total",
+    ] {
+        assert!(line.contains(part), "{part}: {line}");
+    }
+    assert!(!plain.stderr.contains("timings"), "{}", plain.stderr);
 }

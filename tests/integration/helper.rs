@@ -26,7 +26,8 @@ pub struct Run {
 }
 
 impl Run {
-    fn from(output: Output) -> Run {
+    /// The run that produced `output`.
+    pub fn of(output: Output) -> Run {
         Run {
             code: output.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -119,7 +120,7 @@ impl Workspace {
     /// loaded for each search, and debug builds run it slowly); `mbc_with_builtin_model` runs
     /// with the model built into mbc.
     pub fn mbc(&self, args: &[&str]) -> Run {
-        Run::from(self.command(args).output().expect("mbc runs"))
+        Run::of(self.command(args).output().expect("mbc runs"))
     }
 
     /// The command [`mbc`](Self::mbc) runs, for tests that run it their own way.
@@ -132,7 +133,7 @@ impl Workspace {
     /// Runs `mbc` as an installed copy runs: with its built-in model, and with the data
     /// directory (`XDG_DATA_HOME`) inside the workspace.
     pub fn mbc_with_builtin_model(&self, args: &[&str]) -> Run {
-        Run::from(self.base_command(args).output().expect("mbc runs"))
+        Run::of(self.base_command(args).output().expect("mbc runs"))
     }
 
     /// Runs `mbc` with its built-in model under limits that bash's `ulimit` sets first (for
@@ -146,7 +147,7 @@ impl Workspace {
             .arg(env!("CARGO_BIN_EXE_mbc"))
             .args(args);
         self.clear_env(&mut command);
-        Run::from(command.output().expect("bash runs"))
+        Run::of(command.output().expect("bash runs"))
     }
 
     /// `mbc ARGS` in the workspace, with the user's mbc settings cleared and the data
@@ -187,7 +188,7 @@ impl Workspace {
             .expect("stdin is piped")
             .write_all(input.as_bytes())
             .expect("mbc reads its input");
-        Run::from(child.wait_with_output().expect("mbc runs"))
+        Run::of(child.wait_with_output().expect("mbc runs"))
     }
 
     /// Builds the default index and returns the run.

@@ -11,7 +11,7 @@ use mbc::search::{QueryKind, SearchRequest};
 use mbc::{atomic_file, eval, index, search};
 
 use super::UsageError;
-use super::open::{attach_semantic, open_index};
+use super::open::{attach_semantic, open_for_search, open_index};
 use crate::settings::{EvalCollection, EvalSettings, ExportSettings, Location, RankingSettings};
 
 pub fn export_command(
@@ -82,8 +82,7 @@ fn query_results(
     query: &str,
     settings: &ExportSettings,
 ) -> Result<search::SearchResults> {
-    let mut index = open_index(location)?;
-    attach_semantic(&mut index, location, None)?;
+    let index = open_for_search(location, None)?;
     let ranking = RankingSettings {
         feedback: true,
         ..RankingSettings::default()
@@ -114,8 +113,7 @@ pub fn eval_command(
         }
         EvalCollection::Questions(path) => {
             let questions = eval::questions::load(path)?;
-            let mut index = open_index(location)?;
-            attach_semantic(&mut index, location, settings.ranking.mode)?;
+            let index = open_for_search(location, settings.ranking.mode)?;
             let template = settings.ranking.request(String::new(), 10, Vec::new());
             let report = eval::questions::evaluate(&index, &questions, &template)?;
             output::write_questions(out, path, &report, format)?;

@@ -7,6 +7,7 @@ mod like;
 pub mod open;
 
 use std::io::{self, Write};
+use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
@@ -38,8 +39,9 @@ pub fn run(command: Command) -> Result<()> {
             format,
             style,
         } => {
-            let mut index = open::open_index(&location)?;
-            open::attach_semantic(&mut index, &location, settings.ranking.mode)?;
+            let started = Instant::now();
+            let index = open::open_for_search(&location, settings.ranking.mode)?;
+            let ready = started.elapsed();
             let (query, kind) = match &settings.like {
                 Some(source) => like::like_text(&index, source)?,
                 None => (settings.query, QueryKind::Typed),
@@ -60,6 +62,12 @@ pub fn run(command: Command) -> Result<()> {
                 );
             }
             output::write_search(&mut out, &results, format, style, request.explain)?;
+            if std::env::var_os("MBC_TIMINGS").is_some() {
+                report_timings(&index, &results, ready, started.elapsed());
+            }
+            // The process ends next and the system takes its memory back at once; freeing the
+            // model's tens of thousands of allocations one by one took 5 ms of a 60 ms search.
+            std::mem::forget(index);
             Ok(out.flush()?)
         }
         Command::Approaches {
@@ -116,6 +124,38 @@ pub fn run(command: Command) -> Result<()> {
 }
 
 /// What `mbc stats` reports about an index.
+/// With `MBC_TIMINGS` set, where a search's time went, on stderr (for `scripts/bench-perf.sh`;
+/// the model loads beside the index, and the query is embedded beside the lexical search).
+fn report_timings(
+    index: &SearchIndex,
+    results: &search::SearchResults,
+    ready: Duration,
+    total: Duration,
+) {
+    let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1e3);
+    let model = match index.semantic() {
+        Some((embedder, _)) => {
+            let load = embedder.load_times();
+            format!(
+                " (model alongside: weights {}, tokenizer {})",
+                ms(load.weights),
+                ms(load.tokenizer)
+            )
+        }
+        None => String::new(),
+    };
+    let embedding = results
+        .took_embedding
+        .map(|d| format!(" (query embedding {}, alongside the lexical search)", ms(d)))
+        .unwrap_or_default();
+    status!(
+        "timings: index ready {}{model}; search {}{embedding}; total {}",
+        ms(ready),
+        ms(results.took),
+        ms(total)
+    );
+}
+
 pub fn stats(index: &SearchIndex) -> mbc::Result<wire::StatsOutput> {
     let mut approaches = Vec::new();
     for approach in index.taxonomy.approaches() {

@@ -35,8 +35,7 @@ impl Shared {
     /// Opens the index as a search does (building it first when it needs that) and loads the
     /// model.
     pub fn open(location: Location) -> Result<Shared> {
-        let mut index = open::open_index(&location)?;
-        open::attach_semantic(&mut index, &location, None)?;
+        let index = open::open_for_search(&location, None)?;
         Ok(Shared {
             location,
             current: RwLock::new(Served::new(index)),
