@@ -32,7 +32,10 @@ tantivy_server=
 trap 'kill $server $tantivy_server 2> /dev/null || true' EXIT
 until curl -sf "http://127.0.0.1:$port/healthz" > /dev/null; do sleep 0.2; done
 rss() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$server/status"; }
+# Resident memory by kind: the allocator's (anonymous) and the index files' pages (file).
+rss_kinds() { awk '/RssAnon/ {a = $2} /RssFile/ {f = $2} END {printf "anonymous %.0f MB, file %.0f MB", a / 1024, f / 1024}' "/proc/$server/status"; }
 start_rss=$(rss)
+start_kinds=$(rss_kinds)
 
 url="http://127.0.0.1:$port/api/search?q=hormone+therapy+side+effects"
 # One oha run, summarised: requests/s, p50, p99 (ms), and how many requests failed.
@@ -65,7 +68,8 @@ echo "== the most it sustains, 32 connections, 15 s each"
 load "lexical --exact" -z 15s -c 32 "$url&mode=lexical&exact=true"
 load "lexical" -z 15s -c 32 "$url&mode=lexical"
 load "hybrid" -z 15s -c 32 "$url"
-echo "server RSS after the load: $(rss) MB"
+warm_rss=$(rss)
+echo "server RSS after the load: $warm_rss MB ($(rss_kinds))"
 
 # tantivy-cli's server on the same passages, with the schema its `index` command reads.
 mkdir -p "$work/tcli-idx"
@@ -104,7 +108,8 @@ cat "$work/rebuilds.txt"
 
 end_rss=$(rss)
 echo
-echo "server RSS: ${start_rss} MB at the start, ${end_rss} MB at the end" \
-  "($(python3 -c "print(f'{($end_rss - $start_rss) / $start_rss * 100:+.1f}')") %)"
+pct() { python3 -c "print(f'{($2 - $1) / $1 * 100:+.1f}')"; }
+echo "server RSS: ${start_rss} MB at the start ($start_kinds), ${end_rss} MB at the end ($(rss_kinds))" \
+  "($(pct "$start_rss" "$end_rss") %; $(pct "$warm_rss" "$end_rss") % since the load before the rebuilds)"
 echo "server log lines that are neither requests nor new generations:"
 grep -v -e '^GET ' -e "^note: serving the index's new generation" "$work/serve.log" || true
