@@ -123,7 +123,6 @@ pub fn run(command: Command) -> Result<()> {
     }
 }
 
-/// What `mbc stats` reports about an index.
 /// With `MBC_TIMINGS` set, where a search's time went, on stderr (for `scripts/bench-perf.sh`;
 /// the model loads beside the index, and the query is embedded beside the lexical search).
 fn report_timings(
@@ -156,6 +155,7 @@ fn report_timings(
     );
 }
 
+/// What `mbc stats` reports about an index.
 pub fn stats(index: &SearchIndex) -> mbc::Result<wire::StatsOutput> {
     let mut approaches = Vec::new();
     for approach in index.taxonomy.approaches() {
