@@ -81,11 +81,16 @@ impl Server {
     }
 
     fn get(&self, path: &str) -> Reply {
-        let mut response = self
-            .agent
-            .get(&format!("http://{}{path}", self.addr))
-            .call()
-            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+        self.get_with(path, &[])
+    }
+
+    /// A GET with extra request headers.
+    fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
+        let mut request = self.agent.get(&format!("http://{}{path}", self.addr));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let mut response = request.call().unwrap_or_else(|e| panic!("GET {path}: {e}"));
         let headers = response
             .headers()
             .iter()
@@ -449,6 +454,26 @@ fn requests_beyond_the_limit_are_refused_with_503_and_the_server_recovers() {
     assert_eq!(json["error"]["status"], 503);
     assert_eq!(refused.header("cache-control"), Some("no-store"));
     assert_eq!(server.get("/api/search?q=bone").status, 200);
+}
+
+#[test]
+fn only_the_origins_named_may_read_answers_from_another_page() {
+    let ws = Workspace::with_fixture_corpus();
+    let portal = "https://portal.example.org";
+    let allowed = |server: &Server, origin: &str| {
+        server
+            .get_with("/api/search?q=bone", &[("Origin", origin)])
+            .header("access-control-allow-origin")
+            .map(str::to_string)
+    };
+    let closed = Server::start(&ws);
+    assert_eq!(allowed(&closed, portal), None);
+    drop(closed);
+    let open = Server::start_with(&ws, &["--cors-origin", portal]);
+    assert_eq!(allowed(&open, portal).as_deref(), Some(portal));
+    assert_eq!(allowed(&open, "https://elsewhere.example.com"), None);
+    let run = ws.mbc(&["serve", "--cors-origin", "https://portal.example.org/"]);
+    assert!(run.expect_code(2).stderr.contains("is not an origin"));
 }
 
 struct StopOnDrop<'a>(&'a AtomicBool);

@@ -227,6 +227,11 @@ pub enum CliCommand {
         #[arg(long, value_name = "N", default_value_t = crate::serve::MAX_CONCURRENT,
               value_parser = clap::value_parser!(u64).range(1..=4096))]
         max_concurrent: u64,
+        /// Let web pages from ORIGIN (such as https://portal.example.org) read the API's
+        /// answers: a clinic's portal calling mbc from a browser. Repeat for more origins.
+        /// Without it, only the page mbc serves itself can.
+        #[arg(long = "cors-origin", value_name = "ORIGIN", value_parser = crate::serve::parse_origin)]
+        cors_origins: Vec<String>,
     },
     /// Print a shell completion script, generated from these flags.
     ///
@@ -408,12 +413,14 @@ impl Cli {
                 addr,
                 public,
                 max_concurrent,
+                cors_origins,
             } => Command::Serve {
                 location,
                 settings: ServeSettings {
                     addr,
                     public,
                     max_concurrent: max_concurrent as usize,
+                    cors_origins,
                 },
             },
             CliCommand::Completions { shell } => Command::Completions(shell),

@@ -141,6 +141,8 @@ pub struct ServeSettings {
     pub public: bool,
     /// Requests answered at once; more are refused with 503.
     pub max_concurrent: usize,
+    /// Origins whose pages may read the answers (CORS); none by default.
+    pub cors_origins: Vec<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -16,12 +16,13 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use axum::Router;
 use axum::extract::Request;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tokio::sync::Semaphore;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::timeout::TimeoutLayer;
 
 use crate::app::UsageError;
@@ -74,7 +75,7 @@ async fn run(shared: Arc<Shared>, settings: &ServeSettings) -> Result<()> {
         "serving the index at {} on http://{addr}/ (Ctrl-C to stop)",
         shared.location().index.display()
     );
-    axum::serve(listener, router(shared, settings.max_concurrent))
+    axum::serve(listener, router(shared, settings))
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("the server failed")?;
@@ -83,9 +84,9 @@ async fn run(shared: Arc<Shared>, settings: &ServeSettings) -> Result<()> {
 }
 
 /// Every route, with the layers every response goes through.
-fn router(shared: Arc<Shared>, max_concurrent: usize) -> Router {
-    let slots = Arc::new(Semaphore::new(max_concurrent));
-    Router::new()
+fn router(shared: Arc<Shared>, settings: &ServeSettings) -> Router {
+    let slots = Arc::new(Semaphore::new(settings.max_concurrent));
+    let router = Router::new()
         .route("/", get(page::home))
         .route("/passages/{id}", get(page::passage))
         .route("/approaches", get(page::approaches))
@@ -112,7 +113,24 @@ fn router(shared: Arc<Shared>, max_concurrent: usize) -> Router {
         .layer(middleware::from_fn(move |request, next| {
             limit_concurrency(Arc::clone(&slots), request, next)
         }))
-        .layer(middleware::from_fn(log_and_secure))
+        .layer(middleware::from_fn(log_and_secure));
+    match cors(&settings.cors_origins) {
+        Some(layer) => router.layer(layer),
+        None => router,
+    }
+}
+
+/// Cross-origin reading for the origins named with `--cors-origin`, GET only; none without.
+fn cors(origins: &[String]) -> Option<CorsLayer> {
+    let origins: Vec<HeaderValue> = origins
+        .iter()
+        .filter_map(|origin| HeaderValue::from_str(origin).ok())
+        .collect();
+    (!origins.is_empty()).then(|| {
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(origins))
+            .allow_methods([Method::GET])
+    })
 }
 
 /// Refuses a request with 503 when all `slots` are taken by requests being answered.
@@ -230,8 +248,51 @@ async fn shutdown_signal() {
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8700";
 
 /// A listening address, for clap.
+/// An origin for `--cors-origin`: a scheme, a host and maybe a port, as browsers send it in
+/// the `Origin` header (`https://portal.example.org`, no path, no trailing slash).
+pub fn parse_origin(value: &str) -> Result<String, String> {
+    let wrong = || {
+        format!(
+            "`{value}` is not an origin such as https://portal.example.org (a scheme and a host, \
+             maybe a port, and nothing after them)"
+        )
+    };
+    let uri: axum::http::Uri = value.parse().map_err(|_| wrong())?;
+    let scheme_ok = matches!(uri.scheme_str(), Some("http" | "https"));
+    // The `http` crate reports an empty path as "/": the text itself must not end in one.
+    let bare = uri.path() == "/" && uri.query().is_none() && !value.ends_with('/');
+    if scheme_ok && uri.host().is_some() && bare && HeaderValue::from_str(value).is_ok() {
+        Ok(value.to_string())
+    } else {
+        Err(wrong())
+    }
+}
+
 pub fn parse_addr(value: &str) -> Result<SocketAddr, String> {
     value
         .parse()
         .map_err(|_| format!("`{value}` is not an address such as 127.0.0.1:8700"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_origin;
+
+    #[test]
+    fn an_origin_is_a_scheme_a_host_and_maybe_a_port() {
+        for good in ["https://portal.example.org", "http://localhost:3000"] {
+            assert_eq!(parse_origin(good).as_deref(), Ok(good));
+        }
+        for bad in [
+            "portal.example.org",
+            "https://portal.example.org/",
+            "https://portal.example.org/path",
+            "https://portal.example.org?q=1",
+            "ftp://portal.example.org",
+            "*",
+            "",
+        ] {
+            assert!(parse_origin(bad).is_err(), "{bad}");
+        }
+    }
 }
