@@ -69,7 +69,7 @@ pub fn load_passage(
         ordinal: number(fields.ordinal),
         sources: all(fields.sources)
             .iter()
-            .map(|json| stored_source(json))
+            .map(|stored| Source::from_stored(stored))
             .collect(),
         last_reviewed: doc
             .get_first(fields.last_reviewed)
@@ -78,18 +78,6 @@ pub fn load_passage(
         standing: Standing::from_name(&text(fields.standing)).unwrap_or(Standing::Unreviewed),
         caveats: all(fields.caveats),
     })
-}
-
-/// A source as the index stores it: a reference as a JSON object, a citation as a JSON string.
-/// Each is read as what it is: serde's untagged reading of `Source` buffers the value first,
-/// and that was a twentieth of a server's time per request.
-fn stored_source(json: &str) -> Source {
-    let parsed = if json.starts_with('{') {
-        serde_json::from_str(json).map(Source::Reference).ok()
-    } else {
-        serde_json::from_str(json).map(Source::Citation).ok()
-    };
-    parsed.unwrap_or_else(|| Source::Citation(json.to_string()))
 }
 
 /// A passage's title, section and text only: what its words are judged on, without the
@@ -212,32 +200,4 @@ pub fn surface_form(snapshot: &Snapshot, fields: Fields, term: &str) -> Result<O
     let set: BTreeSet<String> = [term.to_string()].into();
     let range = highlight_ranges(&passage.text, &set).into_iter().next();
     Ok(range.map(|range| passage.text[range].to_lowercase()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::corpus::Reference;
-
-    #[test]
-    fn a_stored_source_reads_back_as_it_was_written() {
-        let sources = [
-            Source::Reference(Reference {
-                organization: "National Cancer Institute".into(),
-                title: "Metastatic cancer".into(),
-                year: 2025,
-                url: "https://www.cancer.gov/".into(),
-            }),
-            Source::Citation("A citation, as written {with braces}".into()),
-            Source::Citation("{ starts like an object".into()),
-        ];
-        for source in sources {
-            let stored = serde_json::to_string(&source).unwrap();
-            assert_eq!(stored_source(&stored), source, "{stored}");
-        }
-        assert_eq!(
-            stored_source("not JSON at all"),
-            Source::Citation("not JSON at all".into())
-        );
-    }
 }

@@ -290,8 +290,7 @@ fn prepare_documents(
             doc.add_u64(fields.line_end, passage.line_end as u64);
             doc.add_u64(fields.ordinal, u64::from(passage.ordinal));
             for source in &document.meta.sources {
-                let json = serde_json::to_string(source).expect("a source serializes");
-                doc.add_text(fields.sources, json);
+                doc.add_text(fields.sources, source.to_stored());
             }
             if let Some(reviewed) = &document.meta.last_reviewed {
                 doc.add_text(fields.last_reviewed, reviewed);
