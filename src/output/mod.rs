@@ -12,7 +12,7 @@ use wire::{
     SearchOutput, ShowOutput, StatsOutput,
 };
 
-pub use text::{DEFAULT_WIDTH, Style, printable, printable_lines, shortened};
+pub use text::{DEFAULT_WIDTH, Style, expansions_to_show, printable, printable_lines, shortened};
 
 /// How results are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

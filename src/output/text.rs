@@ -241,7 +241,7 @@ fn write_interpretation(
 /// `--explain`) only the names a group is known by (the generic name, not every biosimilar
 /// brand) that a listed passage contains, at most [`SHOWN_EXPANSIONS`]; and how many more there
 /// were.
-fn expansions_to_show(expanded: &[ExpandedTerm], explain: bool) -> (Vec<String>, usize) {
+pub fn expansions_to_show(expanded: &[ExpandedTerm], explain: bool) -> (Vec<String>, usize) {
     let mut terms: Vec<String> = Vec::new();
     let mut more = 0;
     for e in expanded

@@ -476,6 +476,20 @@ fn only_the_origins_named_may_read_answers_from_another_page() {
     assert!(run.expect_code(2).stderr.contains("is not an origin"));
 }
 
+#[test]
+fn the_page_names_only_the_expansions_that_mattered_as_the_cli_does() {
+    let ws = Workspace::with_bundled_corpus();
+    let server = Server::start(&ws);
+    let page = server.get("/?q=herceptin").body;
+    let also = page
+        .split("Also searched: ")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .unwrap_or_else(|| panic!("no \"Also searched\" note: {page}"));
+    // The generic name a passage contains, not every biosimilar brand or misspelling.
+    assert_eq!(also, "trastuzumab.");
+}
+
 struct StopOnDrop<'a>(&'a AtomicBool);
 
 impl Drop for StopOnDrop<'_> {

@@ -10,7 +10,10 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use maud::{DOCTYPE, Markup, html};
 
-use mbc::output::wire::{self, PassageRecord};
+use mbc::output::{
+    self,
+    wire::{self, PassageRecord},
+};
 use mbc::search::{self, SearchResults};
 
 use super::api::{self, ApiError, SearchParams};
@@ -165,6 +168,8 @@ fn welcome() -> Markup {
 fn results_view(params: &SearchParams, results: &SearchResults) -> Markup {
     let output = wire::SearchOutput::new(results, false);
     let approaches = params.approaches();
+    // The same few as `mbc search` names: once each, the names a passage shown contains.
+    let (also_searched, _) = output::expansions_to_show(&results.expanded, false);
     html! {
         h1.visually-hidden { "Results" }
         @if !output.corrections.is_empty() {
@@ -174,9 +179,8 @@ fn results_view(params: &SearchParams, results: &SearchResults) -> Markup {
             p.urgent role="alert" { "Some of what you describe can need urgent care ("
                 (output.urgent_symptoms.join(", ")) "). If it is happening now, contact your care team or emergency services." }
         }
-        @if !output.expanded.is_empty() {
-            p.note { "Also searched: "
-                (output.expanded.iter().map(|e| e.term.as_str()).take(6).collect::<Vec<_>>().join(", ")) "." }
+        @if !also_searched.is_empty() {
+            p.note { "Also searched: " (also_searched.join(", ")) "." }
         }
         @if !approaches.is_empty() {
             p.note { "Only passages about " (approaches.join(", ")) ". "
