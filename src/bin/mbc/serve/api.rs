@@ -1,6 +1,7 @@
 //! The HTTP JSON API: the CLI's wire types (`docs/json.md`) over HTTP, and errors as JSON with
 //! a fitting status (`docs/http.md`).
 
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
 use axum::Json;
@@ -128,13 +129,19 @@ pub async fn run_search(
     Ok(results)
 }
 
-/// Runs library work off the async threads, mapping its error.
+/// Runs library work off the async threads, on the search threads (rayon's pool, one thread per
+/// core: searches are CPU work), mapping its error. A panic in the work becomes an internal
+/// error; the panic hook has already logged it.
 pub async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> mbc::Result<T> + Send + 'static,
 ) -> Result<T, ApiError> {
-    match tokio::task::spawn_blocking(work).await {
-        Ok(result) => result.map_err(ApiError::from),
-        Err(_) => Err(ApiError::internal("the request failed inside mbc")),
+    let (done, outcome) = tokio::sync::oneshot::channel();
+    rayon::spawn(move || {
+        let _ = done.send(std::panic::catch_unwind(AssertUnwindSafe(work)));
+    });
+    match outcome.await {
+        Ok(Ok(result)) => result.map_err(ApiError::from),
+        Ok(Err(_)) | Err(_) => Err(ApiError::internal("the request failed inside mbc")),
     }
 }
 
@@ -388,5 +395,25 @@ impl IntoResponse for ApiError {
             body,
         )
             .into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run<T>(work: impl Future<Output = T>) -> T {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(work)
+    }
+
+    #[test]
+    fn a_panic_in_a_search_is_an_internal_error_and_the_search_threads_go_on() {
+        let failed = run(blocking(|| -> mbc::Result<()> { panic!("a bug") })).unwrap_err();
+        assert_eq!(failed.status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(failed.kind, "internal");
+        assert_eq!(run(blocking(|| Ok(2 + 2))).unwrap(), 4);
     }
 }

@@ -49,10 +49,11 @@ pub fn serve_command(location: Location, settings: &ServeSettings) -> Result<()>
         .into());
     }
     let shared = Arc::new(Shared::open(location)?);
-    // Searches are CPU work: more threads than cores only add queues and memory.
-    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    shared.warm_up();
+    // Searches run on rayon's pool (see `api::blocking`); the blocking pool only opens new
+    // generations, one at a time.
     tokio::runtime::Builder::new_multi_thread()
-        .max_blocking_threads(2 * cores)
+        .max_blocking_threads(1)
         .enable_all()
         .build()
         .context("could not start the server's runtime")?

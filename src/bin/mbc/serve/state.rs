@@ -7,7 +7,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 use anyhow::Result;
 
 use mbc::index::{SearchIndex, store};
-use mbc::search::Suggester;
+use mbc::search::{self, Fusion, Mode, QueryKind, SearchRequest, Suggester};
 
 use crate::app::open;
 use crate::settings::Location;
@@ -68,7 +68,45 @@ impl Shared {
         Ok(true)
     }
 
+    /// Runs a search of each kind the API offers on every search thread, and discards the
+    /// results. Each thread then holds what its first searches allocate for good (the matrix
+    /// library's per-thread buffers, the analysis memo, the program's pages for each path), so
+    /// the first requests are not slower than the rest and the memory the server reports when
+    /// it starts is the memory it keeps.
+    pub fn warm_up(&self) {
+        let served = self.current();
+        let requests = warm_up_requests(served.index.semantic().is_some());
+        rayon::broadcast(|_| {
+            for request in &requests {
+                // A failure here would fail the same way for a user's request, which says so.
+                let _ = search::search(&served.index, request);
+            }
+        });
+    }
+
     pub fn location(&self) -> &Location {
         &self.location
     }
+}
+
+/// One search per kind: exact lexical, lexical with synonyms and typo tolerance, and hybrid when
+/// the index has vectors.
+fn warm_up_requests(semantic: bool) -> Vec<SearchRequest> {
+    let request = |mode, exact: bool| SearchRequest {
+        mode,
+        fusion: Fusion::Rrf,
+        query: "side effects of treatment".to_string(),
+        kind: QueryKind::Typed,
+        limit: 10,
+        approaches: Vec::new(),
+        exact,
+        explain: false,
+        feedback: !exact,
+        closest: false,
+    };
+    let mut requests = vec![request(Mode::Lexical, true), request(Mode::Lexical, false)];
+    if semantic {
+        requests.push(request(Mode::Hybrid, false));
+    }
+    requests
 }
