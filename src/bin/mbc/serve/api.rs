@@ -1,7 +1,6 @@
 //! The HTTP JSON API: the CLI's wire types (`docs/json.md`) over HTTP, and errors as JSON with
 //! a fitting status (`docs/http.md`).
 
-use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
 use axum::Json;
@@ -129,19 +128,15 @@ pub async fn run_search(
     Ok(results)
 }
 
-/// Runs library work off the async threads, on the search threads (rayon's pool, one thread per
-/// core: searches are CPU work), mapping its error. A panic in the work becomes an internal
-/// error; the panic hook has already logged it.
+/// Runs library work off the async threads (on tokio's blocking pool: searches are CPU work),
+/// mapping its error. A panic in the work becomes an internal error; the panic hook has already
+/// logged it.
 pub async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> mbc::Result<T> + Send + 'static,
 ) -> Result<T, ApiError> {
-    let (done, outcome) = tokio::sync::oneshot::channel();
-    rayon::spawn(move || {
-        let _ = done.send(std::panic::catch_unwind(AssertUnwindSafe(work)));
-    });
-    match outcome.await {
-        Ok(Ok(result)) => result.map_err(ApiError::from),
-        Ok(Err(_)) | Err(_) => Err(ApiError::internal("the request failed inside mbc")),
+    match tokio::task::spawn_blocking(work).await {
+        Ok(result) => result.map_err(ApiError::from),
+        Err(_) => Err(ApiError::internal("the request failed inside mbc")),
     }
 }
 

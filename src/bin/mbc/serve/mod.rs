@@ -49,11 +49,10 @@ pub fn serve_command(location: Location, settings: &ServeSettings) -> Result<()>
         .into());
     }
     let shared = Arc::new(Shared::open(location)?);
-    shared.warm_up();
-    // Searches run on rayon's pool (see `api::blocking`); the blocking pool only opens new
-    // generations, one at a time.
     tokio::runtime::Builder::new_multi_thread()
-        .max_blocking_threads(1)
+        .max_blocking_threads(search_threads())
+        // Threads that stay are warmed up once (see `warm_up`), not again after each quiet spell.
+        .thread_keep_alive(Duration::from_secs(24 * 60 * 60))
         .enable_all()
         .build()
         .context("could not start the server's runtime")?
@@ -71,6 +70,7 @@ async fn run(shared: Arc<Shared>, settings: &ServeSettings) -> Result<()> {
              queries travel unencrypted (plain HTTP)"
         );
     }
+    warm_up(&shared).await?;
     tokio::spawn(watch_for_new_generations(Arc::clone(&shared)));
     status!(
         "serving the index at {} on http://{addr}/ (Ctrl-C to stop)",
@@ -178,6 +178,37 @@ const SECURITY_HEADERS: &[(header::HeaderName, &str)] = &[
     (header::REFERRER_POLICY, "no-referrer"),
     (header::CACHE_CONTROL, "no-store"),
 ];
+
+/// Searches run on tokio's blocking pool, at most this many at once: they are CPU work, and
+/// more threads than this only add queues and memory.
+fn search_threads() -> usize {
+    2 * std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
+/// Runs one search of each kind on every search thread before the server says it is ready.
+/// Each thread then holds what its first searches allocate for good (the matrix library's
+/// per-thread buffers, the analysis memo, the program's pages for each path), so the first
+/// requests are not slower than the rest and the memory the server has when it starts is the
+/// memory it keeps. The barrier keeps each thread to one warm-up.
+async fn warm_up(shared: &Arc<Shared>) -> Result<()> {
+    let threads = search_threads();
+    let barrier = Arc::new(std::sync::Barrier::new(threads));
+    let warming: Vec<_> = (0..threads)
+        .map(|_| {
+            let (shared, barrier) = (Arc::clone(shared), Arc::clone(&barrier));
+            tokio::task::spawn_blocking(move || {
+                shared.warm_up();
+                barrier.wait();
+            })
+        })
+        .collect();
+    for thread in warming {
+        thread
+            .await
+            .context("warming up the search threads failed")?;
+    }
+    Ok(())
+}
 
 /// Checks for a new index generation every second and swaps it in, and returns freed memory;
 /// a failure to open a generation is logged and the current one kept.

@@ -68,20 +68,14 @@ impl Shared {
         Ok(true)
     }
 
-    /// Runs a search of each kind the API offers on every search thread, and discards the
-    /// results. Each thread then holds what its first searches allocate for good (the matrix
-    /// library's per-thread buffers, the analysis memo, the program's pages for each path), so
-    /// the first requests are not slower than the rest and the memory the server reports when
-    /// it starts is the memory it keeps.
+    /// Runs a search of each kind the API offers on this thread, and discards the results: see
+    /// `serve::warm_up`.
     pub fn warm_up(&self) {
         let served = self.current();
-        let requests = warm_up_requests(served.index.semantic().is_some());
-        rayon::broadcast(|_| {
-            for request in &requests {
-                // A failure here would fail the same way for a user's request, which says so.
-                let _ = search::search(&served.index, request);
-            }
-        });
+        for request in warm_up_requests(served.index.semantic().is_some()) {
+            // A failure here would fail the same way for a user's request, which says so.
+            let _ = search::search(&served.index, &request);
+        }
     }
 
     pub fn location(&self) -> &Location {
