@@ -131,12 +131,23 @@ pub async fn run_search(
 /// Runs library work off the async threads (on tokio's blocking pool: searches are CPU work),
 /// mapping its error. A panic in the work becomes an internal error; the panic hook has already
 /// logged it.
+///
+/// Work still waiting for a thread when its request is dropped (the client went away, or the
+/// request timed out) is skipped: a blocking task cannot be stopped once it runs, and without
+/// this an overloaded server would go on searching for requests nobody waits for, while new
+/// ones, admitted in their place, queued behind them.
 pub async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> mbc::Result<T> + Send + 'static,
 ) -> Result<T, ApiError> {
-    match tokio::task::spawn_blocking(work).await {
-        Ok(result) => result.map_err(ApiError::from),
-        Err(_) => Err(ApiError::internal("the request failed inside mbc")),
+    let wanted = Arc::new(());
+    let still_wanted = Arc::downgrade(&wanted);
+    let outcome =
+        tokio::task::spawn_blocking(move || (still_wanted.strong_count() > 0).then(work)).await;
+    drop(wanted);
+    match outcome {
+        Ok(Some(result)) => result.map_err(ApiError::from),
+        // `None` cannot reach here: this future held `wanted` while it waited.
+        Ok(None) | Err(_) => Err(ApiError::internal("the request failed inside mbc")),
     }
 }
 
@@ -410,5 +421,43 @@ mod tests {
         assert_eq!(failed.status, StatusCode::INTERNAL_SERVER_ERROR);
         assert_eq!(failed.kind, "internal");
         assert_eq!(run(blocking(|| Ok(2 + 2))).unwrap(), 4);
+    }
+
+    #[test]
+    fn work_whose_request_was_dropped_before_it_started_is_skipped() {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .max_blocking_threads(1)
+            .enable_time()
+            .build()
+            .unwrap();
+        let (release, released) = std::sync::mpsc::channel::<()>();
+        let ran = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        runtime.block_on(async {
+            // The only blocking thread is busy until `release` is sent.
+            let (started, busy_now) = tokio::sync::oneshot::channel();
+            let busy = tokio::spawn(blocking(move || {
+                started.send(()).unwrap();
+                released.recv().unwrap();
+                Ok(())
+            }));
+            busy_now.await.unwrap();
+            let ran_too = Arc::clone(&ran);
+            let abandoned = blocking(move || {
+                ran_too.store(true, std::sync::atomic::Ordering::SeqCst);
+                Ok(())
+            });
+            let waited =
+                tokio::time::timeout(std::time::Duration::from_millis(50), abandoned).await;
+            assert!(
+                waited.is_err(),
+                "the abandoned work ran while the thread was busy"
+            );
+            release.send(()).unwrap();
+            busy.await.unwrap().unwrap();
+            // The queue is first in, first out: this runs after the abandoned work's turn.
+            blocking(|| Ok(())).await.unwrap();
+        });
+        assert!(!ran.load(std::sync::atomic::Ordering::SeqCst));
     }
 }
