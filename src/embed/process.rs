@@ -9,10 +9,12 @@ use super::{Engine, ModelSource, engine_of};
 /// - candle's own per-operation thread pool is switched off: `embed` runs one batch per core
 ///   itself, and the pool on top of that only made the batches wait for each other (23 → 42
 ///   passages/s on the bundled corpus). A `CANDLE_NUM_THREADS` set by the user is kept.
-/// - `RAYON_NUM_THREADS` is set to the number of cores rayon uses anyway. candle reads it before
-///   every matrix product to split the product over threads, and without it counts the cores in
-///   `/proc/cpuinfo` each time: 48 reads of that file per query, 4 % of a hybrid search's time.
-///   A `RAYON_NUM_THREADS` set by the user is kept.
+/// - `RAYON_NUM_THREADS` is set to the number of threads rayon uses anyway (one per logical
+///   core). candle reads it before every matrix product to split the product over threads, and
+///   without it counts the physical cores in `/proc/cpuinfo` each time: 48 reads of that file
+///   per query, 4 % of a hybrid search's time. (On a machine with two threads per core, a
+///   product is now split over twice as many threads.) A `RAYON_NUM_THREADS` set by the user is
+///   kept.
 /// - When the model runs on candle, glibc is asked to keep freed memory: it hands large freed
 ///   blocks straight back to the kernel, and candle frees and reallocates megabytes of scratch
 ///   tensors per layer, so every operation paid for fresh pages. Only then: a lexical build
