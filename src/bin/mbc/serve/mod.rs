@@ -189,7 +189,9 @@ fn search_threads() -> usize {
 /// Each thread then holds what its first searches allocate for good (the matrix library's
 /// per-thread buffers, the analysis memo, the program's pages for each path), so the first
 /// requests are not slower than the rest and the memory the server has when it starts is the
-/// memory it keeps. The barrier keeps each thread to one warm-up.
+/// memory it keeps. The barrier puts each warm-up on a thread of its own: none starts until all
+/// are running at once. (Waiting after the warm-up instead would leave the others waiting for
+/// ever if one of them panicked.)
 async fn warm_up(shared: &Arc<Shared>) -> Result<()> {
     let threads = search_threads();
     let barrier = Arc::new(std::sync::Barrier::new(threads));
@@ -197,8 +199,8 @@ async fn warm_up(shared: &Arc<Shared>) -> Result<()> {
         .map(|_| {
             let (shared, barrier) = (Arc::clone(shared), Arc::clone(&barrier));
             tokio::task::spawn_blocking(move || {
-                shared.warm_up();
                 barrier.wait();
+                shared.warm_up();
             })
         })
         .collect();
