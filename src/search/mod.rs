@@ -188,7 +188,7 @@ fn rank(
         Mode::Semantic => Ok((Vec::new(), 0)),
         _ => rerank::top_passages(snapshot, &planned.plan, depth),
     };
-    let (lexical, nearest) = match semantic {
+    let (lexical, mut nearest) = match semantic {
         // The two halves are independent: embedding the query (most of a hybrid search's
         // time) runs on one core while the lexical search runs on the other.
         Some(side) => {
@@ -208,7 +208,6 @@ fn rank(
         None => (lexical(), None),
     };
     let (top, lexical_hits) = lexical?;
-    let mut nearest = nearest;
     let embedding = nearest.as_ref().map(|n| n.embedded_in);
     let thresholds = semantic.and_then(|(embedder, _)| embedder.thresholds());
     let floor = thresholds.map(|t| t.floor);

@@ -7,10 +7,10 @@ use std::sync::{Arc, PoisonError, RwLock};
 use anyhow::Result;
 
 use mbc::index::{SearchIndex, store};
-use mbc::search::{self, Fusion, Mode, QueryKind, SearchRequest, Suggester};
+use mbc::search::{self, Mode, SearchRequest, Suggester};
 
 use crate::app::open;
-use crate::settings::Location;
+use crate::settings::{Location, RankingSettings};
 
 /// One opened generation of the index, with what is derived from it.
 pub struct Served {
@@ -86,17 +86,14 @@ impl Shared {
 /// One search per kind: exact lexical, lexical with synonyms and typo tolerance, and hybrid when
 /// the index has vectors.
 fn warm_up_requests(semantic: bool) -> Vec<SearchRequest> {
-    let request = |mode, exact: bool| SearchRequest {
-        mode,
-        fusion: Fusion::Rrf,
-        query: "side effects of treatment".to_string(),
-        kind: QueryKind::Typed,
-        limit: 10,
-        approaches: Vec::new(),
-        exact,
-        explain: false,
-        feedback: !exact,
-        closest: false,
+    let request = |mode, exact: bool| {
+        RankingSettings {
+            mode: Some(mode),
+            exact,
+            feedback: !exact,
+            ..RankingSettings::default()
+        }
+        .request("side effects of treatment".to_string(), 10, Vec::new())
     };
     let mut requests = vec![request(Mode::Lexical, true), request(Mode::Lexical, false)];
     if semantic {
