@@ -280,7 +280,6 @@ async fn shutdown_signal() {
 /// Where `mbc serve` listens unless told otherwise.
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8700";
 
-/// A listening address, for clap.
 /// An origin for `--cors-origin`: a scheme, a host and maybe a port, as browsers send it in
 /// the `Origin` header (`https://portal.example.org`, no path, no trailing slash).
 pub fn parse_origin(value: &str) -> Result<String, String> {
@@ -301,6 +300,7 @@ pub fn parse_origin(value: &str) -> Result<String, String> {
     }
 }
 
+/// A listening address, for clap.
 pub fn parse_addr(value: &str) -> Result<SocketAddr, String> {
     value
         .parse()
