@@ -96,16 +96,16 @@ fn score(held_out: bool) -> (f64, f64) {
     (precision, recall)
 }
 
-// The issue asks for 0.90 on both; the tagger reaches 0.90/0.90 on the labels it was tuned on
-// and 0.80/0.89 on the held-out third (see the README). These floors keep it from getting
-// worse; they are the measured figures, rounded down.
+// The issue asks for 0.90 on both. The tagger reaches 0.904/0.911 on the 176 passages it was
+// tuned on and 0.821/0.865 on the 46 held out (see the README). These floors keep it from
+// getting worse; they are the measured figures, rounded down.
 
 #[test]
 fn tags_on_the_tuning_labels_keep_their_precision_and_recall() {
     let (precision, recall) = score(false);
     println!("tagging, tuning labels: precision {precision:.3}, recall {recall:.3}");
     assert!(
-        precision >= 0.89 && recall >= 0.89,
+        precision >= 0.90 && recall >= 0.91,
         "{precision:.3} {recall:.3}"
     );
 }
@@ -115,7 +115,7 @@ fn tags_on_the_held_out_labels_keep_their_precision_and_recall() {
     let (precision, recall) = score(true);
     println!("tagging, held-out labels: precision {precision:.3}, recall {recall:.3}");
     assert!(
-        precision >= 0.80 && recall >= 0.89,
+        precision >= 0.82 && recall >= 0.86,
         "{precision:.3} {recall:.3}"
     );
 }
