@@ -96,7 +96,7 @@ pub fn plan_query(
     let mut semantic_parts = Vec::new();
     let mut content_words = 0;
     let typed = match &request.kind {
-        QueryKind::Typed => parse_user_query(&text).clauses,
+        QueryKind::Typed | QueryKind::Approach => parse_user_query(&text).clauses,
         QueryKind::Like { .. } => Vec::new(),
     };
     let long = like || is_long(&typed);

@@ -226,7 +226,10 @@ fn rank(
         // joining a ranking once something is about it stays the model's.
         thresholds.map(|t| if planned.long { t.for_long_text() } else { t }),
     )?;
-    let urgent = urgent::urgent_first(index, snapshot, &planned.concepts, &planned.plan)?;
+    let urgent = match request.kind {
+        QueryKind::Approach => UrgentFirst::default(),
+        _ => urgent::urgent_first(index, snapshot, &planned.concepts, &planned.plan)?,
+    };
     // A question about an urgent symptom is never answered with "nothing found".
     about.found |= !urgent.passages.is_empty();
     if !about.found && !request.closest {
@@ -474,7 +477,7 @@ pub fn approach_request(
         closest: true,
         mode: Mode::Lexical,
         fusion: Fusion::default(),
-        kind: QueryKind::Typed,
+        kind: QueryKind::Approach,
     })
 }
 

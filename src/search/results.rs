@@ -45,6 +45,10 @@ pub enum QueryKind {
         passage: Option<String>,
         document: Option<String>,
     },
+    /// The terms of a treatment approach, to find the passages most about it (`mbc
+    /// approaches`). A list of words rather than a question: a symptom among them ("febrile
+    /// neutropenia") does not put urgent advice first, as it does for what a person asks.
+    Approach,
 }
 
 /// What to search for.

@@ -285,6 +285,27 @@ fn every_approach_has_passages_from_at_least_two_documents() {
 }
 
 #[test]
+fn an_approach_is_shown_by_passages_that_explain_it_not_by_urgent_advice() {
+    // Chemotherapy's terms include "febrile neutropenia", an urgent symptom: the overview is
+    // not a person asking about a fever, and its best passage is not "call straight away".
+    let run = bundled()
+        .mbc(&["approaches", "--per", "3", "--format", "json"])
+        .ok();
+    let parsed: ApproachesOutput = serde_json::from_str(&run.stdout).unwrap();
+    for approach in &parsed.approaches {
+        for result in &approach.passages {
+            assert!(
+                !result.urgent && !result.section.contains("call the team urgently"),
+                "{}: {} › {}",
+                approach.id,
+                result.title,
+                result.section
+            );
+        }
+    }
+}
+
+#[test]
 fn every_approach_has_three_passages_about_it() {
     let run = bundled()
         .mbc(&["approaches", "--per", "3", "--format", "json"])
