@@ -27,13 +27,14 @@ fn corpus_listing(out: &Path) {
         })
         .collect();
     names.sort();
+    // Paths relative to the package, not this checkout's absolute path: two checkouts that
+    // share a target directory share this file, and each must carry its own corpus.
     let mut listing = String::from("&[\n");
     for name in names {
-        let path = dir.join(&name);
+        let path = format!("/corpus/{name}");
         writeln!(
             listing,
-            "    ({name:?}, include_bytes!({:?})),",
-            path.display().to_string()
+            "    ({name:?}, include_bytes!(concat!(env!(\"CARGO_MANIFEST_DIR\"), {path:?}))),"
         )
         .expect("writing to a String");
     }
