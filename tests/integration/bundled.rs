@@ -21,6 +21,13 @@ fn search_json(ws: &Workspace, args: &[&str]) -> SearchOutput {
     serde_json::from_str(&ws.mbc(&all).ok().stdout).expect("strict search output")
 }
 
+fn approaches_json(ws: &Workspace, per: &str) -> ApproachesOutput {
+    let run = ws
+        .mbc(&["approaches", "--per", per, "--format", "json"])
+        .ok();
+    serde_json::from_str(&run.stdout).expect("strict approaches output")
+}
+
 fn ids(output: &SearchOutput) -> BTreeSet<String> {
     output
         .passages
@@ -288,10 +295,7 @@ fn every_approach_has_passages_from_at_least_two_documents() {
 fn an_approach_is_shown_by_passages_that_explain_it_not_by_urgent_advice() {
     // Chemotherapy's terms include "febrile neutropenia", an urgent symptom: the overview is
     // not a person asking about a fever, and its best passage is not "call straight away".
-    let run = bundled()
-        .mbc(&["approaches", "--per", "3", "--format", "json"])
-        .ok();
-    let parsed: ApproachesOutput = serde_json::from_str(&run.stdout).unwrap();
+    let parsed = approaches_json(&bundled(), "3");
     for approach in &parsed.approaches {
         for result in &approach.passages {
             assert!(
@@ -307,10 +311,7 @@ fn an_approach_is_shown_by_passages_that_explain_it_not_by_urgent_advice() {
 
 #[test]
 fn every_approach_has_three_passages_about_it() {
-    let run = bundled()
-        .mbc(&["approaches", "--per", "3", "--format", "json"])
-        .ok();
-    let parsed: ApproachesOutput = serde_json::from_str(&run.stdout).unwrap();
+    let parsed = approaches_json(&bundled(), "3");
     for approach in &parsed.approaches {
         assert_eq!(approach.passages.len(), 3, "{}", approach.id);
         for result in &approach.passages {
