@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
-use tokenizers::{Tokenizer, TruncationParams};
+use tokenizers::TruncationParams;
 
 use candle_bert::CandleBert;
 use files::{Format, ModelFiles};
@@ -38,10 +38,22 @@ const MAX_TOKENS: usize = 256;
 /// constant changed).
 const BATCH_SIZE: usize = 8;
 
+/// How much of a model's vocabulary is loaded up front.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Load {
+    /// All of it, once. For many texts: an index build, a server, an evaluation.
+    Whole,
+    /// For each call, the entries its texts can use (WordPiece models; others load whole).
+    /// For a process that embeds a query or two: loading the whole vocabulary took longer
+    /// than the query's embedding. The entries of the `expected` texts are found while the
+    /// weights load, so a call with those texts finds nothing more.
+    PerCall { expected: Vec<String> },
+}
+
 /// A loaded sentence-embedding model.
 pub struct Embedder {
     encoder: Encoder,
-    tokenizer: Tokenizer,
+    tokenizer: tokenizer_file::Loaded,
     model_id: String,
     thresholds: Option<calibration::Thresholds>,
     load_times: LoadTimes,
@@ -204,6 +216,12 @@ impl Embedder {
     /// Loads a model: `tokenizer.json`, and either `model.safetensors` with `config.json` (run
     /// by candle) or `model.onnx` / `onnx/model.onnx` (run by tract).
     pub fn load(source: &ModelSource) -> Result<Embedder> {
+        Embedder::load_with(source, Load::Whole)
+    }
+
+    /// Loads a model, with as much up front as `load` says. Either way it gives the same
+    /// vectors.
+    pub fn load_with(source: &ModelSource, load: Load) -> Result<Embedder> {
         let label = source.label();
         let files = ModelFiles::locate(source)?;
         let config = files.config()?;
@@ -221,7 +239,7 @@ impl Embedder {
         let (tokenizer, encoder) = std::thread::scope(|scope| {
             let tokenizer = scope.spawn(|| {
                 let started = Instant::now();
-                let tokenizer = load_tokenizer(&label, &tokenizer_bytes, max_tokens);
+                let tokenizer = load_tokenizer(&label, &tokenizer_bytes, max_tokens, &load);
                 tokenizer.map(|t| (t, started.elapsed()))
             });
             let started = Instant::now();
@@ -272,9 +290,12 @@ impl Embedder {
             path: PathBuf::from(&self.model_id),
             message,
         };
+        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
         let encodings = self
             .tokenizer
-            .encode_batch(texts.iter().map(String::as_str).collect::<Vec<_>>(), true)
+            .for_texts(&texts)
+            .map_err(|e| fail(format!("tokenizer.json: {e}")))?
+            .encode_batch(texts, true)
             .map_err(|e| fail(e.to_string()))?;
         let mut order: Vec<usize> = (0..encodings.len()).collect();
         order.sort_by_key(|&i| encodings[i].get_ids().len());
@@ -334,15 +355,25 @@ fn max_tokens(config: Option<&[u8]>) -> usize {
 
 /// Parses `tokenizer.json`, set up as sentence-transformers uses it: the shipped file pads and
 /// cuts at 128 word pieces; the model takes 256, and `embed` pads each batch itself.
-fn load_tokenizer(label: &Path, bytes: &[u8], max_tokens: usize) -> Result<Tokenizer> {
-    let mut tokenizer = tokenizer_file::parse(bytes)
+fn load_tokenizer(
+    label: &Path,
+    bytes: &[u8],
+    max_tokens: usize,
+    load: &Load,
+) -> Result<tokenizer_file::Loaded> {
+    let mut tokenizer = tokenizer_file::parse_as(bytes, load)
         .map_err(|e| model_error(label, format!("tokenizer.json: {e}")))?;
-    tokenizer.with_padding(None);
     tokenizer
-        .with_truncation(Some(TruncationParams {
-            max_length: max_tokens,
-            ..TruncationParams::default()
-        }))
+        .configure(|tokenizer| {
+            tokenizer.with_padding(None);
+            tokenizer
+                .with_truncation(Some(TruncationParams {
+                    max_length: max_tokens,
+                    ..TruncationParams::default()
+                }))
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        })
         .map_err(|e| model_error(label, e))?;
     Ok(tokenizer)
 }

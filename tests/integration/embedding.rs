@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use mbc::embed::{Embedder, ModelSource};
+use mbc::embed::{Embedder, Load, ModelSource};
 
 use crate::helper::{FATIGUE_DOC, Run, Workspace};
 
@@ -62,6 +62,26 @@ fn batching_does_not_change_vectors() {
     let together = embedder.embed(&texts, &|_| {}).unwrap();
     let alone = embedder.embed_query(&texts[0]).unwrap();
     assert!(cosine(&together[0], &alone) > 0.9999);
+}
+
+#[test]
+fn a_model_loaded_per_call_gives_the_same_vectors_as_one_loaded_whole() {
+    let text =
+        std::fs::read_to_string(crate::helper::fixtures().join("minilm_reference.json")).unwrap();
+    let reference: Reference = serde_json::from_str(&text).unwrap();
+    let whole = Embedder::load(&source(model_dir())).unwrap();
+    let load = Load::PerCall {
+        expected: vec![reference.sentences[0].clone()],
+    };
+    let per_call = Embedder::load_with(&source(model_dir()), load).unwrap();
+    assert_eq!(per_call.model_id(), whole.model_id());
+    let expected = whole.embed(&reference.sentences, &|_| {}).unwrap();
+    let got = per_call.embed(&reference.sentences, &|_| {}).unwrap();
+    assert_eq!(got, expected);
+    for sentence in &reference.sentences {
+        let alone = per_call.embed_query(sentence).unwrap();
+        assert_eq!(alone, whole.embed_query(sentence).unwrap(), "{sentence:?}");
+    }
 }
 
 #[test]

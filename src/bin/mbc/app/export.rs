@@ -6,6 +6,7 @@ use std::path::Path;
 
 use anyhow::Result;
 
+use mbc::embed::Load;
 use mbc::output::{self, Exported, Format, printable};
 use mbc::search::{QueryKind, SearchRequest};
 use mbc::{atomic_file, eval, index, search};
@@ -82,7 +83,10 @@ fn query_results(
     query: &str,
     settings: &ExportSettings,
 ) -> Result<search::SearchResults> {
-    let index = open_for_search(location, None)?;
+    let load = Load::PerCall {
+        expected: vec![query.to_string()],
+    };
+    let index = open_for_search(location, None, load)?;
     let ranking = RankingSettings {
         feedback: true,
         ..RankingSettings::default()
@@ -113,7 +117,7 @@ pub fn eval_command(
         }
         EvalCollection::Questions(path) => {
             let questions = eval::questions::load(path)?;
-            let index = open_for_search(location, settings.ranking.mode)?;
+            let index = open_for_search(location, settings.ranking.mode, Load::Whole)?;
             let template = settings.ranking.request(String::new(), 10, Vec::new());
             let report = eval::questions::evaluate(&index, &questions, &template)?;
             output::write_questions(out, path, &report, format)?;

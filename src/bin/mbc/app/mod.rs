@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
+use mbc::embed::Load;
 use mbc::index::SearchIndex;
 use mbc::output::{self, Format, printable, wire};
 use mbc::search::{self, QueryKind, SearchRequest};
@@ -40,7 +41,12 @@ pub fn run(command: Command) -> Result<()> {
             style,
         } => {
             let started = Instant::now();
-            let index = open::open_for_search(&location, settings.ranking.mode)?;
+            // The typed query is what a search usually embeds (unless a word of it is
+            // corrected); `--like` embeds a passage's text.
+            let load = Load::PerCall {
+                expected: vec![settings.query.clone()],
+            };
+            let index = open::open_for_search(&location, settings.ranking.mode, load)?;
             let ready = started.elapsed();
             let (query, kind) = match &settings.like {
                 Some(source) => like::like_text(&index, source)?,

@@ -10,7 +10,7 @@ use std::thread::JoinHandle;
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use mbc::embed::Embedder;
+use mbc::embed::{Embedder, Load};
 use mbc::index::{self, BuildEvent, BuildOptions, BuildReport, Check, Freshness, SearchIndex};
 use mbc::output::printable;
 use mbc::search::Mode;
@@ -334,8 +334,14 @@ fn summarize(report: &BuildReport) {
 }
 
 /// Opens the index for a search, loading the embedding model meanwhile ([`attach_semantic`]).
-pub fn open_for_search(location: &Location, requested: Option<Mode>) -> Result<SearchIndex> {
-    let model = ModelLoad::start(location, requested);
+/// `load` is [`Load::PerCall`] for a process that searches once or twice: its tokenizer then
+/// reads only the word pieces of what it embeds.
+pub fn open_for_search(
+    location: &Location,
+    requested: Option<Mode>,
+    load: Load,
+) -> Result<SearchIndex> {
+    let model = ModelLoad::start(location, requested, load);
     let mut index = open_index(location)?;
     attach_loaded(&mut index, requested, model)?;
     Ok(index)
@@ -347,12 +353,12 @@ struct ModelLoad(Option<JoinHandle<mbc::Result<Embedder>>>);
 
 impl ModelLoad {
     /// Starts loading the model, unless the search is lexical or there is no model.
-    fn start(location: &Location, requested: Option<Mode>) -> ModelLoad {
+    fn start(location: &Location, requested: Option<Mode>, load: Load) -> ModelLoad {
         let model = location
             .model
             .clone()
             .filter(|_| requested != Some(Mode::Lexical));
-        ModelLoad(model.map(|model| std::thread::spawn(move || Embedder::load(&model))))
+        ModelLoad(model.map(|model| std::thread::spawn(move || Embedder::load_with(&model, load))))
     }
 
     /// The loaded model, or `None` when there is none to load. A panic while loading is
@@ -376,7 +382,8 @@ pub fn attach_semantic(
     location: &Location,
     requested: Option<Mode>,
 ) -> Result<()> {
-    attach_loaded(index, requested, ModelLoad::start(location, requested))
+    let model = ModelLoad::start(location, requested, Load::Whole);
+    attach_loaded(index, requested, model)
 }
 
 fn attach_loaded(index: &mut SearchIndex, requested: Option<Mode>, model: ModelLoad) -> Result<()> {

@@ -6,6 +6,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 
 use anyhow::Result;
 
+use mbc::embed::Load;
 use mbc::index::{SearchIndex, store};
 use mbc::search::{self, Mode, SearchRequest, Suggester};
 
@@ -35,7 +36,7 @@ impl Shared {
     /// Opens the index as a search does (building it first when it needs that) and loads the
     /// model.
     pub fn open(location: Location) -> Result<Shared> {
-        let index = open::open_for_search(&location, None)?;
+        let index = open::open_for_search(&location, None, Load::Whole)?;
         Ok(Shared {
             location,
             current: RwLock::new(Served::new(index)),
