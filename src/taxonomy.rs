@@ -284,20 +284,22 @@ impl ApproachTaxonomy {
         self.approaches.iter().find(|a| a.id == id)
     }
 
+    /// The approach `id`, or an error that lists the known ids.
+    pub fn require(&self, id: &str) -> Result<&Approach> {
+        self.get(id).ok_or_else(|| Error::UnknownApproach {
+            id: id.to_string(),
+            known: self
+                .approaches
+                .iter()
+                .map(|a| a.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+    }
+
     /// Fails with the list of known ids if any of `ids` is not an approach.
     pub fn ensure_known(&self, ids: &[String]) -> Result<()> {
-        match ids.iter().find(|id| self.get(id).is_none()) {
-            None => Ok(()),
-            Some(id) => Err(Error::UnknownApproach {
-                id: id.clone(),
-                known: self
-                    .approaches
-                    .iter()
-                    .map(|a| a.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            }),
-        }
+        ids.iter().try_for_each(|id| self.require(id).map(|_| ()))
     }
 
     /// The id tagging compares a plain term by; terms of no approach share one.

@@ -454,19 +454,7 @@ pub fn approach_request(
     approach_id: &str,
     limit: usize,
 ) -> Result<SearchRequest> {
-    let approach = index
-        .taxonomy
-        .get(approach_id)
-        .ok_or_else(|| Error::UnknownApproach {
-            id: approach_id.to_string(),
-            known: index
-                .taxonomy
-                .approaches()
-                .iter()
-                .map(|a| a.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-        })?;
+    let approach = index.taxonomy.require(approach_id)?;
     Ok(SearchRequest {
         query: format!("{} {}", approach.label, approach.terms.join(" ")),
         limit,
