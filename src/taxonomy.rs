@@ -61,6 +61,10 @@ const NEGATIONS: [&str; 13] = [
     "not", "no", "cannot", "cant", "isnt", "arent", "doesnt", "dont", "wont", "without", "never",
     "neither", "nor",
 ];
+/// Words that mark a treatment already had: a passage on what comes "after earlier
+/// chemotherapy", or is for cancer "already treated with hormonal therapy", is not about the
+/// treatment it follows. They reach as far as a negation.
+const EARLIER_TREATMENT: [&str; 4] = ["earlier", "previous", "prior", "already"];
 /// Words that rule out what comes just before them: "HER2-negative" is not about HER2 therapy.
 const NEGATIVE_AFTER: [&str; 1] = ["negative"];
 /// How many terms back a negation reaches: "not respond to hormone therapy" is ruled out,
@@ -78,8 +82,8 @@ pub struct ApproachTaxonomy {
     term_ids: FxHashMap<String, u32>,
     /// Indexed by term id: the sequences starting with that term.
     matchers: Vec<Vec<Matcher>>,
-    /// The ids of [`NEGATIONS`].
-    negations: rustc_hash::FxHashSet<u32>,
+    /// The ids of [`NEGATIONS`] and [`EARLIER_TREATMENT`], as the analyzer leaves them.
+    set_aside_by: rustc_hash::FxHashSet<u32>,
     /// The ids of [`NEGATIVE_AFTER`], as the analyzer leaves them.
     negative_after: rustc_hash::FxHashSet<u32>,
 }
@@ -254,7 +258,12 @@ impl ApproachTaxonomy {
             }
             id
         };
-        let negations = NEGATIONS.iter().map(|w| id_of(w.to_string())).collect();
+        let set_aside_by = NEGATIONS
+            .iter()
+            .map(|w| w.to_string())
+            .chain(EARLIER_TREATMENT.iter().flat_map(|w| plain_terms(w)))
+            .map(&mut id_of)
+            .collect();
         let negative_after = NEGATIVE_AFTER
             .iter()
             .flat_map(|w| plain_terms(w))
@@ -264,7 +273,7 @@ impl ApproachTaxonomy {
             approaches: file.approach,
             term_ids,
             matchers,
-            negations,
+            set_aside_by,
             negative_after,
         })
     }
@@ -362,7 +371,7 @@ impl ApproachTaxonomy {
             let ruled_out = ids
                 .get(start + longest)
                 .is_some_and(|id| self.negative_after.contains(id));
-            if !ruled_out && !self.negated(ids, start) {
+            if !ruled_out && !self.set_aside(ids, start) {
                 // Count each approach once per position even if several of its terms match.
                 let mut counted = vec![false; self.approaches.len()];
                 for m in matching.iter().filter(|m| m.sequence.len() == longest) {
@@ -381,11 +390,12 @@ impl ApproachTaxonomy {
         hits
     }
 
-    /// True when one of the few terms before `position` is a negation.
-    fn negated(&self, ids: &[u32], position: usize) -> bool {
+    /// True when one of the few terms before `position` is a negation or marks a treatment
+    /// already had.
+    fn set_aside(&self, ids: &[u32], position: usize) -> bool {
         ids[position.saturating_sub(NEGATION_REACH)..position]
             .iter()
-            .any(|id| self.negations.contains(id))
+            .any(|id| self.set_aside_by.contains(id))
     }
 }
 
@@ -508,6 +518,18 @@ mod tests {
                     by their other receptors and earlier treatment.";
         let tags = tag("HER2-targeted therapy", &["Who it is not for"], text);
         assert!(!tags.contains(&"her2-targeted".to_string()), "{tags:?}");
+    }
+
+    #[test]
+    fn a_treatment_already_had_is_not_what_a_passage_is_about() {
+        let text = "This antibody-drug conjugate is for cancer already treated with hormone \
+                    therapy, or that grew after previous tamoxifen and anastrozole.";
+        let tags = tag("Antibody-drug conjugates", &["Who it is for"], text);
+        assert!(!tags.contains(&"hormonal-therapy".to_string()), "{tags:?}");
+        // Without those words, the same treatments are the passage's subject.
+        let text = "This pill is taken with hormone therapy, such as tamoxifen or anastrozole.";
+        let tags = tag("Antibody-drug conjugates", &["Who it is for"], text);
+        assert!(tags.contains(&"hormonal-therapy".to_string()), "{tags:?}");
     }
 
     #[test]

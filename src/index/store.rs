@@ -25,9 +25,10 @@ const MARKER: &str = ".mbc-index";
 const MARKER_TEXT: &str = "This directory is an mbc index. mbc deletes only the generations and build directories it created here.\n";
 pub const META_FILE: &str = "mbc.json";
 
-/// Bumped whenever the schema, the analysis or a file format changes, so older indexes are
-/// rebuilt. 3: vector files carry a checksum.
-pub const FORMAT_VERSION: u32 = 3;
+/// Bumped whenever the schema, the analysis, the approach tagging or a file format changes, so
+/// older indexes are rebuilt. 3: vector files carry a checksum. 4: the tagging rules of
+/// 2026-11-30 (a passage's tags are stored when it is indexed).
+pub const FORMAT_VERSION: u32 = 4;
 
 /// What `mbc.json` records about a generation.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

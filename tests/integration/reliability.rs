@@ -167,10 +167,13 @@ fn a_directory_of_someone_elses_files_is_never_used_as_an_index() {
 fn an_index_of_another_format_is_rebuilt_not_called_damaged() {
     let ws = indexed();
     let meta_path = ws.current_generation().join("mbc.json");
-    let meta = std::fs::read_to_string(&meta_path).unwrap();
-    let old = meta.replacen("\"format\": 3", "\"format\": 2", 1);
-    assert_ne!(meta, old);
-    std::fs::write(&meta_path, old).unwrap();
+    let mut meta: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&meta_path).unwrap()).unwrap();
+    let format = meta["format"]
+        .as_u64()
+        .expect("mbc.json records its format");
+    meta["format"] = (format - 1).into();
+    std::fs::write(&meta_path, meta.to_string()).unwrap();
     let run = ws.mbc(&["search", "--index", "index", "trastuzumab"]).ok();
     assert!(
         run.stderr.contains("another version of mbc"),

@@ -96,7 +96,7 @@ fn score(held_out: bool) -> (f64, f64) {
     (precision, recall)
 }
 
-// The issue asks for 0.90 on both. The tagger reaches 0.904/0.911 on the 176 passages it was
+// The issue asks for 0.90 on both. The tagger reaches 0.911/0.911 on the 176 passages it was
 // tuned on and 0.785/0.823 on the 90 held out (see the README). These floors keep it from
 // getting worse; they are the measured figures, rounded down.
 
@@ -105,7 +105,7 @@ fn tags_on_the_tuning_labels_keep_their_precision_and_recall() {
     let (precision, recall) = score(false);
     println!("tagging, tuning labels: precision {precision:.3}, recall {recall:.3}");
     assert!(
-        precision >= 0.90 && recall >= 0.91,
+        precision >= 0.91 && recall >= 0.91,
         "{precision:.3} {recall:.3}"
     );
 }
