@@ -70,17 +70,34 @@ impl Nearest {
     }
 }
 
-/// The `depth` allowed passages nearest to `text`'s embedding.
+/// What the semantic side searches by.
+#[derive(Debug, Clone, Copy)]
+pub enum SemanticQuery<'a> {
+    /// A text, embedded for the search.
+    Text(&'a str),
+    /// A passage of the index, by its stored vector when it has one (else by `text`): a
+    /// passage is represented by the vector the build made of it, and embedding its text
+    /// again took a search longer than everything else together.
+    Passage { id: &'a str, text: &'a str },
+}
+
+/// The `depth` allowed passages nearest to the query's vector.
 pub fn nearest(
     snapshot: &Snapshot,
     fields: Fields,
     plan: &Plan,
-    text: &str,
+    semantic: SemanticQuery,
     (embedder, vectors): (&Embedder, &VectorSet),
     depth: usize,
 ) -> Result<Nearest> {
     let started = Instant::now();
-    let query = embedder.embed_query(text)?;
+    let query = match semantic {
+        SemanticQuery::Passage { id, text } => match vectors.get(id) {
+            Some(stored) => stored.to_vec(),
+            None => embedder.embed_query(text)?,
+        },
+        SemanticQuery::Text(text) => embedder.embed_query(text)?,
+    };
     let embedded_in = started.elapsed();
     let allowed = allowed_passages(snapshot, plan)?;
     let mut addresses = HashMap::new();

@@ -50,7 +50,7 @@ use crate::corpus::Standing;
 use crate::index::{SearchIndex, Snapshot};
 use crate::{Error, Result};
 use about::Aboutness;
-use hybrid::{Candidate, Nearest};
+use hybrid::{Candidate, Nearest, SemanticQuery};
 use interpret::{PlannedQuery, plan_query};
 use plan::Plan;
 use urgent::UrgentFirst;
@@ -192,12 +192,19 @@ fn rank(
         // The two halves are independent: embedding the query (most of a hybrid search's
         // time) runs on one core while the lexical search runs on the other.
         Some(side) => {
+            let text = planned.semantic_text.as_str();
+            let semantic_query = match &request.kind {
+                QueryKind::Like {
+                    passage: Some(id), ..
+                } => SemanticQuery::Passage { id, text },
+                _ => SemanticQuery::Text(text),
+            };
             let nearest = || {
                 hybrid::nearest(
                     snapshot,
                     index.fields,
                     &planned.plan,
-                    &planned.semantic_text,
+                    semantic_query,
                     side,
                     depth,
                 )

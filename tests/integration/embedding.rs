@@ -287,6 +287,40 @@ fn lay_language_reaches_the_right_sections() {
 }
 
 #[test]
+fn passages_like_a_passage_are_found_by_its_stored_vector() {
+    let ws = bundled_hybrid();
+    let model = model_dir().display().to_string();
+    let search = |args: &[&str]| {
+        let mut all = vec!["search", "--model", &model, "--format", "json"];
+        all.extend(args);
+        ws.mbc(&all).ok().json()
+    };
+    let first = search(&["calcium", "vitamin"]);
+    let id = first["passages"][0]["passage_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let like = search(&["--like", &id, "--mode", "semantic"]);
+    // The nearest other passage by the vectors the build stored: the passage's text is not
+    // embedded again (it was, with its title, and scored 0.687 here against 0.701).
+    let vectors = mbc::embed::VectorSet::read(&ws.current_generation().join("vectors.bin"))
+        .unwrap()
+        .expect("the index has vectors");
+    let stored = vectors.get(&id).expect("the passage has a vector").to_vec();
+    let (nearest, similarity) = vectors
+        .nearest(&stored, 2)
+        .into_iter()
+        .find(|(other, _)| *other != id)
+        .unwrap();
+    assert_eq!(like["passages"][0]["passage_id"], nearest.as_str());
+    let reported = like["evidence"]["similarity"].as_f64().unwrap();
+    assert!(
+        (reported - f64::from(similarity)).abs() < 1e-5,
+        "{reported} against {similarity}"
+    );
+}
+
+#[test]
 fn a_missing_model_degrades_to_lexical_with_one_note() {
     let ws = bundled_hybrid();
     let run = ws
