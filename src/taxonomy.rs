@@ -351,8 +351,9 @@ impl ApproachTaxonomy {
 
     /// Number of term occurrences per approach in a text, given as term ids. The longest term
     /// at a position wins ("ovarian ablation" is hormonal therapy, not the ablation of local
-    /// treatment), and a term just after a negation ("do not respond to hormone therapy")
-    /// does not count: a passage that rules an approach out is not about it.
+    /// treatment), and a term just after a negation ("do not respond to hormone therapy") or
+    /// a treatment already had ("after earlier chemotherapy") does not count: a passage that
+    /// rules an approach out, or names what came before, is not about it.
     fn hits(&self, ids: &[u32]) -> Hits {
         let mut hits = Hits {
             terms: vec![0; self.approaches.len()],
