@@ -15,9 +15,11 @@
 //! those texts exactly as the whole one does, with the same ids. Finding those entries is one
 //! pass over the vocabulary's text with no map of it built (2–3 ms, against 9–22 ms for the
 //! whole vocabulary in a one-shot search), made while the weights load for the texts the
-//! caller expects.
+//! caller expects. Texts with very many stretches of words (a pasted list of long codes) use
+//! the whole vocabulary instead: listing their stretches would cost more than it.
 
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
 use serde::Deserialize;
 use serde::de::{DeserializeSeed, MapAccess, Visitor};
@@ -30,11 +32,17 @@ use tokenizers::{
 
 use super::Load;
 
+/// The most stretches of words a call lists before it uses the whole vocabulary instead. A
+/// query has a few hundred, a passage a few thousand; 100 KB of 99-letter "words" had 4.9
+/// million, which took 7.7 s and 560 MB.
+const MOST_STRETCHES: usize = 50_000;
+
 /// A parsed `tokenizer.json`.
 pub enum Loaded {
     Whole(Tokenizer),
+    /// With the tokenizer for the expected texts, unless they have too many stretches.
     // Boxed: a second tokenizer.
-    PerCall(WordPieceParts, Box<Prepared>),
+    PerCall(WordPieceParts, Option<Box<Prepared>>),
 }
 
 /// A tokenizer for the expected texts, and the pieces of their words it has entries for.
@@ -47,6 +55,8 @@ pub struct Prepared {
 /// tokens, and those two as the file has them.
 pub struct WordPieceParts {
     shell: Tokenizer,
+    /// The tokenizer with the whole vocabulary, once a call has needed it.
+    whole: OnceLock<Result<Box<Tokenizer>, String>>,
     /// The vocabulary's JSON object, as text.
     vocab: String,
     added: Vec<AddedToken>,
@@ -92,9 +102,14 @@ pub fn parse_as(bytes: &[u8], load: &Load) -> Result<Loaded, String> {
         Load::Whole => Loaded::Whole(parts.whole()?),
         Load::PerCall { expected } => {
             let texts: Vec<&str> = expected.iter().map(String::as_str).collect();
-            let pieces = parts.word_pieces(&texts)?;
-            let tokenizer = parts.for_pieces(&pieces)?;
-            Loaded::PerCall(parts, Box::new(Prepared { pieces, tokenizer }))
+            let prepared = match parts.word_pieces(&texts)? {
+                Some(pieces) => match parts.for_pieces(&pieces)? {
+                    Cow::Owned(tokenizer) => Some(Box::new(Prepared { pieces, tokenizer })),
+                    Cow::Borrowed(_) => None,
+                },
+                None => None,
+            };
+            Loaded::PerCall(parts, prepared)
         }
     })
 }
@@ -109,7 +124,13 @@ impl Loaded {
             Loaded::Whole(tokenizer) => settings(tokenizer),
             Loaded::PerCall(parts, prepared) => {
                 settings(&mut parts.shell)?;
-                settings(&mut prepared.tokenizer)
+                if let Some(Ok(whole)) = parts.whole.get_mut() {
+                    settings(whole)?;
+                }
+                match prepared {
+                    Some(prepared) => settings(&mut prepared.tokenizer),
+                    None => Ok(()),
+                }
             }
         }
     }
@@ -120,11 +141,15 @@ impl Loaded {
             Loaded::Whole(tokenizer) => return Ok(Cow::Borrowed(tokenizer)),
             Loaded::PerCall(parts, prepared) => (parts, prepared),
         };
-        let pieces = parts.word_pieces(texts)?;
-        if pieces.is_subset(&prepared.pieces) {
-            return Ok(Cow::Borrowed(&prepared.tokenizer));
+        let Some(pieces) = parts.word_pieces(texts)? else {
+            return parts.cached_whole().map(Cow::Borrowed);
+        };
+        match prepared {
+            Some(prepared) if pieces.is_subset(&prepared.pieces) => {
+                Ok(Cow::Borrowed(&prepared.tokenizer))
+            }
+            _ => parts.for_pieces(&pieces),
         }
-        parts.for_pieces(&pieces).map(Cow::Owned)
     }
 }
 
@@ -150,6 +175,7 @@ impl WordPieceParts {
             return Err("the model changed kind when its vocabulary was taken out".into());
         };
         Ok(Some(WordPieceParts {
+            whole: OnceLock::new(),
             unk_token: model.unk_token.clone(),
             continuing_subword_prefix: model.continuing_subword_prefix.clone(),
             max_input_chars_per_word: model.max_input_chars_per_word,
@@ -157,6 +183,14 @@ impl WordPieceParts {
             added: added.into_iter().map(|a| a.token).collect(),
             shell,
         }))
+    }
+
+    /// [`WordPieceParts::whole`], built once.
+    fn cached_whole(&self) -> Result<&Tokenizer, String> {
+        match self.whole.get_or_init(|| self.whole().map(Box::new)) {
+            Ok(tokenizer) => Ok(tokenizer),
+            Err(err) => Err(err.clone()),
+        }
     }
 
     /// The tokenizer with the whole vocabulary.
@@ -169,16 +203,16 @@ impl WordPieceParts {
     /// A tokenizer with the vocabulary entries that are `pieces`, which cuts any text whose
     /// [`WordPieceParts::word_pieces`] these are as [`WordPieceParts::whole`] would. An added
     /// token missing from the vocabulary gets an id after the vocabulary's, which a cut
-    /// vocabulary would change: such a file is loaded whole.
-    fn for_pieces(&self, pieces: &ahash::AHashSet<String>) -> Result<Tokenizer, String> {
+    /// vocabulary would change: such a file gets the whole vocabulary.
+    fn for_pieces(&self, pieces: &ahash::AHashSet<String>) -> Result<Cow<'_, Tokenizer>, String> {
         let vocab = self.kept_vocab(pieces)?;
         let all_added = self
             .added
             .iter()
             .all(|token| vocab.contains_key(&token.content));
         match all_added {
-            true => self.with_vocab(vocab),
-            false => self.whole(),
+            true => self.with_vocab(vocab).map(Cow::Owned),
+            false => self.cached_whole().map(Cow::Borrowed),
         }
     }
 
@@ -200,9 +234,28 @@ impl WordPieceParts {
     /// into words. WordPiece looks up only such stretches (with the continuation prefix after a
     /// word's start), and none in a word longer than `max_input_chars_per_word`. The texts are
     /// read without the added tokens taken out first, which can only join words: it gives more
-    /// stretches, never fewer.
-    fn word_pieces(&self, texts: &[&str]) -> Result<ahash::AHashSet<String>, String> {
-        let mut pieces = ahash::AHashSet::new();
+    /// stretches, never fewer. `None` when there are more than [`MOST_STRETCHES`].
+    fn word_pieces(&self, texts: &[&str]) -> Result<Option<ahash::AHashSet<String>>, String> {
+        let words = self.words(texts)?;
+        let stretches: usize = words
+            .iter()
+            .map(|word| word.chars().count())
+            .filter(|&chars| chars <= self.max_input_chars_per_word)
+            .map(|chars| chars * (chars + 1) / 2)
+            .sum();
+        if stretches > MOST_STRETCHES {
+            return Ok(None);
+        }
+        let mut pieces = ahash::AHashSet::with_capacity(stretches);
+        for word in &words {
+            add_stretches(word, self.max_input_chars_per_word, &mut pieces);
+        }
+        Ok(Some(pieces))
+    }
+
+    /// The distinct words of `texts`, normalized and split as the tokenizer does.
+    fn words(&self, texts: &[&str]) -> Result<ahash::AHashSet<String>, String> {
+        let mut distinct = ahash::AHashSet::new();
         for text in texts {
             let mut words = PreTokenizedString::from(*text);
             if let Some(normalizer) = self.shell.get_normalizer() {
@@ -216,11 +269,9 @@ impl WordPieceParts {
                     .map_err(|e| e.to_string())?;
             }
             let splits = words.get_splits(OffsetReferential::Original, OffsetType::None);
-            for (word, _, _) in splits {
-                add_stretches(word, self.max_input_chars_per_word, &mut pieces);
-            }
+            distinct.extend(splits.into_iter().map(|(word, _, _)| word.to_string()));
         }
-        Ok(pieces)
+        Ok(distinct)
     }
 
     /// The vocabulary entries that are one of `pieces` (with or without the continuation
@@ -440,6 +491,28 @@ mod tests {
             "{other} has pieces not prepared"
         );
         assert_eq!(ids(&built, &[other]), ids(&crates, &[other]));
+    }
+
+    #[test]
+    fn a_text_of_very_many_stretches_gets_the_whole_vocabulary() {
+        // 1,000 distinct 99-letter "words" (a pasted list of codes) have 4.9 million
+        // stretches: listing them took seconds and half a gigabyte.
+        let mut seed = 7_u64;
+        let mut letter = || {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            char::from(b'a' + (seed >> 59) as u8 % 26)
+        };
+        let codes: Vec<String> = (0..1_000)
+            .map(|_| (0..99).map(|_| letter()).collect())
+            .collect();
+        let text = codes.join(" ");
+        let bytes = shipped();
+        let loaded = parse_as(&bytes, &Load::PerCall { expected: vec![] }).unwrap();
+        let tokenizer = loaded.for_texts(&[&text]).unwrap();
+        assert_eq!(tokenizer.get_vocab_size(true), 30_522);
+        let crates = Tokenizer::from_bytes(&bytes).unwrap();
+        let some = &text[..2_000];
+        assert_eq!(ids(&tokenizer, &[some]), ids(&crates, &[some]));
     }
 
     #[test]
