@@ -43,7 +43,8 @@ const BATCH_SIZE: usize = 8;
 pub enum Load {
     /// All of it, once. For many texts: an index build, a server, an evaluation.
     Whole,
-    /// For each call, the entries its texts can use (WordPiece models; others load whole).
+    /// For each call, the entries its texts can use (WordPiece models; others load whole; texts
+    /// with very many distinct long words get the whole vocabulary, built once).
     /// For a process that embeds a query or two: loading the whole vocabulary took longer
     /// than the query's embedding. The entries of the `expected` texts are found while the
     /// weights load, so a call with those texts finds nothing more.
