@@ -45,9 +45,9 @@ pub enum Loaded {
     PerCall(WordPieceParts, Option<Box<Prepared>>),
 }
 
-/// A tokenizer for the expected texts, and the pieces of their words it has entries for.
+/// A tokenizer for the expected texts, and their words, whose pieces it has entries for.
 pub struct Prepared {
-    pieces: ahash::AHashSet<String>,
+    words: ahash::AHashSet<String>,
     tokenizer: Tokenizer,
 }
 
@@ -102,12 +102,10 @@ pub fn parse_as(bytes: &[u8], load: &Load) -> Result<Loaded, String> {
         Load::Whole => Loaded::Whole(parts.whole()?),
         Load::PerCall { expected } => {
             let texts: Vec<&str> = expected.iter().map(String::as_str).collect();
-            let prepared = match parts.word_pieces(&texts)? {
-                Some(pieces) => match parts.for_pieces(&pieces)? {
-                    Cow::Owned(tokenizer) => Some(Box::new(Prepared { pieces, tokenizer })),
-                    Cow::Borrowed(_) => None,
-                },
-                None => None,
+            let words = parts.words(&texts)?;
+            let prepared = match parts.for_words(&words)? {
+                Cow::Owned(tokenizer) => Some(Box::new(Prepared { words, tokenizer })),
+                Cow::Borrowed(_) => None,
             };
             Loaded::PerCall(parts, prepared)
         }
@@ -141,14 +139,12 @@ impl Loaded {
             Loaded::Whole(tokenizer) => return Ok(Cow::Borrowed(tokenizer)),
             Loaded::PerCall(parts, prepared) => (parts, prepared),
         };
-        let Some(pieces) = parts.word_pieces(texts)? else {
-            return parts.cached_whole().map(Cow::Borrowed);
-        };
+        let words = parts.words(texts)?;
         match prepared {
-            Some(prepared) if pieces.is_subset(&prepared.pieces) => {
+            Some(prepared) if words.is_subset(&prepared.words) => {
                 Ok(Cow::Borrowed(&prepared.tokenizer))
             }
-            _ => parts.for_pieces(&pieces),
+            _ => parts.for_words(&words),
         }
     }
 }
@@ -200,12 +196,16 @@ impl WordPieceParts {
         self.with_vocab(vocab)
     }
 
-    /// A tokenizer with the vocabulary entries that are `pieces`, which cuts any text whose
-    /// [`WordPieceParts::word_pieces`] these are as [`WordPieceParts::whole`] would. An added
-    /// token missing from the vocabulary gets an id after the vocabulary's, which a cut
-    /// vocabulary would change: such a file gets the whole vocabulary.
-    fn for_pieces(&self, pieces: &ahash::AHashSet<String>) -> Result<Cow<'_, Tokenizer>, String> {
-        let vocab = self.kept_vocab(pieces)?;
+    /// A tokenizer with the vocabulary entries that are pieces of `words`, which cuts any text
+    /// of those words as [`WordPieceParts::whole`] would. Words with more than
+    /// [`MOST_STRETCHES`] stretches get the whole vocabulary, as does a file with an added
+    /// token missing from its vocabulary: that token gets an id after the vocabulary's, which a
+    /// cut vocabulary would change.
+    fn for_words(&self, words: &ahash::AHashSet<String>) -> Result<Cow<'_, Tokenizer>, String> {
+        let Some(pieces) = self.stretches(words) else {
+            return self.cached_whole().map(Cow::Borrowed);
+        };
+        let vocab = self.kept_vocab(&pieces)?;
         let all_added = self
             .added
             .iter()
@@ -230,13 +230,10 @@ impl WordPieceParts {
         Ok(tokenizer)
     }
 
-    /// Every stretch of every word of `texts`, as the tokenizer normalizes and splits them
-    /// into words. WordPiece looks up only such stretches (with the continuation prefix after a
-    /// word's start), and none in a word longer than `max_input_chars_per_word`. The texts are
-    /// read without the added tokens taken out first, which can only join words: it gives more
-    /// stretches, never fewer. `None` when there are more than [`MOST_STRETCHES`].
-    fn word_pieces(&self, texts: &[&str]) -> Result<Option<ahash::AHashSet<String>>, String> {
-        let words = self.words(texts)?;
+    /// Every stretch of every one of `words`: WordPiece looks up only such stretches (with the
+    /// continuation prefix after a word's start), and none in a word longer than
+    /// `max_input_chars_per_word`. `None` when there are more than [`MOST_STRETCHES`].
+    fn stretches(&self, words: &ahash::AHashSet<String>) -> Option<ahash::AHashSet<String>> {
         let stretches: usize = words
             .iter()
             .map(|word| word.chars().count())
@@ -244,16 +241,18 @@ impl WordPieceParts {
             .map(|chars| chars * (chars + 1) / 2)
             .sum();
         if stretches > MOST_STRETCHES {
-            return Ok(None);
+            return None;
         }
         let mut pieces = ahash::AHashSet::with_capacity(stretches);
-        for word in &words {
+        for word in words {
             add_stretches(word, self.max_input_chars_per_word, &mut pieces);
         }
-        Ok(Some(pieces))
+        Some(pieces)
     }
 
-    /// The distinct words of `texts`, normalized and split as the tokenizer does.
+    /// The distinct words of `texts`, normalized and split as the tokenizer does. The texts
+    /// are read without the added tokens taken out first, which can only join words: their
+    /// stretches include every word's the tokenizer then cuts.
     fn words(&self, texts: &[&str]) -> Result<ahash::AHashSet<String>, String> {
         let mut distinct = ahash::AHashSet::new();
         for text in texts {
