@@ -1,14 +1,78 @@
 //! Compiles `data/english/words.txt` into an FST that the library carries
 //! (`include_bytes!` in `src/english.rs`), so looking a word up needs no parsing at start-up;
-//! and lists the bundled corpus's files for the `mbc` binary to carry (`src/bin/mbc/bundled.rs`).
+//! lists the bundled corpus's files for the `mbc` binary to carry (`src/bin/mbc/bundled.rs`);
+//! and prepares the built-in model's weights for it: widened to f32 once here, so that the
+//! program computes with them where they lie instead of widening them at every start.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+
+use safetensors::{Dtype, SafeTensors, tensor::TensorView};
+
+#[path = "src/embed/model_id.rs"]
+mod model_id;
+
+/// The model the binary carries.
+const MODEL_DIR: &str = "models/all-MiniLM-L6-v2";
+/// Its word-piece table stays in half precision: the program reads a few rows of it per text.
+const WORD_PIECES: &str = "embeddings.word_embeddings.weight";
 
 fn main() {
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     english_fst(&out);
     corpus_listing(&out);
+    bundled_model(&out);
+}
+
+/// `model.safetensors` with every half-precision tensor but the word-piece table widened to
+/// f32 (safetensors places f32 tensors first, so each starts 4-byte aligned), and `model-id`,
+/// the id of the directory the weights come from.
+fn bundled_model(out: &Path) {
+    let dir = Path::new(MODEL_DIR);
+    let read = |name: &str| {
+        let path = dir.join(name);
+        println!("cargo::rerun-if-changed={}", path.display());
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    };
+    let (config, tokenizer, weights) = (
+        read("config.json"),
+        read("tokenizer.json"),
+        read("model.safetensors"),
+    );
+    let name = MODEL_DIR.rsplit('/').next().expect("a directory name");
+    let id = model_id::model_id(name, Some(&config), &tokenizer, &weights, &[]);
+    std::fs::write(out.join("model-id"), id).expect("OUT_DIR is writable");
+
+    let file = SafeTensors::deserialize(&weights).expect("model.safetensors parses");
+    let widened: Vec<(String, Vec<u8>)> = file
+        .tensors()
+        .into_iter()
+        .filter(|(name, view)| !name.ends_with(WORD_PIECES) && view.dtype() == Dtype::F16)
+        .map(|(name, view)| {
+            let values = view
+                .data()
+                .chunks_exact(2)
+                .flat_map(|b| {
+                    half::f16::from_le_bytes([b[0], b[1]])
+                        .to_f32()
+                        .to_le_bytes()
+                })
+                .collect();
+            (name, values)
+        })
+        .collect();
+    let tensors = file.tensors().into_iter().map(|(name, view)| {
+        match widened.iter().find(|(widened, _)| *widened == name) {
+            Some((_, values)) => {
+                let view = TensorView::new(Dtype::F32, view.shape().to_vec(), values)
+                    .expect("the widened tensor has its shape's size");
+                (name, view)
+            }
+            None => (name, view),
+        }
+    });
+    let bytes = safetensors::serialize(tensors, None).expect("the tensors serialize");
+    std::fs::write(out.join("model.safetensors"), bytes).expect("OUT_DIR is writable");
 }
 
 /// `bundled_corpus.rs`: every file of `corpus/` (its vector seed included) as `(name, bytes)`.

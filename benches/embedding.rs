@@ -35,8 +35,6 @@ fn main() {
         std::env::var_os("MBC_BENCH_MODEL")
             .map_or_else(|| root.join(mbc::embed::DEFAULT_MODEL_DIR), PathBuf::from),
     );
-    // SAFETY: the benchmark has started no thread yet.
-    unsafe { mbc::embed::configure_process(Some(&model)) };
     let corpus_path =
         std::env::var_os("MBC_BENCH_CORPUS").map_or_else(|| root.join("corpus"), Into::into);
     let limit = std::env::var("MBC_BENCH_PASSAGES")

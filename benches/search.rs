@@ -20,9 +20,6 @@ mod common;
 use common::report;
 
 fn main() {
-    // As `mbc serve` settles its process (it keeps the model loaded too).
-    // SAFETY: the benchmark has started no thread yet.
-    unsafe { mbc::embed::configure_process(None) };
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let index_dir =
         std::env::var_os("MBC_BENCH_INDEX").map_or_else(|| root.join("index"), PathBuf::from);

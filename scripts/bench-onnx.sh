@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The two embedding engines side by side on the same weights: the shipped model run by candle
-# (models/all-MiniLM-L6-v2, safetensors), the same weights exported to ONNX run by tract, and
+# The two embedding engines side by side on the same weights: the shipped model run by mbc's
+# BERT encoder (models/all-MiniLM-L6-v2, safetensors), the same weights exported to ONNX run by tract, and
 # that graph quantised to int8 by onnxruntime's dynamic quantiser, also run by tract.
 # Prints each engine's load time, query time and passages per second (benches/embedding.rs) and,
 # with a BEIR collection at hand, each one's semantic-search quality on it (`mbc eval`).

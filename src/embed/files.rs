@@ -6,13 +6,15 @@ use std::ops::Deref;
 use std::path::{Path, PathBuf};
 
 use super::model_error;
+use super::model_id::model_id;
 use super::source::{BundledModel, ModelSource};
 use crate::Result;
 
 /// How a model's weights are stored, which decides the engine that runs them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    /// `model.safetensors` (f32, f16 or bf16) with `config.json`: run by candle's BERT.
+    /// `model.safetensors` (f32, f16 or bf16) with `config.json`: run by mbc's BERT encoder
+    /// (`embed/bert.rs`).
     Safetensors,
     /// `model.onnx`, or `onnx/model.onnx` as Hugging Face lays exports out: run by tract.
     Onnx,
@@ -127,6 +129,23 @@ impl ModelFiles {
             Place::Dir { dir, weights } => map(dir, weights),
             Place::Bundled(model) => Ok(Bytes::Static(model.weights)),
         }
+    }
+
+    /// The model's id ([`model_id`]), `name` being the directory's name. The built-in model
+    /// carries the id of the directory it was made from.
+    pub fn id(&self, name: &str) -> Result<String> {
+        if let Place::Bundled(model) = &self.place {
+            return Ok(model.id.to_string());
+        }
+        let external = self.map_external_data()?;
+        let external: Vec<&[u8]> = external.iter().map(|bytes| &bytes[..]).collect();
+        Ok(model_id(
+            name,
+            self.config()?.as_deref(),
+            &self.read("tokenizer.json")?,
+            &self.map_weights()?,
+            &external,
+        ))
     }
 
     /// The ONNX graph's path, for tract (which finds external weight files beside it).

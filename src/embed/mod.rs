@@ -2,14 +2,15 @@
 //! or ONNX, with its `tokenizer.json`), with mean pooling and L2 normalisation, and the vector
 //! store that keeps them beside the index. Nothing here downloads anything.
 
+mod bert;
 pub mod calibration;
-mod candle_bert;
 mod files;
+mod model_id;
 mod onnx;
-mod process;
 mod source;
 mod tokenizer_file;
 mod vectors;
+mod weights;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -17,10 +18,9 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use tokenizers::TruncationParams;
 
-use candle_bert::CandleBert;
+use bert::Bert;
 use files::{Format, ModelFiles};
 use onnx::OnnxEncoder;
-pub use process::configure_process;
 pub use source::{BundledModel, ModelSource};
 pub use vectors::VectorSet;
 
@@ -33,7 +33,8 @@ pub const DEFAULT_MODEL_DIR: &str = "models/all-MiniLM-L6-v2";
 /// table is shorter (`max_position_embeddings` in `config.json`) gets its own limit.
 const MAX_TOKENS: usize = 256;
 /// Sequences per forward pass. Texts are sorted by length first, so a batch pads little. On 2
-/// cores 8 measured best for candle against 4, 16 and 32; for tract, 2, 4 and 8 were within
+/// cores 8 measured best against 4, 16 and 32 for candle, the engine before mbc's own encoder
+/// (which computes only the real tokens, padding none); for tract, 2, 4 and 8 were within
 /// the noise of each other and 16 or 32 were a third slower (benches/embedding.rs, with this
 /// constant changed).
 const BATCH_SIZE: usize = 8;
@@ -70,14 +71,14 @@ pub struct LoadTimes {
 /// The engine that runs the model, by the format of its weights.
 enum Encoder {
     // Boxed: the model struct is ten times the size of the ONNX plan's handle.
-    Candle(Box<CandleBert>),
+    Bert(Box<Bert>),
     Onnx(OnnxEncoder),
 }
 
 impl Encoder {
     fn encode(&self, batch: &Batch) -> std::result::Result<Hidden, String> {
         match self {
-            Encoder::Candle(model) => model.encode(batch).map_err(|e| e.to_string()),
+            Encoder::Bert(model) => model.encode(batch),
             Encoder::Onnx(model) => model.encode(batch),
         }
     }
@@ -179,14 +180,12 @@ fn model_error(dir: &Path, what: impl std::fmt::Display) -> Error {
     }
 }
 
-/// The engine that would run the model, if `source` holds one: the binary asks this at
-/// start-up to settle the process-wide settings that engine wants before any thread starts
-/// ([`configure_process`]).
+/// The engine that would run the model, if `source` holds one.
 pub fn engine_of(source: &ModelSource) -> Option<Engine> {
     ModelFiles::locate(source)
         .ok()
         .map(|files| match files.format {
-            Format::Safetensors => Engine::Candle,
+            Format::Safetensors => Engine::Bert,
             Format::Onnx => Engine::Tract,
         })
 }
@@ -194,8 +193,8 @@ pub fn engine_of(source: &ModelSource) -> Option<Engine> {
 /// The inference engines `mbc` embeds with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Engine {
-    /// candle, for `model.safetensors`.
-    Candle,
+    /// mbc's own BERT encoder ([`bert`]), for `model.safetensors`.
+    Bert,
     /// tract, for ONNX graphs.
     Tract,
 }
@@ -203,19 +202,12 @@ pub enum Engine {
 /// The id [`Embedder::load`] would give the model, without loading it: a build uses it to tell
 /// whether stored vectors are still valid.
 pub fn identify(source: &ModelSource) -> Result<String> {
-    let files = ModelFiles::locate(source)?;
-    Ok(model_id(
-        &source.name(),
-        files.config()?.as_deref(),
-        &files.read("tokenizer.json")?,
-        &files.map_weights()?,
-        &files.map_external_data()?,
-    ))
+    ModelFiles::locate(source)?.id(&source.name())
 }
 
 impl Embedder {
     /// Loads a model: `tokenizer.json`, and either `model.safetensors` with `config.json` (run
-    /// by candle) or `model.onnx` / `onnx/model.onnx` (run by tract).
+    /// by mbc's BERT encoder) or `model.onnx` / `onnx/model.onnx` (run by tract).
     pub fn load(source: &ModelSource) -> Result<Embedder> {
         Embedder::load_with(source, Load::Whole)
     }
@@ -229,13 +221,7 @@ impl Embedder {
         let weights = files.map_weights()?;
         let tokenizer_bytes = files.read("tokenizer.json")?;
         let max_tokens = max_tokens(config.as_deref());
-        let model_id = model_id(
-            &source.name(),
-            config.as_deref(),
-            &tokenizer_bytes,
-            &weights,
-            &files.map_external_data()?,
-        );
+        let model_id = files.id(&source.name())?;
         // Parsing the tokenizer and preparing the weights are independent: do both at once.
         let (tokenizer, encoder) = std::thread::scope(|scope| {
             let tokenizer = scope.spawn(|| {
@@ -245,8 +231,8 @@ impl Embedder {
             });
             let started = Instant::now();
             let encoder = match files.onnx_path() {
-                None => CandleBert::load(config.as_deref().unwrap_or_default(), weights)
-                    .map(|model| Encoder::Candle(Box::new(model))),
+                None => Bert::load(config.as_deref().unwrap_or_default(), &weights)
+                    .map(|model| Encoder::Bert(Box::new(model))),
                 Some(path) => OnnxEncoder::load(path).map(Encoder::Onnx),
             };
             let encoder = encoder.map(|e| (e, started.elapsed()));
@@ -377,28 +363,6 @@ fn load_tokenizer(
         })
         .map_err(|e| model_error(label, e))?;
     Ok(tokenizer)
-}
-
-/// Weights are identified by their size and a sample of 4 KiB from every MiB (hashing all 45 MB
-/// would add a noticeable delay to every semantic search), plus the exact config and tokenizer.
-/// External weight files count like the main one.
-fn model_id(
-    name: &str,
-    config: Option<&[u8]>,
-    tokenizer: &[u8],
-    weights: &[u8],
-    external: &[files::Bytes],
-) -> String {
-    let mut hasher = blake3::Hasher::new();
-    hasher.update(config.unwrap_or_default());
-    hasher.update(tokenizer);
-    for file in std::iter::once(weights).chain(external.iter().map(|m| &m[..])) {
-        hasher.update(&(file.len() as u64).to_le_bytes());
-        for chunk in file.chunks(1 << 20) {
-            hasher.update(&chunk[..chunk.len().min(4096)]);
-        }
-    }
-    format!("{name}@{}", &hasher.finalize().to_hex()[..12])
 }
 
 #[cfg(test)]

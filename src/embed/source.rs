@@ -13,7 +13,10 @@ pub struct BundledModel {
     pub config: &'static [u8],
     /// `tokenizer.json`.
     pub tokenizer: &'static [u8],
-    /// `model.safetensors`.
+    /// The id of the model directory it was made from ([`super::identify`]).
+    pub id: &'static str,
+    /// `model.safetensors`, its weights as the engine computes with them (f32, little-endian,
+    /// aligned to 4 bytes), except the word-piece table, which may stay as stored.
     pub weights: &'static [u8],
     /// `mbc-calibration.toml`, if the model has one.
     pub calibration: Option<&'static str>,

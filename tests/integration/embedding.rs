@@ -52,6 +52,43 @@ fn embeddings_match_the_reference_model() {
     }
 }
 
+/// The corpus's vector seed was computed by another implementation of the same model (candle's
+/// BERT, before mbc had its own encoder): the encoder must give the same vectors, to rounding.
+#[test]
+fn the_encoder_reproduces_the_vectors_shipped_with_the_corpus() {
+    let corpus = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus"));
+    let seed = mbc::embed::VectorSet::read(&corpus.join(mbc::index::SEED_FILE))
+        .unwrap()
+        .expect("the corpus ships a seed");
+    let embedder = Embedder::load(&source(model_dir())).unwrap();
+    assert_eq!(seed.model_id, embedder.model_id());
+    let (files, _) = mbc::corpus::discover(corpus).unwrap();
+    let file = files
+        .iter()
+        .find(|f| f.relative == "07-bone-metastases.md")
+        .unwrap();
+    let document = mbc::corpus::load_file(file).unwrap().documents.remove(0);
+    let passages = mbc::passage::split_into_passages(&document, Default::default());
+    let texts: Vec<String> = passages
+        .iter()
+        .take(6)
+        .map(|p| match p.section().as_str() {
+            "" => p.text.clone(),
+            section => format!("{section}: {}", p.text),
+        })
+        .collect();
+    let vectors = embedder.embed(&texts, &|_| {}).unwrap();
+    for (passage, vector) in passages.iter().zip(&vectors) {
+        let stored = seed.get(&passage.id).expect("the seed has every passage");
+        let worst = stored
+            .iter()
+            .zip(vector)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f32::max);
+        assert!(worst < 1e-5, "{}: off by {worst}", passage.id);
+    }
+}
+
 #[test]
 fn batching_does_not_change_vectors() {
     let embedder = Embedder::load(&source(model_dir())).unwrap();

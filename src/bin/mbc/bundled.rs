@@ -19,13 +19,24 @@ macro_rules! model_file {
     };
 }
 
-/// The shipped model, `models/all-MiniLM-L6-v2`: the same bytes give the same model id, so the
-/// corpus's vector seed applies to it.
+/// Bytes aligned for reading as f32 in place.
+#[repr(C, align(64))]
+struct Aligned<Bytes: ?Sized>(Bytes);
+
+/// The model's weights as `build.rs` widened them.
+static WEIGHTS: &Aligned<[u8]> = &Aligned(*include_bytes!(concat!(
+    env!("OUT_DIR"),
+    "/model.safetensors"
+)));
+
+/// The shipped model, `models/all-MiniLM-L6-v2`, with its weights widened when mbc was built.
+/// It keeps the directory's model id, so the corpus's vector seed applies to it.
 pub static MODEL: BundledModel = BundledModel {
     name: "all-MiniLM-L6-v2",
+    id: include_str!(concat!(env!("OUT_DIR"), "/model-id")),
     config: model_file!("config.json"),
     tokenizer: model_file!("tokenizer.json"),
-    weights: model_file!("model.safetensors"),
+    weights: &WEIGHTS.0,
     calibration: Some(include_str!(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/models/all-MiniLM-L6-v2/mbc-calibration.toml"
@@ -87,6 +98,43 @@ fn corpus_stamp() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_built_in_model_is_the_directorys_with_weights_ready_to_use_in_place() {
+        let dir = mbc::embed::ModelSource::Dir(
+            concat!(env!("CARGO_MANIFEST_DIR"), "/models/all-MiniLM-L6-v2").into(),
+        );
+        let built_in = mbc::embed::ModelSource::Bundled(&MODEL);
+        assert_eq!(
+            mbc::embed::identify(&built_in).unwrap(),
+            mbc::embed::identify(&dir).unwrap()
+        );
+        let file = safetensors::SafeTensors::deserialize(MODEL.weights).unwrap();
+        for (name, view) in file.tensors() {
+            // Integer buffers (`position_ids`) are not weights.
+            if name.ends_with("word_embeddings.weight") || view.dtype() == safetensors::Dtype::I64 {
+                continue;
+            }
+            assert_eq!(view.dtype(), safetensors::Dtype::F32, "{name}");
+            assert_eq!(
+                view.data().as_ptr() as usize % 4,
+                0,
+                "{name} is not aligned"
+            );
+        }
+        let text = ["bone pain at night".to_string()];
+        let a = mbc::embed::Embedder::load(&built_in)
+            .unwrap()
+            .embed(&text, &|_| {});
+        let b = mbc::embed::Embedder::load(&dir)
+            .unwrap()
+            .embed(&text, &|_| {});
+        assert_eq!(
+            a.unwrap(),
+            b.unwrap(),
+            "the same arithmetic on the same values"
+        );
+    }
 
     #[test]
     fn the_bundled_corpus_is_installed_once_and_replaces_an_old_copy() {

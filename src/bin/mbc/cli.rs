@@ -57,8 +57,8 @@ pub struct Cli {
 
     /// Sentence-embedding model directory for semantic and hybrid search: a BERT-family encoder
     /// with its tokenizer.json, as model.safetensors + config.json or as model.onnx (or
-    /// onnx/model.onnx). Default: models/all-MiniLM-L6-v2 when the working directory has it,
-    /// else the same model built into mbc.
+    /// onnx/model.onnx). Default: all-MiniLM-L6-v2, built into mbc (the same model as the
+    /// repository's models/all-MiniLM-L6-v2, ready without loading).
     #[arg(long, global = true, env = "MBC_MODEL", value_name = "DIR")]
     pub model: Option<PathBuf>,
 

@@ -1,4 +1,4 @@
-//! The `mbc` command: parse the flags, settle the process, run the command, turn the outcome
+//! The `mbc` command: parse the flags, run the command, turn the outcome
 //! into an exit code. The work is done by the `mbc` library.
 
 /// Writes a line to stderr. A stderr that cannot be written (closed, or a full disk) is no
@@ -23,9 +23,6 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let command = cli::Cli::parse_args().into_command();
-    // SAFETY: nothing else runs yet: no thread has started, so none can read the environment
-    // while it changes.
-    unsafe { process::configure(&command) };
     process::report_panics_as_bugs();
     let json_errors = command.writes_json();
     match app::run(command) {

@@ -1,24 +1,4 @@
-//! Process-wide settings, made once in `main` before any thread starts, and how a panic is
-//! reported.
-
-use mbc::embed;
-
-use crate::settings::Command;
-
-/// Settles the process for the command: see [`embed::configure_process`].
-///
-/// # Safety
-/// Call before any thread starts.
-pub unsafe fn configure(command: &Command) {
-    // A server runs for days and answers from many threads: it returns freed memory to the
-    // system instead of keeping it for the next embedding, as a one-shot command does.
-    let model = match command {
-        Command::Serve { .. } => None,
-        _ => command.location().and_then(|l| l.model.as_ref()),
-    };
-    // SAFETY: the caller guarantees that no other thread exists yet.
-    unsafe { embed::configure_process(model) };
-}
+//! How a panic is reported.
 
 /// A panic is a bug in mbc, and is reported as one: "internal error", where it happened, and a
 /// request to report it; the process then exits with 101. The exception is a panic inside a

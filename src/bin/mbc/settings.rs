@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use mbc::embed::{self, ModelSource};
+use mbc::embed::ModelSource;
 use mbc::output::{Format, Style};
 use mbc::search::{Fusion, Mode, QueryKind, SearchRequest};
 
@@ -33,8 +33,8 @@ impl Location {
     /// `index/` of its own (a checkout), the corpus is `corpus/` and the index `index/` there,
     /// as they always were: an index found there is never rebuilt from another corpus.
     /// Elsewhere the bundled corpus and its index live in the data directory
-    /// (`~/.local/share/mbc` on Linux). The model is `models/all-MiniLM-L6-v2` when the
-    /// directory has it, else the one built into the binary.
+    /// (`~/.local/share/mbc` on Linux). The model is the one built into the binary, unless
+    /// named.
     pub fn new(
         index: Option<PathBuf>,
         corpus: Option<PathBuf>,
@@ -79,14 +79,13 @@ fn data_home() -> Option<PathBuf> {
     dirs::data_dir().map(|dir| dir.join("mbc"))
 }
 
-/// The model named with `--model`, or the checkout's `models/all-MiniLM-L6-v2`, or the one built
-/// into the binary (the same model).
+/// The model named with `--model`, or the one built into the binary. A checkout's
+/// `models/all-MiniLM-L6-v2` is the same model (the binary is built from it, and has its id), but
+/// the built-in copy's weights are ready to compute with, where the directory's must first be
+/// widened from half precision (most of a one-shot search's time).
 fn default_model(named: Option<PathBuf>) -> ModelSource {
     match named {
         Some(dir) => ModelSource::Dir(dir),
-        None if Path::new(embed::DEFAULT_MODEL_DIR).is_dir() => {
-            ModelSource::Dir(PathBuf::from(embed::DEFAULT_MODEL_DIR))
-        }
         None => ModelSource::Bundled(&bundled::MODEL),
     }
 }
@@ -246,21 +245,5 @@ impl Command {
             | Command::Eval { format, .. } => *format,
         };
         format != Format::Text
-    }
-
-    /// Where the index and corpus are; `None` for commands that use neither.
-    pub fn location(&self) -> Option<&Location> {
-        Some(match self {
-            Command::Completions(_) | Command::Man => return None,
-            Command::Index { location, .. }
-            | Command::Check { location }
-            | Command::Search { location, .. }
-            | Command::Approaches { location, .. }
-            | Command::Export { location, .. }
-            | Command::Show { location, .. }
-            | Command::Stats { location, .. }
-            | Command::Serve { location, .. }
-            | Command::Eval { location, .. } => location,
-        })
     }
 }
