@@ -237,21 +237,22 @@ impl Layer {
             for head in 0..heads {
                 // The head's columns of this sequence's rows: rows `hidden` apart.
                 let at = start * hidden + head * size;
-                let query = Strided::rows(&q[at..], length, size, hidden);
-                let key_t = Strided::rows(&k[at..], length, size, hidden).transposed();
-                let value = Strided::rows(&v[at..], length, size, hidden);
+                let head_columns = Layout::rows(length, size, hidden);
+                let square = Layout::rows(length, length, length);
+                let query = head_columns.of(&q[at..]);
+                let key_t = head_columns.transposed().of(&k[at..]);
+                let scale = 1.0 / (size as f32).sqrt();
+                product(&mut scores, square, query, key_t, scale, false);
+                scores.chunks_exact_mut(length).for_each(softmax);
+                let value = head_columns.of(&v[at..]);
                 product(
-                    &mut scores,
-                    Strided::rows(&[], length, length, length),
-                    query,
-                    key_t,
-                    1.0 / (size as f32).sqrt(),
+                    &mut context[at..],
+                    head_columns,
+                    square.of(&scores),
+                    value,
+                    1.0,
                     false,
                 );
-                scores.chunks_exact_mut(length).for_each(softmax);
-                let scores = Strided::rows(&scores, length, length, length);
-                let out = Strided::rows(&[], length, size, hidden);
-                product(&mut context[at..], out, scores, value, 1.0, false);
             }
             start += length;
         }
@@ -278,11 +279,18 @@ impl Linear {
     fn apply(&self, x: &[f32]) -> Vec<f32> {
         let tokens = x.len() / self.inputs;
         let mut out: Vec<f32> = self.bias.repeat(tokens);
-        let x = Strided::rows(x, tokens, self.inputs, self.inputs);
+        let x = Layout::rows(tokens, self.inputs, self.inputs).of(x);
         // Wᵀ without a copy: row i of W is column i of Wᵀ.
-        let weight_t = Strided::rows(&self.weight, self.outputs, self.inputs, self.inputs);
-        let out_shape = Strided::rows(&[], tokens, self.outputs, self.outputs);
-        product(&mut out, out_shape, x, weight_t.transposed(), 1.0, true);
+        let weight = Layout::rows(self.outputs, self.inputs, self.inputs);
+        let out_shape = Layout::rows(tokens, self.outputs, self.outputs);
+        product(
+            &mut out,
+            out_shape,
+            x,
+            weight.transposed().of(&self.weight),
+            1.0,
+            true,
+        );
         out
     }
 }
@@ -346,21 +354,20 @@ fn softmax(row: &mut [f32]) {
     row.iter_mut().for_each(|v| *v /= sum);
 }
 
-/// A matrix inside a slice: `rows × cols`, element `(r, c)` at `r * row_step + c * col_step`.
+/// Where a matrix's elements lie in a slice: `rows × cols`, element `(r, c)` at
+/// `r * row_step + c * col_step`.
 #[derive(Clone, Copy)]
-struct Strided<'a> {
-    data: &'a [f32],
+struct Layout {
     rows: usize,
     cols: usize,
     row_step: usize,
     col_step: usize,
 }
 
-impl<'a> Strided<'a> {
+impl Layout {
     /// Rows `row_step` apart, each of `cols` consecutive values.
-    fn rows(data: &'a [f32], rows: usize, cols: usize, row_step: usize) -> Strided<'a> {
-        Strided {
-            data,
+    fn rows(rows: usize, cols: usize, row_step: usize) -> Layout {
+        Layout {
             rows,
             cols,
             row_step,
@@ -368,13 +375,12 @@ impl<'a> Strided<'a> {
         }
     }
 
-    fn transposed(self) -> Strided<'a> {
-        Strided {
+    fn transposed(self) -> Layout {
+        Layout {
             rows: self.cols,
             cols: self.rows,
             row_step: self.col_step,
             col_step: self.row_step,
-            ..self
         }
     }
 
@@ -385,25 +391,38 @@ impl<'a> Strided<'a> {
         }
         (self.rows - 1) * self.row_step + (self.cols - 1) * self.col_step + 1
     }
+
+    /// The matrix laid out this way in `data`.
+    fn of(self, data: &[f32]) -> Strided<'_> {
+        Strided { data, layout: self }
+    }
 }
 
-/// `out = scale · lhs × rhs`, plus what `out` held when `accumulate`; `shape` places the result
-/// in `out` (its `data` is unused).
+/// A matrix inside a slice.
+#[derive(Clone, Copy)]
+struct Strided<'a> {
+    data: &'a [f32],
+    layout: Layout,
+}
+
+/// `out = scale · lhs × rhs`, plus what `out` held when `accumulate`; the result is laid out in
+/// `out` as `shape` says.
 ///
 /// # Panics
 /// When the shapes do not fit together or a matrix reaches beyond its slice: the checks that
 /// make the call into `gemm` sound.
 fn product(
     out: &mut [f32],
-    shape: Strided,
+    shape: Layout,
     lhs: Strided,
     rhs: Strided,
     scale: f32,
     accumulate: bool,
 ) {
+    let (lhs_data, lhs, rhs_data, rhs) = (lhs.data, lhs.layout, rhs.data, rhs.layout);
     assert!(lhs.rows == shape.rows && rhs.cols == shape.cols && lhs.cols == rhs.rows);
     assert!(shape.extent() <= out.len());
-    assert!(lhs.extent() <= lhs.data.len() && rhs.extent() <= rhs.data.len());
+    assert!(lhs.extent() <= lhs_data.len() && rhs.extent() <= rhs_data.len());
     // Large products are split over the cores; a head's attention is too small to gain.
     let parallelism = if shape.rows * shape.cols * lhs.cols >= 1 << 18 {
         gemm::Parallelism::Rayon(rayon::current_num_threads())
@@ -422,10 +441,10 @@ fn product(
             shape.col_step as isize,
             shape.row_step as isize,
             accumulate,
-            lhs.data.as_ptr(),
+            lhs_data.as_ptr(),
             lhs.col_step as isize,
             lhs.row_step as isize,
-            rhs.data.as_ptr(),
+            rhs_data.as_ptr(),
             rhs.col_step as isize,
             rhs.row_step as isize,
             1.0,
@@ -470,9 +489,9 @@ mod tests {
         let mut out = vec![10.0; 4];
         product(
             &mut out,
-            Strided::rows(&[], 2, 2, 2),
-            Strided::rows(&lhs, 2, 3, 3),
-            Strided::rows(&rhs_t, 2, 3, 3).transposed(),
+            Layout::rows(2, 2, 2),
+            Layout::rows(2, 3, 3).of(&lhs),
+            Layout::rows(2, 3, 3).transposed().of(&rhs_t),
             2.0,
             true,
         );
@@ -487,9 +506,9 @@ mod tests {
         let a = [1.0; 4];
         product(
             &mut out,
-            Strided::rows(&[], 2, 2, 2),
-            Strided::rows(&a, 2, 2, 2),
-            Strided::rows(&a, 2, 2, 2),
+            Layout::rows(2, 2, 2),
+            Layout::rows(2, 2, 2).of(&a),
+            Layout::rows(2, 2, 2).of(&a),
             1.0,
             false,
         );

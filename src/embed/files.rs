@@ -131,21 +131,22 @@ impl ModelFiles {
         }
     }
 
-    /// The model's id ([`model_id`]), `name` being the directory's name. The built-in model
-    /// carries the id of the directory it was made from.
-    pub fn id(&self, name: &str) -> Result<String> {
+    /// The model's id ([`model_id`]), `name` being the directory's name, from the files the
+    /// caller has already read. The built-in model carries the id of the directory it was made
+    /// from.
+    pub fn id(
+        &self,
+        name: &str,
+        config: Option<&[u8]>,
+        tokenizer: &[u8],
+        weights: &[u8],
+    ) -> Result<String> {
         if let Place::Bundled(model) = &self.place {
             return Ok(model.id.to_string());
         }
         let external = self.map_external_data()?;
         let external: Vec<&[u8]> = external.iter().map(|bytes| &bytes[..]).collect();
-        Ok(model_id(
-            name,
-            self.config()?.as_deref(),
-            &self.read("tokenizer.json")?,
-            &self.map_weights()?,
-            &external,
-        ))
+        Ok(model_id(name, config, tokenizer, weights, &external))
     }
 
     /// The ONNX graph's path, for tract (which finds external weight files beside it).

@@ -202,7 +202,13 @@ pub enum Engine {
 /// The id [`Embedder::load`] would give the model, without loading it: a build uses it to tell
 /// whether stored vectors are still valid.
 pub fn identify(source: &ModelSource) -> Result<String> {
-    ModelFiles::locate(source)?.id(&source.name())
+    let files = ModelFiles::locate(source)?;
+    files.id(
+        &source.name(),
+        files.config()?.as_deref(),
+        &files.read("tokenizer.json")?,
+        &files.map_weights()?,
+    )
 }
 
 impl Embedder {
@@ -221,7 +227,12 @@ impl Embedder {
         let weights = files.map_weights()?;
         let tokenizer_bytes = files.read("tokenizer.json")?;
         let max_tokens = max_tokens(config.as_deref());
-        let model_id = files.id(&source.name())?;
+        let model_id = files.id(
+            &source.name(),
+            config.as_deref(),
+            &tokenizer_bytes,
+            &weights,
+        )?;
         // Parsing the tokenizer and preparing the weights are independent: do both at once.
         let (tokenizer, encoder) = std::thread::scope(|scope| {
             let tokenizer = scope.spawn(|| {
