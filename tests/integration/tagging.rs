@@ -72,6 +72,10 @@ fn score(held_out: bool) -> (f64, f64) {
     let tagged = tagged_corpus();
     let text = std::fs::read_to_string(crate::helper::fixtures().join("tagging.toml")).unwrap();
     let labels: Labels = toml::from_str(&text).unwrap();
+    // For whoever tunes the tagger: set this to see where it and the labels disagree (only ever
+    // on the tuning part).
+    let show_disagreements =
+        !held_out && std::env::var_os("MBC_SHOW_TAGGING_DISAGREEMENTS").is_some();
     let (mut right, mut wrong, mut missed) = (0, 0, 0);
     for label in labels.passage.iter().filter(|l| l.held_out == held_out) {
         let matching: Vec<&Tagged> = tagged
@@ -87,6 +91,12 @@ fn score(held_out: bool) -> (f64, f64) {
             panic!("{} names {} passages", label.starts, matching.len());
         };
         let about: BTreeSet<String> = label.about.iter().cloned().collect();
+        if show_disagreements && passage.tags != about {
+            println!(
+                "{} › {} › {:?}: tagged {:?}, labelled {:?}",
+                label.file, label.section, label.starts, passage.tags, about
+            );
+        }
         right += passage.tags.intersection(&about).count();
         wrong += passage.tags.difference(&about).count();
         missed += about.difference(&passage.tags).count();
@@ -96,8 +106,8 @@ fn score(held_out: bool) -> (f64, f64) {
     (precision, recall)
 }
 
-// The issue asks for 0.90 on both. The tagger reaches 0.911/0.911 on the 176 passages it was
-// tuned on and 0.785/0.823 on the 90 held out (see the README). These floors keep it from
+// The issue asks for 0.90 on both. The tagger reaches 0.870/0.883 on the 266 passages it was
+// tuned on and 0.755/0.899 on the 133 held out (see the README). These floors keep it from
 // getting worse; they are the measured figures, rounded down.
 
 #[test]
@@ -105,7 +115,7 @@ fn tags_on_the_tuning_labels_keep_their_precision_and_recall() {
     let (precision, recall) = score(false);
     println!("tagging, tuning labels: precision {precision:.3}, recall {recall:.3}");
     assert!(
-        precision >= 0.91 && recall >= 0.91,
+        precision >= 0.87 && recall >= 0.88,
         "{precision:.3} {recall:.3}"
     );
 }
@@ -115,7 +125,7 @@ fn tags_on_the_held_out_labels_keep_their_precision_and_recall() {
     let (precision, recall) = score(true);
     println!("tagging, held-out labels: precision {precision:.3}, recall {recall:.3}");
     assert!(
-        precision >= 0.78 && recall >= 0.82,
+        precision >= 0.75 && recall >= 0.89,
         "{precision:.3} {recall:.3}"
     );
 }
