@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use tantivy::tokenizer::TextAnalyzer;
 
 use crate::analysis::{AnalyzedWord, analyze_words, medical_analyzer};
@@ -14,11 +14,14 @@ use crate::{Error, Result};
 /// File name of the lexicon inside a corpus directory (and inside each index generation).
 pub const FILE_NAME: &str = "lexicon.toml";
 
+/// File name of the lexicon an index keeps, analyzed (see [`Lexicon::to_indexed`]).
+pub const INDEXED_FILE_NAME: &str = "lexicon.json";
+
 /// The lexicon shipped with `mbc`, used when a corpus has none of its own.
 pub const BUNDLED: &str = include_str!("../corpus/lexicon.toml");
 
 /// Why two terms are related.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SynonymKind {
     Brand,
@@ -41,7 +44,7 @@ impl SynonymKind {
 
 /// A group of terms: `terms` are equivalent both ways; `narrower` are searched too when a query
 /// names one of `terms`, never the other way round.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct SynonymGroup {
     pub kind: SynonymKind,
@@ -55,6 +58,16 @@ pub struct SynonymGroup {
 struct LexiconFile {
     #[serde(default)]
     group: Vec<SynonymGroup>,
+}
+
+/// The lexicon as an index keeps it: its groups and each term's analyzed words, so that opening
+/// an index neither parses TOML nor analyzes a term (that took a fifth of a one-shot search).
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IndexedLexicon {
+    groups: Vec<SynonymGroup>,
+    /// The analyzed words of each term, and its group.
+    keys: Vec<(Vec<String>, usize)>,
 }
 
 /// One thing a query also searches because of the lexicon.
@@ -139,6 +152,48 @@ impl Lexicon {
             by_key,
             longest,
             analyzer,
+        })
+    }
+
+    /// The lexicon, analyzed, as an index keeps it ([`INDEXED_FILE_NAME`]).
+    pub fn to_indexed(&self) -> String {
+        let indexed = IndexedLexicon {
+            groups: self.groups.clone(),
+            keys: self
+                .by_key
+                .iter()
+                .map(|(key, &group)| (key.clone(), group))
+                .collect(),
+        };
+        serde_json::to_string(&indexed).expect("a lexicon serializes")
+    }
+
+    /// Reads the lexicon an index keeps ([`Lexicon::to_indexed`]); it was checked when the
+    /// index was built, so only its shape is checked here.
+    pub fn parse_indexed(text: &str, origin: &Path) -> Result<Self> {
+        let data_error = |message: String| Error::DataFile {
+            path: origin.to_path_buf(),
+            message,
+        };
+        let indexed: IndexedLexicon =
+            serde_json::from_str(text).map_err(|e| data_error(e.to_string()))?;
+        if let Some((key, _)) = indexed
+            .keys
+            .iter()
+            .find(|(key, group)| key.is_empty() || *group >= indexed.groups.len())
+        {
+            return Err(data_error(format!("holds a term it cannot use: {key:?}")));
+        }
+        Ok(Lexicon {
+            longest: indexed
+                .keys
+                .iter()
+                .map(|(key, _)| key.len())
+                .max()
+                .unwrap_or(0),
+            by_key: indexed.keys.into_iter().collect(),
+            groups: indexed.groups,
+            analyzer: medical_analyzer(),
         })
     }
 
@@ -278,6 +333,30 @@ mod tests {
         let to = &one_way.narrower[0];
         assert!(expand(from).contains(to));
         assert!(lexicon.contains(from));
+    }
+
+    #[test]
+    fn the_lexicon_an_index_keeps_expands_as_the_toml_does() {
+        let lexicon = bundled();
+        let indexed =
+            Lexicon::parse_indexed(&lexicon.to_indexed(), Path::new("lexicon.json")).unwrap();
+        assert_eq!(indexed.groups(), lexicon.groups());
+        assert_eq!(indexed.longest, lexicon.longest);
+        for query in [
+            "herceptin heart problems",
+            "trastuzumab deruxtecan",
+            "tamoflexin",
+        ] {
+            let words = analyze_words(&mut medical_analyzer(), query);
+            assert_eq!(indexed.matches(&words), lexicon.matches(&words), "{query}");
+        }
+    }
+
+    #[test]
+    fn an_indexed_lexicon_with_a_term_of_no_group_is_refused() {
+        let text = r#"{"groups":[],"keys":[[["trastuzumab"],0]]}"#;
+        let err = Lexicon::parse_indexed(text, Path::new("lexicon.json")).unwrap_err();
+        assert!(err.to_string().contains("trastuzumab"), "{err}");
     }
 
     #[test]

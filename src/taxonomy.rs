@@ -2,6 +2,7 @@
 //! is recognised as being *about* one. It does not search; `search` filters on the tags it gives.
 
 use std::path::Path;
+use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
@@ -71,13 +72,22 @@ const NEGATIVE_AFTER: [&str; 1] = ["negative"];
 /// a negation earlier in the sentence is about something else.
 const NEGATION_REACH: usize = 4;
 
-/// The approaches, with their terms analyzed for matching.
+/// The approaches, and how a passage is matched against their terms.
+#[derive(Clone)]
+pub struct ApproachTaxonomy {
+    approaches: Vec<Approach>,
+    /// Prepared on first use: searching an index needs only the approaches' names (its passages
+    /// were tagged when it was built), and analyzing every term took a fifth of a one-shot
+    /// search.
+    matching: OnceLock<Matching>,
+}
+
+/// The approaches' terms, analyzed for matching.
 ///
 /// Tagging runs over every passage of a build, so passages are compared as sequences of small
 /// term ids rather than strings: each analyzed term costs one lookup and no allocation.
 #[derive(Clone)]
-pub struct ApproachTaxonomy {
-    approaches: Vec<Approach>,
+struct Matching {
     /// Every term of every approach's term sequences → its id (from 1).
     term_ids: FxHashMap<String, u32>,
     /// Indexed by term id: the sequences starting with that term.
@@ -188,45 +198,11 @@ pub struct TagInput<'a> {
     pub declared: &'a [String],
 }
 
-impl ApproachTaxonomy {
-    /// Parses taxonomy TOML; `origin` names the file in errors.
-    pub fn parse(text: &str, origin: &Path) -> Result<Self> {
-        let file: TaxonomyFile = toml::from_str(text).map_err(|err| Error::DataFile {
-            path: origin.to_path_buf(),
-            message: err.to_string(),
-        })?;
-        let invalid = |message: String| Error::DataFile {
-            path: origin.to_path_buf(),
-            message,
-        };
-        let mut seen = std::collections::HashSet::new();
-        for approach in &file.approach {
-            if !seen.insert(approach.id.as_str()) {
-                return Err(invalid(format!(
-                    "approach id `{}` is defined twice",
-                    approach.id
-                )));
-            }
-            // Ids are given on the command line, comma-separated: keep them plain.
-            let plain = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-';
-            if approach.id.is_empty() || !approach.id.chars().all(plain) {
-                return Err(invalid(format!(
-                    "approach id `{}` must be lower-case letters, digits and hyphens",
-                    approach.id
-                )));
-            }
-            let terms = approach.terms.iter().chain(&approach.context_terms);
-            if let Some(empty) = terms.into_iter().find(|t| plain_terms(t).is_empty()) {
-                return Err(invalid(format!(
-                    "approach `{}` has a term with no searchable words: {empty:?}",
-                    approach.id
-                )));
-            }
-            own_terms_read_apart_from_context(approach).map_err(invalid)?;
-        }
+impl Matching {
+    fn new(approaches: &[Approach]) -> Matching {
         let mut term_ids: FxHashMap<String, u32> = FxHashMap::default();
         let mut matchers: Vec<Vec<Matcher>> = vec![Vec::new()];
-        for (index, approach) in file.approach.iter().enumerate() {
+        for (index, approach) in approaches.iter().enumerate() {
             let own = approach.terms.iter().map(|t| (t, false));
             let context = approach.context_terms.iter().map(|t| (t, true));
             for (term, context) in own.chain(context) {
@@ -269,13 +245,79 @@ impl ApproachTaxonomy {
             .flat_map(|w| plain_terms(w))
             .map(&mut id_of)
             .collect();
-        Ok(ApproachTaxonomy {
-            approaches: file.approach,
+        Matching {
             term_ids,
             matchers,
             set_aside_by,
             negative_after,
+        }
+    }
+}
+
+impl ApproachTaxonomy {
+    /// Parses taxonomy TOML and checks every term; `origin` names the file in errors.
+    pub fn parse(text: &str, origin: &Path) -> Result<Self> {
+        let taxonomy = Self::parse_indexed(text, origin)?;
+        for approach in &taxonomy.approaches {
+            let terms = approach.terms.iter().chain(&approach.context_terms);
+            if let Some(empty) = terms.into_iter().find(|t| plain_terms(t).is_empty()) {
+                return Err(Error::DataFile {
+                    path: origin.to_path_buf(),
+                    message: format!(
+                        "approach `{}` has a term with no searchable words: {empty:?}",
+                        approach.id
+                    ),
+                });
+            }
+            own_terms_read_apart_from_context(approach).map_err(|message| Error::DataFile {
+                path: origin.to_path_buf(),
+                message,
+            })?;
+        }
+        // A build tags every passage, and looks up term ids from inside the analyzer's
+        // callback, where preparing the matching (which analyzes) would borrow the analyzer
+        // twice: prepare it now.
+        taxonomy.matching();
+        Ok(taxonomy)
+    }
+
+    /// Parses the copy of a taxonomy an index keeps. Its terms were checked when the index was
+    /// built ([`ApproachTaxonomy::parse`]), so only its shape and ids are checked here.
+    pub fn parse_indexed(text: &str, origin: &Path) -> Result<Self> {
+        let file: TaxonomyFile = toml::from_str(text).map_err(|err| Error::DataFile {
+            path: origin.to_path_buf(),
+            message: err.to_string(),
+        })?;
+        let invalid = |message: String| Error::DataFile {
+            path: origin.to_path_buf(),
+            message,
+        };
+        let mut seen = std::collections::HashSet::new();
+        for approach in &file.approach {
+            if !seen.insert(approach.id.as_str()) {
+                return Err(invalid(format!(
+                    "approach id `{}` is defined twice",
+                    approach.id
+                )));
+            }
+            // Ids are given on the command line, comma-separated: keep them plain.
+            let plain = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-';
+            if approach.id.is_empty() || !approach.id.chars().all(plain) {
+                return Err(invalid(format!(
+                    "approach id `{}` must be lower-case letters, digits and hyphens",
+                    approach.id
+                )));
+            }
+        }
+        Ok(ApproachTaxonomy {
+            approaches: file.approach,
+            matching: OnceLock::new(),
         })
+    }
+
+    fn matching(&self) -> &Matching {
+        self.matching
+            .get_or_init(|| Matching::new(&self.approaches))
     }
 
     /// Reads `approaches.toml` from a directory, falling back to the bundled taxonomy; returns
@@ -311,9 +353,15 @@ impl ApproachTaxonomy {
         ids.iter().try_for_each(|id| self.require(id).map(|_| ()))
     }
 
-    /// The id tagging compares a plain term by; terms of no approach share one.
+    /// The id tagging compares a plain term by; terms of no approach share one. The first call
+    /// on a taxonomy from [`ApproachTaxonomy::parse_indexed`] analyzes every term: not from
+    /// inside an analyzer callback ([`crate::analysis::encode_terms`]).
     pub fn term_id(&self, term: &str) -> u32 {
-        self.term_ids.get(term).copied().unwrap_or(OTHER_TERM)
+        self.matching()
+            .term_ids
+            .get(term)
+            .copied()
+            .unwrap_or(OTHER_TERM)
     }
 
     /// The ids of the approaches a passage is about, in taxonomy order.
@@ -359,9 +407,10 @@ impl ApproachTaxonomy {
             terms: vec![0; self.approaches.len()],
             context: vec![0; self.approaches.len()],
         };
+        let prepared = self.matching();
         let mut start = 0;
         while start < ids.len() {
-            let matching: Vec<&Matcher> = self.matchers[ids[start] as usize]
+            let matching: Vec<&Matcher> = prepared.matchers[ids[start] as usize]
                 .iter()
                 .filter(|m| ids[start..].starts_with(&m.sequence))
                 .collect();
@@ -371,7 +420,7 @@ impl ApproachTaxonomy {
             };
             let ruled_out = ids
                 .get(start + longest)
-                .is_some_and(|id| self.negative_after.contains(id));
+                .is_some_and(|id| prepared.negative_after.contains(id));
             if !ruled_out && !self.set_aside(ids, start) {
                 // Count each approach once per position even if several of its terms match.
                 let mut counted = vec![false; self.approaches.len()];
@@ -396,7 +445,7 @@ impl ApproachTaxonomy {
     fn set_aside(&self, ids: &[u32], position: usize) -> bool {
         ids[position.saturating_sub(NEGATION_REACH)..position]
             .iter()
-            .any(|id| self.set_aside_by.contains(id))
+            .any(|id| self.matching().set_aside_by.contains(id))
     }
 }
 

@@ -103,10 +103,18 @@ impl SearchIndex {
                 .try_into()
         })
         .map_err(damaged)?;
-        let taxonomy = read_data(&generation, taxonomy::FILE_NAME, ApproachTaxonomy::parse)
-            .map_err(|file| damaged(file.into()))?;
-        let lexicon = read_data(&generation, lexicon::FILE_NAME, Lexicon::parse)
-            .map_err(|file| damaged(file.into()))?;
+        let taxonomy = read_data(
+            &generation,
+            taxonomy::FILE_NAME,
+            ApproachTaxonomy::parse_indexed,
+        )
+        .map_err(|file| damaged(file.into()))?;
+        let lexicon = read_data(
+            &generation,
+            lexicon::INDEXED_FILE_NAME,
+            Lexicon::parse_indexed,
+        )
+        .map_err(|file| damaged(file.into()))?;
         let symptoms = read_data(&generation, symptoms::FILE_NAME, UrgentSymptoms::parse)
             .map_err(|file| damaged(file.into()))?;
         let vectors = VectorSet::read(&generation.join(VECTORS_FILE)).map_err(|err| {

@@ -27,8 +27,9 @@ pub const META_FILE: &str = "mbc.json";
 
 /// Bumped whenever the schema, the analysis, the approach tagging or a file format changes, so
 /// older indexes are rebuilt. 3: vector files carry a checksum. 4: the tagging rules of
-/// 2026-11-30 (a passage's tags are stored when it is indexed).
-pub const FORMAT_VERSION: u32 = 4;
+/// 2026-11-30 (a passage's tags are stored when it is indexed). 5: the lexicon is kept
+/// analyzed (`lexicon.json`).
+pub const FORMAT_VERSION: u32 = 5;
 
 /// What `mbc.json` records about a generation.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

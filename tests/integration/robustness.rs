@@ -280,6 +280,19 @@ fn changed_bytes_in_the_vectors_are_refused_not_searched() {
 }
 
 #[test]
+fn a_cut_short_analyzed_lexicon_is_named_as_damage_and_repaired() {
+    let ws = Workspace::with_fixture_corpus();
+    ws.index_corpus();
+    let file = ws.current_generation().join("lexicon.json");
+    let text = std::fs::read(&file).unwrap();
+    std::fs::write(&file, &text[..text.len() / 2]).unwrap();
+    let run = ws.mbc(&["search", "herceptin"]);
+    assert_damage_reported(&run);
+    assert!(run.stderr.contains("lexicon.json"), "{}", run.stderr);
+    assert_index_repairs(&ws);
+}
+
+#[test]
 fn a_scrambled_segment_file_is_reported_as_damage_never_as_a_crash() {
     let ws = damaged_index("idx", scramble);
     // A search reads only part of the file: it may get through, or meet the damage; either

@@ -26,7 +26,7 @@ use crate::taxonomy;
 const OWN_FILES: [&str; 5] = [
     store::META_FILE,
     taxonomy::FILE_NAME,
-    lexicon::FILE_NAME,
+    lexicon::INDEXED_FILE_NAME,
     symptoms::FILE_NAME,
     VECTORS_FILE,
 ];

@@ -128,7 +128,7 @@ pub fn build(
     let started = Instant::now();
     let data_dir = data_dir(corpus_path);
     let (taxonomy, taxonomy_text) = ApproachTaxonomy::load_from_dir(data_dir)?;
-    let (_, lexicon_text) = Lexicon::load_from_dir(data_dir)?;
+    let (lexicon, _) = Lexicon::load_from_dir(data_dir)?;
     let (_, urgent_text) = UrgentSymptoms::load_from_dir(data_dir)?;
     let (files, mut skipped) = corpus::discover(corpus_path)?;
     let fingerprint = fingerprint_of(corpus_path, &files);
@@ -236,8 +236,8 @@ pub fn build(
         taxonomy_text.as_bytes(),
     )?;
     store::write_file(
-        &build_dir.path().join(lexicon::FILE_NAME),
-        lexicon_text.as_bytes(),
+        &build_dir.path().join(lexicon::INDEXED_FILE_NAME),
+        lexicon.to_indexed().as_bytes(),
     )?;
     store::write_file(
         &build_dir.path().join(symptoms::FILE_NAME),
