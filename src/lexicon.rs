@@ -11,7 +11,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use crate::analysis::{AnalyzedWord, analyze_words, medical_analyzer};
 use crate::{Error, Result};
 
-/// File name of the lexicon inside a corpus directory (and inside each index generation).
+/// File name of the lexicon inside a corpus directory.
 pub const FILE_NAME: &str = "lexicon.toml";
 
 /// File name of the lexicon an index keeps, analyzed (see [`Lexicon::to_indexed`]).

@@ -495,6 +495,46 @@ mod tests {
     }
 
     #[test]
+    fn the_taxonomy_an_index_keeps_tags_as_the_checked_one_does() {
+        let indexed =
+            ApproachTaxonomy::parse_indexed(BUNDLED, Path::new("approaches.toml")).unwrap();
+        let checked = bundled();
+        let tag = |taxonomy: &ApproachTaxonomy, title: &str, text: &str| {
+            taxonomy.tag(&TagInput {
+                title: &term_ids(taxonomy, title),
+                heading: &[],
+                body: &term_ids(taxonomy, text),
+                declared: &[],
+            })
+        };
+        let passages = [
+            (
+                "Hormonal therapy",
+                "Tamoxifen blocks the receptor; letrozole lowers oestrogen.",
+            ),
+            (
+                "Triple-negative",
+                "These cancers do not respond to hormone therapy.",
+            ),
+            (
+                "Bone",
+                "Zoledronic acid and denosumab protect bones; radiotherapy eases pain.",
+            ),
+        ];
+        for (title, text) in passages {
+            assert_eq!(
+                tag(&indexed, title, text),
+                tag(&checked, title, text),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            tag(&indexed, passages[0].0, passages[0].1),
+            ["hormonal-therapy"]
+        );
+    }
+
+    #[test]
     fn heading_match_tags_the_passage() {
         assert_eq!(
             tag("Doc", &["Clinical Trials"], "Nothing else relevant here."),

@@ -164,7 +164,8 @@ impl SearchIndex {
     }
 }
 
-/// Reads and parses one of the data files a generation keeps a copy of.
+/// Reads and parses one of the data files a generation keeps (the taxonomy, the analyzed
+/// lexicon, the urgent symptoms).
 fn read_data<T>(
     generation: &Path,
     name: &str,
