@@ -9,6 +9,7 @@ mod read_only;
 mod schema;
 mod snapshot;
 pub mod store;
+mod stored;
 mod vectors;
 
 use std::path::{Path, PathBuf};
@@ -27,6 +28,7 @@ pub use manifest::{FileRecord, FileStamp, Manifest};
 pub use schema::Fields;
 pub use snapshot::Snapshot;
 pub use store::IndexMeta;
+pub use stored::{PassageCache, StoredPassage, load_passage, load_words};
 pub use vectors::{EmbedOutcome, SEED_FILE};
 
 use crate::analysis;
@@ -56,6 +58,8 @@ pub struct SearchIndex {
     /// The model that embeds queries, attached by the caller when semantic search is wanted;
     /// shared, so that a server can hand it on to the next generation without loading it again.
     pub embedder: Option<Arc<Embedder>>,
+    /// Passages already read, for the searches of a server that follow.
+    pub passages: PassageCache,
 }
 
 impl SearchIndex {
@@ -135,6 +139,7 @@ impl SearchIndex {
             symptoms,
             vectors,
             embedder: None,
+            passages: PassageCache::default(),
         })
     }
 

@@ -352,7 +352,9 @@ fn hit(
     request: &SearchRequest,
     candidate: &Candidate,
 ) -> Result<Hit> {
-    let passage = load_passage(snapshot, index.fields, candidate.address)?;
+    let passage = index
+        .passages
+        .get(snapshot, index.fields, candidate.address)?;
     let highlights = highlighter.ranges(&passage.text);
     let snippet = make_snippet(&passage.text, &highlights);
     let mut contributions = if request.explain {
@@ -508,7 +510,7 @@ mod tests {
                 semantic: None,
                 fused: 0.0,
             },
-            passage: stored_passage(text),
+            passage: std::sync::Arc::new(stored_passage(text)),
             highlights: Vec::new(),
             snippet: make_snippet(text, &[]),
             contributions: Vec::new(),

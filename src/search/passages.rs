@@ -5,94 +5,15 @@ use std::collections::BTreeSet;
 
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::TermQuery;
-use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocAddress, TantivyDocument, Term};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, Term};
 
 use super::highlight::highlight_ranges;
 
-use crate::corpus::{Source, Standing};
 use crate::index::{Fields, SearchIndex, Snapshot};
 use crate::{Error, Result};
 
-/// A passage as stored in the index.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredPassage {
-    pub passage_id: String,
-    pub doc_id: String,
-    pub title: String,
-    pub section: String,
-    pub text: String,
-    pub approaches: Vec<String>,
-    pub path: String,
-    pub line_start: u64,
-    pub line_end: u64,
-    pub ordinal: u64,
-    pub sources: Vec<Source>,
-    pub last_reviewed: Option<String>,
-    pub standing: Standing,
-    pub caveats: Vec<String>,
-}
-
-/// Reads a stored passage.
-pub fn load_passage(
-    snapshot: &Snapshot,
-    fields: Fields,
-    address: DocAddress,
-) -> Result<StoredPassage> {
-    let doc: TantivyDocument = snapshot.read(|s| s.doc(address))?;
-    let text = |field| {
-        doc.get_first(field)
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .to_string()
-    };
-    let number = |field| {
-        doc.get_first(field)
-            .and_then(|v| v.as_u64())
-            .unwrap_or_default()
-    };
-    let all = |field| {
-        doc.get_all(field)
-            .filter_map(|v| v.as_str().map(String::from))
-            .collect::<Vec<_>>()
-    };
-    Ok(StoredPassage {
-        passage_id: text(fields.passage_id),
-        doc_id: text(fields.doc_id),
-        title: text(fields.title_text),
-        section: text(fields.section_text),
-        text: text(fields.body_text),
-        approaches: all(fields.approaches),
-        path: text(fields.path),
-        line_start: number(fields.line_start),
-        line_end: number(fields.line_end),
-        ordinal: number(fields.ordinal),
-        sources: all(fields.sources)
-            .iter()
-            .map(|stored| Source::from_stored(stored))
-            .collect(),
-        last_reviewed: doc
-            .get_first(fields.last_reviewed)
-            .and_then(|v| v.as_str())
-            .map(String::from),
-        standing: Standing::from_name(&text(fields.standing)).unwrap_or(Standing::Unreviewed),
-        caveats: all(fields.caveats),
-    })
-}
-
-/// A passage's title, section and text only: what its words are judged on, without the
-/// sources and the rest that [`load_passage`] reads.
-pub fn load_words(snapshot: &Snapshot, fields: Fields, address: DocAddress) -> Result<[String; 3]> {
-    let doc: TantivyDocument = snapshot.read(|s| s.doc(address))?;
-    Ok(
-        [fields.title_text, fields.section_text, fields.body_text].map(|field| {
-            doc.get_first(field)
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .to_string()
-        }),
-    )
-}
+pub use crate::index::{StoredPassage, load_passage, load_words};
 
 /// Every passage matching an exact-match field value, in document order.
 fn passages_where(index: &SearchIndex, term: Term) -> Result<Vec<StoredPassage>> {

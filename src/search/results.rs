@@ -2,6 +2,7 @@
 //! data, shared by the CLI, the evaluation and the output layer.
 
 use std::ops::Range;
+use std::sync::Arc;
 use std::time::Duration;
 
 use super::fusion::Fusion;
@@ -104,7 +105,8 @@ pub struct Hit {
     /// cosine similarity in semantic mode.
     pub score: f32,
     pub scores: Scores,
-    pub passage: StoredPassage,
+    /// Shared with the generation's [`crate::index::PassageCache`].
+    pub passage: Arc<StoredPassage>,
     /// Byte ranges of `passage.text` that matched.
     pub highlights: Vec<Range<usize>>,
     pub snippet: Snippet,

@@ -166,3 +166,27 @@ fn a_beir_jsonl_corpus_can_be_indexed() {
     assert_eq!(run.json()["passages"][0]["doc_id"], "d1");
     assert_eq!(run.json()["passages"][0]["source"]["line_start"], 1);
 }
+
+#[test]
+fn a_passage_read_once_is_handed_out_again_unchanged() {
+    use mbc::index::{BuildOptions, SearchIndex, build, load_passage};
+    use tantivy::DocAddress;
+
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = crate::helper::fixtures().join("mini");
+    build(&corpus, dir.path(), &BuildOptions::default(), &|_| {}).unwrap();
+    let index = SearchIndex::open(dir.path()).unwrap();
+    let snapshot = index.snapshot();
+    let address = DocAddress::new(0, 0);
+    let first = index
+        .passages
+        .get(&snapshot, index.fields, address)
+        .unwrap();
+    let again = index
+        .passages
+        .get(&snapshot, index.fields, address)
+        .unwrap();
+    assert!(std::sync::Arc::ptr_eq(&first, &again), "read once");
+    let read = load_passage(&snapshot, index.fields, address).unwrap();
+    assert_eq!(*first, read);
+}

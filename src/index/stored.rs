@@ -1,0 +1,132 @@
+//! Passages read back from the index's document store, and the cache that keeps them for the
+//! searches that follow.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use tantivy::schema::Value;
+use tantivy::{DocAddress, TantivyDocument};
+
+use super::{Fields, Snapshot};
+use crate::Result;
+use crate::corpus::{Source, Standing};
+
+/// A passage as stored in the index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredPassage {
+    pub passage_id: String,
+    pub doc_id: String,
+    pub title: String,
+    pub section: String,
+    pub text: String,
+    pub approaches: Vec<String>,
+    pub path: String,
+    pub line_start: u64,
+    pub line_end: u64,
+    pub ordinal: u64,
+    pub sources: Vec<Source>,
+    pub last_reviewed: Option<String>,
+    pub standing: Standing,
+    pub caveats: Vec<String>,
+}
+
+/// Reads a stored passage.
+pub fn load_passage(
+    snapshot: &Snapshot,
+    fields: Fields,
+    address: DocAddress,
+) -> Result<StoredPassage> {
+    let doc: TantivyDocument = snapshot.read(|s| s.doc(address))?;
+    let text = |field| {
+        doc.get_first(field)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let number = |field| {
+        doc.get_first(field)
+            .and_then(|v| v.as_u64())
+            .unwrap_or_default()
+    };
+    let all = |field| {
+        doc.get_all(field)
+            .filter_map(|v| v.as_str().map(String::from))
+            .collect::<Vec<_>>()
+    };
+    Ok(StoredPassage {
+        passage_id: text(fields.passage_id),
+        doc_id: text(fields.doc_id),
+        title: text(fields.title_text),
+        section: text(fields.section_text),
+        text: text(fields.body_text),
+        approaches: all(fields.approaches),
+        path: text(fields.path),
+        line_start: number(fields.line_start),
+        line_end: number(fields.line_end),
+        ordinal: number(fields.ordinal),
+        sources: all(fields.sources)
+            .iter()
+            .map(|stored| Source::from_stored(stored))
+            .collect(),
+        last_reviewed: doc
+            .get_first(fields.last_reviewed)
+            .and_then(|v| v.as_str())
+            .map(String::from),
+        standing: Standing::from_name(&text(fields.standing)).unwrap_or(Standing::Unreviewed),
+        caveats: all(fields.caveats),
+    })
+}
+
+/// A passage's title, section and text only: what its words are judged on, without the
+/// sources and the rest that [`load_passage`] reads.
+pub fn load_words(snapshot: &Snapshot, fields: Fields, address: DocAddress) -> Result<[String; 3]> {
+    let doc: TantivyDocument = snapshot.read(|s| s.doc(address))?;
+    Ok(
+        [fields.title_text, fields.section_text, fields.body_text].map(|field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string()
+        }),
+    )
+}
+
+/// How many passages a [`PassageCache`] keeps before it starts again. A passage with its
+/// document's sources and caveats is a few kilobytes, so this is at most some tens of MB.
+const CACHED_PASSAGES: usize = 8192;
+
+/// Passages already read from one generation. Reading and decoding a passage from the document
+/// store was a quarter of a server's time per search; a generation never changes, so a passage
+/// read once can be handed out again. When it is full it empties itself, which is simpler than
+/// keeping the most used and costs only reads that would have happened anyway.
+#[derive(Default)]
+pub struct PassageCache(Mutex<HashMap<DocAddress, Arc<StoredPassage>>>);
+
+impl PassageCache {
+    /// The passage at `address`, read through `snapshot` (of the generation this cache belongs
+    /// to) unless it was read before.
+    pub fn get(
+        &self,
+        snapshot: &Snapshot,
+        fields: Fields,
+        address: DocAddress,
+    ) -> Result<Arc<StoredPassage>> {
+        if let Some(passage) = self.passages().get(&address) {
+            return Ok(Arc::clone(passage));
+        }
+        let passage = Arc::new(load_passage(snapshot, fields, address)?);
+        let mut passages = self.passages();
+        if passages.len() >= CACHED_PASSAGES {
+            passages.clear();
+        }
+        passages.insert(address, Arc::clone(&passage));
+        Ok(passage)
+    }
+
+    fn passages(&self) -> std::sync::MutexGuard<'_, HashMap<DocAddress, Arc<StoredPassage>>> {
+        // A panic while the lock was held cannot leave the map half-changed: use it as it is.
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
