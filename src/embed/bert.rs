@@ -228,6 +228,7 @@ impl Layer {
         let hidden = config.hidden_size;
         let heads = config.num_attention_heads;
         let size = hidden / heads;
+        let scale = 1.0 / (size as f32).sqrt();
         let (q, k, v) = (self.query.apply(x), self.key.apply(x), self.value.apply(x));
         let mut context = vec![0.0; x.len()];
         let mut scores = Vec::new();
@@ -241,7 +242,6 @@ impl Layer {
                 let square = Layout::rows(length, length, length);
                 let query = head_columns.of(&q[at..]);
                 let key_t = head_columns.transposed().of(&k[at..]);
-                let scale = 1.0 / (size as f32).sqrt();
                 product(&mut scores, square, query, key_t, scale, false);
                 scores.chunks_exact_mut(length).for_each(softmax);
                 let value = head_columns.of(&v[at..]);

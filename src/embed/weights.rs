@@ -7,8 +7,8 @@
 //!
 //! The word-piece table is the exception: it is half the model and a batch uses a few hundred
 //! of its rows, so it stays as stored and is widened a few rows at a time. The rows are read
-//! from the program's own bytes, or from the model file with positioned reads: a file mapped for
-//! as long as a server runs would crash it if the file were replaced.
+//! from the program's own bytes, or from the model file, a row at a time at its offset: a file
+//! mapped for as long as a server runs would crash it if the file were replaced.
 
 use std::borrow::Cow;
 use std::fs::File;

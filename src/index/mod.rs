@@ -29,7 +29,7 @@ pub use schema::Fields;
 pub use snapshot::Snapshot;
 pub use store::IndexMeta;
 pub use stored::{PassageCache, StoredPassage, load_passage, load_words};
-pub use vectors::{EmbedOutcome, SEED_FILE};
+pub use vectors::{EmbedOutcome, SEED_FILE, embedding_text};
 
 use crate::analysis;
 use crate::embed::{Embedder, VectorSet};

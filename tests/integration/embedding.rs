@@ -72,10 +72,7 @@ fn the_encoder_reproduces_the_vectors_shipped_with_the_corpus() {
     let texts: Vec<String> = passages
         .iter()
         .take(6)
-        .map(|p| match p.section().as_str() {
-            "" => p.text.clone(),
-            section => format!("{section}: {}", p.text),
-        })
+        .map(|p| mbc::index::embedding_text(&p.section(), &p.text))
         .collect();
     let vectors = embedder.embed(&texts, &|_| {}).unwrap();
     for (passage, vector) in passages.iter().zip(&vectors) {
