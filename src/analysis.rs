@@ -19,6 +19,7 @@
 
 mod normalize;
 mod sequence;
+mod terms;
 mod tokenizer;
 
 use std::ops::Range;
@@ -27,6 +28,7 @@ use tantivy::tokenizer::{TextAnalyzer, TokenStream, TokenizerManager};
 
 pub(crate) use normalize::{for_each_term, for_each_term_where};
 pub use sequence::TermSequenceTokenizer;
+pub use terms::{PassageTerms, TermSet};
 pub use tokenizer::MedicalTokenizer;
 
 /// Name of the tokenizer of the indexed text fields, which receive text already analyzed by

@@ -28,7 +28,7 @@ pub use manifest::{FileRecord, FileStamp, Manifest};
 pub use schema::Fields;
 pub use snapshot::Snapshot;
 pub use store::IndexMeta;
-pub use stored::{PassageCache, StoredPassage, load_passage, load_words};
+pub use stored::{PassageCache, StoredPassage, load_passage};
 pub use vectors::{EmbedOutcome, SEED_FILE, embedding_text};
 
 use crate::analysis;

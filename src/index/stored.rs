@@ -2,13 +2,14 @@
 //! searches that follow.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use tantivy::schema::Value;
 use tantivy::{DocAddress, TantivyDocument};
 
 use super::{Fields, Snapshot};
 use crate::Result;
+use crate::analysis::PassageTerms;
 use crate::corpus::{Source, Standing};
 
 /// A passage as stored in the index.
@@ -28,7 +29,32 @@ pub struct StoredPassage {
     pub last_reviewed: Option<String>,
     pub standing: Standing,
     pub caveats: Vec<String>,
+    /// Its terms, analyzed the first time they are asked for (see [`StoredPassage::terms`]).
+    pub(crate) analyzed: Analyzed,
 }
+
+impl StoredPassage {
+    /// The terms of the passage's title, section and text. Analyzed once: a passage the
+    /// [`PassageCache`] keeps is not analyzed again by the searches that find it.
+    pub fn terms(&self) -> &PassageTerms {
+        self.analyzed
+            .0
+            .get_or_init(|| PassageTerms::of(&self.title, &self.section, &self.text))
+    }
+}
+
+/// A passage's terms once analyzed. Derived from the passage, so not part of what makes two
+/// passages equal.
+#[derive(Debug, Clone, Default)]
+pub struct Analyzed(OnceLock<PassageTerms>);
+
+impl PartialEq for Analyzed {
+    fn eq(&self, _: &Analyzed) -> bool {
+        true
+    }
+}
+
+impl Eq for Analyzed {}
 
 /// Reads a stored passage.
 pub fn load_passage(
@@ -74,25 +100,14 @@ pub fn load_passage(
             .map(String::from),
         standing: Standing::from_name(&text(fields.standing)).unwrap_or(Standing::Unreviewed),
         caveats: all(fields.caveats),
+        analyzed: Analyzed::default(),
     })
 }
 
-/// A passage's title, section and text only: what its words are judged on, without the
-/// sources and the rest that [`load_passage`] reads.
-pub fn load_words(snapshot: &Snapshot, fields: Fields, address: DocAddress) -> Result<[String; 3]> {
-    let doc: TantivyDocument = snapshot.read(|s| s.doc(address))?;
-    Ok(
-        [fields.title_text, fields.section_text, fields.body_text].map(|field| {
-            doc.get_first(field)
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .to_string()
-        }),
-    )
-}
-
 /// How many passages a [`PassageCache`] keeps before it starts again. A passage with its
-/// document's sources and caveats is a few kilobytes, so this is at most some tens of MB.
+/// document's sources and caveats is a few kilobytes, and its analyzed terms (twelve bytes a
+/// word of its text, and each distinct term once) about as much again, so this is at most some
+/// tens of MB.
 const CACHED_PASSAGES: usize = 8192;
 
 /// Passages already read from one generation. Reading and decoding a passage from the document

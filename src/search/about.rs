@@ -15,16 +15,13 @@
 //! and hybrid mode, the embedding's in semantic mode). When nothing holds, the search says that
 //! nothing was found.
 
-use std::collections::HashSet;
-
 use tantivy::DocAddress;
 
 use super::interpret::Concept;
-use super::passages::{StoredPassage, load_words};
 use crate::Result;
-use crate::analysis::{analyze_words, medical_analyzer};
+use crate::analysis::TermSet;
 use crate::embed::calibration::Thresholds;
-use crate::index::{Fields, Snapshot};
+use crate::index::{SearchIndex, Snapshot};
 
 /// Share of a query's concept weight a passage must cover to be about it by its words alone.
 /// Calibrated on the people's-questions set (`tests/fixtures/questions.toml`, with
@@ -68,14 +65,14 @@ pub struct Aboutness {
 /// the mode's ranking (best first) and the best similarity of a passage (`None` in lexical
 /// mode); `thresholds` are the model's, `None` when it has none (then any similarity counts).
 pub fn judge(
+    index: &SearchIndex,
     snapshot: &Snapshot,
-    fields: Fields,
     concepts: &[Concept],
     leading: &[DocAddress],
     similarity: Option<f32>,
     thresholds: Option<Thresholds>,
 ) -> Result<Aboutness> {
-    let coverage = best_coverage(snapshot, fields, concepts, leading)?;
+    let coverage = best_coverage(index, snapshot, concepts, leading)?;
     let scale = length_scale(concepts.len());
     let by_words = coverage >= COVERAGE_NEEDED * scale;
     let by_meaning = similarity.is_some_and(|s| match thresholds {
@@ -91,18 +88,19 @@ pub fn judge(
 }
 
 /// The highest coverage among the first [`COVERAGE_DEPTH`] candidates. Reading stops at a
-/// passage that covers everything: analyzing ten passages for every search was a third of a
-/// server's time per request.
+/// passage that covers everything. The passages come from the generation's cache, with their
+/// terms analyzed once: analyzing ten passages for every search was a third of a server's
+/// time per request.
 fn best_coverage(
+    index: &SearchIndex,
     snapshot: &Snapshot,
-    fields: Fields,
     concepts: &[Concept],
     leading: &[DocAddress],
 ) -> Result<f32> {
     let mut best: f32 = 0.0;
     for &address in leading.iter().take(COVERAGE_DEPTH) {
-        let [title, section, text] = load_words(snapshot, fields, address)?;
-        best = best.max(coverage(concepts, &terms_of(&[&title, &section, &text])));
+        let passage = index.passages.get(snapshot, index.fields, address)?;
+        best = best.max(coverage(concepts, &passage.terms().all));
         if best >= 1.0 {
             break;
         }
@@ -112,7 +110,7 @@ fn best_coverage(
 
 /// The share of the concepts' weight that a passage with these terms covers. A query with no
 /// concepts (only a phrase filter, say) is covered by any passage that matched it.
-pub fn coverage(concepts: &[Concept], terms: &HashSet<String>) -> f32 {
+pub fn coverage(concepts: &[Concept], terms: &TermSet) -> f32 {
     let total: f32 = concepts.iter().map(|c| c.weight).sum();
     if total <= 0.0 {
         return 1.0;
@@ -129,24 +127,6 @@ pub fn coverage(concepts: &[Concept], terms: &HashSet<String>) -> f32 {
     covered / total
 }
 
-/// Every term of a passage's title, section and text, compounds with their parts.
-pub fn passage_terms(passage: &StoredPassage) -> HashSet<String> {
-    terms_of(&[&passage.title, &passage.section, &passage.text])
-}
-
-/// Every term of the texts, compounds with their parts.
-fn terms_of(texts: &[&str]) -> HashSet<String> {
-    let mut analyzer = medical_analyzer();
-    let mut terms = HashSet::new();
-    for text in texts {
-        for word in analyze_words(&mut analyzer, text) {
-            terms.extend(word.parts.into_iter().map(|(_, part)| part));
-            terms.insert(word.term);
-        }
-    }
-    terms
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,8 +141,8 @@ mod tests {
         }
     }
 
-    fn terms(list: &[&str]) -> HashSet<String> {
-        list.iter().map(|t| t.to_string()).collect()
+    fn terms(list: &[&str]) -> TermSet {
+        TermSet::of(list.iter().copied())
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use tantivy::snippet::collapse_overlapped_ranges;
 
-use crate::analysis;
+use crate::analysis::{self, PassageTerms};
 
 /// Passages up to this many words are shown whole as their snippet.
 const WHOLE_PASSAGE_WORDS: usize = 50;
@@ -38,6 +38,11 @@ impl<'a> Highlighter<'a> {
             terms,
             openings: Openings::of(terms),
         }
+    }
+
+    /// [`Highlighter::ranges`] of a passage's text, from its terms analyzed before.
+    pub fn ranges_in(&self, passage: &PassageTerms) -> Vec<Range<usize>> {
+        collapse_overlapped_ranges(&passage.ranges_of(self.terms))
     }
 
     /// See [`highlight_ranges`].

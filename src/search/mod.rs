@@ -148,7 +148,7 @@ fn mark_expansions_in_results(expanded: &mut [ExpandedTerm], hits: &[Hit]) {
         if unmarked.is_empty() {
             break;
         }
-        let in_hit = about::passage_terms(&hit.passage);
+        let in_hit = &hit.passage.terms().all;
         unmarked.retain_mut(|(expansion, terms)| {
             expansion.in_results = terms.iter().all(|t| in_hit.contains(t));
             !expansion.in_results
@@ -224,8 +224,8 @@ fn rank(
         _ => top.iter().map(|&(_, address)| address).collect(),
     };
     let mut about = about::judge(
+        index,
         snapshot,
-        index.fields,
         &planned.concepts,
         &leading,
         similarity,
@@ -355,7 +355,7 @@ fn hit(
     let passage = index
         .passages
         .get(snapshot, index.fields, candidate.address)?;
-    let highlights = highlighter.ranges(&passage.text);
+    let highlights = highlighter.ranges_in(passage.terms());
     let snippet = make_snippet(&passage.text, &highlights);
     let mut contributions = if request.explain {
         let clauses = plan.scoring.iter().chain(&plan.proximity);
@@ -533,6 +533,7 @@ mod tests {
             last_reviewed: None,
             standing: Standing::Reviewed,
             caveats: Vec::new(),
+            analyzed: Default::default(),
         }
     }
 

@@ -13,7 +13,7 @@ use super::highlight::highlight_ranges;
 use crate::index::{Fields, SearchIndex, Snapshot};
 use crate::{Error, Result};
 
-pub use crate::index::{StoredPassage, load_passage, load_words};
+pub use crate::index::{StoredPassage, load_passage};
 
 /// Every passage matching an exact-match field value, in document order.
 fn passages_where(index: &SearchIndex, term: Term) -> Result<Vec<StoredPassage>> {
