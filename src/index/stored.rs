@@ -41,6 +41,11 @@ impl StoredPassage {
             .0
             .get_or_init(|| PassageTerms::of(&self.title, &self.section, &self.text))
     }
+
+    /// [`StoredPassage::terms`] if they have been analyzed already.
+    pub fn analyzed_terms(&self) -> Option<&PassageTerms> {
+        self.analyzed.0.get()
+    }
 }
 
 /// A passage's terms once analyzed. Derived from the passage, so not part of what makes two

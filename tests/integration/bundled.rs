@@ -323,3 +323,20 @@ fn every_approach_has_three_passages_about_it() {
         }
     }
 }
+
+#[test]
+fn a_long_list_highlights_its_leading_passages_as_a_short_list_does() {
+    // Short lists highlight from each passage's analyzed terms, long ones from the words that
+    // can match (search::hit): both must mark the same words.
+    let ws = bundled();
+    for query in ["HER2/neu positive tumours", "hormone therapy side effects"] {
+        let short = search_json(&ws, &[query, "--mode", "lexical", "--limit", "10"]);
+        let long = search_json(&ws, &[query, "--mode", "lexical", "--limit", "200"]);
+        assert!(long.passages.len() > 64, "{query}: {}", long.passages.len());
+        for (s, l) in short.passages.iter().zip(&long.passages) {
+            assert_eq!(s.passage_id, l.passage_id, "{query}");
+            assert!(!s.highlights.is_empty(), "{query}: {}", s.passage_id);
+            assert_eq!(s.highlights, l.highlights, "{query}: {}", s.passage_id);
+        }
+    }
+}
