@@ -23,7 +23,7 @@ impl TermSet {
         let mut set = TermSet::default();
         for term in sorted {
             set.text.push_str(term);
-            set.ends.push(offset(set.text.len()));
+            set.ends.push(to_u32(set.text.len()));
         }
         set
     }
@@ -47,7 +47,7 @@ impl TermSet {
             match self.get(middle).cmp(term) {
                 std::cmp::Ordering::Less => low = middle + 1,
                 std::cmp::Ordering::Greater => high = middle,
-                std::cmp::Ordering::Equal => return Some(offset(middle)),
+                std::cmp::Ordering::Equal => return Some(to_u32(middle)),
             }
         }
         None
@@ -86,7 +86,7 @@ impl PassageTerms {
             .iter()
             .filter_map(|(term, range)| {
                 let index = all.index_of(term)?;
-                Some((index, offset(range.start)..offset(range.end)))
+                Some((index, to_u32(range.start)..to_u32(range.end)))
             })
             .collect();
         PassageTerms { all, tokens }
@@ -108,8 +108,8 @@ impl PassageTerms {
     }
 }
 
-/// Offsets are kept as `u32`: a passage is a few kilobytes, never 4 GB.
-fn offset(value: usize) -> u32 {
+/// Byte offsets and term indices are kept as `u32`: a passage is a few kilobytes, never 4 GB.
+fn to_u32(value: usize) -> u32 {
     u32::try_from(value).unwrap_or(u32::MAX)
 }
 
