@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
+use serde_json::value::RawValue;
 use tantivy::schema::Value;
 use tantivy::{DocAddress, TantivyDocument};
 
@@ -30,7 +31,10 @@ pub struct StoredPassage {
     pub standing: Standing,
     pub caveats: Vec<String>,
     /// Its terms, analyzed the first time they are asked for (see [`StoredPassage::terms`]).
-    pub(crate) analyzed: Analyzed,
+    pub(crate) analyzed: Derived<PassageTerms>,
+    /// Its document's standing and sources as JSON, rendered the first time they are asked
+    /// for (see [`StoredPassage::document_json`]).
+    pub(crate) document_json: Derived<Arc<RawValue>>,
 }
 
 impl StoredPassage {
@@ -46,20 +50,35 @@ impl StoredPassage {
     pub fn analyzed_terms(&self) -> Option<&PassageTerms> {
         self.analyzed.0.get()
     }
+
+    /// The block of JSON that `render` makes of the passage's document (its standing, caveats
+    /// and sources), rendered once. Every search result carries this block, and it was the
+    /// larger part of a server's answer and of the time spent writing it; a passage the
+    /// [`PassageCache`] keeps gives the same block to every search that finds it. The one
+    /// caller is `output::wire`, which alone knows the block's shape.
+    pub fn document_json(&self, render: impl FnOnce(&Self) -> Arc<RawValue>) -> Arc<RawValue> {
+        Arc::clone(self.document_json.0.get_or_init(|| render(self)))
+    }
 }
 
-/// A passage's terms once analyzed. Derived from the passage, so not part of what makes two
-/// passages equal.
-#[derive(Debug, Clone, Default)]
-pub struct Analyzed(OnceLock<PassageTerms>);
+/// Something worked out from a passage the first time it is needed, and kept with it. Derived
+/// from the passage, so not part of what makes two passages equal.
+#[derive(Debug, Clone)]
+pub struct Derived<T>(OnceLock<T>);
 
-impl PartialEq for Analyzed {
-    fn eq(&self, _: &Analyzed) -> bool {
+impl<T> Default for Derived<T> {
+    fn default() -> Self {
+        Derived(OnceLock::new())
+    }
+}
+
+impl<T> PartialEq for Derived<T> {
+    fn eq(&self, _: &Derived<T>) -> bool {
         true
     }
 }
 
-impl Eq for Analyzed {}
+impl<T> Eq for Derived<T> {}
 
 /// Reads a stored passage.
 pub fn load_passage(
@@ -105,7 +124,8 @@ pub fn load_passage(
             .map(String::from),
         standing: Standing::from_name(&text(fields.standing)).unwrap_or(Standing::Unreviewed),
         caveats: all(fields.caveats),
-        analyzed: Analyzed::default(),
+        analyzed: Derived::default(),
+        document_json: Derived::default(),
     })
 }
 

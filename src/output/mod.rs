@@ -211,8 +211,13 @@ fn write_lines(
     Ok(())
 }
 
+/// Indented JSON. Written compact first and indented after: blocks kept as JSON already
+/// ([`wire::DocumentJson`]) are written as they are, so only a second pass indents them too.
 fn write_json<T: serde::Serialize>(out: &mut dyn Write, value: &T) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, value)?;
+    let compact = serde_json::to_vec(value)?;
+    let mut reader = serde_json::Deserializer::from_slice(&compact);
+    let mut writer = serde_json::Serializer::pretty(&mut *out);
+    serde_transcode::transcode(&mut reader, &mut writer)?;
     writeln!(out)
 }
 

@@ -4,7 +4,10 @@
 //! the document (`tests/integration/schema.rs`). The types `mbc serve` answers with also
 //! describe themselves for its OpenAPI document (`ToSchema`).
 
+use std::sync::Arc;
+
 use serde::Serialize;
+use serde_json::value::RawValue;
 use utoipa::ToSchema;
 
 use crate::corpus::Source;
@@ -85,7 +88,8 @@ pub struct PassageRecord {
     #[schema(value_type = Vec<Vec<usize>>)]
     pub highlights: Vec<[usize; 2]>,
     pub source: SourceOut,
-    pub document: DocumentOut,
+    #[schema(value_type = DocumentOut)]
+    pub document: DocumentJson,
     /// Present with `--explain`: what each query clause contributed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<Vec<ContributionOut>>,
@@ -130,6 +134,39 @@ pub struct DocumentOut {
     pub last_reviewed: Option<String>,
     pub caveats: Vec<String>,
     pub references: Vec<ReferenceOut>,
+}
+
+impl DocumentOut {
+    pub fn of(p: &StoredPassage) -> Self {
+        DocumentOut {
+            status: p.standing.name(),
+            last_reviewed: p.last_reviewed.clone(),
+            caveats: p.caveats.clone(),
+            references: p.sources.iter().map(ReferenceOut::from).collect(),
+        }
+    }
+}
+
+/// A passage's [`DocumentOut`], serialized once for each passage the index's cache keeps and
+/// written out as it is: the block is most of a search result, and the same for every search
+/// that finds the passage.
+#[derive(Debug, Clone)]
+pub struct DocumentJson(Arc<RawValue>);
+
+impl DocumentJson {
+    pub fn of(p: &StoredPassage) -> Self {
+        DocumentJson(p.document_json(|p| {
+            serde_json::value::to_raw_value(&DocumentOut::of(p))
+                .expect("strings, numbers and lists serialize")
+                .into()
+        }))
+    }
+}
+
+impl Serialize for DocumentJson {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -343,12 +380,7 @@ impl PassageRecord {
                 line_start: p.line_start,
                 line_end: p.line_end,
             },
-            document: DocumentOut {
-                status: p.standing.name(),
-                last_reviewed: p.last_reviewed.clone(),
-                caveats: p.caveats.clone(),
-                references: p.sources.iter().map(ReferenceOut::from).collect(),
-            },
+            document: DocumentJson::of(p),
             explanation: None,
         }
     }
@@ -488,5 +520,57 @@ impl ShowOutput {
                 next: shown.next.as_ref().map(PassageRecord::unranked),
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::{Reference, Standing};
+
+    fn passage() -> StoredPassage {
+        StoredPassage {
+            passage_id: "p1".into(),
+            doc_id: "bone.md".into(),
+            title: "Bone metastases".into(),
+            section: "Treatment".into(),
+            text: "Bone-strengthening drugs lower the risk of fractures.".into(),
+            approaches: vec!["bone-directed".into()],
+            path: "corpus/bone.md".into(),
+            line_start: 3,
+            line_end: 4,
+            ordinal: 0,
+            sources: vec![
+                Source::Reference(Reference {
+                    organization: "National Cancer Institute".into(),
+                    title: "Bone metastases".into(),
+                    year: 2026,
+                    url: "https://www.cancer.gov/".into(),
+                }),
+                Source::Citation("A \"quoted\" citation.".into()),
+            ],
+            last_reviewed: Some("2026-11-30".into()),
+            standing: Standing::Reviewed,
+            caveats: vec!["A caveat.".into()],
+            analyzed: Default::default(),
+            document_json: Default::default(),
+        }
+    }
+
+    #[test]
+    fn a_records_document_block_is_the_document_serialized() {
+        let p = passage();
+        let record = PassageRecord::unranked(&p);
+        assert_eq!(
+            serde_json::to_value(&record.document).unwrap(),
+            serde_json::to_value(DocumentOut::of(&p)).unwrap()
+        );
+    }
+
+    #[test]
+    fn records_of_one_passage_share_its_document_block() {
+        let p = passage();
+        let (first, second) = (PassageRecord::unranked(&p), PassageRecord::unranked(&p));
+        assert!(Arc::ptr_eq(&first.document.0, &second.document.0));
     }
 }

@@ -547,6 +547,7 @@ mod tests {
             standing: Standing::Reviewed,
             caveats: Vec::new(),
             analyzed: Default::default(),
+            document_json: Default::default(),
         }
     }
 

@@ -72,6 +72,23 @@ fn json_output_has_every_documented_field() {
 }
 
 #[test]
+fn json_output_is_indented_throughout_for_people_reading_it() {
+    let run = indexed()
+        .mbc(&["search", "trastuzumab", "--format", "json"])
+        .ok();
+    // The document block is kept as JSON already; it must be indented like the rest.
+    let status_lines: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.contains("\"status\":"))
+        .collect();
+    assert!(!status_lines.is_empty(), "{}", run.stdout);
+    for line in status_lines {
+        assert!(line.trim_start().starts_with("\"status\""), "{line}");
+    }
+}
+
+#[test]
 fn jsonl_output_is_one_strict_result_per_line() {
     let run = indexed().mbc(&["search", "bone", "--format", "jsonl"]).ok();
     let lines: Vec<RecordLine> = run

@@ -14,7 +14,7 @@ use mbc::output::{
     self,
     wire::{self, PassageRecord},
 };
-use mbc::search::{self, SearchResults};
+use mbc::search::{self, SearchResults, StoredPassage};
 
 use super::api::{self, ApiError, SearchParams};
 use super::state::Shared;
@@ -57,18 +57,16 @@ pub async fn passage(State(shared): State<Arc<Shared>>, Path(id): Path<String>) 
     let served = shared.current();
     match api::blocking(move || search::passage_in_context(&served.index, &id)).await {
         Ok(shown) => {
-            let shown = wire::ShowOutput::new(&shown);
-            let main = &shown.passages[0];
             let body = html! {
-                @if let Some(previous) = &shown.neighbours.previous {
-                    (passage_block(previous, "Before", None))
+                @if let Some(previous) = &shown.previous {
+                    (unranked_block(previous, "Before"))
                 }
-                (passage_block(main, "This passage", None))
-                @if let Some(next) = &shown.neighbours.next {
-                    (passage_block(next, "After", None))
+                (unranked_block(&shown.passage, "This passage"))
+                @if let Some(next) = &shown.next {
+                    (unranked_block(next, "After"))
                 }
             };
-            page(&main.title, "", body).into_response()
+            page(&shown.passage.title, "", body).into_response()
         }
         Err(err) => error_page(&err),
     }
@@ -88,7 +86,7 @@ pub async fn approaches(State(shared): State<Arc<Shared>>) -> Response {
                 h2 id=(format!("a-{}", approach.id)) { (approach.label) }
                 p { (approach.description) }
                 @for hit in &results.hits {
-                    (passage_block(&PassageRecord::ranked(hit, false), "", None))
+                    (passage_block(&PassageRecord::ranked(hit, false), &hit.passage, "", None))
                 }
             }
         }
@@ -132,7 +130,7 @@ pub async fn handout(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuer
         p.print-note { "Printed " (today[..10]) " from mbc " (env!("CARGO_PKG_VERSION"))
             @if let Some(oldest) = oldest { " (corpus reviewed " (oldest) " or later)" } "." }
         @for passage in &passages {
-            (passage_block(&PassageRecord::unranked(passage), "", None))
+            (unranked_block(passage, ""))
         }
         p.no-print { "Print this page with your browser's Print command (Ctrl+P)." }
     };
@@ -193,8 +191,8 @@ fn results_view(params: &SearchParams, results: &SearchResults) -> Markup {
             p role="status" { (output.passages.len()) " of " (output.total_hits) " matching passages" }
             form #handout action="/handout" method="get" {
                 ol.results {
-                    @for record in &output.passages {
-                        li { (passage_block(record, "", Some(&params.q))) }
+                    @for (record, hit) in output.passages.iter().zip(&results.hits) {
+                        li { (passage_block(record, &hit.passage, "", Some(&params.q))) }
                     }
                 }
                 button type="submit" { "Make a handout of the ticked passages" }
@@ -203,12 +201,22 @@ fn results_view(params: &SearchParams, results: &SearchResults) -> Markup {
     }
 }
 
+/// [`passage_block`] of a passage outside a ranking.
+fn unranked_block(passage: &StoredPassage, label: &str) -> Markup {
+    passage_block(&PassageRecord::unranked(passage), passage, label, None)
+}
+
 /// One passage: title › section, approach chips, the text with matches marked, the source,
-/// the review standing, and the references.
+/// the review standing, and the references (of `passage`, the passage `record` shows).
 /// In search results (`query` given) the chips narrow the search to an approach and the
 /// passage can be ticked for a handout.
-fn passage_block(record: &PassageRecord, label: &str, query: Option<&str>) -> Markup {
-    let document = &record.document;
+fn passage_block(
+    record: &PassageRecord,
+    passage: &StoredPassage,
+    label: &str,
+    query: Option<&str>,
+) -> Markup {
+    let document = wire::DocumentOut::of(passage);
     html! {
         article.passage {
             @if !label.is_empty() { p.label { (label) } }
