@@ -33,8 +33,9 @@ pub struct StoredPassage {
     /// Its terms, analyzed the first time they are asked for (see [`StoredPassage::terms`]).
     pub(crate) analyzed: Derived<PassageTerms>,
     /// Its document's standing and sources as JSON, rendered the first time they are asked
-    /// for (see [`StoredPassage::document_json`]).
-    pub(crate) document_json: Derived<Arc<RawValue>>,
+    /// for (see [`StoredPassage::document_json`]); shared by the passages of one document that
+    /// a [`PassageCache`] keeps.
+    pub(crate) document_json: Arc<Derived<Arc<RawValue>>>,
 }
 
 impl StoredPassage {
@@ -54,8 +55,9 @@ impl StoredPassage {
     /// The block of JSON that `render` makes of the passage's document (its standing, caveats
     /// and sources), rendered once. Every search result carries this block, and it was the
     /// larger part of a server's answer and of the time spent writing it; a passage the
-    /// [`PassageCache`] keeps gives the same block to every search that finds it. The one
-    /// caller is `output::wire`, which alone knows the block's shape.
+    /// [`PassageCache`] keeps gives the same block to every search that finds it, as do the
+    /// other passages of its document that the cache keeps. The one caller is `output::wire`,
+    /// which alone knows the block's shape.
     pub fn document_json(&self, render: impl FnOnce(&Self) -> Arc<RawValue>) -> Arc<RawValue> {
         Arc::clone(self.document_json.0.get_or_init(|| render(self)))
     }
@@ -125,14 +127,14 @@ pub fn load_passage(
         standing: Standing::from_name(&text(fields.standing)).unwrap_or(Standing::Unreviewed),
         caveats: all(fields.caveats),
         analyzed: Derived::default(),
-        document_json: Derived::default(),
+        document_json: Default::default(),
     })
 }
 
 /// How many passages a [`PassageCache`] keeps before it starts again. A passage with its
-/// document's sources and caveats is a few kilobytes, and its analyzed terms (twelve bytes a
-/// word of its text, and each distinct term once) about as much again, so this is at most some
-/// tens of MB.
+/// document's sources and caveats is a few kilobytes, its analyzed terms (twelve bytes a word of
+/// its text, and each distinct term once) about as much again, and its document block as JSON,
+/// once shown, about as much as the sources, so this is at most some tens of MB.
 const CACHED_PASSAGES: usize = 8192;
 
 /// Passages already read from one generation. Reading and decoding a passage from the document
@@ -140,7 +142,14 @@ const CACHED_PASSAGES: usize = 8192;
 /// read once can be handed out again. When it is full it empties itself, which is simpler than
 /// keeping the most used and costs only reads that would have happened anyway.
 #[derive(Default)]
-pub struct PassageCache(Mutex<HashMap<DocAddress, Arc<StoredPassage>>>);
+pub struct PassageCache(Mutex<Kept>);
+
+#[derive(Default)]
+struct Kept {
+    passages: HashMap<DocAddress, Arc<StoredPassage>>,
+    /// By document id: the document block its kept passages share.
+    documents: HashMap<String, Arc<Derived<Arc<RawValue>>>>,
+}
 
 impl PassageCache {
     /// The passage at `address`, read through `snapshot` (of the generation this cache belongs
@@ -151,19 +160,28 @@ impl PassageCache {
         fields: Fields,
         address: DocAddress,
     ) -> Result<Arc<StoredPassage>> {
-        if let Some(passage) = self.passages().get(&address) {
+        if let Some(passage) = self.kept().passages.get(&address) {
             return Ok(Arc::clone(passage));
         }
-        let passage = Arc::new(load_passage(snapshot, fields, address)?);
-        let mut passages = self.passages();
-        if passages.len() >= CACHED_PASSAGES {
-            passages.clear();
+        let mut passage = load_passage(snapshot, fields, address)?;
+        let mut kept = self.kept();
+        if kept.passages.len() >= CACHED_PASSAGES {
+            kept.passages.clear();
+            kept.documents.clear();
         }
-        passages.insert(address, Arc::clone(&passage));
+        // Within one generation, a document's standing and sources are the same in each of its
+        // passages.
+        passage.document_json = Arc::clone(
+            kept.documents
+                .entry(passage.doc_id.clone())
+                .or_insert_with(|| Arc::clone(&passage.document_json)),
+        );
+        let passage = Arc::new(passage);
+        kept.passages.insert(address, Arc::clone(&passage));
         Ok(passage)
     }
 
-    fn passages(&self) -> std::sync::MutexGuard<'_, HashMap<DocAddress, Arc<StoredPassage>>> {
+    fn kept(&self) -> std::sync::MutexGuard<'_, Kept> {
         // A panic while the lock was held cannot leave the map half-changed: use it as it is.
         self.0
             .lock()

@@ -190,3 +190,48 @@ fn a_passage_read_once_is_handed_out_again_unchanged() {
     let read = load_passage(&snapshot, index.fields, address).unwrap();
     assert_eq!(*first, read);
 }
+
+#[test]
+fn the_passages_of_one_document_that_the_cache_keeps_share_its_document_block() {
+    use mbc::index::{BuildOptions, SearchIndex, build};
+    use serde_json::value::RawValue;
+    use std::sync::Arc;
+
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = crate::helper::fixtures().join("mini");
+    build(&corpus, dir.path(), &BuildOptions::default(), &|_| {}).unwrap();
+    let index = SearchIndex::open(dir.path()).unwrap();
+    let snapshot = index.snapshot();
+    let addresses = snapshot
+        .read(|s| {
+            Ok((0..s.segment_readers().len() as u32)
+                .flat_map(|ord| {
+                    s.segment_reader(ord)
+                        .doc_ids_alive()
+                        .map(move |doc| tantivy::DocAddress::new(ord, doc))
+                })
+                .collect::<Vec<_>>())
+        })
+        .unwrap();
+    let passages: Vec<_> = addresses
+        .into_iter()
+        .map(|address| {
+            index
+                .passages
+                .get(&snapshot, index.fields, address)
+                .unwrap()
+        })
+        .collect();
+    let (first, sibling) = passages
+        .iter()
+        .enumerate()
+        .find_map(|(i, p)| {
+            let sibling = passages[i + 1..].iter().find(|q| q.doc_id == p.doc_id)?;
+            Some((p, sibling))
+        })
+        .expect("a document of the fixture has two passages");
+    let block = RawValue::from_string(r#"{"rendered":1}"#.into()).unwrap();
+    first.document_json(|_| Arc::from(block));
+    let shared = sibling.document_json(|_| panic!("rendered a second time for its sibling"));
+    assert_eq!(shared.get(), r#"{"rendered":1}"#);
+}
