@@ -167,15 +167,24 @@ fn a_beir_jsonl_corpus_can_be_indexed() {
     assert_eq!(run.json()["passages"][0]["source"]["line_start"], 1);
 }
 
-#[test]
-fn a_passage_read_once_is_handed_out_again_unchanged() {
-    use mbc::index::{BuildOptions, SearchIndex, build, load_passage};
-    use tantivy::DocAddress;
+/// The index of the `mini` fixture corpus, opened through the library (the directory lives as
+/// long as the index is used).
+fn mini_index() -> (tempfile::TempDir, mbc::index::SearchIndex) {
+    use mbc::index::{BuildOptions, SearchIndex, build};
 
     let dir = tempfile::tempdir().unwrap();
     let corpus = crate::helper::fixtures().join("mini");
     build(&corpus, dir.path(), &BuildOptions::default(), &|_| {}).unwrap();
     let index = SearchIndex::open(dir.path()).unwrap();
+    (dir, index)
+}
+
+#[test]
+fn a_passage_read_once_is_handed_out_again_unchanged() {
+    use mbc::index::load_passage;
+    use tantivy::DocAddress;
+
+    let (_dir, index) = mini_index();
     let snapshot = index.snapshot();
     let address = DocAddress::new(0, 0);
     let first = index
@@ -193,14 +202,10 @@ fn a_passage_read_once_is_handed_out_again_unchanged() {
 
 #[test]
 fn the_passages_of_one_document_that_the_cache_keeps_share_its_document_block() {
-    use mbc::index::{BuildOptions, SearchIndex, build};
     use serde_json::value::RawValue;
     use std::sync::Arc;
 
-    let dir = tempfile::tempdir().unwrap();
-    let corpus = crate::helper::fixtures().join("mini");
-    build(&corpus, dir.path(), &BuildOptions::default(), &|_| {}).unwrap();
-    let index = SearchIndex::open(dir.path()).unwrap();
+    let (_dir, index) = mini_index();
     let snapshot = index.snapshot();
     let addresses = snapshot
         .read(|s| {
