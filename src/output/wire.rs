@@ -147,9 +147,9 @@ impl DocumentOut {
     }
 }
 
-/// A passage's [`DocumentOut`], serialized once for each passage the index's cache keeps and
-/// written out as it is: the block is most of a search result, and the same for every search
-/// that finds the passage.
+/// A passage's [`DocumentOut`], serialized once for each document whose passages the index's
+/// cache keeps, and written out as it is: the block is most of a search result, and the same
+/// for every search that finds a passage of the document.
 #[derive(Debug, Clone)]
 pub struct DocumentJson(Arc<RawValue>);
 
