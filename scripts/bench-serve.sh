@@ -6,7 +6,7 @@
 #      tantivy-cli's own `serve` (installed into target/bench-tools on first use) on an index of
 #      the same passages (`mbc export --all`: title, section and text, en_stem);
 #   3. lexical with 32 connections again while `mbc index --rebuild` runs in a loop;
-#   4. the server's RSS at the start and at the end.
+#   4. the server's RSS at the start and at the end (right after the last rebuild, and 2 s later).
 # One query throughout ("hormone therapy side effects"): the figures are of the server, not of
 # the query mix. DURATION=10s shortens step 1.
 set -euo pipefail
@@ -106,10 +106,16 @@ load "during rebuilds" -z 15s -c 32 "$url&mode=lexical"
 wait $rebuilding
 cat "$work/rebuilds.txt"
 
+# Right after the last rebuild the server may be opening that generation beside the one it
+# serves; once a second it swaps in a new generation and hands freed memory back. Both are shown.
+last_rebuild_rss=$(rss)
+sleep 2
 end_rss=$(rss)
 echo
 pct() { python3 -c "print(f'{($2 - $1) / $1 * 100:+.1f}')"; }
-echo "server RSS: ${start_rss} MB at the start ($start_kinds), ${end_rss} MB at the end ($(rss_kinds))" \
-  "($(pct "$start_rss" "$end_rss") %; $(pct "$warm_rss" "$end_rss") % since the load before the rebuilds)"
+echo "server RSS: ${start_rss} MB at the start ($start_kinds), ${end_rss} MB at the end, 2 s after" \
+  "the last rebuild ($(rss_kinds)) ($(pct "$start_rss" "$end_rss") %; $(pct "$warm_rss" "$end_rss") % since" \
+  "the load before the rebuilds); ${last_rebuild_rss} MB right after the last rebuild" \
+  "($(pct "$start_rss" "$last_rebuild_rss") %)"
 echo "server log lines that are neither requests nor new generations:"
 grep -v -e '^GET ' -e "^note: serving the index's new generation" "$work/serve.log" || true
