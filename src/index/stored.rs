@@ -32,10 +32,10 @@ pub struct StoredPassage {
     pub caveats: Vec<String>,
     /// Its terms, analyzed the first time they are asked for (see [`StoredPassage::terms`]).
     pub(crate) analyzed: Derived<PassageTerms>,
-    /// Its document's standing and sources as JSON, rendered the first time they are asked
-    /// for (see [`StoredPassage::document_json`]); shared by the passages of one document that
-    /// a [`PassageCache`] keeps.
-    pub(crate) document_json: Arc<Derived<Arc<RawValue>>>,
+    /// Where its document's standing and sources are kept as JSON once rendered (see
+    /// [`StoredPassage::document_json`]): a slot shared by the passages of one document that a
+    /// [`PassageCache`] keeps, none for a passage read outside a cache.
+    pub(crate) document_json: DocumentSlot,
 }
 
 impl StoredPassage {
@@ -53,13 +53,16 @@ impl StoredPassage {
     }
 
     /// The block of JSON that `render` makes of the passage's document (its standing, caveats
-    /// and sources), rendered once. Every search result carries this block, and it was the
-    /// larger part of a server's answer and of the time spent writing it; a passage the
-    /// [`PassageCache`] keeps gives the same block to every search that finds it, as do the
-    /// other passages of its document that the cache keeps. The one caller is `output::wire`,
-    /// which alone knows the block's shape.
+    /// and sources). Every search result carries this block, and it was the larger part of a
+    /// server's answer and of the time spent writing it: a passage the [`PassageCache`] keeps
+    /// renders it once and gives the same block to every search that finds it, as do the other
+    /// passages of its document that the cache keeps. A passage read outside a cache renders
+    /// it each time. The one caller is `output::wire`, which alone knows the block's shape.
     pub fn document_json(&self, render: impl FnOnce(&Self) -> Arc<RawValue>) -> Arc<RawValue> {
-        Arc::clone(self.document_json.0.get_or_init(|| render(self)))
+        match &self.document_json.0 {
+            Some(slot) => Arc::clone(slot.get_or_init(|| render(self))),
+            None => render(self),
+        }
     }
 }
 
@@ -81,6 +84,18 @@ impl<T> PartialEq for Derived<T> {
 }
 
 impl<T> Eq for Derived<T> {}
+
+/// See [`StoredPassage::document_json`]. Not part of what makes two passages equal.
+#[derive(Debug, Clone, Default)]
+pub struct DocumentSlot(Option<Arc<OnceLock<Arc<RawValue>>>>);
+
+impl PartialEq for DocumentSlot {
+    fn eq(&self, _: &DocumentSlot) -> bool {
+        true
+    }
+}
+
+impl Eq for DocumentSlot {}
 
 /// Reads a stored passage.
 pub fn load_passage(
@@ -147,8 +162,8 @@ pub struct PassageCache(Mutex<Kept>);
 #[derive(Default)]
 struct Kept {
     passages: HashMap<DocAddress, Arc<StoredPassage>>,
-    /// By document id: the document block its kept passages share.
-    documents: HashMap<String, Arc<Derived<Arc<RawValue>>>>,
+    /// By document id: the slot of the document block its kept passages share.
+    documents: HashMap<String, Arc<OnceLock<Arc<RawValue>>>>,
 }
 
 impl PassageCache {
@@ -171,11 +186,8 @@ impl PassageCache {
         }
         // Within one generation, a document's standing and sources are the same in each of its
         // passages.
-        passage.document_json = Arc::clone(
-            kept.documents
-                .entry(passage.doc_id.clone())
-                .or_insert_with(|| Arc::clone(&passage.document_json)),
-        );
+        let slot = kept.documents.entry(passage.doc_id.clone()).or_default();
+        passage.document_json = DocumentSlot(Some(Arc::clone(slot)));
         let passage = Arc::new(passage);
         kept.passages.insert(address, Arc::clone(&passage));
         Ok(passage)

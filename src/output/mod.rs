@@ -1,6 +1,7 @@
 //! Output: search results, passages, approach overviews and statistics rendered as text for
 //! people or as JSON / JSON lines for programs. Nothing else in the crate formats results.
 
+mod pretty;
 mod text;
 pub mod wire;
 
@@ -211,13 +212,10 @@ fn write_lines(
     Ok(())
 }
 
-/// Indented JSON. Written compact first and indented after: blocks kept as JSON already
-/// ([`wire::DocumentJson`]) are written as they are, so only a second pass indents them too.
+/// Indented JSON, blocks kept as JSON already included ([`pretty::Indented`]).
 fn write_json<T: serde::Serialize>(out: &mut dyn Write, value: &T) -> io::Result<()> {
-    let compact = serde_json::to_vec(value)?;
-    let mut reader = serde_json::Deserializer::from_slice(&compact);
-    let mut writer = serde_json::Serializer::pretty(&mut *out);
-    serde_transcode::transcode(&mut reader, &mut writer)?;
+    let mut serializer = serde_json::Serializer::with_formatter(&mut *out, pretty::Indented::new());
+    value.serialize(&mut serializer)?;
     writeln!(out)
 }
 
