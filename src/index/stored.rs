@@ -147,9 +147,9 @@ pub fn load_passage(
 }
 
 /// How many passages a [`PassageCache`] keeps before it starts again. A passage with its
-/// document's sources and caveats is a few kilobytes, its analyzed terms (twelve bytes a word of
-/// its text, and each distinct term once) about as much again, and its document block as JSON,
-/// once shown, about as much as the sources, so this is at most some tens of MB.
+/// document's sources and caveats is a few kilobytes, and its analyzed terms (twelve bytes a
+/// word of its text, and each distinct term once) about as much again, so this is at most some
+/// tens of MB. A document's block as JSON, once shown, is kept once for all its passages.
 const CACHED_PASSAGES: usize = 8192;
 
 /// Passages already read from one generation. Reading and decoding a passage from the document
