@@ -31,11 +31,11 @@ pub struct StoredPassage {
     pub standing: Standing,
     pub caveats: Vec<String>,
     /// Its terms, analyzed the first time they are asked for (see [`StoredPassage::terms`]).
-    pub(crate) analyzed: Derived<PassageTerms>,
+    pub(crate) analyzed: NotCompared<OnceLock<PassageTerms>>,
     /// Where its document's standing and sources are kept as JSON once rendered (see
     /// [`StoredPassage::document_json`]): a slot shared by the passages of one document that a
     /// [`PassageCache`] keeps, none for a passage read outside a cache.
-    pub(crate) document_json: DocumentSlot,
+    pub(crate) document_json: NotCompared<Option<BlockSlot>>,
 }
 
 impl StoredPassage {
@@ -66,36 +66,21 @@ impl StoredPassage {
     }
 }
 
-/// Something worked out from a passage the first time it is needed, and kept with it. Derived
-/// from the passage, so not part of what makes two passages equal.
-#[derive(Debug, Clone)]
-pub struct Derived<T>(OnceLock<T>);
+/// Where a document's block of JSON is kept once rendered, shared by its passages.
+type BlockSlot = Arc<OnceLock<Arc<RawValue>>>;
 
-impl<T> Default for Derived<T> {
-    fn default() -> Self {
-        Derived(OnceLock::new())
-    }
-}
-
-impl<T> PartialEq for Derived<T> {
-    fn eq(&self, _: &Derived<T>) -> bool {
-        true
-    }
-}
-
-impl<T> Eq for Derived<T> {}
-
-/// See [`StoredPassage::document_json`]. Not part of what makes two passages equal.
+/// What a passage keeps that is worked out from it the first time it is needed (or shared
+/// with its document's other passages): not part of what makes two passages equal.
 #[derive(Debug, Clone, Default)]
-pub struct DocumentSlot(Option<Arc<OnceLock<Arc<RawValue>>>>);
+pub struct NotCompared<T>(T);
 
-impl PartialEq for DocumentSlot {
-    fn eq(&self, _: &DocumentSlot) -> bool {
+impl<T> PartialEq for NotCompared<T> {
+    fn eq(&self, _: &NotCompared<T>) -> bool {
         true
     }
 }
 
-impl Eq for DocumentSlot {}
+impl<T> Eq for NotCompared<T> {}
 
 /// Reads a stored passage.
 pub fn load_passage(
@@ -141,7 +126,7 @@ pub fn load_passage(
             .map(String::from),
         standing: Standing::from_name(&text(fields.standing)).unwrap_or(Standing::Unreviewed),
         caveats: all(fields.caveats),
-        analyzed: Derived::default(),
+        analyzed: Default::default(),
         document_json: Default::default(),
     })
 }
@@ -163,7 +148,7 @@ pub struct PassageCache(Mutex<Kept>);
 struct Kept {
     passages: HashMap<DocAddress, Arc<StoredPassage>>,
     /// By document id: the slot of the document block its kept passages share.
-    documents: HashMap<String, Arc<OnceLock<Arc<RawValue>>>>,
+    documents: HashMap<String, BlockSlot>,
 }
 
 impl PassageCache {
@@ -187,7 +172,7 @@ impl PassageCache {
         // Within one generation, a document's standing and sources are the same in each of its
         // passages.
         let slot = kept.documents.entry(passage.doc_id.clone()).or_default();
-        passage.document_json = DocumentSlot(Some(Arc::clone(slot)));
+        passage.document_json = NotCompared(Some(Arc::clone(slot)));
         let passage = Arc::new(passage);
         kept.passages.insert(address, Arc::clone(&passage));
         Ok(passage)
