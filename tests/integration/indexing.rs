@@ -240,3 +240,28 @@ fn the_passages_of_one_document_that_the_cache_keeps_share_its_document_block() 
     let shared = sibling.document_json(|_| panic!("rendered a second time for its sibling"));
     assert_eq!(shared.get(), r#"{"rendered":1}"#);
 }
+
+#[test]
+fn a_small_corpus_indexed_on_several_threads_is_searched_from_one_segment() {
+    use mbc::index::{BuildOptions, SearchIndex, build};
+
+    // Each indexing thread writes a segment of its own, and an update adds one, while every
+    // search pays for each segment: a small index is merged into one before it is published.
+    let segments = |index_dir: &std::path::Path| {
+        let index = SearchIndex::open(index_dir).unwrap();
+        let snapshot = index.snapshot();
+        snapshot.read(|s| Ok(s.segment_readers().len())).unwrap()
+    };
+    let options = BuildOptions {
+        threads: 2,
+        ..BuildOptions::default()
+    };
+    let ws = Workspace::with_bundled_corpus();
+    build(&ws.corpus(), &ws.index(), &options, &|_| {}).unwrap();
+    assert_eq!(segments(&ws.index()), 1, "after a full build");
+
+    ws.write("corpus/extra.md", "# Extra\n\nA passage added later.\n");
+    let report = build(&ws.corpus(), &ws.index(), &options, &|_| {}).unwrap();
+    assert!(report.update.is_some(), "an update, not a rebuild");
+    assert_eq!(segments(&ws.index()), 1, "after an update");
+}

@@ -8,6 +8,7 @@
 
 mod base;
 mod fingerprint;
+mod merge;
 mod prepare;
 
 use std::path::{Path, PathBuf};
@@ -176,6 +177,7 @@ pub fn build(
     analysis::register(index.tokenizers());
     let mut writer: IndexWriter<TantivyDocument> =
         index.writer_with_num_threads(options.threads, options.memory_budget)?;
+    writer.set_merge_policy(Box::new(merge::SmallSegmentsTogether::default()));
     // Deletions first: tantivy applies a delete only to documents added before it.
     for name in changes.outdated() {
         writer.delete_term(Term::from_field_text(fields.file, name));
@@ -194,6 +196,7 @@ pub fn build(
     }
     progress(BuildEvent::Committing);
     writer.commit()?;
+    // The merges the commit started are part of the build: what is published is merged.
     writer.wait_merging_threads()?;
 
     let mut vectors_failed = None;
