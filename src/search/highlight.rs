@@ -127,13 +127,14 @@ impl Openings {
 /// The snippet for a passage: the whole passage if short, else the window of words that holds
 /// the most highlights (the opening words if none).
 pub fn make_snippet(text: &str, highlights: &[Range<usize>]) -> Snippet {
-    let words: Vec<Range<usize>> = word_ranges(text);
-    if words.len() <= WHOLE_PASSAGE_WORDS {
+    let spaced = single_spaced(text);
+    if word_count(text, spaced) <= WHOLE_PASSAGE_WORDS {
         return Snippet {
             text: text.to_string(),
             highlights: highlights.to_vec(),
         };
     }
+    let words = word_ranges(text, spaced);
     let best = densest_window(&words, highlights);
     let start = words[best].start;
     let end = words[best + SNIPPET_WORDS - 1].end;
@@ -151,26 +152,37 @@ pub fn make_snippet(text: &str, highlights: &[Range<usize>]) -> Snippet {
     }
 }
 
-fn word_ranges(text: &str) -> Vec<Range<usize>> {
-    let bytes = text.as_bytes();
-    // Stored passages are whitespace-collapsed and nearly always ASCII: their words lie between
-    // single spaces, found without decoding characters (this was most of a snippet's cost).
-    if text.is_ascii() && crate::corpus::is_collapsed_ascii(bytes) {
-        if bytes.is_empty() {
-            return Vec::new();
+/// Whether the words of `text` lie between single ASCII spaces, as in nearly every stored
+/// passage (they are whitespace-collapsed): then they are found without decoding characters,
+/// which was most of a snippet's cost.
+fn single_spaced(text: &str) -> bool {
+    text.is_ascii() && crate::corpus::is_collapsed_ascii(text.as_bytes())
+}
+
+/// The number of words in `text`; `spaced` as [`single_spaced`] gives it.
+fn word_count(text: &str, spaced: bool) -> usize {
+    match (spaced, text.is_empty()) {
+        (_, true) => 0,
+        (true, false) => memchr::memchr_iter(b' ', text.as_bytes()).count() + 1,
+        (false, false) => text.split_whitespace().count(),
+    }
+}
+
+/// The byte ranges of the words of `text`; `spaced` as [`single_spaced`] gives it.
+fn word_ranges(text: &str, spaced: bool) -> Vec<Range<usize>> {
+    let mut ranges = Vec::with_capacity(word_count(text, spaced));
+    if spaced {
+        if text.is_empty() {
+            return ranges;
         }
         let mut start = 0;
-        let mut ranges: Vec<Range<usize>> = memchr::memchr_iter(b' ', bytes)
-            .map(|space| {
-                let word = start..space;
-                start = space + 1;
-                word
-            })
-            .collect();
-        ranges.push(start..bytes.len());
+        for space in memchr::memchr_iter(b' ', text.as_bytes()) {
+            ranges.push(start..space);
+            start = space + 1;
+        }
+        ranges.push(start..text.len());
         return ranges;
     }
-    let mut ranges = Vec::new();
     let mut start = None;
     for (i, c) in text.char_indices() {
         match (c.is_whitespace(), start) {
@@ -251,9 +263,14 @@ mod tests {
             " padded  and\ttabbed\nlines ",
             "non\u{a0}breaking and em\u{2003}space",
         ] {
-            let found: Vec<&str> = word_ranges(text).into_iter().map(|r| &text[r]).collect();
+            let spaced = single_spaced(text);
+            let found: Vec<&str> = word_ranges(text, spaced)
+                .into_iter()
+                .map(|r| &text[r])
+                .collect();
             let expected: Vec<&str> = text.split_whitespace().collect();
             assert_eq!(found, expected, "{text:?}");
+            assert_eq!(word_count(text, spaced), expected.len(), "{text:?}");
         }
     }
 
@@ -286,7 +303,7 @@ mod tests {
             .map(|i| format!("w{i}"))
             .collect::<Vec<_>>()
             .join(" ");
-        let words = word_ranges(&text);
+        let words = word_ranges(&text, single_spaced(&text));
         let at = |word: usize| words[word].clone();
         let span = |a: usize, b: usize| words[a].start..words[b].end;
         let cases: Vec<Vec<Range<usize>>> = vec![

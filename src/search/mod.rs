@@ -24,6 +24,7 @@ mod suggest;
 mod urgent;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -71,39 +72,27 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResu
     let planned = plan_query(index, &snapshot, request)?;
     let mode = effective_mode(index, request.mode);
     let ranked = rank(index, &snapshot, &planned, request, mode)?;
+    // Ten more than asked for are loaded: a dated text's passage counts for less
+    // ([`standing_factor`]), so one of them may move up. Only the passages shown are
+    // highlighted and cut into snippets, which costs more than loading them.
     let wanted: Vec<Candidate> = ranked
         .candidates
         .into_iter()
         .take(request.limit + 10)
         .collect();
+    let mut loaded = each(wanted, |candidate| load(index, &snapshot, candidate))?;
+    sort_loaded(&mut loaded);
+    loaded.truncate(request.limit);
     let highlighter = Highlighter::new(&planned.plan.highlight_terms);
-    let short = wanted.len() <= PARALLEL_HITS;
-    let materialize = |candidate: &Candidate| {
-        hit(
-            index,
-            &snapshot,
-            &planned.plan,
-            &highlighter,
-            short,
-            request,
-            candidate,
-        )
+    let shown = Shown {
+        snapshot: &snapshot,
+        plan: &planned.plan,
+        highlighter: &highlighter,
+        short: loaded.len() <= PARALLEL_HITS,
+        explain: request.explain,
     };
-    // Loading and highlighting a thousand passages costs more than finding them: share it
-    // between the cores. A short list is not worth waking the thread pool for.
-    let mut hits = if wanted.len() > PARALLEL_HITS {
-        wanted
-            .par_iter()
-            .map(materialize)
-            .collect::<Result<Vec<Hit>>>()?
-    } else {
-        wanted
-            .iter()
-            .map(materialize)
-            .collect::<Result<Vec<Hit>>>()?
-    };
-    sort_hits(&mut hits);
-    hits.truncate(request.limit);
+    let numbered: Vec<(usize, Loaded)> = (1..).zip(loaded).collect();
+    let hits = each(numbered, |(rank, loaded)| shown.hit(rank, loaded))?;
     let mut expanded = planned.expanded;
     mark_expansions_in_results(&mut expanded, &hits);
     Ok(SearchResults {
@@ -345,57 +334,94 @@ fn put_urgent_first(candidates: &mut Vec<Candidate>, urgent: &UrgentFirst) {
     );
 }
 
-/// A candidate made into a result: its stored passage, highlights, snippet and explanation.
+/// Maps a list of candidates or hits, on both cores when it is long: loading and highlighting a
+/// thousand passages costs more than finding them. A short list is not worth waking the
+/// thread pool for.
+fn each<T: Send, U: Send>(
+    items: Vec<T>,
+    map: impl Fn(T) -> Result<U> + Send + Sync,
+) -> Result<Vec<U>> {
+    if items.len() > PARALLEL_HITS {
+        items.into_par_iter().map(map).collect()
+    } else {
+        items.into_iter().map(map).collect()
+    }
+}
+
+/// A candidate with its stored passage and the score results are ordered by.
+struct Loaded {
+    candidate: Candidate,
+    passage: Arc<StoredPassage>,
+    score: f32,
+}
+
+fn load(index: &SearchIndex, snapshot: &Snapshot, candidate: Candidate) -> Result<Loaded> {
+    let passage = index
+        .passages
+        .get(snapshot, index.fields, candidate.address)?;
+    Ok(Loaded {
+        score: candidate.score * standing_factor(passage.standing),
+        candidate,
+        passage,
+    })
+}
+
+/// What makes a loaded passage into a result as shown: its highlights, snippet and, when asked
+/// for, explanation.
 ///
 /// `short` says the list is short. A short list's passages are analyzed whole, and the cached
 /// passage keeps its terms: short lists are what people and the server ask for, again and
 /// again. A long list (a top 1000) is highlighted from the words that can match only, unless a
 /// passage was analyzed before: analyzing all of a thousand passages whole made a one-off top
 /// 1000 about twice as slow, for passages unlikely to be asked for again.
-fn hit(
-    index: &SearchIndex,
-    snapshot: &Snapshot,
-    plan: &Plan,
-    highlighter: &Highlighter,
+struct Shown<'a> {
+    snapshot: &'a Snapshot,
+    plan: &'a Plan,
+    highlighter: &'a Highlighter<'a>,
     short: bool,
-    request: &SearchRequest,
-    candidate: &Candidate,
-) -> Result<Hit> {
-    let passage = index
-        .passages
-        .get(snapshot, index.fields, candidate.address)?;
-    let highlights = match passage.analyzed_terms() {
-        Some(terms) => highlighter.ranges_in(terms),
-        None if short => highlighter.ranges_in(passage.terms()),
-        None => highlighter.ranges(&passage.text),
-    };
-    let snippet = make_snippet(&passage.text, &highlights);
-    let mut contributions = if request.explain {
-        let clauses = plan.scoring.iter().chain(&plan.proximity);
-        explain::explain(clauses, snapshot, candidate.address)?
-    } else {
-        Vec::new()
-    };
-    if let (true, Some(similarity)) = (request.explain, candidate.semantic) {
-        contributions.push(Contribution {
-            clause: "semantic similarity (cosine)".into(),
-            score: similarity,
-        });
+    explain: bool,
+}
+
+impl Shown<'_> {
+    fn hit(&self, rank: usize, loaded: Loaded) -> Result<Hit> {
+        let Loaded {
+            candidate,
+            passage,
+            score,
+        } = loaded;
+        let highlights = match passage.analyzed_terms() {
+            Some(terms) => self.highlighter.ranges_in(terms),
+            None if self.short => self.highlighter.ranges_in(passage.terms()),
+            None => self.highlighter.ranges(&passage.text),
+        };
+        let snippet = make_snippet(&passage.text, &highlights);
+        let mut contributions = if self.explain {
+            let clauses = self.plan.scoring.iter().chain(&self.plan.proximity);
+            explain::explain(clauses, self.snapshot, candidate.address)?
+        } else {
+            Vec::new()
+        };
+        if let (true, Some(similarity)) = (self.explain, candidate.semantic) {
+            contributions.push(Contribution {
+                clause: "semantic similarity (cosine)".into(),
+                score: similarity,
+            });
+        }
+        Ok(Hit {
+            rank,
+            urgent: candidate.urgent,
+            score,
+            scores: Scores {
+                bm25: candidate.bm25,
+                semantic: candidate.semantic,
+                fused: candidate.score,
+            },
+            passage,
+            highlights,
+            snippet,
+            contributions,
+        })
     }
-    Ok(Hit {
-        rank: 0,
-        urgent: candidate.urgent,
-        score: candidate.score * standing_factor(passage.standing),
-        scores: Scores {
-            bm25: candidate.bm25,
-            semantic: candidate.semantic,
-            fused: candidate.score,
-        },
-        passage,
-        highlights,
-        snippet,
-        contributions,
-    })
 }
 
 /// What a passage's score counts for, by its document's standing: a dated or unreviewed
@@ -454,19 +480,18 @@ pub fn documents_by_best_passage(
 
 /// Urgent advice first (in the rule's order), then score descending, then passage id: the
 /// same query always gives the same order.
-fn sort_hits(hits: &mut [Hit]) {
+fn sort_loaded(hits: &mut [Loaded]) {
     hits.sort_by(|a, b| {
-        b.urgent
-            .cmp(&a.urgent)
-            .then_with(|| match a.urgent && b.urgent {
-                true => std::cmp::Ordering::Equal,
-                false => b.score.total_cmp(&a.score),
+        let urgent = (a.candidate.urgent, b.candidate.urgent);
+        urgent
+            .1
+            .cmp(&urgent.0)
+            .then_with(|| match urgent {
+                (true, true) => std::cmp::Ordering::Equal,
+                _ => b.score.total_cmp(&a.score),
             })
             .then_with(|| a.passage.passage_id.cmp(&b.passage.passage_id))
     });
-    for (i, hit) in hits.iter_mut().enumerate() {
-        hit.rank = i + 1;
-    }
 }
 
 /// The search that finds the passages most about an approach: its own terms, among the
