@@ -74,10 +74,14 @@ impl Plan {
     pub fn to_query(&self) -> Box<dyn Query> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if !self.scoring.is_empty() {
+            // One union of every word's clause in every field, rather than a union per word
+            // inside a union: tantivy buffers each union's scores, and the nested unions were
+            // a tenth of an `--exact` search. The sum is the same but for the order in which
+            // it is added up (at most the last bit of a score).
             let should: Vec<(Occur, Box<dyn Query>)> = self
                 .scoring
                 .iter()
-                .map(|c| (Occur::Should, c.query.box_clone()))
+                .flat_map(|c| union_members(&*c.query))
                 .collect();
             // With required phrases or a filter, free words only rank; alone, one must match.
             let occur = if self.required.is_empty() {
@@ -100,6 +104,27 @@ impl Plan {
                 .map(|q| (Occur::MustNot, q.box_clone())),
         );
         Box::new(BooleanQuery::new(clauses))
+    }
+}
+
+/// What a union can take in place of `query`: the clauses of a boolean query that only has
+/// `Should` clauses (and needs no more than one of them), else the query itself.
+fn union_members(query: &dyn Query) -> Vec<(Occur, Box<dyn Query>)> {
+    match query.downcast_ref::<BooleanQuery>() {
+        Some(union)
+            if union.get_minimum_number_should_match() <= 1
+                && union
+                    .clauses()
+                    .iter()
+                    .all(|(occur, _)| *occur == Occur::Should) =>
+        {
+            union
+                .clauses()
+                .iter()
+                .map(|(occur, clause)| (*occur, clause.box_clone()))
+                .collect()
+        }
+        _ => vec![(Occur::Should, query.box_clone())],
     }
 }
 
@@ -243,4 +268,41 @@ pub fn terms_of(words: &[AnalyzedWord]) -> impl Iterator<Item = &str> {
     words.iter().flat_map(|w| {
         std::iter::once(w.term.as_str()).chain(w.parts.iter().map(|(_, p)| p.as_str()))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::schema::{Schema, TEXT};
+
+    fn term(text: &str) -> Box<dyn Query> {
+        let field = Schema::builder().add_text_field("body", TEXT);
+        term_query(Term::from_field_text(field, text))
+    }
+
+    fn union(words: &[&str]) -> BooleanQuery {
+        BooleanQuery::union(words.iter().map(|w| term(w)).collect())
+    }
+
+    #[test]
+    fn a_union_joins_the_ranking_union_clause_by_clause_and_anything_else_joins_whole() {
+        assert_eq!(union_members(&union(&["bone", "pain", "relief"])).len(), 3);
+        let required = BooleanQuery::new(vec![
+            (Occur::Must, term("bone")),
+            (Occur::Should, term("pain")),
+        ]);
+        assert_eq!(union_members(&required).len(), 1);
+        let two_of_three = BooleanQuery::union_with_minimum_required_clauses(
+            vec![term("bone"), term("pain"), term("relief")],
+            2,
+        );
+        assert_eq!(union_members(&two_of_three).len(), 1);
+        let boosted = BoostQuery::new(Box::new(union(&["bone", "pain"])), 0.6);
+        assert_eq!(union_members(&boosted).len(), 1);
+        assert!(
+            union_members(&boosted)
+                .iter()
+                .all(|(o, _)| *o == Occur::Should)
+        );
+    }
 }
