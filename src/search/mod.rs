@@ -480,15 +480,14 @@ pub fn documents_by_best_passage(
 
 /// Urgent advice first (in the rule's order), then score descending, then passage id: the
 /// same query always gives the same order.
-fn sort_loaded(hits: &mut [Loaded]) {
-    hits.sort_by(|a, b| {
-        let urgent = (a.candidate.urgent, b.candidate.urgent);
-        urgent
-            .1
-            .cmp(&urgent.0)
-            .then_with(|| match urgent {
-                (true, true) => std::cmp::Ordering::Equal,
-                _ => b.score.total_cmp(&a.score),
+fn sort_loaded(loaded: &mut [Loaded]) {
+    loaded.sort_by(|a, b| {
+        let (a_urgent, b_urgent) = (a.candidate.urgent, b.candidate.urgent);
+        b_urgent
+            .cmp(&a_urgent)
+            .then_with(|| match a_urgent && b_urgent {
+                true => std::cmp::Ordering::Equal,
+                false => b.score.total_cmp(&a.score),
             })
             .then_with(|| a.passage.passage_id.cmp(&b.passage.passage_id))
     });
