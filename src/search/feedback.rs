@@ -13,12 +13,11 @@ use tantivy::Term;
 use tantivy::query::{BoostQuery, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 
-use super::load_passage;
 use super::plan::{LabeledClause, Plan};
 use super::rerank::top_passages;
 use crate::Result;
 use crate::analysis::{WordKind, analyze_words, medical_analyzer};
-use crate::index::{Fields, Snapshot};
+use crate::index::{SearchIndex, Snapshot};
 
 /// Feedback applies to queries with at least this many distinct content words; shorter queries
 /// are usually precise names ("herceptin") that feedback would only dilute.
@@ -30,8 +29,8 @@ const ORIGINAL_WEIGHT: f32 = 0.5;
 /// Adds RM3 expansion terms to the plan's scoring clauses, re-weighting the original ones.
 pub fn expand(
     plan: &mut Plan,
+    index: &SearchIndex,
     snapshot: &Snapshot,
-    fields: Fields,
     query_words: usize,
 ) -> Result<()> {
     if query_words < MIN_QUERY_WORDS || plan.scoring.is_empty() {
@@ -45,7 +44,9 @@ pub fn expand(
     let mut analyzer = medical_analyzer();
     let mut relevance: HashMap<String, f32> = HashMap::new();
     for (score, address) in &top {
-        let passage = load_passage(snapshot, fields, *address)?;
+        // Through the cache: the passages that feedback reads are the ones the search is about
+        // to show, and reading each from the store again was a tenth of a default search.
+        let passage = index.passages.get(snapshot, index.fields, *address)?;
         let terms: Vec<String> = analyze_words(&mut analyzer, &passage.text)
             .into_iter()
             .filter(|w| {
@@ -72,7 +73,7 @@ pub fn expand(
     }
     for (term, weight) in ranked {
         let query: Box<dyn Query> = Box::new(TermQuery::new(
-            Term::from_field_text(fields.body, &term),
+            Term::from_field_text(index.fields.body, &term),
             IndexRecordOption::WithFreqs,
         ));
         let boost = (1.0 - ORIGINAL_WEIGHT) * weight / mass;

@@ -175,7 +175,7 @@ pub fn plan_query(
         )));
     }
     if request.feedback {
-        feedback::expand(&mut planned.plan, snapshot, index.fields, content_words)?;
+        feedback::expand(&mut planned.plan, index, snapshot, content_words)?;
     }
     planned.semantic_text = semantic_parts.join(" ");
     Ok(planned)
