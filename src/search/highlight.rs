@@ -128,13 +128,14 @@ impl Openings {
 /// the most highlights (the opening words if none).
 pub fn make_snippet(text: &str, highlights: &[Range<usize>]) -> Snippet {
     let spaced = single_spaced(text);
-    if word_count(text, spaced) <= WHOLE_PASSAGE_WORDS {
+    let count = word_count(text, spaced);
+    if count <= WHOLE_PASSAGE_WORDS {
         return Snippet {
             text: text.to_string(),
             highlights: highlights.to_vec(),
         };
     }
-    let words = word_ranges(text, spaced);
+    let words = word_ranges(text, spaced, count);
     let best = densest_window(&words, highlights);
     let start = words[best].start;
     let end = words[best + SNIPPET_WORDS - 1].end;
@@ -168,9 +169,10 @@ fn word_count(text: &str, spaced: bool) -> usize {
     }
 }
 
-/// The byte ranges of the words of `text`; `spaced` as [`single_spaced`] gives it.
-fn word_ranges(text: &str, spaced: bool) -> Vec<Range<usize>> {
-    let mut ranges = Vec::with_capacity(word_count(text, spaced));
+/// The byte ranges of the `count` words of `text`; `spaced` as [`single_spaced`] gives it, and
+/// `count` as [`word_count`] does.
+fn word_ranges(text: &str, spaced: bool, count: usize) -> Vec<Range<usize>> {
+    let mut ranges = Vec::with_capacity(count);
     if spaced {
         if text.is_empty() {
             return ranges;
@@ -264,7 +266,7 @@ mod tests {
             "non\u{a0}breaking and em\u{2003}space",
         ] {
             let spaced = single_spaced(text);
-            let found: Vec<&str> = word_ranges(text, spaced)
+            let found: Vec<&str> = word_ranges(text, spaced, word_count(text, spaced))
                 .into_iter()
                 .map(|r| &text[r])
                 .collect();
@@ -303,7 +305,8 @@ mod tests {
             .map(|i| format!("w{i}"))
             .collect::<Vec<_>>()
             .join(" ");
-        let words = word_ranges(&text, single_spaced(&text));
+        let spaced = single_spaced(&text);
+        let words = word_ranges(&text, spaced, word_count(&text, spaced));
         let at = |word: usize| words[word].clone();
         let span = |a: usize, b: usize| words[a].start..words[b].end;
         let cases: Vec<Vec<Range<usize>>> = vec![
