@@ -5,6 +5,7 @@
 //!
 //! `MBC_BENCH_INDEX=DIR MBC_BENCH_QUERIES=queries.jsonl cargo bench --bench search`
 //! (defaults: the bundled corpus's `index/` and the MED queries in ../shared/bench/med).
+//! `MBC_BENCH_LIMITS=10` runs the top 10 only.
 //! `MBC_BENCH_MODE=hybrid` ranks as the default search does, with the model of
 //! `MBC_BENCH_MODEL` (default `models/all-MiniLM-L6-v2`) loaded once: each query is embedded
 //! and its vector compared with every passage's.
@@ -59,7 +60,16 @@ fn main() {
         queries.len(),
         if exact { ", --exact" } else { "" }
     );
-    for limit in [10, 1000] {
+    // MBC_BENCH_LIMITS=10: only the top 10 (a list, separated by commas).
+    let limits: Vec<usize> = std::env::var("MBC_BENCH_LIMITS").map_or_else(
+        |_| vec![10, 1000],
+        |list| {
+            list.split(',')
+                .map(|n| n.trim().parse().expect("MBC_BENCH_LIMITS: numbers"))
+                .collect()
+        },
+    );
+    for limit in limits {
         let mut latencies = Vec::new();
         for _ in 0..repeat {
             for query in &queries {
