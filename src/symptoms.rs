@@ -16,6 +16,7 @@
 //! order): "weak legs" matches "my legs feel weak".
 
 use std::collections::HashSet;
+use std::hash::BuildHasher;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -115,33 +116,37 @@ impl UrgentSymptoms {
     }
 
     /// The symptoms a text with these analyzed terms names.
-    pub fn named_in(&self, terms: &HashSet<String>) -> Vec<&Symptom> {
+    pub fn named_in<S: BuildHasher>(&self, terms: &HashSet<&str, S>) -> Vec<&Symptom> {
         self.symptoms
             .iter()
             .filter(|s| s.terms.iter().any(|t| contains_all(terms, t)))
-            .filter(|s| !s.unless.iter().any(|u| terms.contains(u)))
+            .filter(|s| !s.unless.iter().any(|u| terms.contains(u.as_str())))
             .collect()
     }
 
     /// True when a text with these terms says to get help at once.
-    pub fn says_to_act(&self, terms: &HashSet<String>) -> bool {
+    pub fn says_to_act<S: BuildHasher>(&self, terms: &HashSet<&str, S>) -> bool {
         self.actions.iter().any(|a| contains_all(terms, a))
     }
 }
 
-fn contains_all(terms: &HashSet<String>, words: &[String]) -> bool {
-    words.iter().all(|w| terms.contains(w))
+fn contains_all<S: BuildHasher>(terms: &HashSet<&str, S>, words: &[String]) -> bool {
+    words.iter().all(|w| terms.contains(w.as_str()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn terms_of(text: &str) -> HashSet<String> {
+    fn terms_of(text: &str) -> Vec<String> {
         analyze_words(&mut medical_analyzer(), text)
             .into_iter()
             .map(|w| w.term)
             .collect()
+    }
+
+    fn set(terms: &[String]) -> HashSet<&str> {
+        terms.iter().map(String::as_str).collect()
     }
 
     fn bundled() -> UrgentSymptoms {
@@ -157,19 +162,19 @@ mod tests {
     #[test]
     fn a_symptom_matches_its_words_in_any_order() {
         let list = bundled();
-        let named = list.named_in(&terms_of("my legs feel weak and numb"));
+        let named = list.named_in(&set(&terms_of("my legs feel weak and numb")));
         assert!(!named.is_empty(), "weak legs");
         assert!(
-            list.named_in(&terms_of("what is a liquid biopsy"))
+            list.named_in(&set(&terms_of("what is a liquid biopsy")))
                 .is_empty()
         );
         assert!(
             !list
-                .named_in(&terms_of("my wife just had a fit"))
+                .named_in(&set(&terms_of("my wife just had a fit")))
                 .is_empty()
         );
         assert!(
-            list.named_in(&terms_of("how should a compression sleeve fit"))
+            list.named_in(&set(&terms_of("how should a compression sleeve fit")))
                 .is_empty(),
             "a sleeve that fits is not a seizure"
         );
@@ -178,7 +183,7 @@ mod tests {
     #[test]
     fn an_action_phrase_says_to_act() {
         let list = bundled();
-        assert!(list.says_to_act(&terms_of("Call the 24-hour line straight away.")));
-        assert!(!list.says_to_act(&terms_of("Tiredness tends to build up over time.")));
+        assert!(list.says_to_act(&set(&terms_of("Call the 24-hour line straight away."))));
+        assert!(!list.says_to_act(&set(&terms_of("Tiredness tends to build up over time."))));
     }
 }
