@@ -7,6 +7,9 @@
 #      the same passages (`mbc export --all`: title, section and text, en_stem);
 #   3. lexical with 32 connections again while `mbc index --rebuild` runs in a loop;
 #   4. the server's RSS at the start and at the end (right after the last rebuild, and 2 s later).
+# Each run also gives the CPU time the server spent per answered request (user + system, from
+# /proc): oha shares the machine's cores, and a larger answer costs it more to read, so
+# requests/s alone mixes the client's cost into the server's.
 # One query throughout ("hormone therapy side effects"): the figures are of the server, not of
 # the query mix. DURATION=10s shortens step 1.
 set -euo pipefail
@@ -38,14 +41,22 @@ start_rss=$(rss)
 start_kinds=$(rss_kinds)
 
 url="http://127.0.0.1:$port/api/search?q=hormone+therapy+side+effects"
-# One oha run, summarised: requests/s, p50, p99 (ms), and how many requests failed.
+# CPU time a process has used so far, in clock ticks (user + system).
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+ticks_per_second=$(getconf CLK_TCK)
+# One oha run, summarised: requests/s, p50, p99 (ms), how many requests failed, and the CPU
+# time of the process `$watch` (the server) per answered request.
+watch=$server
 load() { # label, oha arguments…
   local label=$1
   shift
+  local before
+  before=$(cpu_ticks "$watch")
   "$oha" --no-tui --output-format json "$@" > "$work/oha.json"
-  python3 - "$label" "$work/oha.json" <<'PY'
+  python3 - "$label" "$work/oha.json" "$before" "$(cpu_ticks "$watch")" "$ticks_per_second" <<'PY'
 import json, sys
 label, path = sys.argv[1], sys.argv[2]
+before, after, per_second = (int(float(a)) for a in sys.argv[3:6])
 run = json.load(open(path))
 codes = run.get("statusCodeDistribution", {})
 errors = dict(run.get("errorDistribution", {}))
@@ -54,8 +65,10 @@ cut = errors.pop("aborted due to deadline", 0)
 ok = codes.get("200", 0)
 failed = sum(n for code, n in codes.items() if code != "200") + sum(errors.values())
 p = run["latencyPercentiles"]
+cpu = (after - before) / per_second / max(ok, 1) * 1e6
 print(f"{label}: {run['summary']['requestsPerSec']:.0f} requests/s, p50 {p['p50'] * 1e3:.2f} ms, "
-      f"p99 {p['p99'] * 1e3:.2f} ms, {ok} answered, {failed} failed ({cut} cut off at the end)")
+      f"p99 {p['p99'] * 1e3:.2f} ms, {ok} answered, {failed} failed ({cut} cut off at the end), "
+      f"server CPU {cpu:.0f} µs per answer")
 PY
 }
 
@@ -86,9 +99,11 @@ for line in sys.stdin:
 "$tantivy" serve -i "$work/tcli-idx" --host 127.0.0.1 -p "$tantivy_port" > /dev/null 2>&1 &
 tantivy_server=$!
 until curl -sf "http://127.0.0.1:$tantivy_port/api/?q=bone&nhits=1" > /dev/null; do sleep 0.2; done
+watch=$tantivy_server
 load "tantivy-cli serve ($(wc -l < "$work/passages.jsonl") passages)" -z 15s -c 32 \
   "http://127.0.0.1:$tantivy_port/api/?q=hormone+therapy+side+effects&nhits=10"
 kill $tantivy_server
+watch=$server
 
 echo
 echo "== lexical, 32 connections, while mbc index --rebuild runs in a loop (15 s)"
