@@ -8,6 +8,7 @@ mod manifest;
 mod read_only;
 mod schema;
 mod snapshot;
+mod statistics;
 pub mod store;
 mod stored;
 mod vectors;
@@ -27,6 +28,7 @@ pub use freshness::{Check, Freshness, assess};
 pub use manifest::{FileRecord, FileStamp, Manifest};
 pub use schema::Fields;
 pub use snapshot::Snapshot;
+pub use statistics::Statistics;
 pub use store::IndexMeta;
 pub use stored::{PassageCache, StoredPassage, load_passage};
 pub use vectors::{EmbedOutcome, SEED_FILE, embedding_text};
@@ -60,6 +62,9 @@ pub struct SearchIndex {
     pub embedder: Option<Arc<Embedder>>,
     /// Passages already read, for the searches of a server that follow.
     pub passages: PassageCache,
+    /// BM25's statistics of the terms searched so far (the reader is never reloaded, so they
+    /// stay true).
+    statistics: Arc<Statistics>,
 }
 
 impl SearchIndex {
@@ -140,13 +145,18 @@ impl SearchIndex {
             vectors,
             embedder: None,
             passages: PassageCache::default(),
+            statistics: Arc::default(),
         })
     }
 
     /// A view of the index for one search: every read through it reports damage as
     /// [`Error::IndexCorrupt`].
     pub fn snapshot(&self) -> Snapshot {
-        Snapshot::new(self.reader.searcher(), &self.index_dir)
+        Snapshot::new(
+            self.reader.searcher(),
+            Arc::clone(&self.statistics),
+            &self.index_dir,
+        )
     }
 
     /// The embedder and vectors, when both are present and the model is the one that made the

@@ -29,13 +29,11 @@ pub fn top_passages(
 ) -> Result<(Vec<(Score, DocAddress)>, usize)> {
     let candidates = depth.max(RERANK_DEPTH);
     let query = plan.to_query();
-    let (mut top, matches) = snapshot.read(|s| {
-        s.search(
-            &*query,
-            &(TopDocs::with_limit(candidates).order_by_score(), Count),
-        )
-    })?;
-    snapshot.read(|s| add_bonus(s, &plan.proximity, &mut top))?;
+    let (mut top, matches) = snapshot.search(
+        &*query,
+        &(TopDocs::with_limit(candidates).order_by_score(), Count),
+    )?;
+    snapshot.with_scoring(|s, scoring| add_bonus(s, scoring, &plan.proximity, &mut top))?;
     top.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     top.truncate(depth);
     Ok((top, matches))
@@ -44,13 +42,13 @@ pub fn top_passages(
 /// Adds each clause's score to the hits it matches.
 fn add_bonus(
     searcher: &Searcher,
+    scoring: EnableScoring<'_>,
     clauses: &[LabeledClause],
     hits: &mut [(Score, DocAddress)],
 ) -> tantivy::Result<()> {
     if clauses.is_empty() || hits.is_empty() {
         return Ok(());
     }
-    let scoring = EnableScoring::enabled_from_searcher(searcher);
     let weights = clauses
         .iter()
         .map(|clause| clause.query.weight(scoring))
