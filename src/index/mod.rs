@@ -19,6 +19,7 @@ use std::sync::Arc;
 use tantivy::{Index, IndexReader, ReloadPolicy};
 
 use read_only::ReadOnlyDirectory;
+use statistics::Statistics;
 
 pub use build::{
     BuildEvent, BuildOptions, BuildReport, UpdateCounts, build, data_dir, fingerprint,
@@ -28,7 +29,6 @@ pub use freshness::{Check, Freshness, assess};
 pub use manifest::{FileRecord, FileStamp, Manifest};
 pub use schema::Fields;
 pub use snapshot::Snapshot;
-pub use statistics::Statistics;
 pub use store::IndexMeta;
 pub use stored::{PassageCache, StoredPassage, load_passage};
 pub use vectors::{EmbedOutcome, SEED_FILE, embedding_text};
