@@ -1,6 +1,6 @@
 //! `--explain`: what each labelled clause of a plan contributed to one passage's score.
 
-use tantivy::query::{EnableScoring, Scorer};
+use tantivy::query::Scorer;
 use tantivy::{DocAddress, DocSet};
 
 use super::plan::LabeledClause;
@@ -17,11 +17,9 @@ pub fn explain<'a>(
 ) -> Result<Vec<Contribution>> {
     let mut contributions = Vec::new();
     for clause in clauses {
-        let score = snapshot.read(|searcher| {
+        let score = snapshot.with_scoring(|searcher, scoring| {
             let segment = searcher.segment_reader(address.segment_ord);
-            let weight = clause
-                .query
-                .weight(EnableScoring::enabled_from_searcher(searcher))?;
+            let weight = clause.query.weight(scoring)?;
             let mut scorer = weight.scorer(segment, 1.0)?;
             if scorer.doc() < address.doc_id {
                 scorer.seek(address.doc_id);

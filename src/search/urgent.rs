@@ -61,12 +61,10 @@ pub fn urgent_first(
             ),
         ]));
     }
-    let top = snapshot.read(|s| {
-        s.search(
-            &*query,
-            &TopDocs::with_limit(URGENT_PASSAGES).order_by_score(),
-        )
-    })?;
+    let top = snapshot.search(
+        &*query,
+        &TopDocs::with_limit(URGENT_PASSAGES).order_by_score(),
+    )?;
     Ok(UrgentFirst {
         symptoms: named.iter().map(|s| s.name.clone()).collect(),
         passages: top.into_iter().map(|(_, address)| address).collect(),
