@@ -14,12 +14,12 @@
 # the query mix. DURATION=10s shortens step 1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root=$PWD
 work=$PWD/target/bench/serve
 duration=${DURATION:-30s}
 port=8790
 tantivy_port=8791
 [ -x target/bench-tools/bin/oha ] || cargo install --locked --root target/bench-tools oha
-[ -x target/bench-tools/bin/tantivy ] || cargo install --root target/bench-tools tantivy-cli
 oha=$PWD/target/bench-tools/bin/oha
 tantivy=$PWD/target/bench-tools/bin/tantivy
 cargo build --release --quiet
@@ -85,22 +85,12 @@ warm_rss=$(rss)
 echo "server RSS after the load: $warm_rss MB ($(rss_kinds))"
 
 # tantivy-cli's server on the same passages, with the schema its `index` command reads.
-mkdir -p "$work/tcli-idx"
-cat > "$work/tcli-idx/meta.json" <<'JSON'
-{"index_settings":{"docstore_compression":"lz4","docstore_blocksize":16384},"segments":[],"schema":[{"name":"id","type":"text","options":{"indexing":{"record":"basic","fieldnorms":false,"tokenizer":"raw"},"stored":true,"fast":false}},{"name":"title","type":"text","options":{"indexing":{"record":"position","fieldnorms":true,"tokenizer":"en_stem"},"stored":true,"fast":false}},{"name":"text","type":"text","options":{"indexing":{"record":"position","fieldnorms":true,"tokenizer":"en_stem"},"stored":true,"fast":false}}],"opstamp":0}
-JSON
-"$mbc" export --all --format jsonl 2> /dev/null | python3 -c '
-import json, sys
-for line in sys.stdin:
-    p = json.loads(line)
-    print(json.dumps({"id": p["passage_id"], "title": p["title"] + " " + p["section"], "text": p["text"]}))
-' > "$work/passages.jsonl"
-"$tantivy" index -i "$work/tcli-idx" -f "$work/passages.jsonl" > /dev/null 2>&1
+"$root/scripts/tantivy-cli-index.sh" "$mbc" "$work/tcli-idx"
 "$tantivy" serve -i "$work/tcli-idx" --host 127.0.0.1 -p "$tantivy_port" > /dev/null 2>&1 &
 tantivy_server=$!
 until curl -sf "http://127.0.0.1:$tantivy_port/api/?q=bone&nhits=1" > /dev/null; do sleep 0.2; done
 watch=$tantivy_server
-load "tantivy-cli serve ($(wc -l < "$work/passages.jsonl") passages)" -z 15s -c 32 \
+load "tantivy-cli serve ($(wc -l < "$work/tcli-idx/passages.jsonl") passages)" -z 15s -c 32 \
   "http://127.0.0.1:$tantivy_port/api/?q=hormone+therapy+side+effects&nhits=10"
 kill $tantivy_server
 watch=$server

@@ -7,8 +7,8 @@
 //! more are asked for) before they are cut to size.
 
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::EnableScoring;
-use tantivy::{DocAddress, DocSet, Score, Searcher};
+use tantivy::query::{EnableScoring, Weight};
+use tantivy::{DocAddress, DocSet, Score, Searcher, SeekDangerResult, SegmentReader};
 
 use super::plan::{LabeledClause, Plan};
 use crate::Result;
@@ -58,16 +58,101 @@ fn add_bonus(
     for segment_hits in hits.chunk_by_mut(|a, b| a.1.segment_ord == b.1.segment_ord) {
         let reader = searcher.segment_reader(segment_hits[0].1.segment_ord);
         for weight in &weights {
-            let mut scorer = weight.scorer(reader, 1.0)?;
-            for (score, address) in segment_hits.iter_mut() {
-                if scorer.doc() < address.doc_id {
-                    scorer.seek(address.doc_id);
-                }
-                if scorer.doc() == address.doc_id {
-                    *score += scorer.score();
-                }
-            }
+            add_where_matched(&**weight, reader, segment_hits)?;
         }
     }
     Ok(())
+}
+
+/// Adds `weight`'s score to the hits it matches, `hits` being one segment's, in document order.
+///
+/// Each hit is tested where it is, with tantivy's `seek_danger`. A plain `seek` past a hit that
+/// a sloppy phrase does not match goes on to the phrase's next match, reading the positions of
+/// passages that are not candidates: that was half of the bonus's cost.
+fn add_where_matched(
+    weight: &dyn Weight,
+    reader: &SegmentReader,
+    hits: &mut [(Score, DocAddress)],
+) -> tantivy::Result<()> {
+    let mut hits = hits.iter_mut();
+    let Some(mut hit) = hits.next() else {
+        return Ok(());
+    };
+    let (mut outcome, mut scorer) = weight.scorer_danger(reader, hit.1.doc_id, 1.0)?;
+    loop {
+        // After a miss, the scorer may only be asked about documents from `first_possible` on.
+        let first_possible = match outcome {
+            SeekDangerResult::Found => {
+                hit.0 += scorer.score();
+                hit.1.doc_id + 1
+            }
+            SeekDangerResult::SeekLowerBound(doc) => doc,
+        };
+        let Some(next) = hits.by_ref().find(|h| h.1.doc_id >= first_possible) else {
+            return Ok(());
+        };
+        outcome = scorer.seek_danger(next.1.doc_id);
+        hit = next;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tantivy::query::{PhraseQuery, Query};
+    use tantivy::schema::{Schema, TEXT};
+    use tantivy::{Index, TantivyDocument, Term};
+
+    use super::*;
+
+    /// A one-segment index of `bodies`, and a sloppy phrase "bone pain" over them.
+    fn searcher_and_phrase(bodies: &[&str]) -> (Searcher, PhraseQuery) {
+        let mut schema = Schema::builder();
+        let body = schema.add_text_field("body", TEXT);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for text in bodies {
+            let mut doc = TantivyDocument::default();
+            doc.add_text(body, text);
+            writer.add_document(doc).unwrap();
+        }
+        writer.commit().unwrap();
+        let words = ["bone", "pain"].map(|w| Term::from_field_text(body, w));
+        let phrase = PhraseQuery::new_with_offset_and_slop(
+            vec![(0, words[0].clone()), (1, words[1].clone())],
+            1,
+        );
+        (index.reader().unwrap().searcher(), phrase)
+    }
+
+    #[test]
+    fn the_bonus_goes_to_every_candidate_the_phrase_matches_and_to_no_other() {
+        // The candidates are 0, 1, 2, 3 and 5: 2 comes right after a passage with both words too
+        // far apart, 5 after one with only one of them.
+        let (searcher, phrase) = searcher_and_phrase(&[
+            "bone pain",
+            "bone scans show no pain here",
+            "bone pain when walking",
+            "pain",
+            "bone pain at night",
+            "bone pain",
+            "bone and hip pain",
+        ]);
+        let weight = phrase
+            .weight(EnableScoring::enabled_from_searcher(&searcher))
+            .unwrap();
+        let reader = searcher.segment_reader(0);
+        let mut hits: Vec<(Score, DocAddress)> = [0, 1, 2, 3, 5]
+            .map(|doc| (0.0, DocAddress::new(0, doc)))
+            .to_vec();
+        add_where_matched(&*weight, reader, &mut hits).unwrap();
+        let bonused: Vec<u32> = hits
+            .iter()
+            .filter(|h| h.0 > 0.0)
+            .map(|h| h.1.doc_id)
+            .collect();
+        assert_eq!(bonused, [0, 2, 5]);
+        let mut scorer = weight.scorer(reader, 1.0).unwrap();
+        scorer.seek(5);
+        assert_eq!(hits[4].0, scorer.score());
+    }
 }
