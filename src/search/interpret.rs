@@ -35,6 +35,23 @@ const MAX_QUERY_WORDS: usize = 512;
 /// pasted queries".
 pub const LONG_QUERY_WORDS: usize = 40;
 
+/// Words people type into a search box that say nothing about what they ask: greetings and
+/// thanks, chat abbreviations, and stop words written without their apostrophe ("whats",
+/// "im"). They are left out of a typed query as stop words are. Kept in, a word no passage
+/// uses weighs the most in judging whether a passage is about the query, so "is it ok to
+/// exercise during chemo" was judged to be about nothing in lexical mode. Negations without
+/// their apostrophe ("dont", "cant") stay, as "not" does.
+const QUERY_FILLERS: [&str; 28] = [
+    "btw", "hello", "hey", "hi", "hows", "im", "ive", "lol", "ok", "okay", "please", "pls", "plz",
+    "sorry", "thank", "thanks", "thankyou", "thats", "theres", "thx", "u", "ur", "whats", "whens",
+    "wheres", "whos", "whys", "youre",
+];
+
+/// Whether `word`, as typed, is one of the [`QUERY_FILLERS`].
+fn is_filler(word: &str) -> bool {
+    QUERY_FILLERS.contains(&word.to_lowercase().as_str())
+}
+
 /// A query turned into a plan, with what spelling and the lexicon did to it.
 pub struct PlannedQuery {
     pub plan: Plan,
@@ -57,8 +74,9 @@ pub struct PlannedQuery {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Concept {
     pub alternatives: Vec<Vec<String>>,
-    /// How informative it is: the inverse document frequency of its rarest own term, times
-    /// how often the query uses it.
+    /// How informative it is: the inverse document frequency of its rarest own term (of its
+    /// commonest synonym when no passage has its own terms), times how often the query uses
+    /// it.
     pub weight: f32,
 }
 
@@ -119,6 +137,7 @@ pub fn plan_query(
                 if like {
                     words = like::distinctive(snapshot, index.fields, words)?;
                 } else {
+                    words.retain(|w| !is_filler(&typed[w.range.clone()]));
                     words.truncate(MAX_QUERY_WORDS);
                 }
                 let searched = if request.exact || like {
@@ -275,7 +294,6 @@ fn concepts_of(
         let span = &words[found.start..found.start + found.len];
         covered[found.start..found.start + found.len].fill(true);
         let own: Vec<String> = span.iter().map(|w| w.term.clone()).collect();
-        let weight = weight_of(snapshot, fields, &own)?;
         let mut alternatives = vec![own];
         alternatives.extend(
             found
@@ -283,6 +301,7 @@ fn concepts_of(
                 .iter()
                 .map(|e| e.words.iter().map(|w| w.term.clone()).collect()),
         );
+        let weight = concept_weight(snapshot, fields, &alternatives)?;
         concepts.push(Concept {
             alternatives,
             weight,
@@ -310,16 +329,45 @@ fn concepts_of(
 /// BM25's inverse document frequency of the rarest of `terms` in the passage bodies: a term no
 /// passage has weighs the most.
 fn weight_of(snapshot: &Snapshot, fields: Fields, terms: &[String]) -> Result<f32> {
-    let (passages, rarest) = snapshot.read(|s| {
-        let rarest = terms
-            .iter()
-            .map(|t| spelling::doc_freq(s, &[fields.body], t))
-            .min()
-            .unwrap_or(0);
-        Ok((s.num_docs(), rarest))
+    Ok(idf(snapshot, fields, &[terms])?.0)
+}
+
+/// The weight of a lexicon concept, whose `alternatives` are its own terms first, then its
+/// synonyms': its own terms' [`weight_of`], unless no passage has them. Then the weight is that
+/// of its commonest synonym: "dad" is absent from texts that say "parent", and weighing it as
+/// the rarest word of all made one concept outweigh the rest of "my dad has breast cancer".
+fn concept_weight(
+    snapshot: &Snapshot,
+    fields: Fields,
+    alternatives: &[Vec<String>],
+) -> Result<f32> {
+    let alternatives: Vec<&[String]> = alternatives.iter().map(Vec::as_slice).collect();
+    let (own, own_df) = idf(snapshot, fields, &alternatives[..1])?;
+    if own_df > 0 || alternatives.len() == 1 {
+        return Ok(own);
+    }
+    Ok(idf(snapshot, fields, &alternatives[1..])?.0)
+}
+
+/// BM25's inverse document frequency, in the passage bodies, of the commonest of
+/// `alternatives` (each as common as its rarest term), and that alternative's document
+/// frequency.
+fn idf(snapshot: &Snapshot, fields: Fields, alternatives: &[&[String]]) -> Result<(f32, u64)> {
+    let (passages, commonest) = snapshot.read(|s| {
+        let rarest_term = |terms: &&[String]| {
+            terms
+                .iter()
+                .map(|t| spelling::doc_freq(s, &[fields.body], t))
+                .min()
+                .unwrap_or(0)
+        };
+        Ok((
+            s.num_docs(),
+            alternatives.iter().map(rarest_term).max().unwrap_or(0),
+        ))
     })?;
-    let (n, df) = (passages as f32, rarest as f32);
-    Ok((1.0 + (n - df + 0.5) / (df + 0.5)).ln())
+    let (n, df) = (passages as f32, commonest as f32);
+    Ok(((1.0 + (n - df + 0.5) / (df + 0.5)).ln(), commonest))
 }
 
 /// Each distinct word of a clause (by its term), first occurrence first, with its count.

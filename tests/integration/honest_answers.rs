@@ -131,6 +131,56 @@ fn nothing_found_is_said_in_every_mode() {
 }
 
 #[test]
+fn greetings_thanks_and_chat_words_neither_hide_an_answer_nor_get_reported() {
+    let ws = Workspace::with_bundled_corpus();
+    for (chatty, plain) in [
+        ("is it ok to exercise during chemo", "exercise during chemo"),
+        ("thx. what is ibrance", "what is ibrance"),
+        ("whats the deal with keytruda", "the deal with keytruda"),
+    ] {
+        // Lexical mode judges by words alone: a word no passage uses once outweighed the rest.
+        let said = search(&ws, chatty, &["--mode", "lexical"]);
+        let meant = search(&ws, plain, &["--mode", "lexical"]);
+        assert!(said.found && said.absent.is_empty(), "{chatty}: {said:?}");
+        let ids = |o: &SearchOutput| -> Vec<String> {
+            o.passages.iter().map(|p| p.passage_id.clone()).collect()
+        };
+        assert_eq!(ids(&said), ids(&meant), "{chatty}");
+    }
+}
+
+#[test]
+fn a_family_word_the_texts_lack_reaches_the_word_they_use() {
+    let ws = Workspace::with_bundled_corpus();
+    // The texts say "parent" and "child", not "mum", "dad" or "son".
+    let mum = search(&ws, "my mum has mbc, what now", &["--mode", "lexical"]);
+    assert!(mum.found && mum.absent.is_empty(), "{mum:?}");
+    let son = search(
+        &ws,
+        "my son asked if im going to die",
+        &["--mode", "lexical"],
+    );
+    assert_eq!(
+        files(&son, 1),
+        ["20-telling-children-and-teenagers.md"],
+        "{son:?}"
+    );
+    // A concept whose own word no passage uses weighs as its synonym does, not as the rarest
+    // word of all: that made "dad" outweigh "breast cancer".
+    let dad = search(&ws, "my dad has breast cancer", &[]);
+    let first: Vec<&str> = dad
+        .passages
+        .iter()
+        .take(3)
+        .map(|p| p.section.as_str())
+        .collect();
+    assert!(
+        dad.found && first.contains(&"Men with breast cancer"),
+        "{first:?}"
+    );
+}
+
+#[test]
 fn total_hits_counts_matches_not_the_candidate_pool() {
     let ws = Workspace::with_bundled_corpus();
     let lexical = search(&ws, "tamoxifen", &["--mode", "lexical"]);
