@@ -217,6 +217,7 @@ fn everyday_words_reach_the_passages_that_answer_them() {
             "23-sex-intimacy-and-menopause-symptoms.md",
         ),
         ("support group near me", "24-where-to-find-help.md"),
+        ("is mbc hereditary", "22-biomarker-and-genomic-testing.md"),
     ];
     for (query, file) in cases {
         let output = search(&ws, query, &[]);
