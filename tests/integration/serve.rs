@@ -327,6 +327,23 @@ fn the_page_searches_shows_nothing_found_and_makes_a_handout() {
     assert!(server.get("/style.css").body.contains("@media print"));
 }
 
+#[test]
+fn a_query_with_nothing_to_search_keeps_the_box_and_says_what_to_change() {
+    let ws = Workspace::with_fixture_corpus();
+    let server = Server::start(&ws);
+    for (path, typed) in [("/?q=hello", "hello"), ("/?q=-bone", "-bone")] {
+        let page = server.get(path);
+        assert_eq!(page.status, 400, "{path}");
+        assert!(page.body.contains("Try other words"), "{}", page.body);
+        assert!(!page.body.contains("Something went wrong"), "{}", page.body);
+        assert!(
+            page.body.contains(&format!("value=\"{typed}\"")),
+            "{}",
+            page.body
+        );
+    }
+}
+
 /// Text from the corpus is data. (A source address that is not http(s), such as
 /// `javascript:`, is refused when the corpus is read, so it never reaches the page.)
 #[test]

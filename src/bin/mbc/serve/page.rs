@@ -48,8 +48,19 @@ pub async fn home(
     }
     match api::run_search(&shared, &params).await {
         Ok(results) => page(&params.q, &params.q, results_view(&params, &results)).into_response(),
+        Err(err) if err.status == StatusCode::BAD_REQUEST => unsearchable(&params.q, &err),
         Err(err) => error_page(&err),
     }
+}
+
+/// A query that cannot be searched as it is ("hello", a query that only excludes words): the
+/// search box keeps it and the message says what to change. Nothing went wrong.
+fn unsearchable(query: &str, err: &ApiError) -> Response {
+    let body = html! {
+        h1 { "Try other words" }
+        p role="alert" { (as_sentence(&err.message)) }
+    };
+    (err.status, page(query, query, body)).into_response()
 }
 
 /// `/passages/{id}`: a passage with the passages around it.
@@ -148,10 +159,20 @@ pub async fn not_found() -> Response {
 fn error_page(err: &ApiError) -> Response {
     let body = html! {
         h1 { "Something went wrong" }
-        p role="alert" { (err.message) }
+        p role="alert" { (as_sentence(&err.message)) }
         p { a href="/" { "Back to the search" } }
     };
     (err.status, page("Error", "", body)).into_response()
+}
+
+/// An error message, which reads as part of a line in a terminal ("error: nothing
+/// searchable …"), as a sentence of its own.
+fn as_sentence(message: &str) -> String {
+    let mut chars = message.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 fn welcome() -> Markup {
