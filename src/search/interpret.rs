@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use tantivy::query::{BoostQuery, Query};
+use tantivy::query::{BoostQuery, DisjunctionMaxQuery, Query};
 
 use super::feedback;
 use super::like;
@@ -370,6 +370,18 @@ fn idf(snapshot: &Snapshot, fields: Fields, alternatives: &[&[String]]) -> Resul
     Ok(((1.0 + (n - df + 0.5) / (df + 0.5)).ln(), commonest))
 }
 
+/// What `--explain` calls a matched term's expansions: the first few, and how many there are.
+fn expansions_label(expansions: &[String]) -> String {
+    const SHOWN: usize = 3;
+    match expansions.len() {
+        n if n <= SHOWN => format!("also: {}", expansions.join(" | ")),
+        n => format!(
+            "also: {} | … (the best of {n})",
+            expansions[..SHOWN].join(" | ")
+        ),
+    }
+}
+
 /// Each distinct word of a clause (by its term), first occurrence first, with its count.
 fn distinct_words(words: &[AnalyzedWord]) -> Vec<(&AnalyzedWord, usize)> {
     let mut distinct: Vec<(&AnalyzedWord, usize)> = Vec::new();
@@ -432,8 +444,16 @@ fn add_free_words(
     matches
 }
 
+/// An expansion, how many of the query's matches it expands, and the first of them.
+struct Counted<'a> {
+    expansion: &'a Expansion,
+    count: usize,
+    first_match: usize,
+}
+
 /// The lexicon's expansions of the matched words, each once at [`EXPANSION_WEIGHT`] times the
 /// number of matches it expands (like a repeated word), and recorded once per matched text.
+/// The expansions of one match are one clause, which counts the best of them.
 fn add_expansions(
     builder: &QueryBuilder,
     planned: &mut PlannedQuery,
@@ -441,17 +461,24 @@ fn add_expansions(
     matches: &[LexiconMatch],
     text: &str,
 ) {
-    let mut counted: Vec<(&Expansion, usize)> = Vec::new();
-    for found in matches {
+    let mut counted: Vec<Counted> = Vec::new();
+    for (m, found) in matches.iter().enumerate() {
         let matched = &words[found.start..found.start + found.len];
         let from = text
             .get(matched[0].range.start..matched[matched.len() - 1].range.end)
             .unwrap_or_default()
             .to_string();
         for expansion in &found.expansions {
-            match counted.iter_mut().find(|(e, _)| e.text == expansion.text) {
-                Some((_, count)) => *count += 1,
-                None => counted.push((expansion, 1)),
+            match counted
+                .iter_mut()
+                .find(|c| c.expansion.text == expansion.text)
+            {
+                Some(seen) => seen.count += 1,
+                None => counted.push(Counted {
+                    expansion,
+                    count: 1,
+                    first_match: m,
+                }),
             }
             let recorded = planned
                 .expanded
@@ -469,19 +496,35 @@ fn add_expansions(
         }
     }
     let plan = &mut planned.plan;
-    for (expansion, count) in counted {
-        let Some(query) = builder.words_anywhere(&expansion.words, 0) else {
+    // One clause per matched term: the best of its expansions counts. Summed, a passage that
+    // lists every name for a thing (a glossary entry) outscored one that uses a name once.
+    for m in 0..matches.len() {
+        let mut labels = Vec::new();
+        let mut disjuncts: Vec<Box<dyn Query>> = Vec::new();
+        for Counted {
+            expansion, count, ..
+        } in counted.iter().filter(|c| c.first_match == m)
+        {
+            let Some(query) = builder.words_anywhere(&expansion.words, 0) else {
+                continue;
+            };
+            labels.push(match count {
+                1 => expansion.text.clone(),
+                n => format!("{} ×{n}", expansion.text),
+            });
+            disjuncts.push(Box::new(BoostQuery::new(
+                query,
+                EXPANSION_WEIGHT * *count as f32,
+            )));
+            plan.highlight_terms
+                .extend(terms_of(&expansion.words).map(String::from));
+        }
+        if disjuncts.is_empty() {
             continue;
-        };
-        let label = match count {
-            1 => format!("also: {}", expansion.text),
-            n => format!("also: {} ×{n}", expansion.text),
-        };
+        }
         plan.scoring.push(LabeledClause {
-            label,
-            query: Box::new(BoostQuery::new(query, EXPANSION_WEIGHT * count as f32)),
+            label: expansions_label(&labels),
+            query: Box::new(DisjunctionMaxQuery::new(disjuncts)),
         });
-        plan.highlight_terms
-            .extend(terms_of(&expansion.words).map(String::from));
     }
 }

@@ -181,6 +181,20 @@ fn a_family_word_the_texts_lack_reaches_the_word_they_use() {
 }
 
 #[test]
+fn a_passage_that_lists_every_name_for_a_drug_does_not_outrank_the_answer() {
+    let ws = Workspace::with_bundled_corpus();
+    // The antibodies passage names trastuzumab's five biosimilars; the answer is about the heart.
+    let output = search(&ws, "herceptin heart problems", &["--mode", "lexical"]);
+    let first = &output.passages[0];
+    assert!(
+        first.text.contains("heart"),
+        "{}: {}",
+        first.section,
+        first.text
+    );
+}
+
+#[test]
 fn total_hits_counts_matches_not_the_candidate_pool() {
     let ws = Workspace::with_bundled_corpus();
     let lexical = search(&ws, "tamoxifen", &["--mode", "lexical"]);
