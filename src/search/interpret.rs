@@ -49,7 +49,7 @@ const QUERY_FILLERS: [&str; 28] = [
 
 /// Whether `word`, as typed, is one of the [`QUERY_FILLERS`].
 fn is_filler(word: &str) -> bool {
-    QUERY_FILLERS.contains(&word.to_lowercase().as_str())
+    QUERY_FILLERS.iter().any(|f| f.eq_ignore_ascii_case(word))
 }
 
 /// A query turned into a plan, with what spelling and the lexicon did to it.
@@ -498,12 +498,13 @@ fn add_expansions(
     let plan = &mut planned.plan;
     // One clause per matched term: the best of its expansions counts. Summed, a passage that
     // lists every name for a thing (a glossary entry) outscored one that uses a name once.
-    for m in 0..matches.len() {
+    // `counted` is in the order of the matches, so each match's expansions are adjacent.
+    for group in counted.chunk_by(|a, b| a.first_match == b.first_match) {
         let mut labels = Vec::new();
         let mut disjuncts: Vec<Box<dyn Query>> = Vec::new();
         for Counted {
             expansion, count, ..
-        } in counted.iter().filter(|c| c.first_match == m)
+        } in group
         {
             let Some(query) = builder.words_anywhere(&expansion.words, 0) else {
                 continue;

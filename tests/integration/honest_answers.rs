@@ -24,6 +24,16 @@ fn search(ws: &Workspace, query: &str, extra: &[&str]) -> SearchOutput {
     serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}\n{}", run.stdout))
 }
 
+/// The ids of the first `n` passages.
+fn ids(output: &SearchOutput, n: usize) -> Vec<&str> {
+    output
+        .passages
+        .iter()
+        .take(n)
+        .map(|p| p.passage_id.as_str())
+        .collect()
+}
+
 fn files(output: &SearchOutput, n: usize) -> Vec<&str> {
     output
         .passages
@@ -77,13 +87,7 @@ fn a_misspelling_is_corrected_for_both_halves_of_a_hybrid_search() {
         "the embedding sees it too"
     );
     let right = search(&ws, "herceptin heart problems", &[]);
-    let ids = |o: &SearchOutput| -> Vec<String> {
-        o.passages[..5]
-            .iter()
-            .map(|p| p.passage_id.clone())
-            .collect()
-    };
-    assert_eq!(ids(&typo), ids(&right));
+    assert_eq!(ids(&typo, 5), ids(&right, 5));
 }
 
 #[test]
@@ -142,10 +146,7 @@ fn greetings_thanks_and_chat_words_neither_hide_an_answer_nor_get_reported() {
         let said = search(&ws, chatty, &["--mode", "lexical"]);
         let meant = search(&ws, plain, &["--mode", "lexical"]);
         assert!(said.found && said.absent.is_empty(), "{chatty}: {said:?}");
-        let ids = |o: &SearchOutput| -> Vec<String> {
-            o.passages.iter().map(|p| p.passage_id.clone()).collect()
-        };
-        assert_eq!(ids(&said), ids(&meant), "{chatty}");
+        assert_eq!(ids(&said, usize::MAX), ids(&meant, usize::MAX), "{chatty}");
     }
 }
 
