@@ -175,9 +175,17 @@ fn rank(
         SEMANTIC_CANDIDATES.max(request.limit + 10)
     };
     let semantic = index.semantic().filter(|_| mode != Mode::Lexical);
+    // `--exact` ranks by BM25 and the proximity bonus alone, as it does without feedback.
+    let coordinated = |address| {
+        if request.exact {
+            return Ok(1.0);
+        }
+        let passage = index.passages.get(snapshot, index.fields, address)?;
+        Ok(about::coordination(&planned.concepts, &passage.terms().all))
+    };
     let lexical = || match mode {
         Mode::Semantic => Ok((Vec::new(), 0)),
-        _ => rerank::top_passages(snapshot, &planned.plan, depth),
+        _ => rerank::top_passages(snapshot, &planned.plan, depth, coordinated),
     };
     let (lexical, mut nearest) = match semantic {
         // The two halves are independent: embedding the query (most of a hybrid search's

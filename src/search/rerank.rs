@@ -1,4 +1,5 @@
-//! The best passages for a plan, with the proximity bonus added to the leading candidates only.
+//! The best passages for a plan, with the proximity bonus added to the leading candidates only,
+//! and their scores weighed by how much of the query each covers (see [`top_passages`]).
 //!
 //! A proximity clause is a sloppy phrase: it reads the positions of every passage holding both of
 //! its words. Scored over the whole index it made searches two to three times slower, yet it can
@@ -21,11 +22,13 @@ use crate::index::Snapshot;
 const RERANK_DEPTH: usize = 50;
 
 /// The `depth` best passages for `plan`, best first (ties in index order), and how many passages
-/// match it in all.
+/// match it in all. Each leading candidate's score, bonus included, is multiplied by
+/// `weigh(candidate)` before they are ordered.
 pub fn top_passages(
     snapshot: &Snapshot,
     plan: &Plan,
     depth: usize,
+    weigh: impl Fn(DocAddress) -> Result<Score>,
 ) -> Result<(Vec<(Score, DocAddress)>, usize)> {
     let candidates = depth.max(RERANK_DEPTH);
     let query = plan.to_query();
@@ -34,6 +37,9 @@ pub fn top_passages(
         &(TopDocs::with_limit(candidates).order_by_score(), Count),
     )?;
     snapshot.with_scoring(|s, scoring| add_bonus(s, scoring, &plan.proximity, &mut top))?;
+    for (score, address) in &mut top {
+        *score *= weigh(*address)?;
+    }
     top.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     top.truncate(depth);
     Ok((top, matches))

@@ -151,6 +151,22 @@ fn greetings_thanks_and_chat_words_neither_hide_an_answer_nor_get_reported() {
 }
 
 #[test]
+fn a_passage_that_covers_more_of_a_short_question_ranks_above_one_that_repeats_part_of_it() {
+    let ws = Workspace::with_bundled_corpus();
+    // By BM25 alone, a passage that repeats "CBD" and "oil" without "cancer" ranked above the
+    // answer, and no passage in the first ten also said "kill": lexical mode found nothing.
+    let cbd = search(
+        &ws,
+        "does cbd oil kill cancer cells",
+        &["--mode", "lexical"],
+    );
+    assert!(cbd.found, "{cbd:?}");
+    let answer = "There is no good evidence that cannabis, CBD";
+    let rank = cbd.passages.iter().position(|p| p.text.starts_with(answer));
+    assert!(rank.is_some_and(|r| r < 3), "{rank:?}: {cbd:?}");
+}
+
+#[test]
 fn a_family_word_the_texts_lack_reaches_the_word_they_use() {
     let ws = Workspace::with_bundled_corpus();
     // The texts say "parent" and "child", not "mum", "dad" or "son".
