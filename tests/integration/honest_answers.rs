@@ -268,6 +268,35 @@ fn everyday_words_reach_the_passages_that_answer_them() {
 }
 
 #[test]
+fn a_question_about_a_drug_reaches_what_the_texts_say_of_its_class() {
+    let ws = Workspace::with_bundled_corpus();
+    // The texts say "anthracyclines" and "echocardiogram"; people name the drug and say "echo".
+    for (query, section) in [
+        (
+            "why does she need an echo before doxorubicin",
+            "Heart effects of anthracyclines",
+        ),
+        (
+            "does taxol cause numb fingers",
+            "Neuropathy and hand-foot syndrome",
+        ),
+    ] {
+        let output = search(&ws, query, &["--mode", "lexical"]);
+        let first: Vec<&str> = output
+            .passages
+            .iter()
+            .take(3)
+            .map(|p| p.section.as_str())
+            .collect();
+        assert!(
+            output.absent.is_empty() && first.iter().any(|s| s.ends_with(section)),
+            "{query}: {first:?}, absent {:?}",
+            output.absent
+        );
+    }
+}
+
+#[test]
 fn both_first_line_her2_options_are_found() {
     let ws = Workspace::with_bundled_corpus();
     let output = search(&ws, "first treatment her2 positive", &[]);
