@@ -43,6 +43,16 @@ fn files(output: &SearchOutput, n: usize) -> Vec<&str> {
         .collect()
 }
 
+/// The section paths of the first `n` passages.
+fn sections(output: &SearchOutput, n: usize) -> Vec<&str> {
+    output
+        .passages
+        .iter()
+        .take(n)
+        .map(|p| p.section.as_str())
+        .collect()
+}
+
 #[test]
 fn real_words_are_never_replaced_by_other_words() {
     let ws = Workspace::with_bundled_corpus();
@@ -185,12 +195,7 @@ fn a_family_word_the_texts_lack_reaches_the_word_they_use() {
     // A concept whose own word no passage uses weighs as its synonym does, not as the rarest
     // word of all: that made "dad" outweigh "breast cancer".
     let dad = search(&ws, "my dad has breast cancer", &[]);
-    let first: Vec<&str> = dad
-        .passages
-        .iter()
-        .take(3)
-        .map(|p| p.section.as_str())
-        .collect();
+    let first = sections(&dad, 3);
     assert!(
         dad.found && first.contains(&"Men with breast cancer"),
         "{first:?}"
@@ -282,12 +287,7 @@ fn a_question_about_a_drug_reaches_what_the_texts_say_of_its_class() {
         ),
     ] {
         let output = search(&ws, query, &["--mode", "lexical"]);
-        let first: Vec<&str> = output
-            .passages
-            .iter()
-            .take(3)
-            .map(|p| p.section.as_str())
-            .collect();
+        let first = sections(&output, 3);
         assert!(
             output.absent.is_empty() && first.iter().any(|s| s.ends_with(section)),
             "{query}: {first:?}, absent {:?}",
