@@ -272,28 +272,55 @@ fn everyday_words_reach_the_passages_that_answer_them() {
     );
 }
 
-#[test]
-fn a_question_about_a_drug_reaches_what_the_texts_say_of_its_class() {
-    let ws = Workspace::with_bundled_corpus();
-    // The texts say "anthracyclines" and "echocardiogram"; people name the drug and say "echo".
-    for (query, section) in [
-        (
-            "why does she need an echo before doxorubicin",
-            "Heart effects of anthracyclines",
-        ),
-        (
-            "does taxol cause numb fingers",
-            "Neuropathy and hand-foot syndrome",
-        ),
-    ] {
-        let output = search(&ws, query, &["--mode", "lexical"]);
+/// Asserts that a lexical search for each query finds something, uses every word typed, and
+/// lists the section named with it among its first three passages.
+fn assert_lexical_answers(ws: &Workspace, cases: &[(&str, &str)]) {
+    for &(query, section) in cases {
+        let output = search(ws, query, &["--mode", "lexical"]);
         let first = sections(&output, 3);
         assert!(
-            output.absent.is_empty() && first.iter().any(|s| s.ends_with(section)),
+            output.found && output.absent.is_empty() && first.iter().any(|s| s.ends_with(section)),
             "{query}: {first:?}, absent {:?}",
             output.absent
         );
     }
+}
+
+#[test]
+fn everyday_words_for_medicines_and_comparisons_do_not_hide_the_answer() {
+    // "meds" is no word of the texts, and "vs" asks for a comparison rather than about
+    // anything: either, counted as a word no passage uses, outweighed the rest of the question.
+    assert_lexical_answers(
+        &Workspace::with_bundled_corpus(),
+        &[
+            (
+                "constipated from the pain meds",
+                "Appetite, weight and constipation",
+            ),
+            (
+                "single agent vs combination chemotherapy in mbc",
+                "One drug at a time or combinations",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn a_question_about_a_drug_reaches_what_the_texts_say_of_its_class() {
+    // The texts say "anthracyclines" and "echocardiogram"; people name the drug and say "echo".
+    assert_lexical_answers(
+        &Workspace::with_bundled_corpus(),
+        &[
+            (
+                "why does she need an echo before doxorubicin",
+                "Heart effects of anthracyclines",
+            ),
+            (
+                "does taxol cause numb fingers",
+                "Neuropathy and hand-foot syndrome",
+            ),
+        ],
+    );
 }
 
 #[test]
