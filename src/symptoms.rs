@@ -123,11 +123,6 @@ impl UrgentSymptoms {
             .filter(|s| !s.unless.iter().any(|u| terms.contains(u.as_str())))
             .collect()
     }
-
-    /// True when a text with these terms says to get help at once.
-    pub fn says_to_act<S: BuildHasher>(&self, terms: &HashSet<&str, S>) -> bool {
-        self.actions.iter().any(|a| contains_all(terms, a))
-    }
 }
 
 fn contains_all<S: BuildHasher>(terms: &HashSet<&str, S>, words: &[String]) -> bool {
@@ -181,9 +176,14 @@ mod tests {
     }
 
     #[test]
-    fn an_action_phrase_says_to_act() {
-        let list = bundled();
-        assert!(list.says_to_act(&set(&terms_of("Call the 24-hour line straight away."))));
-        assert!(!list.says_to_act(&set(&terms_of("Tiredness tends to build up over time."))));
+    fn the_action_phrases_are_analyzed_as_the_texts_words_are() {
+        // The urgent rule searches for them as terms (`search::urgent`).
+        let says_to_act = |text: &str| {
+            let terms = terms_of(text);
+            let terms = set(&terms);
+            bundled().actions.iter().any(|a| contains_all(&terms, a))
+        };
+        assert!(says_to_act("Call the 24-hour line straight away."));
+        assert!(!says_to_act("Tiredness tends to build up over time."));
     }
 }
