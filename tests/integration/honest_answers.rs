@@ -254,6 +254,10 @@ fn everyday_words_reach_the_passages_that_answer_them() {
         ),
         ("support group near me", "24-where-to-find-help.md"),
         ("is mbc hereditary", "22-biomarker-and-genomic-testing.md"),
+        (
+            "should i have a mastectomy if its spread",
+            "09-local-treatment-surgery-and-radiation.md",
+        ),
     ];
     for (query, file) in cases {
         let output = search(&ws, query, &[]);
