@@ -14,6 +14,10 @@
 //! Coverage is measured on the leading passages of the mode's own ranking (BM25's in lexical
 //! and hybrid mode, the embedding's in semantic mode). When nothing holds, the search says that
 //! nothing was found.
+//!
+//! The same coverage also weighs the leading lexical candidates of a short query
+//! ([`coordination`]): that does change the ranking, in favour of the passages that cover more
+//! of what was asked.
 
 use tantivy::DocAddress;
 

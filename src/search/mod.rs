@@ -175,7 +175,7 @@ fn rank(
         SEMANTIC_CANDIDATES.max(request.limit + 10)
     };
     let semantic = index.semantic().filter(|_| mode != Mode::Lexical);
-    // `--exact` ranks by BM25 and the proximity bonus alone, as it does without feedback.
+    // `--exact` ranks by BM25 and the proximity bonus alone: no coverage, as no feedback.
     let coordinated = |address| {
         if request.exact {
             return Ok(1.0);
