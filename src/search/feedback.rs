@@ -36,7 +36,9 @@ pub fn expand(
     if query_words < MIN_QUERY_WORDS || plan.scoring.is_empty() {
         return Ok(());
     }
-    let (top, _) = top_passages(snapshot, plan, FEEDBACK_PASSAGES, |_| Ok(1.0))?;
+    let (top, _) = top_passages(snapshot, plan, FEEDBACK_PASSAGES, |_, hits| {
+        Ok(vec![1.0; hits.len()])
+    })?;
     let total: f32 = top.iter().map(|(score, _)| score).sum();
     if top.is_empty() || total <= 0.0 {
         return Ok(());

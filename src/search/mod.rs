@@ -176,13 +176,13 @@ fn rank(
     };
     let semantic = index.semantic().filter(|_| mode != Mode::Lexical);
     // `--exact` ranks by BM25 and the proximity bonus alone: no coverage, as no feedback.
-    let coordinated = |address| {
-        if request.exact {
-            return Ok(1.0);
-        }
-        let passage = index.passages.get(snapshot, index.fields, address)?;
-        Ok(about::coordination(&planned.concepts, &passage.terms().all))
+    let concepts = if request.exact {
+        &[][..]
+    } else {
+        &planned.concepts[..]
     };
+    let coordinated =
+        |searcher: &_, hits: &[_]| about::coordination_of(searcher, index.fields, concepts, hits);
     let lexical = || match mode {
         Mode::Semantic => Ok((Vec::new(), 0)),
         _ => rerank::top_passages(snapshot, &planned.plan, depth, coordinated),
