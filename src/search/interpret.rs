@@ -36,16 +36,52 @@ const MAX_QUERY_WORDS: usize = 512;
 pub const LONG_QUERY_WORDS: usize = 40;
 
 /// Words people type into a search box that say nothing about what they ask: greetings and
-/// thanks, chat abbreviations, "vs" (it asks for a comparison, not about anything), and stop
-/// words written without their apostrophe ("whats", "im"). They are left out of a typed query
+/// thanks, chat abbreviations, "vs" (it asks for a comparison, not about anything), words that
+/// only colour a sentence ("actually", "anymore", "kinda"), and stop words written without
+/// their apostrophe ("whats", "im"). They are left out of a typed query
 /// as stop words are. Kept in, a word no passage uses weighs the most in judging whether a
 /// passage is about the query, so "is it ok to exercise during chemo" was judged to be about
 /// nothing in lexical mode. Negations without their apostrophe ("dont", "cant") stay, as "not"
 /// does.
-const QUERY_FILLERS: [&str; 29] = [
-    "btw", "hello", "hey", "hi", "hows", "im", "ive", "lol", "ok", "okay", "please", "pls", "plz",
-    "sorry", "thank", "thanks", "thankyou", "thats", "theres", "thx", "u", "ur", "vs", "whats",
-    "whens", "wheres", "whos", "whys", "youre",
+const QUERY_FILLERS: [&str; 38] = [
+    "actually",
+    "anymore",
+    "anyway",
+    "anyways",
+    "basically",
+    "btw",
+    "gonna",
+    "hello",
+    "hey",
+    "hi",
+    "hows",
+    "im",
+    "ive",
+    "kinda",
+    "literally",
+    "lol",
+    "ok",
+    "okay",
+    "please",
+    "pls",
+    "plz",
+    "sorry",
+    "thank",
+    "thanks",
+    "thankyou",
+    "thats",
+    "theres",
+    "thx",
+    "u",
+    "ur",
+    "vs",
+    "wanna",
+    "whats",
+    "whens",
+    "wheres",
+    "whos",
+    "whys",
+    "youre",
 ];
 
 /// Whether `word`, as typed, is one of the [`QUERY_FILLERS`].

@@ -151,6 +151,7 @@ fn greetings_thanks_and_chat_words_neither_hide_an_answer_nor_get_reported() {
         ("is it ok to exercise during chemo", "exercise during chemo"),
         ("thx. what is ibrance", "what is ibrance"),
         ("whats the deal with keytruda", "the deal with keytruda"),
+        ("no sex drive anymore", "no sex drive"),
     ] {
         // Lexical mode judges by words alone: a word no passage uses once outweighed the rest.
         let said = search(&ws, chatty, &["--mode", "lexical"]);
