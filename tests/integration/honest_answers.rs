@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use crate::helper::{Run, Workspace};
-use crate::schema::{QuestionsOutput, SearchOutput};
+use crate::schema::{QuestionsOutput, Record, SearchOutput};
 
 const MODEL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/models/all-MiniLM-L6-v2");
 const FOUNDING: &str = "corpus/000_83023b5a013b7893.txt";
@@ -24,33 +24,23 @@ fn search(ws: &Workspace, query: &str, extra: &[&str]) -> SearchOutput {
     serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}\n{}", run.stdout))
 }
 
+/// One field of each of the first `n` passages.
+fn first(output: &SearchOutput, n: usize, field: fn(&Record) -> &str) -> Vec<&str> {
+    output.passages.iter().take(n).map(field).collect()
+}
+
 /// The ids of the first `n` passages.
 fn ids(output: &SearchOutput, n: usize) -> Vec<&str> {
-    output
-        .passages
-        .iter()
-        .take(n)
-        .map(|p| p.passage_id.as_str())
-        .collect()
+    first(output, n, |p| &p.passage_id)
 }
 
 fn files(output: &SearchOutput, n: usize) -> Vec<&str> {
-    output
-        .passages
-        .iter()
-        .take(n)
-        .map(|p| p.doc_id.as_str())
-        .collect()
+    first(output, n, |p| &p.doc_id)
 }
 
 /// The section paths of the first `n` passages.
 fn sections(output: &SearchOutput, n: usize) -> Vec<&str> {
-    output
-        .passages
-        .iter()
-        .take(n)
-        .map(|p| p.section.as_str())
-        .collect()
+    first(output, n, |p| &p.section)
 }
 
 #[test]
