@@ -176,6 +176,7 @@ pub fn plan_query(
                     words.retain(|w| !is_filler(&typed[w.range.clone()]));
                     words.truncate(MAX_QUERY_WORDS);
                 }
+                let absent_before = planned.absent.len();
                 let searched = if request.exact || like {
                     typed.clone()
                 } else {
@@ -184,6 +185,10 @@ pub fn plan_query(
                 semantic_parts.push(searched);
                 let matches =
                     add_free_words(index, &builder, &mut planned, &words, request.exact, &typed);
+                let phrased = words_in_phrases(&typed, &words, &matches);
+                let added = planned.absent.split_off(absent_before);
+                let unmatched = added.into_iter().filter(|a| !phrased.contains(&&*a.word));
+                planned.absent.extend(unmatched);
                 planned
                     .concepts
                     .extend(concepts_of(snapshot, index.fields, &words, matches)?);
@@ -314,6 +319,21 @@ fn spell(
     }
     searched.push_str(&typed[copied..]);
     Ok(searched)
+}
+
+/// The words, as typed, of the lexicon phrases a clause matched. No passage may use "old", but
+/// "my 4 year old" is understood (as young children), so it is not reported as absent.
+fn words_in_phrases<'t>(
+    typed: &'t str,
+    words: &[AnalyzedWord],
+    matches: &[LexiconMatch],
+) -> Vec<&'t str> {
+    matches
+        .iter()
+        .filter(|m| m.len > 1)
+        .flat_map(|m| &words[m.start..m.start + m.len])
+        .filter_map(|w| typed.get(w.range.clone()))
+        .collect()
 }
 
 /// The concepts of a clause's free words: each lexicon match (with its expansions as

@@ -80,7 +80,8 @@ pub fn judge(
         });
     }
     if let Some(frequency) = english::frequency(&surface) {
-        let suggestions = suggestions_for_real_word(snapshot, fields, &word.term, frequency)?;
+        let suggestions =
+            suggestions_for_real_word(snapshot, fields, &word.term, &surface, frequency)?;
         return Ok(Verdict::Absent { suggestions });
     }
     let candidates = snapshot.read(|s| {
@@ -262,11 +263,13 @@ fn index_terms_near(searcher: &Searcher, field: Field, term: &str, edits: u8) ->
     found
 }
 
-/// Corpus words one edit from a real word that is far rarer in English than they are.
+/// Corpus words one edit from a real word (by their stems, and close as written) that is far
+/// rarer in English than they are.
 fn suggestions_for_real_word(
     snapshot: &Snapshot,
     fields: Fields,
     term: &str,
+    surface: &str,
     frequency: u64,
 ) -> Result<Vec<String>> {
     let near = snapshot.read(|s| Ok(index_terms_near(s, fields.body, term, 1)))?;
@@ -277,7 +280,13 @@ fn suggestions_for_real_word(
         }
         let shown = surface_form(snapshot, fields, &candidate)?;
         let common = english::frequency(&shown).unwrap_or(0);
-        let fits = shown.chars().count() >= MIN_LEN && common >= SUGGESTION_MARGIN * frequency;
+        // Stems are compared, but a person reads words: "wont" is one edit from the stem "want",
+        // and three from "wanted", the word the corpus writes.
+        let looks_close = strsim::osa_distance(surface, &shown)
+            <= usize::from(max_edits(surface.chars().count()));
+        let fits = shown.chars().count() >= MIN_LEN
+            && looks_close
+            && common >= SUGGESTION_MARGIN * frequency;
         if fits && !suggestions.contains(&shown) {
             suggestions.push(shown);
         }

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use crate::helper::{Run, Workspace};
-use crate::schema::{QuestionsOutput, Record, SearchOutput};
+use crate::schema::{Absent, QuestionsOutput, Record, SearchOutput};
 
 const MODEL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/models/all-MiniLM-L6-v2");
 const FOUNDING: &str = "corpus/000_83023b5a013b7893.txt";
@@ -94,13 +94,28 @@ fn a_misspelling_is_corrected_for_both_halves_of_a_hybrid_search() {
 fn a_real_word_the_corpus_lacks_gets_a_suggestion_not_a_substitution() {
     let ws = Workspace::with_bundled_corpus();
     let output = search(&ws, "herceptn hart problems", &[]);
-    let hart = output
-        .absent
-        .iter()
-        .find(|a| a.word == "hart")
-        .expect("hart is reported");
+    let hart = reported_absent(&output, "hart");
     assert!(hart.suggestions.contains(&"heart".to_string()), "{hart:?}");
     assert!(output.corrections.iter().all(|c| c.from != "hart"));
+}
+
+#[test]
+fn a_suggestion_looks_like_the_word_typed() {
+    // "wont" (won't without its apostrophe) is one edit from the stem "want", but the corpus
+    // writes "wanted", which no one typing "wont" meant.
+    let ws = Workspace::with_bundled_corpus();
+    let output = search(&ws, "my 15 year old wont talk to me", &[]);
+    let wont = reported_absent(&output, "wont");
+    assert!(wont.suggestions.is_empty(), "{wont:?}");
+}
+
+/// What the search reported about `word`, which no passage uses.
+fn reported_absent<'a>(output: &'a SearchOutput, word: &str) -> &'a Absent {
+    output
+        .absent
+        .iter()
+        .find(|a| a.word == word)
+        .unwrap_or_else(|| panic!("{word} is reported: {:?}", output.absent))
 }
 
 #[test]
@@ -267,11 +282,11 @@ fn everyday_words_reach_the_passages_that_answer_them() {
     );
 }
 
-/// Asserts that a lexical search for each query finds something, uses every word typed, and
-/// lists the section named with it among its first three passages.
-fn assert_lexical_answers(ws: &Workspace, cases: &[(&str, &str)]) {
+/// Asserts that a search (with `extra` arguments) for each query finds something, uses every
+/// word typed, and lists the section named with it among its first three passages.
+fn assert_answered(ws: &Workspace, extra: &[&str], cases: &[(&str, &str)]) {
     for &(query, section) in cases {
-        let output = search(ws, query, &["--mode", "lexical"]);
+        let output = search(ws, query, extra);
         let first = sections(&output, 3);
         assert!(
             output.found && output.absent.is_empty() && first.iter().any(|s| s.ends_with(section)),
@@ -282,11 +297,29 @@ fn assert_lexical_answers(ws: &Workspace, cases: &[(&str, &str)]) {
 }
 
 #[test]
+fn a_childs_age_reaches_what_the_texts_say_for_that_age() {
+    // Parents give an age; the texts speak of young children, school-age children and
+    // teenagers.
+    let ws = Workspace::with_bundled_corpus();
+    let cases = [
+        ("how do i talk to my 15-year-old about it", "Teenagers"),
+        ("how to explain my cancer to a 4 year old", "Young children"),
+        (
+            "what do i tell my 8 year old",
+            "Primary school-age children",
+        ),
+    ];
+    // "old" is in no passage, but the phrase it is part of was understood.
+    assert_answered(&ws, &[], &cases);
+}
+
+#[test]
 fn everyday_words_for_medicines_and_comparisons_do_not_hide_the_answer() {
     // "meds" is no word of the texts, and "vs" asks for a comparison rather than about
     // anything: either, counted as a word no passage uses, outweighed the rest of the question.
-    assert_lexical_answers(
+    assert_answered(
         &Workspace::with_bundled_corpus(),
+        &["--mode", "lexical"],
         &[
             (
                 "constipated from the pain meds",
@@ -303,8 +336,9 @@ fn everyday_words_for_medicines_and_comparisons_do_not_hide_the_answer() {
 #[test]
 fn a_question_about_a_drug_reaches_what_the_texts_say_of_its_class() {
     // The texts say "anthracyclines" and "echocardiogram"; people name the drug and say "echo".
-    assert_lexical_answers(
+    assert_answered(
         &Workspace::with_bundled_corpus(),
+        &["--mode", "lexical"],
         &[
             (
                 "why does she need an echo before doxorubicin",
