@@ -189,9 +189,13 @@ pub fn plan_query(
                 let added = planned.absent.split_off(absent_before);
                 let unmatched = added.into_iter().filter(|a| !phrased.contains(&&*a.word));
                 planned.absent.extend(unmatched);
-                planned
-                    .concepts
-                    .extend(concepts_of(snapshot, index.fields, &words, matches)?);
+                planned.concepts.extend(concepts_of(
+                    snapshot,
+                    index.fields,
+                    &typed,
+                    &words,
+                    matches,
+                )?);
                 content_words += words.iter().map(|w| &w.term).collect::<BTreeSet<_>>().len();
             }
             Clause::Phrase(phrase) => {
@@ -341,15 +345,17 @@ fn words_in_phrases<'t>(
 fn concepts_of(
     snapshot: &Snapshot,
     fields: Fields,
+    typed: &str,
     words: &[AnalyzedWord],
     matches: Vec<LexiconMatch>,
 ) -> Result<Vec<Concept>> {
-    let mut covered = vec![false; words.len()];
+    // The concept each word belongs to.
+    let mut owner: Vec<Option<usize>> = vec![None; words.len()];
     let mut concepts = Vec::new();
     for found in matches {
-        let span = &words[found.start..found.start + found.len];
-        covered[found.start..found.start + found.len].fill(true);
-        let own: Vec<String> = span.iter().map(|w| w.term.clone()).collect();
+        let span = found.start..found.start + found.len;
+        owner[span.clone()].fill(Some(concepts.len()));
+        let own: Vec<String> = words[span].iter().map(|w| w.term.clone()).collect();
         let mut alternatives = vec![own];
         alternatives.extend(
             found
@@ -365,13 +371,18 @@ fn concepts_of(
     }
     let uncovered: Vec<AnalyzedWord> = words
         .iter()
-        .zip(&covered)
-        .filter(|(_, c)| !**c)
+        .zip(&owner)
+        .filter(|(_, o)| o.is_none())
         .map(|(w, _)| w.clone())
         .collect();
     // A word the query repeats weighs as often as it is used: the subject of a pasted
     // paragraph is what a passage must share to be about it.
     for (word, count) in distinct_words(&uncovered) {
+        for (w, o) in words.iter().zip(owner.iter_mut()) {
+            if o.is_none() && w.term == word.term {
+                *o = Some(concepts.len());
+            }
+        }
         let own = vec![word.term.clone()];
         let weight = weight_of(snapshot, fields, &own)? * count as f32;
         concepts.push(Concept {
@@ -379,7 +390,54 @@ fn concepts_of(
             weight,
         });
     }
-    Ok(concepts)
+    Ok(join_either(concepts, &owner, typed, words))
+}
+
+/// "lung or bronchi": the concepts of the words on either side of an "or" become one, with the
+/// alternatives of both, weighing as the commoner: a passage that has either covers it. Only
+/// single words are joined: in "liver or lung metastases" the "or" joins "liver" to "lung", not
+/// to the phrase "lung metastases" the lexicon reads.
+fn join_either(
+    concepts: Vec<Concept>,
+    owner: &[Option<usize>],
+    typed: &str,
+    words: &[AnalyzedWord],
+) -> Vec<Concept> {
+    // The concept each one is joined into (itself, or an earlier one).
+    let mut into: Vec<usize> = (0..concepts.len()).collect();
+    let root = |into: &[usize], mut c: usize| {
+        while into[c] != c {
+            c = into[c];
+        }
+        c
+    };
+    for (i, pair) in words.windows(2).enumerate() {
+        let gap = typed.get(pair[0].range.end..pair[1].range.start);
+        if !gap.is_some_and(|g| g.trim().eq_ignore_ascii_case("or")) {
+            continue;
+        }
+        let one_word = |c: usize| concepts[c].alternatives[0].len() == 1;
+        if let (Some(a), Some(b)) = (owner[i], owner[i + 1])
+            && one_word(a)
+            && one_word(b)
+        {
+            let (a, b) = (root(&into, a), root(&into, b));
+            into[a.max(b)] = a.min(b);
+        }
+    }
+    let mut joined: Vec<Option<Concept>> = Vec::with_capacity(concepts.len());
+    for (c, concept) in concepts.into_iter().enumerate() {
+        let r = root(&into, c);
+        match joined.get_mut(r).and_then(Option::as_mut) {
+            Some(first) if r != c => {
+                first.alternatives.extend(concept.alternatives);
+                first.weight = first.weight.min(concept.weight);
+                joined.push(None);
+            }
+            _ => joined.push(Some(concept)),
+        }
+    }
+    joined.into_iter().flatten().collect()
 }
 
 /// BM25's inverse document frequency of the rarest of `terms` in the passage bodies: a term no

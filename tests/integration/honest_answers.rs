@@ -297,6 +297,25 @@ fn assert_answered(ws: &Workspace, extra: &[&str], cases: &[(&str, &str)]) {
 }
 
 #[test]
+fn either_of_two_things_asked_for_is_covered_by_a_passage_with_one() {
+    // The texts speak of tamoxifen, not raloxifene. Counted as two things to cover, with
+    // raloxifene in no passage, the question was judged to be about nothing.
+    let ws = Workspace::with_bundled_corpus();
+    let either = search(&ws, "tamoxifen or raloxifene", &["--mode", "lexical"]);
+    let first = sections(&either, 1);
+    assert!(
+        either.found && first[0].contains("Tamoxifen"),
+        "{first:?}, coverage {}",
+        either.evidence.coverage
+    );
+    assert!(either.absent.iter().any(|a| a.word == "raloxifene"));
+    // "or" joins the words beside it, not a phrase the lexicon reads: "liver or lung
+    // metastases" still asks about metastases.
+    let sites = search(&ws, "liver or lung metastases", &["--mode", "lexical"]);
+    assert_eq!(sites.evidence.concepts, 2);
+}
+
+#[test]
 fn a_childs_age_reaches_what_the_texts_say_for_that_age() {
     // Parents give an age; the texts speak of young children, school-age children and
     // teenagers.
