@@ -119,9 +119,19 @@ impl UrgentSymptoms {
     pub fn named_in<S: BuildHasher>(&self, terms: &HashSet<&str, S>) -> Vec<&Symptom> {
         self.symptoms
             .iter()
-            .filter(|s| s.terms.iter().any(|t| contains_all(terms, t)))
+            .filter(|s| s.terms_in(terms).next().is_some())
             .filter(|s| !s.unless.iter().any(|u| terms.contains(u.as_str())))
             .collect()
+    }
+}
+
+impl Symptom {
+    /// The symptom's terms that a text with these analyzed terms contains.
+    pub fn terms_in<'a, S: BuildHasher>(
+        &'a self,
+        terms: &'a HashSet<&str, S>,
+    ) -> impl Iterator<Item = &'a Vec<String>> + 'a {
+        self.terms.iter().filter(|t| contains_all(terms, t))
     }
 }
 

@@ -50,25 +50,47 @@ pub fn urgent_first(
     if named.is_empty() {
         return Ok(UrgentFirst::default());
     }
-    let mut query = advice_query(index.fields, &named, &index.symptoms.actions, concepts);
-    // The advice must pass the search's own filter, required phrases and exclusions.
-    if let Some(constraints) = plan.constraints() {
-        query = Box::new(BooleanQuery::new(vec![
-            (Occur::Must, query),
-            (
-                Occur::Must,
-                Box::new(ConstScoreQuery::new(constraints, 0.0)),
-            ),
-        ]));
+    // A symptom's group names several ("sudden severe headache, weakness on one side or loss
+    // of vision"): the advice that names the term the query used ("sudden headache" for "got
+    // the worst headache suddenly") is preferred, the rest of the group's advice taken only
+    // when none does.
+    let asked: Vec<&Vec<String>> = named.iter().flat_map(|s| s.terms_in(&terms)).collect();
+    let mut top = Vec::new();
+    for required in [&asked[..], &[]] {
+        let query = advice_query(index.fields, &named, &index.symptoms.actions, concepts);
+        let query = with_required(index.fields, query, required, plan);
+        top = snapshot.search(
+            &*query,
+            &TopDocs::with_limit(URGENT_PASSAGES).order_by_score(),
+        )?;
+        if !top.is_empty() {
+            break;
+        }
     }
-    let top = snapshot.search(
-        &*query,
-        &TopDocs::with_limit(URGENT_PASSAGES).order_by_score(),
-    )?;
     Ok(UrgentFirst {
         symptoms: named.iter().map(|s| s.name.clone()).collect(),
         passages: top.into_iter().map(|(_, address)| address).collect(),
     })
+}
+
+/// `query`, for passages that also name one of the `required` symptom terms (none: no such
+/// condition) and pass the search's own filter, required phrases and exclusions.
+fn with_required(
+    fields: Fields,
+    query: Box<dyn Query>,
+    required: &[&Vec<String>],
+    plan: &Plan,
+) -> Box<dyn Query> {
+    let mut clauses = vec![(Occur::Must, query)];
+    if !required.is_empty() {
+        let any = ConstScoreQuery::new(any_of(fields, required.iter().copied()), 0.0);
+        clauses.push((Occur::Must, Box::new(any)));
+    }
+    if let Some(constraints) = plan.constraints() {
+        let constraints = ConstScoreQuery::new(constraints, 0.0);
+        clauses.push((Occur::Must, Box::new(constraints)));
+    }
+    Box::new(BooleanQuery::new(clauses))
 }
 
 /// Passages that name one of the symptoms and contain an action, scored by the query's own

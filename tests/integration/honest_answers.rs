@@ -392,6 +392,8 @@ fn urgent_symptoms_put_the_advice_to_act_first() {
         "temperature 38 on chemo",
         "my legs have gone numb and weak",
         "mum had a seizure",
+        // An allergic reaction, in the words people use for it.
+        "my tongue is swelling up after paclitaxel",
     ] {
         let output = search(&ws, query, &[]);
         assert!(
@@ -425,6 +427,39 @@ fn urgent_symptoms_put_the_advice_to_act_first() {
 }
 
 #[test]
+fn urgent_advice_about_the_symptom_asked_about_comes_before_advice_about_its_neighbours() {
+    // Both passages name a symptom of one group ("sudden severe headache, weakness on one side
+    // or loss of vision") and say to get emergency care; the ranking puts the first higher,
+    // but only the second is about the headache asked about.
+    let ws = Workspace::new();
+    ws.write(
+        "corpus/brain.md",
+        "# Brain metastases
+
+## Warning signs of brain metastases
+
+Brain metastases can          cause a seizure, new confusion or sudden weakness on one side. Brain metastases with          these signs need emergency care.
+
+## Headaches
+
+A sudden severe headache needs          emergency care.
+",
+    );
+    ws.index_corpus();
+    let run = ws.mbc(&[
+        "search",
+        "brain metastases and the worst headache, suddenly",
+        "--mode",
+        "lexical",
+        "--format",
+        "json",
+    ]);
+    let first = &run.json()["passages"][0];
+    assert_eq!(first["urgent"], true);
+    assert_eq!(first["section"], "Headaches", "{first}");
+}
+
+#[test]
 fn the_founding_article_is_marked_as_dated_wherever_it_shows() {
     let ws = Workspace::with_bundled_corpus();
     let output = search(&ws, "tamoflexin fluoxymesterone", &[]);
@@ -453,33 +488,41 @@ fn the_founding_article_is_marked_as_dated_wherever_it_shows() {
 
 #[test]
 fn the_peoples_questions_meet_their_targets() {
-    let ws = Workspace::with_bundled_corpus();
-    let questions = crate::helper::fixtures().join("questions.toml");
-    let run = mbc(
-        &ws,
-        &[
-            "eval",
-            "--questions",
-            questions.to_str().unwrap(),
-            "--format",
-            "json",
-        ],
-    )
-    .ok();
-    let report: QuestionsOutput = serde_json::from_str(&run.stdout).unwrap();
-    println!(
-        "people's questions: hit@3 {:.3}, urgent first {:.3}, no-answer {:.3}",
-        report.hit_at_3, report.urgent_first, report.no_answer_accuracy
-    );
-    let failed: Vec<&str> = report
-        .per_question
-        .iter()
-        .filter(|q| !q.passed)
-        .map(|q| q.text.as_str())
-        .collect();
+    let (report, failed) = evaluate("questions.toml");
     assert!(report.answerable >= 40 && report.unanswerable >= 10);
     assert!(report.hit_at_3 >= 0.90, "{failed:?}");
     assert_eq!(report.urgent_first, 1.0, "{failed:?}");
     assert_eq!(report.no_answer_accuracy, 1.0, "{failed:?}");
     assert!(Path::new(MODEL).is_dir());
+}
+
+#[test]
+fn the_held_out_peoples_questions_do_not_fall_below_their_measured_level() {
+    // Written after the rules were tuned on questions.toml, and never tuned on: the targets
+    // are not met here (README, "The people's-questions set"); this keeps what is met.
+    let (report, failed) = evaluate("questions-held-out.toml");
+    assert!(report.hit_at_3 >= 0.84, "{failed:?}");
+    assert!(report.urgent_first >= 0.66, "{failed:?}");
+    assert!(report.no_answer_accuracy >= 0.5, "{failed:?}");
+}
+
+/// `mbc eval` of a people's-questions fixture on the bundled corpus (hybrid), printed, with
+/// the questions not answered as expected.
+fn evaluate(fixture: &str) -> (QuestionsOutput, Vec<String>) {
+    let ws = Workspace::with_bundled_corpus();
+    let questions = crate::helper::fixtures().join(fixture);
+    let args = ["eval", "--questions", questions.to_str().unwrap()];
+    let run = mbc(&ws, &[&args[..], &["--format", "json"]].concat()).ok();
+    let report: QuestionsOutput = serde_json::from_str(&run.stdout).unwrap();
+    println!(
+        "{fixture}: hit@3 {:.3}, urgent first {:.3}, no-answer {:.3}",
+        report.hit_at_3, report.urgent_first, report.no_answer_accuracy
+    );
+    let failed = report
+        .per_question
+        .iter()
+        .filter(|q| !q.passed)
+        .map(|q| q.text.clone())
+        .collect();
+    (report, failed)
 }
