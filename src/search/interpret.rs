@@ -411,12 +411,12 @@ fn join_either(
         }
         c
     };
+    let one_word = |c: usize| concepts[c].alternatives[0].len() == 1;
     for (i, pair) in words.windows(2).enumerate() {
         let gap = typed.get(pair[0].range.end..pair[1].range.start);
         if !gap.is_some_and(|g| g.trim().eq_ignore_ascii_case("or")) {
             continue;
         }
-        let one_word = |c: usize| concepts[c].alternatives[0].len() == 1;
         if let (Some(a), Some(b)) = (owner[i], owner[i + 1])
             && one_word(a)
             && one_word(b)
