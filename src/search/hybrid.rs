@@ -42,6 +42,14 @@ pub struct Nearest {
 }
 
 impl Nearest {
+    /// The cosine similarity of the query's embedding to that of `text`.
+    pub fn similarity_to(&self, embedder: &Embedder, text: &str) -> Result<f32> {
+        let other = embedder.embed_query(text)?;
+        let dot: f32 = self.query.iter().zip(&other).map(|(a, b)| a * b).sum();
+        let norm = |v: &[f32]| v.iter().map(|x| x * x).sum::<f32>().sqrt();
+        Ok(dot / (norm(&self.query) * norm(&other)).max(f32::MIN_POSITIVE))
+    }
+
     /// The best similarity of an allowed passage.
     pub fn best(&self) -> Option<f32> {
         self.ranking.first().map(|(_, s)| *s)

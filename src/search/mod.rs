@@ -232,6 +232,12 @@ fn rank(
         // joining a ranking once something is about it stays the model's.
         thresholds.map(|t| if planned.long { t.for_long_text() } else { t }),
     )?;
+    if about.found
+        && !about.by_words()
+        && let (Some((embedder, _)), Some(nearest)) = (semantic, &nearest)
+    {
+        about.found = !absent_words_carry_it(embedder, nearest, planned)?;
+    }
     let urgent = match request.kind {
         QueryKind::Approach => UrgentFirst::default(),
         _ => urgent::urgent_first(index, snapshot, &planned.concepts, &planned.plan)?,
@@ -311,6 +317,26 @@ fn rank(
         total_hits,
         urgent,
     })
+}
+
+/// True when the words of a short query that no passage uses carry its meaning: without them
+/// its embedding is no longer that of the same question ([`about::SAME_QUESTION`]). Then a
+/// passage close in meaning is close to the rest of it ("my cat", "paracetamol for pain"). A
+/// description or a pasted text (more concepts) always has words the corpus lacks.
+fn absent_words_carry_it(
+    embedder: &crate::embed::Embedder,
+    nearest: &Nearest,
+    planned: &PlannedQuery,
+) -> Result<bool> {
+    if !about::is_short(planned.concepts.len()) || planned.absent.is_empty() {
+        return Ok(false);
+    }
+    let absent: Vec<&str> = planned.absent.iter().map(|a| a.word.as_str()).collect();
+    let rest = about::without_words(&planned.semantic_text, &absent);
+    if rest.is_empty() {
+        return Ok(true);
+    }
+    Ok(nearest.similarity_to(embedder, &rest)? < about::SAME_QUESTION)
 }
 
 /// Moves one urgent-advice passage to the front, marked as urgent: the one the ranking puts

@@ -316,6 +316,28 @@ fn either_of_two_things_asked_for_is_covered_by_a_passage_with_one() {
 }
 
 #[test]
+fn a_question_about_something_no_passage_names_is_not_answered_by_meaning_alone() {
+    // Each shares a word or two with the texts (ibuprofen, fever), and its embedding is close
+    // to passages on pain relief or tiredness; without "dog" or "glandular" it is another
+    // question.
+    let ws = Workspace::with_bundled_corpus();
+    for query in [
+        "can i give my dog ibuprofen",
+        "still exhausted weeks after glandular fever",
+    ] {
+        let output = search(&ws, query, &[]);
+        assert!(
+            !output.found && output.passages.is_empty(),
+            "{query}: {:?}",
+            output.evidence
+        );
+    }
+    // A missing word that carries little ("hes") does not stop an answer.
+    let dying = "the doctor wants to refer dad to palliative care, does that mean hes dying";
+    assert!(search(&ws, dying, &[]).found);
+}
+
+#[test]
 fn a_childs_age_reaches_what_the_texts_say_for_that_age() {
     // Parents give an age; the texts speak of young children, school-age children and
     // teenagers.
@@ -503,7 +525,7 @@ fn the_held_out_peoples_questions_do_not_fall_below_their_measured_level() {
     let (report, failed) = evaluate("questions-held-out.toml");
     assert!(report.hit_at_3 >= 0.84, "{failed:?}");
     assert!(report.urgent_first >= 0.66, "{failed:?}");
-    assert!(report.no_answer_accuracy >= 0.5, "{failed:?}");
+    assert!(report.no_answer_accuracy >= 0.85, "{failed:?}");
 }
 
 #[test]
