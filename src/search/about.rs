@@ -104,8 +104,13 @@ pub struct Aboutness {
 impl Aboutness {
     /// True when a passage covers enough of the query by its words alone.
     pub fn by_words(&self) -> bool {
-        self.coverage >= COVERAGE_NEEDED * length_scale(self.concepts)
+        enough_by_words(self.coverage, self.concepts)
     }
+}
+
+/// True when `coverage` of a query of `concepts` concepts is about it by its words alone.
+fn enough_by_words(coverage: f32, concepts: usize) -> bool {
+    coverage >= COVERAGE_NEEDED * length_scale(concepts)
 }
 
 /// Judges whether the corpus has something about the query, from the leading candidates of
@@ -121,13 +126,7 @@ pub fn judge(
 ) -> Result<Aboutness> {
     let coverage = best_coverage(index, snapshot, concepts, leading)?;
     let scale = length_scale(concepts.len());
-    let by_words = Aboutness {
-        coverage,
-        concepts: concepts.len(),
-        similarity,
-        found: false,
-    }
-    .by_words();
+    let by_words = enough_by_words(coverage, concepts.len());
     let by_meaning = similarity.is_some_and(|s| match thresholds {
         None => true,
         Some(t) => s >= t.alone || (s >= t.floor && coverage >= COVERAGE_WITH_MEANING * scale),
@@ -254,6 +253,8 @@ fn coverage_where(concepts: &[Concept], has: impl Fn(&str) -> bool) -> f32 {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn a_question_is_embedded_without_the_words_no_passage_uses() {
         assert_eq!(
@@ -265,8 +266,6 @@ mod tests {
             "does that mean hes dying"
         );
     }
-
-    use super::*;
 
     fn concept(terms: &[&[&str]], weight: f32) -> Concept {
         Concept {
