@@ -42,12 +42,11 @@ pub struct Nearest {
 }
 
 impl Nearest {
-    /// The cosine similarity of the query's embedding to that of `text`.
+    /// The cosine similarity of the query's embedding to that of `text`: their dot product, as
+    /// in [`VectorSet::nearest`], the embedder's vectors being of unit length.
     pub fn similarity_to(&self, embedder: &Embedder, text: &str) -> Result<f32> {
         let other = embedder.embed_query(text)?;
-        let dot: f32 = self.query.iter().zip(&other).map(|(a, b)| a * b).sum();
-        let norm = |v: &[f32]| v.iter().map(|x| x * x).sum::<f32>().sqrt();
-        Ok(dot / (norm(&self.query) * norm(&other)).max(f32::MIN_POSITIVE))
+        Ok(self.query.iter().zip(&other).map(|(a, b)| a * b).sum())
     }
 
     /// The best similarity of an allowed passage.

@@ -185,10 +185,13 @@ pub fn plan_query(
                 semantic_parts.push(searched);
                 let matches =
                     add_free_words(index, &builder, &mut planned, &words, request.exact, &typed);
-                let phrased = words_in_phrases(&typed, &words, &matches);
-                let added = planned.absent.split_off(absent_before);
-                let unmatched = added.into_iter().filter(|a| !phrased.contains(&&*a.word));
-                planned.absent.extend(unmatched);
+                forget_words_in_phrases(
+                    &mut planned.absent,
+                    absent_before,
+                    &typed,
+                    &words,
+                    &matches,
+                );
                 planned.concepts.extend(concepts_of(
                     snapshot,
                     index.fields,
@@ -325,19 +328,24 @@ fn spell(
     Ok(searched)
 }
 
-/// The words, as typed, of the lexicon phrases a clause matched. No passage may use "old", but
-/// "my 4 year old" is understood (as young children), so it is not reported as absent.
-fn words_in_phrases<'t>(
-    typed: &'t str,
+/// Drops, from the absent words recorded for this clause (those from index `from` on), the
+/// words of the lexicon phrases it matched. No passage may use "old", but "my 4 year old" is
+/// understood (as young children), so it is not reported as absent.
+fn forget_words_in_phrases(
+    absent: &mut Vec<AbsentWord>,
+    from: usize,
+    typed: &str,
     words: &[AnalyzedWord],
     matches: &[LexiconMatch],
-) -> Vec<&'t str> {
-    matches
+) {
+    let phrased: Vec<&str> = matches
         .iter()
         .filter(|m| m.len > 1)
         .flat_map(|m| &words[m.start..m.start + m.len])
         .filter_map(|w| typed.get(w.range.clone()))
-        .collect()
+        .collect();
+    let added = absent.split_off(from);
+    absent.extend(added.into_iter().filter(|a| !phrased.contains(&&*a.word)));
 }
 
 /// The concepts of a clause's free words: each lexicon match (with its expansions as

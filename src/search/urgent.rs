@@ -55,10 +55,10 @@ pub fn urgent_first(
     // the worst headache suddenly") is preferred, the rest of the group's advice taken only
     // when none does.
     let asked: Vec<&Vec<String>> = named.iter().flat_map(|s| s.terms_in(&terms)).collect();
+    let advice = advice_query(index.fields, &named, &index.symptoms.actions, concepts);
     let mut top = Vec::new();
     for required in [&asked[..], &[]] {
-        let query = advice_query(index.fields, &named, &index.symptoms.actions, concepts);
-        let query = with_required(index.fields, query, required, plan);
+        let query = with_required(index.fields, advice.box_clone(), required, plan);
         top = snapshot.search(
             &*query,
             &TopDocs::with_limit(URGENT_PASSAGES).order_by_score(),
