@@ -214,6 +214,12 @@ impl Lexicon {
         self.by_key.contains_key(&key)
     }
 
+    /// True if `term`, an analyzed word, is one of the words of some lexicon term ("ductal" of
+    /// "ductal carcinoma in situ"). Read only for words no passage uses, so a scan will do.
+    pub fn has_word(&self, term: &str) -> bool {
+        self.by_key.keys().flatten().any(|w| w == term)
+    }
+
     /// Every lexicon term written in one piece (no spaces): candidates for typo correction.
     pub fn single_word_terms(&self) -> impl Iterator<Item = &str> {
         self.groups

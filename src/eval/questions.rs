@@ -98,6 +98,8 @@ pub struct Outcome {
     pub coverage: f32,
     pub concepts: usize,
     pub similarity: Option<f32>,
+    /// See [`Evidence::without_absent_words`](crate::search::Evidence::without_absent_words).
+    pub without_absent_words: Option<f32>,
     /// True when the question names a symptom that needs urgent care.
     pub urgent_rule: bool,
     /// `file › section` of the first three results.
@@ -193,6 +195,7 @@ fn outcome(question: &Question, results: &SearchResults) -> Outcome {
         coverage: results.evidence.coverage,
         concepts: results.evidence.concepts,
         similarity: results.evidence.similarity,
+        without_absent_words: results.evidence.without_absent_words,
         urgent_rule: !results.urgent_symptoms.is_empty(),
         top: results
             .hits

@@ -47,6 +47,7 @@ pub struct EvidenceOut {
     pub concepts: usize,
     pub similarity: Option<f32>,
     pub similarity_floor: Option<f32>,
+    pub without_absent_words: Option<f32>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -310,6 +311,7 @@ pub struct QuestionOut {
     pub coverage: f32,
     pub concepts: usize,
     pub similarity: Option<f32>,
+    pub without_absent_words: Option<f32>,
     pub urgent_rule: bool,
     pub top: Vec<String>,
 }
@@ -337,6 +339,7 @@ impl QuestionsOutput {
                     coverage: o.coverage,
                     concepts: o.concepts,
                     similarity: o.similarity,
+                    without_absent_words: o.without_absent_words,
                     urgent_rule: o.urgent_rule,
                     top: o.top.clone(),
                 })
@@ -451,6 +454,7 @@ impl SearchOutput {
                 concepts: results.evidence.concepts,
                 similarity: results.evidence.similarity,
                 similarity_floor: results.evidence.similarity_floor,
+                without_absent_words: results.evidence.without_absent_words,
             },
             corrections: results
                 .corrections

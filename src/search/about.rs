@@ -97,6 +97,11 @@ pub struct Aboutness {
     pub concepts: usize,
     /// The best similarity of any passage (semantic and hybrid modes).
     pub similarity: Option<f32>,
+    /// The similarity of the query to itself without the words no passage uses, when that
+    /// can decide the verdict: a short query with such words that no passage covers enough
+    /// by its words alone (semantic and hybrid modes). Below [`SAME_QUESTION`], meaning does
+    /// not count.
+    pub without_absent: Option<f32>,
     /// True when some passage is about the query.
     pub found: bool,
 }
@@ -135,6 +140,7 @@ pub fn judge(
         coverage,
         concepts: concepts.len(),
         similarity,
+        without_absent: None,
         found: by_words || by_meaning,
     })
 }

@@ -37,12 +37,12 @@ pub const LONG_QUERY_WORDS: usize = 40;
 
 /// Words people type into a search box that say nothing about what they ask: greetings and
 /// thanks, chat abbreviations, "vs" (it asks for a comparison, not about anything), words that
-/// only colour a sentence ("actually", "anymore", "kinda"), and stop words written without
-/// their apostrophe ("whats", "im"). They are left out of a typed query as stop words are.
+/// only colour a sentence ("actually", "really", "kinda"), and stop words written without
+/// their apostrophe ("whats", "im", "hes"). They are left out of a typed query as stop words are.
 /// Kept in, a word no passage uses weighs the most in judging whether a passage is about the
 /// query, so "is it ok to exercise during chemo" was judged to be about nothing in lexical
 /// mode. Negations without their apostrophe ("dont", "cant") stay, as "not" does.
-const QUERY_FILLERS: [&str; 38] = [
+const QUERY_FILLERS: [&str; 45] = [
     "actually",
     "anymore",
     "anyway",
@@ -51,6 +51,7 @@ const QUERY_FILLERS: [&str; 38] = [
     "btw",
     "gonna",
     "hello",
+    "hes",
     "hey",
     "hi",
     "hows",
@@ -64,23 +65,29 @@ const QUERY_FILLERS: [&str; 38] = [
     "please",
     "pls",
     "plz",
+    "really",
+    "shes",
     "sorry",
     "thank",
     "thanks",
     "thankyou",
     "thats",
     "theres",
+    "theyre",
+    "theyve",
     "thx",
     "u",
     "ur",
     "vs",
     "wanna",
+    "weve",
     "whats",
     "whens",
     "wheres",
     "whos",
     "whys",
     "youre",
+    "youve",
 ];
 
 /// Whether `word`, as typed, is one of the [`QUERY_FILLERS`].
@@ -192,6 +199,14 @@ pub fn plan_query(
                     &words,
                     &matches,
                 );
+                absent_lexicon_terms(
+                    snapshot,
+                    index.fields,
+                    &typed,
+                    &words,
+                    &matches,
+                    &mut planned.absent,
+                )?;
                 planned.concepts.extend(concepts_of(
                     snapshot,
                     index.fields,
@@ -346,6 +361,50 @@ fn forget_words_in_phrases(
         .collect();
     let added = absent.split_off(from);
     absent.extend(added.into_iter().filter(|a| !phrased.contains(&&*a.word)));
+}
+
+/// Records as absent each lexicon term of the query that no passage uses, nor any of its
+/// synonyms: the lexicon knows "dcis", so it is not a misspelling, but no text is about it.
+fn absent_lexicon_terms(
+    snapshot: &Snapshot,
+    fields: Fields,
+    typed: &str,
+    words: &[AnalyzedWord],
+    matches: &[LexiconMatch],
+    absent: &mut Vec<AbsentWord>,
+) -> Result<()> {
+    for found in matches {
+        let span = &words[found.start..found.start + found.len];
+        let own: Vec<String> = span.iter().map(|w| w.term.clone()).collect();
+        let synonyms = found
+            .expansions
+            .iter()
+            .map(|e| e.words.iter().map(|w| w.term.clone()).collect::<Vec<_>>());
+        let alternatives: Vec<Vec<String>> = std::iter::once(own).chain(synonyms).collect();
+        // In any field: "school-age children" is a heading's words.
+        let searched = [fields.body, fields.section, fields.title];
+        let used = snapshot.read(|s| {
+            Ok(alternatives.iter().any(|terms| {
+                terms
+                    .iter()
+                    .all(|t| spelling::doc_freq(s, &searched, t) > 0)
+            }))
+        })?;
+        if used {
+            continue;
+        }
+        let (Some(first), Some(last)) = (span.first(), span.last()) else {
+            continue;
+        };
+        let word = &typed[first.range.start..last.range.end];
+        if !absent.iter().any(|a| a.word == word) {
+            absent.push(AbsentWord {
+                word: word.to_string(),
+                suggestions: Vec::new(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The concepts of a clause's free words: each lexicon match (with its expansions as

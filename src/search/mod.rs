@@ -106,6 +106,7 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResu
             concepts: ranked.about.concepts,
             similarity: ranked.about.similarity,
             similarity_floor: ranked.floor,
+            without_absent_words: ranked.about.without_absent,
         },
         total_hits: ranked.total_hits,
         took: started.elapsed(),
@@ -232,11 +233,13 @@ fn rank(
         // joining a ranking once something is about it stays the model's.
         thresholds.map(|t| if planned.long { t.for_long_text() } else { t }),
     )?;
-    if about.found
-        && !about.by_words()
+    if !about.by_words()
         && let (Some((embedder, _)), Some(nearest)) = (semantic, &nearest)
     {
-        about.found = !absent_words_carry_it(embedder, nearest, planned)?;
+        about.without_absent = similarity_without_absent_words(embedder, nearest, planned)?;
+        about.found &= about
+            .without_absent
+            .is_none_or(|s| s >= about::SAME_QUESTION);
     }
     let urgent = match request.kind {
         QueryKind::Approach => UrgentFirst::default(),
@@ -319,24 +322,30 @@ fn rank(
     })
 }
 
-/// True when the words of a short query that no passage uses carry its meaning: without them
-/// its embedding is no longer that of the same question ([`about::SAME_QUESTION`]). Then a
-/// passage close in meaning is close to the rest of it ("my cat", "paracetamol for pain"). A
-/// description or a pasted text (more concepts) always has words the corpus lacks.
-fn absent_words_carry_it(
+/// The similarity of a short query to itself without the words no passage uses; `None` when it
+/// has none, or is not short (a description or a pasted text always has words the corpus
+/// lacks). When it is low ([`about::SAME_QUESTION`]), those words carry the question: a
+/// passage close in meaning is close to the rest of it ("my cat", "paracetamol for pain").
+/// A query of nothing but such words is 0.
+fn similarity_without_absent_words(
     embedder: &crate::embed::Embedder,
     nearest: &Nearest,
     planned: &PlannedQuery,
-) -> Result<bool> {
+) -> Result<Option<f32>> {
     if !about::is_short(planned.concepts.len()) || planned.absent.is_empty() {
-        return Ok(false);
+        return Ok(None);
     }
-    let absent: Vec<&str> = planned.absent.iter().map(|a| a.word.as_str()).collect();
+    // An absent lexicon term may be several words ("ductal carcinoma in situ").
+    let absent: Vec<&str> = planned
+        .absent
+        .iter()
+        .flat_map(|a| a.word.split_whitespace())
+        .collect();
     let rest = about::without_words(&planned.semantic_text, &absent);
     if rest.is_empty() {
-        return Ok(true);
+        return Ok(Some(0.0));
     }
-    Ok(nearest.similarity_to(embedder, &rest)? < about::SAME_QUESTION)
+    Ok(Some(nearest.similarity_to(embedder, &rest)?))
 }
 
 /// Moves one urgent-advice passage to the front, marked as urgent: the one the ranking puts

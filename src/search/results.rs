@@ -152,6 +152,9 @@ pub struct Evidence {
     pub similarity: Option<f32>,
     /// The model's calibrated similarity floor; `None` when it has none.
     pub similarity_floor: Option<f32>,
+    /// The similarity of the query to itself without the words no passage uses, where that
+    /// was measured (short queries with such words, not about anything by their words alone).
+    pub without_absent_words: Option<f32>,
 }
 
 /// The answer to a search.

@@ -70,6 +70,13 @@ pub fn judge(
     if snapshot.read(|s| Ok(doc_freq(s, &searched, &word.term)))? > 0 || lexicon.contains(typed) {
         return Ok(Verdict::Known);
     }
+    // A word of a lexicon phrase ("ductal" of "ductal carcinoma in situ") is a real word, never
+    // to be corrected; no passage uses it.
+    if lexicon.has_word(&word.term) {
+        return Ok(Verdict::Absent {
+            suggestions: Vec::new(),
+        });
+    }
     let surface = typed.to_lowercase();
     let spellable = word.kind == WordKind::Simple
         && surface.chars().count() >= MIN_LEN

@@ -70,6 +70,44 @@ fn real_words_are_never_replaced_by_other_words() {
 }
 
 #[test]
+fn medical_words_and_shorthand_are_never_replaced_by_other_words() {
+    let ws = Workspace::with_bundled_corpus();
+    // "dcis" and "ductal" are in no English word list, but the lexicon knows them.
+    for query in [
+        "dcis",
+        "ductal carcinoma in situ",
+        "friend just diagnosed with dcis, will she need a mastectomy",
+    ] {
+        let output = search(&ws, query, &[]);
+        assert!(
+            output.corrections.is_empty(),
+            "{query}: {:?}",
+            output.corrections
+        );
+        assert!(!output.found, "{query}: no text is about DCIS");
+    }
+    let dcis = search(&ws, "dcis", &[]);
+    assert_eq!(absent_words(&dcis), ["dcis"]);
+    let text = mbc(&ws, &["search", "dcis"]).ok().stdout;
+    assert!(text.contains("No passage mentions \"dcis\""), "{text}");
+    // Shorthand is searched as the words the texts use.
+    let upright = search(&ws, "does she have to stay upright for 30 mins", &[]);
+    assert!(upright.corrections.is_empty(), "{:?}", upright.corrections);
+    // A nurse's note: a patient with a temperature after chemotherapy needs the advice to act.
+    let nurse = search(&ws, "pt with a temp after chemo", &[]);
+    let expanded: Vec<&str> = nurse.expanded.iter().map(|e| e.term.as_str()).collect();
+    assert!(
+        expanded.contains(&"temperature") && expanded.contains(&"patient"),
+        "{expanded:?}"
+    );
+    assert!(nurse.passages[0].urgent, "{:?}", nurse.urgent_symptoms);
+}
+
+fn absent_words(output: &SearchOutput) -> Vec<&str> {
+    output.absent.iter().map(|a| a.word.as_str()).collect()
+}
+
+#[test]
 fn a_misspelling_is_corrected_for_both_halves_of_a_hybrid_search() {
     let ws = Workspace::with_bundled_corpus();
     let exercise = search(&ws, "can i still exercize", &[]);
@@ -259,6 +297,10 @@ fn everyday_words_reach_the_passages_that_answer_them() {
             "23-sex-intimacy-and-menopause-symptoms.md",
         ),
         ("support group near me", "24-where-to-find-help.md"),
+        (
+            "my husband finds it hard to talk about sex now",
+            "23-sex-intimacy-and-menopause-symptoms.md",
+        ),
         ("is mbc hereditary", "22-biomarker-and-genomic-testing.md"),
         (
             "should i have a mastectomy if its spread",
@@ -331,10 +373,16 @@ fn a_question_about_something_no_passage_names_is_not_answered_by_meaning_alone(
             "{query}: {:?}",
             output.evidence
         );
+        let without = output.evidence.without_absent_words;
+        assert!(without.is_some_and(|s| s < 0.89), "{query}: {without:?}");
     }
-    // A missing word that carries little ("hes") does not stop an answer.
+    // A missing word that carries little ("wont") does not stop an answer, and "hes" (he's
+    // without its apostrophe) is not a word of the question at all.
+    let eating = search(&ws, "dad wont eat and keeps losing weight", &[]);
+    assert!(eating.found, "{:?}", eating.evidence);
     let dying = "the doctor wants to refer dad to palliative care, does that mean hes dying";
-    assert!(search(&ws, dying, &[]).found);
+    let dying = search(&ws, dying, &[]);
+    assert!(dying.found && dying.absent.is_empty(), "{:?}", dying.absent);
 }
 
 #[test]
@@ -529,17 +577,27 @@ fn the_held_out_peoples_questions_do_not_fall_below_their_measured_level() {
 }
 
 #[test]
+fn the_development_peoples_questions_do_not_fall_below_their_measured_level() {
+    // Written to be tuned on, weighted towards unanswerable questions near the texts' subject
+    // (other cancers, other conditions, pets, costs): the level measured, not the targets.
+    let (report, failed) = evaluate("questions-dev.toml");
+    assert!(report.hit_at_3 >= 0.80, "{failed:?}");
+    assert_eq!(report.urgent_first, 1.0, "{failed:?}");
+    assert!(report.no_answer_accuracy >= 0.76, "{failed:?}");
+}
+
+#[test]
 fn the_reserve_peoples_questions_do_not_fall_below_their_measured_level() {
     // Kept for a final measurement: only the totals are shown, never which questions fail.
     let (report, _) = evaluate("questions-reserve.toml");
-    assert!(report.hit_at_3 >= 0.81, "hit@3 {:.3}", report.hit_at_3);
+    assert!(report.hit_at_3 >= 0.87, "hit@3 {:.3}", report.hit_at_3);
     assert!(
-        report.urgent_first >= 0.66,
+        report.urgent_first >= 0.83,
         "urgent {:.3}",
         report.urgent_first
     );
     assert!(
-        report.no_answer_accuracy >= 0.25,
+        report.no_answer_accuracy >= 0.5,
         "no-answer {:.3}",
         report.no_answer_accuracy
     );

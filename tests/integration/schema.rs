@@ -38,6 +38,7 @@ pub struct Evidence {
     pub concepts: usize,
     pub similarity: Option<f32>,
     pub similarity_floor: Option<f32>,
+    pub without_absent_words: Option<f32>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -256,6 +257,7 @@ pub struct QuestionOutcome {
     pub coverage: f32,
     pub concepts: usize,
     pub similarity: Option<f32>,
+    pub without_absent_words: Option<f32>,
     pub urgent_rule: bool,
     pub top: Vec<String>,
 }
