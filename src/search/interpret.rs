@@ -11,6 +11,7 @@ use super::like;
 use super::plan::{EXPANSION_WEIGHT, LabeledClause, Plan, QueryBuilder, terms_of};
 use super::results::{AbsentWord, Correction, ExpandedTerm, QueryKind, SearchRequest};
 use super::spelling;
+use super::subject;
 use crate::analysis::{AnalyzedWord, analyze_words, medical_analyzer};
 use crate::index::{Fields, SearchIndex, Snapshot};
 use crate::lexicon::{Expansion, LexiconMatch};
@@ -110,6 +111,9 @@ pub struct PlannedQuery {
     pub semantic_text: String,
     /// True for a long text rather than typed keywords ([`LONG_QUERY_WORDS`]).
     pub long: bool,
+    /// True when the query names another cancer that no passage names (`subject.rs`): it is
+    /// about nothing in the corpus, whatever else it shares with the texts.
+    pub names_another_cancer: bool,
 }
 
 /// One thing a query asks about: a word, a phrase or a lexicon term, with the analyzed terms
@@ -153,6 +157,7 @@ pub fn plan_query(
         concepts: Vec::new(),
         semantic_text: String::new(),
         long: false,
+        names_another_cancer: false,
     };
     let mut semantic_parts = Vec::new();
     let mut content_words = 0;
@@ -199,6 +204,9 @@ pub fn plan_query(
                     &words,
                     &matches,
                 );
+                if !long {
+                    note_unnamed_cancers(snapshot, &builder, &typed, &words, &mut planned)?;
+                }
                 absent_lexicon_terms(
                     snapshot,
                     index.fields,
@@ -361,6 +369,28 @@ fn forget_words_in_phrases(
         .collect();
     let added = absent.split_off(from);
     absent.extend(added.into_iter().filter(|a| !phrased.contains(&&*a.word)));
+}
+
+/// Records the other cancers the clause names and no passage does as absent, whole.
+fn note_unnamed_cancers(
+    snapshot: &Snapshot,
+    builder: &QueryBuilder,
+    typed: &str,
+    words: &[AnalyzedWord],
+    planned: &mut PlannedQuery,
+) -> Result<()> {
+    for name in subject::unnamed_cancers(snapshot, builder, typed, words)? {
+        planned.names_another_cancer = true;
+        // Its words, reported one by one, are now reported once, together.
+        planned
+            .absent
+            .retain(|a| !name.split_whitespace().any(|w| w == a.word));
+        planned.absent.push(AbsentWord {
+            word: name,
+            suggestions: Vec::new(),
+        });
+    }
+    Ok(())
 }
 
 /// Records as absent each lexicon term of the query that no passage uses, nor any of its

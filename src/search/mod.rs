@@ -20,6 +20,7 @@ mod plan;
 mod rerank;
 mod results;
 mod spelling;
+mod subject;
 mod suggest;
 mod urgent;
 
@@ -241,6 +242,7 @@ fn rank(
             .without_absent
             .is_none_or(|s| s >= about::SAME_QUESTION);
     }
+    about.found &= !planned.names_another_cancer;
     let urgent = match request.kind {
         QueryKind::Approach => UrgentFirst::default(),
         _ => urgent::urgent_first(index, snapshot, &planned.concepts, &planned.plan)?,

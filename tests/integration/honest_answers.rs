@@ -386,6 +386,38 @@ fn a_question_about_something_no_passage_names_is_not_answered_by_meaning_alone(
 }
 
 #[test]
+fn a_question_about_another_cancer_is_not_answered_by_passages_about_breast_cancer() {
+    // Their other words (spread, liver, chemo, hormone injections, side effects) are the texts'
+    // words, and their embeddings are close to the texts'.
+    let ws = Workspace::with_bundled_corpus();
+    let bowel =
+        "dads bowel cancer has spread to his liver what chemo do they normally give for that";
+    for mode in ["hybrid", "lexical", "semantic"] {
+        let output = search(&ws, bowel, &["--mode", mode]);
+        assert!(!output.found && output.passages.is_empty(), "{mode}");
+        assert_eq!(absent_words(&output), ["bowel cancer"], "{mode}");
+    }
+    let prostate = "my husband has prostate cancer and starts hormone injections next week";
+    assert!(!search(&ws, prostate, &[]).found);
+    // Breast cancer in the bones is not bone cancer, and a cancer a passage names (ovarian
+    // cancer, beside breast cancer, on BRCA) is judged as any other words are.
+    assert_answered(
+        &ws,
+        &[],
+        &[(
+            "if its in her bones is it bone cancer now",
+            "Why bone is the most common site",
+        )],
+    );
+    let ovarian = search(&ws, "does brca raise the risk of ovarian cancer", &[]);
+    assert!(
+        ovarian.found && ovarian.absent.is_empty(),
+        "{:?}",
+        ovarian.absent
+    );
+}
+
+#[test]
 fn a_childs_age_reaches_what_the_texts_say_for_that_age() {
     // Parents give an age; the texts speak of young children, school-age children and
     // teenagers.
@@ -583,7 +615,7 @@ fn the_development_peoples_questions_do_not_fall_below_their_measured_level() {
     let (report, failed) = evaluate("questions-dev.toml");
     assert!(report.hit_at_3 >= 0.80, "{failed:?}");
     assert_eq!(report.urgent_first, 1.0, "{failed:?}");
-    assert!(report.no_answer_accuracy >= 0.76, "{failed:?}");
+    assert!(report.no_answer_accuracy >= 0.88, "{failed:?}");
 }
 
 #[test]
