@@ -496,6 +496,9 @@ fn urgent_symptoms_put_the_advice_to_act_first() {
         "mum had a seizure",
         // An allergic reaction, in the words people use for it.
         "my tongue is swelling up after paclitaxel",
+        // Diarrhoea that will not settle, and not keeping fluids down.
+        "diarrhoea not settling on trodelvy",
+        "been vomiting since chemo and cant keep fluids down",
     ] {
         let output = search(&ws, query, &[]);
         assert!(
@@ -604,7 +607,7 @@ fn the_held_out_peoples_questions_do_not_fall_below_their_measured_level() {
     // are not met here (README, "The people's-questions set"); this keeps what is met.
     let (report, failed) = evaluate("questions-held-out.toml");
     assert!(report.hit_at_3 >= 0.84, "{failed:?}");
-    assert!(report.urgent_first >= 0.66, "{failed:?}");
+    assert!(report.urgent_first >= 0.83, "{failed:?}");
     assert!(report.no_answer_accuracy >= 0.85, "{failed:?}");
 }
 
