@@ -301,6 +301,10 @@ fn everyday_words_reach_the_passages_that_answer_them() {
             "my husband finds it hard to talk about sex now",
             "23-sex-intimacy-and-menopause-symptoms.md",
         ),
+        (
+            "my neutrophils are low on ibrance",
+            "04-cdk46-and-pi3k-akt-mtor-inhibitors.md",
+        ),
         ("is mbc hereditary", "22-biomarker-and-genomic-testing.md"),
         (
             "should i have a mastectomy if its spread",
@@ -606,7 +610,7 @@ fn the_held_out_peoples_questions_do_not_fall_below_their_measured_level() {
     // Written after the rules were tuned on questions.toml, and never tuned on: the targets
     // are not met here (README, "The people's-questions set"); this keeps what is met.
     let (report, failed) = evaluate("questions-held-out.toml");
-    assert!(report.hit_at_3 >= 0.84, "{failed:?}");
+    assert!(report.hit_at_3 >= 0.87, "{failed:?}");
     assert!(report.urgent_first >= 0.83, "{failed:?}");
     assert!(report.no_answer_accuracy >= 0.85, "{failed:?}");
 }
