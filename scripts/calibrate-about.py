@@ -4,8 +4,9 @@
 
 It asks the three development sets of people's questions (tests/fixtures/questions.toml,
 questions-held-out.toml and questions-dev.toml; never the reserve set) of the bundled corpus
-in hybrid mode, takes each question's evidence (its best coverage, best similarity and
-similarity without the words no passage uses, none of which depends on the thresholds), and
+in hybrid mode, takes each question's evidence (its best coverage, best similarity, similarity
+without the words no passage uses, and whether it names another cancer no passage names, none
+of which depends on the thresholds), and
 tries every pair of thresholds on a 0.01 grid. Each pair scores the answerable questions it
 finds minus twice the unanswerable questions it answers: a confident wrong answer costs more
 than a missed one (with the first set alone, every unanswerable question could be left out, and
@@ -66,7 +67,12 @@ def found(q, floor, alone):
     cov = q["coverage"] / length_scale(q["concepts"])
     # A question that names an urgent symptom is answered by the urgent rule whatever the
     # thresholds.
-    if q["urgent_rule"] or cov >= COVERAGE_NEEDED:
+    if q["urgent_rule"]:
+        return True
+    # A question that names another cancer no passage names is about nothing.
+    if q["names_another_cancer"]:
+        return False
+    if cov >= COVERAGE_NEEDED:
         return True
     # Words no passage uses that carry the question: meaning does not count (the similarity
     # without them does not depend on the thresholds).

@@ -100,6 +100,8 @@ pub struct Outcome {
     pub similarity: Option<f32>,
     /// See [`Evidence::without_absent_words`](crate::search::Evidence::without_absent_words).
     pub without_absent_words: Option<f32>,
+    /// See [`Evidence::names_another_cancer`](crate::search::Evidence::names_another_cancer).
+    pub names_another_cancer: bool,
     /// True when the question names a symptom that needs urgent care.
     pub urgent_rule: bool,
     /// `file › section` of the first three results.
@@ -196,6 +198,7 @@ fn outcome(question: &Question, results: &SearchResults) -> Outcome {
         concepts: results.evidence.concepts,
         similarity: results.evidence.similarity,
         without_absent_words: results.evidence.without_absent_words,
+        names_another_cancer: results.evidence.names_another_cancer,
         urgent_rule: !results.urgent_symptoms.is_empty(),
         top: results
             .hits

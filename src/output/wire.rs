@@ -48,6 +48,7 @@ pub struct EvidenceOut {
     pub similarity: Option<f32>,
     pub similarity_floor: Option<f32>,
     pub without_absent_words: Option<f32>,
+    pub names_another_cancer: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -312,6 +313,7 @@ pub struct QuestionOut {
     pub concepts: usize,
     pub similarity: Option<f32>,
     pub without_absent_words: Option<f32>,
+    pub names_another_cancer: bool,
     pub urgent_rule: bool,
     pub top: Vec<String>,
 }
@@ -340,6 +342,7 @@ impl QuestionsOutput {
                     concepts: o.concepts,
                     similarity: o.similarity,
                     without_absent_words: o.without_absent_words,
+                    names_another_cancer: o.names_another_cancer,
                     urgent_rule: o.urgent_rule,
                     top: o.top.clone(),
                 })
@@ -455,6 +458,7 @@ impl SearchOutput {
                 similarity: results.evidence.similarity,
                 similarity_floor: results.evidence.similarity_floor,
                 without_absent_words: results.evidence.without_absent_words,
+                names_another_cancer: results.evidence.names_another_cancer,
             },
             corrections: results
                 .corrections

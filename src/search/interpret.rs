@@ -393,8 +393,10 @@ fn note_unnamed_cancers(
     Ok(())
 }
 
-/// Records as absent each lexicon term of the query that no passage uses, nor any of its
-/// synonyms: the lexicon knows "dcis", so it is not a misspelling, but no text is about it.
+/// Records as absent, whole, each lexicon term of the query that no passage uses, nor any of
+/// its synonyms (a term counts as used when every one of its words is, in any field: "school-age
+/// children" is a heading's words): the lexicon knows "dcis", so it is not a misspelling, but
+/// no text is about it.
 fn absent_lexicon_terms(
     snapshot: &Snapshot,
     fields: Fields,
@@ -403,6 +405,7 @@ fn absent_lexicon_terms(
     matches: &[LexiconMatch],
     absent: &mut Vec<AbsentWord>,
 ) -> Result<()> {
+    let searched = [fields.body, fields.section, fields.title];
     for found in matches {
         let span = &words[found.start..found.start + found.len];
         let own: Vec<String> = span.iter().map(|w| w.term.clone()).collect();
@@ -411,8 +414,6 @@ fn absent_lexicon_terms(
             .iter()
             .map(|e| e.words.iter().map(|w| w.term.clone()).collect::<Vec<_>>());
         let alternatives: Vec<Vec<String>> = std::iter::once(own).chain(synonyms).collect();
-        // In any field: "school-age children" is a heading's words.
-        let searched = [fields.body, fields.section, fields.title];
         let used = snapshot.read(|s| {
             Ok(alternatives.iter().any(|terms| {
                 terms

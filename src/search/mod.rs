@@ -108,6 +108,7 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResu
             similarity: ranked.about.similarity,
             similarity_floor: ranked.floor,
             without_absent_words: ranked.about.without_absent,
+            names_another_cancer: planned.names_another_cancer,
         },
         total_hits: ranked.total_hits,
         took: started.elapsed(),

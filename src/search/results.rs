@@ -155,6 +155,8 @@ pub struct Evidence {
     /// The similarity of the query to itself without the words no passage uses, where that
     /// was measured (short queries with such words, not about anything by their words alone).
     pub without_absent_words: Option<f32>,
+    /// True when the query names another cancer that no passage names: nothing is about it.
+    pub names_another_cancer: bool,
 }
 
 /// The answer to a search.

@@ -399,6 +399,7 @@ fn a_question_about_another_cancer_is_not_answered_by_passages_about_breast_canc
     for mode in ["hybrid", "lexical", "semantic"] {
         let output = search(&ws, bowel, &["--mode", mode]);
         assert!(!output.found && output.passages.is_empty(), "{mode}");
+        assert!(output.evidence.names_another_cancer, "{mode}");
         assert_eq!(absent_words(&output), ["bowel cancer"], "{mode}");
     }
     let prostate = "my husband has prostate cancer and starts hormone injections next week";

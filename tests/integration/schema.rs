@@ -39,6 +39,7 @@ pub struct Evidence {
     pub similarity: Option<f32>,
     pub similarity_floor: Option<f32>,
     pub without_absent_words: Option<f32>,
+    pub names_another_cancer: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -258,6 +259,7 @@ pub struct QuestionOutcome {
     pub concepts: usize,
     pub similarity: Option<f32>,
     pub without_absent_words: Option<f32>,
+    pub names_another_cancer: bool,
     pub urgent_rule: bool,
     pub top: Vec<String>,
 }
