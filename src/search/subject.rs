@@ -66,29 +66,48 @@ pub fn unnamed_cancers(
     typed: &str,
     words: &[AnalyzedWord],
 ) -> Result<Vec<String>> {
+    let terms = flat_terms(words);
     let mut named = Vec::new();
     let mut start = 0;
-    while start < words.len() {
-        let Some(len) = longest_cancer_at(words, start) else {
+    while start < terms.len() {
+        let Some(len) = longest_cancer_at(&terms, start) else {
             start += 1;
             continue;
         };
-        let span = &words[start..start + len];
+        let span = &words[terms[start].1..=terms[start + len - 1].1];
         if !named_by_a_passage(snapshot, builder, span)? {
-            named.push(typed[span[0].range.start..span[len - 1].range.end].to_string());
+            let (first, last) = (&span[0], &span[span.len() - 1]);
+            named.push(typed[first.range.start..last.range.end].to_string());
         }
         start += len;
     }
     Ok(named)
 }
 
-/// How many words the longest cancer name starting at `start` spans.
-fn longest_cancer_at(words: &[AnalyzedWord], start: usize) -> Option<usize> {
+/// The clause's terms in order, a compound by its parts ("non-small-cell": non, small, cell),
+/// each with the index of its word.
+fn flat_terms(words: &[AnalyzedWord]) -> Vec<(&str, usize)> {
+    let mut terms = Vec::with_capacity(words.len());
+    for (i, word) in words.iter().enumerate() {
+        if word.parts.is_empty() {
+            terms.push((word.term.as_str(), i));
+        } else {
+            terms.extend(word.parts.iter().map(|(_, part)| (part.as_str(), i)));
+        }
+    }
+    terms
+}
+
+/// How many terms the longest cancer name starting at `start` spans.
+fn longest_cancer_at(terms: &[(&str, usize)], start: usize) -> Option<usize> {
     ANALYZED
         .iter()
         .filter(|name| {
-            words[start..].len() >= name.len()
-                && name.iter().zip(&words[start..]).all(|(t, w)| *t == w.term)
+            terms[start..].len() >= name.len()
+                && name
+                    .iter()
+                    .zip(&terms[start..])
+                    .all(|(t, (term, _))| t == term)
         })
         .map(Vec::len)
         .max()
@@ -109,6 +128,22 @@ fn named_by_a_passage(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::analysis::{analyze_words, medical_analyzer};
+
+    #[test]
+    fn a_name_is_found_across_a_compounds_parts() {
+        let words = analyze_words(&mut medical_analyzer(), "non-small-cell lung cancer");
+        let terms = flat_terms(&words);
+        let flat: Vec<&str> = terms.iter().map(|(t, _)| *t).collect();
+        assert_eq!(flat, ["non", "small", "cell", "lung", "cancer"]);
+        assert_eq!(longest_cancer_at(&terms, 0), Some(5));
+        assert_eq!(
+            longest_cancer_at(&terms, 3),
+            None,
+            "lung cancer is where breast cancer spreads"
+        );
+    }
 
     #[test]
     fn every_name_is_analyzed_into_words() {
