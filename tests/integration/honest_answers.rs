@@ -424,6 +424,9 @@ fn a_question_about_another_cancer_is_not_answered_by_passages_about_breast_canc
         "{:?}",
         ovarian.absent
     );
+    // Words for where side effects are felt are not read as the name of a cancer.
+    let skin = search(&ws, "dry skin cancer treatment", &[]);
+    assert!(skin.found && !skin.evidence.names_another_cancer);
 }
 
 #[test]
