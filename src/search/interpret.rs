@@ -42,7 +42,8 @@ pub const LONG_QUERY_WORDS: usize = 40;
 /// their apostrophe ("whats", "im", "hes"). They are left out of a typed query as stop words are.
 /// Kept in, a word no passage uses weighs the most in judging whether a passage is about the
 /// query, so "is it ok to exercise during chemo" was judged to be about nothing in lexical
-/// mode. Negations without their apostrophe ("dont", "cant") stay, as "not" does.
+/// mode. Negations without their apostrophe ("dont", "cant") stay, as "not" does
+/// ([`NEGATIONS`]).
 const QUERY_FILLERS: [&str; 45] = [
     "actually",
     "anymore",
@@ -90,6 +91,20 @@ const QUERY_FILLERS: [&str; 45] = [
     "youre",
     "youve",
 ];
+
+/// Negations typed without their apostrophe. They are searched as typed (the urgent rule reads
+/// "cant walk"), but no text spells them so: such a word is neither corrected nor reported as
+/// missing, and a passage with "not" covers it. Otherwise "my husband cant cope" was judged
+/// to be about nothing, its "cant" weighing as the rarest word of all and carrying the question.
+const NEGATIONS: [&str; 15] = [
+    "arent", "cant", "couldnt", "didnt", "doesnt", "dont", "hadnt", "hasnt", "havent", "isnt",
+    "shouldnt", "wasnt", "werent", "wont", "wouldnt",
+];
+
+/// Whether `word`, as typed, is one of the [`NEGATIONS`].
+fn is_negation(word: &str) -> bool {
+    NEGATIONS.iter().any(|n| n.eq_ignore_ascii_case(word))
+}
 
 /// Whether `word`, as typed, is one of the [`QUERY_FILLERS`].
 fn is_filler(word: &str) -> bool {
@@ -320,7 +335,7 @@ fn spell(
     let mut copied = 0;
     for word in words.iter_mut() {
         let original = typed.get(word.range.clone()).unwrap_or(&word.term);
-        if planned.absent.iter().any(|a| a.word == original) {
+        if planned.absent.iter().any(|a| a.word == original) || is_negation(original) {
             continue;
         }
         match spelling::judge(snapshot, index.fields, &index.lexicon, word, original)? {
@@ -482,11 +497,21 @@ fn concepts_of(
             }
         }
         let own = vec![word.term.clone()];
-        let weight = weight_of(snapshot, fields, &own)? * count as f32;
-        concepts.push(Concept {
-            alternatives: vec![own],
-            weight,
-        });
+        let concept = if typed.get(word.range.clone()).is_some_and(is_negation) {
+            let not = vec!["not".to_string()];
+            let weight = weight_of(snapshot, fields, &not)? * count as f32;
+            Concept {
+                alternatives: vec![own, not],
+                weight,
+            }
+        } else {
+            let weight = weight_of(snapshot, fields, &own)? * count as f32;
+            Concept {
+                alternatives: vec![own],
+                weight,
+            }
+        };
+        concepts.push(concept);
     }
     Ok(join_either(concepts, &owner, typed, words))
 }
