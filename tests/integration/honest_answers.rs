@@ -445,9 +445,21 @@ fn a_question_about_another_cancer_is_not_answered_by_passages_about_breast_canc
         "{:?}",
         ovarian.absent
     );
-    // Words for where side effects are felt are not read as the name of a cancer.
-    let skin = search(&ws, "dry skin cancer treatment", &[]);
-    assert!(skin.found && !skin.evidence.names_another_cancer);
+    // Words for where side effects are felt are not read as the name of a cancer, and a
+    // question about what links another cancer to breast cancer or its treatment (a gene, a
+    // cause) is judged as usual: the texts answer these.
+    for query in [
+        "dry skin cancer treatment",
+        "my dad had prostate cancer should i get brca testing",
+        "does tamoxifen cause womb cancer",
+    ] {
+        let output = search(&ws, query, &[]);
+        assert!(
+            output.found && !output.evidence.names_another_cancer,
+            "{query}: {:?}",
+            output.absent
+        );
+    }
 }
 
 #[test]
