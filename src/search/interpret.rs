@@ -496,22 +496,17 @@ fn concepts_of(
                 *o = Some(concepts.len());
             }
         }
-        let own = vec![word.term.clone()];
-        let concept = if typed.get(word.range.clone()).is_some_and(is_negation) {
-            let not = vec!["not".to_string()];
-            let weight = weight_of(snapshot, fields, &not)? * count as f32;
-            Concept {
-                alternatives: vec![own, not],
-                weight,
-            }
-        } else {
-            let weight = weight_of(snapshot, fields, &own)? * count as f32;
-            Concept {
-                alternatives: vec![own],
-                weight,
-            }
-        };
-        concepts.push(concept);
+        let mut alternatives = vec![vec![word.term.clone()]];
+        // A negation without its apostrophe is covered by "not", and weighs as "not" does.
+        if typed.get(word.range.clone()).is_some_and(is_negation) {
+            alternatives.push(vec!["not".to_string()]);
+        }
+        let weighed = alternatives.last().expect("one alternative at least");
+        let weight = weight_of(snapshot, fields, weighed)? * count as f32;
+        concepts.push(Concept {
+            alternatives,
+            weight,
+        });
     }
     Ok(join_either(concepts, &owner, typed, words))
 }
