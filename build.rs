@@ -78,7 +78,10 @@ fn bundled_model(out: &Path) {
 /// `bundled_corpus.rs`: every file of `corpus/` (its vector seed included) as `(name, bytes)`.
 fn corpus_listing(out: &Path) {
     println!("cargo::rerun-if-changed=corpus");
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    // Read when the script runs, not when it is compiled: a build script compiled for one
+    // checkout can be run for another that shares the target directory.
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let dir = Path::new(&manifest).join("corpus");
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .expect("corpus/ is readable")
         .map(|entry| entry.expect("corpus/ is readable"))
