@@ -544,6 +544,9 @@ fn urgent_symptoms_put_the_advice_to_act_first() {
         // Diarrhoea that will not settle, and not keeping fluids down.
         "diarrhoea not settling on trodelvy",
         "been vomiting since chemo and cant keep fluids down",
+        // Counted the way people count it, or with blood.
+        "diarrhoea 8 times a day since starting verzenio",
+        "there is blood in my diarrhoea",
     ] {
         let output = search(&ws, query, &[]);
         assert!(
@@ -572,6 +575,8 @@ fn urgent_symptoms_put_the_advice_to_act_first() {
     for query in [
         "how should a compression sleeve fit",
         "is the hair loss temp or permanent",
+        // Diarrhoea as a side effect to expect is not an emergency.
+        "is diarrhoea common with verzenio",
     ] {
         let output = search(&ws, query, &[]);
         assert!(
