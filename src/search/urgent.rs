@@ -6,7 +6,7 @@
 
 use rustc_hash::FxHashSet;
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Term};
 
@@ -21,6 +21,10 @@ use crate::symptoms::Symptom;
 /// The rest keep their place, so a question that only mentions a symptom ("can I drive after a
 /// seizure") still finds its answer near the top.
 const URGENT_PASSAGES: usize = 50;
+
+/// How far apart the words of a symptom term may stand in a passage that names it "near":
+/// a clause ("weakness or heaviness in the legs"), in either order.
+const NEAR_SLOP: u32 = 6;
 
 /// What the rule found for a query.
 #[derive(Debug, Clone, Default)]
@@ -52,13 +56,19 @@ pub fn urgent_first(
     }
     // A symptom's group names several ("sudden severe headache, weakness on one side or loss
     // of vision"): the advice that names the term the query used ("sudden headache" for "got
-    // the worst headache suddenly") is preferred, the rest of the group's advice taken only
-    // when none does.
+    // the worst headache suddenly") is preferred, first where the term's words stand together
+    // ("a sudden, severe headache", not "headaches … sudden confusion"), then anywhere; the
+    // rest of the group's advice is taken only when none names it.
     let asked: Vec<&Vec<String>> = named.iter().flat_map(|s| s.terms_in(&terms)).collect();
     let advice = advice_query(index.fields, &named, &index.symptoms.actions, concepts);
+    let requirements = [
+        Some(near(index.fields, &asked)),
+        Some(any_of(index.fields, asked.iter().copied())),
+        None,
+    ];
     let mut top = Vec::new();
-    for required in [&asked[..], &[]] {
-        let query = with_required(index.fields, advice.box_clone(), required, plan);
+    for required in requirements {
+        let query = with_required(advice.box_clone(), required, plan);
         top = snapshot.search(
             &*query,
             &TopDocs::with_limit(URGENT_PASSAGES).order_by_score(),
@@ -73,18 +83,16 @@ pub fn urgent_first(
     })
 }
 
-/// `query`, for passages that also name one of the `required` symptom terms (none: no such
-/// condition) and pass the search's own filter, required phrases and exclusions.
+/// `query`, for passages that also match `required` (the symptom terms a query named; none:
+/// no such condition) and pass the search's own filter, required phrases and exclusions.
 fn with_required(
-    fields: Fields,
     query: Box<dyn Query>,
-    required: &[&Vec<String>],
+    required: Option<Box<dyn Query>>,
     plan: &Plan,
 ) -> Box<dyn Query> {
     let mut clauses = vec![(Occur::Must, query)];
-    if !required.is_empty() {
-        let any = ConstScoreQuery::new(any_of(fields, required.iter().copied()), 0.0);
-        clauses.push((Occur::Must, Box::new(any)));
+    if let Some(required) = required {
+        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(required, 0.0))));
     }
     if let Some(constraints) = plan.constraints() {
         let constraints = ConstScoreQuery::new(constraints, 0.0);
@@ -132,6 +140,31 @@ fn any_of<'a>(
                 Occur::Should,
                 Box::new(BooleanQuery::new(all)) as Box<dyn Query>,
             )
+        })
+        .collect();
+    Box::new(BooleanQuery::new(alternatives))
+}
+
+/// A query matching passages whose text or heading holds all the words of any of `phrases`
+/// within [`NEAR_SLOP`] positions of each other, in any order.
+fn near(fields: Fields, phrases: &[&Vec<String>]) -> Box<dyn Query> {
+    let alternatives: Vec<(Occur, Box<dyn Query>)> = phrases
+        .iter()
+        .flat_map(|words| {
+            [fields.body, fields.section].map(|field| {
+                let query: Box<dyn Query> = match words.as_slice() {
+                    [word] => in_text_or_heading(fields, word),
+                    _ => Box::new(PhraseQuery::new_with_offset_and_slop(
+                        words
+                            .iter()
+                            .enumerate()
+                            .map(|(i, w)| (i, Term::from_field_text(field, w)))
+                            .collect(),
+                        NEAR_SLOP,
+                    )),
+                };
+                (Occur::Should, query)
+            })
         })
         .collect();
     Box::new(BooleanQuery::new(alternatives))

@@ -533,6 +533,29 @@ fn both_first_line_her2_options_are_found() {
 }
 
 #[test]
+fn the_urgent_advice_first_names_the_symptom_asked_about_as_one() {
+    // Leptomeningeal disease "can cause headaches" and says "sudden confusion" needs emergency
+    // care: both words, far apart. The advice on a sudden, severe headache comes first.
+    let ws = Workspace::with_bundled_corpus();
+    for mode in ["hybrid", "lexical", "semantic"] {
+        let output = search(
+            &ws,
+            "my sister with brain mets suddenly has a terrible headache",
+            &["--mode", mode],
+        );
+        let first = &output.passages[0];
+        assert!(
+            first.urgent
+                && first
+                    .text
+                    .contains("a sudden, severe headache needs emergency care"),
+            "{mode}: {}",
+            first.text
+        );
+    }
+}
+
+#[test]
 fn urgent_symptoms_put_the_advice_to_act_first() {
     let ws = Workspace::with_bundled_corpus();
     for query in [
@@ -547,6 +570,8 @@ fn urgent_symptoms_put_the_advice_to_act_first() {
         // Counted the way people count it, or with blood.
         "diarrhoea 8 times a day since starting verzenio",
         "there is blood in my diarrhoea",
+        // Fluid in the abdomen, in a family member's words.
+        "my wife has liver mets and her tummy has swollen up quickly",
     ] {
         let output = search(&ws, query, &[]);
         assert!(
@@ -577,6 +602,7 @@ fn urgent_symptoms_put_the_advice_to_act_first() {
         "is the hair loss temp or permanent",
         // Diarrhoea as a side effect to expect is not an emergency.
         "is diarrhoea common with verzenio",
+        "my tummy feels bloated on letrozole",
     ] {
         let output = search(&ws, query, &[]);
         assert!(
@@ -663,7 +689,7 @@ fn the_held_out_peoples_questions_do_not_fall_below_their_measured_level() {
     // are not met here (README, "The people's-questions set"); this keeps what is met.
     let (report, failed) = evaluate("questions-held-out.toml");
     assert!(report.hit_at_3 >= 0.87, "{failed:?}");
-    assert!(report.urgent_first >= 0.83, "{failed:?}");
+    assert_eq!(report.urgent_first, 1.0, "{failed:?}");
     assert!(report.no_answer_accuracy >= 0.85, "{failed:?}");
 }
 
