@@ -14,7 +14,7 @@ use super::spelling;
 use super::subject;
 use crate::analysis::{AnalyzedWord, analyze_words, medical_analyzer};
 use crate::index::{Fields, SearchIndex, Snapshot};
-use crate::lexicon::{Expansion, LexiconMatch};
+use crate::lexicon::{Expansion, LexiconMatch, SynonymKind};
 use crate::query::{Clause, parse_user_query};
 use crate::{Error, Result};
 
@@ -129,6 +129,29 @@ pub struct PlannedQuery {
     /// True when the query names another cancer that no passage names (`subject.rs`): it is
     /// about nothing in the corpus, whatever else it shares with the texts.
     pub names_another_cancer: bool,
+    /// The generic names of the brand names the query uses ("sacituzumab govitecan" for
+    /// "trodelvy"), for the embedding model ([`PlannedQuery::embedding_text`]).
+    pub generic_names: Vec<String>,
+}
+
+/// The most concepts a query may have for the generic names of its brand names to reach the
+/// embedding model. The small model knows generic names far better than brands: it put general
+/// side-effect passages above sacituzumab govitecan's for "trodelvy side effects", where the
+/// drug is the subject. In a longer question the drug is context and its generic name pulls
+/// the query towards passages describing the drug ("on enhertu and got a new cough and short of
+/// breath" lost the passage on T-DXd's lung inflammation). Only the generic name is added,
+/// never the rest of a lexicon group, so the query still embeds as the question asked.
+const BRAND_QUERY_CONCEPTS: usize = 3;
+
+impl PlannedQuery {
+    /// The text given to the embedding model: the query as searched, and, in a query of a
+    /// few words ([`BRAND_QUERY_CONCEPTS`]), the generic name of each brand name it uses.
+    pub fn embedding_text(&self) -> std::borrow::Cow<'_, str> {
+        if self.generic_names.is_empty() || self.concepts.len() > BRAND_QUERY_CONCEPTS {
+            return self.semantic_text.as_str().into();
+        }
+        format!("{} {}", self.semantic_text, self.generic_names.join(" ")).into()
+    }
 }
 
 /// One thing a query asks about: a word, a phrase or a lexicon term, with the analyzed terms
@@ -173,6 +196,7 @@ pub fn plan_query(
         semantic_text: String::new(),
         long: false,
         names_another_cancer: false,
+        generic_names: Vec::new(),
     };
     let mut semantic_parts = Vec::new();
     let mut content_words = 0;
@@ -212,6 +236,7 @@ pub fn plan_query(
                 semantic_parts.push(searched);
                 let matches =
                     add_free_words(index, &builder, &mut planned, &words, request.exact, &typed);
+                note_generic_names(&words, &matches, &mut planned.generic_names);
                 forget_words_in_phrases(
                     &mut planned.absent,
                     absent_before,
@@ -674,6 +699,26 @@ fn add_free_words(
     let matches = index.lexicon.matches(words);
     add_expansions(builder, planned, words, &matches, text);
     matches
+}
+
+/// Adds to `generic_names` the generic name of each brand name in `matches` (a brand group's
+/// first term), unless the query already uses it or it is already there.
+fn note_generic_names(
+    words: &[AnalyzedWord],
+    matches: &[LexiconMatch],
+    generic_names: &mut Vec<String>,
+) {
+    let used: BTreeSet<&str> = words.iter().map(|w| w.term.as_str()).collect();
+    let generics = matches
+        .iter()
+        .flat_map(|m| &m.expansions)
+        .filter(|e| e.canonical && e.kind == SynonymKind::Brand);
+    for generic in generics {
+        let in_query = generic.words.iter().all(|w| used.contains(w.term.as_str()));
+        if !in_query && !generic_names.contains(&generic.text) {
+            generic_names.push(generic.text.clone());
+        }
+    }
 }
 
 /// An expansion, how many of the query's matches it expands, and the first of them.

@@ -194,7 +194,8 @@ fn rank(
         // The two halves are independent: embedding the query (most of a hybrid search's
         // time) runs on one core while the lexical search runs on the other.
         Some(side) => {
-            let text = planned.semantic_text.as_str();
+            let embedded = planned.embedding_text();
+            let text = embedded.as_ref();
             let semantic_query = match &request.kind {
                 QueryKind::Like {
                     passage: Some(id), ..
@@ -344,7 +345,7 @@ fn similarity_without_absent_words(
         .iter()
         .flat_map(|a| a.word.split_whitespace())
         .collect();
-    let rest = about::without_words(&planned.semantic_text, &absent);
+    let rest = about::without_words(&planned.embedding_text(), &absent);
     if rest.is_empty() {
         return Ok(Some(0.0));
     }

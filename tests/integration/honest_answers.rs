@@ -129,6 +129,38 @@ fn a_misspelling_is_corrected_for_both_halves_of_a_hybrid_search() {
 }
 
 #[test]
+fn a_brand_name_reaches_the_embedding_model_with_its_generic_name() {
+    // The model does not know "Trodelvy": given the brand alone it ranked general side-effect
+    // passages first. Told "sacituzumab govitecan" too, it finds the drug's own passages. What
+    // the person typed is what `searched` reports.
+    let ws = Workspace::with_bundled_corpus();
+    let output = search(&ws, "trodelvy side effects", &["--mode", "semantic"]);
+    assert_eq!(output.searched, "trodelvy side effects");
+    assert!(
+        output.passages[..2]
+            .iter()
+            .all(|p| p.section.ends_with("Sacituzumab govitecan")),
+        "{:?}",
+        first(&output, 3, |p| &p.section)
+    );
+    // In a longer question the drug is context. With its generic name, the urgent advice put
+    // first was the CDK4/6 inhibitors' (a new cough on another drug): the advice for T-DXd,
+    // or the general advice on breathlessness, leads.
+    let cough = search(
+        &ws,
+        "on enhertu and got a new cough and short of breath",
+        &["--mode", "semantic"],
+    );
+    let section = &cough.passages[0].section;
+    assert!(
+        section.ends_with("Lung inflammation with T-DXd")
+            || section.ends_with("Problems that need emergency or same-day care"),
+        "{:?}",
+        first(&cough, 3, |p| &p.section)
+    );
+}
+
+#[test]
 fn a_real_word_the_corpus_lacks_gets_a_suggestion_not_a_substitution() {
     let ws = Workspace::with_bundled_corpus();
     let output = search(&ws, "herceptn hart problems", &[]);
@@ -496,6 +528,15 @@ fn everyday_words_for_medicines_and_comparisons_do_not_hide_the_answer() {
                 "One drug at a time or combinations",
             ),
         ],
+    );
+    // A vaginal oestrogen by the name on its box: no text says "Vagifem".
+    assert_answered(
+        &Workspace::with_bundled_corpus(),
+        &[],
+        &[(
+            "can i use vagifem while taking letrozole",
+            "Vaginal dryness and painful sex",
+        )],
     );
 }
 
