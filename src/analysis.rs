@@ -220,6 +220,20 @@ pub struct AnalyzedWord {
     pub parts: Vec<(usize, String)>,
 }
 
+/// The terms of `words` in order, a compound by its parts ("non-small-cell": non, small, cell),
+/// each with the index of its word.
+pub fn flat_terms(words: &[AnalyzedWord]) -> Vec<(&str, usize)> {
+    let mut terms = Vec::with_capacity(words.len());
+    for (i, word) in words.iter().enumerate() {
+        if word.parts.is_empty() {
+            terms.push((word.term.as_str(), i));
+        } else {
+            terms.extend(word.parts.iter().map(|(_, part)| (part.as_str(), i)));
+        }
+    }
+    terms
+}
+
 /// Groups analyzed tokens into words: a compound's parts are folded into the compound.
 pub fn analyze_words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<AnalyzedWord> {
     let mut words: Vec<AnalyzedWord> = Vec::new();

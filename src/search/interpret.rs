@@ -12,7 +12,7 @@ use super::plan::{EXPANSION_WEIGHT, LabeledClause, Plan, QueryBuilder, terms_of}
 use super::results::{AbsentWord, Correction, ExpandedTerm, QueryKind, SearchRequest};
 use super::spelling;
 use super::subject;
-use crate::analysis::{AnalyzedWord, analyze_words, medical_analyzer};
+use crate::analysis::{AnalyzedWord, analyze_words, flat_terms, medical_analyzer};
 use crate::index::{Fields, SearchIndex, Snapshot};
 use crate::lexicon::{Expansion, LexiconMatch, SynonymKind};
 use crate::query::{Clause, parse_user_query};
@@ -745,7 +745,16 @@ fn add_expansions(
             .get(matched[0].range.start..matched[matched.len() - 1].range.end)
             .unwrap_or_default()
             .to_string();
-        for expansion in &found.expansions {
+        // The typed words joined or split by a hyphen ("side-effects" for "side effects") are
+        // already searched as typed: searched again, the phrase counted twice.
+        let parts: Vec<&str> = flat_terms(matched).into_iter().map(|(t, _)| t).collect();
+        let same_words = |e: &Expansion| {
+            flat_terms(&e.words)
+                .iter()
+                .map(|(t, _)| *t)
+                .eq(parts.iter().copied())
+        };
+        for expansion in found.expansions.iter().filter(|e| !same_words(e)) {
             match counted
                 .iter_mut()
                 .find(|c| c.expansion.text == expansion.text)

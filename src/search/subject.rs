@@ -13,7 +13,7 @@ use tantivy::query::Query;
 
 use super::plan::QueryBuilder;
 use crate::Result;
-use crate::analysis::{AnalyzedWord, analyze_words, medical_analyzer, plain_terms};
+use crate::analysis::{AnalyzedWord, analyze_words, flat_terms, medical_analyzer, plain_terms};
 use crate::index::Snapshot;
 
 /// Cancers other than breast cancer, as people name them (NCI's A to Z list of cancer types),
@@ -118,20 +118,6 @@ pub fn unnamed_cancers(
         start += len;
     }
     Ok(named)
-}
-
-/// The clause's terms in order, a compound by its parts ("non-small-cell": non, small, cell),
-/// each with the index of its word.
-fn flat_terms(words: &[AnalyzedWord]) -> Vec<(&str, usize)> {
-    let mut terms = Vec::with_capacity(words.len());
-    for (i, word) in words.iter().enumerate() {
-        if word.parts.is_empty() {
-            terms.push((word.term.as_str(), i));
-        } else {
-            terms.extend(word.parts.iter().map(|(_, part)| (part.as_str(), i)));
-        }
-    }
-    terms
 }
 
 /// The longest cancer name starting at `start`.

@@ -161,6 +161,22 @@ fn a_brand_name_reaches_the_embedding_model_with_its_generic_name() {
 }
 
 #[test]
+fn words_joined_or_split_by_a_hyphen_are_searched_once() {
+    // The lexicon lists "side effects" and "side-effects": each was searched again for the
+    // other, so the phrase counted twice against a drug named once ("trodelvy side effects").
+    let ws = Workspace::with_bundled_corpus();
+    for query in ["side effects of letrozole", "side-effects of letrozole"] {
+        let output = search(&ws, query, &["--mode", "lexical"]);
+        let also: Vec<&str> = output.expanded.iter().map(|e| e.term.as_str()).collect();
+        assert!(
+            output.found && output.absent.is_empty() && !also.iter().any(|t| t.starts_with("side")),
+            "{query}: also {also:?}, absent {:?}",
+            output.absent
+        );
+    }
+}
+
+#[test]
 fn a_real_word_the_corpus_lacks_gets_a_suggestion_not_a_substitution() {
     let ws = Workspace::with_bundled_corpus();
     let output = search(&ws, "herceptn hart problems", &[]);
