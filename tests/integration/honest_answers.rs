@@ -557,6 +557,24 @@ fn everyday_words_for_medicines_and_comparisons_do_not_hide_the_answer() {
 }
 
 #[test]
+fn removing_the_breast_reaches_the_trials_of_surgery_to_the_breast() {
+    // The texts say "surgery to the breast"; what the trials found is the answer.
+    let ws = Workspace::with_bundled_corpus();
+    let output = search(
+        &ws,
+        "is removing the breast worth it when cancer has spread",
+        &[],
+    );
+    assert!(
+        output.passages[..3]
+            .iter()
+            .any(|p| p.text.contains("found that surgery to the breast")),
+        "{:?}",
+        first(&output, 3, |p| &p.text)
+    );
+}
+
+#[test]
 fn a_question_about_a_drug_reaches_what_the_texts_say_of_its_class() {
     // The texts say "anthracyclines" and "echocardiogram"; people name the drug and say "echo".
     assert_answered(
