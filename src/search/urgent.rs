@@ -148,25 +148,22 @@ fn any_of<'a>(
 /// A query matching passages whose text or heading holds all the words of any of `phrases`
 /// within [`NEAR_SLOP`] positions of each other, in any order.
 fn near(fields: Fields, phrases: &[&Vec<String>]) -> Box<dyn Query> {
-    let alternatives: Vec<(Occur, Box<dyn Query>)> = phrases
-        .iter()
-        .flat_map(|words| {
-            [fields.body, fields.section].map(|field| {
-                let query: Box<dyn Query> = match words.as_slice() {
-                    [word] => in_text_or_heading(fields, word),
-                    _ => Box::new(PhraseQuery::new_with_offset_and_slop(
-                        words
-                            .iter()
-                            .enumerate()
-                            .map(|(i, w)| (i, Term::from_field_text(field, w)))
-                            .collect(),
-                        NEAR_SLOP,
-                    )),
-                };
-                (Occur::Should, query)
-            })
-        })
-        .collect();
+    let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for words in phrases {
+        if let [word] = words.as_slice() {
+            alternatives.push((Occur::Should, in_text_or_heading(fields, word)));
+            continue;
+        }
+        for field in [fields.body, fields.section] {
+            let terms = words
+                .iter()
+                .enumerate()
+                .map(|(i, w)| (i, Term::from_field_text(field, w)))
+                .collect();
+            let phrase = PhraseQuery::new_with_offset_and_slop(terms, NEAR_SLOP);
+            alternatives.push((Occur::Should, Box::new(phrase)));
+        }
+    }
     Box::new(BooleanQuery::new(alternatives))
 }
 
