@@ -234,6 +234,10 @@ fn write_interpretation(
         }
         write_wrapped(out, &style.dim(&line), "", style)?;
     }
+    if let (true, Some(embedded)) = (explain, &results.embedded) {
+        let line = format!("the embedding model was given: {}", printable(embedded));
+        write_wrapped(out, &style.dim(&line), "", style)?;
+    }
     Ok(())
 }
 

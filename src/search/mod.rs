@@ -94,12 +94,16 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResu
     };
     let numbered: Vec<(usize, Loaded)> = (1..).zip(loaded).collect();
     let hits = each(numbered, |(rank, loaded)| shown.hit(rank, loaded))?;
+    let embedded = Some(planned.embedding_text())
+        .filter(|text| ranked.embedding.is_some() && *text != planned.semantic_text)
+        .map(|text| text.into_owned());
     let mut expanded = planned.expanded;
     mark_expansions_in_results(&mut expanded, &hits);
     Ok(SearchResults {
         mode,
         query: request.query.clone(),
         searched: planned.semantic_text,
+        embedded,
         found: ranked.about.found,
         closest: !ranked.about.found && !hits.is_empty(),
         evidence: Evidence {

@@ -167,6 +167,9 @@ pub struct SearchResults {
     pub query: String,
     /// The query as searched: its words with spelling corrections made, without exclusions.
     pub searched: String,
+    /// The text the embedding model was given, when it was given one other than `searched`
+    /// (a brand name's generic name added): `--explain` shows it.
+    pub embedded: Option<String>,
     /// True when some passage is about the query.
     pub found: bool,
     /// True when `hits` are the closest passages, listed on request although none is about

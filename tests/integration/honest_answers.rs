@@ -136,6 +136,9 @@ fn a_brand_name_reaches_the_embedding_model_with_its_generic_name() {
     let ws = Workspace::with_bundled_corpus();
     let output = search(&ws, "trodelvy side effects", &["--mode", "semantic"]);
     assert_eq!(output.searched, "trodelvy side effects");
+    let given = "the embedding model was given: trodelvy side effects sacituzumab govitecan";
+    let explained = mbc(&ws, &["search", "trodelvy side effects", "--explain"]).ok();
+    assert!(explained.stdout.contains(given), "{}", explained.stdout);
     assert!(
         output.passages[..2]
             .iter()

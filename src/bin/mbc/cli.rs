@@ -118,8 +118,9 @@ pub enum CliCommand {
         limit: u64,
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
-        /// Show which terms and expansions matched each result and what each contributed, and
-        /// every term also searched.
+        /// Show which terms and expansions matched each result and what each contributed,
+        /// every term also searched, and the text the embedding model was given when it is not
+        /// the query as searched (a brand name's generic name added).
         #[arg(long)]
         explain: bool,
         /// When nothing in the corpus is about the query, list the closest passages anyway,
