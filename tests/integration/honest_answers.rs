@@ -552,10 +552,17 @@ fn everyday_words_for_medicines_and_comparisons_do_not_hide_the_answer() {
     assert_answered(
         &Workspace::with_bundled_corpus(),
         &[],
-        &[(
-            "can i use vagifem while taking letrozole",
-            "Vaginal dryness and painful sex",
-        )],
+        &[
+            (
+                "can i use vagifem while taking letrozole",
+                "Vaginal dryness and painful sex",
+            ),
+            // The texts say information is reliable and can be trusted.
+            (
+                "how do i know if cancer information online is genuine",
+                "Checking that information can be trusted",
+            ),
+        ],
     );
 }
 
