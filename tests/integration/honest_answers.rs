@@ -687,6 +687,7 @@ fn urgent_symptoms_put_the_advice_to_act_first() {
         "is the hair loss temp or permanent",
         // Diarrhoea as a side effect to expect is not an emergency.
         "is diarrhoea common with verzenio",
+        "is watery diarrhoea normal on verzenio",
         "my tummy feels bloated on letrozole",
     ] {
         let output = search(&ws, query, &[]);
