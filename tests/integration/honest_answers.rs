@@ -531,7 +531,7 @@ fn a_childs_age_reaches_what_the_texts_say_for_that_age() {
 }
 
 #[test]
-fn everyday_words_for_medicines_and_comparisons_do_not_hide_the_answer() {
+fn everyday_words_for_medicines_comparisons_and_trust_do_not_hide_the_answer() {
     // "meds" is no word of the texts, and "vs" asks for a comparison rather than about
     // anything: either, counted as a word no passage uses, outweighed the rest of the question.
     assert_answered(
