@@ -746,7 +746,10 @@ fn add_expansions(
             .unwrap_or_default()
             .to_string();
         // The typed words joined or split by a hyphen ("side-effects" for "side effects") are
-        // already searched as typed: searched again, the phrase counted twice.
+        // already searched as typed: searched again, the phrase counted twice. They are left
+        // out here, not in the lexicon's expansions, because the concept still needs them as
+        // an alternative: a typed "side-effects" is no term of the index, and "side effects"
+        // is what covers it and keeps it from being reported missing (`concepts_of`).
         let parts: Vec<&str> = flat_terms(matched).into_iter().map(|(t, _)| t).collect();
         let same_words = |e: &Expansion| {
             flat_terms(&e.words)
