@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""How far two annotators agree on the held-out tagging labels, and how the tagger scores
-against each (docs/tagging-agreement.md).
+"""How far the three annotators of the tagging fixture agree, and how the tagger scores against
+the fixture and against each of them (docs/tagging-agreement.md).
 
-Reads the fixture's held-out labels (tests/fixtures/tagging.toml), the second annotator's labels
-of the same passages (tests/fixtures/tagging-second-annotator.json) and the tags the index gives
-(`mbc export --all`, with the binary given as the first argument, default target/release/mbc).
-Scores count (passage, approach) pairs, as `tests/integration/tagging.rs` does.
+Reads the annotators' labels (tests/fixtures/tagging-annotators.json), the fixture
+(tests/fixtures/tagging.toml, their majority) and the tags the index gives (`mbc export --all`,
+with the binary given as the first argument, default target/release/mbc). Scores count
+(passage, approach) pairs, as `tests/integration/tagging.rs` does; the first set named is the
+reference.
 """
 import json
 import subprocess
@@ -16,8 +17,7 @@ from pathlib import Path
 root = Path(__file__).resolve().parent.parent
 mbc = sys.argv[1] if len(sys.argv) > 1 else str(root / "target/release/mbc")
 fixture = tomllib.loads((root / "tests/fixtures/tagging.toml").read_text())["passage"]
-first = [label for label in fixture if label["held_out"]]
-second = json.loads((root / "tests/fixtures/tagging-second-annotator.json").read_text())
+annotators = json.loads((root / "tests/fixtures/tagging-annotators.json").read_text())
 exported = subprocess.run([mbc, "export", "--all"], cwd=root, capture_output=True, text=True,
                           check=True).stdout
 passages = [json.loads(line) for line in exported.splitlines()]
@@ -37,26 +37,37 @@ def tags_of(label):
     return set(found[0]["approaches"])
 
 
-assert [key(l) for l in first] == [key(l) for l in second], "the two files name other passages"
-reference = [set(l["about"]) for l in first]
-other = [set(l["about"]) for l in second]
-tagger = [tags_of(l) for l in first]
+assert [key(l) for l in fixture] == [key(l) for l in annotators], "the files name other passages"
+labels = {
+    "fixture": [set(l["about"]) for l in fixture],
+    "first": [set(l["first"]) for l in annotators],
+    "second": [set(l["second"]) for l in annotators],
+    "third": [set(l["third"]) for l in annotators],
+    "tagger": [tags_of(l) for l in fixture],
+}
 
 
-def score(truth, given):
-    right = sum(len(t & g) for t, g in zip(truth, given))
-    return right / max(sum(map(len, given)), 1), right / max(sum(map(len, truth)), 1)
+def score(truth, given, rows):
+    right = sum(len(truth[i] & given[i]) for i in rows)
+    given_pairs = sum(len(given[i]) for i in rows)
+    true_pairs = sum(len(truth[i]) for i in rows)
+    same = sum(truth[i] == given[i] for i in rows)
+    return right / max(given_pairs, 1), right / max(true_pairs, 1), same
 
 
-rows = [
-    ("second annotator against the first", reference, other),
-    ("tagger against the first (the fixture)", reference, tagger),
-    ("tagger against the second", other, tagger),
-    ("tagger against pairs either annotator gave", [a | b for a, b in zip(reference, other)], tagger),
-    ("tagger against pairs both annotators gave", [a & b for a, b in zip(reference, other)], tagger),
-]
-for name, truth, given in rows:
-    precision, recall = score(truth, given)
-    print(f"{name}: precision {precision:.3f}, recall {recall:.3f}")
-same = sum(a == b for a, b in zip(reference, other))
-print(f"same label set: {same} of {len(first)} passages")
+comparisons = [("first", "second"), ("first", "third"), ("second", "third"),
+               ("fixture", "first"), ("fixture", "second"), ("fixture", "third"),
+               ("fixture", "tagger"), ("first", "tagger"), ("second", "tagger"),
+               ("third", "tagger")]
+parts = {
+    "all": range(len(fixture)),
+    "tuning": [i for i, l in enumerate(fixture) if not l["held_out"]],
+    "held-out": [i for i, l in enumerate(fixture) if l["held_out"]],
+}
+print("| reference | compared | part | precision | recall | same label set |")
+print("| --- | --- | --- | --- | --- | --- |")
+for truth, given in comparisons:
+    for part, rows in parts.items():
+        precision, recall, same = score(labels[truth], labels[given], rows)
+        print(f"| {truth} | {given} | {part} | {precision:.3f} | {recall:.3f} "
+              f"| {same} of {len(rows)} |")

@@ -47,6 +47,11 @@ pub struct Approach {
     /// in passing elsewhere.
     #[serde(default)]
     pub context_terms: Vec<String>,
+    /// Whether a passage that surveys several other approaches can still be about this one: a
+    /// survey of one side effect across treatments is about relieving it (palliative care),
+    /// not about each treatment.
+    #[serde(default)]
+    pub survives_surveys: bool,
 }
 
 #[derive(Deserialize)]
@@ -388,10 +393,11 @@ impl ApproachTaxonomy {
             .filter(|&i| evidence[i] >= threshold)
             .collect();
         // A passage with evidence for many approaches surveys them (side effects across
-        // treatments, a list of options), even when one of them dominates.
+        // treatments, a list of options), even when one of them dominates: it is about what its
+        // heading names, and about relief when it explains relief.
         let touched = evidence.iter().filter(|&&e| e >= TAG_THRESHOLD).count();
         if touched > MOST_APPROACHES {
-            tagged.retain(|&i| hits.named_in_heading(i));
+            tagged.retain(|&i| hits.named_in_heading(i) || self.approaches[i].survives_surveys);
         }
         tagged
             .into_iter()
@@ -646,6 +652,13 @@ mod tests {
                     abemaciclib; heart checks with trastuzumab and pertuzumab; hormone checks \
                     with pembrolizumab and atezolizumab.";
         assert!(tag("Doc", &["Organ checks"], text).is_empty());
+    }
+
+    #[test]
+    fn a_survey_of_one_side_effect_is_about_relieving_it() {
+        let text = "Diarrhoea is common with abemaciclib, neratinib, tucatinib, capecitabine and \
+                    alpelisib. Loperamide (Imodium) and anti-diarrhoea plans ease it.";
+        assert_eq!(tag("Doc", &["Diarrhoea"], text), ["palliative-care"]);
     }
 
     #[test]

@@ -106,16 +106,16 @@ fn score(held_out: bool) -> (f64, f64) {
     (precision, recall)
 }
 
-// The issue asks for 0.90 on both. The tagger reaches 0.874/0.883 on the 266 passages it was
-// tuned on and 0.755/0.899 on the 133 held out (see the README). These floors keep it from
-// getting worse; they are the measured figures, rounded down.
+// The issue asks for 0.90 on both. Against the labels of 2026-12-02 the tagger reaches
+// 0.876/0.863 on the 266 passages it was tuned on and 0.750/0.837 on the 133 held out (see the
+// README). These floors keep it from getting worse; they are the measured figures, rounded down.
 
 #[test]
 fn tags_on_the_tuning_labels_keep_their_precision_and_recall() {
     let (precision, recall) = score(false);
     println!("tagging, tuning labels: precision {precision:.3}, recall {recall:.3}");
     assert!(
-        precision >= 0.87 && recall >= 0.88,
+        precision >= 0.87 && recall >= 0.86,
         "{precision:.3} {recall:.3}"
     );
 }
@@ -125,7 +125,46 @@ fn tags_on_the_held_out_labels_keep_their_precision_and_recall() {
     let (precision, recall) = score(true);
     println!("tagging, held-out labels: precision {precision:.3}, recall {recall:.3}");
     assert!(
-        precision >= 0.75 && recall >= 0.89,
+        precision >= 0.75 && recall >= 0.83,
         "{precision:.3} {recall:.3}"
     );
+}
+
+/// One annotator's labels of a passage (`tests/fixtures/tagging-annotators.json`).
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Annotated {
+    file: String,
+    section: String,
+    starts: String,
+    first: BTreeSet<String>,
+    second: BTreeSet<String>,
+    third: BTreeSet<String>,
+}
+
+#[test]
+fn the_labels_are_what_two_of_the_three_annotators_gave() {
+    let fixtures = crate::helper::fixtures();
+    let text = std::fs::read_to_string(fixtures.join("tagging.toml")).unwrap();
+    let labels: Labels = toml::from_str(&text).unwrap();
+    let text = std::fs::read_to_string(fixtures.join("tagging-annotators.json")).unwrap();
+    let annotated: Vec<Annotated> = serde_json::from_str(&text).unwrap();
+    assert_eq!(labels.passage.len(), annotated.len());
+    for (label, annotated) in labels.passage.iter().zip(&annotated) {
+        let names =
+            |file: &str, section: &str, starts: &str| format!("{file} › {section} › {starts}");
+        assert_eq!(
+            names(&label.file, &label.section, &label.starts),
+            names(&annotated.file, &annotated.section, &annotated.starts)
+        );
+        let given = [&annotated.first, &annotated.second, &annotated.third];
+        let all: BTreeSet<&String> = given.iter().flat_map(|set| set.iter()).collect();
+        let majority: BTreeSet<String> = all
+            .into_iter()
+            .filter(|id| given.iter().filter(|set| set.contains(*id)).count() >= 2)
+            .cloned()
+            .collect();
+        let about: BTreeSet<String> = label.about.iter().cloned().collect();
+        assert_eq!(about, majority, "{} › {}", label.file, label.starts);
+    }
 }

@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+"""Write the input an annotator labels the tagging fixture from (docs/tagging-conventions.md).
+
+Usage: python3 scripts/tagging-annotator-input.py DIR [MBC]
+
+Writes DIR/input-1.md … DIR/input-4.md: the approaches' descriptions, the conventions, and the
+passages of the bundled corpus in `mbc export --all` order, numbered n = 0, 1, …, each with its
+file, title and section; and DIR/passages.json, which names each n as the fixture does (file,
+section, first words), to read an annotator's answers back. MBC is the binary (default
+target/release/mbc).
+"""
+import json
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+PARTS = 4
+root = Path(__file__).resolve().parent.parent
+out = Path(sys.argv[1])
+mbc = sys.argv[2] if len(sys.argv) > 2 else str(root / "target/release/mbc")
+out.mkdir(parents=True, exist_ok=True)
+
+fixture = tomllib.loads((root / "tests/fixtures/tagging.toml").read_text())["passage"]
+exported = subprocess.run([mbc, "export", "--all"], cwd=root, capture_output=True, text=True,
+                          check=True).stdout
+passages = [json.loads(line) for line in exported.splitlines()]
+
+
+def label_of(passage):
+    """The fixture entry that names this passage."""
+    found = [label for label in fixture
+             if passage["doc_id"] == label["file"]
+             and (passage["section"] == label["section"]
+                  or passage["section"].endswith("› " + label["section"]))
+             and passage["text"].startswith(label["starts"])]
+    if len(found) != 1:
+        sys.exit(f"{passage['doc_id']} › {passage['section']}: {len(found)} fixture entries")
+    return found[0]
+
+
+names = [{key: label_of(p)[key] for key in ("file", "section", "starts")} for p in passages]
+(out / "passages.json").write_text(json.dumps(names, indent=1, ensure_ascii=False) + "\n")
+
+approaches = tomllib.loads((root / "corpus/approaches.toml").read_text())["approach"]
+described = "\n".join(f"- `{a['id']}`: {a['description']}" for a in approaches)
+conventions = (root / "docs/tagging-conventions.md").read_text()
+conventions = conventions[conventions.index("## What to label"):]
+size = -(-len(passages) // PARTS)
+for part in range(PARTS):
+    lines = [f"# Labelling task, part {part + 1} of {PARTS}\n", "## The approaches\n", described,
+             "\n", conventions, "\n## Passages\n"]
+    for n in range(part * size, min((part + 1) * size, len(passages))):
+        p = passages[n]
+        lines.append(f"### n = {n}\nfile: {p['doc_id']}\ntitle: {p['title']}\n"
+                     f"section: {p['section'] or '(opening, no section)'}\n\n{p['text']}\n")
+    (out / f"input-{part + 1}.md").write_text("\n".join(lines))
+print(f"{len(passages)} passages in {PARTS} parts under {out}")
