@@ -567,6 +567,23 @@ fn everyday_words_for_medicines_comparisons_and_trust_do_not_hide_the_answer() {
 }
 
 #[test]
+fn feelings_as_people_name_them_reach_the_texts_on_emotional_support() {
+    // The texts say "anger", "anxiety" and "feel less alone"; the stemmer keeps "angry" and
+    // "anxious" apart from them, and "is it normal to feel angry" was nothing found.
+    let cases = [
+        (
+            "is it normal to feel angry",
+            "Emotional, spiritual and family support",
+        ),
+        ("i feel lonely", "Emotional, spiritual and family support"),
+        ("feeling anxious all the time", "Living with uncertainty"),
+    ];
+    let ws = Workspace::with_bundled_corpus();
+    assert_answered(&ws, &["--mode", "lexical"], &cases);
+    assert_answered(&ws, &[], &cases);
+}
+
+#[test]
 fn removing_the_breast_reaches_the_trials_of_surgery_to_the_breast() {
     // The texts say "surgery to the breast"; what the trials found is the answer.
     let ws = Workspace::with_bundled_corpus();
