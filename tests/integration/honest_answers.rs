@@ -584,6 +584,25 @@ fn feelings_as_people_name_them_reach_the_texts_on_emotional_support() {
 }
 
 #[test]
+fn pulling_out_of_a_trial_reaches_the_right_to_leave_it() {
+    // The texts say anyone "can leave a trial at any point"; "pull" was a word no passage uses.
+    assert_answered(
+        &Workspace::with_bundled_corpus(),
+        &[],
+        &[
+            (
+                "what if i want to pull out of the study",
+                "Informed consent and the right to leave",
+            ),
+            (
+                "can i withdraw from a trial",
+                "Informed consent and the right to leave",
+            ),
+        ],
+    );
+}
+
+#[test]
 fn removing_the_breast_reaches_the_trials_of_surgery_to_the_breast() {
     // The texts say "surgery to the breast"; what the trials found is the answer.
     let ws = Workspace::with_bundled_corpus();
