@@ -820,7 +820,7 @@ fn the_development_peoples_questions_do_not_fall_below_their_measured_level() {
     // Written to be tuned on, weighted towards unanswerable questions near the texts' subject
     // (other cancers, other conditions, pets, costs): the level measured, not the targets.
     let (report, failed) = evaluate("questions-dev.toml");
-    assert!(report.hit_at_3 >= 0.80, "{failed:?}");
+    assert!(report.hit_at_3 >= 0.87, "{failed:?}");
     assert_eq!(report.urgent_first, 1.0, "{failed:?}");
     assert!(report.no_answer_accuracy >= 0.88, "{failed:?}");
 }
