@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 
+use rustc_hash::FxHashSet;
 use tantivy::query::{BoostQuery, DisjunctionMaxQuery, Query};
 
 use super::feedback;
@@ -139,9 +140,14 @@ pub struct PlannedQuery {
 /// side-effect passages above sacituzumab govitecan's for "trodelvy side effects", where the
 /// drug is the subject. In a longer question the drug is context and its generic name pulls
 /// the query towards passages describing the drug ("on enhertu and got a new cough and short of
-/// breath" lost the passage on T-DXd's lung inflammation). Only the generic name is added,
-/// never the rest of a lexicon group, so the query still embeds as the question asked.
-const BRAND_QUERY_CONCEPTS: usize = 3;
+/// breath" lost the passage on T-DXd's lung inflammation). A question that names an urgent
+/// symptom is about the symptom however short, so it never gets them ("patient on trodelvy has
+/// spiked a temperature" put general urgent advice above the advice on fever). Only the
+/// generic name is added, never the rest of a lexicon group, so the query still embeds as the
+/// question asked. Four concepts rather than three was chosen on the development set ("why do i
+/// need liver blood tests on verzenio": answer 5th → 3rd), with every other set and
+/// mode the same or better and MED unchanged.
+const BRAND_QUERY_CONCEPTS: usize = 4;
 
 impl PlannedQuery {
     /// The text given to the embedding model: the query as searched, and, in a query of a
@@ -308,7 +314,24 @@ pub fn plan_query(
         feedback::expand(&mut planned.plan, index, snapshot, content_words)?;
     }
     planned.semantic_text = semantic_parts.join(" ");
+    if !index
+        .symptoms
+        .named_in(&concept_terms(&planned.concepts))
+        .is_empty()
+    {
+        planned.generic_names.clear();
+    }
     Ok(planned)
+}
+
+/// Every analyzed term that counts as one of the concepts (theirs and their synonyms').
+pub fn concept_terms(concepts: &[Concept]) -> FxHashSet<&str> {
+    // Hashed with FxHash: SipHash over these few words was most of the urgent rule's cost,
+    // which every search pays.
+    concepts
+        .iter()
+        .flat_map(|c| c.alternatives.iter().flatten().map(String::as_str))
+        .collect()
 }
 
 /// True for a query of more than [`LONG_QUERY_WORDS`] words, phrases included.

@@ -4,13 +4,12 @@
 //! and independent of it: however a person phrases "temperature 38.5 on chemo", the advice to
 //! call straight away is what they read first.
 
-use rustc_hash::FxHashSet;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Term};
 
-use super::interpret::Concept;
+use super::interpret::{Concept, concept_terms};
 use super::plan::Plan;
 use crate::Result;
 use crate::index::{Fields, SearchIndex, Snapshot};
@@ -44,12 +43,7 @@ pub fn urgent_first(
     concepts: &[Concept],
     plan: &Plan,
 ) -> Result<UrgentFirst> {
-    // Hashed with FxHash: SipHash over these few words was most of the rule's cost, which every
-    // search pays.
-    let terms: FxHashSet<&str> = concepts
-        .iter()
-        .flat_map(|c| c.alternatives.iter().flatten().map(String::as_str))
-        .collect();
+    let terms = concept_terms(concepts);
     let named = index.symptoms.named_in(&terms);
     if named.is_empty() {
         return Ok(UrgentFirst::default());

@@ -161,6 +161,18 @@ fn a_brand_name_reaches_the_embedding_model_with_its_generic_name() {
         "{:?}",
         first(&cough, 3, |p| &p.section)
     );
+    // A question that names an urgent symptom is about the symptom, however short: with
+    // "sacituzumab govitecan" added, the fever advice came second.
+    let fever = search(
+        &ws,
+        "patient on trodelvy has spiked a temperature",
+        &["--mode", "semantic"],
+    );
+    assert!(
+        fever.passages[0].urgent && fever.passages[0].section.contains("Fever"),
+        "{:?}",
+        first(&fever, 3, |p| &p.section)
+    );
 }
 
 #[test]
@@ -820,7 +832,7 @@ fn the_development_peoples_questions_do_not_fall_below_their_measured_level() {
     // Written to be tuned on, weighted towards unanswerable questions near the texts' subject
     // (other cancers, other conditions, pets, costs): the level measured, not the targets.
     let (report, failed) = evaluate("questions-dev.toml");
-    assert!(report.hit_at_3 >= 0.87, "{failed:?}");
+    assert!(report.hit_at_3 >= 0.91, "{failed:?}");
     assert_eq!(report.urgent_first, 1.0, "{failed:?}");
     assert!(report.no_answer_accuracy >= 0.88, "{failed:?}");
 }
