@@ -151,7 +151,8 @@ const BRAND_QUERY_CONCEPTS: usize = 4;
 
 impl PlannedQuery {
     /// The text given to the embedding model: the query as searched, and, in a query of a
-    /// few words ([`BRAND_QUERY_CONCEPTS`]), the generic name of each brand name it uses.
+    /// few words ([`BRAND_QUERY_CONCEPTS`]), the generic name of each brand name it uses (none
+    /// in a question that names an urgent symptom: [`plan_query`] leaves them out).
     pub fn embedding_text(&self) -> std::borrow::Cow<'_, str> {
         if self.generic_names.is_empty() || self.concepts.len() > BRAND_QUERY_CONCEPTS {
             return self.semantic_text.as_str().into();
@@ -314,6 +315,7 @@ pub fn plan_query(
         feedback::expand(&mut planned.plan, index, snapshot, content_words)?;
     }
     planned.semantic_text = semantic_parts.join(" ");
+    // A question that names an urgent symptom is about the symptom (see BRAND_QUERY_CONCEPTS).
     if !index
         .symptoms
         .named_in(&concept_terms(&planned.concepts))
