@@ -161,7 +161,7 @@ const STOP_WORDS: &[&str] = &[
 
 /// Builds the analyzer used for every text field: the medical tokenizer, then a length limit,
 /// lower-casing, accent folding, stop words (negations kept) and English stemming, memoised per
-/// word (see [`normalize`]).
+/// word (see `normalize`).
 pub fn medical_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(MedicalTokenizer)
         .filter(normalize::Normalizer)

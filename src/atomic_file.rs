@@ -1,5 +1,5 @@
 //! Writing a file so that a reader sees its old content or its new content, never a mix, and
-//! so that what was written survives a crash: every file mbc writes goes through [`write`].
+//! so that what was written survives a crash: every file mbc writes goes through [`write()`].
 
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};

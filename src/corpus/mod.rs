@@ -258,7 +258,7 @@ pub fn too_large(bytes: u64) -> String {
     )
 }
 
-/// Parses a run of raw JSONL lines starting at line `first_line` (see [`jsonl::parse_lines`]).
+/// Parses a run of raw JSONL lines starting at line `first_line` (see `jsonl::parse_lines`).
 pub fn parse_jsonl_lines(path: &Path, first_line: usize, lines: &[Vec<u8>]) -> FileLoad {
     jsonl::parse_lines(path, first_line, lines)
 }

@@ -193,7 +193,7 @@ pub fn engine_of(source: &ModelSource) -> Option<Engine> {
 /// The inference engines `mbc` embeds with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Engine {
-    /// mbc's own BERT encoder ([`bert`]), for `model.safetensors`.
+    /// mbc's own BERT encoder (`bert`), for `model.safetensors`.
     Bert,
     /// tract, for ONNX graphs.
     Tract,

@@ -243,7 +243,7 @@ fn write_interpretation(
 
 /// The expansions worth naming: each term once, not the spelling variants, and (without
 /// `--explain`) only the names a group is known by (the generic name, not every biosimilar
-/// brand) that a listed passage contains, at most [`SHOWN_EXPANSIONS`]; and how many more there
+/// brand) that a listed passage contains, at most `SHOWN_EXPANSIONS`; and how many more there
 /// were.
 pub fn expansions_to_show(expanded: &[ExpandedTerm], explain: bool) -> (Vec<String>, usize) {
     let mut terms: Vec<String> = Vec::new();

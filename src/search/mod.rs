@@ -1,7 +1,7 @@
 //! Search: a query → ranked, highlighted passages. It never prints; `output` renders what it
 //! returns.
 //!
-//! A search runs in steps, each in its own file: `interpret` turns the query into a [`Plan`]
+//! A search runs in steps, each in its own file: `interpret` turns the query into a `Plan`
 //! (typo correction, synonyms, feedback), `rerank` finds the lexical candidates, `hybrid`
 //! fuses them with the nearest passage vectors, and this file loads, highlights and orders the
 //! winners. Every read of the index goes through an [`Snapshot`], so damaged files are
@@ -485,7 +485,7 @@ fn standing_factor(standing: Standing) -> f32 {
     }
 }
 
-/// See [`standing_factor`].
+/// See `standing_factor`.
 pub const UNREVIEWED_WEIGHT: f32 = 0.8;
 
 /// The mode a request gets: semantic modes need vectors and a model that made them.
