@@ -579,9 +579,9 @@ fn everyday_words_for_medicines_comparisons_and_trust_do_not_hide_the_answer() {
 }
 
 #[test]
-fn feelings_as_people_name_them_reach_the_texts_on_emotional_support() {
-    // The texts say "anger", "anxiety" and "feel less alone"; the stemmer keeps "angry" and
-    // "anxious" apart from them, and "is it normal to feel angry" was nothing found.
+fn feelings_as_people_name_them_reach_the_texts_that_speak_of_them() {
+    // The texts say "anger", "anxiety", "feel less alone" and "body image"; the stemmer keeps
+    // "angry" and "anxious" apart from them, and "is it normal to feel angry" was nothing found.
     let cases = [
         (
             "is it normal to feel angry",
@@ -589,6 +589,10 @@ fn feelings_as_people_name_them_reach_the_texts_on_emotional_support() {
         ),
         ("i feel lonely", "Emotional, spiritual and family support"),
         ("feeling anxious all the time", "Living with uncertainty"),
+        (
+            "ashamed of my body after mastectomy",
+            "Low sex drive, tiredness and body image",
+        ),
     ];
     let ws = Workspace::with_bundled_corpus();
     assert_answered(&ws, &["--mode", "lexical"], &cases);
