@@ -619,6 +619,23 @@ fn pulling_out_of_a_trial_reaches_the_right_to_leave_it() {
 }
 
 #[test]
+fn clinicians_shorthand_for_a_drug_reaches_its_passages() {
+    // Nurses type "pembro" and "abema"; no text does. "pembro" was nothing found, with
+    // "did you mean pedro or pembroke".
+    let cases = [
+        ("pembro", "Immunotherapy for PD-L1-positive disease"),
+        ("abema diarrhoea", "Side effects of CDK4/6 inhibitors"),
+        (
+            "dex for brain swelling",
+            "Controlling swelling and seizures",
+        ),
+    ];
+    let ws = Workspace::with_bundled_corpus();
+    assert_answered(&ws, &["--mode", "lexical"], &cases);
+    assert_answered(&ws, &[], &cases);
+}
+
+#[test]
 fn removing_the_breast_reaches_the_trials_of_surgery_to_the_breast() {
     // The texts say "surgery to the breast"; what the trials found is the answer.
     let ws = Workspace::with_bundled_corpus();
