@@ -406,6 +406,14 @@ fn assert_answered(ws: &Workspace, extra: &[&str], cases: &[(&str, &str)]) {
     }
 }
 
+/// [`assert_answered`] in lexical mode, where only the words can find the answer, and in the
+/// default mode.
+fn assert_answered_by_words_and_by_default(cases: &[(&str, &str)]) {
+    let ws = Workspace::with_bundled_corpus();
+    assert_answered(&ws, &["--mode", "lexical"], cases);
+    assert_answered(&ws, &[], cases);
+}
+
 #[test]
 fn either_of_two_things_asked_for_is_covered_by_a_passage_with_one() {
     // The texts speak of tamoxifen, not raloxifene. Counted as two things to cover, with
@@ -594,9 +602,7 @@ fn feelings_as_people_name_them_reach_the_texts_that_speak_of_them() {
             "Low sex drive, tiredness and body image",
         ),
     ];
-    let ws = Workspace::with_bundled_corpus();
-    assert_answered(&ws, &["--mode", "lexical"], &cases);
-    assert_answered(&ws, &[], &cases);
+    assert_answered_by_words_and_by_default(&cases);
 }
 
 #[test]
@@ -630,9 +636,7 @@ fn clinicians_shorthand_for_a_drug_reaches_its_passages() {
             "Controlling swelling and seizures",
         ),
     ];
-    let ws = Workspace::with_bundled_corpus();
-    assert_answered(&ws, &["--mode", "lexical"], &cases);
-    assert_answered(&ws, &[], &cases);
+    assert_answered_by_words_and_by_default(&cases);
 }
 
 #[test]
