@@ -631,6 +631,7 @@ fn clinicians_shorthand_for_a_drug_reaches_its_passages() {
     let cases = [
         ("pembro", "Immunotherapy for PD-L1-positive disease"),
         ("abema diarrhoea", "Side effects of CDK4/6 inhibitors"),
+        ("tuca brain mets", "Drugs that reach the brain"),
         (
             "dex for brain swelling",
             "Controlling swelling and seizures",
