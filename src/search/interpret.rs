@@ -131,7 +131,8 @@ pub struct PlannedQuery {
     /// about nothing in the corpus, whatever else it shares with the texts.
     pub names_another_cancer: bool,
     /// The generic names of the brand names the query uses ("sacituzumab govitecan" for
-    /// "trodelvy"), for the embedding model ([`PlannedQuery::embedding_text`]).
+    /// "trodelvy"), for the embedding model ([`PlannedQuery::embedding_text`]); none in a query
+    /// too long for them or naming an urgent symptom ([`BRAND_QUERY_CONCEPTS`]).
     pub generic_names: Vec<String>,
 }
 
@@ -150,11 +151,10 @@ pub struct PlannedQuery {
 const BRAND_QUERY_CONCEPTS: usize = 4;
 
 impl PlannedQuery {
-    /// The text given to the embedding model: the query as searched, and, in a query of a
-    /// few words ([`BRAND_QUERY_CONCEPTS`]), the generic name of each brand name it uses (none
-    /// in a question that names an urgent symptom: [`plan_query`] leaves them out).
+    /// The text given to the embedding model: the query as searched, and the generic names
+    /// [`plan_query`] kept for it (see [`BRAND_QUERY_CONCEPTS`]).
     pub fn embedding_text(&self) -> std::borrow::Cow<'_, str> {
-        if self.generic_names.is_empty() || self.concepts.len() > BRAND_QUERY_CONCEPTS {
+        if self.generic_names.is_empty() {
             return self.semantic_text.as_str().into();
         }
         format!("{} {}", self.semantic_text, self.generic_names.join(" ")).into()
@@ -315,12 +315,14 @@ pub fn plan_query(
         feedback::expand(&mut planned.plan, index, snapshot, content_words)?;
     }
     planned.semantic_text = semantic_parts.join(" ");
-    // A question that names an urgent symptom is about the symptom (see BRAND_QUERY_CONCEPTS).
-    if !index
-        .symptoms
-        .named_in(&concept_terms(&planned.concepts))
-        .is_empty()
-    {
+    // Where the drug is context rather than the subject, the model gets the words as searched.
+    let names_urgent = || {
+        !index
+            .symptoms
+            .named_in(&concept_terms(&planned.concepts))
+            .is_empty()
+    };
+    if planned.concepts.len() > BRAND_QUERY_CONCEPTS || names_urgent() {
         planned.generic_names.clear();
     }
     Ok(planned)

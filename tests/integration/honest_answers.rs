@@ -134,7 +134,8 @@ fn a_brand_name_reaches_the_embedding_model_with_its_generic_name() {
     // passages first. Told "sacituzumab govitecan" too, it finds the drug's own passages. What
     // the person typed is what `searched` reports.
     let ws = Workspace::with_bundled_corpus();
-    let output = search(&ws, "trodelvy side effects", &["--mode", "semantic"]);
+    let semantic = |query| search(&ws, query, &["--mode", "semantic"]);
+    let output = semantic("trodelvy side effects");
     assert_eq!(output.searched, "trodelvy side effects");
     let given = "the embedding model was given: trodelvy side effects sacituzumab govitecan";
     let explained = mbc(&ws, &["search", "trodelvy side effects", "--explain"]).ok();
@@ -149,11 +150,7 @@ fn a_brand_name_reaches_the_embedding_model_with_its_generic_name() {
     // In a longer question the drug is context. With its generic name, the urgent advice put
     // first was the CDK4/6 inhibitors' (a new cough on another drug): the advice for T-DXd,
     // or the general advice on breathlessness, leads.
-    let cough = search(
-        &ws,
-        "on enhertu and got a new cough and short of breath",
-        &["--mode", "semantic"],
-    );
+    let cough = semantic("on enhertu and got a new cough and short of breath");
     let section = &cough.passages[0].section;
     assert!(
         section.ends_with("Lung inflammation with T-DXd")
@@ -163,11 +160,7 @@ fn a_brand_name_reaches_the_embedding_model_with_its_generic_name() {
     );
     // A question that names an urgent symptom is about the symptom, however short: with
     // "sacituzumab govitecan" added, the fever advice came second.
-    let fever = search(
-        &ws,
-        "patient on trodelvy has spiked a temperature",
-        &["--mode", "semantic"],
-    );
+    let fever = semantic("patient on trodelvy has spiked a temperature");
     assert!(
         fever.passages[0].urgent && fever.passages[0].section.contains("Fever"),
         "{:?}",
