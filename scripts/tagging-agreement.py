@@ -9,18 +9,14 @@ with the binary given as the first argument, default target/release/mbc). Scores
 reference.
 """
 import json
-import subprocess
 import sys
-import tomllib
-from pathlib import Path
 
-root = Path(__file__).resolve().parent.parent
-mbc = sys.argv[1] if len(sys.argv) > 1 else str(root / "target/release/mbc")
-fixture = tomllib.loads((root / "tests/fixtures/tagging.toml").read_text())["passage"]
-annotators = json.loads((root / "tests/fixtures/tagging-annotators.json").read_text())
-exported = subprocess.run([mbc, "export", "--all"], cwd=root, capture_output=True, text=True,
-                          check=True).stdout
-passages = [json.loads(line) for line in exported.splitlines()]
+from tagging_fixture import ROOT, exported_passages, passage_named, read_fixture
+
+mbc = sys.argv[1] if len(sys.argv) > 1 else None
+fixture = read_fixture()
+annotators = json.loads((ROOT / "tests/fixtures/tagging-annotators.json").read_text())
+passages = exported_passages(mbc)
 
 
 def key(label):
@@ -28,13 +24,7 @@ def key(label):
 
 
 def tags_of(label):
-    found = [p for p in passages
-             if p["doc_id"] == label["file"]
-             and (p["section"] == label["section"] or p["section"].endswith("› " + label["section"]))
-             and p["text"].startswith(label["starts"])]
-    if len(found) != 1:
-        sys.exit(f"{label['starts']!r} names {len(found)} passages")
-    return set(found[0]["approaches"])
+    return set(passage_named(passages, label)["approaches"])
 
 
 assert [key(l) for l in fixture] == [key(l) for l in annotators], "the files name other passages"

@@ -10,37 +10,32 @@ section, first words), to read an annotator's answers back. MBC is the binary (d
 target/release/mbc).
 """
 import json
-import subprocess
 import sys
 import tomllib
 from pathlib import Path
 
+from tagging_fixture import ROOT as root
+from tagging_fixture import exported_passages, names, read_fixture
+
 PARTS = 4
-root = Path(__file__).resolve().parent.parent
 out = Path(sys.argv[1])
-mbc = sys.argv[2] if len(sys.argv) > 2 else str(root / "target/release/mbc")
+mbc = sys.argv[2] if len(sys.argv) > 2 else None
 out.mkdir(parents=True, exist_ok=True)
 
-fixture = tomllib.loads((root / "tests/fixtures/tagging.toml").read_text())["passage"]
-exported = subprocess.run([mbc, "export", "--all"], cwd=root, capture_output=True, text=True,
-                          check=True).stdout
-passages = [json.loads(line) for line in exported.splitlines()]
+fixture = read_fixture()
+passages = exported_passages(mbc)
 
 
 def label_of(passage):
     """The fixture entry that names this passage."""
-    found = [label for label in fixture
-             if passage["doc_id"] == label["file"]
-             and (passage["section"] == label["section"]
-                  or passage["section"].endswith("› " + label["section"]))
-             and passage["text"].startswith(label["starts"])]
+    found = [label for label in fixture if names(passage, label)]
     if len(found) != 1:
         sys.exit(f"{passage['doc_id']} › {passage['section']}: {len(found)} fixture entries")
     return found[0]
 
 
-names = [{key: label_of(p)[key] for key in ("file", "section", "starts")} for p in passages]
-(out / "passages.json").write_text(json.dumps(names, indent=1, ensure_ascii=False) + "\n")
+named = [{key: label_of(p)[key] for key in ("file", "section", "starts")} for p in passages]
+(out / "passages.json").write_text(json.dumps(named, indent=1, ensure_ascii=False) + "\n")
 
 approaches = tomllib.loads((root / "corpus/approaches.toml").read_text())["approach"]
 described = "\n".join(f"- `{a['id']}`: {a['description']}" for a in approaches)

@@ -9,15 +9,14 @@ tagging test counts them, next to the tagger's. Needs numpy: run it with the ben
 (`scripts/bench-quality.sh` makes it) after `cargo build --release`:
     target/bench-venv/bin/python scripts/tagging-vector-probe.py
 """
-import json
 import struct
-import subprocess
 import tomllib
-from pathlib import Path
 
 import numpy as np
 
-root = Path(__file__).resolve().parent.parent
+from tagging_fixture import ROOT as root
+from tagging_fixture import exported_passages, passage_named, read_fixture
+
 FOLDS = 5
 
 
@@ -63,26 +62,14 @@ def score(truth, given):
 
 
 # Export first: it builds the index if there is none.
-exported = [json.loads(line) for line in subprocess.run(
-    [str(root / "target/release/mbc"), "export", "--all"], cwd=root, capture_output=True,
-    text=True, check=True).stdout.splitlines()]
-labels = [label for label in tomllib.loads((root / "tests/fixtures/tagging.toml").read_text())
-          ["passage"] if not label["held_out"]]
+exported = exported_passages()
+labels = [label for label in read_fixture() if not label["held_out"]]
 approaches = [a["id"] for a in tomllib.loads((root / "corpus/approaches.toml").read_text())
               ["approach"]]
 generation = (root / "index/CURRENT").read_text().strip()
 vectors = read_vectors(root / "index" / generation / "vectors.bin")
 
-
-def passage_of(label):
-    [found] = [p for p in exported if p["doc_id"] == label["file"]
-               and (p["section"] == label["section"]
-                    or p["section"].endswith("› " + label["section"]))
-               and p["text"].startswith(label["starts"])]
-    return found
-
-
-passages = [passage_of(label) for label in labels]
+passages = [passage_named(exported, label) for label in labels]
 embedded = np.array([vectors[p["passage_id"]] for p in passages]) * 4
 truth = np.array([[a in label["about"] for a in approaches] for label in labels], dtype=float)
 tagger = np.array([[a in p["approaches"] for a in approaches] for p in passages], dtype=float)
