@@ -372,8 +372,8 @@ fn nothing_to_search(query: &str, plan: &Plan) -> String {
 }
 
 /// Judges the spelling of each word ([`spelling::judge`]): corrections replace the word's term
-/// and are recorded (only when `correct`; otherwise the correction is only suggested), absent
-/// words are recorded once each. Returns the clause's text as searched: `typed` with each
+/// and are recorded once each (only when `correct`; otherwise the correction is only
+/// suggested), and so are absent words. Returns the clause's text as searched: `typed` with each
 /// corrected word replaced.
 fn spell(
     index: &SearchIndex,
@@ -406,10 +406,14 @@ fn spell(
                 searched.push_str(&typed[copied..word.range.start]);
                 searched.push_str(&shown);
                 copied = word.range.end;
-                planned.corrections.push(Correction {
+                let correction = Correction {
                     from: original.to_string(),
                     to: shown,
-                });
+                };
+                // A word the query repeats is replaced each time but reported once.
+                if !planned.corrections.contains(&correction) {
+                    planned.corrections.push(correction);
+                }
                 word.term = term;
             }
         }

@@ -107,18 +107,30 @@ pub fn all_passages(index: &SearchIndex) -> Result<Vec<StoredPassage>> {
     Ok(passages)
 }
 
-/// How an indexed (stemmed) term is written in the corpus, for telling the user.
-pub fn surface_form(snapshot: &Snapshot, fields: Fields, term: &str) -> Result<Option<String>> {
+/// How an indexed (stemmed) term is written in the corpus, for telling the user: the distinct
+/// words whose term it is in the `passages` passages most about it, in the order they appear.
+pub fn surface_forms(
+    snapshot: &Snapshot,
+    fields: Fields,
+    term: &str,
+    passages: usize,
+) -> Result<Vec<String>> {
     let query = TermQuery::new(
         Term::from_field_text(fields.body, term),
         IndexRecordOption::Basic,
     );
-    let top = snapshot.read(|s| s.search(&query, &TopDocs::with_limit(1).order_by_score()))?;
-    let Some(&(_, address)) = top.first() else {
-        return Ok(None);
-    };
-    let passage = load_passage(snapshot, fields, address)?;
+    let top =
+        snapshot.read(|s| s.search(&query, &TopDocs::with_limit(passages).order_by_score()))?;
     let set: BTreeSet<String> = [term.to_string()].into();
-    let range = highlight_ranges(&passage.text, &set).into_iter().next();
-    Ok(range.map(|range| passage.text[range].to_lowercase()))
+    let mut forms: Vec<String> = Vec::new();
+    for (_, address) in top {
+        let passage = load_passage(snapshot, fields, address)?;
+        for range in highlight_ranges(&passage.text, &set) {
+            let form = passage.text[range].to_lowercase();
+            if !forms.contains(&form) {
+                forms.push(form);
+            }
+        }
+    }
+    Ok(forms)
 }

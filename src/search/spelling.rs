@@ -1,8 +1,10 @@
 //! Spelling: what to do with a query word the index has never seen. A real word is never
 //! replaced by another: only a word that is in none of the index, the lexicon and the English
 //! word list ([`crate::english`]) can be a misspelling, and it is replaced only when one word of
-//! the corpus or the lexicon is clearly the one meant. Everything else is reported as it is ("no
-//! passage mentions …"), with a suggestion where one is close.
+//! the corpus or the lexicon is clearly the one meant: nearest, looking like what was typed, and
+//! not rivalled by an English word the corpus lacks that the person may have meant instead.
+//! Everything else is reported as it is ("no passage mentions …"), with a suggestion where one
+//! is close.
 //!
 //! A replacement keeps the word's first letter, as Lucene's spell checker does by default:
 //! typing rarely gets the first letter wrong, and on MED's queries the replacements that changed
@@ -35,6 +37,9 @@ const SUGGESTION_MARGIN: u64 = 10;
 
 /// Suggestions offered for one word, at most.
 const MAX_SUGGESTIONS: usize = 3;
+
+/// Passages read for the ways the corpus writes a candidate (its term's surface forms).
+const SURFACE_PASSAGES: usize = 5;
 
 /// Prefixes of opposite meaning, which a replacement never swaps.
 const OPPOSITE_PREFIXES: [(&str, &str); 5] = [
@@ -91,33 +96,20 @@ pub fn judge(
             suggestions_for_real_word(snapshot, fields, &word.term, &surface, frequency)?;
         return Ok(Verdict::Absent { suggestions });
     }
-    let candidates = snapshot.read(|s| {
-        Ok(corpus_candidates(
-            s,
-            fields.body,
-            &surface,
-            &word.term,
-            lexicon,
-        ))
-    })?;
-    if let Some(best) = clearly_best(&candidates) {
-        let shown = surface_form(snapshot, fields, &best.term)?;
+    let nearby =
+        snapshot.read(|s| Ok(nearby_words(s, fields.body, &surface, &word.term, lexicon)))?;
+    let candidates = looking_like_typed(snapshot, fields, &surface, nearby.candidates)?;
+    if let Some(best) = clearly_best(&candidates)
+        && !outranked(best, &surface, &nearby.rivals, lexicon)
+    {
         return Ok(Verdict::Corrected {
             term: best.term.clone(),
-            shown,
+            shown: best.shown.clone(),
         });
     }
-    let mut suggestions: Vec<String> = Vec::new();
-    for candidate in candidates.iter().take(MAX_SUGGESTIONS) {
-        let shown = surface_form(snapshot, fields, &candidate.term)?;
-        if !suggestions.contains(&shown) {
-            suggestions.push(shown);
-        }
-    }
-    if suggestions.is_empty() {
-        suggestions = english_suggestions(&surface);
-    }
-    Ok(Verdict::Absent { suggestions })
+    Ok(Verdict::Absent {
+        suggestions: suggestions(&surface, &candidates, &nearby.rivals),
+    })
 }
 
 /// A word of the corpus or the lexicon that a misspelling may stand for.
@@ -128,6 +120,26 @@ struct Candidate {
     distance: usize,
     /// Passages that contain it.
     passages: u64,
+    /// How the corpus writes it, as near as it comes to what was typed (filled in by
+    /// [`looking_like_typed`]).
+    shown: String,
+}
+
+/// An English word near a misspelling that no passage uses ("skiing" for "skiiing"): the person
+/// may have meant it, so it competes with the corpus's words but is never searched instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Rival {
+    word: String,
+    /// Edits from the word as typed.
+    distance: usize,
+    /// How common it is in English.
+    frequency: u64,
+}
+
+/// The words near a misspelling: the corpus's and the lexicon's, and English words neither uses.
+struct Nearby {
+    candidates: Vec<Candidate>,
+    rivals: Vec<Rival>,
 }
 
 /// The one candidate clearly meant, if there is one: the only one at the least distance, or
@@ -169,21 +181,30 @@ pub fn doc_freq(searcher: &Searcher, fields: &[Field], term: &str) -> u64 {
 
 /// The words of the corpus and the lexicon a misspelling may stand for, nearest first, then the
 /// most passages (counted over the whole index, so the answer does not depend on how the index
-/// is split into segments), then alphabetical. Three ways find them, since typing errors live
-/// in the written word while the index holds stems ("exercize" and "exercise" are one edit
-/// apart, their stems "exerc" and "exercis" two): English words near the typed word that the
-/// corpus uses, indexed terms near the word's term (for words no dictionary has, such as drug
-/// names), and single-word lexicon terms near the typed word. Every candidate keeps the first
-/// letter and its prefixes.
-fn corpus_candidates(
+/// is split into segments), then alphabetical; and the English words near it that no passage
+/// uses, nearest and then most common first. Three ways find the candidates, since typing
+/// errors live in the written word while the index holds stems ("exercize" and "exercise" are
+/// one edit apart, their stems "exerc" and "exercis" two): English words near the typed word
+/// that the corpus uses, indexed terms near the word's term (for words no dictionary has, such
+/// as drug names), and single-word lexicon terms near the typed word. Every word found keeps
+/// the first letter and its prefixes.
+fn nearby_words(
     searcher: &Searcher,
     field: Field,
     surface: &str,
     term: &str,
     lexicon: &Lexicon,
-) -> Vec<Candidate> {
+) -> Nearby {
     let Some(first) = surface.chars().next() else {
-        return Vec::new();
+        return Nearby {
+            candidates: Vec::new(),
+            rivals: Vec::new(),
+        };
+    };
+    let keeps_its_look = |t: &str| {
+        t.starts_with(first)
+            && !swaps_opposite_prefix(term, t)
+            && !swaps_opposite_prefix(surface, t)
     };
     let edits = max_edits(surface.chars().count());
     let mut analyzer = crate::analysis::medical_analyzer();
@@ -193,11 +214,23 @@ fn corpus_candidates(
             _ => None,
         };
     let mut found: Vec<(String, usize)> = Vec::new();
-    for (word, _) in english::near(surface, edits) {
-        if let Some(t) = term_of(&word) {
-            found.push((t, strsim::osa_distance(surface, &word)));
+    let mut rivals: Vec<Rival> = Vec::new();
+    for (word, frequency) in english::near(surface, edits) {
+        let distance = strsim::osa_distance(surface, &word);
+        match term_of(&word) {
+            Some(t) if doc_freq(searcher, &[field], &t) > 0 => found.push((t, distance)),
+            _ if keeps_its_look(&word) => rivals.push(Rival {
+                word,
+                distance,
+                frequency,
+            }),
+            _ => {}
         }
     }
+    rivals.sort_by(|a, b| {
+        (a.distance, std::cmp::Reverse(a.frequency))
+            .cmp(&(b.distance, std::cmp::Reverse(b.frequency)))
+    });
     for t in index_terms_near(searcher, field, term, max_edits(term.chars().count())) {
         let distance = strsim::osa_distance(term, &t);
         found.push((t, distance));
@@ -214,15 +247,11 @@ fn corpus_candidates(
     found.dedup_by(|a, b| a.0 == b.0);
     let mut candidates: Vec<Candidate> = found
         .into_iter()
-        .filter(|(t, distance)| {
-            *distance > 0
-                && t.starts_with(first)
-                && !swaps_opposite_prefix(term, t)
-                && !swaps_opposite_prefix(surface, t)
-        })
+        .filter(|(t, distance)| *distance > 0 && keeps_its_look(t))
         .filter_map(|(t, distance)| {
             let passages = doc_freq(searcher, &[field], &t);
-            (passages > 0).then_some(Candidate {
+            (passages > 0).then(|| Candidate {
+                shown: t.clone(),
                 term: t,
                 distance,
                 passages,
@@ -236,7 +265,102 @@ fn corpus_candidates(
             &b.term,
         ))
     });
-    candidates
+    Nearby { candidates, rivals }
+}
+
+/// The candidates a person would take for the word they typed, each shown as the corpus writes
+/// it nearest to that word. Candidates are found by stems, and a stem can be near when the word
+/// is not: "skii", the stem of "skiiing", is one edit from "skin", but the words are three apart.
+fn looking_like_typed(
+    snapshot: &Snapshot,
+    fields: Fields,
+    surface: &str,
+    candidates: Vec<Candidate>,
+) -> Result<Vec<Candidate>> {
+    let reach = usize::from(max_edits(surface.chars().count()));
+    let mut kept = Vec::new();
+    for mut candidate in candidates {
+        let Some(nearest) = nearest_form(snapshot, fields, &candidate.term, surface)? else {
+            continue;
+        };
+        if strsim::osa_distance(surface, &nearest) <= reach {
+            candidate.shown = nearest;
+            kept.push(candidate);
+        }
+    }
+    Ok(kept)
+}
+
+/// How the corpus writes `term` nearest to `surface` (the first such way on a tie).
+fn nearest_form(
+    snapshot: &Snapshot,
+    fields: Fields,
+    term: &str,
+    surface: &str,
+) -> Result<Option<String>> {
+    let forms = super::passages::surface_forms(snapshot, fields, term, SURFACE_PASSAGES)?;
+    Ok(forms
+        .into_iter()
+        .min_by_key(|form| strsim::osa_distance(surface, form)))
+}
+
+/// True when an English word no passage uses is as likely what the person meant as `best`.
+/// Against an everyday word, a rival wins when it is nearer as written, or as near and at least
+/// a third as common in English. A medical word, which is what people search this corpus for,
+/// loses only to a nearer rival that is also more common: "palative" is one edit from
+/// "palatine" and two from "palliative". A word counts as medical when it is the lexicon's
+/// ("palliative" of "palliative care") or the corpus's own and unknown to the English list (a
+/// drug name).
+fn outranked(best: &Candidate, surface: &str, rivals: &[Rival], lexicon: &Lexicon) -> bool {
+    let distance = strsim::osa_distance(surface, &best.shown);
+    let common = english::frequency(&best.shown);
+    let medical = common.is_none() || lexicon.contains(&best.shown) || lexicon.has_word(&best.term);
+    let common = common.unwrap_or(0);
+    rivals.iter().any(|rival| {
+        if medical {
+            rival.distance < distance && rival.frequency > common
+        } else {
+            rival.distance < distance
+                || (rival.distance == distance && CLEAR_MARGIN * rival.frequency >= common)
+        }
+    })
+}
+
+/// What to offer for a word no passage uses: the corpus's words near it, and English words the
+/// corpus lacks that are one edit away or no farther than the corpus's nearest (the person may
+/// have misspelt a word no passage uses: "tumeric"), nearest first and the corpus's first at
+/// equal distance.
+fn suggestions(surface: &str, candidates: &[Candidate], rivals: &[Rival]) -> Vec<String> {
+    let nearest_candidate = candidates
+        .iter()
+        .map(|c| strsim::osa_distance(surface, &c.shown))
+        .min();
+    let mut offered: Vec<(usize, bool, String)> = candidates
+        .iter()
+        .map(|c| {
+            (
+                strsim::osa_distance(surface, &c.shown),
+                false,
+                c.shown.clone(),
+            )
+        })
+        .collect();
+    offered.extend(
+        rivals
+            .iter()
+            .filter(|r| r.distance <= 1 || nearest_candidate.is_some_and(|n| r.distance <= n))
+            .map(|r| (r.distance, true, r.word.clone())),
+    );
+    // A stable sort keeps the candidates' and the rivals' own orders at equal distance.
+    offered.sort_by_key(|(distance, english_only, _)| (*distance, *english_only));
+    let mut words: Vec<String> = Vec::new();
+    for (_, _, word) in offered {
+        if !words.contains(&word) {
+            words.push(word);
+        }
+    }
+    words.truncate(MAX_SUGGESTIONS);
+    words
 }
 
 /// The indexed terms of `field` within `edits` of `term` that start with its first letter.
@@ -285,7 +409,7 @@ fn suggestions_for_real_word(
         if candidate == term || swaps_opposite_prefix(term, &candidate) {
             continue;
         }
-        let shown = surface_form(snapshot, fields, &candidate)?;
+        let shown = nearest_form(snapshot, fields, &candidate, surface)?.unwrap_or(candidate);
         let common = english::frequency(&shown).unwrap_or(0);
         // Stems are compared, but a person reads words: "wont" is one edit from the stem "want",
         // and three from "wanted", the word the corpus writes.
@@ -302,29 +426,6 @@ fn suggestions_for_real_word(
     Ok(suggestions)
 }
 
-/// English words close to a misspelling that nothing in the corpus is close to, most common
-/// first: offered, never searched instead.
-fn english_suggestions(surface: &str) -> Vec<String> {
-    let Some(first) = surface.chars().next() else {
-        return Vec::new();
-    };
-    let mut near: Vec<(String, u64)> = english::near(surface, max_edits(surface.chars().count()))
-        .into_iter()
-        .filter(|(w, _)| w.starts_with(first) && !swaps_opposite_prefix(surface, w))
-        .collect();
-    near.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    near.into_iter()
-        .take(MAX_SUGGESTIONS)
-        .map(|(w, _)| w)
-        .collect()
-}
-
-/// How an indexed (stemmed) term is written in the corpus, for telling the person: the first
-/// word of the passage most about it whose term it is (the term itself if none is found).
-fn surface_form(snapshot: &Snapshot, fields: Fields, term: &str) -> Result<String> {
-    Ok(super::passages::surface_form(snapshot, fields, term)?.unwrap_or_else(|| term.to_string()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -334,7 +435,78 @@ mod tests {
             term: term.into(),
             distance,
             passages,
+            shown: term.into(),
         }
+    }
+
+    fn rival(word: &str, distance: usize) -> Rival {
+        Rival {
+            word: word.into(),
+            distance,
+            frequency: english::frequency(word).expect("an English word"),
+        }
+    }
+
+    fn shown_as(term: &str, shown: &str) -> Candidate {
+        Candidate {
+            shown: shown.into(),
+            ..candidate(term, 1, 9)
+        }
+    }
+
+    #[test]
+    fn an_everyday_word_loses_to_an_english_word_as_near_and_as_common() {
+        let lexicon = Lexicon::parse("", std::path::Path::new("lexicon.toml")).unwrap();
+        let scars = shown_as("scar", "scars");
+        assert!(outranked(&scars, "scard", &[rival("scared", 1)], &lexicon));
+        assert!(!outranked(&scars, "scard", &[rival("scared", 2)], &lexicon));
+        let exist = shown_as("exist", "exists");
+        assert!(
+            outranked(&exist, "evista", &[rival("evita", 1)], &lexicon),
+            "nearer wins, however rare"
+        );
+    }
+
+    #[test]
+    fn a_medical_word_loses_only_to_a_nearer_and_more_common_word() {
+        let lexicon = Lexicon::parse(
+            "[[group]]\nkind = \"lay\"\nterms = [\"palliative care\", \"comfort care\"]\n",
+            std::path::Path::new("lexicon.toml"),
+        )
+        .unwrap();
+        let palliative = shown_as("palliat", "palliative");
+        assert!(!outranked(
+            &palliative,
+            "palative",
+            &[rival("palatine", 1)],
+            &lexicon
+        ));
+        assert!(outranked(
+            &palliative,
+            "palative",
+            &[rival("relative", 1)],
+            &lexicon
+        ));
+        let drug = shown_as("kisqali", "kisqali");
+        assert!(
+            !outranked(&drug, "kisqalli", &[rival("kismet", 1)], &lexicon),
+            "as near"
+        );
+    }
+
+    #[test]
+    fn suggestions_put_the_corpus_words_first_at_equal_distance() {
+        let candidates = [shown_as("scar", "scars")];
+        let rivals = [rival("scared", 1), rival("scarf", 1), rival("scrabble", 2)];
+        assert_eq!(
+            suggestions("scard", &candidates, &rivals),
+            ["scars", "scared", "scarf"]
+        );
+        assert_eq!(
+            suggestions("skiiing", &[], &[rival("skiing", 1), rival("skiving", 2)]),
+            ["skiing"],
+            "an English word two edits away only when no corpus word is nearer"
+        );
     }
 
     #[test]

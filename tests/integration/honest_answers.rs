@@ -119,6 +119,13 @@ fn a_misspelling_is_corrected_for_both_halves_of_a_hybrid_search() {
         "{:?}",
         files(&exercise, 3)
     );
+    let twice = search(&ws, "how much exercize is too much exercize", &[]);
+    assert_eq!(
+        twice.corrections.len(),
+        1,
+        "a word typed twice is reported once: {:?}",
+        twice.corrections
+    );
     let typo = search(&ws, "herceptn heart problems", &[]);
     assert_eq!(
         typo.searched, "herceptin heart problems",
@@ -202,6 +209,50 @@ fn a_suggestion_looks_like_the_word_typed() {
     let output = search(&ws, "my ca 15-3 went up", &[]);
     let went = reported_absent(&output, "went");
     assert!(went.suggestions.is_empty(), "{went:?}");
+}
+
+#[test]
+fn a_misspelling_is_replaced_only_by_a_word_that_looks_like_it() {
+    // Candidates are found by their stems, and a stem can be near when the word is not: "skii",
+    // the stem of "skiiing", is one edit from "skin". "swiming" became "side", and "lipitor",
+    // "evista" and "boniva", drugs no text names, became "limits", "existed" and "bone".
+    let ws = Workspace::with_bundled_corpus();
+    for word in ["skiiing", "swiming", "lipitor", "evista", "boniva"] {
+        let output = search(&ws, word, &["--mode", "lexical"]);
+        assert!(
+            output.corrections.is_empty() && !output.found,
+            "{word}: {:?}",
+            output.corrections
+        );
+        reported_absent(&output, word);
+    }
+    let skiing = search(&ws, "skiiing", &["--mode", "lexical"]);
+    assert_eq!(reported_absent(&skiing, "skiiing").suggestions[0], "skiing");
+}
+
+#[test]
+fn a_word_the_person_may_have_meant_keeps_a_misspelling_from_being_replaced() {
+    // "scard" is one edit from "scars", which the texts use, and as near to "scared", which they
+    // do not: it was searched as "scars".
+    let ws = Workspace::with_bundled_corpus();
+    let scard = search(&ws, "scard", &["--mode", "lexical"]);
+    assert!(scard.corrections.is_empty(), "{:?}", scard.corrections);
+    let offered = &reported_absent(&scard, "scard").suggestions;
+    assert!(offered.contains(&"scared".to_string()), "{offered:?}");
+    // A medical word is still preferred, and shown as the texts spell it nearest to the typing.
+    for (typed, meant) in [
+        ("palative", "palliative"),
+        ("oncolgist", "oncologist"),
+        ("biopsey", "biopsy"),
+    ] {
+        let output = search(&ws, typed, &["--mode", "lexical"]);
+        let corrected: Vec<(&str, &str)> = output
+            .corrections
+            .iter()
+            .map(|c| (c.from.as_str(), c.to.as_str()))
+            .collect();
+        assert_eq!(corrected, [(typed, meant)]);
+    }
 }
 
 /// What the search reported about `word`, which no passage uses.
