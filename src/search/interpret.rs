@@ -13,7 +13,7 @@ use super::plan::{EXPANSION_WEIGHT, LabeledClause, Plan, QueryBuilder, terms_of}
 use super::results::{AbsentWord, Correction, ExpandedTerm, QueryKind, SearchRequest};
 use super::spelling;
 use super::subject;
-use crate::analysis::{AnalyzedWord, analyze_words, flat_terms, medical_analyzer};
+use crate::analysis::{AnalyzedWord, WordKind, analyze_words, flat_terms, medical_analyzer};
 use crate::index::{Fields, SearchIndex, Snapshot};
 use crate::lexicon::{Expansion, LexiconMatch, SynonymKind};
 use crate::query::{Clause, parse_user_query};
@@ -372,52 +372,89 @@ fn nothing_to_search(query: &str, plan: &Plan) -> String {
 }
 
 /// Judges the spelling of each word ([`spelling::judge`]): corrections replace the word's term
-/// and are recorded once each (only when `correct`; otherwise the correction is only
-/// suggested), and so are absent words. Returns the clause's text as searched: `typed` with each
-/// corrected word replaced.
+/// (a word read as two becomes the two words) and are recorded once each (only when `correct`;
+/// otherwise the correction is only suggested), and so are absent words. Returns the clause's
+/// text as searched: `typed` with each corrected word replaced.
 fn spell(
     index: &SearchIndex,
     snapshot: &Snapshot,
-    words: &mut [AnalyzedWord],
+    words: &mut Vec<AnalyzedWord>,
     typed: &str,
     correct: bool,
     planned: &mut PlannedQuery,
 ) -> Result<String> {
     let mut searched = String::with_capacity(typed.len());
     let mut copied = 0;
-    for word in words.iter_mut() {
-        let original = typed.get(word.range.clone()).unwrap_or(&word.term);
-        if planned.absent.iter().any(|a| a.word == original) || is_negation(original) {
-            continue;
+    let mut spelt = Vec::with_capacity(words.len() + 1);
+    // Positions added by words read as two: the words after them move along.
+    let mut added = 0;
+    for mut word in std::mem::take(words) {
+        word.position += added;
+        for (position, _) in &mut word.parts {
+            *position += added;
         }
-        match spelling::judge(snapshot, index.fields, &index.lexicon, word, original)? {
-            spelling::Verdict::Known => {}
-            spelling::Verdict::Absent { suggestions } => planned.absent.push(AbsentWord {
-                word: original.to_string(),
-                suggestions,
-            }),
-            spelling::Verdict::Corrected { shown, .. } if !correct => {
+        let range = word.range.clone();
+        let original = typed.get(range.clone()).unwrap_or(&word.term).to_string();
+        let verdict = if planned.absent.iter().any(|a| a.word == original) || is_negation(&original)
+        {
+            spelling::Verdict::Known
+        } else {
+            spelling::judge(snapshot, index.fields, &index.lexicon, &word, &original)?
+        };
+        let shown = match verdict {
+            spelling::Verdict::Known => None,
+            spelling::Verdict::Absent { suggestions } => {
                 planned.absent.push(AbsentWord {
-                    word: original.to_string(),
+                    word: original.clone(),
+                    suggestions,
+                });
+                None
+            }
+            spelling::Verdict::Corrected { shown, .. } | spelling::Verdict::Split { shown, .. }
+                if !correct =>
+            {
+                planned.absent.push(AbsentWord {
+                    word: original.clone(),
                     suggestions: vec![shown],
-                })
+                });
+                None
             }
             spelling::Verdict::Corrected { term, shown } => {
-                searched.push_str(&typed[copied..word.range.start]);
-                searched.push_str(&shown);
-                copied = word.range.end;
-                let correction = Correction {
-                    from: original.to_string(),
-                    to: shown,
-                };
-                // A word the query repeats is replaced each time but reported once.
-                if !planned.corrections.contains(&correction) {
-                    planned.corrections.push(correction);
-                }
                 word.term = term;
+                Some(shown)
             }
+            spelling::Verdict::Split {
+                terms: [first, second],
+                shown,
+            } => {
+                // Searched as if typed apart: the second word follows the first.
+                let mut next = word.clone();
+                next.term = second;
+                next.position += 1;
+                word.term = first;
+                spelt.push(word);
+                word = next;
+                added += 1;
+                Some(shown)
+            }
+        };
+        spelt.push(word);
+        let Some(shown) = shown else {
+            continue;
+        };
+        searched.push_str(&typed[copied..range.start]);
+        searched.push_str(&shown);
+        copied = range.end;
+        let correction = Correction {
+            from: original,
+            to: shown,
+        };
+        // A word the query repeats is replaced each time but reported once.
+        if !planned.corrections.contains(&correction) {
+            planned.corrections.push(correction);
         }
     }
+    *words = spelt;
     searched.push_str(&typed[copied..]);
     Ok(searched)
 }
@@ -552,7 +589,7 @@ fn concepts_of(
                 *o = Some(concepts.len());
             }
         }
-        let mut alternatives = vec![vec![word.term.clone()]];
+        let mut alternatives = vec![own_terms(snapshot, fields, word)?];
         // A negation without its apostrophe is covered by "not", and weighs as "not" does.
         if typed.get(word.range.clone()).is_some_and(is_negation) {
             alternatives.push(vec!["not".to_string()]);
@@ -565,6 +602,20 @@ fn concepts_of(
         });
     }
     Ok(join_either(concepts, &owner, typed, words))
+}
+
+/// What a passage must have to cover `word`: its term, or, for a compound that no passage
+/// has whole ("hair-loss", or "hairloss" read as two), its parts, which the texts write apart.
+fn own_terms(snapshot: &Snapshot, fields: Fields, word: &AnalyzedWord) -> Result<Vec<String>> {
+    let whole = vec![word.term.clone()];
+    if word.kind != WordKind::Compound || word.parts.len() < 2 {
+        return Ok(whole);
+    }
+    let seen = snapshot.read(|s| Ok(spelling::doc_freq(s, &[fields.body], &word.term)))?;
+    Ok(match seen {
+        0 => word.parts.iter().map(|(_, part)| part.clone()).collect(),
+        _ => whole,
+    })
 }
 
 /// "lung or bronchi": the concepts of the words on either side of an "or" become one, with the

@@ -13,7 +13,8 @@
 //! edits apart. A replacement is scored by plain BM25 like any other term, unlike fuzzy queries,
 //! which give every variant the same constant score.
 
-use tantivy::query::FuzzyTermQuery;
+use tantivy::collector::Count;
+use tantivy::query::{FuzzyTermQuery, PhraseQuery};
 use tantivy::schema::Field;
 use tantivy::{Searcher, Term};
 
@@ -34,6 +35,9 @@ const CLEAR_MARGIN: u64 = 3;
 /// times more common in English ("hart" → "heart"), so that ordinary words the corpus lacks
 /// ("scared") are not second-guessed.
 const SUGGESTION_MARGIN: u64 = 10;
+
+/// Letters each part of a word read as two must have at least.
+const MIN_PART: usize = 2;
 
 /// Suggestions offered for one word, at most.
 const MAX_SUGGESTIONS: usize = 3;
@@ -61,6 +65,9 @@ pub enum Verdict {
     /// A misspelling of one clearly meant word: `term` is searched instead, `shown` tells the
     /// person which word that is.
     Corrected { term: String, shown: String },
+    /// Two words run together ("sideeffects"): searched as the two words `terms`, one after the
+    /// other, and `shown` is them as typed with a space between.
+    Split { terms: [String; 2], shown: String },
 }
 
 /// Judges one analyzed query word; `typed` is the word as the person wrote it.
@@ -73,6 +80,13 @@ pub fn judge(
 ) -> Result<Verdict> {
     let searched = [fields.body, fields.section, fields.title];
     if snapshot.read(|s| Ok(doc_freq(s, &searched, &word.term)))? > 0 || lexicon.contains(typed) {
+        return Ok(Verdict::Known);
+    }
+    // "hair-loss" where the texts write "hair loss": a compound is searched by its parts too.
+    if word.kind == WordKind::Compound
+        && word.parts.len() >= 2
+        && snapshot.read(|s| Ok(passages_with_phrase(s, fields.body, &word.parts)))? > 0
+    {
         return Ok(Verdict::Known);
     }
     // A word of a lexicon phrase ("ductal" of "ductal carcinoma in situ") is a real word, never
@@ -106,6 +120,11 @@ pub fn judge(
             term: best.term.clone(),
             shown: best.shown.clone(),
         });
+    }
+    if let Some((terms, shown)) =
+        snapshot.read(|s| Ok(split_in_two(s, fields.body, lexicon, &surface)))?
+    {
+        return Ok(Verdict::Split { terms, shown });
     }
     Ok(Verdict::Absent {
         suggestions: suggestions(&surface, &candidates, &nearby.rivals),
@@ -361,6 +380,62 @@ fn suggestions(surface: &str, candidates: &[Candidate], rivals: &[Rival]) -> Vec
     }
     words.truncate(MAX_SUGGESTIONS);
     words
+}
+
+/// The one way to read `surface` as two words that the corpus writes side by side
+/// ("sideeffects" as "side effects", "hairloss" as "hair loss") or that the lexicon knows
+/// together ("bonemets" as "bone mets"), with their terms; a second way found in at least a
+/// third as many passages makes it unclear, and there is none. Each part must be a word of its
+/// own: a stop word is not ("ofchemo").
+fn split_in_two(
+    searcher: &Searcher,
+    field: Field,
+    lexicon: &Lexicon,
+    surface: &str,
+) -> Option<([String; 2], String)> {
+    let mut analyzer = crate::analysis::medical_analyzer();
+    let mut term_of =
+        |word: &str| match crate::analysis::analyze_words(&mut analyzer, word).as_slice() {
+            [only] if only.kind == WordKind::Simple => Some(only.term.clone()),
+            _ => None,
+        };
+    let mut splits: Vec<(u64, [String; 2], String)> = Vec::new();
+    for (at, _) in surface.char_indices().skip(MIN_PART) {
+        let (left, right) = surface.split_at(at);
+        if right.chars().count() < MIN_PART {
+            break;
+        }
+        let (Some(first), Some(second)) = (term_of(left), term_of(right)) else {
+            continue;
+        };
+        let shown = format!("{left} {right}");
+        let passages =
+            passages_with_phrase(searcher, field, &[(0, first.clone()), (1, second.clone())]);
+        // A lexicon phrase no passage writes counts as one passage: its synonyms are searched.
+        let passages = passages.max(u64::from(lexicon.contains(&shown)));
+        if passages > 0 {
+            splits.push((passages, [first, second], shown));
+        }
+    }
+    splits.sort_by_key(|split| std::cmp::Reverse(split.0));
+    match splits.as_slice() {
+        [only] => Some(only),
+        [best, next, ..] if best.0 >= CLEAR_MARGIN * next.0 => Some(best),
+        _ => None,
+    }
+    .map(|(_, terms, shown)| (terms.clone(), shown.clone()))
+}
+
+/// Number of passages with `terms` (position, term) in a row in `field`.
+fn passages_with_phrase(searcher: &Searcher, field: Field, terms: &[(usize, String)]) -> u64 {
+    let first = terms.first().map_or(0, |(position, _)| *position);
+    let phrase = PhraseQuery::new_with_offset(
+        terms
+            .iter()
+            .map(|(position, term)| (position - first, Term::from_field_text(field, term)))
+            .collect(),
+    );
+    searcher.search(&phrase, &Count).unwrap_or(0) as u64
 }
 
 /// The indexed terms of `field` within `edits` of `term` that start with its first letter.

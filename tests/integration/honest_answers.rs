@@ -255,6 +255,39 @@ fn a_word_the_person_may_have_meant_keeps_a_misspelling_from_being_replaced() {
     }
 }
 
+#[test]
+fn words_run_together_are_read_as_the_texts_write_them() {
+    // "sideeffects of ibrance" was "nothing found", with "sideeffects" reported missing.
+    let ws = Workspace::with_bundled_corpus();
+    let joined = search(&ws, "sideeffects of ibrance", &[]);
+    let corrected: Vec<(&str, &str)> = joined
+        .corrections
+        .iter()
+        .map(|c| (c.from.as_str(), c.to.as_str()))
+        .collect();
+    assert_eq!(corrected, [("sideeffects", "side effects")]);
+    assert_eq!(
+        joined.searched, "side effects of ibrance",
+        "the embedding sees it too"
+    );
+    let apart = search(&ws, "side effects of ibrance", &[]);
+    assert_eq!(ids(&joined, 3), ids(&apart, 3));
+    // A hyphen the texts do not write: "No passage mentions "hair-loss"", and nothing found.
+    let hyphen = search(&ws, "hair-loss", &["--mode", "lexical"]);
+    assert!(
+        hyphen.found && hyphen.absent.is_empty(),
+        "{:?}",
+        hyphen.absent
+    );
+    assert!(
+        hyphen.passages[0]
+            .section
+            .ends_with("Hair loss and scalp cooling"),
+        "{:?}",
+        sections(&hyphen, 3)
+    );
+}
+
 /// What the search reported about `word`, which no passage uses.
 fn reported_absent<'a>(output: &'a SearchOutput, word: &str) -> &'a Absent {
     output
