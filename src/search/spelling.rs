@@ -470,7 +470,8 @@ fn index_terms_near(searcher: &Searcher, field: Field, term: &str, edits: u8) ->
 }
 
 /// Corpus words one edit from a real word (by their stems, and close as written) that is far
-/// rarer in English than they are.
+/// rarer in English than they are, or that it is with two letters swapped ("brian" for
+/// "brain", "trail" for "trial"), the commonest slip in typing, whatever their frequencies.
 fn suggestions_for_real_word(
     snapshot: &Snapshot,
     fields: Fields,
@@ -492,7 +493,7 @@ fn suggestions_for_real_word(
             <= usize::from(max_edits(surface.chars().count()));
         let fits = shown.chars().count() >= MIN_LEN
             && looks_close
-            && common >= SUGGESTION_MARGIN * frequency;
+            && (common >= SUGGESTION_MARGIN * frequency || swapped(surface, &shown));
         if fits && !suggestions.contains(&shown) {
             suggestions.push(shown);
         }
@@ -501,9 +502,26 @@ fn suggestions_for_real_word(
     Ok(suggestions)
 }
 
+/// True when `a` is `b` with two neighbouring letters swapped.
+fn swapped(a: &str, b: &str) -> bool {
+    strsim::osa_distance(a, b) == 1 && strsim::levenshtein(a, b) == 2
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn two_neighbouring_letters_swapped_are_a_swap_and_nothing_else_is() {
+        assert!(swapped("brian", "brain"));
+        assert!(swapped("trail", "trial"));
+        assert!(!swapped("hart", "heart"), "a letter left out");
+        assert!(!swapped("brian", "brian"));
+        assert!(
+            swapped("barn", "bran") && swapped("bran", "barn"),
+            "either way"
+        );
+    }
 
     fn candidate(term: &str, distance: usize, passages: u64) -> Candidate {
         Candidate {

@@ -198,6 +198,16 @@ fn a_real_word_the_corpus_lacks_gets_a_suggestion_not_a_substitution() {
     let hart = reported_absent(&output, "hart");
     assert!(hart.suggestions.contains(&"heart".to_string()), "{hart:?}");
     assert!(output.corrections.iter().all(|c| c.from != "hart"));
+    // Two letters swapped: "brian" is as common in English as "brain", so only the swap shows
+    // it is likely a slip.
+    let brian = search(&ws, "mets to the brian", &[]);
+    assert!(brian.corrections.is_empty(), "{:?}", brian.corrections);
+    assert_eq!(reported_absent(&brian, "brian").suggestions, ["brain"]);
+    // "brest" is a real word (a port) that in this corpus can only mean "breast": the lexicon
+    // says so. "brest cancer in liver" found nothing.
+    let brest = search(&ws, "brest cancer in liver", &[]);
+    assert!(brest.found && brest.absent.is_empty(), "{:?}", brest.absent);
+    assert_eq!(files(&brest, 1), ["10-liver-and-lung-metastases.md"]);
 }
 
 #[test]
