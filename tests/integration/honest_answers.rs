@@ -818,6 +818,8 @@ fn urgent_symptoms_put_the_advice_to_act_first() {
         "there is blood in my diarrhoea",
         // Fluid in the abdomen, in a family member's words.
         "my wife has liver mets and her tummy has swollen up quickly",
+        // Any cough on T-DXd may be lung inflammation: no "new", no "short of breath" needed.
+        "my mom is on enhertu and has a dry cough",
     ] {
         let output = search(&ws, query, &[]);
         assert!(
@@ -850,6 +852,8 @@ fn urgent_symptoms_put_the_advice_to_act_first() {
         "is diarrhoea common with verzenio",
         "is watery diarrhoea normal on verzenio",
         "my tummy feels bloated on letrozole",
+        // A cough is urgent on T-DXd, not as a side effect of radiotherapy.
+        "can radiotherapy cause a cough",
     ] {
         let output = search(&ws, query, &[]);
         assert!(
