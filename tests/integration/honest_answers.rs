@@ -502,6 +502,37 @@ fn assert_answered_by_words_and_by_default(cases: &[(&str, &str)]) {
 }
 
 #[test]
+fn a_blood_count_and_an_injection_in_everyday_words_reach_the_texts_words() {
+    // "wbc" was reported missing; "shots" is what many people call injections.
+    assert_answered_by_words_and_by_default(&[
+        (
+            "wbc low on chemo",
+            "Low blood counts and febrile neutropenia",
+        ),
+        ("faslodex shots hurt", "Fulvestrant, an injected SERD"),
+    ]);
+}
+
+#[test]
+fn a_flu_jab_is_a_vaccine_which_no_text_covers_not_an_injection_of_chemotherapy() {
+    // "jab" reaches "injection": "flu jab during chemo" was answered with passages on how chemo
+    // is given, by an injection. No text covers vaccines; the lexicon reads the phrase whole.
+    let ws = Workspace::with_bundled_corpus();
+    for query in [
+        "flu jab during chemo",
+        "flu shot during chemo",
+        "what vaccines can i have on chemo",
+    ] {
+        let output = search(&ws, query, &[]);
+        assert!(!output.found, "{query}: {:?}", sections(&output, 3));
+        assert!(
+            !output.absent.is_empty(),
+            "{query}: the vaccine is named as missing"
+        );
+    }
+}
+
+#[test]
 fn a_drink_during_chemotherapy_reaches_what_the_texts_say_of_alcohol_during_treatment() {
     // The texts said only that alcohol raises the risk of breast cancer, and the general
     // chemotherapy passages came first; text 18 now says what to know about drinking during
