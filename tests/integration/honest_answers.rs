@@ -514,6 +514,18 @@ fn a_blood_count_and_an_injection_in_everyday_words_reach_the_texts_words() {
 }
 
 #[test]
+fn bodily_words_as_people_say_them_reach_the_texts_words() {
+    // Each was "nothing found", with its everyday word reported missing.
+    assert_answered_by_words_and_by_default(&[
+        ("runny poo on verzenio", "Diarrhoea and mouth sores"),
+        ("cant remember things since chemo", "What is chemo brain?"),
+        ("losing my eyebrows", "Hair loss and scalp cooling"),
+        // Passing a lot of urine is a sign of high calcium.
+        ("peeing a lot on zometa", "Symptoms that need urgent help"),
+    ]);
+}
+
+#[test]
 fn a_flu_jab_is_a_vaccine_which_no_text_covers_not_an_injection_of_chemotherapy() {
     // "jab" reaches "injection": "flu jab during chemo" was answered with passages on how chemo
     // is given, by an injection. No text covers vaccines; the lexicon reads the phrase whole.
