@@ -522,6 +522,7 @@ fn bodily_words_as_people_say_them_reach_the_texts_words() {
         ("losing my eyebrows", "Hair loss and scalp cooling"),
         // Passing a lot of urine is a sign of high calcium.
         ("peeing a lot on zometa", "Symptoms that need urgent help"),
+        ("feeling down", "Emotional, spiritual and family support"),
     ]);
 }
 
