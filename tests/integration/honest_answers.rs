@@ -515,13 +515,14 @@ fn a_blood_count_and_an_injection_in_everyday_words_reach_the_texts_words() {
 
 #[test]
 fn bodily_words_as_people_say_them_reach_the_texts_words() {
-    // Each was "nothing found", with its everyday word reported missing.
+    // The first four were "nothing found", with their everyday words reported missing.
     assert_answered_by_words_and_by_default(&[
         ("runny poo on verzenio", "Diarrhoea and mouth sores"),
         ("cant remember things since chemo", "What is chemo brain?"),
         ("losing my eyebrows", "Hair loss and scalp cooling"),
         // Passing a lot of urine is a sign of high calcium.
         ("peeing a lot on zometa", "Symptoms that need urgent help"),
+        // Found passages, but none on emotional support among the first three.
         ("feeling down", "Emotional, spiritual and family support"),
     ]);
 }
