@@ -522,8 +522,9 @@ fn bodily_words_as_people_say_them_reach_the_texts_words() {
         ("losing my eyebrows", "Hair loss and scalp cooling"),
         // Passing a lot of urine is a sign of high calcium.
         ("peeing a lot on zometa", "Symptoms that need urgent help"),
-        // Found passages, but none on emotional support among the first three.
+        // Found passages, but none on emotional support (or fatigue) among the first three.
         ("feeling down", "Emotional, spiritual and family support"),
+        ("cant get out of bed", "Fatigue and tiredness"),
     ]);
 }
 
