@@ -16,6 +16,7 @@
 use tantivy::collector::Count;
 use tantivy::query::{FuzzyTermQuery, PhraseQuery};
 use tantivy::schema::Field;
+use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Searcher, Term};
 
 use crate::Result;
@@ -227,11 +228,7 @@ fn nearby_words(
     };
     let edits = max_edits(surface.chars().count());
     let mut analyzer = crate::analysis::medical_analyzer();
-    let mut term_of =
-        |word: &str| match crate::analysis::analyze_words(&mut analyzer, word).as_slice() {
-            [only] => Some(only.term.clone()),
-            _ => None,
-        };
+    let mut term_of = |word: &str| one_word(&mut analyzer, word).map(|w| w.term);
     let mut found: Vec<(String, usize)> = Vec::new();
     let mut rivals: Vec<Rival> = Vec::new();
     for (word, frequency) in english::near(surface, edits) {
@@ -350,10 +347,6 @@ fn outranked(best: &Candidate, surface: &str, rivals: &[Rival], lexicon: &Lexico
 /// have misspelt a word no passage uses: "tumeric"), nearest first and the corpus's first at
 /// equal distance.
 fn suggestions(surface: &str, candidates: &[Candidate], rivals: &[Rival]) -> Vec<String> {
-    let nearest_candidate = candidates
-        .iter()
-        .map(|c| strsim::osa_distance(surface, &c.shown))
-        .min();
     let mut offered: Vec<(usize, bool, String)> = candidates
         .iter()
         .map(|c| {
@@ -364,6 +357,7 @@ fn suggestions(surface: &str, candidates: &[Candidate], rivals: &[Rival]) -> Vec
             )
         })
         .collect();
+    let nearest_candidate = offered.iter().map(|(distance, _, _)| *distance).min();
     offered.extend(
         rivals
             .iter()
@@ -394,11 +388,11 @@ fn split_in_two(
     surface: &str,
 ) -> Option<([String; 2], String)> {
     let mut analyzer = crate::analysis::medical_analyzer();
-    let mut term_of =
-        |word: &str| match crate::analysis::analyze_words(&mut analyzer, word).as_slice() {
-            [only] if only.kind == WordKind::Simple => Some(only.term.clone()),
-            _ => None,
-        };
+    let mut term_of = |word: &str| {
+        one_word(&mut analyzer, word)
+            .filter(|w| w.kind == WordKind::Simple)
+            .map(|w| w.term)
+    };
     let mut splits: Vec<(u64, [String; 2], String)> = Vec::new();
     for (at, _) in surface.char_indices().skip(MIN_PART) {
         let (left, right) = surface.split_at(at);
@@ -424,6 +418,12 @@ fn split_in_two(
         _ => None,
     }
     .map(|(_, terms, shown)| (terms.clone(), shown.clone()))
+}
+
+/// The word `text` analyzes to, when it is one word (a stop word is none).
+fn one_word(analyzer: &mut TextAnalyzer, text: &str) -> Option<AnalyzedWord> {
+    let mut words = crate::analysis::analyze_words(analyzer, text);
+    (words.len() == 1).then(|| words.remove(0))
 }
 
 /// Number of passages with `terms` (position, term) in a row in `field`.

@@ -256,12 +256,7 @@ fn a_word_the_person_may_have_meant_keeps_a_misspelling_from_being_replaced() {
         ("biopsey", "biopsy"),
     ] {
         let output = search(&ws, typed, &["--mode", "lexical"]);
-        let corrected: Vec<(&str, &str)> = output
-            .corrections
-            .iter()
-            .map(|c| (c.from.as_str(), c.to.as_str()))
-            .collect();
-        assert_eq!(corrected, [(typed, meant)]);
+        assert_eq!(corrected(&output), [(typed, meant)]);
     }
 }
 
@@ -270,12 +265,7 @@ fn words_run_together_are_read_as_the_texts_write_them() {
     // "sideeffects of ibrance" was "nothing found", with "sideeffects" reported missing.
     let ws = Workspace::with_bundled_corpus();
     let joined = search(&ws, "sideeffects of ibrance", &[]);
-    let corrected: Vec<(&str, &str)> = joined
-        .corrections
-        .iter()
-        .map(|c| (c.from.as_str(), c.to.as_str()))
-        .collect();
-    assert_eq!(corrected, [("sideeffects", "side effects")]);
+    assert_eq!(corrected(&joined), [("sideeffects", "side effects")]);
     assert_eq!(
         joined.searched, "side effects of ibrance",
         "the embedding sees it too"
@@ -296,6 +286,15 @@ fn words_run_together_are_read_as_the_texts_write_them() {
         "{:?}",
         sections(&hyphen, 3)
     );
+}
+
+/// Each correction the search made, as (typed, searched instead).
+fn corrected(output: &SearchOutput) -> Vec<(&str, &str)> {
+    output
+        .corrections
+        .iter()
+        .map(|c| (c.from.as_str(), c.to.as_str()))
+        .collect()
 }
 
 /// What the search reported about `word`, which no passage uses.
