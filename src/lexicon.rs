@@ -1,6 +1,8 @@
 //! The synonym lexicon (`lexicon.toml`): brand ↔ generic names, abbreviations, lay ↔ clinical
 //! words and known misspellings. It answers "what else should this query also search?"; how the
-//! expansions are weighted is decided in `search::plan`.
+//! expansions are weighted is decided in `search::plan`. It also names statuses that exclude
+//! each other (`[[contrary]]`: HER2-positive and HER2-negative disease), which `search::contrary`
+//! uses to keep a passage about one side from answering a question about the other.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -53,12 +55,25 @@ pub struct SynonymGroup {
     pub narrower: Vec<String>,
 }
 
+/// Two sides that exclude each other, each a list of groups named by one of their terms: a
+/// cancer is HER2-positive or it is HER2-negative, low, ultralow or triple-negative.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ContraryFile {
+    sides: [Vec<String>; 2],
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct LexiconFile {
     #[serde(default)]
     group: Vec<SynonymGroup>,
+    #[serde(default)]
+    contrary: Vec<ContraryFile>,
 }
+
+/// A `[[contrary]]` pair as group indices.
+pub type Contrary = [Vec<usize>; 2];
 
 /// The lexicon as an index keeps it: its groups and each term's analyzed words, so that opening
 /// an index neither parses TOML nor analyzes a term (that took a fifth of a one-shot search).
@@ -68,6 +83,8 @@ struct IndexedLexicon {
     groups: Vec<SynonymGroup>,
     /// The analyzed words of each term, and its group.
     keys: Vec<(Vec<String>, usize)>,
+    #[serde(default)]
+    contrary: Vec<Contrary>,
 }
 
 /// One thing a query also searches because of the lexicon.
@@ -89,6 +106,8 @@ pub struct LexiconMatch {
     /// Index of the first query word matched and how many words it spans.
     pub start: usize,
     pub len: usize,
+    /// The group matched.
+    pub group: usize,
     pub expansions: Vec<Expansion>,
 }
 
@@ -100,6 +119,7 @@ pub struct Lexicon {
     by_key: HashMap<Vec<String>, usize>,
     /// Longest term, in words: bounds the matching window.
     longest: usize,
+    contrary: Vec<Contrary>,
     analyzer: TextAnalyzer,
 }
 
@@ -147,10 +167,17 @@ impl Lexicon {
                 conflicts.join(", ")
             )));
         }
+        let contrary = file
+            .contrary
+            .iter()
+            .map(|pair| contrary_groups(pair, &mut analyzer, &by_key))
+            .collect::<std::result::Result<_, _>>()
+            .map_err(data_error)?;
         Ok(Lexicon {
             groups: file.group,
             by_key,
             longest,
+            contrary,
             analyzer,
         })
     }
@@ -164,6 +191,7 @@ impl Lexicon {
                 .iter()
                 .map(|(key, &group)| (key.clone(), group))
                 .collect(),
+            contrary: self.contrary.clone(),
         };
         serde_json::to_string(&indexed).expect("a lexicon serializes")
     }
@@ -184,6 +212,16 @@ impl Lexicon {
         {
             return Err(data_error(format!("holds a term it cannot use: {key:?}")));
         }
+        let groups = indexed.groups.len();
+        if indexed
+            .contrary
+            .iter()
+            .flatten()
+            .flatten()
+            .any(|&g| g >= groups)
+        {
+            return Err(data_error("names a contrary group it does not have".into()));
+        }
         Ok(Lexicon {
             longest: indexed
                 .keys
@@ -193,6 +231,7 @@ impl Lexicon {
                 .unwrap_or(0),
             by_key: indexed.keys.into_iter().collect(),
             groups: indexed.groups,
+            contrary: indexed.contrary,
             analyzer: medical_analyzer(),
         })
     }
@@ -247,6 +286,7 @@ impl Lexicon {
                     found.push(LexiconMatch {
                         start,
                         len,
+                        group,
                         expansions,
                     });
                     start += len;
@@ -255,6 +295,17 @@ impl Lexicon {
             }
         }
         found
+    }
+
+    /// The `[[contrary]]` pairs, as group indices.
+    pub fn contrary(&self) -> &[Contrary] {
+        &self.contrary
+    }
+
+    /// The groups whose terms `text` uses (as [`Lexicon::matches`] finds them).
+    pub fn groups_in(&self, text: &str) -> Vec<usize> {
+        let words = analyze_words(&mut self.analyzer.clone(), text);
+        self.matches(&words).into_iter().map(|m| m.group).collect()
     }
 
     /// The group's other terms and its narrower terms, minus any that analyze to `matched`.
@@ -285,6 +336,35 @@ impl Lexicon {
         }
         out
     }
+}
+
+/// A `[[contrary]]` pair's sides as group indices; every name must be a term of some group, and
+/// no group may be on both sides.
+fn contrary_groups(
+    pair: &ContraryFile,
+    analyzer: &mut TextAnalyzer,
+    by_key: &HashMap<Vec<String>, usize>,
+) -> std::result::Result<Contrary, String> {
+    let side = |names: &Vec<String>, analyzer: &mut TextAnalyzer| {
+        names
+            .iter()
+            .map(|name| {
+                by_key
+                    .get(&word_keys(analyzer, name))
+                    .copied()
+                    .ok_or_else(|| format!("`[[contrary]]` names `{name}`, which is in no group"))
+            })
+            .collect::<std::result::Result<Vec<usize>, String>>()
+    };
+    let one = side(&pair.sides[0], analyzer)?;
+    let other = side(&pair.sides[1], analyzer)?;
+    if one.is_empty() || other.is_empty() {
+        return Err("a `[[contrary]]` side names no group".into());
+    }
+    if one.iter().any(|g| other.contains(g)) {
+        return Err("a `[[contrary]]` pair has one group on both sides".into());
+    }
+    Ok([one, other])
 }
 
 fn word_keys(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
@@ -369,6 +449,32 @@ mod tests {
     fn misspelling_reaches_the_correct_term() {
         assert!(expand("tamoflexin").contains(&"tamoxifen".to_string()));
         assert!(expand("tamoxifen").contains(&"tamoflexin".to_string()));
+    }
+
+    #[test]
+    fn contrary_sides_name_groups_by_any_of_their_terms() {
+        let lexicon = bundled();
+        let [positive, negative] = &lexicon.contrary()[0];
+        let group_of = |term: &str| lexicon.groups_in(term)[0];
+        assert_eq!(positive, &vec![group_of("HER2-positive")]);
+        assert!(negative.contains(&group_of("triple negative")));
+        let indexed =
+            Lexicon::parse_indexed(&lexicon.to_indexed(), Path::new("lexicon.json")).unwrap();
+        assert_eq!(indexed.contrary(), lexicon.contrary());
+    }
+
+    #[test]
+    fn a_contrary_side_naming_no_group_is_rejected() {
+        let groups = "[[group]]\nkind='abbreviation'\nterms=['er+']\n";
+        let unknown = format!("{groups}[[contrary]]\nsides=[['er+'],['er-']]\n");
+        let err = Lexicon::parse(&unknown, Path::new("lexicon.toml")).unwrap_err();
+        assert!(
+            err.to_string().contains("`er-`, which is in no group"),
+            "{err}"
+        );
+        let both = format!("{groups}[[contrary]]\nsides=[['er+'],['er+']]\n");
+        let err = Lexicon::parse(&both, Path::new("lexicon.toml")).unwrap_err();
+        assert!(err.to_string().contains("both sides"), "{err}");
     }
 
     #[test]

@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use rustc_hash::FxHashSet;
 use tantivy::query::{BoostQuery, DisjunctionMaxQuery, Query};
 
+use super::contrary::Sides;
 use super::feedback;
 use super::like;
 use super::plan::{EXPANSION_WEIGHT, LabeledClause, Plan, QueryBuilder, terms_of};
@@ -134,6 +135,9 @@ pub struct PlannedQuery {
     /// "trodelvy"), for the embedding model ([`PlannedQuery::embedding_text`]); none in a query
     /// too long for them or naming an urgent symptom ([`BRAND_QUERY_CONCEPTS`]).
     pub generic_names: Vec<String>,
+    /// The statuses the query takes (HER2-negative, after the menopause): a passage that
+    /// names only their contraries is listed after the rest ([`Sides`]).
+    pub sides: Sides,
 }
 
 /// The most concepts a query may have for the generic names of its brand names to reach the
@@ -204,7 +208,9 @@ pub fn plan_query(
         long: false,
         names_another_cancer: false,
         generic_names: Vec::new(),
+        sides: Sides::default(),
     };
+    let mut named_groups = Vec::new();
     let mut semantic_parts = Vec::new();
     let mut content_words = 0;
     let typed = match &request.kind {
@@ -244,6 +250,7 @@ pub fn plan_query(
                 let matches =
                     add_free_words(index, &builder, &mut planned, &words, request.exact, &typed);
                 note_generic_names(&words, &matches, &mut planned.generic_names);
+                named_groups.extend(matches.iter().map(|m| m.group));
                 forget_words_in_phrases(
                     &mut planned.absent,
                     absent_before,
@@ -273,6 +280,7 @@ pub fn plan_query(
             }
             Clause::Phrase(phrase) => {
                 let words = analyze_words(&mut analyzer, &phrase);
+                named_groups.extend(index.lexicon.matches(&words).iter().map(|m| m.group));
                 if let Some(query) = builder.words_anywhere(&words, 0) {
                     let plan = &mut planned.plan;
                     plan.highlight_terms
@@ -315,6 +323,10 @@ pub fn plan_query(
         feedback::expand(&mut planned.plan, index, snapshot, content_words)?;
     }
     planned.semantic_text = semantic_parts.join(" ");
+    // A passage like another is like it, whatever the statuses it names.
+    if !like && !request.exact {
+        planned.sides = Sides::of_query(&index.lexicon, &named_groups);
+    }
     // Where the drug is context rather than the subject, the model gets the words as searched.
     let names_urgent = || {
         !index

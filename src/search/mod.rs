@@ -8,6 +8,7 @@
 //! reported as such.
 
 mod about;
+mod contrary;
 mod explain;
 mod feedback;
 mod fusion;
@@ -52,6 +53,7 @@ use crate::corpus::Standing;
 use crate::index::{SearchIndex, Snapshot};
 use crate::{Error, Result};
 use about::Aboutness;
+use contrary::Sides;
 use hybrid::{Candidate, Nearest, SemanticQuery};
 use interpret::{PlannedQuery, plan_query};
 use plan::Plan;
@@ -74,14 +76,17 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResu
     let mode = effective_mode(index, request.mode);
     let ranked = rank(index, &snapshot, &planned, request, mode)?;
     // Ten more than asked for are loaded: a dated text's passage counts for less
-    // ([`standing_factor`]), so one of them may move up. Only the passages shown are
-    // highlighted and cut into snippets, which costs more than loading them.
+    // ([`standing_factor`]) and a passage on a contrary status comes after the rest
+    // (`contrary.rs`), so one of them may move up. Only the passages shown are highlighted and
+    // cut into snippets, which costs more than loading them.
     let wanted: Vec<Candidate> = ranked
         .candidates
         .into_iter()
         .take(request.limit + 10)
         .collect();
-    let mut loaded = each(wanted, |candidate| load(index, &snapshot, candidate))?;
+    let mut loaded = each(wanted, |candidate| {
+        load(index, &snapshot, &planned.sides, candidate)
+    })?;
     sort_loaded(&mut loaded);
     loaded.truncate(request.limit);
     let highlighter = Highlighter::new(&planned.plan.highlight_terms);
@@ -404,14 +409,23 @@ struct Loaded {
     candidate: Candidate,
     passage: Arc<StoredPassage>,
     score: f32,
+    /// Why the passage does not answer the query, when it names only a status contrary to one
+    /// the query names ("her2+, not her2-"): it comes after the rest.
+    ruled_out: Option<String>,
 }
 
-fn load(index: &SearchIndex, snapshot: &Snapshot, candidate: Candidate) -> Result<Loaded> {
+fn load(
+    index: &SearchIndex,
+    snapshot: &Snapshot,
+    sides: &Sides,
+    candidate: Candidate,
+) -> Result<Loaded> {
     let passage = index
         .passages
         .get(snapshot, index.fields, candidate.address)?;
     Ok(Loaded {
         score: candidate.score * standing_factor(passage.standing),
+        ruled_out: sides.rules_out(&index.lexicon, &passage),
         candidate,
         passage,
     })
@@ -439,6 +453,7 @@ impl Shown<'_> {
             candidate,
             passage,
             score,
+            ruled_out,
         } = loaded;
         let highlights = match passage.analyzed_terms() {
             Some(terms) => self.highlighter.ranges_in(terms),
@@ -456,6 +471,12 @@ impl Shown<'_> {
             contributions.push(Contribution {
                 clause: "semantic similarity (cosine)".into(),
                 score: similarity,
+            });
+        }
+        if let (true, Some(why)) = (self.explain, ruled_out) {
+            contributions.push(Contribution {
+                clause: format!("after the rest: about {why}"),
+                score: 0.0,
             });
         }
         Ok(Hit {
@@ -529,13 +550,14 @@ pub fn documents_by_best_passage(
     Ok((best.into_iter().collect(), ranked.about.found))
 }
 
-/// Urgent advice first (in the rule's order), then score descending, then passage id: the
-/// same query always gives the same order.
+/// Urgent advice first (in the rule's order), then the passages not ruled out by a contrary
+/// status, then score descending, then passage id: the same query always gives the same order.
 fn sort_loaded(loaded: &mut [Loaded]) {
     loaded.sort_by(|a, b| {
         let (a_urgent, b_urgent) = (a.candidate.urgent, b.candidate.urgent);
         b_urgent
             .cmp(&a_urgent)
+            .then_with(|| a.ruled_out.is_some().cmp(&b.ruled_out.is_some()))
             .then_with(|| match a_urgent && b_urgent {
                 true => std::cmp::Ordering::Equal,
                 false => b.score.total_cmp(&a.score),

@@ -834,6 +834,62 @@ fn both_first_line_her2_options_are_found() {
     );
 }
 
+/// True when a passage's section or text names HER2-positive disease and no HER2-negative kind
+/// (negative, low, ultralow, triple-negative, or "HER2-" as in "HR+/HER2-").
+fn about_her2_positive_alone(record: &Record) -> bool {
+    let words = format!("{} {}", record.section, record.text).to_lowercase();
+    let negative = [
+        "her2-negative",
+        "her2-low",
+        "her2-ultralow",
+        "triple-negative",
+    ]
+    .iter()
+    .any(|kind| words.contains(kind))
+        || words
+            .match_indices("her2-")
+            .any(|(at, _)| !words[at + 5..].starts_with(|c: char| c.is_alphanumeric()));
+    words.contains("her2-positive") && !negative
+}
+
+#[test]
+fn a_question_on_one_receptor_status_is_not_answered_with_the_other() {
+    let ws = Workspace::with_bundled_corpus();
+    let letter = "I saw Mrs Jones in clinic today. She has oestrogen receptor positive, \
+        HER2-negative metastatic breast cancer in the bones and liver. We discussed starting \
+        letrozole with ribociclib, with an ECG and liver function tests before she starts.";
+    for (query, modes) in [
+        (
+            "treatment for her2 negative metastatic breast cancer",
+            &["hybrid", "lexical"][..],
+        ),
+        (
+            "what is the treatment for hr positive her2 negative mbc",
+            &["hybrid", "lexical"],
+        ),
+        (letter, &["hybrid"]),
+    ] {
+        for mode in modes {
+            let output = search(&ws, query, &["--mode", mode, "--limit", "5"]);
+            assert_eq!(output.passages.len(), 5, "{mode}: {query}");
+            let wrong: Vec<&str> = output
+                .passages
+                .iter()
+                .filter(|p| about_her2_positive_alone(p))
+                .map(|p| p.section.as_str())
+                .collect();
+            assert!(wrong.is_empty(), "{mode}: {query}: {wrong:?}");
+        }
+    }
+    // The other way round, HER2-positive passages still answer.
+    let output = search(&ws, "her2 positive treatment", &["--limit", "3"]);
+    assert!(
+        output.passages.iter().all(about_her2_positive_alone),
+        "{:?}",
+        sections(&output, 3)
+    );
+}
+
 #[test]
 fn the_urgent_advice_first_names_the_symptom_asked_about_as_one() {
     // Leptomeningeal disease "can cause headaches" and says "sudden confusion" needs emergency
