@@ -108,6 +108,21 @@ fn is_negation(word: &str) -> bool {
     NEGATIONS.iter().any(|n| n.eq_ignore_ascii_case(word))
 }
 
+/// Whether the word at `range` of `typed` is written as a name: with a capital letter inside a
+/// sentence ("Dr Okonkwo", "from Llanfairfechan"), not at its start.
+fn is_proper_name(typed: &str, range: &std::ops::Range<usize>) -> bool {
+    let capital = typed[range.clone()]
+        .chars()
+        .next()
+        .is_some_and(char::is_uppercase);
+    let earlier = &typed[..range.start];
+    let gap = &earlier[earlier.trim_end().len()..];
+    let before = earlier.trim_end().chars().next_back();
+    capital
+        && !gap.contains('\n')
+        && before.is_some_and(|c| !matches!(c, '.' | '!' | '?' | ':' | '"' | '('))
+}
+
 /// Whether `word`, as typed, is one of the [`QUERY_FILLERS`].
 fn is_filler(word: &str) -> bool {
     QUERY_FILLERS.iter().any(|f| f.eq_ignore_ascii_case(word))
@@ -275,6 +290,7 @@ pub fn plan_query(
                     &typed,
                     &words,
                     matches,
+                    long,
                 )?);
                 content_words += words.iter().map(|w| &w.term).collect::<BTreeSet<_>>().len();
             }
@@ -566,6 +582,7 @@ fn concepts_of(
     typed: &str,
     words: &[AnalyzedWord],
     matches: Vec<LexiconMatch>,
+    long: bool,
 ) -> Result<Vec<Concept>> {
     // The concept each word belongs to.
     let mut owner: Vec<Option<usize>> = vec![None; words.len()];
@@ -607,7 +624,15 @@ fn concepts_of(
             alternatives.push(vec!["not".to_string()]);
         }
         let weighed = alternatives.last().expect("one alternative at least");
-        let weight = weight_of(snapshot, fields, weighed)? * count as f32;
+        let (idf, passages) = idf(snapshot, fields, &[weighed])?;
+        // The names in a pasted letter (people, places) are in no passage and say nothing of
+        // whether the corpus answers it, but as concepts no passage has they weighed most of all
+        // and hid what it was about. Other words no passage uses stay: in a pasted abstract they
+        // are its subject ("biliary atresia"), in a short question what is asked ("my cat").
+        if long && passages == 0 && is_proper_name(typed, &word.range) {
+            continue;
+        }
+        let weight = idf * count as f32;
         concepts.push(Concept {
             alternatives,
             weight,
@@ -910,5 +935,27 @@ fn add_expansions(
             label: expansions_label(&labels),
             query: Box::new(DisjunctionMaxQuery::new(disjuncts)),
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whether `word`, the first time it occurs in `text`, is written as a name.
+    fn name_in(text: &str, word: &str) -> bool {
+        let start = text.find(word).expect("the word is in the text");
+        is_proper_name(text, &(start..start + word.len()))
+    }
+
+    #[test]
+    fn a_capital_inside_a_sentence_makes_a_name_and_one_at_its_start_does_not() {
+        let text = "Dear Dr Okonkwo, thank you.\nKind regards, Nurse Quinlan. She starts soon";
+        assert!(name_in(text, "Okonkwo"));
+        assert!(name_in(text, "Quinlan"));
+        assert!(!name_in(text, "Dear"));
+        assert!(!name_in(text, "Kind"));
+        assert!(!name_in(text, "She"));
+        assert!(!name_in(text, "thank"));
     }
 }

@@ -80,6 +80,27 @@ fn a_pasted_paragraph_is_read_as_words() {
     );
 }
 
+/// A nurse's note of 53 words, eight of them names of people and places that no passage has.
+const NOTE: &str = "Dear Dr Okonkwo, thank you for seeing Mrs Featherstonehaugh from Llanfairfechan, who has breast cancer that has spread to her bones. She starts zoledronic acid next month and asks whether she needs a dental check first, because she has heard that the drug can damage the jaw. Kind regards, Nurse Abernethy-Quinlan, Ysbyty Gwynedd.";
+
+#[test]
+fn names_in_a_pasted_text_do_not_hide_what_it_is_about() {
+    let ws = bundled();
+    assert!(NOTE.split_whitespace().count() > 40);
+    let output = search(&ws, &[NOTE]);
+    assert!(output.found, "{:?}", output.evidence);
+    assert!(
+        docs(&output)[..3].contains(&"07-bone-metastases.md"),
+        "{:?}",
+        docs(&output)
+    );
+    assert!(
+        output.absent.iter().any(|a| a.word == "Featherstonehaugh"),
+        "{:?}",
+        output.absent
+    );
+}
+
 #[test]
 fn a_short_query_keeps_its_syntax_and_its_corrections() {
     let ws = workspace();
