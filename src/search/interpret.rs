@@ -40,13 +40,13 @@ pub const LONG_QUERY_WORDS: usize = 40;
 
 /// Words people type into a search box that say nothing about what they ask: greetings and
 /// thanks, chat abbreviations, "vs" (it asks for a comparison, not about anything), words that
-/// only colour a sentence ("actually", "really", "kinda"), and stop words written without
-/// their apostrophe ("whats", "im", "hes"). They are left out of a typed query as stop words are.
+/// only colour a sentence ("actually", "really", "kinda"), "got" (as in "i've got", which no
+/// text says), and stop words written without their apostrophe ("whats", "im", "hes"). They are left out of a typed query as stop words are.
 /// Kept in, a word no passage uses weighs the most in judging whether a passage is about the
 /// query, so "is it ok to exercise during chemo" was judged to be about nothing in lexical
 /// mode. Negations without their apostrophe ("dont", "cant") stay, as "not" does
 /// ([`NEGATIONS`]).
-const QUERY_FILLERS: [&str; 45] = [
+const QUERY_FILLERS: [&str; 46] = [
     "actually",
     "anymore",
     "anyway",
@@ -54,6 +54,7 @@ const QUERY_FILLERS: [&str; 45] = [
     "basically",
     "btw",
     "gonna",
+    "got",
     "hello",
     "hes",
     "hey",
@@ -103,9 +104,35 @@ const NEGATIONS: [&str; 15] = [
     "shouldnt", "wasnt", "werent", "wont", "wouldnt",
 ];
 
-/// Whether `word`, as typed, is one of the [`NEGATIONS`].
+/// Whether `word`, as typed, is one of the [`NEGATIONS`], with or without its apostrophe
+/// ("shouldn't", "shouldnt").
 fn is_negation(word: &str) -> bool {
-    NEGATIONS.iter().any(|n| n.eq_ignore_ascii_case(word))
+    let bare = without_apostrophes(word);
+    NEGATIONS.iter().any(|n| n.eq_ignore_ascii_case(&bare))
+}
+
+/// `word` without its apostrophes, as the analyzer reads it: "what's" is "whats".
+fn without_apostrophes(word: &str) -> String {
+    word.chars()
+        .filter(|c| !matches!(c, '\'' | '\u{2019}'))
+        .collect()
+}
+
+/// Words that, with 's, 're, 've, 'll, 'd or 'm, make a contraction that says nothing about
+/// what is asked: "what's", "i'm", "they're", "who's", "you'll".
+const CONTRACTED: [&str; 17] = [
+    "he", "here", "how", "i", "it", "let", "she", "that", "there", "they", "we", "what", "when",
+    "where", "who", "why", "you",
+];
+
+/// Whether `word`, as typed, is a contraction of one of the [`CONTRACTED`] words.
+fn is_contraction(word: &str) -> bool {
+    let Some((head, tail)) = word.split_once(['\'', '\u{2019}']) else {
+        return false;
+    };
+    let tails = ["s", "re", "ve", "ll", "d", "m"];
+    CONTRACTED.iter().any(|c| c.eq_ignore_ascii_case(head))
+        && tails.iter().any(|t| t.eq_ignore_ascii_case(tail))
 }
 
 /// Whether the word at `range` of `typed` is written as a name: with a capital letter inside a
@@ -123,9 +150,13 @@ fn is_proper_name(typed: &str, range: &std::ops::Range<usize>) -> bool {
         && before.is_some_and(|c| !matches!(c, '.' | '!' | '?' | ':' | '"' | '('))
 }
 
-/// Whether `word`, as typed, is one of the [`QUERY_FILLERS`].
+/// Whether `word`, as typed, is one of the [`QUERY_FILLERS`] (with or without its apostrophe)
+/// or a contraction that says nothing ([`is_contraction`]). Before apostrophes were dropped
+/// here, "i'm scared of chemo", "shouldn't i have chemo" and "what's HER2?" were each judged to
+/// be about nothing: the analyzer reads "i'm" as "im", but the typed word was compared.
 fn is_filler(word: &str) -> bool {
-    QUERY_FILLERS.iter().any(|f| f.eq_ignore_ascii_case(word))
+    let bare = without_apostrophes(word);
+    QUERY_FILLERS.iter().any(|f| f.eq_ignore_ascii_case(&bare)) || is_contraction(word)
 }
 
 /// A query turned into a plan, with what spelling and the lexicon did to it.

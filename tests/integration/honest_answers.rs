@@ -355,6 +355,23 @@ fn greetings_thanks_and_chat_words_neither_hide_an_answer_nor_get_reported() {
 }
 
 #[test]
+fn contractions_typed_with_an_apostrophe_are_read_as_without_one() {
+    let ws = Workspace::with_bundled_corpus();
+    for (typed, bare) in [
+        ("What's HER2?", "whats HER2?"),
+        ("who's on my care team", "whos on my care team"),
+        ("shouldn't i have chemo", "shouldnt i have chemo"),
+        ("i\u{2019}ve got bone mets", "ive got bone mets"),
+        ("what'll happen next", "happen next"),
+    ] {
+        let said = search(&ws, typed, &["--mode", "lexical"]);
+        let meant = search(&ws, bare, &["--mode", "lexical"]);
+        assert!(said.found && said.absent.is_empty(), "{typed}: {said:?}");
+        assert_eq!(ids(&said, usize::MAX), ids(&meant, usize::MAX), "{typed}");
+    }
+}
+
+#[test]
 fn a_passage_that_covers_more_of_a_short_question_ranks_above_one_that_repeats_part_of_it() {
     let ws = Workspace::with_bundled_corpus();
     // By BM25 alone, a passage that repeats "CBD" and "oil" without "cancer" ranked above the
