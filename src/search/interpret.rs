@@ -159,6 +159,26 @@ fn is_filler(word: &str) -> bool {
     QUERY_FILLERS.iter().any(|f| f.eq_ignore_ascii_case(&bare)) || is_contraction(word)
 }
 
+/// `words` without the [fillers](is_filler), except those inside a lexicon phrase the query
+/// uses: "got" says nothing in "i've got bone mets", but "how long have i got" asks about the
+/// prognosis.
+fn without_fillers(
+    index: &SearchIndex,
+    typed: &str,
+    words: Vec<AnalyzedWord>,
+) -> Vec<AnalyzedWord> {
+    let mut in_phrase = vec![false; words.len()];
+    for found in index.lexicon.matches(&words).iter().filter(|m| m.len > 1) {
+        in_phrase[found.start..found.start + found.len].fill(true);
+    }
+    words
+        .into_iter()
+        .zip(in_phrase)
+        .filter(|(w, kept)| *kept || !is_filler(&typed[w.range.clone()]))
+        .map(|(w, _)| w)
+        .collect()
+}
+
 /// A query turned into a plan, with what spelling and the lexicon did to it.
 pub struct PlannedQuery {
     pub plan: Plan,
@@ -283,7 +303,7 @@ pub fn plan_query(
                 if like {
                     words = like::distinctive(snapshot, index.fields, words)?;
                 } else {
-                    words.retain(|w| !is_filler(&typed[w.range.clone()]));
+                    words = without_fillers(index, &typed, words);
                     words.truncate(MAX_QUERY_WORDS);
                 }
                 let absent_before = planned.absent.len();

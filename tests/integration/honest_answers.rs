@@ -372,6 +372,18 @@ fn contractions_typed_with_an_apostrophe_are_read_as_without_one() {
 }
 
 #[test]
+fn a_filler_inside_a_lexicon_phrase_is_kept_for_the_phrase() {
+    // "got" says nothing in "i've got bone mets", but "how long have i got" is a lexicon phrase.
+    let ws = Workspace::with_bundled_corpus();
+    let output = search(&ws, "how long have i got", &["--mode", "lexical"]);
+    assert!(
+        output.expanded.iter().any(|e| e.term == "prognosis"),
+        "{:?}",
+        output.expanded
+    );
+}
+
+#[test]
 fn a_passage_that_covers_more_of_a_short_question_ranks_above_one_that_repeats_part_of_it() {
     let ws = Workspace::with_bundled_corpus();
     // By BM25 alone, a passage that repeats "CBD" and "oil" without "cancer" ranked above the
