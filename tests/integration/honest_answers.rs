@@ -576,6 +576,17 @@ fn a_flu_jab_is_a_vaccine_which_no_text_covers_not_an_injection_of_chemotherapy(
 }
 
 #[test]
+fn fertility_and_periods_after_chemotherapy_reach_what_the_texts_say_of_them() {
+    // "can chemo make you infertile" found nothing ("infertile" missing), and no text said what
+    // chemotherapy does to periods and fertility; text 23 now does.
+    let section = "Periods, early menopause and fertility after chemotherapy";
+    assert_answered_by_words_and_by_default(&[
+        ("can chemo make you infertile", section),
+        ("will my periods come back after chemo", section),
+    ]);
+}
+
+#[test]
 fn a_drink_during_chemotherapy_reaches_what_the_texts_say_of_alcohol_during_treatment() {
     // The texts said only that alcohol raises the risk of breast cancer, and the general
     // chemotherapy passages came first; text 18 now says what to know about drinking during
