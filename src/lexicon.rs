@@ -56,11 +56,13 @@ pub struct SynonymGroup {
 }
 
 /// Two sides that exclude each other, each a list of groups named by one of their terms: a
-/// cancer is HER2-positive or it is HER2-negative, low, ultralow or triple-negative.
+/// cancer is HER2-positive or it is HER2-negative, low, ultralow or triple-negative. `names`
+/// are what people are shown for each side.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ContraryFile {
     sides: [Vec<String>; 2],
+    names: [String; 2],
 }
 
 #[derive(Deserialize)]
@@ -72,8 +74,13 @@ struct LexiconFile {
     contrary: Vec<ContraryFile>,
 }
 
-/// A `[[contrary]]` pair as group indices.
-pub type Contrary = [Vec<usize>; 2];
+/// A `[[contrary]]` pair: each side's groups, by index, and its name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contrary {
+    pub sides: [Vec<usize>; 2],
+    pub names: [String; 2],
+}
 
 /// The lexicon as an index keeps it: its groups and each term's analyzed words, so that opening
 /// an index neither parses TOML nor analyzes a term (that took a fifth of a one-shot search).
@@ -213,13 +220,11 @@ impl Lexicon {
             return Err(data_error(format!("holds a term it cannot use: {key:?}")));
         }
         let groups = indexed.groups.len();
-        if indexed
+        let mut named = indexed
             .contrary
             .iter()
-            .flatten()
-            .flatten()
-            .any(|&g| g >= groups)
-        {
+            .flat_map(|c| c.sides.iter().flatten());
+        if named.any(|&g| g >= groups) {
             return Err(data_error("names a contrary group it does not have".into()));
         }
         Ok(Lexicon {
@@ -297,7 +302,7 @@ impl Lexicon {
         found
     }
 
-    /// The `[[contrary]]` pairs, as group indices.
+    /// The `[[contrary]]` pairs.
     pub fn contrary(&self) -> &[Contrary] {
         &self.contrary
     }
@@ -364,7 +369,10 @@ fn contrary_groups(
     if one.iter().any(|g| other.contains(g)) {
         return Err("a `[[contrary]]` pair has one group on both sides".into());
     }
-    Ok([one, other])
+    Ok(Contrary {
+        sides: [one, other],
+        names: pair.names.clone(),
+    })
 }
 
 fn word_keys(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
@@ -454,7 +462,7 @@ mod tests {
     #[test]
     fn contrary_sides_name_groups_by_any_of_their_terms() {
         let lexicon = bundled();
-        let [positive, negative] = &lexicon.contrary()[0];
+        let [positive, negative] = &lexicon.contrary()[0].sides;
         let group_of = |term: &str| lexicon.groups_in(term)[0];
         assert_eq!(positive, &vec![group_of("HER2-positive")]);
         assert!(negative.contains(&group_of("triple negative")));
@@ -466,13 +474,14 @@ mod tests {
     #[test]
     fn a_contrary_side_naming_no_group_is_rejected() {
         let groups = "[[group]]\nkind='abbreviation'\nterms=['er+']\n";
-        let unknown = format!("{groups}[[contrary]]\nsides=[['er+'],['er-']]\n");
+        let pair = "[[contrary]]\nnames=['ER-positive','ER-negative']\n";
+        let unknown = format!("{groups}{pair}sides=[['er+'],['er-']]\n");
         let err = Lexicon::parse(&unknown, Path::new("lexicon.toml")).unwrap_err();
         assert!(
             err.to_string().contains("`er-`, which is in no group"),
             "{err}"
         );
-        let both = format!("{groups}[[contrary]]\nsides=[['er+'],['er+']]\n");
+        let both = format!("{groups}{pair}sides=[['er+'],['er+']]\n");
         let err = Lexicon::parse(&both, Path::new("lexicon.toml")).unwrap_err();
         assert!(err.to_string().contains("both sides"), "{err}");
     }

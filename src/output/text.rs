@@ -281,6 +281,10 @@ fn result(out: &mut dyn Write, hit: &Hit, style: Style) -> io::Result<()> {
         writeln!(out, "{line}{more}")?;
     }
     write_wrapped(out, &style.dim(&meta_line(&hit.passage)), INDENT, style)?;
+    if let Some(why) = &hit.contrary {
+        let note = format!("↓ about {why}: listed after the passages that are not");
+        write_wrapped(out, &style.warn(&printable(&note)), INDENT, style)?;
+    }
     if hit.passage.standing != Standing::Reviewed {
         write_wrapped(
             out,

@@ -95,6 +95,10 @@ pub struct PassageRecord {
     /// Present with `--explain`: what each query clause contributed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<Vec<ContributionOut>>,
+    /// When the query names one side of a status pair and the passage only the other
+    /// ("HER2-positive, not HER2-negative"): what the passage is about instead. Such passages
+    /// are listed after the rest. `null` otherwise.
+    pub contrary: Option<String>,
 }
 
 /// A record on a line of its own (`--format jsonl`), where no envelope carries the notice.
@@ -389,6 +393,7 @@ impl PassageRecord {
             },
             document: DocumentJson::of(p),
             explanation: None,
+            contrary: None,
         }
     }
 
@@ -414,6 +419,7 @@ impl PassageRecord {
                     })
                     .collect()
             }),
+            contrary: hit.contrary.clone(),
             ..Self::unranked(&hit.passage)
         }
     }

@@ -8,11 +8,13 @@
 use crate::index::StoredPassage;
 use crate::lexicon::Lexicon;
 
-/// One side a query takes: its groups, and those of the side it excludes.
+/// One side a query takes: its groups and name, and those of the side it excludes.
 #[derive(Debug, Clone)]
 struct Taken {
     own: Vec<usize>,
     other: Vec<usize>,
+    /// "HER2-positive, not HER2-negative": what a passage on the other side is about.
+    why: String,
 }
 
 /// The sides a query takes, one per `[[contrary]]` pair of which it names one side only. A
@@ -29,14 +31,18 @@ impl Sides {
         let taken = lexicon
             .contrary()
             .iter()
-            .filter_map(|[one, other]| match (names(one), names(other)) {
-                (true, false) => Some((one, other)),
-                (false, true) => Some((other, one)),
-                _ => None,
-            })
-            .map(|(own, other)| Taken {
-                own: own.clone(),
-                other: other.clone(),
+            .filter_map(|pair| {
+                let [one, other] = &pair.sides;
+                let (own, other) = match (names(one), names(other)) {
+                    (true, false) => (0, 1),
+                    (false, true) => (1, 0),
+                    _ => return None,
+                };
+                Some(Taken {
+                    own: pair.sides[own].clone(),
+                    other: pair.sides[other].clone(),
+                    why: format!("{}, not {}", pair.names[other], pair.names[own]),
+                })
             })
             .collect();
         Sides { taken }
@@ -47,8 +53,8 @@ impl Sides {
     }
 
     /// Why `passage` does not answer the query, if it names the other side of a pair the query
-    /// takes and nothing of the query's side, in its title, section or text: "her2+, not
-    /// her2-", by each side's first group's first term.
+    /// takes and nothing of the query's side, in its title, section or text: "HER2-positive,
+    /// not HER2-negative", by the pair's names.
     pub fn rules_out(&self, lexicon: &Lexicon, passage: &StoredPassage) -> Option<String> {
         self.rules_out_texts(lexicon, [&passage.title, &passage.section, &passage.text])
     }
@@ -61,14 +67,11 @@ impl Sides {
             .into_iter()
             .flat_map(|text| lexicon.groups_in(text))
             .collect();
-        let names = |side: &[usize]| side.iter().find(|g| named.contains(g)).copied();
-        self.taken.iter().find_map(|taken| {
-            let other = names(&taken.other)?;
-            names(&taken.own).is_none().then(|| {
-                let name = |g: usize| lexicon.groups()[g].terms[0].as_str();
-                format!("{}, not {}", name(other), name(taken.own[0]))
-            })
-        })
+        let names = |side: &[usize]| side.iter().any(|g| named.contains(g));
+        self.taken
+            .iter()
+            .find(|taken| names(&taken.other) && !names(&taken.own))
+            .map(|taken| taken.why.clone())
     }
 }
 
@@ -102,7 +105,7 @@ mod tests {
         );
         assert_eq!(
             sides.rules_out_texts(&lexicon, positive).as_deref(),
-            Some("her2+, not her2-")
+            Some("HER2-positive, not HER2-negative")
         );
     }
 

@@ -473,7 +473,7 @@ impl Shown<'_> {
                 score: similarity,
             });
         }
-        if let (true, Some(why)) = (self.explain, ruled_out) {
+        if let (true, Some(why)) = (self.explain, &ruled_out) {
             contributions.push(Contribution {
                 clause: format!("after the rest: about {why}"),
                 score: 0.0,
@@ -492,6 +492,7 @@ impl Shown<'_> {
             highlights,
             snippet,
             contributions,
+            contrary: ruled_out,
         })
     }
 }
@@ -624,6 +625,7 @@ mod tests {
             highlights: Vec::new(),
             snippet: make_snippet(text, &[]),
             contributions: Vec::new(),
+            contrary: None,
         }
     }
 

@@ -112,6 +112,9 @@ pub struct Hit {
     pub snippet: Snippet,
     /// Filled when explanation was asked for.
     pub contributions: Vec<Contribution>,
+    /// When the query names one side of a `[[contrary]]` pair and the passage only the other:
+    /// "HER2-positive, not HER2-negative". Such a passage comes after the rest.
+    pub contrary: Option<String>,
 }
 
 /// A term searched because of the lexicon.

@@ -931,6 +931,46 @@ fn a_question_on_one_receptor_status_is_not_answered_with_the_other() {
 }
 
 #[test]
+fn a_passage_on_the_contrary_status_comes_after_the_rest_and_says_so() {
+    let ws = Workspace::new();
+    ws.write(
+        "corpus/her2.md",
+        "+++\ntitle = \"HER2 status\"\nsources = [\"Fixture source, 2026.\"]\n+++\n\n\
+         ## Treatment for HER2-positive disease\n\n\
+         Treatment for HER2-positive breast cancer uses trastuzumab, and treatment is long.\n\n\
+         ## Treatment for HER2-negative disease\n\n\
+         Hormonal therapy often comes first.\n",
+    );
+    let output = search(&ws, "her2 negative treatment", &["--mode", "lexical"]);
+    let shown: Vec<(&str, Option<&str>)> = output
+        .passages
+        .iter()
+        .map(|p| (p.section.as_str(), p.contrary.as_deref()))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            ("Treatment for HER2-negative disease", None),
+            (
+                "Treatment for HER2-positive disease",
+                Some("HER2-positive, not HER2-negative")
+            ),
+        ]
+    );
+    let text = mbc(
+        &ws,
+        &["search", "her2 negative treatment", "--mode", "lexical"],
+    )
+    .ok();
+    assert!(
+        text.stdout
+            .contains("↓ about HER2-positive, not HER2-negative: listed after"),
+        "{}",
+        text.stdout
+    );
+}
+
+#[test]
 fn the_urgent_advice_first_names_the_symptom_asked_about_as_one() {
     // Leptomeningeal disease "can cause headaches" and says "sudden confusion" needs emergency
     // care: both words, far apart. The advice on a sudden, severe headache comes first.

@@ -83,6 +83,7 @@ pub struct Record {
     pub source: Source,
     pub document: Document,
     pub explanation: Option<Vec<Contribution>>,
+    pub contrary: Option<String>,
 }
 
 /// A line of `--format jsonl`: a record with `notice` and `closest`. (`flatten` cannot be
@@ -105,6 +106,7 @@ pub struct RecordLine {
     pub source: Source,
     pub document: Document,
     pub explanation: Option<Vec<Contribution>>,
+    pub contrary: Option<String>,
     pub notice: String,
     pub closest: bool,
 }

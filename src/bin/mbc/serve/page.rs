@@ -244,6 +244,9 @@ fn passage_block(
             h2 { a href=(format!("/passages/{}", record.passage_id)) {
                 (record.title) @if !record.section.is_empty() { " › " (record.section) } } }
             @if record.urgent { p.urgent { "Urgent: read this first." } }
+            @if let Some(why) = &record.contrary {
+                p.dated { "About " (why) ": listed after the passages that are not." }
+            }
             p.text { (marked(&record.text, &record.highlights)) }
             @if !record.approaches.is_empty() {
                 ul.chips aria-label="Treatment approaches" {
