@@ -32,8 +32,8 @@ impl Sides {
             .contrary()
             .iter()
             .filter_map(|pair| {
-                let [one, other] = &pair.sides;
-                let (own, other) = match (names(one), names(other)) {
+                let [first, second] = &pair.sides;
+                let (own, other) = match (names(first), names(second)) {
                     (true, false) => (0, 1),
                     (false, true) => (1, 0),
                     _ => return None,

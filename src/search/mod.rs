@@ -410,7 +410,7 @@ struct Loaded {
     passage: Arc<StoredPassage>,
     score: f32,
     /// Why the passage does not answer the query, when it names only a status contrary to one
-    /// the query names ("her2+, not her2-"): it comes after the rest.
+    /// the query names ("HER2-positive, not HER2-negative"): it comes after the rest.
     ruled_out: Option<String>,
 }
 
