@@ -90,7 +90,6 @@ struct IndexedLexicon {
     groups: Vec<SynonymGroup>,
     /// The analyzed words of each term, and its group.
     keys: Vec<(Vec<String>, usize)>,
-    #[serde(default)]
     contrary: Vec<Contrary>,
 }
 
@@ -448,7 +447,7 @@ mod tests {
 
     #[test]
     fn an_indexed_lexicon_with_a_term_of_no_group_is_refused() {
-        let text = r#"{"groups":[],"keys":[[["trastuzumab"],0]]}"#;
+        let text = r#"{"groups":[],"keys":[[["trastuzumab"],0]],"contrary":[]}"#;
         let err = Lexicon::parse_indexed(text, Path::new("lexicon.json")).unwrap_err();
         assert!(err.to_string().contains("trastuzumab"), "{err}");
     }
