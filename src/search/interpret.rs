@@ -144,8 +144,9 @@ fn is_proper_name(typed: &str, range: &std::ops::Range<usize>) -> bool {
         .next()
         .is_some_and(char::is_uppercase);
     let earlier = &typed[..range.start];
-    let gap = &earlier[earlier.trim_end().len()..];
-    let before = earlier.trim_end().chars().next_back();
+    let sentence = earlier.trim_end();
+    let gap = &earlier[sentence.len()..];
+    let before = sentence.chars().next_back();
     capital
         && !gap.contains('\n')
         && before.is_some_and(|c| !matches!(c, '.' | '!' | '?' | ':' | '"' | '('))
