@@ -118,6 +118,27 @@ fn lay_words_find_clinical_passages() {
 }
 
 #[test]
+fn asking_about_a_cure_finds_the_passages_that_say_how_curable_mbc_is() {
+    // The texts answer with "treatable but not curable"; "cured" stems to "cure", not "curable".
+    let ws = bundled();
+    let output = search_json(
+        &ws,
+        &[
+            "can metastatic breast cancer be cured",
+            "--mode",
+            "lexical",
+            "--limit",
+            "3",
+        ],
+    );
+    let texts: Vec<&str> = output.passages.iter().map(|r| r.text.as_str()).collect();
+    assert!(
+        texts.iter().any(|text| text.contains("not curable")),
+        "{texts:#?}"
+    );
+}
+
+#[test]
 fn the_founding_articles_own_words_still_find_its_hormonal_section() {
     // The article is dated and counts less than the reviewed texts, but what only it says
     // stays findable.
