@@ -161,22 +161,60 @@ fn is_filler(word: &str) -> bool {
     QUERY_FILLERS.iter().any(|f| f.eq_ignore_ascii_case(&bare)) || is_contraction(word)
 }
 
-/// `words` without the [fillers](is_filler), except those inside a lexicon phrase the query
-/// uses: "got" says nothing in "i've got bone mets", but "how long have i got" asks about the
-/// prognosis.
+/// Words that count the units of a [span of time](in_time_spans): "couple", "few", "two", "3".
+const SPAN_COUNTS: [&str; 14] = [
+    "couple", "few", "several", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+    "ten", "of", "a",
+];
+
+/// The units of a [span of time](in_time_spans).
+const SPAN_UNITS: [&str; 12] = [
+    "hour", "hours", "day", "days", "night", "nights", "week", "weeks", "month", "months", "year",
+    "years",
+];
+
+/// For each of `words`, whether it belongs to a span of time that says how long something has
+/// gone on: "last" or "past", a count, and a unit ("over the last couple of days", "for the
+/// past 3 weeks"). Such a span says when, not what. Kept in, it made "the last days" of the
+/// text on the end of life the subject of "mum has brain mets and over the last couple of
+/// days one side of her face has drooped", ahead of the urgent advice. Without a count ("the
+/// last days of life", "last weeks") the words stay.
+fn in_time_spans(typed: &str, words: &[AnalyzedWord]) -> Vec<bool> {
+    let word = |i: usize| typed[words[i].range.clone()].to_lowercase();
+    let is_count = |w: &str| {
+        SPAN_COUNTS.contains(&w) || (!w.is_empty() && w.chars().all(|c| c.is_ascii_digit()))
+    };
+    let mut span = vec![false; words.len()];
+    for start in (0..words.len()).filter(|&i| matches!(word(i).as_str(), "last" | "past")) {
+        let (mut end, mut counts) = (start + 1, 0);
+        while end < words.len() && is_count(&word(end)) {
+            counts += usize::from(!matches!(word(end).as_str(), "of" | "a"));
+            end += 1;
+        }
+        if counts > 0 && end < words.len() && SPAN_UNITS.contains(&word(end).as_str()) {
+            span[start..=end].fill(true);
+        }
+    }
+    span
+}
+
+/// `words` without the [fillers](is_filler) and [spans of time](in_time_spans), except those
+/// inside a lexicon phrase the query uses: "got" says nothing in "i've got bone mets", but "how
+/// long have i got" asks about the prognosis.
 fn without_fillers(
     index: &SearchIndex,
     typed: &str,
     words: Vec<AnalyzedWord>,
 ) -> Vec<AnalyzedWord> {
-    let mut in_phrase = vec![false; words.len()];
+    let mut kept = vec![false; words.len()];
     for found in index.lexicon.matches(&words).iter().filter(|m| m.len > 1) {
-        in_phrase[found.start..found.start + found.len].fill(true);
+        kept[found.start..found.start + found.len].fill(true);
     }
+    let spans = in_time_spans(typed, &words);
     words
         .into_iter()
-        .zip(in_phrase)
-        .filter(|(w, kept)| *kept || !is_filler(&typed[w.range.clone()]))
+        .zip(kept.into_iter().zip(spans))
+        .filter(|(w, (kept, span))| *kept || !(*span || is_filler(&typed[w.range.clone()])))
         .map(|(w, _)| w)
         .collect()
 }
@@ -999,6 +1037,46 @@ mod tests {
     fn name_in(text: &str, word: &str) -> bool {
         let start = text.find(word).expect("the word is in the text");
         is_proper_name(text, &(start..start + word.len()))
+    }
+
+    /// The words of `text` that [`in_time_spans`] marks, as typed.
+    fn spans_in(text: &str) -> Vec<&str> {
+        let words: Vec<AnalyzedWord> = text
+            .split(' ')
+            .scan(0, |start, word| {
+                let range = *start..*start + word.len();
+                *start += word.len() + 1;
+                Some(range)
+            })
+            .enumerate()
+            .map(|(position, range)| AnalyzedWord {
+                term: text[range.clone()].to_lowercase(),
+                kind: crate::analysis::WordKind::Simple,
+                position,
+                range,
+                parts: Vec::new(),
+            })
+            .collect();
+        let spans = in_time_spans(text, &words);
+        words
+            .iter()
+            .zip(spans)
+            .filter(|(_, span)| *span)
+            .map(|(w, _)| &text[w.range.clone()])
+            .collect()
+    }
+
+    #[test]
+    fn a_counted_span_of_time_is_marked_and_the_last_days_of_life_are_not() {
+        let face = "over the last couple of days her face has drooped";
+        assert_eq!(spans_in(face), ["last", "couple", "of", "days"]);
+        assert_eq!(
+            spans_in("pain for the Past 3 weeks"),
+            ["Past", "3", "weeks"]
+        );
+        assert!(spans_in("what happens in the last days of life").is_empty());
+        assert!(spans_in("changes in the last few").is_empty());
+        assert!(spans_in("the last of the chemo").is_empty());
     }
 
     #[test]
