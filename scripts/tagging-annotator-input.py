@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """Write the input an annotator labels the tagging fixture from (docs/tagging-conventions.md).
 
-Usage: python3 scripts/tagging-annotator-input.py DIR [MBC]
+Usage: python3 scripts/tagging-annotator-input.py [--unlabelled] DIR [MBC]
 
 Writes DIR/input-1.md … DIR/input-4.md: the approaches' descriptions, the conventions, and the
 passages of the bundled corpus in `mbc export --all` order, numbered n = 0, 1, …, each with its
 file, title and section; and DIR/passages.json, which names each n as the fixture does (file,
 section, first words), to read an annotator's answers back. MBC is the binary (default
 target/release/mbc).
+
+With --unlabelled, only the passages no fixture entry names (those of texts added after the
+labelling), in one part, named by their first eight words.
 """
 import json
 import sys
@@ -17,13 +20,18 @@ from pathlib import Path
 from tagging_fixture import ROOT as root
 from tagging_fixture import exported_passages, names, read_fixture
 
-PARTS = 4
-out = Path(sys.argv[1])
-mbc = sys.argv[2] if len(sys.argv) > 2 else None
+args = sys.argv[1:]
+unlabelled = "--unlabelled" in args
+args = [a for a in args if a != "--unlabelled"]
+PARTS = 1 if unlabelled else 4
+out = Path(args[0])
+mbc = args[1] if len(args) > 1 else None
 out.mkdir(parents=True, exist_ok=True)
 
 fixture = read_fixture()
 passages = exported_passages(mbc)
+if unlabelled:
+    passages = [p for p in passages if not any(names(p, label) for label in fixture)]
 
 
 def label_of(passage):
@@ -34,7 +42,15 @@ def label_of(passage):
     return found[0]
 
 
-named = [{key: label_of(p)[key] for key in ("file", "section", "starts")} for p in passages]
+def name_of(passage):
+    """How the fixture names this passage: its entry's, or for a new one its first words."""
+    if not unlabelled:
+        return {key: label_of(passage)[key] for key in ("file", "section", "starts")}
+    return {"file": passage["doc_id"], "section": passage["section"],
+            "starts": " ".join(passage["text"].split()[:8])}
+
+
+named = [name_of(p) for p in passages]
 (out / "passages.json").write_text(json.dumps(named, indent=1, ensure_ascii=False) + "\n")
 
 approaches = tomllib.loads((root / "corpus/approaches.toml").read_text())["approach"]
