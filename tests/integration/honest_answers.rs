@@ -542,6 +542,32 @@ fn a_blood_count_and_an_injection_in_everyday_words_reach_the_texts_words() {
 }
 
 #[test]
+fn a_family_asking_about_the_last_days_finds_what_to_expect() {
+    // Before text 25 the corpus had hospice care but nothing on the last days themselves:
+    // "what happens at the end" had clinical-trial questions first.
+    // ("mum has stopped eating and drinking" need not be about the end of life: the diet
+    // text's questions come first in lexical mode, so the text is asked among the first three.)
+    let ws = Workspace::with_bundled_corpus();
+    let queries = [
+        "what happens at the end",
+        "signs of dying",
+        "dad has a rattle when he breathes",
+        "mum has stopped eating and drinking",
+        "can she still hear us",
+    ];
+    for mode in ["lexical", "hybrid"] {
+        for query in queries {
+            let output = search(&ws, query, &["--mode", mode]);
+            assert!(
+                files(&output, 3).contains(&"25-near-the-end-of-life.md"),
+                "{mode}: {query}: {:?}",
+                sections(&output, 3)
+            );
+        }
+    }
+}
+
+#[test]
 fn bodily_words_as_people_say_them_reach_the_texts_words() {
     // The first four were "nothing found", with their everyday words reported missing.
     assert_answered_by_words_and_by_default(&[
