@@ -542,6 +542,23 @@ fn a_blood_count_and_an_injection_in_everyday_words_reach_the_texts_words() {
 }
 
 #[test]
+fn a_nurse_asking_for_a_handout_finds_its_subject() {
+    // Every text here is patient education: "handout" or "leaflet" says what kind of text is
+    // wanted, not what about, and no passage has the word.
+    assert_answered_by_words_and_by_default(&[
+        (
+            "patient education handout on neutropenic precautions",
+            "Fever during chemo is an emergency",
+        ),
+        ("leaflet on hand foot syndrome", "Hand-foot syndrome"),
+        (
+            "handout about bone mets for a patient",
+            "Bone-modifying drugs",
+        ),
+    ]);
+}
+
+#[test]
 fn a_family_asking_about_the_last_days_finds_what_to_expect() {
     // Before text 25 the corpus had hospice care but nothing on the last days themselves:
     // "what happens at the end" had clinical-trial questions first.
