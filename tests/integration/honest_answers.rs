@@ -554,6 +554,19 @@ fn asking_about_a_second_opinion_finds_how_to_get_one() {
 }
 
 #[test]
+fn a_nurses_clinical_words_reach_the_texts_plain_ones() {
+    // The texts say "lower blood calcium" and "alter heart rhythm"; both words were reported
+    // missing.
+    assert_answered_by_words_and_by_default(&[
+        (
+            "denosumab hypocalcemia",
+            "Bone-modifying drugs › Side effects and safety checks",
+        ),
+        ("QTc ribociclib", "Side effects of CDK4/6 inhibitors"),
+    ]);
+}
+
+#[test]
 fn a_nurse_asking_for_a_handout_finds_its_subject() {
     // Every text here is patient education: "handout" or "leaflet" says what kind of text is
     // wanted, not what about, and no passage has the word.
