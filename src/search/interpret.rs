@@ -352,6 +352,10 @@ pub fn plan_query(
     for clause in clauses {
         match clause {
             Clause::Words(typed) => {
+                let typed = match request.exact || like {
+                    true => typed,
+                    false => slashes_as_alternatives(index, snapshot, &mut analyzer, &typed)?,
+                };
                 let mut words = analyze_words(&mut analyzer, &typed);
                 if like {
                     words = like::distinctive(snapshot, index.fields, words)?;
@@ -759,10 +763,55 @@ fn own_terms(snapshot: &Snapshot, fields: Fields, word: &AnalyzedWord) -> Result
     })
 }
 
-/// "lung or bronchi": the concepts of the words on either side of an "or" become one, with the
-/// alternatives of both, weighing as the commoner: a passage that has either covers it. Only
-/// single words are joined: in "liver or lung metastases" the "or" joins "liver" to "lung", not
-/// to the phrase "lung metastases" the lexicon reads.
+/// "ibrance/kisqali" or "tamoxifen/letrozole": words joined by a slash that the texts never
+/// join, each of them a word the texts or the lexicon know, are alternatives. The slash gets
+/// spaces around it, so the words are read one by one and [`join_either`] joins them as it
+/// does words on either side of an "or". Read as one compound, such a query needed a passage
+/// with every part in a row, and reported the whole missing: "ibrance/kisqali/verzenio which
+/// is best" found nothing. "HER2/neu" and "CDK4/6", which the texts write, stay whole.
+fn slashes_as_alternatives(
+    index: &SearchIndex,
+    snapshot: &Snapshot,
+    analyzer: &mut tantivy::tokenizer::TextAnalyzer,
+    typed: &str,
+) -> Result<String> {
+    // A stop word ("and/or") is known: it is left out as it would be on its own.
+    let known = |analyzer: &mut tantivy::tokenizer::TextAnalyzer, text: &str| -> Result<bool> {
+        match analyze_words(analyzer, text).as_slice() {
+            [] => Ok(true),
+            [word] => Ok(matches!(
+                spelling::judge(snapshot, index.fields, &index.lexicon, word, text)?,
+                spelling::Verdict::Known
+            )),
+            _ => Ok(false),
+        }
+    };
+    let mut split = String::with_capacity(typed.len() + 8);
+    for piece in typed.split_inclusive(char::is_whitespace) {
+        let word = piece.trim_end();
+        let parts: Vec<&str> = word.split('/').collect();
+        let alternatives = parts.len() > 1
+            && parts.iter().all(|p| p.chars().any(char::is_alphabetic))
+            && !known(analyzer, word)?
+            && parts
+                .iter()
+                .map(|part| known(analyzer, part))
+                .collect::<Result<Vec<bool>>>()?
+                .into_iter()
+                .all(|k| k);
+        match alternatives {
+            true => split.push_str(&piece.replace('/', " / ")),
+            false => split.push_str(piece),
+        }
+    }
+    Ok(split)
+}
+
+/// "lung or bronchi": the concepts of the words on either side of an "or" (or a slash, see
+/// [`slashes_as_alternatives`]) become one, with the alternatives of both, weighing as the
+/// commoner: a passage that has either covers it. Only single words are joined: in "liver or
+/// lung metastases" the "or" joins "liver" to "lung", not to the phrase "lung metastases" the
+/// lexicon reads.
 fn join_either(
     concepts: Vec<Concept>,
     owner: &[Option<usize>],
@@ -780,7 +829,7 @@ fn join_either(
     let one_word = |c: usize| concepts[c].alternatives[0].len() == 1;
     for (i, pair) in words.windows(2).enumerate() {
         let gap = typed.get(pair[0].range.end..pair[1].range.start);
-        if !gap.is_some_and(|g| g.trim().eq_ignore_ascii_case("or")) {
+        if !gap.is_some_and(|g| g.trim().eq_ignore_ascii_case("or") || g.trim() == "/") {
             continue;
         }
         if let (Some(a), Some(b)) = (owner[i], owner[i + 1])

@@ -554,6 +554,20 @@ fn asking_about_a_second_opinion_finds_how_to_get_one() {
 }
 
 #[test]
+fn drugs_joined_by_a_slash_are_alternatives_and_her2_neu_stays_whole() {
+    // Read as one compound, "ibrance/kisqali/verzenio" was reported missing and the question
+    // found nothing.
+    assert_answered_by_words_and_by_default(&[
+        (
+            "ibrance/kisqali/verzenio which is best",
+            "The three CDK4/6 inhibitors",
+        ),
+        ("tamoxifen and/or letrozole", "Hormonal therapy effects"),
+        ("HER2/neu", "Receptors and tests"),
+    ]);
+}
+
+#[test]
 fn a_nurses_clinical_words_reach_the_texts_plain_ones() {
     // The texts say "lower blood calcium" and "alter heart rhythm"; both words were reported
     // missing.
