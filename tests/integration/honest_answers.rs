@@ -569,14 +569,15 @@ fn drugs_joined_by_a_slash_are_alternatives_and_her2_neu_stays_whole() {
 
 #[test]
 fn a_nurses_clinical_words_reach_the_texts_plain_ones() {
-    // The texts say "lower blood calcium" and "alter heart rhythm"; both words were reported
-    // missing.
+    // The texts say "lower blood calcium", "alter heart rhythm" and "anaemia"; each word was
+    // reported missing.
     assert_answered_by_words_and_by_default(&[
         (
             "denosumab hypocalcemia",
             "Bone-modifying drugs › Side effects and safety checks",
         ),
         ("QTc ribociclib", "Side effects of CDK4/6 inhibitors"),
+        ("my hb is low", "Low blood counts and febrile neutropenia"),
     ]);
 }
 
