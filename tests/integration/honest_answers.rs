@@ -872,6 +872,17 @@ fn feelings_as_people_name_them_reach_the_texts_that_speak_of_them() {
 }
 
 #[test]
+fn a_carer_worn_down_finds_that_carers_need_rest_too() {
+    // "burnout" was a word no passage uses, and the question found nothing. (In lexical mode
+    // "Relationships and family" and two palliative-care passages come first.)
+    assert_answered(
+        &Workspace::with_bundled_corpus(),
+        &[],
+        &[("caregiver burnout", "How family and friends can help")],
+    );
+}
+
+#[test]
 fn pulling_out_of_a_trial_reaches_the_right_to_leave_it() {
     // The texts say anyone "can leave a trial at any point"; "pull" was a word no passage uses.
     assert_answered(
