@@ -174,7 +174,9 @@ fn is_filler(word: &str) -> bool {
     QUERY_FILLERS.iter().any(|f| f.eq_ignore_ascii_case(&bare)) || is_contraction(word)
 }
 
-/// Words that count the units of a [span of time](in_time_spans): "couple", "few", "two", "3".
+/// Words that count the units of a [span of time](in_time_spans): "couple", "few", "two" (and
+/// digits), with the "of" and "a" that go between ("a couple of", "a few"); those two alone
+/// are no count.
 const SPAN_COUNTS: [&str; 14] = [
     "couple", "few", "several", "two", "three", "four", "five", "six", "seven", "eight", "nine",
     "ten", "of", "a",
