@@ -872,6 +872,15 @@ fn feelings_as_people_name_them_reach_the_texts_that_speak_of_them() {
 }
 
 #[test]
+fn a_child_asking_whether_cancer_can_be_caught_finds_that_it_cannot() {
+    // Text 20 says cancer "cannot be caught like a cold"; "catch" was reported missing.
+    assert_answered_by_words_and_by_default(&[(
+        "can my kids catch cancer",
+        "What to say to children of different ages",
+    )]);
+}
+
+#[test]
 fn a_carer_worn_down_finds_that_carers_need_rest_too() {
     // "burnout" was a word no passage uses, and the question found nothing. (In lexical mode
     // "Relationships and family" and two palliative-care passages come first.)
