@@ -872,6 +872,21 @@ fn feelings_as_people_name_them_reach_the_texts_that_speak_of_them() {
 }
 
 #[test]
+fn asking_about_remission_finds_what_no_evidence_of_disease_means() {
+    // The texts said nothing of remission or NED: "remission" was "nothing found".
+    assert_answered_by_words_and_by_default(&[
+        (
+            "can stage 4 go into remission",
+            "Can metastatic breast cancer go into remission?",
+        ),
+        (
+            "what does NED mean",
+            "Can metastatic breast cancer go into remission?",
+        ),
+    ]);
+}
+
+#[test]
 fn a_child_asking_whether_cancer_can_be_caught_finds_that_it_cannot() {
     // Text 20 says cancer "cannot be caught like a cold"; "catch" was reported missing.
     assert_answered_by_words_and_by_default(&[(
