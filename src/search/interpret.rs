@@ -195,18 +195,25 @@ const SPAN_UNITS: [&str; 12] = [
 /// days one side of her face has drooped", ahead of the urgent advice. Without a count ("the
 /// last days of life", "last weeks") the words stay.
 fn in_time_spans(typed: &str, words: &[AnalyzedWord]) -> Vec<bool> {
-    let word = |i: usize| typed[words[i].range.clone()].to_lowercase();
+    let lower: Vec<String> = words
+        .iter()
+        .map(|w| typed[w.range.clone()].to_lowercase())
+        .collect();
     let is_count = |w: &str| {
         SPAN_COUNTS.contains(&w) || (!w.is_empty() && w.chars().all(|c| c.is_ascii_digit()))
     };
     let mut span = vec![false; words.len()];
-    for start in (0..words.len()).filter(|&i| matches!(word(i).as_str(), "last" | "past")) {
+    for start in (0..lower.len()).filter(|&i| matches!(lower[i].as_str(), "last" | "past")) {
         let (mut end, mut counts) = (start + 1, 0);
-        while end < words.len() && is_count(&word(end)) {
-            counts += usize::from(!matches!(word(end).as_str(), "of" | "a"));
+        while end < lower.len() && is_count(&lower[end]) {
+            counts += usize::from(!matches!(lower[end].as_str(), "of" | "a"));
             end += 1;
         }
-        if counts > 0 && end < words.len() && SPAN_UNITS.contains(&word(end).as_str()) {
+        if counts > 0
+            && lower
+                .get(end)
+                .is_some_and(|unit| SPAN_UNITS.contains(&unit.as_str()))
+        {
             span[start..=end].fill(true);
         }
     }
@@ -789,22 +796,22 @@ fn slashes_as_alternatives(
         }
     };
     let mut split = String::with_capacity(typed.len() + 8);
-    for piece in typed.split_inclusive(char::is_whitespace) {
+    'pieces: for piece in typed.split_inclusive(char::is_whitespace) {
         let word = piece.trim_end();
-        let parts: Vec<&str> = word.split('/').collect();
-        let alternatives = parts.len() > 1
-            && parts.iter().all(|p| p.chars().any(char::is_alphabetic))
-            && !known(analyzer, word)?
-            && parts
-                .iter()
-                .map(|part| known(analyzer, part))
-                .collect::<Result<Vec<bool>>>()?
-                .into_iter()
-                .all(|k| k);
-        match alternatives {
-            true => split.push_str(&piece.replace('/', " / ")),
-            false => split.push_str(piece),
+        if !word.contains('/')
+            || !word.split('/').all(|p| p.chars().any(char::is_alphabetic))
+            || known(analyzer, word)?
+        {
+            split.push_str(piece);
+            continue;
         }
+        for part in word.split('/') {
+            if !known(analyzer, part)? {
+                split.push_str(piece);
+                continue 'pieces;
+            }
+        }
+        split.push_str(&piece.replace('/', " / "));
     }
     Ok(split)
 }
@@ -831,7 +838,8 @@ fn join_either(
     let one_word = |c: usize| concepts[c].alternatives[0].len() == 1;
     for (i, pair) in words.windows(2).enumerate() {
         let gap = typed.get(pair[0].range.end..pair[1].range.start);
-        if !gap.is_some_and(|g| g.trim().eq_ignore_ascii_case("or") || g.trim() == "/") {
+        let gap = gap.map(str::trim);
+        if !gap.is_some_and(|g| g.eq_ignore_ascii_case("or") || g == "/") {
             continue;
         }
         if let (Some(a), Some(b)) = (owner[i], owner[i + 1])
