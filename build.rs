@@ -1,4 +1,4 @@
-//! Compiles `data/english/words.txt` into an FST that the library carries
+//! Compiles the English word list (`data/english/`) into an FST that the library carries
 //! (`include_bytes!` in `src/english.rs`), so looking a word up needs no parsing at start-up;
 //! lists the bundled corpus's files for the `mbc` binary to carry (`src/bin/mbc/bundled.rs`);
 //! and prepares the built-in model's weights for it: widened to f32 once here, so that the
@@ -20,6 +20,7 @@ const WORD_PIECES: &str = "embeddings.word_embeddings.weight";
 fn main() {
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     english_fst(&out);
+    english_variants(&out);
     corpus_listing(&out);
     bundled_model(&out);
 }
@@ -109,18 +110,24 @@ fn corpus_listing(out: &Path) {
     std::fs::write(out.join("bundled_corpus.rs"), listing).expect("OUT_DIR is writable");
 }
 
+/// The English list: SymSpell's counted words with their counts, and the supplement's words
+/// (real but too rare to be counted there) with the count 0, which `src/english.rs` reads as
+/// "a real word, never to be offered".
 fn english_fst(out: &Path) {
-    let source = "data/english/words.txt";
-    println!("cargo::rerun-if-changed={source}");
-    let text = std::fs::read_to_string(source).expect("data/english/words.txt is readable");
-    let mut entries: Vec<(&str, u64)> = text
+    let counted = read_source("data/english/words.txt");
+    let supplement = read_source("data/english/supplement.txt");
+    let mut entries: Vec<(&str, u64)> = counted
         .lines()
         .filter_map(|line| {
             let (word, count) = line.split_once(' ')?;
             Some((word, count.trim().parse().ok()?))
         })
+        .chain(supplement.lines().map(|word| (word.trim(), 0)))
+        .filter(|(word, _)| !word.is_empty())
         .collect();
-    entries.sort_unstable();
+    // Sorted by word and then by count, highest first, so that a word in both lists keeps its
+    // count.
+    entries.sort_unstable_by(|a, b| a.0.cmp(b.0).then(b.1.cmp(&a.1)));
     entries.dedup_by(|a, b| a.0 == b.0);
     let mut builder = tantivy_fst::MapBuilder::memory();
     for (word, count) in entries {
@@ -128,4 +135,29 @@ fn english_fst(out: &Path) {
     }
     let bytes = builder.into_inner().expect("an in-memory FST");
     std::fs::write(out.join("english.fst"), bytes).expect("OUT_DIR is writable");
+}
+
+/// The American and British spellings of one word (`data/english/variants.txt`), as a Rust
+/// array of (spelling, other spelling) in both directions, sorted, for `src/english.rs` to
+/// search in place.
+fn english_variants(out: &Path) {
+    let text = read_source("data/english/variants.txt");
+    let mut pairs: Vec<(&str, &str)> = text
+        .lines()
+        .filter_map(|line| line.split_once(' '))
+        .flat_map(|(american, british)| [(american, british), (british, american)])
+        .collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    let mut array = String::from("[\n");
+    for (word, other) in pairs {
+        writeln!(array, "    ({word:?}, {other:?}),").expect("writing to a String");
+    }
+    array.push(']');
+    std::fs::write(out.join("english_variants.rs"), array).expect("OUT_DIR is writable");
+}
+
+fn read_source(source: &str) -> String {
+    println!("cargo::rerun-if-changed={source}");
+    std::fs::read_to_string(source).unwrap_or_else(|e| panic!("{source} is not readable: {e}"))
 }

@@ -1,7 +1,8 @@
 //! The English word list mbc carries (`data/english/`): 82,765 words with their frequency in
-//! books, compiled into an FST by `build.rs` and read in place, so knowing whether a word is a
-//! real English word costs no start-up time. Spelling correction uses it never to replace a
-//! real word (`search::spelling`).
+//! books, and 45,570 rarer real words without one (from SCOWL), compiled into an FST by
+//! `build.rs` and read in place, so knowing whether a word is a real English word costs no
+//! start-up time. Spelling correction uses it never to replace a real word
+//! (`search::spelling`).
 
 use std::sync::LazyLock;
 
@@ -13,22 +14,39 @@ use tantivy_fst::{IntoStreamer, Map, Streamer};
 
 static WORDS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/english.fst"));
 
+/// (spelling, other spelling) of one word in American and British English, both ways, sorted
+/// (`data/english/variants.txt`, compiled in by `build.rs`).
+static VARIANTS: &[(&str, &str)] = &include!(concat!(env!("OUT_DIR"), "/english_variants.rs"));
+
 static LIST: LazyLock<Map<&'static [u8]>> =
     LazyLock::new(|| Map::from(Fst::new(WORDS).expect("build.rs writes a valid FST")));
 
 /// How often `word` (lower case) occurs in the books the list was counted from; `None` when it
-/// is not an English word the list knows.
+/// is not a counted English word (a rare one without a count, or no word at all).
 pub fn frequency(word: &str) -> Option<u64> {
-    LIST.get(word)
+    LIST.get(word).filter(|&count| count > 0)
 }
 
-/// True when `word` (lower case) is a real English word.
+/// True when `word` (lower case) is a real English word, counted or not.
 pub fn contains(word: &str) -> bool {
     LIST.contains_key(word)
 }
 
-/// The listed words within `edits` edits of `word` (a transposition counts as one), with
-/// their frequencies, in alphabetical order; `word` itself is left out.
+/// The other spellings of `word` (lower case) in American or British English: "tumour" for
+/// "tumor", "anesthetic" for "anaesthetic", both "anaesthetise" and "anaesthetize" for
+/// "anesthetize". The same word spelled another way, not another word.
+pub fn other_spellings(word: &str) -> impl Iterator<Item = &'static str> {
+    let start = VARIANTS.partition_point(|&(w, _)| w < word);
+    VARIANTS[start..]
+        .iter()
+        .take_while(move |&&(w, _)| w == word)
+        .map(|&(_, other)| other)
+}
+
+/// The counted words within `edits` edits of `word` (a transposition counts as one), with
+/// their frequencies, in alphabetical order; `word` itself is left out. The uncounted words are
+/// left out too: they are real, but too rare to be what a person meant by a misspelling
+/// ("dourine" is no likelier than "during").
 pub fn near(word: &str, edits: u8) -> Vec<(String, u64)> {
     // tantivy's fuzzy query builds and caches the Levenshtein automaton; only the word's text is
     // used, so any field will do.
@@ -45,6 +63,7 @@ pub fn near(word: &str, edits: u8) -> Vec<(String, u64)> {
     while let Some((key, count)) = stream.next() {
         if let Ok(candidate) = std::str::from_utf8(key)
             && candidate != word
+            && count > 0
         {
             found.push((candidate.to_string(), count));
         }
@@ -67,6 +86,37 @@ mod tests {
             assert!(!contains(word), "{word}");
         }
         assert!(frequency("heart") > frequency("hart"));
+    }
+
+    #[test]
+    fn a_word_has_its_other_spellings_both_ways() {
+        let spellings = |word| other_spellings(word).collect::<Vec<_>>();
+        assert_eq!(spellings("tumor"), ["tumour"]);
+        assert_eq!(spellings("tumour"), ["tumor"]);
+        assert_eq!(spellings("anemic"), ["anaemic"]);
+        assert_eq!(spellings("centres"), ["centers"]);
+        assert_eq!(
+            spellings("anesthetize"),
+            ["anaesthetise", "anaesthetize"],
+            "British spells it with -ise or -ize"
+        );
+        assert!(spellings("shoe").is_empty(), "not 'she': another word");
+        assert!(spellings("heart").is_empty());
+    }
+
+    #[test]
+    fn rare_real_words_are_known_but_have_no_count() {
+        for word in ["feces", "metformin", "sombreness"] {
+            assert!(contains(word), "{word}");
+            assert_eq!(frequency(word), None, "{word}");
+        }
+    }
+
+    #[test]
+    fn rare_real_words_are_not_offered_as_near_words() {
+        let near: Vec<String> = near("during", 2).into_iter().map(|(w, _)| w).collect();
+        assert!(!near.contains(&"dourine".to_string()), "{near:?}");
+        assert!(near.contains(&"daring".to_string()), "{near:?}");
     }
 
     #[test]

@@ -90,6 +90,10 @@ pub fn judge(
     {
         return Ok(Verdict::Known);
     }
+    let surface = typed.to_lowercase();
+    if let Some((term, shown)) = other_spelling_in_corpus(snapshot, fields, &surface)? {
+        return Ok(Verdict::Corrected { term, shown });
+    }
     // A word of a lexicon phrase ("ductal" of "ductal carcinoma in situ") is a real word, never
     // to be corrected; no passage uses it.
     if lexicon.has_word(&word.term) {
@@ -97,7 +101,6 @@ pub fn judge(
             suggestions: Vec::new(),
         });
     }
-    let surface = typed.to_lowercase();
     let spellable = word.kind == WordKind::Simple
         && surface.chars().count() >= MIN_LEN
         && surface.chars().all(char::is_alphabetic);
@@ -106,7 +109,10 @@ pub fn judge(
             suggestions: Vec::new(),
         });
     }
-    if let Some(frequency) = english::frequency(&surface) {
+    if english::contains(&surface) {
+        // A real word too rare to be counted ("feces") takes any close corpus word as a
+        // suggestion: it is more likely a slip than the word itself is.
+        let frequency = english::frequency(&surface).unwrap_or(0);
         let suggestions =
             suggestions_for_real_word(snapshot, fields, &word.term, &surface, frequency)?;
         return Ok(Verdict::Absent { suggestions });
@@ -197,6 +203,26 @@ pub fn doc_freq(searcher: &Searcher, fields: &[Field], term: &str) -> u64 {
                 .unwrap_or(0)
         })
         .sum()
+}
+
+/// The word as the corpus spells it, when the corpus writes it in the other variety of English
+/// ("tumour" for "tumor", "tumor" for "tumour" in an American corpus), as (term, word shown):
+/// the same word, so searched in its place as a correction is.
+fn other_spelling_in_corpus(
+    snapshot: &Snapshot,
+    fields: Fields,
+    surface: &str,
+) -> Result<Option<(String, String)>> {
+    let searched = [fields.body, fields.section, fields.title];
+    let mut analyzer = crate::analysis::medical_analyzer();
+    for other in english::other_spellings(surface) {
+        if let Some(word) = one_word(&mut analyzer, other)
+            && snapshot.read(|s| Ok(doc_freq(s, &searched, &word.term)))? > 0
+        {
+            return Ok(Some((word.term, other.to_string())));
+        }
+    }
+    Ok(None)
 }
 
 /// The words of the corpus and the lexicon a misspelling may stand for, nearest first, then the

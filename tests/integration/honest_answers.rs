@@ -70,6 +70,48 @@ fn real_words_are_never_replaced_by_other_words() {
 }
 
 #[test]
+fn rare_real_words_are_not_replaced_but_close_words_are_offered() {
+    let ws = Workspace::with_bundled_corpus();
+    // "colpitis", an inflamed vagina, is too rare for the counted English list; it was
+    // "corrected" to "colitis", another illness.
+    let output = search(&ws, "is colpitis a side effect of letrozole", &[]);
+    assert!(output.corrections.is_empty(), "{:?}", output.corrections);
+    let colpitis = output.absent.iter().find(|a| a.word == "colpitis");
+    assert_eq!(
+        colpitis.map(|a| a.suggestions.as_slice()),
+        Some(["colitis".to_string()].as_slice()),
+        "{:?}",
+        output.absent
+    );
+}
+
+#[test]
+fn a_word_spelled_the_american_way_finds_the_texts_british_spelling() {
+    let ws = Workspace::with_bundled_corpus();
+    let output = search(&ws, "is vertebroplasty done under local anesthetic", &[]);
+    let corrections: Vec<(&str, &str)> = output
+        .corrections
+        .iter()
+        .map(|c| (c.from.as_str(), c.to.as_str()))
+        .collect();
+    assert_eq!(corrections, [("anesthetic", "anaesthetic")]);
+    assert!(
+        output.passages[0].text.contains("local anaesthetic"),
+        "{}",
+        output.passages[0].text
+    );
+    let centres = search(&ws, "cancer centers that run trials", &[]);
+    assert!(
+        centres
+            .corrections
+            .iter()
+            .any(|c| c.from == "centers" && c.to == "centres"),
+        "{:?}",
+        centres.corrections
+    );
+}
+
+#[test]
 fn medical_words_and_shorthand_are_never_replaced_by_other_words() {
     let ws = Workspace::with_bundled_corpus();
     // "dcis" and "ductal" are in no English word list, but the lexicon knows them.
