@@ -949,6 +949,18 @@ fn a_carer_worn_down_finds_that_carers_need_rest_too() {
 }
 
 #[test]
+fn a_question_about_a_job_finds_work_and_the_law_that_protects_it() {
+    // "job", "boss" and "sack" were words no passage uses: "will i lose my job" had memory
+    // tips first (they say "one job at a time"), and "should i give up work" had a passage on
+    // not giving up hope.
+    assert_answered_by_words_and_by_default(&[
+        ("should i give up work", "Work and money"),
+        ("will i lose my job", "Work and money"),
+        ("can my boss sack me for having cancer", "Work and money"),
+    ]);
+}
+
+#[test]
 fn pulling_out_of_a_trial_reaches_the_right_to_leave_it() {
     // The texts say anyone "can leave a trial at any point"; "pull" was a word no passage uses.
     assert_answered(
