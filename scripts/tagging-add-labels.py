@@ -32,8 +32,10 @@ def answers(folder, who, count):
 
 
 def fixture_entry(name, about, first, why):
-    lines = ["", "[[passage]]", f'file = "{name["file"]}"', f'section = "{name["section"]}"',
-             f'starts = "{name["starts"]}"', f"about = {json.dumps(about)}", "held_out = true"]
+    # A TOML basic string escapes as JSON does: a passage may start with a quotation.
+    lines = ["", "[[passage]]", f"file = {json.dumps(name['file'])}",
+             f"section = {json.dumps(name['section'])}", f"starts = {json.dumps(name['starts'])}",
+             f"about = {json.dumps(about)}", "held_out = true"]
     if about != first:
         lines.append(f"# labelled by the majority of three; the first annotator had "
                      f"{json.dumps(first)}")

@@ -107,8 +107,9 @@ fn score(held_out: bool) -> (f64, f64) {
 }
 
 // The issue asks for 0.90 on both. Against the labels of 2026-12-02 the tagger reaches
-// 0.876/0.863 on the 266 passages it was tuned on and 0.750/0.810 on the 153 held out (see the
-// README; 0.750/0.837 on the first 133, before the passages of texts added later joined them).
+// 0.876/0.863 on the 266 passages it was tuned on and 0.750/0.802 on the 162 held out (see the
+// README; 0.750/0.837 on the first 133, before the passages of texts added later joined them,
+// and 0.750/0.810 on 153, before text 26, whose carers' passage on support groups it misses).
 // These floors keep it from getting worse; they are the measured figures, rounded down.
 
 #[test]
@@ -126,7 +127,7 @@ fn tags_on_the_held_out_labels_keep_their_precision_and_recall() {
     let (precision, recall) = score(true);
     println!("tagging, held-out labels: precision {precision:.3}, recall {recall:.3}");
     assert!(
-        precision >= 0.75 && recall >= 0.81,
+        precision >= 0.75 && recall >= 0.80,
         "{precision:.3} {recall:.3}"
     );
 }
