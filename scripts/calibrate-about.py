@@ -79,7 +79,13 @@ def found(q, floor, alone):
     without = q.get("without_absent_words")
     if without is not None and without < SAME_QUESTION:
         return False
-    return sim >= alone or (sim >= floor and cov >= COVERAGE_WITH_MEANING)
+    # A middling similarity counts with the words of a passage at or above the floor. Which
+    # passages those are depends on the floor, and mbc measures them at its own (the floor in
+    # use when the evidence was taken): at another floor this is an approximation.
+    with_meaning = q.get("coverage_with_meaning")
+    with_meaning = q["coverage"] if with_meaning is None else with_meaning
+    with_meaning /= length_scale(q["concepts"])
+    return sim >= alone or (sim >= floor and with_meaning >= COVERAGE_WITH_MEANING)
 
 
 def main():

@@ -98,6 +98,8 @@ pub struct Outcome {
     pub coverage: f32,
     pub concepts: usize,
     pub similarity: Option<f32>,
+    /// See [`Evidence::coverage_with_meaning`](crate::search::Evidence::coverage_with_meaning).
+    pub coverage_with_meaning: Option<f32>,
     /// See [`Evidence::without_absent_words`](crate::search::Evidence::without_absent_words).
     pub without_absent_words: Option<f32>,
     /// See [`Evidence::names_another_cancer`](crate::search::Evidence::names_another_cancer).
@@ -197,6 +199,7 @@ fn outcome(question: &Question, results: &SearchResults) -> Outcome {
         coverage: results.evidence.coverage,
         concepts: results.evidence.concepts,
         similarity: results.evidence.similarity,
+        coverage_with_meaning: results.evidence.coverage_with_meaning,
         without_absent_words: results.evidence.without_absent_words,
         names_another_cancer: results.evidence.names_another_cancer,
         urgent_rule: !results.urgent_symptoms.is_empty(),

@@ -69,7 +69,7 @@ pub fn without_words(text: &str, words: &[&str]) -> String {
 
 /// Leading candidates whose coverage is measured: a passage about the query ranks near the
 /// top.
-const COVERAGE_DEPTH: usize = 10;
+pub const COVERAGE_DEPTH: usize = 10;
 
 /// Concepts up to which a query counts as short: the shares above hold as they are.
 const SHORT_QUERY: usize = 8;
@@ -97,6 +97,12 @@ pub struct Aboutness {
     pub concepts: usize,
     /// The best similarity of any passage (semantic and hybrid modes).
     pub similarity: Option<f32>,
+    /// The best coverage among the passages at or above the model's floor near the top of
+    /// either ranking: what a middling similarity needs in a short query (semantic and hybrid
+    /// modes, with a calibrated floor). A longer one spreads its words over many passages, none
+    /// of them both close and covering much ("I saw Mrs Jones in clinic today …"), and any
+    /// leading passage's coverage serves it, as before this was measured.
+    pub coverage_with_meaning: Option<f32>,
     /// The similarity of the query to itself without the words no passage uses, when that
     /// can decide the verdict: a short query with such words that no passage covers enough
     /// by its words alone (semantic and hybrid modes). Below [`SAME_QUESTION`], meaning does
@@ -126,20 +132,32 @@ pub fn judge(
     snapshot: &Snapshot,
     concepts: &[Concept],
     leading: &[DocAddress],
+    similar: &[DocAddress],
     similarity: Option<f32>,
     thresholds: Option<Thresholds>,
 ) -> Result<Aboutness> {
     let coverage = best_coverage(index, snapshot, concepts, leading)?;
     let scale = length_scale(concepts.len());
     let by_words = enough_by_words(coverage, concepts.len());
+    let coverage_with_meaning = match (similarity, thresholds) {
+        (Some(_), Some(_)) if is_short(concepts.len()) => {
+            Some(best_coverage(index, snapshot, concepts, similar)?)
+        }
+        _ => None,
+    };
     let by_meaning = similarity.is_some_and(|s| match thresholds {
         None => true,
-        Some(t) => s >= t.alone || (s >= t.floor && coverage >= COVERAGE_WITH_MEANING * scale),
+        Some(t) => {
+            s >= t.alone
+                || (s >= t.floor
+                    && coverage_with_meaning.unwrap_or(coverage) >= COVERAGE_WITH_MEANING * scale)
+        }
     });
     Ok(Aboutness {
         coverage,
         concepts: concepts.len(),
         similarity,
+        coverage_with_meaning,
         without_absent: None,
         found: by_words || by_meaning,
     })

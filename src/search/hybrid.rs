@@ -49,6 +49,13 @@ impl Nearest {
         Ok(self.query.iter().zip(&other).map(|(a, b)| a * b).sum())
     }
 
+    /// The similarity of passage `id` to the query, from its stored vector; `None` when it has
+    /// none.
+    pub fn similarity_of(&self, vectors: &VectorSet, id: &str) -> Option<f32> {
+        let stored = vectors.get(id)?;
+        Some(self.query.iter().zip(stored).map(|(a, b)| a * b).sum())
+    }
+
     /// The best similarity of an allowed passage.
     pub fn best(&self) -> Option<f32> {
         self.ranking.first().map(|(_, s)| *s)
@@ -56,10 +63,21 @@ impl Nearest {
 
     /// The addresses of the first passages of the ranking, best first.
     pub fn leading(&mut self, snapshot: &Snapshot, fields: Fields) -> Result<Vec<DocAddress>> {
+        self.leading_from(snapshot, fields, f32::NEG_INFINITY)
+    }
+
+    /// [`Nearest::leading`], of the passages at least `floor` similar only.
+    pub fn leading_from(
+        &mut self,
+        snapshot: &Snapshot,
+        fields: Fields,
+        floor: f32,
+    ) -> Result<Vec<DocAddress>> {
         let ids: Vec<String> = self
             .ranking
             .iter()
             .take(10)
+            .take_while(|(_, similarity)| *similarity >= floor)
             .map(|(id, _)| id.clone())
             .collect();
         let mut leading = Vec::new();

@@ -116,6 +116,7 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResu
             concepts: ranked.about.concepts,
             similarity: ranked.about.similarity,
             similarity_floor: ranked.floor,
+            coverage_with_meaning: ranked.about.coverage_with_meaning,
             without_absent_words: ranked.about.without_absent,
             names_another_cancer: planned.names_another_cancer,
         },
@@ -235,11 +236,20 @@ fn rank(
         (Some(nearest), Mode::Semantic) => nearest.leading(snapshot, index.fields)?,
         _ => top.iter().map(|&(_, address)| address).collect(),
     };
+    let similar = match (semantic, &mut nearest, floor) {
+        (Some((_, vectors)), Some(nearest), Some(floor))
+            if about::is_short(planned.concepts.len()) =>
+        {
+            similar_passages(index, snapshot, nearest, vectors, &leading, floor)?
+        }
+        _ => Vec::new(),
+    };
     let mut about = about::judge(
         index,
         snapshot,
         &planned.concepts,
         &leading,
+        &similar,
         similarity,
         // The floor a long text must reach to be about the query is higher; the floor for
         // joining a ranking once something is about it stays the model's.
@@ -333,6 +343,34 @@ fn rank(
         total_hits,
         urgent,
     })
+}
+
+/// The passages near the top of either ranking whose similarity to the query reaches `floor`:
+/// the semantic ranking's leading ones, and those of the `leading` lexical candidates whose stored
+/// vectors are that close. Meaning counts only together with the words of one such passage: a
+/// passage that shares a word of the question is not evidence because another passage is close
+/// in meaning ("can i give my dog ibuprofen": a chore list naming a dog, and a passage on pain
+/// relief).
+fn similar_passages(
+    index: &SearchIndex,
+    snapshot: &Snapshot,
+    nearest: &mut Nearest,
+    vectors: &crate::embed::VectorSet,
+    leading: &[tantivy::DocAddress],
+    floor: f32,
+) -> Result<Vec<tantivy::DocAddress>> {
+    let mut similar = nearest.leading_from(snapshot, index.fields, floor)?;
+    for &address in leading.iter().take(about::COVERAGE_DEPTH) {
+        let passage = index.passages.get(snapshot, index.fields, address)?;
+        if !similar.contains(&address)
+            && nearest
+                .similarity_of(vectors, &passage.passage_id)
+                .is_some_and(|s| s >= floor)
+        {
+            similar.push(address);
+        }
+    }
+    Ok(similar)
 }
 
 /// The similarity of a short query to itself without the words no passage uses; `None` when it

@@ -155,6 +155,10 @@ pub struct Evidence {
     pub similarity: Option<f32>,
     /// The model's calibrated similarity floor; `None` when it has none.
     pub similarity_floor: Option<f32>,
+    /// The best share of the query covered by a passage at or above the floor near the top of
+    /// either ranking (short queries in semantic and hybrid modes, with a floor): a middling
+    /// similarity counts only with the words of a passage that close.
+    pub coverage_with_meaning: Option<f32>,
     /// The similarity of the query to itself without the words no passage uses, where that
     /// was measured (short queries with such words, not about anything by their words alone).
     pub without_absent_words: Option<f32>,

@@ -742,6 +742,24 @@ fn either_of_two_things_asked_for_is_covered_by_a_passage_with_one() {
 }
 
 #[test]
+fn a_word_of_one_passage_and_the_meaning_of_another_do_not_make_an_answer() {
+    // A middling similarity counts only with the words of a passage that close in meaning. A
+    // nurse's question about leave had its coverage (0.34: "many", "nurse", "get") from one
+    // passage and its similarity (0.37, floor 0.33) from another, and was answered.
+    let ws = Workspace::with_bundled_corpus();
+    let output = search(
+        &ws,
+        "how many days annual leave does a band 5 nurse get",
+        &[],
+    );
+    assert!(
+        !output.found && output.passages.is_empty(),
+        "{:?}",
+        output.evidence
+    );
+}
+
+#[test]
 fn a_question_about_something_no_passage_names_is_not_answered_by_meaning_alone() {
     // Each shares a word or two with the texts (ibuprofen, fever), and its embedding is close
     // to passages on pain relief or tiredness; without "dog" or "glandular" it is another
@@ -1341,10 +1359,12 @@ fn the_held_out_peoples_questions_do_not_fall_below_their_measured_level() {
 fn the_development_peoples_questions_do_not_fall_below_their_measured_level() {
     // Written to be tuned on, weighted towards unanswerable questions near the texts' subject
     // (other cancers, other conditions, pets, costs): the level measured, not the targets.
-    // No-answer was 0.80 until text 26 (supporting someone with MBC, 2026-12-02): "how do i
-    // write a will so the house goes to my kids" sits on both thresholds of judging by meaning
-    // (best similarity 0.339, floor 0.33; coverage 0.2501 against the 0.25 meaning needs), and
-    // the new text's word statistics moved it over them.
+    // No-answer fell from 0.80 to 0.76 with text 26 (supporting someone with MBC, 2026-12-02):
+    // "how do i write a will so the house goes to my kids" sits on both thresholds of judging
+    // by meaning (best similarity 0.339, floor 0.33; coverage 0.2501 against the 0.25 meaning
+    // needs), and the new text's word statistics moved it over them. It went back to 0.80 when
+    // a middling similarity came to need the words of a passage that close (the band 5 nurse's
+    // question below).
     // No-answer was 0.88 until text 18 gained a paragraph on alcohol during treatment
     // (2026-12-02): "how many days annual leave does a band 5 nurse get" sits on both
     // thresholds of judging by meaning (best similarity 0.342, floor 0.33), and the changed
@@ -1356,7 +1376,7 @@ fn the_development_peoples_questions_do_not_fall_below_their_measured_level() {
     let (report, failed) = evaluate("questions-dev.toml");
     assert!(report.hit_at_3 >= 0.91, "{failed:?}");
     assert_eq!(report.urgent_first, 1.0, "{failed:?}");
-    assert!(report.no_answer_accuracy >= 0.76, "{failed:?}");
+    assert!(report.no_answer_accuracy >= 0.80, "{failed:?}");
 }
 
 #[test]

@@ -38,6 +38,7 @@ pub struct Evidence {
     pub concepts: usize,
     pub similarity: Option<f32>,
     pub similarity_floor: Option<f32>,
+    pub coverage_with_meaning: Option<f32>,
     pub without_absent_words: Option<f32>,
     pub names_another_cancer: bool,
 }
@@ -260,6 +261,7 @@ pub struct QuestionOutcome {
     pub coverage: f32,
     pub concepts: usize,
     pub similarity: Option<f32>,
+    pub coverage_with_meaning: Option<f32>,
     pub without_absent_words: Option<f32>,
     pub names_another_cancer: bool,
     pub urgent_rule: bool,
