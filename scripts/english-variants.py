@@ -5,7 +5,7 @@
 Both words come from SCOWL up to size 70 (Debian's `scowl` package, /usr/share/dict/scowl): the
 first from its American-only list, the second from its British-only lists (with -ise or -ize).
 A pair is kept only when the British word is the American one with a few of the regular
-spelling changes below, so that two different words are never paired. Words shorter than four
+spelling changes below, each where it is regular, so that two different words are not paired. Words shorter than four
 letters are left out, as spelling correction leaves them.
 
     python3 scripts/english-variants.py
@@ -17,24 +17,50 @@ LISTS = pathlib.Path("/usr/share/dict/scowl")
 SIZES = [10, 20, 35, 40, 50, 55, 60, 70]
 OUT = pathlib.Path(__file__).resolve().parent.parent / "data/english/variants.txt"
 
+VOWELS = set("aeiouy")
+
+
+def not_last(word, at, old):
+    # Latin plurals end so ("pericope", "pericopae"): another word, not another spelling.
+    return at + len(old) < len(word)
+
+
+def oe_place(word, at, old):
+    # oestrogen, oedema; coeliac, foetus, amoeba, myxoedema, stilboestrol; apnoea, diarrhoea,
+    # manoeuvre. Elsewhere "oe" makes other words ("lesses", "loesses").
+    return not_last(word, at, old) and (at == 0 or word[at - 1] in "bcfhmnx")
+
+
+def re_place(word, at, old):
+    # centre, fibre, theatre, and their -s, -d, -ing, -ly, -ness, -less: after a consonant, at
+    # the end of the stem ("saltiers" is not "saltires", "pervious" not "previous").
+    before = word[at - 1] if at else ""
+    rest = word[at + len(old):]
+    return before and before not in VOWELS and rest in ("", "s", "ed", "ing", "ly", "ness", "less")
+
+
+def anywhere(word, at, old):
+    return True
+
+
 # American → British, each applied at one place at a time, up to three in one word
-# ("anesthetize" → "anaesthetise").
+# ("anesthetize" → "anaesthetise"), where the condition allows.
 CHANGES = [
-    ("e", "ae"),  # anemia, anaemia
-    ("e", "oe"),  # estrogen, oestrogen
-    ("or", "our"),  # tumor, tumour
-    ("z", "s"),  # organize, organise
-    ("er", "re"),  # center, centre
-    ("l", "ll"),  # traveled, travelled
-    ("ll", "l"),  # enrollment, enrolment
-    ("o", "ou"),  # mold, mould
-    ("og", "ogue"),  # catalog, catalogue
-    ("se", "ce"),  # defense, defence
-    ("c", "s"),  # practicing, practising
-    ("f", "ph"),  # sulfur, sulphur
-    ("gm", "gem"),  # judgment, judgement
-    ("ag", "age"),  # aging, ageing
-    ("ay", "ey"),  # gray, grey
+    ("e", "ae", not_last),  # anemia, anaemia
+    ("e", "oe", oe_place),  # estrogen, oestrogen
+    ("or", "our", anywhere),  # tumor, tumour
+    ("z", "s", anywhere),  # organize, organise
+    ("er", "re", re_place),  # center, centre
+    ("l", "ll", anywhere),  # traveled, travelled
+    ("ll", "l", anywhere),  # enrollment, enrolment
+    ("ol", "oul", anywhere),  # mold, mould
+    ("og", "ogue", anywhere),  # catalog, catalogue
+    ("se", "ce", anywhere),  # defense, defence
+    ("c", "s", anywhere),  # practicing, practising
+    ("f", "ph", anywhere),  # sulfur, sulphur
+    ("gm", "gem", anywhere),  # judgment, judgement
+    ("ag", "age", anywhere),  # aging, ageing
+    ("ay", "ey", anywhere),  # gray, grey
 ]
 MIN_LEN = 4
 
@@ -50,10 +76,11 @@ def words(variety):
 
 
 def changed_once(word):
-    for old, new in CHANGES:
+    for old, new, allowed in CHANGES:
         at = word.find(old)
         while at != -1:
-            yield word[:at] + new + word[at + len(old):]
+            if allowed(word, at, old):
+                yield word[:at] + new + word[at + len(old):]
             at = word.find(old, at + 1)
 
 

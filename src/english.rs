@@ -102,6 +102,12 @@ mod tests {
         );
         assert!(spellings("shoe").is_empty(), "not 'she': another word");
         assert!(spellings("heart").is_empty());
+        // Changes made where they are not regular pair other words ("concretize",
+        // "previousness", the Latin plural "pericopae", "saltires").
+        assert_eq!(spellings("concertize"), ["concertise"]);
+        for word in ["perviousness", "pericope", "saltiers"] {
+            assert!(spellings(word).is_empty(), "{word}: {:?}", spellings(word));
+        }
     }
 
     #[test]

@@ -348,9 +348,9 @@ fn rank(
 /// The passages near the top of either ranking whose similarity to the query reaches `floor`:
 /// the semantic ranking's leading ones, and those of the `leading` lexical candidates whose stored
 /// vectors are that close. Meaning counts only together with the words of one such passage: a
-/// passage that shares a word of the question is not evidence because another passage is close
-/// in meaning ("can i give my dog ibuprofen": a chore list naming a dog, and a passage on pain
-/// relief).
+/// passage that shares words with the question is not evidence because another passage is
+/// close in meaning ("how many days annual leave does a band 5 nurse get": "many", "nurse" and
+/// "get" in one passage, a closeness to another).
 fn similar_passages(
     index: &SearchIndex,
     snapshot: &Snapshot,
