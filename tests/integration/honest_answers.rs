@@ -1004,6 +1004,8 @@ fn family_and_friends_asking_how_to_help_find_text_26() {
             "how can i help my sister",
             "Practical help that makes a difference",
         ),
+        // "grandchildren" was a word no passage uses, and nothing was found.
+        ("how do i tell my grandchildren", "Should I tell my kids?"),
     ]);
 }
 
