@@ -1008,6 +1008,22 @@ fn family_and_friends_asking_how_to_help_find_text_26() {
 }
 
 #[test]
+fn crying_a_dnr_form_and_benefits_in_peoples_words_reach_the_texts() {
+    // "cry", "dnr" and "pip" were words no passage uses, and each question was nothing found.
+    assert_answered_by_words_and_by_default(&[
+        (
+            "is it normal to cry all the time",
+            "Emotional, spiritual and family support",
+        ),
+        ("what is a dnr", "Where care happens and who to call"),
+        (
+            "pip for cancer",
+            "Help with money, work and practical problems",
+        ),
+    ]);
+}
+
+#[test]
 fn a_grandparent_asking_how_to_tell_the_grandchildren_finds_text_20() {
     // "grandchildren" was a word no passage uses, and nothing was found.
     assert_answered_by_words_and_by_default(&[(
