@@ -22,7 +22,7 @@ use bert::Bert;
 use files::{Format, ModelFiles};
 use onnx::OnnxEncoder;
 pub use source::{BundledModel, ModelSource};
-pub use vectors::VectorSet;
+pub use vectors::{VectorSet, similarity};
 
 use crate::{Error, Result};
 

@@ -25,6 +25,12 @@ pub struct VectorSet {
     positions: HashMap<String, usize>,
 }
 
+/// The cosine similarity of two embeddings: their dot product, the embedder's vectors being of
+/// unit length.
+pub fn similarity(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
 impl VectorSet {
     pub fn new(model_id: &str, dim: usize) -> Self {
         VectorSet {
@@ -75,6 +81,11 @@ impl VectorSet {
             .map(|&i| &self.data[i * self.dim..(i + 1) * self.dim])
     }
 
+    /// The similarity of passage `id` to `query` ([`similarity`]); `None` when it has no vector.
+    pub fn similarity_to(&self, id: &str, query: &[f32]) -> Option<f32> {
+        self.get(id).map(|v| similarity(v, query))
+    }
+
     /// The `k` passages most similar to `query` (cosine; vectors are unit length), best first,
     /// ties by passage id.
     pub fn nearest(&self, query: &[f32], k: usize) -> Vec<(String, f32)> {
@@ -82,7 +93,7 @@ impl VectorSet {
             .data
             .chunks_exact(self.dim.max(1))
             .enumerate()
-            .map(|(i, v)| (i, v.iter().zip(query).map(|(a, b)| a * b).sum()))
+            .map(|(i, v)| (i, similarity(v, query)))
             .collect();
         let by_score = |a: &(usize, f32), b: &(usize, f32)| {
             b.1.total_cmp(&a.1)

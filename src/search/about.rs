@@ -98,10 +98,9 @@ pub struct Aboutness {
     /// The best similarity of any passage (semantic and hybrid modes).
     pub similarity: Option<f32>,
     /// The best coverage among the passages at or above the model's floor near the top of
-    /// either ranking: what a middling similarity needs in a short query (semantic and hybrid
-    /// modes, with a calibrated floor). A longer one spreads its words over many passages, none
-    /// of them both close and covering much ("I saw Mrs Jones in clinic today …"), and any
-    /// leading passage's coverage serves it, as before this was measured.
+    /// either ranking: what a middling similarity needs, where those passages were measured (a
+    /// short query in semantic and hybrid modes, with a calibrated floor); elsewhere any leading
+    /// passage's coverage serves.
     pub coverage_with_meaning: Option<f32>,
     /// The similarity of the query to itself without the words no passage uses, when that
     /// can decide the verdict: a short query with such words that no passage covers enough
@@ -125,22 +124,24 @@ fn enough_by_words(coverage: f32, concepts: usize) -> bool {
 }
 
 /// Judges whether the corpus has something about the query, from the leading candidates of
-/// the mode's ranking (best first) and the best similarity of a passage (`None` in lexical
-/// mode); `thresholds` are the model's, `None` when it has none (then any similarity counts).
+/// the mode's ranking (best first), the passages at or above the model's floor (`similar`,
+/// `None` where they were not measured) and the best similarity of a passage (`None` in
+/// lexical mode); `thresholds` are the model's, `None` when it has none (then any similarity
+/// counts).
 pub fn judge(
     index: &SearchIndex,
     snapshot: &Snapshot,
     concepts: &[Concept],
     leading: &[DocAddress],
-    similar: &[DocAddress],
+    similar: Option<&[DocAddress]>,
     similarity: Option<f32>,
     thresholds: Option<Thresholds>,
 ) -> Result<Aboutness> {
     let coverage = best_coverage(index, snapshot, concepts, leading)?;
     let scale = length_scale(concepts.len());
     let by_words = enough_by_words(coverage, concepts.len());
-    let coverage_with_meaning = match (similarity, thresholds) {
-        (Some(_), Some(_)) if is_short(concepts.len()) => {
+    let coverage_with_meaning = match (similarity, thresholds, similar) {
+        (Some(_), Some(_), Some(similar)) => {
             Some(best_coverage(index, snapshot, concepts, similar)?)
         }
         _ => None,

@@ -15,7 +15,7 @@ use super::fusion::{Fusion, fuse};
 use super::plan::Plan;
 use super::results::Mode;
 use crate::Result;
-use crate::embed::{Embedder, VectorSet};
+use crate::embed::{Embedder, VectorSet, similarity};
 use crate::index::{Fields, Snapshot};
 
 /// A passage on its way into the results, with every score it has.
@@ -42,18 +42,15 @@ pub struct Nearest {
 }
 
 impl Nearest {
-    /// The cosine similarity of the query's embedding to that of `text`: their dot product, as
-    /// in [`VectorSet::nearest`], the embedder's vectors being of unit length.
+    /// The cosine similarity of the query's embedding to that of `text`.
     pub fn similarity_to(&self, embedder: &Embedder, text: &str) -> Result<f32> {
-        let other = embedder.embed_query(text)?;
-        Ok(self.query.iter().zip(&other).map(|(a, b)| a * b).sum())
+        Ok(similarity(&self.query, &embedder.embed_query(text)?))
     }
 
     /// The similarity of passage `id` to the query, from its stored vector; `None` when it has
     /// none.
     pub fn similarity_of(&self, vectors: &VectorSet, id: &str) -> Option<f32> {
-        let stored = vectors.get(id)?;
-        Some(self.query.iter().zip(stored).map(|(a, b)| a * b).sum())
+        vectors.similarity_to(id, &self.query)
     }
 
     /// The best similarity of an allowed passage.
@@ -76,7 +73,7 @@ impl Nearest {
         let ids: Vec<String> = self
             .ranking
             .iter()
-            .take(10)
+            .take(super::about::COVERAGE_DEPTH)
             .take_while(|(_, similarity)| *similarity >= floor)
             .map(|(id, _)| id.clone())
             .collect();

@@ -236,20 +236,24 @@ fn rank(
         (Some(nearest), Mode::Semantic) => nearest.leading(snapshot, index.fields)?,
         _ => top.iter().map(|&(_, address)| address).collect(),
     };
+    // A longer text spreads its words over many passages, none of them both close and covering
+    // much ("I saw Mrs Jones in clinic today …"): any leading passage's coverage serves it.
     let similar = match (semantic, &mut nearest, floor) {
         (Some((_, vectors)), Some(nearest), Some(floor))
             if about::is_short(planned.concepts.len()) =>
         {
-            similar_passages(index, snapshot, nearest, vectors, &leading, floor)?
+            Some(similar_passages(
+                index, snapshot, nearest, vectors, &leading, floor,
+            )?)
         }
-        _ => Vec::new(),
+        _ => None,
     };
     let mut about = about::judge(
         index,
         snapshot,
         &planned.concepts,
         &leading,
-        &similar,
+        similar.as_deref(),
         similarity,
         // The floor a long text must reach to be about the query is higher; the floor for
         // joining a ranking once something is about it stays the model's.

@@ -91,7 +91,7 @@ pub fn judge(
         return Ok(Verdict::Known);
     }
     let surface = typed.to_lowercase();
-    if let Some((term, shown)) = other_spelling_in_corpus(snapshot, fields, &surface)? {
+    if let Some((term, shown)) = other_spelling_in_corpus(snapshot, &searched, &surface)? {
         return Ok(Verdict::Corrected { term, shown });
     }
     // A word of a lexicon phrase ("ductal" of "ductal carcinoma in situ") is a real word, never
@@ -210,14 +210,13 @@ pub fn doc_freq(searcher: &Searcher, fields: &[Field], term: &str) -> u64 {
 /// the same word, so searched in its place as a correction is.
 fn other_spelling_in_corpus(
     snapshot: &Snapshot,
-    fields: Fields,
+    searched: &[Field],
     surface: &str,
 ) -> Result<Option<(String, String)>> {
-    let searched = [fields.body, fields.section, fields.title];
     let mut analyzer = crate::analysis::medical_analyzer();
     for other in english::other_spellings(surface) {
         if let Some(word) = one_word(&mut analyzer, other)
-            && snapshot.read(|s| Ok(doc_freq(s, &searched, &word.term)))? > 0
+            && snapshot.read(|s| Ok(doc_freq(s, searched, &word.term)))? > 0
         {
             return Ok(Some((word.term, other.to_string())));
         }
