@@ -1372,6 +1372,30 @@ A sudden severe headache needs          emergency care.
 }
 
 #[test]
+fn blood_in_the_stools_gets_the_advice_on_bleeding_not_on_an_allergic_reaction() {
+    // "blood in my feces" was answered with liver metastases and low blood counts, and no
+    // urgent advice; bleeding shared a group with an allergic reaction, so "black tarry poo"
+    // would have had the advice on a reaction to paclitaxel first.
+    let ws = Workspace::with_bundled_corpus();
+    for query in [
+        "blood in my feces",
+        "black tarry poo",
+        "bloody stools on xeloda",
+    ] {
+        let output = search(&ws, query, &[]);
+        assert_eq!(output.urgent_symptoms, ["bleeding"], "{query}");
+        let first = &output.passages[0];
+        assert!(
+            first.urgent && first.section.ends_with("Low blood counts and infection"),
+            "{query}: {:?}",
+            sections(&output, 3)
+        );
+    }
+    let allergy = search(&ws, "got a nasty allergic reaction to paclitaxel", &[]);
+    assert_eq!(allergy.urgent_symptoms, ["a severe allergic reaction"]);
+}
+
+#[test]
 fn the_founding_article_is_marked_as_dated_wherever_it_shows() {
     let ws = Workspace::with_bundled_corpus();
     let output = search(&ws, "tamoflexin fluoxymesterone", &[]);
