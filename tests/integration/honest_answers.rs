@@ -1385,8 +1385,14 @@ fn blood_in_the_stools_gets_the_advice_on_bleeding_not_on_an_allergic_reaction()
         let output = search(&ws, query, &[]);
         assert_eq!(output.urgent_symptoms, ["bleeding"], "{query}");
         let first = &output.passages[0];
+        // Text 14 asks for a call the same day for unusual bleeding in two passages; they tie
+        // on a question in none of their words, so either may lead.
         assert!(
-            first.urgent && first.section.ends_with("Low blood counts and infection"),
+            first.urgent
+                && (first.section.ends_with("Low blood counts and infection")
+                    || first
+                        .section
+                        .ends_with("Problems that need emergency or same-day care")),
             "{query}: {:?}",
             sections(&output, 3)
         );
