@@ -1402,6 +1402,34 @@ fn blood_in_the_stools_gets_the_advice_on_bleeding_not_on_an_allergic_reaction()
 }
 
 #[test]
+fn a_nosebleed_or_bleeding_gums_gets_the_advice_on_bleeding() {
+    // "nosebleed wont stop" was nothing found: the texts speak of unusual bleeding only, and
+    // the urgent list had no word for bleeding from the nose or gums.
+    let ws = Workspace::with_bundled_corpus();
+    for query in [
+        "nosebleed wont stop",
+        "my gums are bleeding when i brush my teeth on chemo",
+    ] {
+        let output = search(&ws, query, &[]);
+        assert_eq!(output.urgent_symptoms, ["bleeding"], "{query}");
+        let first = &output.passages[0];
+        assert!(
+            first.urgent && first.section.ends_with("Low blood counts and infection"),
+            "{query}: {:?}",
+            sections(&output, 3)
+        );
+    }
+    // Blood in the urine is left off the list: its words in any order would make a question
+    // about routine tests urgent.
+    let tests = search(&ws, "blood and urine tests before zometa", &[]);
+    assert!(
+        tests.urgent_symptoms.is_empty(),
+        "{:?}",
+        tests.urgent_symptoms
+    );
+}
+
+#[test]
 fn the_founding_article_is_marked_as_dated_wherever_it_shows() {
     let ws = Workspace::with_bundled_corpus();
     let output = search(&ws, "tamoflexin fluoxymesterone", &[]);
