@@ -259,17 +259,19 @@ pub struct PlannedQuery {
     /// True when the query names another cancer that no passage names (`subject.rs`): it is
     /// about nothing in the corpus, whatever else it shares with the texts.
     pub names_another_cancer: bool,
-    /// The generic names of the brand names the query uses ("sacituzumab govitecan" for
-    /// "trodelvy"), for the embedding model ([`PlannedQuery::embedding_text`]); none in a query
-    /// too long for them or naming an urgent symptom ([`BRAND_QUERY_CONCEPTS`]).
-    pub generic_names: Vec<String>,
+    /// Plain names for the embedding model ([`PlannedQuery::embedding_text`]): the generic
+    /// name of each brand name the query uses ("sacituzumab govitecan" for "trodelvy"), and
+    /// the clinical word for an everyday phrase of [`PHRASE_WORDS`] or more words ("tiredness"
+    /// for "cant get out of bed"); none in a query too long for them or naming an urgent
+    /// symptom ([`PLAIN_NAME_CONCEPTS`]).
+    pub plain_names: Vec<String>,
     /// The statuses the query takes (HER2-negative, after the menopause): a passage that
     /// names only their contraries is listed after the rest ([`Sides`]).
     pub sides: Sides,
 }
 
-/// The most concepts a query may have for the generic names of its brand names to reach the
-/// embedding model. The small model knows generic names far better than brands: it put general
+/// The most concepts a query may have for its plain names ([`PlannedQuery::plain_names`]) to
+/// reach the embedding model. The small model knows generic names far better than brands: it put general
 /// side-effect passages above sacituzumab govitecan's for "trodelvy side effects", where the
 /// drug is the subject. In a longer question the drug is context and its generic name pulls
 /// the query towards passages describing the drug ("on enhertu and got a new cough and short of
@@ -280,16 +282,25 @@ pub struct PlannedQuery {
 /// question asked. Four concepts rather than three was chosen on the development set ("why do i
 /// need liver blood tests on verzenio": answer 5th → 3rd), with every other set and
 /// mode the same or better and MED unchanged.
-const BRAND_QUERY_CONCEPTS: usize = 4;
+const PLAIN_NAME_CONCEPTS: usize = 4;
+
+/// An everyday phrase of this many words or more that the lexicon reads as a clinical word
+/// gives the model that word too. Such a phrase is often an idiom whose literal words mislead
+/// the model: "cant get out of bed" embedded close to advice on bedtimes (text 28 on sleep put
+/// its sleep habits first and cancer-related fatigue 6th); with "tiredness" beside it, the
+/// passage on fatigue leads. Shorter phrases ("short of breath", "spread to the liver") say
+/// what they mean, and the model reads them well. Every question set and MED were unchanged
+/// by it (stop 42).
+const PHRASE_WORDS: usize = 3;
 
 impl PlannedQuery {
-    /// The text given to the embedding model: the query as searched, and the generic names
-    /// [`plan_query`] kept for it (see [`BRAND_QUERY_CONCEPTS`]).
+    /// The text given to the embedding model: the query as searched, and the plain names
+    /// [`plan_query`] kept for it (see [`PLAIN_NAME_CONCEPTS`]).
     pub fn embedding_text(&self) -> std::borrow::Cow<'_, str> {
-        if self.generic_names.is_empty() {
+        if self.plain_names.is_empty() {
             return self.semantic_text.as_str().into();
         }
-        format!("{} {}", self.semantic_text, self.generic_names.join(" ")).into()
+        format!("{} {}", self.semantic_text, self.plain_names.join(" ")).into()
     }
 }
 
@@ -335,7 +346,7 @@ pub fn plan_query(
         semantic_text: String::new(),
         long: false,
         names_another_cancer: false,
-        generic_names: Vec::new(),
+        plain_names: Vec::new(),
         sides: Sides::default(),
     };
     let mut named_groups = Vec::new();
@@ -381,7 +392,7 @@ pub fn plan_query(
                 semantic_parts.push(searched);
                 let matches =
                     add_free_words(index, &builder, &mut planned, &words, request.exact, &typed);
-                note_generic_names(&words, &matches, &mut planned.generic_names);
+                note_plain_names(&words, &matches, &mut planned.plain_names);
                 named_groups.extend(matches.iter().map(|m| m.group));
                 forget_words_in_phrases(
                     &mut planned.absent,
@@ -467,8 +478,8 @@ pub fn plan_query(
             .named_in(&concept_terms(&planned.concepts))
             .is_empty()
     };
-    if planned.concepts.len() > BRAND_QUERY_CONCEPTS || names_urgent() {
-        planned.generic_names.clear();
+    if planned.concepts.len() > PLAIN_NAME_CONCEPTS || names_urgent() {
+        planned.plain_names.clear();
     }
     Ok(planned)
 }
@@ -983,22 +994,29 @@ fn add_free_words(
     matches
 }
 
-/// Adds to `generic_names` the generic name of each brand name in `matches` (a brand group's
-/// first term), unless the query already uses it or it is already there.
-fn note_generic_names(
+/// Adds to `plain_names` the plain name (the group's first term) of each brand name in
+/// `matches`, and of each everyday phrase of [`PHRASE_WORDS`] or more words, unless the query
+/// already uses it or it is already there.
+fn note_plain_names(
     words: &[AnalyzedWord],
     matches: &[LexiconMatch],
-    generic_names: &mut Vec<String>,
+    plain_names: &mut Vec<String>,
 ) {
     let used: BTreeSet<&str> = words.iter().map(|w| w.term.as_str()).collect();
+    let wanted = |m: &LexiconMatch, e: &Expansion| match e.kind {
+        SynonymKind::Brand => true,
+        SynonymKind::Lay => m.len >= PHRASE_WORDS,
+        _ => false,
+    };
     let generics = matches
         .iter()
-        .flat_map(|m| &m.expansions)
-        .filter(|e| e.canonical && e.kind == SynonymKind::Brand);
+        .flat_map(|m| m.expansions.iter().map(move |e| (m, e)))
+        .filter(|&(m, e)| e.canonical && wanted(m, e))
+        .map(|(_, e)| e);
     for generic in generics {
         let in_query = generic.words.iter().all(|w| used.contains(w.term.as_str()));
-        if !in_query && !generic_names.contains(&generic.text) {
-            generic_names.push(generic.text.clone());
+        if !in_query && !plain_names.contains(&generic.text) {
+            plain_names.push(generic.text.clone());
         }
     }
 }

@@ -220,6 +220,33 @@ fn a_brand_name_reaches_the_embedding_model_with_its_generic_name() {
 }
 
 #[test]
+fn an_everyday_idiom_reaches_the_embedding_model_with_its_clinical_word() {
+    // Read literally, "cant get out of bed" is close to advice on bedtimes: text 28's sleep
+    // habits led, and the passage on cancer-related fatigue was 6th. Told "tiredness" too, the
+    // model finds it. What the person typed is what `searched` reports.
+    let ws = Workspace::with_bundled_corpus();
+    let output = search(&ws, "cant get out of bed", &[]);
+    assert_eq!(output.searched, "cant get out of bed");
+    let given = "the embedding model was given: cant get out of bed tiredness";
+    let explained = mbc(&ws, &["search", "cant get out of bed", "--explain"]).ok();
+    assert!(explained.stdout.contains(given), "{}", explained.stdout);
+    assert!(
+        output.passages[0]
+            .section
+            .ends_with("Fatigue and tiredness"),
+        "{:?}",
+        first(&output, 3, |p| &p.section)
+    );
+    // A shorter phrase says what it means: "spread to the liver" is given as typed.
+    let liver = mbc(&ws, &["search", "spread to the liver", "--explain"]).ok();
+    assert!(
+        liver.stdout.contains("also searched") && !liver.stdout.contains("model was given"),
+        "{}",
+        liver.stdout
+    );
+}
+
+#[test]
 fn words_joined_or_split_by_a_hyphen_are_searched_once() {
     // The lexicon lists "side effects" and "side-effects": each was searched again for the
     // other, so the phrase counted twice against a drug named once ("trodelvy side effects").
@@ -735,6 +762,24 @@ fn vaccines_food_and_infections_during_treatment_find_text_27() {
             ),
         ],
     );
+}
+
+#[test]
+fn sleep_problems_reach_the_text_on_sleep() {
+    // No text spoke of sleep as a problem: "cant sleep at night" led with chemo brain and the
+    // last days of life, and "sleeping tablets during chemo" with how chemotherapy is given.
+    assert_answered_by_words_and_by_default(&[
+        ("cant sleep at night", "Why sleep becomes harder"),
+        (
+            "sleeping tablets during chemo",
+            "Sleeping tablets, melatonin and herbal remedies",
+        ),
+        ("steroids keeping me awake", "Treating what keeps you awake"),
+        (
+            "what is cbt for insomnia",
+            "Cognitive behavioural therapy for insomnia",
+        ),
+    ]);
 }
 
 #[test]
