@@ -13,12 +13,12 @@
 //! ```
 //!
 //! A term matches a query or a passage when all its words are there (after analysis, in any
-//! order): "weak legs" matches "my legs feel weak".
+//! order): "weak legs" matches "my legs feel weak". A query's synonyms count too, a synonym of
+//! several words only as a whole ([`QueryTerms`]).
 
-use std::collections::HashSet;
-use std::hash::BuildHasher;
 use std::path::Path;
 
+use rustc_hash::FxHashSet;
 use serde::Deserialize;
 
 use crate::analysis::{analyze_words, medical_analyzer};
@@ -116,27 +116,64 @@ impl UrgentSymptoms {
     }
 
     /// The symptoms a text with these analyzed terms names.
-    pub fn named_in<S: BuildHasher>(&self, terms: &HashSet<&str, S>) -> Vec<&Symptom> {
+    pub fn named_in(&self, terms: &QueryTerms) -> Vec<&Symptom> {
         self.symptoms
             .iter()
             .filter(|s| s.terms_in(terms).next().is_some())
-            .filter(|s| !s.unless.iter().any(|u| terms.contains(u.as_str())))
+            .filter(|s| !s.unless.iter().any(|u| terms.has(u)))
             .collect()
     }
 }
 
 impl Symptom {
     /// The symptom's terms that a text with these analyzed terms contains.
-    pub fn terms_in<'a, S: BuildHasher>(
+    pub fn terms_in<'a>(
         &'a self,
-        terms: &'a HashSet<&str, S>,
+        terms: &'a QueryTerms,
     ) -> impl Iterator<Item = &'a Vec<String>> + 'a {
-        self.terms.iter().filter(|t| contains_all(terms, t))
+        self.terms.iter().filter(|t| terms.covers(t))
     }
 }
 
-fn contains_all<S: BuildHasher>(terms: &HashSet<&str, S>, words: &[String]) -> bool {
-    words.iter().all(|w| terms.contains(w.as_str()))
+/// The analyzed words a symptom term may be matched against: words that combine freely (the
+/// query's own, and its synonyms': "tingling", read as numbness, and "legs" name numb legs),
+/// and phrases whose words count only where a term has them all (a synonym whose words would
+/// say something else apart: see `search::interpret::concept_terms`).
+#[derive(Debug, Default)]
+pub struct QueryTerms<'a> {
+    words: FxHashSet<&'a str>,
+    phrases: Vec<&'a [String]>,
+}
+
+impl<'a> QueryTerms<'a> {
+    /// A word of the query itself, or a synonym of one word.
+    pub fn add_word(&mut self, word: &'a str) {
+        self.words.insert(word);
+    }
+
+    /// A phrase: its words count only where a term has them all.
+    pub fn add_phrase(&mut self, words: &'a [String]) {
+        if let [word] = words {
+            self.add_word(word);
+        } else {
+            self.phrases.push(words);
+        }
+    }
+
+    /// True when `word` is among the words, alone or in a phrase.
+    fn has(&self, word: &str) -> bool {
+        self.words.contains(word) || self.phrases.iter().any(|p| p.iter().any(|w| w == word))
+    }
+
+    /// True when every word of `term` is a word of the query, or belongs to a phrase all of
+    /// whose words are in `term`.
+    fn covers(&self, term: &[String]) -> bool {
+        let whole = |phrase: &[String]| phrase.iter().all(|w| term.contains(w));
+        term.iter().all(|w| {
+            self.words.contains(w.as_str())
+                || self.phrases.iter().any(|p| p.contains(w) && whole(p))
+        })
+    }
 }
 
 #[cfg(test)]
@@ -150,8 +187,10 @@ mod tests {
             .collect()
     }
 
-    fn set(terms: &[String]) -> HashSet<&str> {
-        terms.iter().map(String::as_str).collect()
+    fn set(terms: &[String]) -> QueryTerms<'_> {
+        let mut set = QueryTerms::default();
+        terms.iter().for_each(|t| set.add_word(t));
+        set
     }
 
     fn bundled() -> UrgentSymptoms {
@@ -186,12 +225,41 @@ mod tests {
     }
 
     #[test]
+    fn the_words_of_a_phrase_count_only_as_a_whole() {
+        let list = bundled();
+        let named = |words: &[String], phrases: &[Vec<String>]| {
+            let mut terms = set(words);
+            phrases.iter().for_each(|p| terms.add_phrase(p));
+            list.named_in(&terms)
+                .iter()
+                .map(|s| s.name.clone())
+                .collect::<Vec<_>>()
+        };
+        // "breathless walking", with "can't breathe" as a synonym of "breathless", a phrase.
+        let walking = named(
+            &terms_of("breathless walking"),
+            &[terms_of("can't breathe")],
+        );
+        assert!(
+            !walking.contains(&"spinal cord compression".to_string()),
+            "{walking:?}"
+        );
+        assert!(
+            walking.contains(&"sudden breathlessness or chest pain".to_string()),
+            "the whole synonym is an urgent term: {walking:?}"
+        );
+        // "tingling legs", with "pins and needles" as a synonym of "tingling", a phrase.
+        let tingling = named(&terms_of("tingling legs"), &[terms_of("pins and needles")]);
+        assert_eq!(tingling, ["spinal cord compression"]);
+    }
+
+    #[test]
     fn the_action_phrases_are_analyzed_as_the_texts_words_are() {
         // The urgent rule searches for them as terms (`search::urgent`).
         let says_to_act = |text: &str| {
             let terms = terms_of(text);
             let terms = set(&terms);
-            bundled().actions.iter().any(|a| contains_all(&terms, a))
+            bundled().actions.iter().any(|a| terms.covers(a))
         };
         assert!(says_to_act("Call the 24-hour line straight away."));
         assert!(!says_to_act("Tiredness tends to build up over time."));

@@ -4,7 +4,6 @@
 
 use std::collections::BTreeSet;
 
-use rustc_hash::FxHashSet;
 use tantivy::query::{BoostQuery, DisjunctionMaxQuery, Query};
 
 use super::contrary::Sides;
@@ -18,6 +17,7 @@ use crate::analysis::{AnalyzedWord, WordKind, analyze_words, flat_terms, medical
 use crate::index::{Fields, SearchIndex, Snapshot};
 use crate::lexicon::{Expansion, LexiconMatch, SynonymKind};
 use crate::query::{Clause, parse_user_query};
+use crate::symptoms::QueryTerms;
 use crate::{Error, Result};
 
 /// Longest query accepted, in characters; longer text is cut (a pasted page is still searched).
@@ -484,14 +484,28 @@ pub fn plan_query(
     Ok(planned)
 }
 
-/// Every analyzed term that counts as one of the concepts (theirs and their synonyms').
-pub fn concept_terms(concepts: &[Concept]) -> FxHashSet<&str> {
-    // Hashed with FxHash: SipHash over these few words was most of the urgent rule's cost,
-    // which every search pays.
-    concepts
-        .iter()
-        .flat_map(|c| c.alternatives.iter().flatten().map(String::as_str))
-        .collect()
+/// Every analyzed term that counts as one of the concepts, as the urgent rule reads them: the
+/// query's own words (each concept's first alternative) and its synonyms' words, except that a
+/// synonym with a negation counts only as a whole. Its "cant" is no word of the query: read
+/// word by word, "breathless" ("can't breathe") and "walking" named "cant walk", a sign of
+/// spinal cord compression. Other synonyms still lend their words: "face has drooped", read as
+/// "facial weakness", and "one side" name weakness on one side.
+pub fn concept_terms(concepts: &[Concept]) -> QueryTerms<'_> {
+    let mut terms = QueryTerms::default();
+    for concept in concepts {
+        let Some((own, synonyms)) = concept.alternatives.split_first() else {
+            continue;
+        };
+        own.iter().for_each(|w| terms.add_word(w));
+        for synonym in synonyms {
+            if synonym.iter().any(|w| is_negation(w)) {
+                terms.add_phrase(synonym);
+            } else {
+                synonym.iter().for_each(|w| terms.add_word(w));
+            }
+        }
+    }
+    terms
 }
 
 /// True for a query of more than [`LONG_QUERY_WORDS`] words, phrases included.

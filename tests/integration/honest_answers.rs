@@ -1447,6 +1447,20 @@ fn blood_in_the_stools_gets_the_advice_on_bleeding_not_on_an_allergic_reaction()
 }
 
 #[test]
+fn breathless_on_walking_is_not_named_as_spinal_cord_compression() {
+    // "breathless" is read as "can't breathe" too; its "cant" and the typed "walking" named
+    // "cant walk", and the question was told it named a sign of spinal cord compression.
+    let ws = Workspace::with_bundled_corpus();
+    let output = search(&ws, "breathless walking to the toilet", &[]);
+    assert_eq!(
+        output.urgent_symptoms,
+        ["sudden breathlessness or chest pain"]
+    );
+    let legs = search(&ws, "cant walk properly since yesterday", &[]);
+    assert_eq!(legs.urgent_symptoms, ["spinal cord compression"]);
+}
+
+#[test]
 fn a_nosebleed_or_bleeding_gums_gets_the_advice_on_bleeding() {
     // "nosebleed wont stop" was nothing found: the texts speak of unusual bleeding only, and
     // the urgent list had no word for bleeding from the nose or gums.
