@@ -1447,6 +1447,28 @@ fn blood_in_the_stools_gets_the_advice_on_bleeding_not_on_an_allergic_reaction()
 }
 
 #[test]
+fn out_of_breath_is_breathlessness() {
+    // "out of breath" was in no lexicon group: with "climbing" and "stairs" in no passage,
+    // the question was nothing found in every mode.
+    let ws = Workspace::with_bundled_corpus();
+    for mode in ["lexical", "hybrid"] {
+        let output = search(
+            &ws,
+            "always out of breath climbing the stairs",
+            &["--mode", mode],
+        );
+        assert!(
+            output.found
+                && output.passages[0]
+                    .section
+                    .ends_with("Breathlessness and shortness of breath"),
+            "{mode}: {:?}",
+            sections(&output, 3)
+        );
+    }
+}
+
+#[test]
 fn breathless_on_walking_is_not_named_as_spinal_cord_compression() {
     // "breathless" is read as "can't breathe" too; its "cant" and the typed "walking" named
     // "cant walk", and the question was told it named a sign of spinal cord compression.
@@ -1534,8 +1556,10 @@ fn the_held_out_peoples_questions_do_not_fall_below_their_measured_level() {
     // "covid"; now the vaccine passages do, the check on words no passage uses no longer
     // applies, and a passage on immunotherapy side effects covers "tired", "months" and
     // "after" (0.52 of the query's weight, over the 0.5 words alone need).
+    // Hit@3 rose from 0.875 to 0.906 when the lexicon read "out of breath" as breathlessness
+    // (2026-12-02).
     let (report, failed) = evaluate("questions-held-out.toml");
-    assert!(report.hit_at_3 >= 0.87, "{failed:?}");
+    assert!(report.hit_at_3 >= 0.90, "{failed:?}");
     assert_eq!(report.urgent_first, 1.0, "{failed:?}");
     assert!(report.no_answer_accuracy >= 0.75, "{failed:?}");
 }
