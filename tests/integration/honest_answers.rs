@@ -711,6 +711,17 @@ fn bodily_words_as_people_say_them_reach_the_texts_words() {
 }
 
 #[test]
+fn a_runny_tummy_weeing_a_lot_and_feeling_foggy_reach_the_texts_words() {
+    // All three were nothing found, with "runny", "weeing" and "foggy" reported missing: the
+    // texts say diarrhoea, passing a lot of urine and "fog".
+    assert_answered_by_words_and_by_default(&[
+        ("runny tummy", "Diarrhoea with TKIs"),
+        ("weeing a lot", "Symptoms that need urgent help"),
+        ("feel foggy since chemo", "What is chemo brain?"),
+    ]);
+}
+
+#[test]
 fn a_flu_jab_is_a_vaccine_not_an_injection_of_chemotherapy() {
     // "jab" reaches "injection": "flu jab during chemo" was answered with passages on how chemo
     // is given, by an injection. The lexicon reads the phrase whole, as a vaccine, and text 27
