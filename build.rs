@@ -20,6 +20,7 @@ const WORD_PIECES: &str = "embeddings.word_embeddings.weight";
 fn main() {
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     english_fst(&out);
+    english_rare_fst(&out);
     english_variants(&out);
     corpus_listing(&out);
     bundled_model(&out);
@@ -135,6 +136,25 @@ fn english_fst(out: &Path) {
     }
     let bytes = builder.into_inner().expect("an in-memory FST");
     std::fs::write(out.join("english.fst"), bytes).expect("OUT_DIR is writable");
+}
+
+/// `english-rare.fst`: the words of SCOWL's largest list that the others lack
+/// (`data/english/rare.txt`), each with the value 0.
+fn english_rare_fst(out: &Path) {
+    let rare = read_source("data/english/rare.txt");
+    let mut words: Vec<&str> = rare
+        .lines()
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    let mut builder = tantivy_fst::MapBuilder::memory();
+    for word in words {
+        builder.insert(word, 0).expect("sorted, unique keys");
+    }
+    let bytes = builder.into_inner().expect("an in-memory FST");
+    std::fs::write(out.join("english-rare.fst"), bytes).expect("OUT_DIR is writable");
 }
 
 /// The American and British spellings of one word (`data/english/variants.txt`), as a Rust

@@ -2,7 +2,8 @@
 //! books, and 45,570 rarer real words without one (from SCOWL), compiled into an FST by
 //! `build.rs` and read in place, so knowing whether a word is a real English word costs no
 //! start-up time. Spelling correction uses it never to replace a real word
-//! (`search::spelling`).
+//! (`search::spelling`). A second FST holds 134,638 words of SCOWL's largest list ("repot",
+//! "qigong"): real, but many of them are as likely to be a slip as meant ("reast", "leeping").
 
 use std::sync::LazyLock;
 
@@ -18,8 +19,13 @@ static WORDS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/english.fst"));
 /// (`data/english/variants.txt`, compiled in by `build.rs`).
 static VARIANTS: &[(&str, &str)] = &include!(concat!(env!("OUT_DIR"), "/english_variants.rs"));
 
+static RARE_WORDS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/english-rare.fst"));
+
 static LIST: LazyLock<Map<&'static [u8]>> =
     LazyLock::new(|| Map::from(Fst::new(WORDS).expect("build.rs writes a valid FST")));
+
+static RARE: LazyLock<Map<&'static [u8]>> =
+    LazyLock::new(|| Map::from(Fst::new(RARE_WORDS).expect("build.rs writes a valid FST")));
 
 /// How often `word` (lower case) occurs in the books the list was counted from; `None` when it
 /// is not a counted English word (a rare one without a count, or no word at all).
@@ -30,6 +36,12 @@ pub fn frequency(word: &str) -> Option<u64> {
 /// True when `word` (lower case) is a real English word, counted or not.
 pub fn contains(word: &str) -> bool {
     LIST.contains_key(word)
+}
+
+/// True when `word` (lower case) is in none of the list's words but in SCOWL's largest list,
+/// where obscure words sit next to the everyday ones a slip can make ("reast", "leeping").
+pub fn is_rare(word: &str) -> bool {
+    RARE.contains_key(word)
 }
 
 /// The other spellings of `word` (lower case) in American or British English: "tumour" for
@@ -115,6 +127,17 @@ mod tests {
         for word in ["feces", "metformin", "sombreness"] {
             assert!(contains(word), "{word}");
             assert_eq!(frequency(word), None, "{word}");
+        }
+    }
+
+    #[test]
+    fn the_rarest_words_are_apart_from_the_list() {
+        for word in ["repot", "qigong", "reast"] {
+            assert!(is_rare(word), "{word}");
+            assert!(!contains(word), "{word}");
+        }
+        for word in ["feces", "heart", "exercize"] {
+            assert!(!is_rare(word), "{word}");
         }
     }
 

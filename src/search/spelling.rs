@@ -2,7 +2,9 @@
 //! replaced by another: only a word that is in none of the index, the lexicon and the English
 //! word list ([`crate::english`]) can be a misspelling, and it is replaced only when one word of
 //! the corpus or the lexicon is clearly the one meant: nearest, looking like what was typed, and
-//! not rivalled by an English word the corpus lacks that the person may have meant instead.
+//! not rivalled by an English word the corpus lacks that the person may have meant instead. The
+//! rarest words of English ("repot", but also "reast") are real too, and are replaced only by a
+//! medical word.
 //! Everything else is reported as it is ("no passage mentions …"), with a suggestion where one
 //! is close.
 //!
@@ -120,12 +122,22 @@ pub fn judge(
     let nearby =
         snapshot.read(|s| Ok(nearby_words(s, fields.body, &surface, &word.term, lexicon)))?;
     let candidates = looking_like_typed(snapshot, fields, &surface, nearby.candidates)?;
+    // A word of SCOWL's largest list is real, but as often a slip ("chimo") as meant ("repot"):
+    // it is replaced only by a medical word ("tripple" by the "triple" of "triple negative"),
+    // what people search this corpus for, and otherwise reported with its suggestions.
+    let rare = english::is_rare(&surface);
     if let Some(best) = clearly_best(&candidates)
         && !outranked(best, &surface, &nearby.rivals, lexicon)
+        && (!rare || is_medical(best, lexicon))
     {
         return Ok(Verdict::Corrected {
             term: best.term.clone(),
             shown: best.shown.clone(),
+        });
+    }
+    if rare {
+        return Ok(Verdict::Absent {
+            suggestions: suggestions(&surface, &candidates, &nearby.rivals),
         });
     }
     if let Some((terms, shown)) =
@@ -349,14 +361,11 @@ fn nearest_form(
 /// Against an everyday word, a rival wins when it is nearer as written, or as near and at least
 /// a third as common in English. A medical word, which is what people search this corpus for,
 /// loses only to a nearer rival that is also more common: "palative" is one edit from
-/// "palatine" and two from "palliative". A word counts as medical when it is the lexicon's
-/// ("palliative" of "palliative care") or the corpus's own and unknown to the English list (a
-/// drug name).
+/// "palatine" and two from "palliative" ([`is_medical`] says which words are medical).
 fn outranked(best: &Candidate, surface: &str, rivals: &[Rival], lexicon: &Lexicon) -> bool {
     let distance = strsim::osa_distance(surface, &best.shown);
-    let common = english::frequency(&best.shown);
-    let medical = common.is_none() || lexicon.contains(&best.shown) || lexicon.has_word(&best.term);
-    let common = common.unwrap_or(0);
+    let medical = is_medical(best, lexicon);
+    let common = english::frequency(&best.shown).unwrap_or(0);
     rivals.iter().any(|rival| {
         if medical {
             rival.distance < distance && rival.frequency > common
@@ -365,6 +374,14 @@ fn outranked(best: &Candidate, surface: &str, rivals: &[Rival], lexicon: &Lexico
                 || (rival.distance == distance && CLEAR_MARGIN * rival.frequency >= common)
         }
     })
+}
+
+/// True when `candidate` is a medical word: a word of the lexicon's ("palliative" of
+/// "palliative care"), or the corpus's own and unknown to the English list (a drug name).
+fn is_medical(candidate: &Candidate, lexicon: &Lexicon) -> bool {
+    english::frequency(&candidate.shown).is_none()
+        || lexicon.contains(&candidate.shown)
+        || lexicon.has_word(&candidate.term)
 }
 
 /// What to offer for a word no passage uses: the corpus's words near it, and English words the

@@ -86,6 +86,33 @@ fn rare_real_words_are_not_replaced_but_close_words_are_offered() {
 }
 
 #[test]
+fn the_rarest_real_words_are_replaced_only_by_medical_words() {
+    let ws = Workspace::with_bundled_corpus();
+    // "repot" was "corrected" to "report", and the peace lily found the passages on second
+    // opinions and symptoms to report.
+    let plant = search(&ws, "how do i repot a peace lily", &[]);
+    assert!(plant.corrections.is_empty(), "{:?}", plant.corrections);
+    assert!(plant.absent.iter().any(|a| a.word == "repot"));
+    assert!(plant.passages.is_empty(), "{:?}", sections(&plant, 3));
+    // "chimo" (a greeting) and "tripple" (a horse's gait) are words of the same list, but one
+    // edit from the texts' "chemo" and the "triple" of "triple negative".
+    for (query, from, to) in [
+        ("chimo side effects", "chimo", "chemo"),
+        ("tripple negative", "tripple", "triple"),
+    ] {
+        let output = search(&ws, query, &[]);
+        assert!(
+            output
+                .corrections
+                .iter()
+                .any(|c| c.from == from && c.to == to),
+            "{query}: {:?}",
+            output.corrections
+        );
+    }
+}
+
+#[test]
 fn a_word_spelled_the_american_way_finds_the_texts_british_spelling() {
     let ws = Workspace::with_bundled_corpus();
     let output = search(&ws, "is vertebroplasty done under local anesthetic", &[]);
@@ -1595,10 +1622,12 @@ fn the_development_peoples_questions_do_not_fall_below_their_measured_level() {
     // of mind" and "biopsy reports", which covers two of its three concepts by words.
     // With text 27 the question on flu and COVID vaccines mid-chemo became answerable and was
     // relabelled: the same five unanswerable questions fail, now of 24 rather than 25 (0.792).
+    // 0.833 since SCOWL's largest list is known (2026-12-03): "repot" is a real word, and
+    // reported, not replaced.
     let (report, failed) = evaluate("questions-dev.toml");
     assert!(report.hit_at_3 >= 0.91, "{failed:?}");
     assert_eq!(report.urgent_first, 1.0, "{failed:?}");
-    assert!(report.no_answer_accuracy >= 0.79, "{failed:?}");
+    assert!(report.no_answer_accuracy >= 0.83, "{failed:?}");
 }
 
 #[test]
