@@ -749,6 +749,21 @@ fn a_runny_tummy_weeing_a_lot_and_feeling_foggy_reach_the_texts_words() {
 }
 
 #[test]
+fn going_to_work_is_about_paid_work() {
+    // The passage on work was 7th and 10th: "work" alone is left out of the lexicon, since
+    // treatments work too. Lexical mode puts it 5th, under passages on chemo and radiotherapy.
+    let ws = Workspace::with_bundled_corpus();
+    assert_answered(
+        &ws,
+        &[],
+        &[
+            ("should i go to work during chemo", "Work and money"),
+            ("how long off work after radiotherapy", "Work and money"),
+        ],
+    );
+}
+
+#[test]
 fn a_flu_jab_is_a_vaccine_not_an_injection_of_chemotherapy() {
     // "jab" reaches "injection": "flu jab during chemo" was answered with passages on how chemo
     // is given, by an injection. The lexicon reads the phrase whole, as a vaccine, and text 27
