@@ -749,6 +749,19 @@ fn a_runny_tummy_weeing_a_lot_and_feeling_foggy_reach_the_texts_words() {
 }
 
 #[test]
+fn asking_whether_hair_grows_back_finds_the_passage_that_says_how() {
+    // The passage on hair loss said only that it is nearly always temporary, and "will my hair
+    // grow back after chemo" led with what chemotherapy does.
+    assert_answered_by_words_and_by_default(&[
+        (
+            "will my hair grow back after chemo",
+            "Hair loss and scalp cooling",
+        ),
+        ("when does hair grow back", "Hair loss and scalp cooling"),
+    ]);
+}
+
+#[test]
 fn going_to_work_is_about_paid_work() {
     // The passage on work was 7th and 10th: "work" alone is left out of the lexicon, since
     // treatments work too. Lexical mode puts it 5th, under passages on chemo and radiotherapy.
@@ -1638,11 +1651,12 @@ fn the_development_peoples_questions_do_not_fall_below_their_measured_level() {
     // With text 27 the question on flu and COVID vaccines mid-chemo became answerable and was
     // relabelled: the same five unanswerable questions fail, now of 24 rather than 25 (0.792).
     // 0.833 since SCOWL's largest list is known (2026-12-03): "repot" is a real word, and
-    // reported, not replaced.
+    // reported, not replaced. 0.870 (of 23) when text 02 said how hair grows back, the same day,
+    // and the question on hair growing back curly was relabelled answerable.
     let (report, failed) = evaluate("questions-dev.toml");
     assert!(report.hit_at_3 >= 0.91, "{failed:?}");
     assert_eq!(report.urgent_first, 1.0, "{failed:?}");
-    assert!(report.no_answer_accuracy >= 0.83, "{failed:?}");
+    assert!(report.no_answer_accuracy >= 0.86, "{failed:?}");
 }
 
 #[test]
@@ -1655,8 +1669,9 @@ fn the_reserve_peoples_questions_do_not_fall_below_their_measured_level() {
         "urgent {:.3}",
         report.urgent_first
     );
+    // No-answer 0.625 -> 0.75 with stop 43's changes (2026-12-03; totals only).
     assert!(
-        report.no_answer_accuracy >= 0.5,
+        report.no_answer_accuracy >= 0.75,
         "no-answer {:.3}",
         report.no_answer_accuracy
     );
