@@ -762,6 +762,19 @@ fn asking_whether_hair_grows_back_finds_the_passage_that_says_how() {
 }
 
 #[test]
+fn an_arrhythmia_is_a_change_of_heart_rhythm() {
+    // "arrhythmia kisqali" was nothing found, "arrhythmia" reported missing: the texts say
+    // ribociclib can change the heart rhythm.
+    assert_answered_by_words_and_by_default(&[
+        ("arrhythmia kisqali", "Side effects of CDK4/6 inhibitors"),
+        (
+            "irregular heartbeat on ribociclib",
+            "Side effects of CDK4/6 inhibitors",
+        ),
+    ]);
+}
+
+#[test]
 fn going_to_work_is_about_paid_work() {
     // The passage on work was 7th and 10th: "work" alone is left out of the lexicon, since
     // treatments work too. Lexical mode puts it 5th, under passages on chemo and radiotherapy.
