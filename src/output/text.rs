@@ -110,6 +110,16 @@ pub fn printable_lines(text: &str) -> Cow<'_, str> {
     Cow::Owned(lines.join("\n"))
 }
 
+/// `query` in quotation marks: straight ones, unless it has a straight one of its own (a phrase
+/// begun and not closed), which would read as doubled (`""unbalanced"`).
+fn quoted(query: &str) -> String {
+    if query.contains('"') {
+        format!("“{query}”")
+    } else {
+        format!("\"{query}\"")
+    }
+}
+
 /// `text` cut at a word boundary to at most `max` characters, with "…" when cut.
 pub fn shortened(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
@@ -142,14 +152,17 @@ pub fn search(
         write_wrapped(out, &style.warn(&line), "", style)?;
     }
     if !results.found {
-        let query = shortened(&printable(results.query.trim()), SHOWN_QUERY_CHARS);
+        let query = quoted(&shortened(
+            &printable(results.query.trim()),
+            SHOWN_QUERY_CHARS,
+        ));
         let message = if results.closest {
             format!(
-                "Nothing in the corpus is about \"{query}\". These are only the closest passages, not answers:"
+                "Nothing in the corpus is about {query}. These are only the closest passages, not answers:"
             )
         } else {
             format!(
-                "Nothing in the corpus is about \"{query}\". Try other words, or add --closest to list the nearest passages anyway."
+                "Nothing in the corpus is about {query}. Try other words, or add --closest to list the nearest passages anyway."
             )
         };
         write_wrapped(out, &message, "", style)?;

@@ -68,6 +68,18 @@ fn unbalanced_quote_searches_the_words() {
 }
 
 #[test]
+fn a_query_with_its_own_quotation_mark_is_shown_without_doubled_quotes() {
+    // It was shown as ""unbalanced", which reads as an empty quotation.
+    let run = indexed().mbc(&["search", "\"unbalanced"]).ok();
+    assert!(
+        run.stdout
+            .contains("Nothing in the corpus is about “\"unbalanced”."),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
 fn quoted_phrase_must_appear() {
     let ws = indexed();
     let run = ws
