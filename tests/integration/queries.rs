@@ -67,16 +67,18 @@ fn unbalanced_quote_searches_the_words() {
     );
 }
 
+/// Searches `query` and checks that the text output says nothing is about it, quoted as
+/// `shown`.
+fn assert_nothing_found(query: &str, shown: &str) {
+    let run = indexed().mbc(&["search", query]).ok();
+    let message = format!("Nothing in the corpus is about {shown}.");
+    assert!(run.stdout.contains(&message), "{}", run.stdout);
+}
+
 #[test]
 fn a_query_with_its_own_quotation_mark_is_shown_without_doubled_quotes() {
     // It was shown as ""unbalanced", which reads as an empty quotation.
-    let run = indexed().mbc(&["search", "\"unbalanced"]).ok();
-    assert!(
-        run.stdout
-            .contains("Nothing in the corpus is about “\"unbalanced”."),
-        "{}",
-        run.stdout
-    );
+    assert_nothing_found("\"unbalanced", "“\"unbalanced”");
 }
 
 #[test]
@@ -114,13 +116,7 @@ fn excluded_words_remove_passages() {
 
 #[test]
 fn non_latin_query_answers_with_a_message() {
-    let run = indexed().mbc(&["search", "乳腺癌"]).ok();
-    assert!(
-        run.stdout
-            .contains("Nothing in the corpus is about \"乳腺癌\""),
-        "{}",
-        run.stdout
-    );
+    assert_nothing_found("乳腺癌", "\"乳腺癌\"");
 }
 
 #[test]
