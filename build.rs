@@ -117,7 +117,7 @@ fn corpus_listing(out: &Path) {
 fn english_fst(out: &Path) {
     let counted = read_source("data/english/words.txt");
     let supplement = read_source("data/english/supplement.txt");
-    let mut entries: Vec<(&str, u64)> = counted
+    let entries: Vec<(&str, u64)> = counted
         .lines()
         .filter_map(|line| {
             let (word, count) = line.split_once(' ')?;
@@ -126,35 +126,33 @@ fn english_fst(out: &Path) {
         .chain(supplement.lines().map(|word| (word.trim(), 0)))
         .filter(|(word, _)| !word.is_empty())
         .collect();
-    // Sorted by word and then by count, highest first, so that a word in both lists keeps its
-    // count.
-    entries.sort_unstable_by(|a, b| a.0.cmp(b.0).then(b.1.cmp(&a.1)));
-    entries.dedup_by(|a, b| a.0 == b.0);
-    let mut builder = tantivy_fst::MapBuilder::memory();
-    for (word, count) in entries {
-        builder.insert(word, count).expect("sorted, unique keys");
-    }
-    let bytes = builder.into_inner().expect("an in-memory FST");
-    std::fs::write(out.join("english.fst"), bytes).expect("OUT_DIR is writable");
+    // A word in both lists keeps its count (`write_fst` keeps the highest value).
+    write_fst(&out.join("english.fst"), entries);
 }
 
 /// `english-rare.fst`: the words of SCOWL's largest list that the others lack
 /// (`data/english/rare.txt`), each with the value 0.
 fn english_rare_fst(out: &Path) {
     let rare = read_source("data/english/rare.txt");
-    let mut words: Vec<&str> = rare
+    let entries = rare
         .lines()
-        .map(str::trim)
-        .filter(|w| !w.is_empty())
+        .map(|word| (word.trim(), 0))
+        .filter(|(word, _)| !word.is_empty())
         .collect();
-    words.sort_unstable();
-    words.dedup();
+    write_fst(&out.join("english-rare.fst"), entries);
+}
+
+/// Writes `entries` as an FST map at `path`. Sorted by word and then by value, highest first,
+/// so that a word listed twice keeps its highest value.
+fn write_fst(path: &Path, mut entries: Vec<(&str, u64)>) {
+    entries.sort_unstable_by(|a, b| a.0.cmp(b.0).then(b.1.cmp(&a.1)));
+    entries.dedup_by(|a, b| a.0 == b.0);
     let mut builder = tantivy_fst::MapBuilder::memory();
-    for word in words {
-        builder.insert(word, 0).expect("sorted, unique keys");
+    for (word, value) in entries {
+        builder.insert(word, value).expect("sorted, unique keys");
     }
     let bytes = builder.into_inner().expect("an in-memory FST");
-    std::fs::write(out.join("english-rare.fst"), bytes).expect("OUT_DIR is writable");
+    std::fs::write(path, bytes).expect("OUT_DIR is writable");
 }
 
 /// The American and British spellings of one word (`data/english/variants.txt`), as a Rust
