@@ -5,6 +5,7 @@
 //! uses to keep a passage about one side from answering a question about the other.
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -90,7 +91,59 @@ struct IndexedLexicon {
     groups: Vec<SynonymGroup>,
     /// The analyzed words of each term, and its group.
     keys: Vec<(Vec<String>, usize)>,
+    /// The terms that only their stop words tell apart from one word ([`WithStopWords`]).
+    with_stop_words: Vec<(String, WithStopWords)>,
     contrary: Vec<Contrary>,
+}
+
+/// A term of several words that analysis leaves as one ("off work" as `work`, "feeling down"
+/// as `feel`: "off" and "down" are stop words). Matched by its one word alone, it would read
+/// "does chemo work" as a question about a job, so it matches only where the query has the
+/// term's other words around that word, as written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WithStopWords {
+    /// The term's words as written, lower-cased ([`written_words`]).
+    words: Vec<String>,
+    /// Which of `words` is the one analysis keeps.
+    kept: usize,
+    group: usize,
+}
+
+impl WithStopWords {
+    /// A term of several written words that analyzes to one word (`key`), or `None`.
+    fn of(analyzer: &mut TextAnalyzer, term: &str, key: &[String], group: usize) -> Option<Self> {
+        let words = written_words(term);
+        if key.len() != 1 || words.len() < 2 {
+            return None;
+        }
+        // A compound ("t-dm1", "side-effects") is one word to analysis and two written: no
+        // written word of it is the key alone.
+        let kept = words.iter().position(|w| word_keys(analyzer, w) == key)?;
+        Some(WithStopWords { words, kept, group })
+    }
+
+    /// True if `text` has the term's other words right around the word at `range`.
+    fn around(&self, text: &str, range: &Range<usize>) -> bool {
+        let (Some(before), Some(after)) = (text.get(..range.start), text.get(range.end..)) else {
+            return false;
+        };
+        let before = written_words(before);
+        let after = written_words(after);
+        let (want_before, want_after) = (&self.words[..self.kept], &self.words[self.kept + 1..]);
+        before.ends_with(want_before) && after.starts_with(want_after)
+    }
+}
+
+/// Words as written, lower-cased, with a typographic apostrophe made plain: what the stop words
+/// of a [`WithStopWords`] term are compared as.
+fn written_words(text: &str) -> Vec<String> {
+    text.to_lowercase()
+        .replace('\u{2019}', "'")
+        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .filter(|w| !w.is_empty())
+        .map(String::from)
+        .collect()
 }
 
 /// One thing a query also searches because of the lexicon.
@@ -115,6 +168,9 @@ pub struct LexiconMatch {
     /// The group matched.
     pub group: usize,
     pub expansions: Vec<Expansion>,
+    /// True when the term matched has more words as written than analyzed ("how long have i
+    /// got", "off work"): its stop words were part of the match.
+    pub phrase: bool,
 }
 
 /// The lexicon, indexed by the analyzed form of each term.
@@ -123,6 +179,8 @@ pub struct Lexicon {
     groups: Vec<SynonymGroup>,
     /// Analyzed word keys of each term → group index.
     by_key: HashMap<Vec<String>, usize>,
+    /// The one analyzed word of each [`WithStopWords`] term → those terms.
+    with_stop_words: HashMap<String, Vec<WithStopWords>>,
     /// Longest term, in words: bounds the matching window.
     longest: usize,
     contrary: Vec<Contrary>,
@@ -147,6 +205,7 @@ impl Lexicon {
         let file: LexiconFile = toml::from_str(text).map_err(|e| data_error(e.to_string()))?;
         let mut analyzer = medical_analyzer();
         let mut by_key: HashMap<Vec<String>, usize> = HashMap::new();
+        let mut with_stop_words: HashMap<String, Vec<WithStopWords>> = HashMap::new();
         let mut longest = 0;
         let mut conflicts = Vec::new();
         for (index, group) in file.group.iter().enumerate() {
@@ -154,6 +213,19 @@ impl Lexicon {
                 let key = word_keys(&mut analyzer, term);
                 if key.is_empty() {
                     return Err(data_error(format!("term `{term}` has no searchable words")));
+                }
+                if let Some(term) = WithStopWords::of(&mut analyzer, term, &key, index) {
+                    let terms = with_stop_words.entry(key[0].clone()).or_default();
+                    if let Some(other) = terms.iter().find(|t| t.words == term.words) {
+                        conflicts.push(format!(
+                            "`{}` (groups `{}` and `{}`)",
+                            term.words.join(" "),
+                            file.group[other.group].terms[0],
+                            group.terms[0]
+                        ));
+                    }
+                    terms.push(term);
+                    continue;
                 }
                 longest = longest.max(key.len());
                 match by_key.get(&key) {
@@ -182,6 +254,7 @@ impl Lexicon {
         Ok(Lexicon {
             groups: file.group,
             by_key,
+            with_stop_words,
             longest,
             contrary,
             analyzer,
@@ -196,6 +269,11 @@ impl Lexicon {
                 .by_key
                 .iter()
                 .map(|(key, &group)| (key.clone(), group))
+                .collect(),
+            with_stop_words: self
+                .with_stop_words
+                .iter()
+                .flat_map(|(key, terms)| terms.iter().map(|t| (key.clone(), t.clone())))
                 .collect(),
             contrary: self.contrary.clone(),
         };
@@ -218,6 +296,16 @@ impl Lexicon {
         {
             return Err(data_error(format!("holds a term it cannot use: {key:?}")));
         }
+        if let Some((_, term)) = indexed
+            .with_stop_words
+            .iter()
+            .find(|(_, t)| t.group >= indexed.groups.len() || t.kept >= t.words.len())
+        {
+            return Err(data_error(format!(
+                "holds a term it cannot use: {:?}",
+                term.words
+            )));
+        }
         let groups = indexed.groups.len();
         let mut named = indexed
             .contrary
@@ -234,6 +322,13 @@ impl Lexicon {
                 .max()
                 .unwrap_or(0),
             by_key: indexed.keys.into_iter().collect(),
+            with_stop_words: indexed.with_stop_words.into_iter().fold(
+                HashMap::new(),
+                |mut map: HashMap<String, Vec<WithStopWords>>, (key, term)| {
+                    map.entry(key).or_default().push(term);
+                    map
+                },
+            ),
             groups: indexed.groups,
             contrary: indexed.contrary,
             analyzer: medical_analyzer(),
@@ -255,6 +350,7 @@ impl Lexicon {
     pub fn contains(&self, term: &str) -> bool {
         let key = word_keys(&mut self.analyzer.clone(), term);
         self.by_key.contains_key(&key)
+            || matches!(key.as_slice(), [one] if self.with_stop_words.contains_key(one))
     }
 
     /// True if `term`, an analyzed word, is one of the words of some lexicon term ("ductal" of
@@ -272,26 +368,37 @@ impl Lexicon {
             .filter(|t| !t.contains(' '))
     }
 
-    /// Finds lexicon terms in a query's words, longest match first, left to right.
-    pub fn matches(&self, words: &[AnalyzedWord]) -> Vec<LexiconMatch> {
+    /// Finds lexicon terms in a query's words, longest match first, left to right. `text` is
+    /// what `words` were analyzed from: a term that only its stop words make more than one
+    /// word ([`WithStopWords`]) is matched against it, after the terms of several analyzed
+    /// words and before those of one.
+    pub fn matches(&self, text: &str, words: &[AnalyzedWord]) -> Vec<LexiconMatch> {
         let keys: Vec<String> = words.iter().map(|w| w.term.clone()).collect();
         let mut found = Vec::new();
         let mut start = 0;
         while start < keys.len() {
             let longest = self.longest.min(keys.len() - start);
-            let hit = (1..=longest).rev().find_map(|len| {
-                self.by_key
-                    .get(&keys[start..start + len])
-                    .map(|&g| (len, g))
-            });
+            let key = |len: usize| self.by_key.get(&keys[start..start + len]);
+            let hit = (2..=longest)
+                .rev()
+                .find_map(|len| key(len).map(|&g| (len, g, false)))
+                .or_else(|| {
+                    self.with_stop_words
+                        .get(&keys[start])?
+                        .iter()
+                        .find(|term| term.around(text, &words[start].range))
+                        .map(|term| (1, term.group, true))
+                })
+                .or_else(|| key(1).map(|&g| (1, g, false)));
             match hit {
-                Some((len, group)) => {
+                Some((len, group, phrase)) => {
                     let expansions = self.expansions(group, &keys[start..start + len]);
                     found.push(LexiconMatch {
                         start,
                         len,
                         group,
                         expansions,
+                        phrase: phrase || len > 1,
                     });
                     start += len;
                 }
@@ -309,7 +416,10 @@ impl Lexicon {
     /// The groups whose terms `text` uses (as [`Lexicon::matches`] finds them).
     pub fn groups_in(&self, text: &str) -> Vec<usize> {
         let words = analyze_words(&mut self.analyzer.clone(), text);
-        self.matches(&words).into_iter().map(|m| m.group).collect()
+        self.matches(text, &words)
+            .into_iter()
+            .map(|m| m.group)
+            .collect()
     }
 
     /// The group's other terms and its narrower terms, minus any that analyze to `matched`.
@@ -321,7 +431,10 @@ impl Lexicon {
         for (i, text) in group.terms.iter().chain(&group.narrower).enumerate() {
             let words = analyze_words(&mut analyzer, text);
             let key: Vec<String> = words.iter().map(|w| w.term.clone()).collect();
-            if key.is_empty() || seen.contains(&key) {
+            // A term that is one word only without its stop words cannot be searched as
+            // written: searched, "feeling down" would be any passage with "feel".
+            let searchable = WithStopWords::of(&mut analyzer, text, &key, 0).is_none();
+            if key.is_empty() || !searchable || seen.contains(&key) {
                 continue;
             }
             // A term that has a group of its own is described by that group: "tamoflexin"
@@ -393,7 +506,7 @@ mod tests {
         let lexicon = bundled();
         let words = analyze_words(&mut medical_analyzer(), query);
         lexicon
-            .matches(&words)
+            .matches(query, &words)
             .into_iter()
             .flat_map(|m| m.expansions)
             .map(|e| e.text)
@@ -439,15 +552,22 @@ mod tests {
             "herceptin heart problems",
             "trastuzumab deruxtecan",
             "tamoflexin",
+            "how long off work",
+            "does chemo work",
         ] {
             let words = analyze_words(&mut medical_analyzer(), query);
-            assert_eq!(indexed.matches(&words), lexicon.matches(&words), "{query}");
+            assert_eq!(
+                indexed.matches(query, &words),
+                lexicon.matches(query, &words),
+                "{query}"
+            );
         }
     }
 
     #[test]
     fn an_indexed_lexicon_with_a_term_of_no_group_is_refused() {
-        let text = r#"{"groups":[],"keys":[[["trastuzumab"],0]],"contrary":[]}"#;
+        let text =
+            r#"{"groups":[],"keys":[[["trastuzumab"],0]],"with_stop_words":[],"contrary":[]}"#;
         let err = Lexicon::parse_indexed(text, Path::new("lexicon.json")).unwrap_err();
         assert!(err.to_string().contains("trastuzumab"), "{err}");
     }
@@ -483,6 +603,29 @@ mod tests {
         let both = format!("{groups}{pair}sides=[['er+'],['er+']]\n");
         let err = Lexicon::parse(&both, Path::new("lexicon.toml")).unwrap_err();
         assert!(err.to_string().contains("both sides"), "{err}");
+    }
+
+    #[test]
+    fn a_term_that_stop_words_make_a_phrase_needs_them_around_its_word() {
+        // "off", "down", "out", "how", "can" and "i" are stop words: alone, "work", "feel",
+        // "burn" and "help" would have read every question with them as a job, low mood, burnout
+        // or helping a friend.
+        let reads_as = |query: &str, term: &str| expand(query).iter().any(|e| e == term);
+        assert!(reads_as(
+            "how long off work after radiotherapy",
+            "sick leave"
+        ));
+        assert!(!reads_as("does chemo work", "sick leave"));
+        assert!(!reads_as(
+            "what if my treatment stops working",
+            "sick leave"
+        ));
+        assert!(reads_as("burned out caring for mum", "burnout"));
+        assert!(!reads_as("radiation burn on skin", "burnout"));
+        assert!(reads_as("how can i help my sister", "supporting someone"));
+        assert!(!reads_as("help paying for travel", "supporting someone"));
+        // Nor is such a term searched as an expansion: "feeling down" would be any "feel".
+        assert!(!expand("low mood").contains(&"feeling down".to_string()));
     }
 
     #[test]

@@ -29,8 +29,9 @@ pub const META_FILE: &str = "mbc.json";
 /// older indexes are rebuilt. 3: vector files carry a checksum. 4: the tagging rules of
 /// 2026-11-30 (a passage's tags are stored when it is indexed). 5: the lexicon is kept
 /// analyzed (`lexicon.json`). 6: an approach can survive the survey rule (`survives_surveys`).
-/// 7: the analyzed lexicon keeps its `[[contrary]]` pairs.
-pub const FORMAT_VERSION: u32 = 7;
+/// 7: the analyzed lexicon keeps its `[[contrary]]` pairs. 8: it keeps the terms that only
+/// their stop words make more than one word apart (`lexicon::WithStopWords`).
+pub const FORMAT_VERSION: u32 = 8;
 
 /// What `mbc.json` records about a generation.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

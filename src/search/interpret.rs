@@ -229,7 +229,12 @@ fn without_fillers(
     words: Vec<AnalyzedWord>,
 ) -> Vec<AnalyzedWord> {
     let mut kept = vec![false; words.len()];
-    for found in index.lexicon.matches(&words).iter().filter(|m| m.len > 1) {
+    for found in index
+        .lexicon
+        .matches(typed, &words)
+        .iter()
+        .filter(|m| m.phrase)
+    {
         kept[found.start..found.start + found.len].fill(true);
     }
     let spans = in_time_spans(typed, &words);
@@ -424,7 +429,13 @@ pub fn plan_query(
             }
             Clause::Phrase(phrase) => {
                 let words = analyze_words(&mut analyzer, &phrase);
-                named_groups.extend(index.lexicon.matches(&words).iter().map(|m| m.group));
+                named_groups.extend(
+                    index
+                        .lexicon
+                        .matches(&phrase, &words)
+                        .iter()
+                        .map(|m| m.group),
+                );
                 if let Some(query) = builder.words_anywhere(&words, 0) {
                     let plan = &mut planned.plan;
                     plan.highlight_terms
@@ -1003,7 +1014,7 @@ fn add_free_words(
     if exact {
         return Vec::new();
     }
-    let matches = index.lexicon.matches(words);
+    let matches = index.lexicon.matches(text, words);
     add_expansions(builder, planned, words, &matches, text);
     matches
 }

@@ -223,7 +223,7 @@ fn the_required_brand_names_map_to_their_generics() {
     for (brand, generic) in pairs {
         let words = mbc::analysis::analyze_words(&mut analyzer, brand);
         let expanded: Vec<String> = lexicon
-            .matches(&words)
+            .matches(brand, &words)
             .into_iter()
             .flat_map(|m| m.expansions)
             .map(|e| e.text)

@@ -790,6 +790,23 @@ fn going_to_work_is_about_paid_work() {
 }
 
 #[test]
+fn a_treatment_that_stops_working_is_not_a_job() {
+    // "off work" analyzes to `work` ("off" is a stop word), so the lexicon read every "work" as
+    // paid work: "what if my treatment stops working" searched "sick leave", "boss" and 18 more,
+    // and the passage on treatment that stops working was not among the first three.
+    let ws = Workspace::with_bundled_corpus();
+    for query in ["what if my treatment stops working", "does chemo work"] {
+        let output = search(&ws, query, &[]);
+        let also: Vec<&str> = output.expanded.iter().map(|e| e.term.as_str()).collect();
+        assert!(!also.contains(&"sick leave"), "{query}: {also:?}");
+    }
+    assert_answered_by_words_and_by_default(&[(
+        "what if my treatment stops working",
+        "When treatment stops working",
+    )]);
+}
+
+#[test]
 fn a_flu_jab_is_a_vaccine_not_an_injection_of_chemotherapy() {
     // "jab" reaches "injection": "flu jab during chemo" was answered with passages on how chemo
     // is given, by an injection. The lexicon reads the phrase whole, as a vaccine, and text 27
