@@ -807,6 +807,24 @@ fn a_treatment_that_stops_working_is_not_a_job() {
 }
 
 #[test]
+fn questions_about_travel_find_the_text_on_travel() {
+    // No text spoke of travel (text 29 came on 2026-12-03): a holiday during treatment led with
+    // text 27's vaccines, and travel insurance with the glossary's names for stage 4.
+    assert_answered_by_words_and_by_default(&[
+        ("can i go on holiday during treatment", "Can I travel?"),
+        ("travel insurance with stage 4", "Travel insurance"),
+        (
+            "will my bone scan set off airport security",
+            "Scans and airport security",
+        ),
+        (
+            "long flight blood clot risk",
+            "Blood clots on long journeys",
+        ),
+    ]);
+}
+
+#[test]
 fn a_flu_jab_is_a_vaccine_not_an_injection_of_chemotherapy() {
     // "jab" reaches "injection": "flu jab during chemo" was answered with passages on how chemo
     // is given, by an injection. The lexicon reads the phrase whole, as a vaccine, and text 27

@@ -106,8 +106,8 @@ fn score(held_out: bool) -> (f64, f64) {
     (precision, recall)
 }
 
-// The issue asks for 0.90 on both. Against the labels of 2026-12-02 the tagger reaches
-// 0.876/0.863 on the 266 passages it was tuned on and 0.757/0.764 on the 183 held out (see the
+// The issue asks for 0.90 on both. Against the labels of 2026-12-03 the tagger reaches
+// 0.876/0.863 on the 266 passages it was tuned on and 0.750/0.757 on the 194 held out (see the
 // README; 0.750/0.837 on the first 133, before the passages of texts added later joined them,
 // and 0.750/0.810 on 153, before text 26, whose carers' passage on support groups it misses).
 // These floors keep it from getting worse; they are the measured figures, rounded down.
@@ -130,9 +130,11 @@ fn tags_on_the_held_out_labels_keep_their_precision_and_recall() {
     // the tagger gives its passage on why infections matter only `targeted-therapy`, where the
     // three annotators gave `chemotherapy` too. It was 0.796 until text 28's twelve joined it
     // (the same day): the tagger gives none of its five passages on relieving poor sleep
-    // `palliative-care`.
+    // `palliative-care`. Text 29's eleven (travel, 2026-12-03) took it to 0.750/0.757: the
+    // tagger misses `palliative-care` on lymphoedema and flying, and gives `local-treatment` to
+    // the passage on the sun, which names radiotherapy only as what makes skin burn easily.
     assert!(
-        precision >= 0.75 && recall >= 0.76,
+        precision >= 0.75 && recall >= 0.75,
         "{precision:.3} {recall:.3}"
     );
 }
