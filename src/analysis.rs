@@ -257,6 +257,17 @@ pub fn analyze_words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<AnalyzedWor
     words
 }
 
+/// Words as written, lower-cased, with a typographic apostrophe made plain: what the stop words of
+/// a term that analysis leaves as one word are compared as (`lexicon`, `symptoms`).
+pub fn written_words(text: &str) -> Vec<String> {
+    text.to_lowercase()
+        .replace('\u{2019}', "'")
+        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .filter(|w| !w.is_empty())
+        .map(String::from)
+        .collect()
+}
+
 fn word_kind(term: &str) -> WordKind {
     if term.contains(['/', '-']) && term.len() > 1 && !term.ends_with('-') {
         WordKind::Compound

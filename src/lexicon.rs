@@ -11,7 +11,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use tantivy::tokenizer::TextAnalyzer;
 
-use crate::analysis::{AnalyzedWord, analyze_words, medical_analyzer};
+use crate::analysis::{AnalyzedWord, analyze_words, medical_analyzer, written_words};
 use crate::{Error, Result};
 
 /// File name of the lexicon inside a corpus directory.
@@ -133,17 +133,6 @@ impl WithStopWords {
         let (want_before, want_after) = (&self.words[..self.kept], &self.words[self.kept + 1..]);
         before.ends_with(want_before) && after.starts_with(want_after)
     }
-}
-
-/// Words as written, lower-cased, with a typographic apostrophe made plain: what the stop words
-/// of a [`WithStopWords`] term are compared as.
-fn written_words(text: &str) -> Vec<String> {
-    text.to_lowercase()
-        .replace('\u{2019}', "'")
-        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
-        .filter(|w| !w.is_empty())
-        .map(String::from)
-        .collect()
 }
 
 /// One thing a query also searches because of the lexicon.

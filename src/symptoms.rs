@@ -21,7 +21,7 @@ use std::path::Path;
 use rustc_hash::FxHashSet;
 use serde::Deserialize;
 
-use crate::analysis::{analyze_words, medical_analyzer};
+use crate::analysis::{analyze_words, medical_analyzer, written_words};
 use crate::{Error, Result};
 
 /// File name of the list inside a corpus directory (and inside each index generation).
@@ -53,6 +53,11 @@ pub struct Symptom {
     pub name: String,
     /// Each term's analyzed words.
     pub terms: Vec<Vec<String>>,
+    /// For each term that analysis leaves as one word of several written ("very confused" as
+    /// `confus`, "very" being a stop word), its words as written, which a query must have
+    /// together; empty for the others. Read as its one word, "very confused" made "im
+    /// confused about which treatment to choose" a question about sudden confusion.
+    pub written: Vec<Vec<String>>,
     /// Analyzed words that mean the terms are used in another sense.
     pub unless: Vec<String>,
 }
@@ -93,9 +98,21 @@ impl UrgentSymptoms {
             .symptom
             .iter()
             .map(|s| {
+                let terms: Vec<Vec<String>> =
+                    s.terms.iter().map(|t| words_of(t)).collect::<Result<_>>()?;
+                let written = s
+                    .terms
+                    .iter()
+                    .zip(&terms)
+                    .map(|(term, words)| match written_words(term) {
+                        written if words.len() == 1 && written.len() > 1 => written,
+                        _ => Vec::new(),
+                    })
+                    .collect();
                 Ok(Symptom {
                     name: s.name.clone(),
-                    terms: s.terms.iter().map(|t| words_of(t)).collect::<Result<_>>()?,
+                    terms,
+                    written,
                     unless: s
                         .unless
                         .iter()
@@ -131,7 +148,11 @@ impl Symptom {
         &'a self,
         terms: &'a QueryTerms,
     ) -> impl Iterator<Item = &'a Vec<String>> + 'a {
-        self.terms.iter().filter(|t| terms.covers(t))
+        self.terms
+            .iter()
+            .zip(&self.written)
+            .filter(|(term, written)| terms.covers(term) && terms.has_written(written))
+            .map(|(term, _)| term)
     }
 }
 
@@ -143,6 +164,8 @@ impl Symptom {
 pub struct QueryTerms<'a> {
     words: FxHashSet<&'a str>,
     phrases: Vec<&'a [String]>,
+    /// The query's words as written ([`written_words`]), for the terms that need them.
+    written: Vec<String>,
 }
 
 impl<'a> QueryTerms<'a> {
@@ -158,6 +181,16 @@ impl<'a> QueryTerms<'a> {
         } else {
             self.phrases.push(words);
         }
+    }
+
+    /// The query as typed, for the terms that need their words as written.
+    pub fn add_written(&mut self, text: &str) {
+        self.written.extend(written_words(text));
+    }
+
+    /// True when the query has `written` together, in order (true for none).
+    fn has_written(&self, written: &[String]) -> bool {
+        written.is_empty() || self.written.windows(written.len()).any(|w| w == written)
     }
 
     /// True when `word` is among the words, alone or in a phrase.
@@ -222,6 +255,24 @@ mod tests {
                 .is_empty(),
             "a sleeve that fits is not a seizure"
         );
+    }
+
+    #[test]
+    fn a_term_that_stop_words_make_a_phrase_needs_them_as_written() {
+        let list = bundled();
+        let named = |query: &str| -> Vec<String> {
+            let words = terms_of(query);
+            let mut terms = set(&words);
+            terms.add_written(query);
+            list.named_in(&terms)
+                .iter()
+                .map(|s| s.name.clone())
+                .collect()
+        };
+        assert!(named("im confused about which treatment to choose").is_empty());
+        assert!(named("always thirsty on chemo").is_empty());
+        assert!(!named("mum is very confused today").is_empty());
+        assert!(!named("very thirsty on zometa").is_empty());
     }
 
     #[test]

@@ -486,7 +486,7 @@ pub fn plan_query(
     let names_urgent = || {
         !index
             .symptoms
-            .named_in(&concept_terms(&planned.concepts))
+            .named_in(&concept_terms(&planned.concepts, &planned.semantic_text))
             .is_empty()
     };
     if planned.concepts.len() > PLAIN_NAME_CONCEPTS || names_urgent() {
@@ -500,9 +500,11 @@ pub fn plan_query(
 /// synonym with a negation counts only as a whole. Its "cant" is no word of the query: read
 /// word by word, "breathless" ("can't breathe") and "walking" named "cant walk", a sign of
 /// spinal cord compression. Other synonyms still lend their words: "face has drooped", read as
-/// "facial weakness", and "one side" name weakness on one side.
-pub fn concept_terms(concepts: &[Concept]) -> QueryTerms<'_> {
+/// "facial weakness", and "one side" name weakness on one side. `text` is the query as searched,
+/// for the terms that need their words as written ([`crate::symptoms::Symptom::written`]).
+pub fn concept_terms<'a>(concepts: &'a [Concept], text: &str) -> QueryTerms<'a> {
     let mut terms = QueryTerms::default();
+    terms.add_written(text);
     for concept in concepts {
         let Some((own, synonyms)) = concept.alternatives.split_first() else {
             continue;

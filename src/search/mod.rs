@@ -270,7 +270,13 @@ fn rank(
     about.found &= !planned.names_another_cancer;
     let urgent = match request.kind {
         QueryKind::Approach => UrgentFirst::default(),
-        _ => urgent::urgent_first(index, snapshot, &planned.concepts, &planned.plan)?,
+        _ => urgent::urgent_first(
+            index,
+            snapshot,
+            &planned.concepts,
+            &planned.semantic_text,
+            &planned.plan,
+        )?,
     };
     // A question about an urgent symptom is never answered with "nothing found".
     about.found |= !urgent.passages.is_empty();

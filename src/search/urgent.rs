@@ -35,15 +35,16 @@ pub struct UrgentFirst {
     pub passages: Vec<DocAddress>,
 }
 
-/// The urgent symptoms a query names (through its words or their synonyms), and the passages
-/// that give the advice for them.
+/// The urgent symptoms a query names (through its words or their synonyms; `text` is the query
+/// as searched), and the passages that give the advice for them.
 pub fn urgent_first(
     index: &SearchIndex,
     snapshot: &Snapshot,
     concepts: &[Concept],
+    text: &str,
     plan: &Plan,
 ) -> Result<UrgentFirst> {
-    let terms = concept_terms(concepts);
+    let terms = concept_terms(concepts, text);
     let named = index.symptoms.named_in(&terms);
     if named.is_empty() {
         return Ok(UrgentFirst::default());

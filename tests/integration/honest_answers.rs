@@ -1453,6 +1453,7 @@ fn urgent_symptoms_put_the_advice_to_act_first() {
         "my wife has liver mets and her tummy has swollen up quickly",
         // Any cough on T-DXd may be lung inflammation: no "new", no "short of breath" needed.
         "my mom is on enhertu and has a dry cough",
+        "mum is very confused today",
     ] {
         let output = search(&ws, query, &[]);
         assert!(
@@ -1487,6 +1488,10 @@ fn urgent_symptoms_put_the_advice_to_act_first() {
         "my tummy feels bloated on letrozole",
         // A cough is urgent on T-DXd, not as a side effect of radiotherapy.
         "can radiotherapy cause a cough",
+        // "Very confused" and "very thirsty" are urgent; read without their stop word "very",
+        // the urgent advice on sudden confusion led a question about choosing a treatment.
+        "im confused about which treatment to choose",
+        "always thirsty on chemo",
     ] {
         let output = search(&ws, query, &[]);
         assert!(
