@@ -268,6 +268,32 @@ pub fn written_words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// For a term of several written words that analyzes to one word (`key`), its stop words being
+/// dropped ("off work" as `work`): its written words and which of them is `key`; `None` for any
+/// other term. Such a term can only be matched with its words as written.
+pub fn kept_among_stop_words(
+    analyzer: &mut TextAnalyzer,
+    term: &str,
+    key: &[String],
+) -> Option<(Vec<String>, usize)> {
+    let words = written_words(term);
+    if key.len() != 1 || words.len() < 2 {
+        return None;
+    }
+    // A compound ("t-dm1", "side-effects") is one word to analysis and two written: no
+    // written word of it is the key alone.
+    let kept = words.iter().position(|w| word_terms(analyzer, w) == key)?;
+    Some((words, kept))
+}
+
+/// The terms of `text`'s words, in order (a compound whole, not its parts).
+pub fn word_terms(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    analyze_words(analyzer, text)
+        .into_iter()
+        .map(|w| w.term)
+        .collect()
+}
+
 fn word_kind(term: &str) -> WordKind {
     if term.contains(['/', '-']) && term.len() > 1 && !term.ends_with('-') {
         WordKind::Compound

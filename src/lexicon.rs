@@ -11,7 +11,9 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use tantivy::tokenizer::TextAnalyzer;
 
-use crate::analysis::{AnalyzedWord, analyze_words, medical_analyzer, written_words};
+use crate::analysis::{
+    AnalyzedWord, analyze_words, kept_among_stop_words, medical_analyzer, word_terms, written_words,
+};
 use crate::{Error, Result};
 
 /// File name of the lexicon inside a corpus directory.
@@ -111,15 +113,8 @@ struct WithStopWords {
 }
 
 impl WithStopWords {
-    /// A term of several written words that analyzes to one word (`key`), or `None`.
     fn of(analyzer: &mut TextAnalyzer, term: &str, key: &[String], group: usize) -> Option<Self> {
-        let words = written_words(term);
-        if key.len() != 1 || words.len() < 2 {
-            return None;
-        }
-        // A compound ("t-dm1", "side-effects") is one word to analysis and two written: no
-        // written word of it is the key alone.
-        let kept = words.iter().position(|w| word_keys(analyzer, w) == key)?;
+        let (words, kept) = kept_among_stop_words(analyzer, term, key)?;
         Some(WithStopWords { words, kept, group })
     }
 
@@ -199,7 +194,7 @@ impl Lexicon {
         let mut conflicts = Vec::new();
         for (index, group) in file.group.iter().enumerate() {
             for term in &group.terms {
-                let key = word_keys(&mut analyzer, term);
+                let key = word_terms(&mut analyzer, term);
                 if key.is_empty() {
                     return Err(data_error(format!("term `{term}` has no searchable words")));
                 }
@@ -337,7 +332,7 @@ impl Lexicon {
 
     /// True if `term` (any spelling the analyzer maps to the same words) is in some group.
     pub fn contains(&self, term: &str) -> bool {
-        let key = word_keys(&mut self.analyzer.clone(), term);
+        let key = word_terms(&mut self.analyzer.clone(), term);
         self.by_key.contains_key(&key)
             || matches!(key.as_slice(), [one] if self.with_stop_words.contains_key(one))
     }
@@ -422,7 +417,7 @@ impl Lexicon {
             let key: Vec<String> = words.iter().map(|w| w.term.clone()).collect();
             // A term that is one word only without its stop words cannot be searched as
             // written: searched, "feeling down" would be any passage with "feel".
-            let searchable = WithStopWords::of(&mut analyzer, text, &key, 0).is_none();
+            let searchable = kept_among_stop_words(&mut analyzer, text, &key).is_none();
             if key.is_empty() || !searchable || seen.contains(&key) {
                 continue;
             }
@@ -456,7 +451,7 @@ fn contrary_groups(
             .iter()
             .map(|name| {
                 by_key
-                    .get(&word_keys(analyzer, name))
+                    .get(&word_terms(analyzer, name))
                     .copied()
                     .ok_or_else(|| format!("`[[contrary]]` names `{name}`, which is in no group"))
             })
@@ -474,13 +469,6 @@ fn contrary_groups(
         sides: [one, other],
         names: pair.names.clone(),
     })
-}
-
-fn word_keys(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
-    analyze_words(analyzer, text)
-        .into_iter()
-        .map(|w| w.term)
-        .collect()
 }
 
 #[cfg(test)]

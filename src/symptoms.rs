@@ -21,7 +21,7 @@ use std::path::Path;
 use rustc_hash::FxHashSet;
 use serde::Deserialize;
 
-use crate::analysis::{analyze_words, medical_analyzer, written_words};
+use crate::analysis::{analyze_words, kept_among_stop_words, medical_analyzer, written_words};
 use crate::{Error, Result};
 
 /// File name of the list inside a corpus directory (and inside each index generation).
@@ -79,6 +79,8 @@ impl UrgentSymptoms {
         };
         let file: SymptomsFile = toml::from_str(text).map_err(|e| data_error(e.to_string()))?;
         let mut analyzer = medical_analyzer();
+        // Its own, since `words_of` holds `analyzer`.
+        let mut written_analyzer = medical_analyzer();
         let mut words_of = |phrase: &str| -> Result<Vec<String>> {
             let words: Vec<String> = analyze_words(&mut analyzer, phrase)
                 .into_iter()
@@ -104,9 +106,10 @@ impl UrgentSymptoms {
                     .terms
                     .iter()
                     .zip(&terms)
-                    .map(|(term, words)| match written_words(term) {
-                        written if words.len() == 1 && written.len() > 1 => written,
-                        _ => Vec::new(),
+                    .map(|(term, words)| {
+                        kept_among_stop_words(&mut written_analyzer, term, words)
+                            .map(|(written, _)| written)
+                            .unwrap_or_default()
                     })
                     .collect();
                 Ok(Symptom {
