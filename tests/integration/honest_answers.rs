@@ -1221,6 +1221,18 @@ fn crying_a_dnr_form_and_benefits_in_peoples_words_reach_the_texts() {
 }
 
 #[test]
+fn paying_the_bills_is_a_question_about_money() {
+    // No passage says "bills": the first was nothing found ("No passage mentions bills").
+    assert_answered_by_words_and_by_default(&[
+        (
+            "where can i get help paying bills",
+            "Help with money, work and practical problems",
+        ),
+        ("worried about bills while off sick", "Work and money"),
+    ]);
+}
+
+#[test]
 fn a_grandparent_asking_how_to_tell_the_grandchildren_finds_text_20() {
     // "grandchildren" was a word no passage uses, and nothing was found.
     assert_answered_by_words_and_by_default(&[(
