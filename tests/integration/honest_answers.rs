@@ -1233,6 +1233,23 @@ fn paying_the_bills_is_a_question_about_money() {
 }
 
 #[test]
+fn asking_which_foods_to_avoid_on_a_drug_finds_what_interacts_with_it() {
+    // The texts answer with grapefruit, which raises the levels of some targeted drugs; none
+    // of the first three passages named it (food safety, the glossary's drug classes, the
+    // CDK4/6 inhibitors).
+    let ws = Workspace::with_bundled_corpus();
+    for mode in ["lexical", "hybrid"] {
+        let output = search(&ws, "foods to avoid on ibrance", &["--mode", mode]);
+        let texts = first(&output, 3, |p| &p.text);
+        assert!(
+            texts.iter().any(|t| t.contains("grapefruit")),
+            "{mode}: {:?}",
+            sections(&output, 3)
+        );
+    }
+}
+
+#[test]
 fn a_grandparent_asking_how_to_tell_the_grandchildren_finds_text_20() {
     // "grandchildren" was a word no passage uses, and nothing was found.
     assert_answered_by_words_and_by_default(&[(
