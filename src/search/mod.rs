@@ -615,23 +615,35 @@ fn sort_loaded(loaded: &mut [Loaded]) {
     });
 }
 
-/// The search that finds the passages most about an approach: its own terms, among the
-/// passages tagged with it.
+/// The search that finds the passages that best explain an approach, among the passages
+/// tagged with it: those whose meaning is closest to the approach's label and description.
+/// Without an embedding model, those with most of its own terms; a passage that lists many
+/// drug names then outranks one that says what the drugs do.
 pub fn approach_request(
     index: &SearchIndex,
     approach_id: &str,
     limit: usize,
 ) -> Result<SearchRequest> {
     let approach = index.taxonomy.require(approach_id)?;
+    let (query, mode) = match index.semantic() {
+        Some(_) => (
+            format!("{}. {}", approach.label, approach.description),
+            Mode::Semantic,
+        ),
+        None => (
+            format!("{} {}", approach.label, approach.terms.join(" ")),
+            Mode::Lexical,
+        ),
+    };
     Ok(SearchRequest {
-        query: format!("{} {}", approach.label, approach.terms.join(" ")),
+        query,
         limit,
         approaches: vec![approach.id.clone()],
         exact: true,
         explain: false,
         feedback: false,
         closest: true,
-        mode: Mode::Lexical,
+        mode,
         fusion: Fusion::default(),
         kind: QueryKind::Approach,
     })

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use crate::helper::{Run, Workspace};
-use crate::schema::{Absent, QuestionsOutput, Record, SearchOutput};
+use crate::schema::{Absent, ApproachesOutput, QuestionsOutput, Record, SearchOutput};
 
 const MODEL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/models/all-MiniLM-L6-v2");
 const FOUNDING: &str = "corpus/000_83023b5a013b7893.txt";
@@ -1218,6 +1218,28 @@ fn crying_a_dnr_form_and_benefits_in_peoples_words_reach_the_texts() {
             "Help with money, work and practical problems",
         ),
     ]);
+}
+
+#[test]
+fn an_approach_is_introduced_by_a_passage_that_explains_it_not_by_a_list_of_drugs() {
+    // Ranked by their terms, the first passages were lists: chemotherapy's named nine drugs by
+    // brand in brackets ("paclitaxel (Taxol), nab-paclitaxel (Abraxane) …"), hormonal
+    // therapy's and other targeted therapy's eleven. A passage that explains an approach names
+    // a drug or two by way of example.
+    let ws = Workspace::with_bundled_corpus();
+    let run = mbc(&ws, &["approaches", "--per", "1", "--format", "json"]).ok();
+    let parsed: ApproachesOutput = serde_json::from_str(&run.stdout).expect("approaches output");
+    for approach in &parsed.approaches {
+        let first = &approach.passages[0];
+        let bracketed = first.text.matches('(').count();
+        assert!(
+            bracketed <= 2,
+            "{}: {} › {} has {bracketed} names in brackets",
+            approach.id,
+            first.title,
+            first.section
+        );
+    }
 }
 
 #[test]

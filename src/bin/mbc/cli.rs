@@ -130,7 +130,10 @@ pub enum CliCommand {
         #[command(flatten)]
         ranking: Ranking,
     },
-    /// For every treatment approach, show its best passages.
+    /// For every treatment approach, show the passages that explain it best.
+    ///
+    /// The passages tagged with the approach whose meaning is closest to its description in
+    /// approaches.toml; without the embedding model, those that use most of its terms.
     Approaches {
         /// Passages per approach.
         #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=100))]

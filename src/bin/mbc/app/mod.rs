@@ -82,7 +82,12 @@ pub fn run(command: Command) -> Result<()> {
             format,
             style,
         } => {
-            let index = open::open_index(&location)?;
+            // The model ranks the passages that explain each approach best: a dozen short
+            // descriptions to embed, too few to read the whole tokenizer for.
+            let load = Load::PerCall {
+                expected: Vec::new(),
+            };
+            let index = open::open_for_search(&location, None, load)?;
             let sections = search::best_by_approach(&index, per)?;
             output::write_approaches(&mut out, &sections, format, style)?;
             Ok(out.flush()?)
