@@ -377,6 +377,29 @@ fn a_missing_model_degrades_to_lexical_with_one_note() {
 }
 
 #[test]
+fn no_semantic_gives_lexical_results_without_a_note_unless_a_mode_needs_the_model() {
+    // "--no-semantic" was answered with "note: semantic search unavailable: semantic search is
+    // switched off": the lexical results asked for are not a fallback to explain.
+    let ws = bundled_hybrid();
+    let model = model_dir().display().to_string();
+    let quiet = ws
+        .mbc(&["search", "herceptin", "--model", &model, "--no-semantic"])
+        .ok();
+    assert!(!quiet.stderr.contains("note:"), "{}", quiet.stderr);
+    let both = ws.mbc(&[
+        "search",
+        "herceptin",
+        "--model",
+        &model,
+        "--no-semantic",
+        "--mode",
+        "hybrid",
+    ]);
+    assert_eq!(both.code, 2, "{}", both.stderr);
+    assert!(both.stderr.contains("--no-semantic"), "{}", both.stderr);
+}
+
+#[test]
 fn every_mode_can_be_chosen() {
     let ws = bundled_hybrid();
     let model = model_dir().display().to_string();

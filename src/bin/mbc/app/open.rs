@@ -414,7 +414,12 @@ fn attach_loaded(index: &mut SearchIndex, requested: Option<Mode>, model: ModelL
         };
     };
     let Some(loaded) = model.finish() else {
-        return unavailable("semantic search is switched off (--no-semantic)".into());
+        // `--no-semantic` asked for lexical results: they need no note, unless a mode that
+        // needs the model was asked for too.
+        return match requested {
+            Some(_) => unavailable("semantic search is switched off (--no-semantic)".into()),
+            None => Ok(()),
+        };
     };
     match loaded {
         Ok(embedder) if embedder.model_id() == vectors.model_id => {
