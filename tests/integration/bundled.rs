@@ -101,6 +101,27 @@ fn brand_and_generic_names_find_the_same_passages() {
 }
 
 #[test]
+fn a_drug_in_the_news_finds_the_passage_on_it_and_its_class() {
+    // Camizestrant was "No passage mentions camizestrant" while regulators were deciding on it.
+    let ws = bundled();
+    let named = search_json(&ws, &["camizestrant", "--mode", "lexical"]);
+    assert!(named.found, "camizestrant: nothing found");
+    assert!(
+        named.passages[0].text.starts_with("Camizestrant"),
+        "{}",
+        named.passages[0].section
+    );
+    let class = search_json(&ws, &["oral serd", "--mode", "lexical", "--limit", "20"]);
+    assert!(
+        class
+            .passages
+            .iter()
+            .any(|p| p.passage_id == named.passages[0].passage_id),
+        "the oral SERDs do not include camizestrant's passage"
+    );
+}
+
+#[test]
 fn lay_words_find_clinical_passages() {
     let ws = bundled();
     let lay = ids(&search_json(
