@@ -308,26 +308,38 @@ fn word_kind(term: &str) -> WordKind {
 /// matching such as approach tagging compares.
 /// (The build gets them from [`encode_terms`], in the same pass as the indexed terms.)
 pub fn plain_terms(text: &str) -> Vec<String> {
+    plain_terms_and_openers(text).0
+}
+
+/// [`plain_terms`], and for each whether it opens a sentence (see [`encode_terms`]).
+pub fn plain_terms_and_openers(text: &str) -> (Vec<String>, Vec<bool>) {
     let mut terms = Vec::new();
-    let mut visit = |term: &str| terms.push(term.to_string());
+    let mut opens = Vec::new();
+    let mut openers = SentenceOpeners::new(text);
+    let mut visit = |term: &str, range: Range<usize>| {
+        terms.push(term.to_string());
+        opens.push(openers.opens(range));
+    };
     let mut plain = PlainTerms::default();
     for_each_term(text, |term, range, _| plain.feed(term, range, &mut visit));
     plain.finish(&mut visit);
-    terms
+    (terms, opens)
 }
 
 /// Analyzes `text` once for the index build: appends its terms to `encoded` as a term sequence
 /// (what the [`TERM_SEQUENCE`] tokenizer reads back) and calls `plain` with each of its
-/// [`plain_terms`].
-pub fn encode_terms(text: &str, encoded: &mut String, mut plain: impl FnMut(&str)) {
+/// [`plain_terms`], and whether the term opens a sentence.
+pub fn encode_terms(text: &str, encoded: &mut String, mut plain: impl FnMut(&str, bool)) {
     let mut plain_terms = PlainTerms::default();
+    let mut openers = SentenceOpeners::new(text);
+    let mut visit = |term: &str, range: Range<usize>| plain(term, openers.opens(range));
     let mut previous = 0;
     for_each_term(text, |term, range, position| {
         sequence::push_term(encoded, term, position, previous);
         previous = position;
-        plain_terms.feed(term, range, &mut plain);
+        plain_terms.feed(term, range, &mut visit);
     });
-    plain_terms.finish(&mut plain);
+    plain_terms.finish(&mut visit);
 }
 
 /// Reduces a stream of analyzed terms to plain terms. A compound or polar whole waits until we
@@ -339,31 +351,77 @@ struct PlainTerms {
 }
 
 impl PlainTerms {
-    fn feed(&mut self, term: &str, range: Range<usize>, visit: &mut impl FnMut(&str)) {
+    fn feed(
+        &mut self,
+        term: &str,
+        range: Range<usize>,
+        visit: &mut impl FnMut(&str, Range<usize>),
+    ) {
         if let Some((whole, whole_range, has_parts)) = &mut self.pending {
             if range.start >= whole_range.start && range.end <= whole_range.end {
                 *has_parts = true;
-                visit(term);
+                visit(term, range);
                 return;
             }
             if !*has_parts {
-                visit(whole);
+                visit(whole, whole_range.clone());
             }
             self.pending = None;
         }
         if word_kind(term) == WordKind::Simple {
-            visit(term);
+            visit(term, range);
         } else {
             self.pending = Some((term.to_string(), range, false));
         }
     }
 
-    fn finish(self, visit: &mut impl FnMut(&str)) {
-        if let Some((whole, _, false)) = self.pending {
-            visit(&whole);
+    fn finish(self, visit: &mut impl FnMut(&str, Range<usize>)) {
+        if let Some((whole, range, false)) = self.pending {
+            visit(&whole, range);
         }
     }
 }
+
+/// Tells, term by term, which plain term opens a statement in a text: the first of the text, or
+/// of a sentence (after a full stop or an exclamation mark, or after a question), unless the
+/// sentence it opens is itself a question. Approach tagging reads a term that opens a statement
+/// as its subject; a question ("Will a CDK4/6 inhibitor be added?") explains nothing.
+struct SentenceOpeners<'a> {
+    text: &'a str,
+    /// Where the previous plain term ended.
+    previous_end: Option<usize>,
+}
+
+impl<'a> SentenceOpeners<'a> {
+    fn new(text: &'a str) -> Self {
+        SentenceOpeners {
+            text,
+            previous_end: None,
+        }
+    }
+
+    /// Whether the plain term at `range` opens a statement.
+    fn opens(&mut self, range: Range<usize>) -> bool {
+        let starts_sentence = match self.previous_end {
+            None => true,
+            Some(end) => self
+                .text
+                .get(end.min(range.start)..range.start)
+                .is_some_and(|gap| gap.contains(SENTENCE_ENDS)),
+        };
+        self.previous_end = Some(range.end.max(self.previous_end.unwrap_or(0)));
+        starts_sentence && !self.is_question(range.start)
+    }
+
+    /// Whether the sentence going on at `at` ends with a question mark.
+    fn is_question(&self, at: usize) -> bool {
+        let rest = self.text.get(at..).unwrap_or("");
+        rest.find(SENTENCE_ENDS)
+            .is_some_and(|end| rest[end..].starts_with('?'))
+    }
+}
+
+const SENTENCE_ENDS: [char; 3] = ['.', '!', '?'];
 
 #[cfg(test)]
 mod tests {
@@ -462,6 +520,24 @@ mod tests {
     }
 
     #[test]
+    fn a_term_opens_a_statement_after_a_full_stop_but_not_in_a_question() {
+        let text = "Chemo helps. The palliative team eases pain: not cure. Will surgery help? \
+                    Radiotherapy sometimes does!";
+        let (terms, opens) = plain_terms_and_openers(text);
+        let openers: Vec<&str> = terms
+            .iter()
+            .zip(&opens)
+            .filter(|(_, opens)| **opens)
+            .map(|(term, _)| term.as_str())
+            .collect();
+        let first = |word: &str| plain_terms(word).remove(0);
+        assert_eq!(
+            openers,
+            [first("chemo"), first("palliative"), first("radiotherapy")]
+        );
+    }
+
+    #[test]
     fn non_latin_text_yields_terms() {
         assert!(!terms("乳腺癌 转移").is_empty());
         assert!(!terms("рак молочной железы").is_empty());
@@ -484,7 +560,7 @@ mod tests {
                 .collect();
             let mut encoded = String::new();
             let mut plain = Vec::new();
-            encode_terms(text, &mut encoded, |term| plain.push(term.to_string()));
+            encode_terms(text, &mut encoded, |term, _| plain.push(term.to_string()));
             let mut tokenizer = TextAnalyzer::from(TermSequenceTokenizer);
             let mut stream = tokenizer.token_stream(&encoded);
             let mut decoded = Vec::new();

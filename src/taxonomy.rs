@@ -8,6 +8,8 @@ use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
 use crate::analysis::plain_terms;
+#[cfg(test)]
+use crate::analysis::plain_terms_and_openers;
 use crate::{Error, Result};
 
 /// File name of the taxonomy inside a corpus directory (and inside each index generation).
@@ -21,6 +23,9 @@ pub const BUNDLED: &str = include_str!("../corpus/approaches.toml");
 /// match or the author's own declaration add one to a passage that has evidence of its own.
 const TAG_THRESHOLD: usize = 2;
 const HEADING_WEIGHT: usize = TAG_THRESHOLD;
+/// Evidence from an approach's term that opens a sentence of the passage ("Palliative care is
+/// specialist care that …", "Dexamethasone, a steroid, reduces it"): the sentence is about it.
+const SUBJECT_WEIGHT: usize = TAG_THRESHOLD;
 /// An approach with less than 1/RELATIVE_SHARE of the strongest approach's evidence is a
 /// mention in passing.
 const RELATIVE_SHARE: usize = 2;
@@ -128,6 +133,8 @@ struct Hits {
     terms: Vec<usize>,
     /// Of its context terms.
     context: Vec<usize>,
+    /// Of its own terms that open a sentence: the sentence's subject.
+    opening: Vec<usize>,
 }
 
 /// The term hits of one passage, in its text, its heading and its document's title.
@@ -165,6 +172,14 @@ impl PassageHits {
         let dense = in_body * per_mention >= self.terms;
         let heading = HEADING_WEIGHT * usize::from(self.named_in_heading(i));
         let own = if dense { in_body } else { 0 } + heading;
+        // A passage whose sentence has the approach as its subject speaks of it in a sentence
+        // of its own, even where its terms are too sparse to count: that rescues it, and adds
+        // nothing where there is other evidence (so the strongest approach does not crowd out
+        // the others).
+        let own = match own {
+            0 if self.body.opening[i] > 0 => SUBJECT_WEIGHT,
+            own => own,
+        };
         // What the whole document is about supports a passage that speaks of the approach
         // itself; alone it says nothing about this passage.
         let support = self.title.terms[i].min(1) + usize::from(declared);
@@ -201,6 +216,8 @@ pub struct TagInput<'a> {
     pub title: &'a [u32],
     pub heading: &'a [u32],
     pub body: &'a [u32],
+    /// For each term of `body`, whether it opens a sentence.
+    pub opens: &'a [bool],
     /// Approach ids the document's author declared.
     pub declared: &'a [String],
 }
@@ -374,9 +391,9 @@ impl ApproachTaxonomy {
     /// The ids of the approaches a passage is about, in taxonomy order.
     pub fn tag(&self, input: &TagInput) -> Vec<String> {
         let hits = PassageHits {
-            body: self.hits(input.body),
-            heading: self.hits(input.heading),
-            title: self.hits(input.title),
+            body: self.hits(input.body, input.opens),
+            heading: self.hits(input.heading, &[]),
+            title: self.hits(input.title, &[]),
             terms: input.body.len(),
         };
         let evidence: Vec<usize> = self
@@ -410,10 +427,11 @@ impl ApproachTaxonomy {
     /// treatment), and a term just after a negation ("do not respond to hormone therapy") or
     /// a treatment already had ("after earlier chemotherapy") does not count: a passage that
     /// rules an approach out, or names what came before, is not about it.
-    fn hits(&self, ids: &[u32]) -> Hits {
+    fn hits(&self, ids: &[u32], opens: &[bool]) -> Hits {
         let mut hits = Hits {
             terms: vec![0; self.approaches.len()],
             context: vec![0; self.approaches.len()],
+            opening: vec![0; self.approaches.len()],
         };
         let prepared = self.matching();
         let mut start = 0;
@@ -440,6 +458,9 @@ impl ApproachTaxonomy {
                             &mut hits.terms
                         };
                         counts[m.approach] += 1;
+                        if !m.context && opens.get(start) == Some(&true) {
+                            hits.opening[m.approach] += 1;
+                        }
                     }
                 }
             }
@@ -465,6 +486,11 @@ mod tests {
         ApproachTaxonomy::parse(BUNDLED, Path::new("approaches.toml")).unwrap()
     }
 
+    /// Whether each plain term of `text` opens a sentence, as the build gives it to [`TagInput`].
+    fn openers(text: &str) -> Vec<bool> {
+        plain_terms_and_openers(text).1
+    }
+
     /// The ids of the plain terms of `text`, as the build gives them to [`TagInput`].
     fn term_ids(taxonomy: &ApproachTaxonomy, text: &str) -> Vec<u32> {
         plain_terms(text)
@@ -479,6 +505,7 @@ mod tests {
             title: &term_ids(&taxonomy, title),
             heading: &term_ids(&taxonomy, &heading.join(" › ")),
             body: &term_ids(&taxonomy, text),
+            opens: &openers(text),
             declared: &[],
         })
     }
@@ -512,6 +539,7 @@ mod tests {
                 title: &term_ids(taxonomy, title),
                 heading: &[],
                 body: &term_ids(taxonomy, text),
+                opens: &openers(text),
                 declared: &[],
             })
         };
@@ -573,6 +601,7 @@ mod tests {
             title: &term_ids(&taxonomy, "Doc"),
             heading: &[],
             body: &term_ids(&taxonomy, "Paclitaxel is common."),
+            opens: &openers("Paclitaxel is common."),
             declared: &declared,
         };
         assert_eq!(taxonomy.tag(&input), ["chemotherapy"]);
@@ -659,6 +688,29 @@ mod tests {
         let text = "Diarrhoea is common with abemaciclib, neratinib, tucatinib, capecitabine and \
                     alpelisib. Loperamide (Imodium) and anti-diarrhoea plans ease it.";
         assert_eq!(tag("Doc", &["Diarrhoea"], text), ["palliative-care"]);
+    }
+
+    #[test]
+    fn a_sentence_with_the_approach_as_its_subject_makes_a_long_passage_about_it() {
+        // One mention among forty terms is too sparse to count; as the subject of a sentence
+        // it is what that sentence explains.
+        let text = "Many people feel unsure what to expect at first. Palliative care is \
+                    specialist care that relieves symptoms and stress and supports the whole \
+                    family. It can be given from diagnosis onward, alongside other treatment, \
+                    and it covers breathing, sickness, sleep, mood and planning ahead with the \
+                    people closest to you.";
+        assert_eq!(tag("Glossary", &["Terms"], text), ["palliative-care"]);
+        let mentioned = text.replace("Palliative care is", "The team, with palliative care, is");
+        assert!(tag("Glossary", &["Terms"], &mentioned).is_empty());
+    }
+
+    #[test]
+    fn a_question_does_not_make_its_subject_what_a_passage_is_about() {
+        let text = "How will we know whether this treatment is working? CDK4/6 inhibitors: will one \
+                    be added to my treatment? Which effects should I report straight away, and \
+                    who do I call at night or at the weekend? How often will I need scans, blood \
+                    tests and appointments, and can they be arranged close to home?";
+        assert!(tag("Doc", &["Questions"], text).is_empty());
     }
 
     #[test]

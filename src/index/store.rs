@@ -30,8 +30,9 @@ pub const META_FILE: &str = "mbc.json";
 /// 2026-11-30 (a passage's tags are stored when it is indexed). 5: the lexicon is kept
 /// analyzed (`lexicon.json`). 6: an approach can survive the survey rule (`survives_surveys`).
 /// 7: the analyzed lexicon keeps its `[[contrary]]` pairs. 8: it keeps the terms that only
-/// their stop words make more than one word apart (`lexicon::WithStopWords`).
-pub const FORMAT_VERSION: u32 = 8;
+/// their stop words make more than one word apart (`lexicon::WithStopWords`). 9: an approach
+/// term that opens a sentence is evidence for tagging.
+pub const FORMAT_VERSION: u32 = 9;
 
 /// What `mbc.json` records about a generation.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

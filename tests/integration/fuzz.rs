@@ -121,7 +121,7 @@ proptest! {
                 .map(|t| (t.term, t.position))
                 .collect();
         let mut encoded = String::new();
-        mbc::analysis::encode_terms(&text, &mut encoded, |_| {});
+        mbc::analysis::encode_terms(&text, &mut encoded, |_, _| {});
         let mut reader = TextAnalyzer::from(mbc::analysis::TermSequenceTokenizer);
         let mut stream = reader.token_stream(&encoded);
         let mut decoded = Vec::new();

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use mbc::analysis::plain_terms;
+use mbc::analysis::{plain_terms, plain_terms_and_openers};
 use mbc::corpus;
 use mbc::passage::{SplitOptions, split_into_passages};
 use mbc::taxonomy::{ApproachTaxonomy, TagInput};
@@ -53,6 +53,7 @@ fn tagged_corpus() -> Vec<Tagged> {
                     title: &ids(&document.title),
                     heading: &ids(&passage.section()),
                     body: &ids(&passage.text),
+                    opens: &plain_terms_and_openers(&passage.text).1,
                     declared: &document.meta.approaches,
                 });
                 tagged.push(Tagged {
@@ -107,8 +108,9 @@ fn score(held_out: bool) -> (f64, f64) {
 }
 
 // The issue asks for 0.90 on both. Against the labels of 2026-12-03 the tagger reaches
-// 0.876/0.863 on the 266 passages it was tuned on and 0.752/0.759 on the 195 held out (see the
-// README; 0.750/0.837 on the first 133, before the passages of texts added later joined them,
+// 0.871/0.893 on the 266 passages it was tuned on and 0.754/0.768 on the 195 held out (see the
+// README; 0.876/0.863 and 0.752/0.759 before a term that opens a sentence counted as evidence;
+// 0.750/0.837 on the first 133 held out, before the passages of texts added later joined them,
 // and 0.750/0.810 on 153, before text 26, whose carers' passage on support groups it misses).
 // These floors keep it from getting worse; they are the measured figures, rounded down.
 
@@ -117,7 +119,7 @@ fn tags_on_the_tuning_labels_keep_their_precision_and_recall() {
     let (precision, recall) = score(false);
     println!("tagging, tuning labels: precision {precision:.3}, recall {recall:.3}");
     assert!(
-        precision >= 0.87 && recall >= 0.86,
+        precision >= 0.87 && recall >= 0.89,
         "{precision:.3} {recall:.3}"
     );
 }
@@ -134,7 +136,7 @@ fn tags_on_the_held_out_labels_keep_their_precision_and_recall() {
     // tagger misses `palliative-care` on lymphoedema and flying, and gives `local-treatment` to
     // the passage on the sun, which names radiotherapy only as what makes skin burn easily.
     assert!(
-        precision >= 0.75 && recall >= 0.75,
+        precision >= 0.75 && recall >= 0.76,
         "{precision:.3} {recall:.3}"
     );
 }

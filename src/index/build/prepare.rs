@@ -270,6 +270,7 @@ fn prepare_documents(
                 title: &title.ids,
                 heading: &section.ids,
                 body: &body.ids,
+                opens: &body.opens,
                 declared: &document.meta.approaches,
             });
             let mut doc = TantivyDocument::default();
@@ -328,14 +329,18 @@ fn prepare_documents(
 struct AnalyzedField {
     encoded: String,
     ids: Vec<u32>,
+    /// For each of `ids`, whether its term opens a sentence.
+    opens: Vec<bool>,
 }
 
 impl AnalyzedField {
     fn analyze(&mut self, text: &str, taxonomy: &ApproachTaxonomy) {
         self.encoded.clear();
         self.ids.clear();
-        analysis::encode_terms(text, &mut self.encoded, |term| {
+        self.opens.clear();
+        analysis::encode_terms(text, &mut self.encoded, |term, opens| {
             self.ids.push(taxonomy.term_id(term));
+            self.opens.push(opens);
         });
     }
 }
