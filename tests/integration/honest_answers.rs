@@ -1243,6 +1243,17 @@ fn an_approach_is_introduced_by_a_passage_that_explains_it_not_by_a_list_of_drug
 }
 
 #[test]
+fn what_a_doctor_said_is_the_question_and_progression_is_treatment_that_stops_working() {
+    // Lexical mode found nothing about it ("said" and "now" weighed as words of the question),
+    // and the default mode led with integrative oncology guidelines and had no passage on what
+    // happens when treatment stops working among the first three.
+    assert_answered_by_words_and_by_default(&[(
+        "my oncologist said my cancer has progressed what now",
+        "When treatment stops working",
+    )]);
+}
+
+#[test]
 fn paying_the_bills_is_a_question_about_money() {
     // No passage says "bills": the first was nothing found ("No passage mentions bills").
     assert_answered_by_words_and_by_default(&[
