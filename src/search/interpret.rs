@@ -400,8 +400,15 @@ pub fn plan_query(
                     spell(index, snapshot, &mut words, &typed, !long, &mut planned)?
                 };
                 semantic_parts.push(searched);
-                let matches =
-                    add_free_words(index, &builder, &mut planned, &words, request.exact, &typed);
+                let matches = add_free_words(
+                    index,
+                    snapshot,
+                    &builder,
+                    &mut planned,
+                    &words,
+                    request.exact,
+                    &typed,
+                )?;
                 note_plain_names(&words, &matches, &mut planned.plain_names);
                 named_groups.extend(matches.iter().map(|m| m.group));
                 forget_words_in_phrases(
@@ -980,12 +987,13 @@ fn distinct_words(words: &[AnalyzedWord]) -> Vec<(&AnalyzedWord, usize)> {
 /// proximity bonus for the words together. Returns the lexicon's matches among the words.
 fn add_free_words(
     index: &SearchIndex,
+    snapshot: &Snapshot,
     builder: &QueryBuilder,
     planned: &mut PlannedQuery,
     words: &[AnalyzedWord],
     exact: bool,
     text: &str,
-) -> Vec<LexiconMatch> {
+) -> Result<Vec<LexiconMatch>> {
     let plan = &mut planned.plan;
     // One clause per distinct word, weighted by how often the query uses it (BM25's raw
     // query-term frequency, as Lucene counts it): the word a pasted paragraph repeats is its
@@ -1019,11 +1027,29 @@ fn add_free_words(
         }
     }
     if exact {
-        return Vec::new();
+        return Ok(Vec::new());
     }
     let matches = index.lexicon.matches(text, words);
-    add_expansions(builder, planned, words, &matches, text);
-    matches
+    let unindexed = matches
+        .iter()
+        .map(|found| {
+            let matched = &words[found.start..found.start + found.len];
+            no_passage_has(snapshot, index.fields, matched)
+        })
+        .collect::<Result<Vec<bool>>>()?;
+    add_expansions(builder, planned, words, &matches, &unindexed, text);
+    Ok(matches)
+}
+
+/// Whether no passage has any of `words`' terms, in any field searched: then the typed words
+/// add nothing to a passage's score, and their expansions are all there is of them.
+fn no_passage_has(snapshot: &Snapshot, fields: Fields, words: &[AnalyzedWord]) -> Result<bool> {
+    let searched = [fields.body, fields.section, fields.title];
+    snapshot.read(|s| {
+        Ok(flat_terms(words)
+            .iter()
+            .all(|(term, _)| spelling::doc_freq(s, &searched, term) == 0))
+    })
 }
 
 /// Adds to `plain_names` the plain name (the group's first term) of each brand name in
@@ -1062,12 +1088,16 @@ struct Counted<'a> {
 
 /// The lexicon's expansions of the matched words, each once at [`EXPANSION_WEIGHT`] times the
 /// number of matches it expands (like a repeated word), and recorded once per matched text.
-/// The expansions of one match are one clause, which counts the best of them.
+/// The expansions of one match are one clause, which counts the best of them. The expansions of
+/// words no passage has (`unindexed`, per match) count as the typed words would: "is mbc
+/// hereditary" is asking about what the texts call "inherited", and at a synonym's discount
+/// the question's one distinctive word weighed less than "metastatic breast cancer".
 fn add_expansions(
     builder: &QueryBuilder,
     planned: &mut PlannedQuery,
     words: &[AnalyzedWord],
     matches: &[LexiconMatch],
+    unindexed: &[bool],
     text: &str,
 ) {
     let mut counted: Vec<Counted> = Vec::new();
@@ -1134,10 +1164,11 @@ fn add_expansions(
                 1 => expansion.text.clone(),
                 n => format!("{} ×{n}", expansion.text),
             });
-            disjuncts.push(Box::new(BoostQuery::new(
-                query,
-                EXPANSION_WEIGHT * *count as f32,
-            )));
+            let weight = match unindexed[group[0].first_match] {
+                true => 1.0,
+                false => EXPANSION_WEIGHT,
+            };
+            disjuncts.push(Box::new(BoostQuery::new(query, weight * *count as f32)));
             plan.highlight_terms
                 .extend(terms_of(&expansion.words).map(String::from));
         }

@@ -1254,6 +1254,32 @@ fn what_a_doctor_said_is_the_question_and_progression_is_treatment_that_stops_wo
 }
 
 #[test]
+fn a_word_no_passage_has_weighs_through_its_synonyms_as_much_as_typed() {
+    // "hereditary" is in no passage; the texts say "inherited". At a synonym's discount it
+    // weighed less than "metastatic breast cancer", which every passage has, and no passage on
+    // inherited mutations was among the first three in either mode.
+    let ws = Workspace::with_bundled_corpus();
+    let inherited = [
+        "Inherited BRCA1, BRCA2 and PALB2",
+        "Genetic testing and family",
+    ];
+    for mode in ["lexical", "hybrid"] {
+        let output = search(
+            &ws,
+            "is metastatic breast cancer hereditary",
+            &["--mode", mode],
+        );
+        let first = sections(&output, 3);
+        assert!(
+            first
+                .iter()
+                .any(|s| inherited.iter().any(|i| s.ends_with(i))),
+            "{mode}: {first:?}"
+        );
+    }
+}
+
+#[test]
 fn paying_the_bills_is_a_question_about_money() {
     // No passage says "bills": the first was nothing found ("No passage mentions bills").
     assert_answered_by_words_and_by_default(&[
