@@ -706,8 +706,8 @@ mod tests {
 
     #[test]
     fn a_question_does_not_make_its_subject_what_a_passage_is_about() {
-        let text = "How will we know whether this treatment is working? CDK4/6 inhibitors: will one \
-                    be added to my treatment? Which effects should I report straight away, and \
+        let text = "How will we know whether this treatment is working? CDK4/6 inhibitors: will \
+                    one be added to my treatment? Which effects should I report straight away, and \
                     who do I call at night or at the weekend? How often will I need scans, blood \
                     tests and appointments, and can they be arranged close to home?";
         assert!(tag("Doc", &["Questions"], text).is_empty());

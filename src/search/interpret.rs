@@ -41,10 +41,11 @@ pub const LONG_QUERY_WORDS: usize = 40;
 /// Words people type into a search box that say nothing about what they ask: greetings and
 /// thanks, chat abbreviations, "vs" (it asks for a comparison, not about anything), words that
 /// only colour a sentence ("actually", "really", "kinda", "now"), words that report what someone
-/// said ("my oncologist said my cancer has progressed": what was said is the question), "got" (as in "i've got", which no
-/// text says), stop words written without their apostrophe ("whats", "im", "hes"), and the kind
-/// of text a nurse is looking for ("handout", "leaflet", "patient education"): every text here
-/// is one. They are left out of a typed query as stop words are.
+/// said ("my oncologist said my cancer has progressed": what was said is the question), "got"
+/// (as in "i've got", which no text says), stop words written without their apostrophe
+/// ("whats", "im", "hes"), and the kind of text a nurse is looking for ("handout", "leaflet",
+/// "patient education"): every text here is one. They are left out of a typed query as stop
+/// words are.
 /// Kept in, a word no passage uses weighs the most in judging whether a passage is about the
 /// query, so "is it ok to exercise during chemo" was judged to be about nothing in lexical
 /// mode. Negations without their apostrophe ("dont", "cant") stay, as "not" does
