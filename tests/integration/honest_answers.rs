@@ -1280,6 +1280,15 @@ fn a_word_no_passage_has_weighs_through_its_synonyms_as_much_as_typed() {
 }
 
 #[test]
+fn a_lost_sense_of_taste_is_what_the_texts_call_taste_changes() {
+    // "lost", "sense" and "taste" each weighed alone: nothing found in either mode.
+    assert_answered_by_words_and_by_default(&[(
+        "lost my sense of taste",
+        "Appetite, weight and constipation",
+    )]);
+}
+
+#[test]
 fn paying_the_bills_is_a_question_about_money() {
     // No passage says "bills": the first was nothing found ("No passage mentions bills").
     assert_answered_by_words_and_by_default(&[
