@@ -46,6 +46,11 @@ pub struct Fields {
 }
 
 impl Fields {
+    /// The analyzed text fields a query searches: a word is in the index when one of them has it.
+    pub fn searched(&self) -> [Field; 3] {
+        [self.body, self.section, self.title]
+    }
+
     /// Builds the schema and the handles into it.
     pub fn build_schema() -> (Schema, Fields) {
         let mut builder = Schema::builder();

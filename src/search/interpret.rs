@@ -709,7 +709,7 @@ fn absent_lexicon_terms(
     matches: &[LexiconMatch],
     absent: &mut Vec<AbsentWord>,
 ) -> Result<()> {
-    let searched = [fields.body, fields.section, fields.title];
+    let searched = fields.searched();
     for found in matches {
         let span = &words[found.start..found.start + found.len];
         let own: Vec<String> = span.iter().map(|w| w.term.clone()).collect();
@@ -1045,7 +1045,7 @@ fn add_free_words(
 /// Whether no passage has any of `words`' terms, in any field searched: then the typed words
 /// add nothing to a passage's score, and their expansions are all there is of them.
 fn no_passage_has(snapshot: &Snapshot, fields: Fields, words: &[AnalyzedWord]) -> Result<bool> {
-    let searched = [fields.body, fields.section, fields.title];
+    let searched = fields.searched();
     snapshot.read(|s| {
         Ok(flat_terms(words)
             .iter()

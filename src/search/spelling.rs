@@ -81,7 +81,7 @@ pub fn judge(
     word: &AnalyzedWord,
     typed: &str,
 ) -> Result<Verdict> {
-    let searched = [fields.body, fields.section, fields.title];
+    let searched = fields.searched();
     if snapshot.read(|s| Ok(doc_freq(s, &searched, &word.term)))? > 0 || lexicon.contains(typed) {
         return Ok(Verdict::Known);
     }

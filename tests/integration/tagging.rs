@@ -38,22 +38,20 @@ struct Tagged {
 fn tagged_corpus() -> Vec<Tagged> {
     let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus"));
     let (taxonomy, _) = ApproachTaxonomy::load_from_dir(Some(dir)).unwrap();
-    let ids = |text: &str| -> Vec<u32> {
-        plain_terms(text)
-            .iter()
-            .map(|t| taxonomy.term_id(t))
-            .collect()
-    };
+    let ids_of =
+        |terms: &[String]| -> Vec<u32> { terms.iter().map(|t| taxonomy.term_id(t)).collect() };
+    let ids = |text: &str| ids_of(&plain_terms(text));
     let (files, _) = corpus::discover(dir).unwrap();
     let mut tagged = Vec::new();
     for file in &files {
         for document in corpus::load_file(file).unwrap().documents {
             for passage in split_into_passages(&document, SplitOptions::default()) {
+                let (body, opens) = plain_terms_and_openers(&passage.text);
                 let tags = taxonomy.tag(&TagInput {
                     title: &ids(&document.title),
                     heading: &ids(&passage.section()),
-                    body: &ids(&passage.text),
-                    opens: &plain_terms_and_openers(&passage.text).1,
+                    body: &ids_of(&body),
+                    opens: &opens,
                     declared: &document.meta.approaches,
                 });
                 tagged.push(Tagged {
