@@ -231,6 +231,25 @@ pub fn coordination_of(
         .collect())
 }
 
+/// The ids of the first [`COVERAGE_DEPTH`] of `leading` that are about the query by their words
+/// alone: in semantic mode they made the verdict, so they stay in the ranking whatever their
+/// similarity.
+pub fn about_by_words(
+    index: &SearchIndex,
+    snapshot: &Snapshot,
+    concepts: &[Concept],
+    leading: &[DocAddress],
+) -> Result<Vec<String>> {
+    let mut ids = Vec::new();
+    for &address in leading.iter().take(COVERAGE_DEPTH) {
+        let passage = index.passages.get(snapshot, index.fields, address)?;
+        if enough_by_words(coverage(concepts, &passage.terms().all), concepts.len()) {
+            ids.push(passage.passage_id.clone());
+        }
+    }
+    Ok(ids)
+}
+
 /// The highest coverage among the first [`COVERAGE_DEPTH`] candidates. Reading stops at a
 /// passage that covers everything. The passages come from the generation's cache, with their
 /// terms analyzed once: analyzing ten passages for every search was a third of a server's

@@ -87,8 +87,9 @@ impl Nearest {
     }
 
     /// Keeps only the passages at or above `floor`.
-    pub fn keep_from(&mut self, floor: f32) {
-        self.ranking.retain(|(_, s)| *s >= floor);
+    pub fn keep_from(&mut self, floor: f32, also: &[String]) {
+        self.ranking
+            .retain(|(id, s)| *s >= floor || also.contains(id));
     }
 }
 

@@ -315,7 +315,18 @@ fn rank(
     // the closest passages, asked for when nothing is, are listed however far they are.
     let mut total_hits = nearest.ranking.len();
     if let (true, Some(floor)) = (about.found, floor) {
-        nearest.keep_from(floor);
+        // In semantic mode the leading passages that cover the query by their words can be
+        // what makes it found: they stay, or a search found something and showed nothing.
+        let by_words = match mode {
+            Mode::Semantic => about::about_by_words(index, snapshot, &planned.concepts, &leading)?,
+            _ => Vec::new(),
+        };
+        let below_floor = nearest
+            .ranking
+            .iter()
+            .filter(|(id, s)| *s < floor && by_words.contains(id))
+            .count();
+        nearest.keep_from(floor, &by_words);
         let lexical = if mode == Mode::Hybrid {
             hybrid::lexical_matches(snapshot, &planned.plan)?
         } else {
@@ -323,6 +334,7 @@ fn rank(
         };
         let (_, vectors) = semantic.expect("nearest comes from the semantic side");
         total_hits = lexical_hits
+            + below_floor
             + hybrid::semantic_only_matches(
                 snapshot,
                 index.fields,

@@ -435,6 +435,29 @@ fn nothing_found_is_said_in_every_mode() {
     assert!(text.contains("only the closest passages"), "{text}");
 }
 
+#[test]
+fn a_search_that_finds_something_shows_it_in_every_mode() {
+    // In semantic mode "i feel so alone" was found (a passage near it in meaning says "feel
+    // less alone") yet listed nothing: the passage's similarity was under the model's floor,
+    // and the floor dropped the very passage that made the verdict.
+    let ws = Workspace::with_bundled_corpus();
+    for mode in ["hybrid", "lexical", "semantic"] {
+        let output = search(&ws, "i feel so alone", &["--mode", mode]);
+        assert!(
+            output.found
+                && output.total_hits >= output.passages.len()
+                && sections(&output, 3)
+                    .iter()
+                    .any(|s| s.ends_with("Emotional, spiritual and family support")),
+            "{mode}: found {}, {} of {} passages: {:?}",
+            output.found,
+            output.passages.len(),
+            output.total_hits,
+            sections(&output, 3)
+        );
+    }
+}
+
 /// Each query as typed is found, reports no word missing, and lists the passages of the query
 /// as meant, in lexical mode: it judges by words alone, where a word no passage uses once
 /// outweighed the rest.
