@@ -663,6 +663,24 @@ fn a_blood_count_and_an_injection_in_everyday_words_reach_the_texts_words() {
 }
 
 #[test]
+fn a_burning_or_smell_when_passing_urine_finds_the_signs_of_infection() {
+    // "pee smells and burns on chemo" was nothing found; text 27 lists "a burning feeling when
+    // passing urine" among the signs of infection to report during treatment.
+    let ws = Workspace::with_bundled_corpus();
+    let infection = "Signs of infection that need a call straight away";
+    assert_answered(
+        &ws,
+        &["--mode", "lexical"],
+        &[
+            ("pee smells and burns on chemo", infection),
+            ("burning when i pee on chemo", infection),
+            ("do i have a uti on chemo", infection),
+        ],
+    );
+    assert_answered(&ws, &[], &[("burning when i pee on chemo", infection)]);
+}
+
+#[test]
 fn asking_about_a_second_opinion_finds_how_to_get_one() {
     // The texts named a second opinion once, in passing; "Symptoms to report soon" came first.
     assert_answered_by_words_and_by_default(&[
@@ -1552,6 +1570,67 @@ fn the_urgent_advice_first_names_the_symptom_asked_about_as_one() {
             first.text
         );
     }
+}
+
+#[test]
+fn urgent_signs_in_a_familys_own_words_put_the_advice_to_act_first() {
+    // Each was "nothing found", or had no urgent notice, or had advice on another problem
+    // first, when a new user tried them.
+    let ws = Workspace::with_bundled_corpus();
+    for (query, symptom, answer) in [
+        (
+            "cant feel my bum when i wipe and back is killing me",
+            "spinal cord compression",
+            "cord compression",
+        ),
+        (
+            "wobbly on my feet and back pain",
+            "spinal cord compression",
+            "emergency or same-day care",
+        ),
+        (
+            "her legs went from under her",
+            "spinal cord compression",
+            "cord compression",
+        ),
+        (
+            "im weeing myself and my back hurts",
+            "spinal cord compression",
+            "emergency or same-day care",
+        ),
+        (
+            "mum is talking nonsense and very sleepy today",
+            "sudden confusion or change in alertness",
+            "Symptoms and diagnosis",
+        ),
+        (
+            "i threw up all night and cant keep anything down on chemo",
+            "severe or ongoing diarrhoea, or not keeping fluids down",
+            "emergency or same-day care",
+        ),
+        (
+            "going yellow",
+            "yellow skin or eyes",
+            "emergency or same-day care",
+        ),
+    ] {
+        let output = search(&ws, query, &[]);
+        let first = output.passages.first();
+        assert!(
+            output.urgent_symptoms.iter().any(|s| s == symptom)
+                && first.is_some_and(|p| p.urgent && p.section.contains(answer)),
+            "{query}: {:?}, first {:?}",
+            output.urgent_symptoms,
+            first.map(|p| &p.section)
+        );
+    }
+    // Leaking when sneezing is common and not a sign of pressure on the spinal cord.
+    let sneeze = search(&ws, "i wet myself when i sneeze", &[]);
+    assert!(
+        sneeze.urgent_symptoms.is_empty(),
+        "{:?}",
+        sneeze.urgent_symptoms
+    );
 }
 
 #[test]
