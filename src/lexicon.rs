@@ -337,6 +337,22 @@ impl Lexicon {
             || matches!(key.as_slice(), [one] if self.with_stop_words.contains_key(one))
     }
 
+    /// The word a lexicon misspelling stands for, with its analyzed term: "capecitibine" is
+    /// "capecitabine". Only a misspelling group's `terms` that point at one word qualify; the
+    /// spelling variants listed under a drug's `narrower` are searched, not corrected.
+    pub fn correction_of(&self, typed: &str) -> Option<(String, &str)> {
+        let key = word_terms(&mut self.analyzer.clone(), typed);
+        let group = &self.groups[*self.by_key.get(&key)?];
+        match (group.kind, group.narrower.as_slice()) {
+            (SynonymKind::Misspelling, [right]) if !right.contains(' ') => {
+                let [term] =
+                    <[String; 1]>::try_from(word_terms(&mut self.analyzer.clone(), right)).ok()?;
+                Some((term, right.as_str()))
+            }
+            _ => None,
+        }
+    }
+
     /// True if `term`, an analyzed word, is one of the words of some lexicon term ("ductal" of
     /// "ductal carcinoma in situ"). Read only for words no passage uses, so a scan will do.
     pub fn has_word(&self, term: &str) -> bool {

@@ -82,7 +82,18 @@ pub fn judge(
     typed: &str,
 ) -> Result<Verdict> {
     let searched = fields.searched();
-    if snapshot.read(|s| Ok(doc_freq(s, &searched, &word.term)))? > 0 || lexicon.contains(typed) {
+    if snapshot.read(|s| Ok(doc_freq(s, &searched, &word.term)))? > 0 {
+        return Ok(Verdict::Known);
+    }
+    // A misspelling the lexicon lists is corrected like any other, so that the embedding model
+    // is given the word meant and the person is told what was searched.
+    if let Some((term, shown)) = lexicon.correction_of(typed) {
+        return Ok(Verdict::Corrected {
+            term,
+            shown: shown.to_string(),
+        });
+    }
+    if lexicon.contains(typed) {
         return Ok(Verdict::Known);
     }
     // "hair-loss" where the texts write "hair loss": a compound is searched by its parts too.

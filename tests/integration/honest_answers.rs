@@ -205,6 +205,22 @@ fn a_misspelling_is_corrected_for_both_halves_of_a_hybrid_search() {
 }
 
 #[test]
+fn a_misspelling_the_lexicon_lists_is_a_correction_too() {
+    // The lexicon's misspellings were searched as synonyms: no "showing results for", and the
+    // embedding model was given "capecitibine", so a hand-foot syndrome passage on capecitabine
+    // fell out of the first five.
+    let ws = Workspace::with_bundled_corpus();
+    let typo = search(&ws, "capecitibine side effects", &[]);
+    assert_eq!(corrected(&typo), [("capecitibine", "capecitabine")]);
+    assert_eq!(typo.searched, "capecitabine side effects");
+    let right = search(&ws, "capecitabine side effects", &[]);
+    assert_eq!(ids(&typo, 5), ids(&right, 5));
+    // Searched as typed, a misspelling is what it is.
+    let exact = search(&ws, "capecitibine", &["--exact", "--mode", "lexical"]);
+    assert!(exact.corrections.is_empty(), "{:?}", exact.corrections);
+}
+
+#[test]
 fn a_brand_name_reaches_the_embedding_model_with_its_generic_name() {
     // The model does not know "Trodelvy": given the brand alone it ranked general side-effect
     // passages first. Told "sacituzumab govitecan" too, it finds the drug's own passages. What
@@ -1634,6 +1650,25 @@ fn urgent_signs_in_a_familys_own_words_put_the_advice_to_act_first() {
 }
 
 #[test]
+fn a_fall_and_a_leg_that_takes_no_weight_are_read_as_meant() {
+    // "fell" was offered "full", and "cant put weight on" was read as putting on weight.
+    let ws = Workspace::with_bundled_corpus();
+    let output = search(
+        &ws,
+        "my husband fell and now cant put weight on his hip",
+        &[],
+    );
+    let expanded: Vec<&str> = output.expanded.iter().map(|e| e.term.as_str()).collect();
+    assert!(
+        output.absent.is_empty() && !expanded.contains(&"weight gain"),
+        "absent {:?}, expanded {expanded:?}",
+        output.absent
+    );
+    assert_eq!(output.urgent_symptoms, ["a bone that may be broken"]);
+    assert!(output.passages[0].urgent);
+}
+
+#[test]
 fn urgent_symptoms_put_the_advice_to_act_first() {
     let ws = Workspace::with_bundled_corpus();
     for query in [
@@ -1691,6 +1726,9 @@ fn urgent_symptoms_put_the_advice_to_act_first() {
         // the urgent advice on sudden confusion led a question about choosing a treatment.
         "im confused about which treatment to choose",
         "always thirsty on chemo",
+        // Fractures as a risk to lower are not a bone that has broken.
+        "does zometa prevent fractures",
+        "denosumab stopping rebound fractures",
     ] {
         let output = search(&ws, query, &[]);
         assert!(
