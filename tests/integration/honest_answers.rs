@@ -697,6 +697,36 @@ fn a_burning_or_smell_when_passing_urine_finds_the_signs_of_infection() {
 }
 
 #[test]
+fn respite_an_insurers_words_and_the_usa_reach_the_texts_words() {
+    // The first two were nothing found: no passage says "respite" or "pre-existing".
+    assert_answered_by_words_and_by_default(&[
+        (
+            "respite for carers",
+            "Help for carers: assessments, breaks and time off work",
+        ),
+        (
+            "travel insurance pre-existing condition usa",
+            "Travel insurance",
+        ),
+        (
+            "cancer helplines in the usa",
+            "Who can I call in the United States?",
+        ),
+    ]);
+}
+
+#[test]
+fn tingly_soya_and_sats_are_the_texts_tingling_soy_and_oxygen_level() {
+    // "tingly fingers" was nothing found ("Did you mean "tiny"?"), and "soya" was offered "soy
+    // or soma or sofa".
+    assert_answered_by_words_and_by_default(&[
+        ("tingly fingers", "Nerve damage"),
+        ("is soya safe", "Soy"),
+        ("low sats", "Breathlessness and shortness of breath"),
+    ]);
+}
+
+#[test]
 fn asking_about_a_second_opinion_finds_how_to_get_one() {
     // The texts named a second opinion once, in passing; "Symptoms to report soon" came first.
     assert_answered_by_words_and_by_default(&[
