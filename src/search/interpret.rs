@@ -562,7 +562,7 @@ fn nothing_to_search(query: &str, plan: &Plan) -> String {
         )
     } else {
         format!(
-            "nothing searchable in \"{shown}\": it has only very common words or symbols; try the words that matter, e.g. \"hormone therapy side effects\""
+            "nothing searchable in \"{shown}\": it has only very common words or symbols; say what it is about in a few words, e.g. \"bone pain\", \"feeling low\" or \"letrozole side effects\""
         )
     }
 }
