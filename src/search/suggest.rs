@@ -26,7 +26,13 @@ impl Suggester {
             .collect();
         let lexicon = groups
             .iter()
-            .flat_map(|group| group.terms.iter().chain(&group.narrower))
+            .flat_map(|group| {
+                let variants = group
+                    .narrower
+                    .iter()
+                    .filter(|n| !is_spelling_variant(n, &group.terms));
+                group.terms.iter().chain(variants)
+            })
             .filter(|term| !misspellings.contains(term));
         let labels = index.taxonomy.approaches().iter().map(|a| &a.label);
         let mut terms: Vec<(String, String)> = lexicon
@@ -57,5 +63,41 @@ impl Suggester {
             .take(limit)
             .map(|(_, term)| term.clone())
             .collect()
+    }
+}
+
+/// True when `narrower` is a drug's name misspelt ("letrozol" under "letrozole"): a word the
+/// English list lacks, within a letter or two of one of the group's `terms`. A drug's group lists
+/// its misspellings among its narrower terms, so that they are searched, but they are not
+/// names to offer.
+fn is_spelling_variant(narrower: &str, terms: &[String]) -> bool {
+    let lower = narrower.to_lowercase();
+    let close = |term: &String| {
+        strsim::osa_distance(&lower, &term.to_lowercase()) <= (lower.chars().count() / 5).max(1)
+    };
+    let english = lower.split_whitespace().all(crate::english::contains);
+    !english && terms.iter().any(close)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms(list: &[&str]) -> Vec<String> {
+        list.iter().map(|t| t.to_string()).collect()
+    }
+
+    #[test]
+    fn a_drugs_misspelling_is_a_variant_and_a_word_it_also_searches_is_not() {
+        let letrozole = terms(&["letrozole", "femara"]);
+        assert!(is_spelling_variant("letrozol", &letrozole));
+        assert!(is_spelling_variant("Letrazole", &letrozole));
+        assert!(!is_spelling_variant("aromatase inhibitor", &letrozole));
+        // English words one letter from a term are what the texts say, not slips.
+        assert!(!is_spelling_variant(
+            "employer",
+            &terms(&["employed", "job"])
+        ));
+        assert!(!is_spelling_variant("fall", &terms(&["fell", "fallen"])));
     }
 }

@@ -242,6 +242,8 @@ fn every_bad_request_gets_a_json_error_with_a_fitting_status() {
         ),
         ("/api/nothing-here", 404, "not_found"),
         ("/api/approaches?per=0", 400, "bad_request"),
+        // An id that is no UTF-8 was answered in plain text.
+        ("/api/passages/%FF", 400, "bad_request"),
     ];
     for (path, status, kind) in cases {
         let reply = server.get(path);
@@ -252,6 +254,25 @@ fn every_bad_request_gets_a_json_error_with_a_fitting_status() {
         assert_eq!(json["error"]["status"], *status, "{shown}");
         assert!(!json["error"]["message"].as_str().unwrap().is_empty());
     }
+}
+
+#[test]
+fn a_method_other_than_get_gets_a_json_error() {
+    // A POST was answered 405 with an empty body.
+    let ws = Workspace::with_fixture_corpus();
+    let server = Server::start(&ws);
+    let mut response = server
+        .agent
+        .post(&format!("http://{}/api/search?q=herceptin", server.addr))
+        .send_empty()
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 405);
+    let allow = response.headers().get("allow").map(|v| v.to_str().unwrap());
+    assert_eq!(allow, Some("GET, HEAD"));
+    let body = response.body_mut().read_to_string().unwrap();
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(json["error"]["kind"], "method_not_allowed", "{body}");
+    assert_eq!(json["error"]["status"], 405);
 }
 
 #[test]
@@ -527,7 +548,13 @@ fn suggestions_complete_drug_names_and_never_offer_misspellings() {
         .map(|s| s.as_str().unwrap())
         .collect();
     assert!(suggestions.contains(&"tamoxifen"), "{suggestions:?}");
-    assert!(!suggestions.contains(&"tamoxafen"), "{suggestions:?}");
+    // Misspellings listed in a misspelling group, and those a drug's own group lists so that
+    // they are searched ("tamoxifene", "letrozol").
+    for misspelt in ["tamoxafen", "tamoxifene", "tamoxifin"] {
+        assert!(!suggestions.contains(&misspelt), "{suggestions:?}");
+    }
+    let letrozole = server.get("/api/suggest?q=letroz").json();
+    assert_eq!(letrozole["suggestions"], serde_json::json!(["letrozole"]));
     let brands = server.get("/api/suggest?q=Herc").json();
     assert!(
         brands["suggestions"]

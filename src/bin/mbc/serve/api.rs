@@ -4,10 +4,10 @@
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::rejection::QueryRejection;
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::http::header::CONTENT_TYPE;
+use axum::http::header::{ALLOW, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -188,12 +188,14 @@ pub async fn search_handler(
 /// A passage with its neighbours, as `mbc show ID --format json`.
 #[utoipa::path(get, path = "/api/passages/{id}", params(("id" = String, Path, description = "A passage id, as search results give it")), responses(
     (status = 200, description = "The passage and the passages before and after it", body = wire::ShowOutput),
+    (status = 400, description = "An id that is not UTF-8", body = ApiErrorOutput),
     (status = 404, description = "No passage has this id", body = ApiErrorOutput),
 ))]
 pub async fn passage_handler(
     State(shared): State<Arc<Shared>>,
-    Path(id): Path<String>,
+    id: Result<Path<String>, PathRejection>,
 ) -> Result<Answer<wire::ShowOutput>, ApiError> {
+    let Path(id) = id.map_err(ApiError::from)?;
     let served = shared.current();
     let shown = blocking(move || search::passage_in_context(&served.index, &id)).await?;
     Ok(Answer(wire::ShowOutput::new(&shown)))
@@ -315,6 +317,17 @@ pub async fn api_not_found() -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint")
 }
 
+/// Every endpoint answers GET only; a client sending anything else is told so in JSON, as
+/// every other error.
+pub async fn method_not_allowed() -> Response {
+    let error = ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "only GET requests are served",
+    );
+    ([(ALLOW, "GET, HEAD")], error).into_response()
+}
+
 /// An error as the API reports it: `{"schema_version", "error": {"kind", "message",
 /// "status"}}` with the status as the HTTP status.
 #[derive(Debug)]
@@ -407,6 +420,12 @@ fn chain_message(err: &dyn std::error::Error) -> String {
 
 impl From<QueryRejection> for ApiError {
     fn from(rejection: QueryRejection) -> Self {
+        ApiError::bad_request(rejection.body_text())
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(rejection: PathRejection) -> Self {
         ApiError::bad_request(rejection.body_text())
     }
 }

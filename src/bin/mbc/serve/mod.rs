@@ -103,6 +103,7 @@ fn router(shared: Arc<Shared>, settings: &ServeSettings) -> Router {
         .route("/healthz", get(api::health_handler))
         .route("/api/{*rest}", get(api::api_not_found))
         .fallback(page::not_found)
+        .method_not_allowed_fallback(api::method_not_allowed)
         .with_state(shared)
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::internal("mbc failed while answering; the failure was logged").into_response()
