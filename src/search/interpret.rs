@@ -395,10 +395,19 @@ pub fn plan_query(
                     words.truncate(MAX_QUERY_WORDS);
                 }
                 let absent_before = planned.absent.len();
+                let mut numbers = Vec::new();
                 let searched = if request.exact || like {
                     typed.clone()
                 } else {
-                    spell(index, snapshot, &mut words, &typed, !long, &mut planned)?
+                    spell(
+                        index,
+                        snapshot,
+                        &mut words,
+                        &typed,
+                        !long,
+                        &mut numbers,
+                        &mut planned,
+                    )?
                 };
                 semantic_parts.push(searched);
                 let matches = add_free_words(
@@ -430,14 +439,12 @@ pub fn plan_query(
                     &matches,
                     &mut planned.absent,
                 )?;
-                planned.concepts.extend(concepts_of(
-                    snapshot,
-                    index.fields,
-                    &typed,
-                    &words,
-                    matches,
-                    long,
-                )?);
+                let concepts = concepts_of(snapshot, index.fields, &typed, &words, matches, long)?;
+                planned.concepts.extend(
+                    concepts
+                        .into_iter()
+                        .filter(|c| !matches!(c.alternatives.as_slice(), [one] if one.len() == 1 && numbers.contains(&one[0]))),
+                );
                 content_words += words.iter().map(|w| &w.term).collect::<BTreeSet<_>>().len();
             }
             Clause::Phrase(phrase) => {
@@ -567,6 +574,13 @@ fn nothing_to_search(query: &str, plan: &Plan) -> String {
     }
 }
 
+/// True for a word of digits only, with at most one decimal point ("85", "38.5").
+fn is_number(word: &str) -> bool {
+    word.chars().any(|c| c.is_ascii_digit())
+        && word.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && word.matches('.').count() <= 1
+}
+
 /// Judges the spelling of each word ([`spelling::judge`]): corrections replace the word's term
 /// (a word read as two becomes the two words) and are recorded once each (only when `correct`;
 /// otherwise the correction is only suggested), and so are absent words. Returns the clause's
@@ -577,6 +591,7 @@ fn spell(
     words: &mut Vec<AnalyzedWord>,
     typed: &str,
     correct: bool,
+    numbers: &mut Vec<String>,
     planned: &mut PlannedQuery,
 ) -> Result<String> {
     let mut searched = String::with_capacity(typed.len());
@@ -584,13 +599,15 @@ fn spell(
     let mut spelt = Vec::with_capacity(words.len() + 1);
     // Positions added by words read as two: the words after them move along.
     let mut added = 0;
+    let typed_word = |w: &AnalyzedWord| typed.get(w.range.clone()).unwrap_or(&w.term).to_string();
+    let all_numbers = words.iter().all(|w| is_number(&typed_word(w)));
     for mut word in std::mem::take(words) {
         word.position += added;
         for (position, _) in &mut word.parts {
             *position += added;
         }
         let range = word.range.clone();
-        let original = typed.get(range.clone()).unwrap_or(&word.term).to_string();
+        let original = typed_word(&word);
         let verdict = if planned.absent.iter().any(|a| a.word == original) || is_negation(&original)
         {
             spelling::Verdict::Known
@@ -599,6 +616,14 @@ fn spell(
         };
         let shown = match verdict {
             spelling::Verdict::Known => None,
+            // A number no passage has ("chemo at 85", "diarrhoea 8 times") is an age, a count
+            // or a dose: the texts speak of these in words, and weighed as the rarest word of
+            // the question it made the whole question nothing found. It is kept for lexicon
+            // phrases ("8 year old") and the model, but neither reported nor weighed.
+            spelling::Verdict::Absent { .. } if !all_numbers && is_number(&original) => {
+                numbers.push(word.term.clone());
+                None
+            }
             spelling::Verdict::Absent { suggestions } => {
                 planned.absent.push(AbsentWord {
                     word: original.clone(),
