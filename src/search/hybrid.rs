@@ -86,7 +86,7 @@ impl Nearest {
         Ok(leading)
     }
 
-    /// Keeps only the passages at or above `floor`.
+    /// Keeps only the passages at or above `floor`, and those whose ids are in `also`.
     pub fn keep_from(&mut self, floor: f32, also: &[String]) {
         self.ranking
             .retain(|(id, s)| *s >= floor || also.contains(id));

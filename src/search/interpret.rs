@@ -443,7 +443,7 @@ pub fn plan_query(
                 planned.concepts.extend(
                     concepts
                         .into_iter()
-                        .filter(|c| !matches!(c.alternatives.as_slice(), [one] if one.len() == 1 && numbers.contains(&one[0]))),
+                        .filter(|c| !is_one_of_the_numbers(c, &numbers)),
                 );
                 content_words += words.iter().map(|w| &w.term).collect::<BTreeSet<_>>().len();
             }
@@ -572,6 +572,11 @@ fn nothing_to_search(query: &str, plan: &Plan) -> String {
             "nothing searchable in \"{shown}\": it has only very common words or symbols; say what it is about in a few words, e.g. \"bone pain\", \"feeling low\" or \"letrozole side effects\""
         )
     }
+}
+
+/// True when `concept` is nothing but one of `numbers` (see [`spell`]), which are not weighed.
+fn is_one_of_the_numbers(concept: &Concept, numbers: &[String]) -> bool {
+    matches!(concept.alternatives.as_slice(), [one] if matches!(one.as_slice(), [term] if numbers.contains(term)))
 }
 
 /// True for a word of digits only, with at most one decimal point ("85", "38.5").
