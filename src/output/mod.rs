@@ -15,6 +15,16 @@ use wire::{
 
 pub use text::{DEFAULT_WIDTH, Style, expansions_to_show, printable, printable_lines, shortened};
 
+/// What a search's text output says above its passages and JSON lines have no place for: the
+/// words corrected and the warning for an urgent symptom. Written to stderr, so that no one
+/// reading the lines misses them.
+pub fn notes_for_lines(results: &SearchResults) -> Vec<String> {
+    [text::corrections_line(results), text::urgent_line(results)]
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
 /// How results are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {

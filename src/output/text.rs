@@ -144,11 +144,7 @@ pub fn search(
     explain: bool,
 ) -> io::Result<()> {
     write_interpretation(out, results, style, explain)?;
-    if !results.urgent_symptoms.is_empty() {
-        let line = format!(
-            "This names a symptom that needs urgent care ({}). If it is happening now, contact your care team's 24-hour line or emergency services; the first passages say when.",
-            results.urgent_symptoms.join("; ")
-        );
+    if let Some(line) = urgent_line(results) {
         write_wrapped(out, &style.warn(&line), "", style)?;
     }
     if !results.found {
@@ -202,22 +198,40 @@ pub fn search(
 
 /// What the search made of the query: corrections, words no passage uses, and the synonyms
 /// that mattered.
+/// The note on the words a search corrected, if it corrected any.
+pub fn corrections_line(results: &SearchResults) -> Option<String> {
+    if results.corrections.is_empty() {
+        return None;
+    }
+    let fixed: Vec<String> = results
+        .corrections
+        .iter()
+        .map(|c| format!("{} → {}", printable(&c.from), printable(&c.to)))
+        .collect();
+    Some(format!(
+        "showing results for: {} (use --exact to search as typed)",
+        fixed.join(", ")
+    ))
+}
+
+/// The warning for a query that names a symptom needing urgent care, if it names one.
+pub fn urgent_line(results: &SearchResults) -> Option<String> {
+    if results.urgent_symptoms.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "This names a symptom that needs urgent care ({}). If it is happening now, contact your care team's 24-hour line or emergency services; the first passages say when.",
+        results.urgent_symptoms.join("; ")
+    ))
+}
+
 fn write_interpretation(
     out: &mut dyn Write,
     results: &SearchResults,
     style: Style,
     explain: bool,
 ) -> io::Result<()> {
-    if !results.corrections.is_empty() {
-        let fixed: Vec<String> = results
-            .corrections
-            .iter()
-            .map(|c| format!("{} → {}", printable(&c.from), printable(&c.to)))
-            .collect();
-        let line = format!(
-            "showing results for: {} (use --exact to search as typed)",
-            fixed.join(", ")
-        );
+    if let Some(line) = corrections_line(results) {
         write_wrapped(out, &line, "", style)?;
     }
     let shown_absent = if explain { usize::MAX } else { SHOWN_ABSENT };

@@ -1749,6 +1749,29 @@ fn a_fall_and_a_leg_that_takes_no_weight_are_read_as_meant() {
 }
 
 #[test]
+fn json_lines_say_on_stderr_what_was_corrected_and_what_is_urgent() {
+    // Lines have no envelope for them, and the correction and the urgent warning were lost.
+    let ws = Workspace::with_bundled_corpus();
+    let brest = mbc(&ws, &["search", "brest cancer", "--format", "jsonl"]).ok();
+    assert!(
+        brest
+            .stderr
+            .contains("note: showing results for: brest → breast"),
+        "{}",
+        brest.stderr
+    );
+    let blood = mbc(&ws, &["search", "coughing up blood", "--format", "jsonl"]).ok();
+    assert!(
+        blood.stderr.contains("needs urgent care"),
+        "{}",
+        blood.stderr
+    );
+    let first: serde_json::Value =
+        serde_json::from_str(blood.stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(first["urgent"], true);
+}
+
+#[test]
 fn urgent_symptoms_put_the_advice_to_act_first() {
     let ws = Workspace::with_bundled_corpus();
     for query in [

@@ -61,6 +61,11 @@ pub fn run(command: Command) -> Result<()> {
                     .request(query, settings.limit, settings.approaches)
             };
             let results = search::search(&index, &request)?;
+            if format == Format::JsonLines {
+                for note in output::notes_for_lines(&results) {
+                    status!("note: {note}");
+                }
+            }
             if format == Format::JsonLines && results.hits.is_empty() {
                 status!(
                     "note: nothing in the corpus is about \"{}\"; no lines written (--closest lists the nearest passages)",
