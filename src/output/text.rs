@@ -196,8 +196,6 @@ pub fn search(
     writeln!(out, "{}", style.dim(NOTICE))
 }
 
-/// What the search made of the query: corrections, words no passage uses, and the synonyms
-/// that mattered.
 /// The note on the words a search corrected, if it corrected any.
 pub fn corrections_line(results: &SearchResults) -> Option<String> {
     if results.corrections.is_empty() {
@@ -225,6 +223,8 @@ pub fn urgent_line(results: &SearchResults) -> Option<String> {
     ))
 }
 
+/// What the search made of the query: corrections, words no passage uses, and the synonyms
+/// that mattered.
 fn write_interpretation(
     out: &mut dyn Write,
     results: &SearchResults,
