@@ -579,6 +579,11 @@ fn is_one_of_the_numbers(concept: &Concept, numbers: &[String]) -> bool {
     matches!(concept.alternatives.as_slice(), [one] if matches!(one.as_slice(), [term] if numbers.contains(term)))
 }
 
+/// `word` as the person wrote it in `typed`.
+fn as_typed<'a>(typed: &'a str, word: &'a AnalyzedWord) -> &'a str {
+    typed.get(word.range.clone()).unwrap_or(&word.term)
+}
+
 /// True for a word of digits only, with at most one decimal point ("85", "38.5").
 fn is_number(word: &str) -> bool {
     word.chars().any(|c| c.is_ascii_digit())
@@ -604,15 +609,14 @@ fn spell(
     let mut spelt = Vec::with_capacity(words.len() + 1);
     // Positions added by words read as two: the words after them move along.
     let mut added = 0;
-    let typed_word = |w: &AnalyzedWord| typed.get(w.range.clone()).unwrap_or(&w.term).to_string();
-    let all_numbers = words.iter().all(|w| is_number(&typed_word(w)));
+    let all_numbers = words.iter().all(|w| is_number(as_typed(typed, w)));
     for mut word in std::mem::take(words) {
         word.position += added;
         for (position, _) in &mut word.parts {
             *position += added;
         }
         let range = word.range.clone();
-        let original = typed_word(&word);
+        let original = as_typed(typed, &word).to_string();
         let verdict = if planned.absent.iter().any(|a| a.word == original) || is_negation(&original)
         {
             spelling::Verdict::Known

@@ -317,8 +317,11 @@ fn rank(
     if let (true, Some(floor)) = (about.found, floor) {
         // In semantic mode the leading passages that cover the query by their words can be
         // what makes it found: they stay, or a search found something and showed nothing.
+        // When the best of them does not cover enough, none does.
         let by_words = match mode {
-            Mode::Semantic => about::about_by_words(index, snapshot, &planned.concepts, &leading)?,
+            Mode::Semantic if about.by_words() => {
+                about::about_by_words(index, snapshot, &planned.concepts, &leading)?
+            }
             _ => Vec::new(),
         };
         let below_floor = nearest

@@ -65,12 +65,12 @@ pub fn run(command: Command) -> Result<()> {
                 for note in output::notes_for_lines(&results) {
                     status!("note: {note}");
                 }
-            }
-            if format == Format::JsonLines && results.hits.is_empty() {
-                status!(
-                    "note: nothing in the corpus is about \"{}\"; no lines written (--closest lists the nearest passages)",
-                    output::shortened(results.query.trim(), 80)
-                );
+                if results.hits.is_empty() {
+                    status!(
+                        "note: nothing in the corpus is about \"{}\"; no lines written (--closest lists the nearest passages)",
+                        output::shortened(results.query.trim(), 80)
+                    );
+                }
             }
             output::write_search(&mut out, &results, format, style, request.explain)?;
             if std::env::var_os("MBC_TIMINGS").is_some() {
