@@ -413,6 +413,35 @@ impl Lexicon {
         &self.contrary
     }
 
+    /// The analyzed names of the drugs (the terms of the "brand" groups), those `text` names
+    /// apart from the rest: `(named, others)`. Both are empty when `text` names no drug.
+    pub fn drug_names(&self, text: &str) -> (Vec<Vec<String>>, Vec<Vec<String>>) {
+        let is_drug = |group: usize| self.groups[group].kind == SynonymKind::Brand;
+        let named: Vec<usize> = self
+            .groups_in(text)
+            .into_iter()
+            .filter(|&g| is_drug(g))
+            .collect();
+        if named.is_empty() {
+            return (Vec::new(), Vec::new());
+        }
+        self.by_key
+            .iter()
+            .filter(|&(_, &group)| is_drug(group))
+            .map(|(key, group)| (key.clone(), named.contains(group)))
+            .fold(
+                (Vec::new(), Vec::new()),
+                |(mut own, mut rest), (key, is_named)| {
+                    if is_named {
+                        own.push(key)
+                    } else {
+                        rest.push(key)
+                    }
+                    (own, rest)
+                },
+            )
+    }
+
     /// The groups whose terms `text` uses (as [`Lexicon::matches`] finds them).
     pub fn groups_in(&self, text: &str) -> Vec<usize> {
         let words = analyze_words(&mut self.analyzer.clone(), text);

@@ -516,11 +516,11 @@ pub fn plan_query(
 }
 
 /// Every analyzed term that counts as one of the concepts, as the urgent rule reads them: the
-/// query's own words (each concept's first alternative) and its synonyms' words, except that a
-/// synonym with a negation counts only as a whole. Its "cant" is no word of the query: read
-/// word by word, "breathless" ("can't breathe") and "walking" named "cant walk", a sign of
-/// spinal cord compression. Other synonyms still lend their words: "face has drooped", read as
-/// "facial weakness", and "one side" name weakness on one side. `text` is the query as searched,
+/// query's own words (each concept's first alternative) and its one-word synonyms, while a
+/// synonym of several words counts only as a whole. Read word by word, a synonym lends words
+/// the person never used to terms it has no part in: "breathless" ("can't breathe") and
+/// "walking" named "cant walk", a sign of spinal cord compression, and "lose her hair" ("hair
+/// falling out") and "pain in her hip" named a fall on the hip. `text` is the query as searched,
 /// for the terms that need their words as written ([`crate::symptoms::Symptom::written`]).
 pub fn concept_terms<'a>(concepts: &'a [Concept], text: &str) -> QueryTerms<'a> {
     let mut terms = QueryTerms::default();
@@ -531,7 +531,7 @@ pub fn concept_terms<'a>(concepts: &'a [Concept], text: &str) -> QueryTerms<'a> 
         };
         own.iter().for_each(|w| terms.add_word(w));
         for synonym in synonyms {
-            if synonym.iter().any(|w| is_negation(w)) {
+            if synonym.len() > 1 {
                 terms.add_phrase(synonym);
             } else {
                 synonym.iter().for_each(|w| terms.add_word(w));

@@ -5,7 +5,9 @@
 //! call straight away is what they read first.
 
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
+};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Term};
 
@@ -61,15 +63,25 @@ pub fn urgent_first(
         Some(any_of(index.fields, asked.iter().copied())),
         None,
     ];
+    // Advice given for another drug is not about the one the person takes: "diarrhoea 7 times
+    // today on verzenio" was led by the advice on sacituzumab govitecan.
+    let own_drug = own_drug_or_none(index, text);
     let mut top = Vec::new();
-    for required in requirements {
-        let query = with_required(advice.box_clone(), required, plan);
-        top = snapshot.search(
-            &*query,
-            &TopDocs::with_limit(URGENT_PASSAGES).order_by_score(),
-        )?;
-        if !top.is_empty() {
-            break;
+    'found: for drug in [own_drug, None] {
+        for required in &requirements {
+            let required = [required.as_ref(), drug.as_ref()]
+                .into_iter()
+                .flatten()
+                .map(|q| q.box_clone())
+                .collect::<Vec<_>>();
+            let query = with_required(advice.box_clone(), required, plan);
+            top = snapshot.search(
+                &*query,
+                &TopDocs::with_limit(URGENT_PASSAGES).order_by_score(),
+            )?;
+            if !top.is_empty() {
+                break 'found;
+            }
         }
     }
     Ok(UrgentFirst {
@@ -78,15 +90,32 @@ pub fn urgent_first(
     })
 }
 
-/// `query`, for passages that also match `required` (the symptom terms a query named; none:
-/// no such condition) and pass the search's own filter, required phrases and exclusions.
+/// Passages that name a drug the query names, or no drug at all; `None` when the query names
+/// no drug.
+fn own_drug_or_none(index: &SearchIndex, text: &str) -> Option<Box<dyn Query>> {
+    let (named, others) = index.lexicon.drug_names(text);
+    if named.is_empty() {
+        return None;
+    }
+    let no_other_drug = BooleanQuery::new(vec![
+        (Occur::Must, Box::new(AllQuery) as Box<dyn Query>),
+        (Occur::MustNot, any_of(index.fields, &others)),
+    ]);
+    Some(Box::new(BooleanQuery::new(vec![
+        (Occur::Should, any_of(index.fields, &named)),
+        (Occur::Should, Box::new(no_other_drug)),
+    ])))
+}
+
+/// `query`, for passages that also match each of `required` (the symptom terms a query named,
+/// the drugs it allows) and pass the search's own filter, required phrases and exclusions.
 fn with_required(
     query: Box<dyn Query>,
-    required: Option<Box<dyn Query>>,
+    required: Vec<Box<dyn Query>>,
     plan: &Plan,
 ) -> Box<dyn Query> {
     let mut clauses = vec![(Occur::Must, query)];
-    if let Some(required) = required {
+    for required in required {
         clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(required, 0.0))));
     }
     if let Some(constraints) = plan.constraints() {

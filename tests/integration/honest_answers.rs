@@ -1702,6 +1702,21 @@ fn urgent_signs_in_a_familys_own_words_put_the_advice_to_act_first() {
             "fever or signs of infection during treatment",
             "Signs of infection",
         ),
+        (
+            "face and arm gone droopy on one side",
+            "sudden severe headache, weakness on one side or loss of vision",
+            "",
+        ),
+        (
+            "havent had a wee since yesterday morning",
+            "spinal cord compression",
+            "",
+        ),
+        (
+            "diarrhoea 7 times today on verzenio",
+            "severe or ongoing diarrhoea, or not keeping fluids down",
+            "Side effects of CDK4/6 inhibitors",
+        ),
     ] {
         let output = search(&ws, query, &[]);
         let first = output.passages.first();
@@ -1726,6 +1741,37 @@ fn urgent_signs_in_a_familys_own_words_put_the_advice_to_act_first() {
         sneeze.urgent_symptoms.is_empty(),
         "{:?}",
         sneeze.urgent_symptoms
+    );
+}
+
+#[test]
+fn a_synonyms_words_name_no_urgent_symptom_apart() {
+    // "lose her hair" is searched as "hair falling out" too; its "falling", read apart, and
+    // "pain in her hip" named a fall on the hip, and a family's post about a new diagnosis
+    // was told a bone may be broken.
+    let ws = Workspace::with_bundled_corpus();
+    let output = search(
+        &ws,
+        "she had pain in her hip for ages, will she lose her hair",
+        &[],
+    );
+    assert!(
+        output.urgent_symptoms.is_empty(),
+        "{:?}",
+        output.urgent_symptoms
+    );
+}
+
+#[test]
+fn a_wee_bit_is_not_urine() {
+    // The analyzer reads "weeing" as "wee", so a lexicon group with "weeing" searched urine
+    // for "a wee bit worried about scans".
+    let ws = Workspace::with_bundled_corpus();
+    let output = search(&ws, "a wee bit worried about scans", &[]);
+    let expanded: Vec<&str> = output.expanded.iter().map(|e| e.term.as_str()).collect();
+    assert!(
+        !expanded.iter().any(|e| e.contains("urine")),
+        "{expanded:?}"
     );
 }
 
@@ -1873,6 +1919,50 @@ A sudden severe headache needs          emergency care.
     let first = &run.json()["passages"][0];
     assert_eq!(first["urgent"], true);
     assert_eq!(first["section"], "Headaches", "{first}");
+}
+
+#[test]
+fn urgent_advice_for_another_drug_does_not_lead() {
+    // "diarrhoea 7 times today on verzenio" was led by the advice on sacituzumab govitecan.
+    // Here the passage on the other drug matches more of the question's words.
+    let ws = Workspace::new();
+    ws.write(
+        "corpus/diarrhoea.md",
+        "# Diarrhoea
+
+## Sacituzumab govitecan
+
+Diarrhoea many times a day with sacituzumab govitecan needs a call straight away.
+
+## Any treatment
+
+Severe diarrhoea needs a call to the team straight away.
+
+## Abemaciclib
+
+Abemaciclib often causes loose stools in the first weeks.
+",
+    );
+    ws.index_corpus();
+    let first = |query: &str| {
+        let run = ws.mbc(&["search", query, "--mode", "lexical", "--format", "json"]);
+        let first = run.json()["passages"][0].clone();
+        assert_eq!(first["urgent"], true, "{query}: {first}");
+        first["section"].as_str().unwrap().to_string()
+    };
+    assert_eq!(
+        first("severe diarrhoea many times a day on verzenio"),
+        "Any treatment"
+    );
+    // The advice for the drug named still leads, and with no drug named the ranking decides.
+    assert_eq!(
+        first("severe diarrhoea many times a day on trodelvy"),
+        "Sacituzumab govitecan"
+    );
+    assert_eq!(
+        first("severe diarrhoea many times a day"),
+        "Sacituzumab govitecan"
+    );
 }
 
 #[test]
