@@ -730,6 +730,48 @@ fn tingly_soya_and_sats_are_the_texts_tingling_soy_and_oxygen_level() {
 }
 
 #[test]
+fn family_words_places_and_shorthand_reach_the_texts_words() {
+    // Each was nothing found, or reported a word no passage has, when a new user tried it.
+    assert_answered_by_words_and_by_default(&[
+        (
+            "how do i tell the kids mummy is poorly again",
+            "Should I tell my kids?",
+        ),
+        ("my ca153 is rising", "Scans and tumour markers"),
+        (
+            "going to spain in june while on treatment",
+            "Infection and the timing of treatment",
+        ),
+        (
+            "should i go vegan now",
+            "Can a special diet cure or control cancer?",
+        ),
+    ]);
+    let ws = Workspace::with_bundled_corpus();
+    for query in [
+        "my nan has stage four breast cancer",
+        "onc says my ca153 is rising",
+    ] {
+        let output = search(&ws, query, &[]);
+        assert!(
+            output.found && output.absent.is_empty(),
+            "{query}: found {}, absent {:?}",
+            output.found,
+            output.absent
+        );
+    }
+    // "yr" and "old" were reported as words no passage has, and nothing was found.
+    let teenager = search(&ws, "my 15 yr old wont talk to me about my cancer", &[]);
+    assert!(
+        teenager.absent.is_empty()
+            && teenager.passages[0].doc_id == "20-telling-children-and-teenagers.md",
+        "absent {:?}, first {}",
+        teenager.absent,
+        teenager.passages[0].doc_id
+    );
+}
+
+#[test]
 fn a_number_no_passage_has_does_not_make_a_question_nothing_found() {
     // An age or a count weighed as the rarest word of the question: "chemo at 85" and
     // "im 32 and premenopausal, …" were nothing found, with "No passage mentions "85"".
