@@ -101,6 +101,15 @@ impl Fields {
         stored_text(searcher, address, self.doc_id)
     }
 
+    /// The stored source path of a passage, as the user can open it (`None` if it has none).
+    pub fn path_of(
+        &self,
+        searcher: &Searcher,
+        address: DocAddress,
+    ) -> tantivy::Result<Option<String>> {
+        stored_text(searcher, address, self.path)
+    }
+
     /// Looks the handles up in an opened index's schema; `None` if the index was built with a
     /// different schema (an older `mbc`, or not an `mbc` index at all).
     pub fn from_schema(schema: &Schema) -> Option<Fields> {

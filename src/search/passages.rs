@@ -58,8 +58,15 @@ pub fn passage_in_context(index: &SearchIndex, passage_id: &str) -> Result<Passa
         index,
         Term::from_field_text(index.fields.doc_id, &passage.doc_id),
     )?;
+    // Ids are unique in an index built now; an index built before that was checked may hold
+    // two documents with one id, and a neighbour comes from the passage's own file.
     let neighbour = |ordinal: Option<u64>| {
-        ordinal.and_then(|o| siblings.iter().find(|p| p.ordinal == o).cloned())
+        ordinal.and_then(|o| {
+            siblings
+                .iter()
+                .find(|p| p.ordinal == o && p.path == passage.path)
+                .cloned()
+        })
     };
     Ok(PassageInContext {
         previous: neighbour(passage.ordinal.checked_sub(1)),

@@ -194,7 +194,8 @@ fn duplicate_ids_and_empty_files_are_named() {
     ws.write("corpus/empty.md", "");
     let run = ws.index_corpus();
     assert!(
-        run.stderr.contains("records.jsonl:2: duplicate _id"),
+        run.stderr
+            .contains("records.jsonl:2: duplicate id \"a\" (first on line 1)"),
         "{}",
         run.stderr
     );
@@ -206,6 +207,52 @@ fn duplicate_ids_and_empty_files_are_named() {
     assert!(
         ws.finds("quokka", "records.jsonl"),
         "the first record, after a byte-order mark"
+    );
+}
+
+#[test]
+fn a_document_id_names_one_document_across_files_and_updates() {
+    // Two files' records with one `_id`, or a record named like a Markdown file, were indexed
+    // without a word, and `mbc show` gave one document's passage the other's as neighbours.
+    let ws = Workspace::new();
+    ws.write("corpus/good.md", "# Good\n\nA passage about quokkas.\n");
+    ws.write(
+        "corpus/one.jsonl",
+        "{\"_id\": \"j1\", \"text\": \"First wombat record.\"}\n",
+    );
+    ws.write(
+        "corpus/two.jsonl",
+        "{\"_id\": \"good.md\", \"text\": \"An impostor.\"}\n{\"_id\": \"j1\", \"text\": \"Second numbat record.\"}\n",
+    );
+    let run = ws.index_corpus();
+    assert!(
+        run.stderr
+            .contains("two.jsonl:1: duplicate id \"good.md\" (first in ")
+            && run
+                .stderr
+                .contains("two.jsonl:2: duplicate id \"j1\" (first in "),
+        "{}",
+        run.stderr
+    );
+    assert!(ws.finds("quokkas", "good.md") && ws.finds("wombat", "one.jsonl"));
+    assert!(
+        !ws.mbc(&["search", "numbat"])
+            .ok()
+            .stdout
+            .contains("two.jsonl")
+    );
+    // An update keeps the ids of the files it carries over as they are.
+    ws.write(
+        "corpus/three.jsonl",
+        "{\"_id\": \"j1\", \"text\": \"A third echidna record.\"}\n",
+    );
+    let update = ws.index_corpus();
+    assert!(
+        update
+            .stderr
+            .contains("three.jsonl:1: duplicate id \"j1\" (first in "),
+        "{}",
+        update.stderr
     );
 }
 

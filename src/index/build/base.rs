@@ -5,10 +5,10 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use tantivy::collector::DocSetCollector;
-use tantivy::query::TermQuery;
+use tantivy::collector::{DocSetCollector, TopDocs};
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{Index, Term};
+use tantivy::{Index, Searcher, Term};
 
 use crate::Result;
 use crate::embed::VectorSet;
@@ -105,6 +105,20 @@ impl Base {
         Ok(Some(vectors))
     }
 
+    /// The documents an update with `changes` carries over as they are, for asking which
+    /// document ids they hold.
+    pub fn carried_over(&self, changes: &Changes) -> Result<CarriedOver> {
+        let outdated = changes
+            .outdated()
+            .map(|name| Term::from_field_text(self.fields.file, name))
+            .collect();
+        Ok(CarriedOver {
+            searcher: self.index.reader()?.searcher(),
+            fields: self.fields,
+            outdated,
+        })
+    }
+
     /// The ids of the passages that came from the given corpus files.
     fn passage_ids<'a>(&self, files: impl Iterator<Item = &'a str>) -> Result<HashSet<String>> {
         let fields = self.fields;
@@ -120,5 +134,40 @@ impl Base {
             }
         }
         Ok(ids)
+    }
+}
+
+/// The documents of the previous generation that an update keeps.
+pub struct CarriedOver {
+    searcher: Searcher,
+    fields: Fields,
+    /// The files whose passages the update replaces or removes.
+    outdated: Vec<Term>,
+}
+
+impl CarriedOver {
+    /// The source path of the kept document whose id is `doc_id`, if one is.
+    pub fn path_of(&self, doc_id: &str) -> Result<Option<String>> {
+        let term =
+            |t: Term| Box::new(TermQuery::new(t, IndexRecordOption::Basic)) as Box<dyn Query>;
+        let mut clauses = vec![(
+            Occur::Must,
+            term(Term::from_field_text(self.fields.doc_id, doc_id)),
+        )];
+        clauses.extend(
+            self.outdated
+                .iter()
+                .map(|t| (Occur::MustNot, term(t.clone()))),
+        );
+        let query = BooleanQuery::new(clauses);
+        let Some((_, address)) = self
+            .searcher
+            .search(&query, &TopDocs::with_limit(1).order_by_score())?
+            .into_iter()
+            .next()
+        else {
+            return Ok(None);
+        };
+        Ok(self.fields.path_of(&self.searcher, address)?)
     }
 }

@@ -186,7 +186,19 @@ pub fn build(
     progress(BuildEvent::Started {
         files: changes.to_index.len(),
     });
-    let totals = index_files(&changes, fields, &taxonomy, options, &mut writer, progress)?;
+    let carried = base
+        .as_ref()
+        .map(|b| b.carried_over(&changes))
+        .transpose()?;
+    let totals = index_files(
+        &changes,
+        carried.as_ref(),
+        fields,
+        &taxonomy,
+        options,
+        &mut writer,
+        progress,
+    )?;
     let records = records(&changes, &totals);
     skipped.extend(records.values().flat_map(|r| r.skipped.iter().cloned()));
     if options.strict && !skipped.is_empty() {

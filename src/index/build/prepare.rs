@@ -3,10 +3,12 @@
 //! bounded rounds.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 
 use rayon::prelude::*;
 use tantivy::{IndexWriter, TantivyDocument};
 
+use super::base::CarriedOver;
 use super::{BuildEvent, BuildOptions};
 use crate::analysis;
 use crate::corpus::{self, CorpusFile, Document, FileKind, FileLoad, MAX_DOCUMENT_BYTES, Skipped};
@@ -20,9 +22,11 @@ use crate::{Error, Result};
 /// Files parsed per parallel batch: enough to keep both cores busy, few enough to bound memory.
 const FILES_PER_BATCH: usize = 64;
 
-/// Parses, splits, tags and adds the files to index; returns what each yielded.
+/// Parses, splits, tags and adds the files to index; returns what each yielded. `carried` is
+/// what an update keeps of the previous generation, whose document ids are taken.
 pub(super) fn index_files(
     changes: &Changes,
+    carried: Option<&CarriedOver>,
     fields: Fields,
     taxonomy: &ApproachTaxonomy,
     options: &BuildOptions,
@@ -31,17 +35,30 @@ pub(super) fn index_files(
 ) -> Result<Totals> {
     let embed = options.model.is_some();
     let mut totals = Totals::default();
+    let mut ids = TakenIds {
+        given: HashMap::new(),
+        carried,
+    };
     let (streamed, whole): (Vec<&CorpusFile>, Vec<&CorpusFile>) = changes
         .to_index
         .iter()
         .map(|(file, _)| *file)
         .partition(|f| f.kind == FileKind::JsonLines);
     for batch in whole.chunks(FILES_PER_BATCH) {
+        let mut loads: Vec<Result<FileLoad>> = batch
+            .par_iter()
+            .map(|file| corpus::load_file(file))
+            .collect();
+        for (file, load) in batch.iter().zip(&mut loads) {
+            if let Ok(load) = load {
+                ids.keep_first_of_each(load, file)?;
+            }
+        }
         let prepared: Vec<Result<Prepared>> = batch
             .par_iter()
-            .map(|file| {
-                let load = corpus::load_file(file)?;
-                prepare_documents(load, file, fields, taxonomy, options.split, embed)
+            .zip(loads)
+            .map(|(file, load)| {
+                prepare_documents(load?, file, fields, taxonomy, options.split, embed)
             })
             .collect();
         for (file, result) in batch.iter().zip(prepared) {
@@ -50,10 +67,68 @@ pub(super) fn index_files(
         progress(BuildEvent::Advanced { files: batch.len() });
     }
     for file in streamed {
-        stream_jsonl(file, fields, taxonomy, options, &mut totals, writer)?;
+        stream_jsonl(
+            file,
+            fields,
+            taxonomy,
+            options,
+            &mut ids,
+            &mut totals,
+            writer,
+        )?;
         progress(BuildEvent::Advanced { files: 1 });
     }
     Ok(totals)
+}
+
+/// The document ids given so far. A document id must name one document in the whole corpus:
+/// `mbc show` reads a passage's neighbours by it, and two files' records with one `_id` were
+/// shown as one document.
+struct TakenIds<'a> {
+    /// Each id given in this build, with the file and line of its document.
+    given: HashMap<String, (PathBuf, usize)>,
+    /// What an update keeps of the previous generation.
+    carried: Option<&'a CarriedOver>,
+}
+
+impl TakenIds<'_> {
+    /// Drops the documents of `load` whose id is taken, with a warning naming where it was
+    /// first given; the first keeps it.
+    fn keep_first_of_each(&mut self, load: &mut FileLoad, file: &CorpusFile) -> Result<()> {
+        let documents = std::mem::take(&mut load.documents);
+        for document in documents {
+            let line = document.blocks.first().map_or(0, |b| b.line_start);
+            match self.first_place(&document.id, file)? {
+                Some(first) => load.skipped.push(Skipped {
+                    path: document.path.clone(),
+                    line,
+                    reason: format!("duplicate id {:?} ({first}); kept the first", document.id),
+                }),
+                None => {
+                    self.given
+                        .insert(document.id.clone(), (file.path.clone(), line));
+                    load.documents.push(document);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Where `id` was first given, said from `file`'s point of view; `None` if it is free.
+    fn first_place(&self, id: &str, file: &CorpusFile) -> Result<Option<String>> {
+        if let Some((path, line)) = self.given.get(id) {
+            return Ok(Some(if *path == file.path {
+                format!("first on line {line}")
+            } else {
+                format!("first in {}, line {line}", path.display())
+            }));
+        }
+        let carried = match self.carried {
+            Some(carried) => carried.path_of(id)?,
+            None => None,
+        };
+        Ok(carried.map(|path| format!("first in {path}")))
+    }
 }
 
 /// The manifest of the new generation: unchanged files as they were, indexed files with what
@@ -140,6 +215,7 @@ fn stream_jsonl(
     fields: Fields,
     taxonomy: &ApproachTaxonomy,
     options: &BuildOptions,
+    ids: &mut TakenIds,
     totals: &mut Totals,
     writer: &mut IndexWriter<TantivyDocument>,
 ) -> Result<()> {
@@ -157,7 +233,6 @@ fn stream_jsonl(
     };
     let mut reader = std::io::BufReader::with_capacity(1 << 20, handle);
     let mut next_line = 1;
-    let mut seen_ids: HashMap<String, usize> = HashMap::new();
     loop {
         let round = corpus::read_round(
             &mut reader,
@@ -198,7 +273,7 @@ fn stream_jsonl(
             })
             .collect();
         for load in &mut loads {
-            keep_first_of_each_id(load, &mut seen_ids);
+            ids.keep_first_of_each(load, file)?;
         }
         let prepared: Vec<Result<Prepared>> = loads
             .into_par_iter()
@@ -217,29 +292,6 @@ fn stream_jsonl(
             totals.add(file, result?, writer)?;
         }
         next_line += lines.len();
-    }
-}
-
-/// Drops records whose `_id` an earlier line of the file already had, with a warning naming
-/// both lines: a document id must identify one document.
-fn keep_first_of_each_id(load: &mut FileLoad, seen: &mut HashMap<String, usize>) {
-    let documents = std::mem::take(&mut load.documents);
-    for document in documents {
-        let line = document.blocks.first().map_or(0, |b| b.line_start);
-        match seen.get(&document.id) {
-            Some(&first) => load.skipped.push(Skipped {
-                path: document.path.clone(),
-                line,
-                reason: format!(
-                    "duplicate _id {:?} (first on line {first}); kept the first",
-                    document.id
-                ),
-            }),
-            None => {
-                seen.insert(document.id.clone(), line);
-                load.documents.push(document);
-            }
-        }
     }
 }
 
