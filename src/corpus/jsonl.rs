@@ -115,6 +115,11 @@ fn parse_line(path: &Path, line_no: usize, line: &str, load: &mut FileLoad) {
         Ok(record) => {
             let body = super::normalize_space(&record.text);
             if body.is_empty() {
+                load.skipped.push(Skipped {
+                    path: path.to_path_buf(),
+                    line: line_no,
+                    reason: "no text to index (its \"text\" is missing or empty)".into(),
+                });
                 return;
             }
             load.documents.push(Document {

@@ -142,11 +142,15 @@ impl Source {
 pub(super) struct MetadataFields {
     pub title: Option<String>,
     pub summary: Option<String>,
-    #[serde(default)]
+    /// The sources as written, read into [`MetadataFields::sources`] with messages that say
+    /// which entry is wrong and how (serde's own for an untagged enum names neither).
+    #[serde(default, rename = "sources")]
+    written_sources: Vec<toml::Spanned<toml::Value>>,
+    #[serde(skip)]
     pub sources: Vec<Source>,
     #[serde(default)]
     pub audience: Vec<String>,
-    pub last_reviewed: Option<toml::value::Datetime>,
+    pub last_reviewed: Option<toml::Spanned<toml::value::Datetime>>,
     #[serde(default)]
     pub approaches: Vec<String>,
     pub status: Option<String>,
@@ -164,10 +168,16 @@ impl MetadataFields {
                     .matches('\n')
                     .count()
         };
-        let fields: MetadataFields = toml::from_str(toml_text).map_err(|err| {
+        let mut fields: MetadataFields = toml::from_str(toml_text).map_err(|err| {
             let line = err.span().map_or(first_line, |span| line_of(span.start));
             metadata_error(path, line, err.message())
         })?;
+        fields.sources = read_sources(&fields.written_sources)
+            .map_err(|(offset, message)| metadata_error(path, line_of(offset), &message))?;
+        if let Some(date) = &fields.last_reviewed {
+            check_review_date(date.get_ref())
+                .map_err(|message| metadata_error(path, line_of(date.span().start), &message))?;
+        }
         fields.validate(path, |needle| {
             toml_text.find(needle).map_or(first_line, line_of)
         })?;
@@ -205,11 +215,56 @@ impl MetadataFields {
             summary: self.summary,
             sources: self.sources,
             audience: self.audience,
-            last_reviewed: self.last_reviewed.map(|d| d.to_string()),
+            last_reviewed: self.last_reviewed.map(|d| d.into_inner().to_string()),
             approaches: self.approaches,
             dated: self.status.is_some(),
             caveats: self.caveats,
         }
+    }
+}
+
+/// The sources as written, each a citation or a reference; an error names the offset of the
+/// entry that is wrong and what is wrong with it.
+fn read_sources(
+    written: &[toml::Spanned<toml::Value>],
+) -> std::result::Result<Vec<Source>, (usize, String)> {
+    written
+        .iter()
+        .enumerate()
+        .map(|(i, entry)| {
+            let wrong = |problem: String| (entry.span().start, format!("source {}: {problem}", i + 1));
+            match entry.get_ref() {
+                toml::Value::String(text) if text.trim().is_empty() => {
+                    Err(wrong("is empty; write a citation or leave the entry out".into()))
+                }
+                toml::Value::String(text) => Ok(Source::Citation(text.clone())),
+                toml::Value::Table(table) => toml::Value::Table(table.clone())
+                    .try_into::<Reference>()
+                    .map(Source::Reference)
+                    .map_err(|err| {
+                        wrong(format!(
+                            "{}; a reference has organization, title, year (a number) and url",
+                            err.message()
+                        ))
+                    }),
+                other => Err(wrong(format!(
+                    "is a value of type {}; write a citation (a string) or a table with organization, title, year and url",
+                    other.type_str()
+                ))),
+            }
+        })
+        .collect()
+}
+
+/// Why a `last_reviewed` value is not a review date, if it is not: a date alone, such as
+/// 2026-11-27 (a time, or a date with a time, was printed as the review date as written).
+fn check_review_date(value: &toml::value::Datetime) -> std::result::Result<(), String> {
+    if value.date.is_some() && value.time.is_none() && value.offset.is_none() {
+        Ok(())
+    } else {
+        Err(format!(
+            "last_reviewed must be a date such as 2026-11-27, not {value}"
+        ))
     }
 }
 
@@ -283,6 +338,48 @@ mod tests {
 
     fn parse(text: &str) -> Result<MetadataFields> {
         MetadataFields::parse(Path::new("a.meta.toml"), text, 1)
+    }
+
+    fn error_of(text: &str) -> String {
+        parse(text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn a_wrong_source_is_named_by_its_line_and_what_is_wrong() {
+        // Each was "data did not match any variant of untagged enum Source" on the line of
+        // `sources = [`, or (an empty citation) made the text count as reviewed.
+        let missing = error_of(
+            "sources = [\n  \"fine\",\n  { organization = \"NCI\", title = \"X\", year = 2025 },\n]\n",
+        );
+        assert!(
+            missing.contains("a.meta.toml:3:") && missing.contains("source 2: missing field `url`"),
+            "{missing}"
+        );
+        let empty = error_of("sources = [\"\"]\n");
+        assert!(empty.contains("source 1: is empty"), "{empty}");
+        let number = error_of("sources = [\n  2025,\n]\n");
+        assert!(
+            number.contains("a.meta.toml:2:")
+                && number.contains("source 1: is a value of type integer"),
+            "{number}"
+        );
+    }
+
+    #[test]
+    fn a_review_date_is_a_date() {
+        // A time, or a date with a time, was printed as the review date as written.
+        for value in ["10:00:00", "2026-01-01T10:00:00Z", "2026-01-01T10:00:00"] {
+            let error = error_of(&format!("title = \"T\"\nlast_reviewed = {value}\n"));
+            assert!(
+                error.contains("a.meta.toml:2:") && error.contains("must be a date"),
+                "{value}: {error}"
+            );
+        }
+        let fields = parse("last_reviewed = 2026-11-27\n").unwrap();
+        assert_eq!(
+            fields.into_meta().last_reviewed.as_deref(),
+            Some("2026-11-27")
+        );
     }
 
     #[test]

@@ -216,7 +216,19 @@ pub fn parse_file_text(file: &CorpusFile, text: &str) -> Result<FileLoad> {
         FileKind::JsonLines => return Ok(jsonl::parse(&file.path, text)),
     };
     describe_from_sidecar(&mut document, text)?;
-    Ok(single(document))
+    if document.blocks.is_empty() {
+        // A title, headings or front matter and no text: nothing a search could show, and a
+        // file that yields nothing must say so rather than vanish from the count.
+        return Ok(skip(
+            file,
+            0,
+            "no text to index (only a title, headings or front matter)".into(),
+        ));
+    }
+    Ok(FileLoad {
+        documents: vec![document],
+        skipped: Vec::new(),
+    })
 }
 
 /// Applies the sidecar's metadata (`NAME.meta.toml`) to a document, if it has one. A Markdown
@@ -261,18 +273,6 @@ pub fn too_large(bytes: u64) -> String {
 /// Parses a run of raw JSONL lines starting at line `first_line` (see `jsonl::parse_lines`).
 pub fn parse_jsonl_lines(path: &Path, first_line: usize, lines: &[Vec<u8>]) -> FileLoad {
     jsonl::parse_lines(path, first_line, lines)
-}
-
-fn single(document: Document) -> FileLoad {
-    let documents = if document.blocks.is_empty() {
-        Vec::new()
-    } else {
-        vec![document]
-    };
-    FileLoad {
-        documents,
-        skipped: Vec::new(),
-    }
 }
 
 fn skip(file: &CorpusFile, line: usize, reason: String) -> FileLoad {

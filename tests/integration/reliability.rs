@@ -211,6 +211,35 @@ fn duplicate_ids_and_empty_files_are_named() {
 }
 
 #[test]
+fn a_file_or_record_with_no_text_is_named_not_lost() {
+    // Front matter alone, headings alone and a record without "text" were dropped, and the
+    // summary said "0 file(s) skipped".
+    let ws = Workspace::with_fixture_corpus();
+    ws.write(
+        "corpus/fmonly.md",
+        "+++\ntitle = \"Only front matter\"\n+++\n",
+    );
+    ws.write("corpus/headings.md", "# Heading\n\n## Another\n");
+    ws.write(
+        "corpus/records.jsonl",
+        "{\"_id\": \"a\", \"text\": \"A quokka record.\"}\n{\"_id\": \"c\", \"title\": \"No text\"}\n",
+    );
+    let run = ws.index_corpus();
+    for expected in [
+        "fmonly.md: no text to index",
+        "headings.md: no text to index",
+        "records.jsonl:2: no text to index",
+    ] {
+        assert!(run.stderr.contains(expected), "{expected}: {}", run.stderr);
+    }
+    assert!(
+        run.stderr.contains("2 file(s) and 1 record(s) skipped"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn a_document_id_names_one_document_across_files_and_updates() {
     // Two files' records with one `_id`, or a record named like a Markdown file, were indexed
     // without a word, and `mbc show` gave one document's passage the other's as neighbours.
