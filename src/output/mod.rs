@@ -66,10 +66,15 @@ pub fn write_approaches(
     match format {
         Format::Text => text::approaches(out, sections, style),
         Format::Json => write_json(out, &wire()),
-        Format::JsonLines => wire()
-            .approaches
-            .iter()
-            .try_for_each(|a| write_json_line(out, a)),
+        Format::JsonLines => wire().approaches.iter().try_for_each(|approach| {
+            write_json_line(
+                out,
+                &wire::ApproachLine {
+                    approach,
+                    notice: NOTICE,
+                },
+            )
+        }),
     }
 }
 
@@ -82,7 +87,7 @@ pub fn write_passage(
 ) -> io::Result<()> {
     match format {
         Format::Text => text::passage(out, shown, style),
-        Format::Json | Format::JsonLines => write_json(out, &ShowOutput::new(shown)),
+        Format::Json | Format::JsonLines => write_document(out, format, &ShowOutput::new(shown)),
     }
 }
 
@@ -146,7 +151,7 @@ pub fn write_export(
 pub fn write_stats(out: &mut dyn Write, stats: &StatsOutput, format: Format) -> io::Result<()> {
     match format {
         Format::Text => text::stats(out, stats),
-        Format::Json | Format::JsonLines => write_json(out, stats),
+        Format::Json | Format::JsonLines => write_document(out, format, stats),
     }
 }
 
@@ -159,8 +164,9 @@ pub fn write_eval(
 ) -> io::Result<()> {
     match format {
         Format::Text => text::eval(out, corpus, report),
-        Format::Json | Format::JsonLines => write_json(
+        Format::Json | Format::JsonLines => write_document(
             out,
+            format,
             &wire::EvalOutput {
                 schema_version: SCHEMA_VERSION,
                 corpus: corpus.display().to_string(),
@@ -190,7 +196,7 @@ pub fn write_questions(
     match format {
         Format::Text => text::questions(out, path, report),
         Format::Json | Format::JsonLines => {
-            write_json(out, &wire::QuestionsOutput::new(path, report))
+            write_document(out, format, &wire::QuestionsOutput::new(path, report))
         }
     }
 }
@@ -227,6 +233,18 @@ fn write_json<T: serde::Serialize>(out: &mut dyn Write, value: &T) -> io::Result
     let mut serializer = serde_json::Serializer::with_formatter(&mut *out, pretty::Indented::new());
     value.serialize(&mut serializer)?;
     writeln!(out)
+}
+
+/// A command's one document: indented, or on one line for `--format jsonl`.
+fn write_document<T: serde::Serialize>(
+    out: &mut dyn Write,
+    format: Format,
+    value: &T,
+) -> io::Result<()> {
+    match format {
+        Format::JsonLines => write_json_line(out, value),
+        _ => write_json(out, value),
+    }
 }
 
 fn write_json_line<T: serde::Serialize>(out: &mut dyn Write, value: &T) -> io::Result<()> {

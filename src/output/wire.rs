@@ -225,6 +225,15 @@ pub struct ApproachOut {
     pub passages: Vec<PassageRecord>,
 }
 
+/// An approach on a line of its own (`mbc approaches --format jsonl`), with the notice no
+/// envelope carries.
+#[derive(Debug, Serialize)]
+pub struct ApproachLine<'a> {
+    #[serde(flatten)]
+    pub approach: &'a ApproachOut,
+    pub notice: &'static str,
+}
+
 /// `mbc export --format json`.
 #[derive(Debug, Serialize)]
 pub struct ExportOutput {

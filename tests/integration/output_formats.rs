@@ -162,6 +162,40 @@ fn empty_query_is_a_usage_error() {
 }
 
 #[test]
+fn jsonl_is_lines_for_every_command_that_takes_it() {
+    // `show` and `stats` printed the indented document, and approach lines had no notice.
+    let ws = indexed();
+    let search = ws.mbc(&["search", "radiation", "--format", "json"]).ok();
+    let id = search.json()["passages"][0]["passage_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for args in [
+        vec!["show", id.as_str(), "--format", "jsonl"],
+        vec!["stats", "--format", "jsonl"],
+    ] {
+        let run = ws.mbc(&args).ok();
+        let lines: Vec<&str> = run.stdout.lines().collect();
+        assert_eq!(lines.len(), 1, "{args:?}: {}", run.stdout);
+        let document: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
+        assert!(document["notice"].is_string(), "{args:?}");
+    }
+    let approaches = ws.mbc(&["approaches", "--format", "jsonl"]).ok();
+    for line in approaches.stdout.lines() {
+        let approach: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert!(
+            approach["id"].is_string()
+                && approach["notice"]
+                    .as_str()
+                    .is_some_and(|n| n.contains("not medical advice")),
+            "{line}"
+        );
+    }
+    // A limit says how many of a query's results; with --all it was silently ignored.
+    ws.mbc(&["export", "--all", "--limit", "1"]).expect_code(2);
+}
+
+#[test]
 fn show_gives_the_passage_with_neighbours() {
     let ws = indexed();
     let search = ws.mbc(&["search", "radiation", "--format", "json"]).ok();

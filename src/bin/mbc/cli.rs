@@ -151,8 +151,8 @@ pub enum CliCommand {
         /// Export every passage of the index.
         #[arg(long)]
         all: bool,
-        /// Most passages to export for a query.
-        #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+        /// Most passages to export for a query (not with --all, which exports every passage).
+        #[arg(long, default_value_t = 100, conflicts_with = "all", value_parser = clap::value_parser!(u64).range(1..=100_000))]
         limit: u64,
         #[arg(long, value_enum, default_value_t = ExportFormat::Jsonl)]
         format: ExportFormat,
