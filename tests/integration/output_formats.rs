@@ -12,6 +12,15 @@ fn indexed() -> Workspace {
     ws
 }
 
+/// The id of the first passage a search finds.
+fn first_passage_id(ws: &Workspace, query: &str) -> String {
+    let search = ws.mbc(&["search", query, "--format", "json"]).ok();
+    search.json()["passages"][0]["passage_id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
 #[test]
 fn text_results_cite_path_and_lines_and_carry_the_notice_once() {
     let ws = indexed();
@@ -165,11 +174,7 @@ fn empty_query_is_a_usage_error() {
 fn jsonl_is_lines_for_every_command_that_takes_it() {
     // `show` and `stats` printed the indented document, and approach lines had no notice.
     let ws = indexed();
-    let search = ws.mbc(&["search", "radiation", "--format", "json"]).ok();
-    let id = search.json()["passages"][0]["passage_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = first_passage_id(&ws, "radiation");
     for args in [
         vec!["show", id.as_str(), "--format", "jsonl"],
         vec!["stats", "--format", "jsonl"],
@@ -198,11 +203,7 @@ fn jsonl_is_lines_for_every_command_that_takes_it() {
 #[test]
 fn show_gives_the_passage_with_neighbours() {
     let ws = indexed();
-    let search = ws.mbc(&["search", "radiation", "--format", "json"]).ok();
-    let id = search.json()["passages"][0]["passage_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = first_passage_id(&ws, "radiation");
     let run = ws.mbc(&["show", &id, "--format", "json"]).ok();
     let shown: ShowOutput = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(shown.passages[0].passage_id, id);
