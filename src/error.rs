@@ -52,9 +52,14 @@ pub enum Error {
     #[error("corpus not found at {}", .0.display())]
     CorpusNotFound(PathBuf),
 
-    /// The indexing run met problems and `--strict` asked to fail on them.
-    #[error("{count} corpus file(s) were skipped and --strict is set")]
-    StrictFailure { count: usize },
+    /// The indexing run met problems and `--strict` asked to fail on them: each is named, as
+    /// the warnings a run without `--strict` prints would have.
+    #[error(
+        "--strict is set and {} file(s) or record(s) were skipped: {}",
+        skipped.len(),
+        skipped.join("; ")
+    )]
+    StrictFailure { skipped: Vec<String> },
 
     /// A taxonomy or lexicon data file is invalid.
     #[error("{}: {message}", path.display())]

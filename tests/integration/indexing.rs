@@ -54,7 +54,12 @@ fn strict_mode_fails_on_skipped_files_and_keeps_no_index() {
     let ws = Workspace::with_fixture_corpus();
     ws.write("corpus/image.txt", b"\x00\x00");
     let run = ws.mbc(&["index", "--strict"]).expect_code(1);
-    assert!(run.stderr.contains("--strict"), "{}", run.stderr);
+    // The failure names what was skipped, as the warnings would have (it gave only a count).
+    assert!(
+        run.stderr.contains("--strict") && run.stderr.contains("image.txt"),
+        "{}",
+        run.stderr
+    );
     assert!(!ws.index().join("CURRENT").exists());
 }
 

@@ -84,7 +84,8 @@ pub enum CliCommand {
     /// The build goes into a new directory and replaces the old index only when it has
     /// succeeded, so an interrupted or failed build leaves the previous index working.
     Index {
-        /// Fail when any corpus file had to be skipped (unreadable, binary, not UTF-8).
+        /// Fail, naming each, when any corpus file or JSON line had to be skipped (unreadable,
+        /// binary, not UTF-8, empty or without text, too large, a bad record or a duplicate id).
         #[arg(long)]
         strict: bool,
         /// Rebuild from scratch, even if the index is up to date. Without it, a changed corpus

@@ -203,7 +203,7 @@ pub fn build(
     skipped.extend(records.values().flat_map(|r| r.skipped.iter().cloned()));
     if options.strict && !skipped.is_empty() {
         return Err(Error::StrictFailure {
-            count: skipped.len(),
+            skipped: skipped.iter().map(ToString::to_string).collect(),
         });
     }
     progress(BuildEvent::Committing);
