@@ -346,6 +346,35 @@ fn the_page_searches_shows_nothing_found_and_makes_a_handout() {
     assert!(handout.body.contains("not medical advice"));
     assert_eq!(handout.body.matches("class=\"passage\"").count(), 2);
     assert!(server.get("/style.css").body.contains("@media print"));
+
+    // The review line speaks for the handout's passages, not for the corpus: it said "corpus
+    // reviewed … or later" over a passage from a text never reviewed. A passage chosen twice
+    // was printed twice.
+    let first_of = |q: &str| {
+        server.get(&format!("/api/search?q={q}&limit=1")).json()["passages"][0]["passage_id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let (bones, her2) = (first_of("zoledronic"), first_of("trastuzumab"));
+    let reviewed = server.get(&format!("/handout?id={bones}&id={bones}"));
+    assert_eq!(reviewed.body.matches("class=\"passage\"").count(), 1);
+    assert!(
+        reviewed
+            .body
+            .contains("Each passage is from a text reviewed on 2026-11-27 or later"),
+        "{}",
+        reviewed.body
+    );
+    let mixed = server.get(&format!("/handout?id={bones}&id={her2}"));
+    assert!(
+        mixed
+            .body
+            .contains("Some passages are from texts that are dated or not reviewed")
+            && !mixed.body.contains("or later"),
+        "{}",
+        mixed.body
+    );
 }
 
 #[test]

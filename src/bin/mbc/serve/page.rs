@@ -10,6 +10,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use maud::{DOCTYPE, Markup, html};
 
+use mbc::corpus::Standing;
 use mbc::output::{
     self,
     wire::{self, PassageRecord},
@@ -108,11 +109,13 @@ pub async fn approaches(State(shared): State<Arc<Shared>>) -> Response {
 /// `/handout?id=…&id=…`: the chosen passages as a page to print, with their sources, review
 /// dates, the notice, the date printed and what produced it.
 pub async fn handout(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuery) -> Response {
-    let ids: Vec<String> = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
-        .filter(|(key, _)| key == "id")
-        .map(|(_, value)| value.into_owned())
-        .take(api::MAX_LIMIT)
-        .collect();
+    let mut ids: Vec<String> = Vec::new();
+    for (key, value) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+        // A passage chosen twice is printed once.
+        if key == "id" && ids.len() < api::MAX_LIMIT && !ids.iter().any(|id| *id == value) {
+            ids.push(value.into_owned());
+        }
+    }
     if ids.is_empty() {
         return error_page(&ApiError::bad_request(
             "choose passages for the handout first (tick them in the results)",
@@ -130,22 +133,34 @@ pub async fn handout(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuer
         Err(err) => return error_page(&err),
     };
     let today = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
-    let oldest = shared
-        .current()
-        .index
-        .meta
-        .oldest_review()
-        .map(|(d, _)| d.to_string());
     let body = html! {
         h1 { "Handout" }
-        p.print-note { "Printed " (today[..10]) " from mbc " (env!("CARGO_PKG_VERSION"))
-            @if let Some(oldest) = oldest { " (corpus reviewed " (oldest) " or later)" } "." }
+        p.print-note { "Printed " (today[..10]) " from mbc " (env!("CARGO_PKG_VERSION")) ". "
+            (review_note(&passages)) }
         @for passage in &passages {
             (unranked_block(passage, ""))
         }
         p.no-print { "Print this page with your browser's Print command (Ctrl+P)." }
     };
     page("Handout", "", body).into_response()
+}
+
+/// What the handout can say of its passages' review: the oldest review date when every one is
+/// from a reviewed text; otherwise that some are not, since the corpus's review date would
+/// vouch for a dated or unreviewed passage printed beside it.
+fn review_note(passages: &[StoredPassage]) -> String {
+    let reviewed: Option<Vec<&str>> = passages
+        .iter()
+        .map(|p| match p.standing {
+            Standing::Reviewed => p.last_reviewed.as_deref(),
+            _ => None,
+        })
+        .collect();
+    match reviewed.and_then(|dates| dates.into_iter().min()) {
+        Some(oldest) => format!("Each passage is from a text reviewed on {oldest} or later."),
+        None => "Some passages are from texts that are dated or not reviewed: each says which."
+            .to_string(),
+    }
 }
 
 pub async fn not_found() -> Response {
