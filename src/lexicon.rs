@@ -425,21 +425,15 @@ impl Lexicon {
         if named.is_empty() {
             return (Vec::new(), Vec::new());
         }
-        self.by_key
+        let (own, rest): (Vec<_>, Vec<_>) = self
+            .by_key
             .iter()
             .filter(|&(_, &group)| is_drug(group))
-            .map(|(key, group)| (key.clone(), named.contains(group)))
-            .fold(
-                (Vec::new(), Vec::new()),
-                |(mut own, mut rest), (key, is_named)| {
-                    if is_named {
-                        own.push(key)
-                    } else {
-                        rest.push(key)
-                    }
-                    (own, rest)
-                },
-            )
+            .partition(|&(_, group)| named.contains(group));
+        let keys = |pairs: Vec<(&Vec<String>, &usize)>| {
+            pairs.into_iter().map(|(k, _)| k.clone()).collect()
+        };
+        (keys(own), keys(rest))
     }
 
     /// The groups whose terms `text` uses (as [`Lexicon::matches`] finds them).

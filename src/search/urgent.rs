@@ -65,9 +65,12 @@ pub fn urgent_first(
     ];
     // Advice given for another drug is not about the one the person takes: "diarrhoea 7 times
     // today on verzenio" was led by the advice on sacituzumab govitecan.
-    let own_drug = own_drug_or_none(index, text);
+    let drugs = match own_drug_or_none(index, text) {
+        Some(own) => vec![Some(own), None],
+        None => vec![None],
+    };
     let mut top = Vec::new();
-    'found: for drug in [own_drug, None] {
+    'found: for drug in drugs {
         for required in &requirements {
             let required = [required.as_ref(), drug.as_ref()]
                 .into_iter()
