@@ -387,15 +387,8 @@ impl Cli {
     /// `--` ends them. So a query word never becomes an option or an option's value.
     pub fn parse_args() -> Cli {
         let args: Vec<OsString> = std::env::args_os().collect();
-        if let Some(flag) = short_option_habit(&args) {
-            Cli::command()
-                .error(
-                    clap::error::ErrorKind::UnknownArgument,
-                    format!(
-                        "`{flag}` looks like a short option, but mbc's options are written long (for example --limit 5); a query word -word excludes a word, and one letter is not a word"
-                    ),
-                )
-                .exit();
+        if let Some(habit) = short_option_habit(&args) {
+            habit.error().exit();
         }
         Cli::parse_from(words_after_options(args))
     }
@@ -557,18 +550,53 @@ fn use_color(choice: ColorChoice) -> bool {
 
 /// A one-letter "exclusion" such as `-n` among the words of a query command (before any
 /// `--`): someone used to `-n 5` from other tools, not a word to leave out.
-fn short_option_habit(args: &[OsString]) -> Option<String> {
-    let words = args.iter().map(|a| a.to_string_lossy());
-    let mut after_command = words
-        .skip_while(|w| !QUERY_COMMANDS.contains(&w.as_ref()))
-        .skip(1)
-        .take_while(|w| w != "--");
-    after_command
+#[derive(Debug, PartialEq)]
+struct ShortOptionHabit {
+    command: String,
+    flag: String,
+}
+
+impl ShortOptionHabit {
+    /// A usage error from the subcommand itself, so its usage line is the one printed, naming
+    /// the long option that the letter usually stands for in other tools, where there is one.
+    fn error(&self) -> clap::Error {
+        let mut cli = Cli::command();
+        cli.build();
+        let command = cli
+            .find_subcommand_mut(&self.command)
+            .expect("short_option_habit only returns query commands");
+        let meant = match self.flag.as_str() {
+            "-n" | "-l" => " (--limit N here)",
+            "-m" => " (--mode here)",
+            "-a" => " (--approach here)",
+            "-f" => " (--format here)",
+            "-o" => " (--output here)",
+            "-i" => " (--index here)",
+            _ => "",
+        };
+        command.error(
+            clap::error::ErrorKind::UnknownArgument,
+            format!(
+                "`{}` looks like a short option{meant}, but mbc's options are written long; a query word -word excludes a word, and one letter is not a word",
+                self.flag
+            ),
+        )
+    }
+}
+
+fn short_option_habit(args: &[OsString]) -> Option<ShortOptionHabit> {
+    let mut words = args.iter().map(|a| a.to_string_lossy());
+    let command = words.find(|w| QUERY_COMMANDS.contains(&w.as_ref()))?;
+    words
+        .take_while(|w| w != "--")
         .find(|w| {
             let letters: Vec<char> = w.chars().collect();
             matches!(letters[..], ['-', c] if c.is_ascii_alphabetic() && c != 'h')
         })
-        .map(|w| w.into_owned())
+        .map(|flag| ShortOptionHabit {
+            command: command.into_owned(),
+            flag: flag.into_owned(),
+        })
 }
 
 /// `args` with the query words of `search` and `export` moved after a `--`, options first
@@ -643,7 +671,7 @@ mod tests {
         Cli::try_parse_from(words_after_options(args.collect())).unwrap()
     }
 
-    fn habit(line: &str) -> Option<String> {
+    fn habit(line: &str) -> Option<ShortOptionHabit> {
         let args: Vec<OsString> = std::iter::once("mbc")
             .chain(line.split(' '))
             .map(OsString::from)
@@ -653,12 +681,20 @@ mod tests {
 
     #[test]
     fn a_one_letter_exclusion_is_taken_for_a_short_option() {
-        assert_eq!(habit("search -n 5 bone pain"), Some("-n".into()));
-        assert_eq!(habit("export --all -o x"), Some("-o".into()));
-        assert_eq!(habit("search bone -herceptin"), None);
-        assert_eq!(habit("search bone -h"), None);
-        assert_eq!(habit("search bone -- -n"), None);
-        assert_eq!(habit("index -x"), None);
+        let flag = |line| habit(line).map(|h| h.flag);
+        assert_eq!(flag("search -n 5 bone pain"), Some("-n".into()));
+        assert_eq!(flag("export --all -o x"), Some("-o".into()));
+        assert_eq!(flag("search bone -herceptin"), None);
+        assert_eq!(flag("search bone -h"), None);
+        assert_eq!(flag("search bone -- -n"), None);
+        assert_eq!(flag("index -x"), None);
+    }
+
+    #[test]
+    fn a_short_option_error_shows_the_subcommands_usage_and_the_long_option() {
+        let message = habit("search -n 5 bone pain").unwrap().error().to_string();
+        assert!(message.contains("--limit N here"), "{message}");
+        assert!(message.contains("Usage: mbc search"), "{message}");
     }
 
     fn query_of(line: &str) -> (Vec<String>, u64) {
