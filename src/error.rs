@@ -48,6 +48,11 @@ pub enum Error {
         message: String,
     },
 
+    /// Several corpus files that cannot be used as written ([`Error::Corpus`] each), named
+    /// together so that one run shows the author everything to fix.
+    #[error("{}", list_broken(.0))]
+    CorpusFiles(Vec<Error>),
+
     /// The corpus path does not exist or holds nothing to index.
     #[error("corpus not found at {}", .0.display())]
     CorpusNotFound(PathBuf),
@@ -93,6 +98,22 @@ pub enum Error {
     /// A failure inside tantivy that none of the above explains (the cause is the source).
     #[error("search engine error")]
     Tantivy(#[from] tantivy::TantivyError),
+}
+
+/// Broken files named in a run, at most.
+const BROKEN_LISTED: usize = 20;
+
+/// "N corpus files cannot be used as written:" and one line for each (the first
+/// [`BROKEN_LISTED`], then how many more).
+fn list_broken(errors: &[Error]) -> String {
+    let mut text = format!("{} corpus files cannot be used as written:", errors.len());
+    for error in errors.iter().take(BROKEN_LISTED) {
+        text.push_str(&format!("\n  {error}"));
+    }
+    if errors.len() > BROKEN_LISTED {
+        text.push_str(&format!("\n  … and {} more", errors.len() - BROKEN_LISTED));
+    }
+    text
 }
 
 impl Error {

@@ -259,13 +259,18 @@ fn read_sources(
 /// Why a `last_reviewed` value is not a review date, if it is not: a date alone, such as
 /// 2026-11-27 (a time, or a date with a time, was printed as the review date as written).
 fn check_review_date(value: &toml::value::Datetime) -> std::result::Result<(), String> {
-    if value.date.is_some() && value.time.is_none() && value.offset.is_none() {
-        Ok(())
-    } else {
-        Err(format!(
+    if value.date.is_none() || value.time.is_some() || value.offset.is_some() {
+        return Err(format!(
             "last_reviewed must be a date such as 2026-11-27, not {value}"
-        ))
+        ));
     }
+    let today = super::review::today();
+    if super::review::after_today(&value.to_string(), &today) {
+        return Err(format!(
+            "last_reviewed {value} is after today ({today}): a review date says when a text was last checked"
+        ));
+    }
+    Ok(())
 }
 
 /// Why `url` is not an address of a public page people can open, if it is not one.
@@ -379,6 +384,15 @@ mod tests {
         assert_eq!(
             fields.into_meta().last_reviewed.as_deref(),
             Some("2026-11-27")
+        );
+    }
+
+    #[test]
+    fn a_review_date_after_today_is_refused() {
+        let error = error_of("title = \"T\"\nlast_reviewed = 2999-01-01\n");
+        assert!(
+            error.contains("a.meta.toml:2:") && error.contains("after today"),
+            "{error}"
         );
     }
 

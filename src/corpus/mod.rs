@@ -10,6 +10,7 @@ mod jsonl;
 mod markdown;
 mod meta;
 mod plaintext;
+pub mod review;
 
 use std::path::{Path, PathBuf};
 

@@ -11,7 +11,7 @@ use tantivy::{DocAddress, TantivyDocument};
 use super::{Fields, Snapshot};
 use crate::Result;
 use crate::analysis::PassageTerms;
-use crate::corpus::{Source, Standing};
+use crate::corpus::{Source, Standing, review};
 
 /// A passage as stored in the index.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +39,16 @@ pub struct StoredPassage {
 }
 
 impl StoredPassage {
+    /// True when the passage's text was reviewed, but more than a year before `today`
+    /// (`YYYY-MM-DD`): it may no longer be current, and every view of it says so.
+    pub fn review_overdue(&self, today: &str) -> bool {
+        self.standing == Standing::Reviewed
+            && self
+                .last_reviewed
+                .as_deref()
+                .is_some_and(|date| review::overdue(date, today))
+    }
+
     /// The terms of the passage's title, section and text. Analyzed once: a passage the
     /// [`PassageCache`] keeps is not analyzed again by the searches that find it.
     pub fn terms(&self) -> &PassageTerms {

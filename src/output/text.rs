@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use std::ops::Range;
 
 use super::wire::{NOTICE, StatsOutput};
-use crate::corpus::Standing;
+use crate::corpus::{Standing, review};
 use crate::lexicon::SynonymKind;
 use crate::search::{ExpandedTerm, Hit, PassageInContext, SearchResults, StoredPassage};
 use crate::taxonomy::Approach;
@@ -312,13 +312,8 @@ fn result(out: &mut dyn Write, hit: &Hit, style: Style) -> io::Result<()> {
         let note = format!("↓ about {why}: listed after the passages that are not");
         write_wrapped(out, &style.warn(&printable(&note)), INDENT, style)?;
     }
-    if hit.passage.standing != Standing::Reviewed {
-        write_wrapped(
-            out,
-            &style.warn(&standing_warning(&hit.passage)),
-            INDENT,
-            style,
-        )?;
+    if let Some(warning) = standing_warning(&hit.passage, true) {
+        write_wrapped(out, &style.warn(&printable(&warning)), INDENT, style)?;
     }
     Ok(())
 }
@@ -348,18 +343,25 @@ fn meta_line(p: &StoredPassage) -> String {
     line
 }
 
-/// Why a passage's document is not to be trusted as current.
-fn standing_warning(p: &StoredPassage) -> String {
+/// Why a passage's document is not to be trusted as current, if it is not. A search result
+/// says where its known problems are listed (`point_to_caveats`); `mbc show` lists them.
+fn standing_warning(p: &StoredPassage, point_to_caveats: bool) -> Option<String> {
     match p.standing {
         Standing::Dated => {
             let caveats = match p.caveats.len() {
-                0 => String::new(),
-                n => format!("; {n} known problems: mbc show {}", p.passage_id),
+                n if n > 0 && point_to_caveats => {
+                    format!("; {n} known problems: mbc show {}", p.passage_id)
+                }
+                _ => String::new(),
             };
-            format!("⚠ dated text, not reviewed, no sources{caveats}")
+            Some(format!("⚠ dated text, not reviewed, no sources{caveats}"))
         }
-        Standing::Unreviewed => "⚠ this text names no sources or review date".to_string(),
-        Standing::Reviewed => String::new(),
+        Standing::Unreviewed => Some("⚠ this text names no sources or review date".to_string()),
+        Standing::Reviewed if p.review_overdue(&review::today()) => Some(format!(
+            "⚠ last reviewed {}, more than a year ago: it may no longer be current",
+            p.last_reviewed.as_deref().unwrap_or_default()
+        )),
+        Standing::Reviewed => None,
     }
 }
 
@@ -396,8 +398,8 @@ pub fn passage(out: &mut dyn Write, shown: &PassageInContext, style: Style) -> i
     let p = &shown.passage;
     write_wrapped(out, &style.bold(&heading_of(p)), "", style)?;
     write_wrapped(out, &style.dim(&meta_line(p)), "", style)?;
-    if p.standing != Standing::Reviewed {
-        write_wrapped(out, &style.warn(&standing_warning(p)), "", style)?;
+    if let Some(warning) = standing_warning(p, false) {
+        write_wrapped(out, &style.warn(&printable(&warning)), "", style)?;
         for caveat in &p.caveats {
             write_wrapped(
                 out,
@@ -450,9 +452,14 @@ pub fn stats(out: &mut dyn Write, stats: &StatsOutput) -> io::Result<()> {
     )?;
     writeln!(out, "built:      {}", stats.built_at)?;
     if let Some(oldest) = &stats.oldest_review {
+        let overdue = if review::overdue(&oldest.date, &review::today()) {
+            " ⚠ more than a year ago"
+        } else {
+            ""
+        };
         writeln!(
             out,
-            "reviewed:   oldest review {} ({})",
+            "reviewed:   oldest review {} ({}){overdue}",
             printable(&oldest.date),
             printable(&oldest.path)
         )?;

@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 use utoipa::ToSchema;
 
-use crate::corpus::Source;
+use crate::corpus::{Source, review};
 use crate::eval::questions::{Expectation, QuestionsReport};
 use crate::search::{Hit, PassageInContext, SearchResults, StoredPassage};
 
@@ -93,6 +93,9 @@ pub struct PassageRecord {
     pub source: SourceOut,
     #[schema(value_type = DocumentOut)]
     pub document: DocumentJson,
+    /// The passage's text was reviewed, but more than a year before the day of the answer: it
+    /// may no longer be current. (Outside `document`, which does not change from day to day.)
+    pub review_overdue: bool,
     /// Present with `--explain`: what each query clause contributed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<Vec<ContributionOut>>,
@@ -404,6 +407,7 @@ impl PassageRecord {
                 line_end: p.line_end,
             },
             document: DocumentJson::of(p),
+            review_overdue: p.review_overdue(&review::today()),
             explanation: None,
             contrary: None,
         }

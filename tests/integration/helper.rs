@@ -14,6 +14,10 @@ const MBC_ENV: &[&str] = &[
     "COLUMNS",
 ];
 
+/// The day the tests take as today (`MBC_TODAY`), so that what they see of review dates (a
+/// text last reviewed more than a year ago is marked) does not change with the calendar.
+pub const TODAY: &str = "2026-12-03";
+
 pub struct Workspace {
     pub dir: tempfile::TempDir,
 }
@@ -167,6 +171,7 @@ impl Workspace {
             command.env_remove(var);
         }
         command.env("XDG_DATA_HOME", self.data_home());
+        command.env("MBC_TODAY", TODAY);
     }
 
     /// Where an installed mbc would keep its data, for this workspace.

@@ -682,6 +682,15 @@ fn a_blood_count_and_an_injection_in_everyday_words_reach_the_texts_words() {
 }
 
 #[test]
+fn a_nurses_shorthand_for_heart_scans_and_injections_reaches_the_texts_words() {
+    // "lvef" was offered "did you mean lief?" and "subq" "sub, subs or subj".
+    assert_answered_by_words_and_by_default(&[
+        ("lvef monitoring on herceptin", "Heart monitoring"),
+        ("subq herceptin", "Antibodies: trastuzumab and pertuzumab"),
+    ]);
+}
+
+#[test]
 fn a_burning_or_smell_when_passing_urine_finds_the_signs_of_infection() {
     // "pee smells and burns on chemo" was nothing found; text 27 lists "a burning feeling when
     // passing urine" among the signs of infection to report during treatment.
@@ -2125,6 +2134,70 @@ fn the_founding_article_is_marked_as_dated_wherever_it_shows() {
     assert_ne!(
         herceptin.passages[0].source.path, FOUNDING,
         "a reviewed text comes first"
+    );
+}
+
+/// A text on zoledronic acid last reviewed on `date` (a year and more before the tests' today,
+/// or not), with one source.
+fn bone_text(title: &str, date: &str) -> String {
+    format!(
+        "+++\ntitle = \"{title}\"\nlast_reviewed = {date}\n\
+         sources = [\"Fixture source, 2019.\"]\n+++\n\n\
+         ## Zoledronic acid\n\nZoledronic acid protects bones weakened by cancer.\n"
+    )
+}
+
+#[test]
+fn a_text_last_reviewed_more_than_a_year_ago_is_marked_wherever_it_shows() {
+    // A curator's text reviewed in 2019 was shown as if current: only `mbc index` warned.
+    let ws = Workspace::new();
+    ws.write(
+        "corpus/old.md",
+        bone_text("Bone care in 2019", "2019-03-01"),
+    );
+    ws.write("corpus/new.md", bone_text("Bone care now", "2026-11-01"));
+    let output = search(&ws, "zoledronic", &["--mode", "lexical"]);
+    let overdue: Vec<(&str, bool)> = output
+        .passages
+        .iter()
+        .map(|p| (p.doc_id.as_str(), p.review_overdue))
+        .collect();
+    assert!(
+        overdue.contains(&("old.md", true)) && overdue.contains(&("new.md", false)),
+        "{overdue:?}"
+    );
+    let warning = "⚠ last reviewed 2019-03-01, more than a year ago";
+    let text = mbc(&ws, &["search", "zoledronic", "--mode", "lexical"])
+        .ok()
+        .stdout;
+    assert_eq!(text.matches(warning).count(), 1, "{text}");
+    let old = output
+        .passages
+        .iter()
+        .find(|p| p.doc_id == "old.md")
+        .unwrap();
+    let shown = mbc(&ws, &["show", &old.passage_id]).ok().stdout;
+    assert!(shown.contains(warning), "{shown}");
+    let stats = mbc(&ws, &["stats"]).ok().stdout;
+    assert!(
+        stats.contains("2019-03-01 (old.md) ⚠ more than a year ago"),
+        "{stats}"
+    );
+}
+
+#[test]
+fn a_review_date_after_today_is_refused_with_its_file_and_line() {
+    let ws = Workspace::new();
+    ws.write(
+        "corpus/later.md",
+        bone_text("Reviewed next year", "2027-06-01"),
+    );
+    let run = mbc(&ws, &["index"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("later.md:3") && run.stderr.contains("after today (2026-12-03)"),
+        "{}",
+        run.stderr
     );
 }
 

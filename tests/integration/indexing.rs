@@ -75,6 +75,37 @@ fn malformed_front_matter_is_an_error_with_file_and_line() {
 }
 
 #[test]
+fn every_broken_file_of_a_run_is_named_one_to_a_line() {
+    // Only the first was named: an author fixed it, ran again, and met the next.
+    let ws = Workspace::with_fixture_corpus();
+    ws.write(
+        "corpus/a-date.md",
+        "+++\ntitle = 'A'\nlast_reviewed = 2019-13-01\n+++\nText.\n",
+    );
+    ws.write(
+        "corpus/b-approach.md",
+        "+++\ntitle = 'B'\napproaches = ['nope']\n+++\nText.\n",
+    );
+    let run = ws.mbc(&["index"]).expect_code(1);
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("2 corpus files cannot be used"))
+            && lines
+                .iter()
+                .any(|l| l.trim_start().starts_with("corpus/a-date.md:3:"))
+            && lines
+                .iter()
+                .any(|l| l.trim_start().starts_with("corpus/b-approach.md:3:")),
+        "{}",
+        run.stderr
+    );
+    let json = ws.mbc(&["index", "--format", "json"]);
+    assert_eq!(json.code, 2, "index has no --format: {}", json.stderr);
+}
+
+#[test]
 fn a_failed_rebuild_leaves_the_previous_index_searchable() {
     let ws = Workspace::with_fixture_corpus();
     ws.index_corpus();
@@ -91,6 +122,47 @@ fn a_failed_rebuild_leaves_the_previous_index_searchable() {
     assert!(leftovers.is_empty(), "a failed build left {leftovers:?}");
     let run = ws.mbc(&["search", "--index", "index", "trastuzumab"]).ok();
     assert!(run.stdout.contains("her2.txt"), "{}", run.stdout);
+}
+
+#[test]
+fn a_failed_first_build_leaves_a_way_forward_not_just_no_index() {
+    // The failed build leaves the index directory with its marker: a search there said only
+    // "no index found at index".
+    let ws = Workspace::new();
+    ws.write(
+        "corpus/broken.md",
+        "+++\ntitle = 'x'\nbad line\n+++\nText.\n",
+    );
+    ws.mbc(&["index"]).expect_code(1);
+    let run = ws
+        .mbc(&["search", "--index", "index", "text"])
+        .expect_code(2);
+    assert!(
+        run.stderr.contains("did not finish") && run.stderr.contains("--index index"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn an_index_named_with_index_says_when_its_corpus_has_changed() {
+    let ws = Workspace::with_fixture_corpus();
+    ws.index_corpus();
+    let fresh = ws.mbc(&["search", "--index", "index", "zoledronic"]).ok();
+    assert!(!fresh.stderr.contains("has changed"), "{}", fresh.stderr);
+    ws.write(
+        "corpus/new.md",
+        "+++\ntitle = 'New'\n+++\nZoledronic acid news.\n",
+    );
+    let stale = ws.mbc(&["search", "--index", "index", "zoledronic"]).ok();
+    assert!(
+        stale
+            .stderr
+            .contains("corpus has changed since this index was built"),
+        "{}",
+        stale.stderr
+    );
+    assert!(!stale.stdout.contains("new.md"), "searched as it is");
 }
 
 #[test]

@@ -83,6 +83,7 @@ pub struct Record {
     pub highlights: Vec<[usize; 2]>,
     pub source: Source,
     pub document: Document,
+    pub review_overdue: bool,
     pub explanation: Option<Vec<Contribution>>,
     pub contrary: Option<String>,
 }
@@ -106,6 +107,7 @@ pub struct RecordLine {
     pub highlights: Vec<[usize; 2]>,
     pub source: Source,
     pub document: Document,
+    pub review_overdue: bool,
     pub explanation: Option<Vec<Contribution>>,
     pub contrary: Option<String>,
     pub notice: String,

@@ -370,7 +370,7 @@ fn the_page_searches_shows_nothing_found_and_makes_a_handout() {
     assert!(
         mixed
             .body
-            .contains("Some passages are from texts that are dated or not reviewed")
+            .contains("Some passages are from texts that are dated, not reviewed")
             && !mixed.body.contains("or later"),
         "{}",
         mixed.body
@@ -396,6 +396,34 @@ fn a_query_with_nothing_to_search_keeps_the_box_and_says_what_to_change() {
 
 /// Text from the corpus is data. (A source address that is not http(s), such as
 /// `javascript:`, is refused when the corpus is read, so it never reaches the page.)
+#[test]
+fn a_text_reviewed_more_than_a_year_ago_is_marked_on_the_page_and_its_handout() {
+    let ws = Workspace::new();
+    ws.write(
+        "corpus/old.md",
+        "+++\ntitle = \"Bone care in 2019\"\nlast_reviewed = 2019-03-01\nsources = [\"Fixture source, 2019.\"]\n+++\n\n## Zoledronic acid\n\nZoledronic acid protects bones weakened by cancer.\n",
+    );
+    let server = Server::start(&ws);
+    let page = server.get("/?q=zoledronic");
+    assert!(
+        page.body
+            .contains("Last reviewed 2019-03-01</strong>, more than a year ago"),
+        "{}",
+        page.body
+    );
+    let id = server.get("/api/search?q=zoledronic").json()["passages"][0]["passage_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let handout = server.get(&format!("/handout?id={id}"));
+    assert!(
+        !handout.body.contains("reviewed on 2019-03-01 or later")
+            && handout.body.contains("last reviewed more than a year ago"),
+        "{}",
+        handout.body
+    );
+}
+
 #[test]
 fn text_from_the_corpus_is_escaped_in_the_page() {
     let ws = Workspace::new();

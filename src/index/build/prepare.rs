@@ -35,6 +35,7 @@ pub(super) fn index_files(
 ) -> Result<Totals> {
     let embed = options.model.is_some();
     let mut totals = Totals::default();
+    let mut broken = Vec::new();
     let mut ids = TakenIds {
         given: HashMap::new(),
         carried,
@@ -62,9 +63,19 @@ pub(super) fn index_files(
             })
             .collect();
         for (file, result) in batch.iter().zip(prepared) {
-            totals.add(file, result?, writer)?;
+            match result {
+                Ok(prepared) => totals.add(file, prepared, writer)?,
+                // Read on, so that the run names every file to fix, not only the first.
+                Err(err @ Error::Corpus { .. }) => broken.push(err),
+                Err(err) => return Err(err),
+            }
         }
         progress(BuildEvent::Advanced { files: batch.len() });
+    }
+    match broken.len() {
+        0 => {}
+        1 => return Err(broken.remove(0)),
+        _ => return Err(Error::CorpusFiles(broken)),
     }
     for file in streamed {
         stream_jsonl(
@@ -411,7 +422,11 @@ fn ensure_declared_approaches_exist(
     let text = std::fs::read_to_string(&document.path).unwrap_or_default();
     let line = text
         .lines()
-        .position(|l| l.contains(&format!("\"{id}\"")))
+        .position(|l| {
+            [format!("\"{id}\""), format!("'{id}'")]
+                .iter()
+                .any(|q| l.contains(q))
+        })
         .map_or(1, |i| i + 1);
     Err(Error::Corpus {
         path: document.path.clone(),

@@ -13,7 +13,7 @@ use anyhow::Result;
 
 use mbc::embed::Load;
 use mbc::index::SearchIndex;
-use mbc::output::{self, Format, printable, wire};
+use mbc::output::{self, Format, wire};
 use mbc::search::{self, QueryKind, SearchRequest};
 
 use crate::settings::Command;
@@ -217,7 +217,8 @@ fn library_errors(err: &anyhow::Error) -> impl Iterator<Item = &mbc::Error> {
 /// Writes an error to stderr: `error: …` with its causes and a `hint: …` line, or the JSON
 /// error object of `docs/json.md`.
 pub fn report_error(err: &anyhow::Error, json: bool) {
-    let message = printable(&format!("{err:#}")).into_owned();
+    // Line breaks stay: an error can name several files, one to a line.
+    let message = output::printable_lines(&format!("{err:#}")).into_owned();
     if json {
         let error = wire::ErrorOut {
             kind: error_kind(err),
@@ -260,6 +261,7 @@ fn error_kind(err: &anyhow::Error) -> &'static str {
         e if e.is_usage() => "usage",
         mbc::Error::IndexCorrupt { .. } => "damaged_index",
         mbc::Error::Corpus { .. }
+        | mbc::Error::CorpusFiles(_)
         | mbc::Error::StrictFailure { .. }
         | mbc::Error::DataFile { .. } => "corpus",
         mbc::Error::Io { .. } => "io",

@@ -10,6 +10,7 @@ use std::thread::JoinHandle;
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 
+use mbc::corpus::review;
 use mbc::embed::{Embedder, Load};
 use mbc::index::{self, BuildEvent, BuildOptions, BuildReport, Check, Freshness, SearchIndex};
 use mbc::output::printable;
@@ -83,7 +84,18 @@ pub fn open_index(location: &Location) -> Result<SearchIndex> {
             Err(mbc::Error::IndexOutdated { corpus, .. }) if corpus.exists() => {
                 upgrade(location, &corpus)
             }
-            other => Ok(other?),
+            Err(mbc::Error::IndexNotFound(_)) => Err(UsageError(format!(
+                "no index at {} yet (a build there did not finish, or none was started); build one with `mbc --index {} --corpus {} index`",
+                location.index.display(),
+                location.index.display(),
+                location.corpus.display()
+            ))
+            .into()),
+            Ok(index) => {
+                note_if_stale(location, &index);
+                Ok(index)
+            }
+            Err(other) => Err(other.into()),
         };
     }
     prepare(location)?;
@@ -104,6 +116,25 @@ pub fn open_index(location: &Location) -> Result<SearchIndex> {
     match build_index(location, false, true) {
         Ok(_) => Ok(SearchIndex::open(&location.index)?),
         Err(err) => search_while_another_builds(location, err),
+    }
+}
+
+/// Notes that an index named with `--index` is older than the corpus it was built from, when
+/// that corpus is at hand: it is searched as it is, but its answers may miss what changed.
+fn note_if_stale(location: &Location, index: &SearchIndex) {
+    let corpus = &index.meta.corpus;
+    let stale = corpus.exists()
+        && matches!(
+            index::assess(&location.index, Some(corpus), None, Check::Quick),
+            Ok(Freshness::Stale)
+        );
+    if stale {
+        status!(
+            "note: {} has changed since this index was built; searching the index as it is (`mbc --index {} --corpus {} index` updates it)",
+            printable(&corpus.display().to_string()),
+            printable(&location.index.display().to_string()),
+            printable(&corpus.display().to_string())
+        );
     }
 }
 
@@ -257,8 +288,7 @@ pub fn build_index(location: &Location, strict: bool, incremental: bool) -> Resu
 /// Names the texts whose last review is more than a year old: for a medical text, out of date
 /// is wrong.
 fn warn_of_old_reviews(meta: &index::IndexMeta) {
-    let today = today();
-    let Some(cutoff) = a_year_before(&today) else {
+    let Some(cutoff) = review::a_year_before(&review::today()) else {
         return;
     };
     let old = meta.reviewed_before(&cutoff);
@@ -272,22 +302,6 @@ fn warn_of_old_reviews(meta: &index::IndexMeta) {
     for (date, path) in old {
         status!("  {} (last reviewed {})", printable(path), printable(date));
     }
-}
-
-/// Today's date, `YYYY-MM-DD` (UTC), or `MBC_TODAY` when it is set, so that tests and
-/// reviews can ask "as of when".
-fn today() -> String {
-    std::env::var("MBC_TODAY").unwrap_or_else(|_| {
-        humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()[..10]
-            .to_string()
-    })
-}
-
-/// The same day a year earlier, for a `YYYY-MM-DD` date.
-fn a_year_before(date: &str) -> Option<String> {
-    let (year, rest) = date.split_once('-')?;
-    let year: u32 = year.parse().ok()?;
-    Some(format!("{:04}-{rest}", year.checked_sub(1)?))
 }
 
 fn bar_style(template: &str) -> ProgressStyle {

@@ -10,7 +10,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use maud::{DOCTYPE, Markup, html};
 
-use mbc::corpus::Standing;
+use mbc::corpus::{Standing, review};
 use mbc::output::{
     self,
     wire::{self, PassageRecord},
@@ -146,19 +146,20 @@ pub async fn handout(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuer
 }
 
 /// What the handout can say of its passages' review: the oldest review date when every one is
-/// from a reviewed text; otherwise that some are not, since the corpus's review date would
-/// vouch for a dated or unreviewed passage printed beside it.
+/// from a text reviewed within the year; otherwise that some are not, since that date would
+/// vouch for a dated, unreviewed or long-unreviewed passage printed beside it.
 fn review_note(passages: &[StoredPassage]) -> String {
+    let today = review::today();
     let reviewed: Option<Vec<&str>> = passages
         .iter()
         .map(|p| match p.standing {
-            Standing::Reviewed => p.last_reviewed.as_deref(),
+            Standing::Reviewed if !p.review_overdue(&today) => p.last_reviewed.as_deref(),
             _ => None,
         })
         .collect();
     match reviewed.and_then(|dates| dates.into_iter().min()) {
         Some(oldest) => format!("Each passage is from a text reviewed on {oldest} or later."),
-        None => "Some passages are from texts that are dated or not reviewed: each says which."
+        None => "Some passages are from texts that are dated, not reviewed, or last reviewed more than a year ago: each says which."
             .to_string(),
     }
 }
@@ -272,6 +273,7 @@ fn passage_block(
             }
             p.source { (record.source.path) ", lines " (record.source.line_start) "–" (record.source.line_end) }
             @match document.status {
+                "reviewed" if record.review_overdue => p.dated { strong { "Last reviewed " (document.last_reviewed.as_deref().unwrap_or("")) } ", more than a year ago: it may no longer be current." },
                 "reviewed" => p.reviewed { "Reviewed " (document.last_reviewed.as_deref().unwrap_or("")) },
                 "dated" => p.dated { strong { "Dated text" } @if let Some(date) = &document.last_reviewed { " (reviewed " (date) ")" } ": some of it may no longer be current." },
                 _ => p.dated { strong { "Not reviewed" } ": this text names no review date." },
