@@ -216,6 +216,48 @@ fn paging_with_offset_continues_the_ranking() {
 }
 
 #[test]
+fn the_page_pages_through_the_ranking_with_links_and_says_which_passages_it_shows() {
+    // The second page said "10 of 50" and had no way to it or back.
+    let ws = Workspace::with_fixture_corpus();
+    let server = Server::start(&ws);
+    let total = server.get("/api/search?q=bone&limit=1").json()["total_hits"]
+        .as_u64()
+        .unwrap();
+    assert!(total >= 2, "the fixture corpus has {total} bone passages");
+    let first = server.get("/?q=bone&limit=1").body;
+    assert!(first.contains(&format!("1 of {total} matching")), "{first}");
+    assert!(
+        first.contains("rel=\"next\" href=\"/?q=bone&amp;limit=1&amp;offset=1\""),
+        "{first}"
+    );
+    assert!(!first.contains("rel=\"prev\""), "{first}");
+    let second = server.get("/?q=bone&limit=1&offset=1").body;
+    assert!(
+        second.contains(&format!("2 of {total} matching")),
+        "{second}"
+    );
+    assert!(
+        second.contains("<ol class=\"results\" start=\"2\">"),
+        "{second}"
+    );
+    assert!(
+        second.contains("rel=\"prev\" href=\"/?q=bone&amp;limit=1\""),
+        "{second}"
+    );
+    let all = server.get("/?q=bone").body;
+    assert!(
+        all.contains(&format!("1–{total} of {total} matching")),
+        "{all}"
+    );
+    assert!(!all.contains("rel=\"next\""), "{all}");
+    let beyond = server.get(&format!("/?q=bone&offset={}", total + 5)).body;
+    assert!(
+        beyond.contains("No more passages") && !beyond.contains("Nothing in the corpus is about"),
+        "{beyond}"
+    );
+}
+
+#[test]
 fn every_bad_request_gets_a_json_error_with_a_fitting_status() {
     let ws = Workspace::with_fixture_corpus();
     let server = Server::start(&ws);
@@ -245,6 +287,42 @@ fn every_bad_request_gets_a_json_error_with_a_fitting_status() {
         // An id that is no UTF-8 was answered in plain text.
         ("/api/passages/%FF", 400, "bad_request"),
     ];
+    // Messages name the mistake, not the parser ("invalid digit found in string").
+    for (path, said) in [
+        (
+            "/api/search?q=bone&limit=abc",
+            "limit must be a whole number",
+        ),
+        (
+            "/api/search?q=bone&offset=-1",
+            "offset must be a whole number",
+        ),
+        (
+            "/api/search?q=bone&colour=red",
+            "unknown parameter `colour`; the parameters are q,",
+        ),
+        (
+            "/api/search?q=bone&exact=yes",
+            "exact must be true or false",
+        ),
+    ] {
+        let message = server.get(path).json()["error"]["message"].clone();
+        assert!(
+            message.as_str().unwrap().starts_with(said),
+            "{path}: {message}"
+        );
+    }
+    let page = server.get("/?q=bone&colour=red");
+    assert_eq!(page.status, 400);
+    assert!(
+        page.body.contains("Unknown parameter `colour`"),
+        "{}",
+        page.body
+    );
+    // The page answered an id that is no UTF-8 in plain text.
+    let odd = server.get("/passages/%FF");
+    assert_eq!(odd.status, 400);
+    assert!(odd.header("content-type").unwrap().starts_with("text/html"));
     for (path, status, kind) in cases {
         let reply = server.get(path);
         let shown = &path[..path.len().min(60)];
@@ -662,6 +740,34 @@ fn real_responses_match_the_openapi_document() {
             panic!("{path}: the answer does not match the document at {at}");
         }
     }
+    // The bounds the document gives are the ones the server keeps: the maximum is accepted,
+    // one more is refused. (The document gave none.)
+    for (path, name, query) in [
+        ("/api/search", "limit", "q=bone&limit="),
+        ("/api/search", "offset", "q=bone&offset="),
+        ("/api/approaches", "per", "per="),
+        ("/api/suggest", "limit", "q=zol&limit="),
+    ] {
+        let parameter = doc["paths"][path]["get"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .unwrap_or_else(|| panic!("{path} documents no {name}"));
+        let maximum = parameter["schema"]["maximum"]
+            .as_u64()
+            .unwrap_or_else(|| panic!("{path} {name}: no maximum in {parameter}"));
+        assert_eq!(server.get(&format!("{path}?{query}{maximum}")).status, 200);
+        let beyond = server.get(&format!("{path}?{query}{}", maximum + 1));
+        assert_eq!(beyond.status, 400, "{path} {name}={}", maximum + 1);
+    }
+    let mode = &doc["paths"]["/api/search"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "mode")
+        .unwrap()["schema"]["enum"];
+    assert_eq!(*mode, serde_json::json!(["lexical", "semantic", "hybrid"]));
 }
 
 /// Checks `value` against an OpenAPI 3.1 schema as utoipa writes them (`$ref`, `oneOf`,

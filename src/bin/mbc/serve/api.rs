@@ -30,18 +30,34 @@ pub const MAX_OFFSET: usize = 1000;
 pub struct SearchParams {
     /// The query, as typed into `mbc search` (at most 8 KiB).
     #[serde(default)]
+    #[param(max_length = 8192)]
     pub q: String,
     /// Approach ids, separated by commas: only passages about one of them.
     pub approach: Option<String>,
     /// Passages to return, 1–100 (default 10).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<usize>,
     /// Passages of the ranking to skip, 0–1000 (default 0).
+    #[param(minimum = 0, maximum = 1000)]
     pub offset: Option<usize>,
     /// `lexical`, `semantic` or `hybrid` (default: hybrid when the index has vectors).
+    #[param(value_type = Option<ModeName>, inline)]
     pub mode: Option<String>,
     /// The words as typed: no synonyms, corrections or feedback.
     #[serde(default)]
     pub exact: bool,
+}
+
+// The search modes, as the `mode` parameter names them, for the OpenAPI document: the
+// parameter is read as text so that an unknown mode gets mbc's own message. (A doc comment
+// here would replace the parameter's own description.)
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub enum ModeName {
+    Lexical,
+    Semantic,
+    Hybrid,
 }
 
 impl SearchParams {
@@ -175,6 +191,8 @@ impl<T: Serialize> IntoResponse for Answer<T> {
     (status = 200, description = "The ranking; `found` is false when nothing is about the query", body = wire::SearchOutput),
     (status = 400, description = "A bad parameter or an unknown approach", body = ApiErrorOutput),
     (status = 414, description = "The query is too long", body = ApiErrorOutput),
+    (status = 500, description = "A failure inside mbc", body = ApiErrorOutput),
+    (status = 503, description = "Too many requests at once, or a damaged index", body = ApiErrorOutput),
 ))]
 pub async fn search_handler(
     State(shared): State<Arc<Shared>>,
@@ -189,7 +207,8 @@ pub async fn search_handler(
 #[utoipa::path(get, path = "/api/passages/{id}", params(("id" = String, Path, description = "A passage id, as search results give it")), responses(
     (status = 200, description = "The passage and the passages before and after it", body = wire::ShowOutput),
     (status = 400, description = "An id that is not UTF-8", body = ApiErrorOutput),
-    (status = 404, description = "No passage has this id", body = ApiErrorOutput),
+    (status = 404, description = "No passage has this id", body = ApiErrorOutput),    (status = 500, description = "A failure inside mbc", body = ApiErrorOutput),
+    (status = 503, description = "Too many requests at once, or a damaged index", body = ApiErrorOutput),
 ))]
 pub async fn passage_handler(
     State(shared): State<Arc<Shared>>,
@@ -206,13 +225,15 @@ pub async fn passage_handler(
 #[into_params(parameter_in = Query)]
 pub struct ApproachesParams {
     /// Passages per approach, 1–20 (default 3).
+    #[param(minimum = 1, maximum = 20)]
     pub per: Option<usize>,
 }
 
 /// Every treatment approach with its best passages, as `mbc approaches --format json`.
 #[utoipa::path(get, path = "/api/approaches", params(ApproachesParams), responses(
     (status = 200, description = "The approaches", body = wire::ApproachesOutput),
-    (status = 400, description = "`per` out of range", body = ApiErrorOutput),
+    (status = 400, description = "`per` out of range", body = ApiErrorOutput),    (status = 500, description = "A failure inside mbc", body = ApiErrorOutput),
+    (status = 503, description = "Too many requests at once, or a damaged index", body = ApiErrorOutput),
 ))]
 pub async fn approaches_handler(
     State(shared): State<Arc<Shared>>,
@@ -231,6 +252,8 @@ pub async fn approaches_handler(
 /// What the index holds, as `mbc stats --format json`.
 #[utoipa::path(get, path = "/api/stats", responses(
     (status = 200, description = "Index statistics", body = wire::StatsOutput),
+    (status = 500, description = "A failure inside mbc", body = ApiErrorOutput),
+    (status = 503, description = "Too many requests at once, or a damaged index", body = ApiErrorOutput),
 ))]
 pub async fn stats_handler(
     State(shared): State<Arc<Shared>>,
@@ -246,15 +269,18 @@ pub async fn stats_handler(
 pub struct SuggestParams {
     /// What is being typed (at most 200 bytes).
     #[serde(default)]
+    #[param(max_length = 200)]
     pub q: String,
     /// Completions to return, 1–50 (default 8).
+    #[param(minimum = 1, maximum = 50)]
     pub limit: Option<usize>,
 }
 
 /// Completions of what is being typed: lexicon terms (never misspellings) and approach names.
 #[utoipa::path(get, path = "/api/suggest", params(SuggestParams), responses(
     (status = 200, description = "The completions", body = wire::SuggestOutput),
-    (status = 400, description = "A bad parameter", body = ApiErrorOutput),
+    (status = 400, description = "A bad parameter", body = ApiErrorOutput),    (status = 500, description = "A failure inside mbc", body = ApiErrorOutput),
+    (status = 503, description = "Too many requests at once, or a damaged index", body = ApiErrorOutput),
 ))]
 pub async fn suggest_handler(
     State(shared): State<Arc<Shared>>,
@@ -323,7 +349,7 @@ pub async fn method_not_allowed() -> Response {
     let error = ApiError::new(
         StatusCode::METHOD_NOT_ALLOWED,
         "method_not_allowed",
-        "only GET requests are served",
+        "only GET and HEAD requests are served",
     );
     ([(ALLOW, "GET, HEAD")], error).into_response()
 }
@@ -420,7 +446,33 @@ fn chain_message(err: &dyn std::error::Error) -> String {
 
 impl From<QueryRejection> for ApiError {
     fn from(rejection: QueryRejection) -> Self {
-        ApiError::bad_request(rejection.body_text())
+        ApiError::bad_request(readable_rejection(&rejection.body_text()))
+    }
+}
+
+/// What is wrong with a query string, in words a person can act on. axum passes on serde's
+/// message ("Failed to deserialize query string: limit: invalid digit found in string"),
+/// which names the parser, not the mistake.
+fn readable_rejection(text: &str) -> String {
+    let text = text
+        .strip_prefix("Failed to deserialize query string: ")
+        .unwrap_or(text);
+    let (field, problem) = text.split_once(": ").unwrap_or(("", text));
+    if let Some(rest) = problem.strip_prefix("unknown field `") {
+        let (name, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let known = expected
+            .split_once("expected one of ")
+            .map_or(String::new(), |(_, list)| {
+                format!("; the parameters are {}", list.replace('`', ""))
+            });
+        return format!("unknown parameter `{name}`{known}");
+    }
+    if problem.contains("digit") || problem.contains("integer") || problem.contains("too large") {
+        format!("{field} must be a whole number, such as 10")
+    } else if problem.contains("`true` or `false`") {
+        format!("{field} must be true or false")
+    } else {
+        text.to_string()
     }
 }
 
@@ -446,6 +498,27 @@ mod tests {
             .build()
             .unwrap()
             .block_on(work)
+    }
+
+    #[test]
+    fn a_bad_query_string_is_explained_in_words_not_the_parsers() {
+        let said = |text| readable_rejection(text);
+        assert_eq!(
+            said("Failed to deserialize query string: limit: invalid digit found in string"),
+            "limit must be a whole number, such as 10"
+        );
+        assert_eq!(
+            said(
+                "Failed to deserialize query string: exact: provided string was not `true` or `false`"
+            ),
+            "exact must be true or false"
+        );
+        assert_eq!(
+            said(
+                "Failed to deserialize query string: foo: unknown field `foo`, expected one of `q`, `limit`"
+            ),
+            "unknown parameter `foo`; the parameters are q, limit"
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::rejection::QueryRejection;
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
@@ -65,7 +65,14 @@ fn unsearchable(query: &str, err: &ApiError) -> Response {
 }
 
 /// `/passages/{id}`: a passage with the passages around it.
-pub async fn passage(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
+pub async fn passage(
+    State(shared): State<Arc<Shared>>,
+    id: Result<Path<String>, PathRejection>,
+) -> Response {
+    let id = match id {
+        Ok(Path(id)) => id,
+        Err(rejection) => return error_page(&ApiError::from(rejection)),
+    };
     let served = shared.current();
     match api::blocking(move || search::passage_in_context(&served.index, &id)).await {
         Ok(shown) => {
@@ -132,10 +139,10 @@ pub async fn handout(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuer
         Ok(passages) => passages,
         Err(err) => return error_page(&err),
     };
-    let today = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
+    let today = review::today();
     let body = html! {
         h1 { "Handout" }
-        p.print-note { "Printed " (today[..10]) " from mbc " (env!("CARGO_PKG_VERSION")) ". "
+        p.print-note { "Printed " (today) " from mbc " (env!("CARGO_PKG_VERSION")) ". "
             (review_note(&passages)) }
         @for passage in &passages {
             (unranked_block(passage, ""))
@@ -221,21 +228,75 @@ fn results_view(params: &SearchParams, results: &SearchResults) -> Markup {
             p.note { "Only passages about " (approaches.join(", ")) ". "
                 a href=(search_url(&params.q)) { "Show all" } }
         }
-        @if output.passages.is_empty() {
+        @if output.passages.is_empty() && output.found {
+            p.nothing role="status" { "No more passages: all " (output.total_hits)
+                " matching passages are on the pages before. " a href=(page_url(params, 0)) { "Back to the first page" } }
+        } @else if output.passages.is_empty() {
             p.nothing role="status" { "Nothing in the corpus is about “" (params.q) "”. "
                 "Try other words, or ask your care team." }
         } @else {
-            p role="status" { (output.passages.len()) " of " (output.total_hits) " matching passages" }
+            p role="status" { (shown_range(params, output.passages.len())) " of " (output.total_hits) " matching passages" }
             form #handout action="/handout" method="get" {
-                ol.results {
+                ol.results start=(params.offset.unwrap_or(0) + 1) {
                     @for (record, hit) in output.passages.iter().zip(&results.hits) {
                         li { (passage_block(record, &hit.passage, "", Some(&params.q))) }
                     }
                 }
                 button type="submit" { "Make a handout of the ticked passages" }
             }
+            (paging(params, output.passages.len(), output.total_hits))
         }
     }
+}
+
+/// "1–10", or "11–20" on the second page: which passages of the ranking are shown.
+fn shown_range(params: &SearchParams, shown: usize) -> String {
+    let first = params.offset.unwrap_or(0) + 1;
+    match shown {
+        1 => first.to_string(),
+        _ => format!("{first}–{}", first + shown - 1),
+    }
+}
+
+/// Links to the pages before and after this one, where there are any.
+fn paging(params: &SearchParams, shown: usize, total: usize) -> Markup {
+    let offset = params.offset.unwrap_or(0);
+    let limit = params.limit.unwrap_or(10);
+    let next = offset + shown;
+    let has_next = next < total && next <= api::MAX_OFFSET;
+    html! {
+        @if offset > 0 || has_next {
+            nav.paging aria-label="More results" {
+                @if offset > 0 {
+                    a rel="prev" href=(page_url(params, offset.saturating_sub(limit))) { "Previous " (limit) }
+                }
+                @if has_next {
+                    a rel="next" href=(page_url(params, next)) { "Next " (limit.min(total - next)) }
+                }
+            }
+        }
+    }
+}
+
+/// This search's URL with the ranking shown from `offset`.
+fn page_url(params: &SearchParams, offset: usize) -> String {
+    let mut url = search_url(&params.q);
+    if let Some(approach) = &params.approach {
+        url.push_str(&format!("&approach={}", encode(approach)));
+    }
+    if let Some(mode) = params.mode.as_deref().filter(|m| !m.is_empty()) {
+        url.push_str(&format!("&mode={}", encode(mode)));
+    }
+    if params.exact {
+        url.push_str("&exact=true");
+    }
+    if let Some(limit) = params.limit {
+        url.push_str(&format!("&limit={limit}"));
+    }
+    if offset > 0 {
+        url.push_str(&format!("&offset={offset}"));
+    }
+    url
 }
 
 /// [`passage_block`] of a passage outside a ranking.
