@@ -76,7 +76,7 @@ fn replace(
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
-    let mut temp = temp_file_in(dir)?;
+    let mut temp = temp_file_in(dir).map_err(|e| Error::io(target, directory_problem(dir, e)))?;
     let written = (|| {
         let mut out = BufWriter::new(temp.as_file_mut());
         fill(&mut out)?;
@@ -96,7 +96,7 @@ fn replace(
 
 /// A temporary file whose permissions are what a newly created file would get (0666 less the
 /// umask), not tempfile's private 0600, since it becomes the user's file.
-fn temp_file_in(dir: &Path) -> Result<tempfile::NamedTempFile> {
+fn temp_file_in(dir: &Path) -> io::Result<tempfile::NamedTempFile> {
     let mut builder = tempfile::Builder::new();
     builder.prefix(".mbc-").suffix(".tmp");
     #[cfg(unix)]
@@ -104,7 +104,20 @@ fn temp_file_in(dir: &Path) -> Result<tempfile::NamedTempFile> {
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(fs::Permissions::from_mode(0o666));
     }
-    builder.tempfile_in(dir).map_err(|e| Error::io(dir, e))
+    builder.tempfile_in(dir)
+}
+
+/// Why no file can be made in `dir`, said of the directory: tempfile's own message names the
+/// temporary file, which the person never asked for ("… at path nodir/.mbc-XZu5gD.tmp").
+fn directory_problem(dir: &Path, err: io::Error) -> io::Error {
+    let dir = dir.display();
+    let reason = match err.kind() {
+        io::ErrorKind::NotFound => format!("the directory {dir} does not exist"),
+        io::ErrorKind::PermissionDenied => format!("no permission to write in {dir}"),
+        io::ErrorKind::NotADirectory => format!("{dir} is not a directory"),
+        kind => format!("cannot create a file in {dir}: {kind}"),
+    };
+    io::Error::new(err.kind(), reason)
 }
 
 /// Makes a rename in `dir` durable. Best effort: not every file system can sync a directory.
@@ -120,6 +133,18 @@ mod tests {
 
     fn write_text(path: &Path, text: &str) -> Result<()> {
         write(path, |out| out.write_all(text.as_bytes()))
+    }
+
+    #[test]
+    fn a_missing_directory_is_named_not_the_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nodir").join("out.json");
+        let message = format!(
+            "{:#}",
+            anyhow::Error::from(write_text(&path, "x").unwrap_err())
+        );
+        assert!(message.contains("nodir does not exist"), "{message}");
+        assert!(!message.contains(".mbc-"), "{message}");
     }
 
     #[test]

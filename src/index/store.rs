@@ -89,6 +89,13 @@ pub fn current_generation(index_dir: &Path) -> Result<Option<PathBuf>> {
     match fs::read_to_string(&pointer) {
         Ok(name) => Ok(Some(index_dir.join(name.trim()))),
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(err) if err.kind() == std::io::ErrorKind::NotADirectory => Err(Error::io(
+            index_dir,
+            std::io::Error::new(
+                err.kind(),
+                "is a file, not a directory: give --index a directory (a new one is made)",
+            ),
+        )),
         Err(err) => Err(Error::io(pointer, err)),
     }
 }

@@ -166,6 +166,34 @@ fn an_index_named_with_index_says_when_its_corpus_has_changed() {
 }
 
 #[test]
+fn a_file_given_as_the_index_or_an_output_in_no_directory_is_named_plainly() {
+    // They said "afile/CURRENT: Not a directory" and named the temporary file
+    // ("… at path nodir/.mbc-XZu5gD.tmp").
+    let ws = Workspace::with_fixture_corpus();
+    ws.write("afile", "not an index");
+    for args in [
+        &["index", "--index", "afile"][..],
+        &["search", "bone", "--index", "afile"],
+    ] {
+        let run = ws.mbc(args);
+        assert!(
+            run.code != 0 && run.stderr.contains("afile") && run.stderr.contains("is a file"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    ws.index_corpus();
+    let run = ws
+        .mbc(&["export", "--all", "--output", "nodir/out.json"])
+        .expect_code(1);
+    assert!(
+        run.stderr.contains("the directory nodir does not exist") && !run.stderr.contains(".mbc-"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn an_interrupted_build_is_cleaned_up_by_the_next_one() {
     let ws = Workspace::with_fixture_corpus();
     ws.index_corpus();

@@ -72,6 +72,13 @@ pub fn check_command(location: &Location) -> Result<()> {
 /// with `--index` is used as it is.
 pub fn open_index(location: &Location) -> Result<SearchIndex> {
     if location.explicit_index {
+        if location.index.is_file() {
+            return Err(UsageError(format!(
+                "{} is a file, not an index directory; give --index the directory `mbc index` built",
+                location.index.display()
+            ))
+            .into());
+        }
         if !location.index.is_dir() {
             return Err(UsageError(format!(
                 "no index directory at {}; build one with `mbc index --index {}`",
@@ -251,18 +258,22 @@ pub fn build_index(location: &Location, strict: bool, incremental: bool) -> Resu
     bar.set_style(bar_style(
         "{spinner} indexing {pos}/{len} files {wide_bar} {elapsed}",
     ));
-    let progress = |event: BuildEvent| match event {
-        BuildEvent::Started { files } => bar.set_length(files as u64),
-        BuildEvent::Advanced { files } => bar.inc(files as u64),
-        BuildEvent::Committing => bar.set_message("writing"),
-        BuildEvent::Embedding { passages } => {
-            bar.set_style(bar_style(
-                "{spinner} embedding {pos}/{len} passages {wide_bar} {elapsed} (eta {eta})",
-            ));
-            bar.set_position(0);
-            bar.set_length(passages as u64);
+    let heartbeat = Heartbeat::new(bar.is_hidden());
+    let progress = |event: BuildEvent| {
+        match event {
+            BuildEvent::Started { files } => bar.set_length(files as u64),
+            BuildEvent::Advanced { files } => bar.inc(files as u64),
+            BuildEvent::Committing => bar.set_message("writing"),
+            BuildEvent::Embedding { passages } => {
+                bar.set_style(bar_style(
+                    "{spinner} embedding {pos}/{len} passages {wide_bar} {elapsed} (eta {eta})",
+                ));
+                bar.set_position(0);
+                bar.set_length(passages as u64);
+            }
+            BuildEvent::Embedded { passages } => bar.inc(passages as u64),
         }
-        BuildEvent::Embedded { passages } => bar.inc(passages as u64),
+        heartbeat.beat(&bar, &event);
     };
     let options = BuildOptions {
         strict,
@@ -301,6 +312,45 @@ fn warn_of_old_reviews(meta: &index::IndexMeta) {
     );
     for (date, path) in old {
         status!("  {} (last reviewed {})", printable(path), printable(date));
+    }
+}
+
+/// Progress as a plain line every [`HEARTBEAT`] where no bar is drawn (stderr is a log or a
+/// pipe): a long build, such as embedding a large corpus, otherwise said nothing for minutes.
+struct Heartbeat {
+    on: bool,
+    started: std::time::Instant,
+    last: std::cell::Cell<std::time::Instant>,
+}
+
+const HEARTBEAT: std::time::Duration = std::time::Duration::from_secs(30);
+
+impl Heartbeat {
+    fn new(on: bool) -> Self {
+        let now = std::time::Instant::now();
+        Heartbeat {
+            on,
+            started: now,
+            last: std::cell::Cell::new(now),
+        }
+    }
+
+    fn beat(&self, bar: &ProgressBar, event: &BuildEvent) {
+        let what = match event {
+            BuildEvent::Advanced { .. } => "files read",
+            BuildEvent::Embedded { .. } => "passages embedded",
+            _ => return,
+        };
+        if !self.on || self.last.get().elapsed() < HEARTBEAT {
+            return;
+        }
+        self.last.set(std::time::Instant::now());
+        status!(
+            "indexing: {}/{} {what} ({} s)",
+            bar.position(),
+            bar.length().unwrap_or(0),
+            self.started.elapsed().as_secs()
+        );
     }
 }
 
