@@ -157,6 +157,16 @@ impl QueryBuilder {
         Some(Box::new(BooleanQuery::new(per_field)))
     }
 
+    /// A sequence of words in a passage's title or section heading (unscored): what a text or
+    /// a section is about, rather than what it mentions.
+    pub fn words_in_headings(&self, words: &[AnalyzedWord]) -> Option<Box<dyn Query>> {
+        let per_field = [self.fields.section, self.fields.title]
+            .into_iter()
+            .map(|field| Some((Occur::Should, self.words_in_field(field, words, 0)?)))
+            .collect::<Option<Vec<_>>>()?;
+        Some(Box::new(BooleanQuery::new(per_field)))
+    }
+
     /// Like [`words_anywhere`](Self::words_anywhere) but unscored: for exclusions and filters.
     pub fn words_anywhere_unscored(&self, words: &[AnalyzedWord]) -> Option<Box<dyn Query>> {
         self.words_anywhere(words, 0)

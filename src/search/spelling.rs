@@ -116,7 +116,8 @@ pub fn judge(
     }
     let spellable = word.kind == WordKind::Simple
         && surface.chars().count() >= MIN_LEN
-        && surface.chars().all(char::is_alphabetic);
+        && surface.chars().all(char::is_alphabetic)
+        && !looks_like_an_abbreviation(typed);
     if !spellable {
         return Ok(Verdict::Absent {
             suggestions: Vec::new(),
@@ -138,6 +139,7 @@ pub fn judge(
     // what people search this corpus for, and otherwise reported with its suggestions.
     let rare = english::is_rare(&surface);
     if let Some(best) = clearly_best(&candidates)
+        && !much_shorter(&surface, &best.shown)
         && !outranked(best, &surface, &nearby.rivals, lexicon)
         && (!rare || is_medical(best, lexicon))
     {
@@ -202,6 +204,34 @@ fn clearly_best(candidates: &[Candidate]) -> Option<&Candidate> {
         _ => Some(best),
     }
 }
+
+/// True when `typed` is written as an abbreviation: capitals after its first letter in a word of
+/// mixed case ("irAE"), or all capitals in a short word ("SBRT", "FN"). Such a word is a term
+/// of its own, not a slip for the nearest word ("iraq" for "irAE"); a longer word in capitals
+/// is more likely typed with caps lock on.
+fn looks_like_an_abbreviation(typed: &str) -> bool {
+    let letters: Vec<char> = typed.chars().filter(|c| c.is_alphabetic()).collect();
+    let capitals = letters.iter().filter(|c| c.is_uppercase()).count();
+    let all_capitals = capitals == letters.len();
+    let inner_capitals = letters.iter().skip(1).any(|c| c.is_uppercase());
+    (inner_capitals && !all_capitals) || (all_capitals && letters.len() <= MAX_ABBREVIATION)
+}
+
+/// Letters of the longest word in capitals read as an abbreviation ("HER2" has three).
+const MAX_ABBREVIATION: usize = 4;
+
+/// True when `shown` has two or more letters fewer than `typed`. People leave letters out far
+/// more often than they type two too many ("palative" for "palliative"), so a word that much
+/// shorter is another word, not the one meant: "calpol", a children's medicine, is not "call".
+fn much_shorter(typed: &str, shown: &str) -> bool {
+    typed.chars().count() >= shown.chars().count() + 2
+}
+
+/// Frequency in English (`english::frequency`) from which a real word is taken as meant, however
+/// much more common a corpus word one edit away is: "stones" (12.6 million) is not a slip for
+/// "stores", nor "hell" (22.8 million) for "help", while "hart" (7.4 million) may be one for
+/// "heart".
+const EVERYDAY: u64 = 10_000_000;
 
 /// Edits allowed for a word of `len` characters.
 fn max_edits(len: usize) -> u8 {
@@ -402,6 +432,7 @@ fn is_medical(candidate: &Candidate, lexicon: &Lexicon) -> bool {
 fn suggestions(surface: &str, candidates: &[Candidate], rivals: &[Rival]) -> Vec<String> {
     let mut offered: Vec<(usize, bool, String)> = candidates
         .iter()
+        .filter(|c| !much_shorter(surface, &c.shown))
         .map(|c| {
             (
                 strsim::osa_distance(surface, &c.shown),
@@ -544,9 +575,9 @@ fn suggestions_for_real_word(
         // and three from "wanted", the word the corpus writes.
         let looks_close = strsim::osa_distance(surface, &shown)
             <= usize::from(max_edits(surface.chars().count()));
-        let fits = shown.chars().count() >= MIN_LEN
-            && looks_close
-            && (common >= SUGGESTION_MARGIN * frequency || swapped(surface, &shown));
+        let rarer = frequency < EVERYDAY && common >= SUGGESTION_MARGIN * frequency;
+        let fits =
+            shown.chars().count() >= MIN_LEN && looks_close && (rarer || swapped(surface, &shown));
         if fits && !suggestions.contains(&shown) {
             suggestions.push(shown);
         }
