@@ -16,13 +16,17 @@ use wire::{
 pub use text::{DEFAULT_WIDTH, Style, expansions_to_show, printable, printable_lines, shortened};
 
 /// What a search's text output says above its passages and JSON lines have no place for: the
-/// words corrected and the warning for an urgent symptom. Written to stderr, so that no one
-/// reading the lines misses them.
+/// words corrected, the warning for an urgent symptom and the note that no dose is given.
+/// Written to stderr, so that no one reading the lines misses them.
 pub fn notes_for_lines(results: &SearchResults) -> Vec<String> {
-    [text::corrections_line(results), text::urgent_line(results)]
-        .into_iter()
-        .flatten()
-        .collect()
+    [
+        text::corrections_line(results),
+        text::urgent_line(results),
+        text::dose_line(results),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// How results are written.

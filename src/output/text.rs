@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use std::io::{self, Write};
 use std::ops::Range;
 
-use super::wire::{NOTICE, StatsOutput};
+use super::wire::{DOSE_NOTE, NOTICE, StatsOutput};
 use crate::corpus::{Standing, review};
 use crate::lexicon::SynonymKind;
 use crate::search::{ExpandedTerm, Hit, PassageInContext, SearchResults, StoredPassage};
@@ -147,6 +147,9 @@ pub fn search(
     if let Some(line) = urgent_line(results) {
         write_wrapped(out, &style.warn(&line), "", style)?;
     }
+    if let Some(line) = dose_line(results) {
+        write_wrapped(out, &style.warn(&line), "", style)?;
+    }
     if !results.found {
         let query = quoted(&shortened(
             &printable(results.query.trim()),
@@ -221,6 +224,11 @@ pub fn urgent_line(results: &SearchResults) -> Option<String> {
         "This names a symptom that needs urgent care ({}). If it is happening now, contact your care team's 24-hour line or emergency services; the first passages say when.",
         results.urgent_symptoms.join("; ")
     ))
+}
+
+/// The note for a query that asks how much of a medicine to take, if it asks.
+pub fn dose_line(results: &SearchResults) -> Option<String> {
+    results.asks_for_dose.then(|| DOSE_NOTE.to_string())
 }
 
 /// What the search made of the query: corrections, words no passage uses, and the synonyms

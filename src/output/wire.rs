@@ -20,6 +20,9 @@ pub const SCHEMA_VERSION: u32 = 2;
 /// Shown once with every output that contains passages.
 pub const NOTICE: &str = "Educational information, not medical advice. Decisions about treatment belong with your care team.";
 
+/// Said with a search that asks how much of a medicine to take.
+pub const DOSE_NOTE: &str = "These texts give no doses: how much of a medicine to take is set by the care team and written on its label, and a pharmacist can explain it. If someone may have taken too much, call emergency services or a poison centre now.";
+
 /// `mbc search --format json`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SearchOutput {
@@ -38,6 +41,9 @@ pub struct SearchOutput {
     pub absent: Vec<AbsentOut>,
     pub expanded: Vec<ExpandedOut>,
     pub urgent_symptoms: Vec<String>,
+    /// The query asks how much of a medicine to take: the texts give no doses, and the text
+    /// output and the page say so (see [`DOSE_NOTE`]).
+    pub asks_for_dose: bool,
     pub passages: Vec<PassageRecord>,
 }
 
@@ -509,6 +515,7 @@ impl SearchOutput {
                 })
                 .collect(),
             urgent_symptoms: results.urgent_symptoms.clone(),
+            asks_for_dose: results.asks_for_dose,
             passages: results
                 .hits
                 .iter()

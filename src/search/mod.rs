@@ -9,6 +9,7 @@
 
 mod about;
 mod contrary;
+mod dose;
 mod explain;
 mod feedback;
 mod fusion;
@@ -128,6 +129,7 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResu
         corrections: planned.corrections,
         absent: planned.absent,
         urgent_symptoms: ranked.urgent.symptoms,
+        asks_for_dose: request.kind == QueryKind::Typed && dose::asks_for_dose(&request.query),
     })
 }
 

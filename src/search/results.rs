@@ -197,4 +197,6 @@ pub struct SearchResults {
     pub absent: Vec<AbsentWord>,
     /// Symptoms the query names that need urgent care.
     pub urgent_symptoms: Vec<String>,
+    /// True when the query asks how much of a medicine to take, which no text says.
+    pub asks_for_dose: bool,
 }

@@ -349,6 +349,28 @@ fn a_nurses_and_a_patients_names_for_treatments_reach_the_texts_words() {
 }
 
 #[test]
+fn a_question_for_a_dose_is_told_that_no_text_gives_one() {
+    // "how many mg of tamoxifen should i take" listed tamoxifen passages, and only "No passage
+    // mentions mg" hinted that none says how much.
+    let ws = Workspace::with_bundled_corpus();
+    for query in [
+        "how many mg of tamoxifen should i take",
+        "paracetamol overdose how many tablets",
+    ] {
+        assert!(search(&ws, query, &[]).asks_for_dose, "{query}");
+        let text = mbc(&ws, &["search", query]).ok().stdout;
+        assert!(text.contains("These texts give no doses"), "{text}");
+    }
+    let lines = mbc(&ws, &["search", "letrozole dosage", "--format", "jsonl"]).ok();
+    assert!(
+        lines.stderr.contains("These texts give no doses"),
+        "{}",
+        lines.stderr
+    );
+    assert!(!search(&ws, "why was my chemo dose reduced", &[]).asks_for_dose);
+}
+
+#[test]
 fn a_real_word_the_corpus_lacks_gets_a_suggestion_not_a_substitution() {
     let ws = Workspace::with_bundled_corpus();
     let output = search(&ws, "herceptn hart problems", &[]);

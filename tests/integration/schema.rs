@@ -28,6 +28,7 @@ pub struct SearchOutput {
     pub absent: Vec<Absent>,
     pub expanded: Vec<Expanded>,
     pub urgent_symptoms: Vec<String>,
+    pub asks_for_dose: bool,
     pub passages: Vec<Record>,
 }
 

@@ -403,6 +403,13 @@ fn the_page_searches_shows_nothing_found_and_makes_a_handout() {
     assert!(page.body.contains("not medical advice"));
     assert!(page.body.contains("Reviewed 2026-11-27"));
 
+    let dose = server.get("/?q=how+many+mg+of+zoledronic+acid");
+    assert!(
+        dose.body.contains("These texts give no doses"),
+        "{}",
+        dose.body
+    );
+
     let nothing = server.get("/?q=xylophone");
     assert_eq!(nothing.status, 200);
     assert!(

@@ -221,6 +221,9 @@ fn results_view(params: &SearchParams, results: &SearchResults) -> Markup {
             p.urgent role="alert" { "Some of what you describe can need urgent care ("
                 (output.urgent_symptoms.join(", ")) "). If it is happening now, contact your care team or emergency services." }
         }
+        @if output.asks_for_dose {
+            p.urgent role="note" { (wire::DOSE_NOTE) }
+        }
         @if !also_searched.is_empty() {
             p.note { "Also searched: " (also_searched.join(", ")) "." }
         }

@@ -1,0 +1,102 @@
+//! Whether a query asks how much of a medicine to take. mbc's texts give no doses, on purpose:
+//! the amount is the prescriber's and the pharmacist's to set. Such a question ("how many mg of
+//! tamoxifen should i take", "calpol dose for my 4 year old") is still searched, since passages
+//! about the medicine may help, but the answer says plainly that no dose is given, and where
+//! to ask.
+
+/// Words that only an amount of medicine explains.
+const AMOUNT_WORDS: &[&str] = &[
+    "mg",
+    "mgs",
+    "milligram",
+    "milligrams",
+    "mcg",
+    "microgram",
+    "micrograms",
+    "dosage",
+    "dosages",
+    "overdose",
+    "overdosed",
+    "overdosing",
+];
+
+/// Words that, after "what" or "which" or before "dose", ask for an amount.
+const DOSE_WORDS: &[&str] = &["dose", "doses", "dosing"];
+
+/// Words that, soon after "how much" or "how many", say the amount is of a medicine.
+const MEDICINE_WORDS: &[&str] = &[
+    "tablet",
+    "tablets",
+    "pill",
+    "pills",
+    "capsule",
+    "capsules",
+    "mg",
+    "dose",
+    "doses",
+    "take",
+    "give",
+    "spoonful",
+    "spoonfuls",
+    "ml",
+];
+
+/// How far after "how much" the medicine word may come ("how much calpol can i give").
+const REACH: usize = 4;
+
+/// True when `query` asks for an amount of a medicine.
+pub fn asks_for_dose(query: &str) -> bool {
+    let lower = query.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let has = |list: &[&str], word: &str| list.contains(&word);
+    words.iter().enumerate().any(|(i, &word)| {
+        let next = words.get(i + 1).copied().unwrap_or_default();
+        has(AMOUNT_WORDS, word)
+            || (matches!(
+                word,
+                "what" | "which" | "right" | "usual" | "max" | "maximum"
+            ) && has(DOSE_WORDS, next))
+            || (word == "how"
+                && matches!(next, "much" | "many")
+                && words[i + 2..]
+                    .iter()
+                    .take(REACH)
+                    .any(|w| has(MEDICINE_WORDS, w)))
+            || (has(DOSE_WORDS, word) && matches!(next, "for" | "of"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_question_for_an_amount_of_medicine_is_one() {
+        for query in [
+            "how many mg of tamoxifen should i take",
+            "what dose of capecitabine per day",
+            "calpol dose for my 4 year old",
+            "how much calpol can i give my 2 year old",
+            "paracetamol overdose how many tablets",
+            "letrozole dosage",
+        ] {
+            assert!(asks_for_dose(query), "{query}");
+        }
+    }
+
+    #[test]
+    fn a_question_about_doses_without_asking_for_one_is_not() {
+        for query in [
+            "why was my chemo dose reduced",
+            "how much will treatment cost",
+            "how many cycles of chemo",
+            "dose dense chemotherapy",
+            "how much do side effects last",
+        ] {
+            assert!(!asks_for_dose(query), "{query}");
+        }
+    }
+}
