@@ -20,10 +20,11 @@ use crate::index::Snapshot;
 
 /// Cancers other than breast cancer, as people name them (NCI's A to Z list of cancer types),
 /// each with its other names. Left out: the organs breast cancer spreads to ("is it bone cancer
-/// now" asks about breast cancer in the bones), except the lung cancers named as such; and the
-/// places where side effects are felt, whose words come before "cancer" in other senses ("dry
-/// skin cancer treatment", "sore mouth", "sore throat", "upset stomach", "weak bladder",
-/// "underactive thyroid", "blood cancer markers").
+/// now" asks about breast cancer in the bones), except lung cancer, whose name a question about
+/// breast cancer in the lungs rarely uses without a [`LINKS`] word ("breast", "turned into");
+/// and the places where side effects are felt, whose words come before "cancer" in other
+/// senses ("dry skin cancer treatment", "sore mouth", "sore throat", "upset stomach", "weak
+/// bladder", "underactive thyroid", "blood cancer markers").
 const OTHER_CANCERS: &[&[&str]] = &[
     &["prostate cancer"],
     &[

@@ -207,7 +207,8 @@ pub async fn search_handler(
 #[utoipa::path(get, path = "/api/passages/{id}", params(("id" = String, Path, description = "A passage id, as search results give it")), responses(
     (status = 200, description = "The passage and the passages before and after it", body = wire::ShowOutput),
     (status = 400, description = "An id that is not UTF-8", body = ApiErrorOutput),
-    (status = 404, description = "No passage has this id", body = ApiErrorOutput),    (status = 500, description = "A failure inside mbc", body = ApiErrorOutput),
+    (status = 404, description = "No passage has this id", body = ApiErrorOutput),
+    (status = 500, description = "A failure inside mbc", body = ApiErrorOutput),
     (status = 503, description = "Too many requests at once, or a damaged index", body = ApiErrorOutput),
 ))]
 pub async fn passage_handler(
@@ -232,7 +233,8 @@ pub struct ApproachesParams {
 /// Every treatment approach with its best passages, as `mbc approaches --format json`.
 #[utoipa::path(get, path = "/api/approaches", params(ApproachesParams), responses(
     (status = 200, description = "The approaches", body = wire::ApproachesOutput),
-    (status = 400, description = "`per` out of range", body = ApiErrorOutput),    (status = 500, description = "A failure inside mbc", body = ApiErrorOutput),
+    (status = 400, description = "`per` out of range", body = ApiErrorOutput),
+    (status = 500, description = "A failure inside mbc", body = ApiErrorOutput),
     (status = 503, description = "Too many requests at once, or a damaged index", body = ApiErrorOutput),
 ))]
 pub async fn approaches_handler(
@@ -279,7 +281,8 @@ pub struct SuggestParams {
 /// Completions of what is being typed: lexicon terms (never misspellings) and approach names.
 #[utoipa::path(get, path = "/api/suggest", params(SuggestParams), responses(
     (status = 200, description = "The completions", body = wire::SuggestOutput),
-    (status = 400, description = "A bad parameter", body = ApiErrorOutput),    (status = 500, description = "A failure inside mbc", body = ApiErrorOutput),
+    (status = 400, description = "A bad parameter", body = ApiErrorOutput),
+    (status = 500, description = "A failure inside mbc", body = ApiErrorOutput),
     (status = 503, description = "Too many requests at once, or a damaged index", body = ApiErrorOutput),
 ))]
 pub async fn suggest_handler(

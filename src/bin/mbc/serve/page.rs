@@ -166,8 +166,11 @@ fn review_note(passages: &[StoredPassage]) -> String {
         .collect();
     match reviewed.and_then(|dates| dates.into_iter().min()) {
         Some(oldest) => format!("Each passage is from a text reviewed on {oldest} or later."),
-        None => "Some passages are from texts that are dated, not reviewed, or last reviewed more than a year ago: each says which."
-            .to_string(),
+        None => concat!(
+            "Some passages are from texts that are dated, not reviewed, or last reviewed more ",
+            "than a year ago: each says which."
+        )
+        .to_string(),
     }
 }
 
