@@ -55,6 +55,7 @@ pub fn asks_for_dose(query: &str) -> bool {
     words.iter().enumerate().any(|(i, &word)| {
         let next = words.get(i + 1).copied().unwrap_or_default();
         has(AMOUNT_WORDS, word)
+            || super::interpret::is_amount(word)
             || (matches!(
                 word,
                 "what" | "which" | "right" | "usual" | "max" | "maximum"
@@ -82,6 +83,7 @@ mod tests {
             "how much calpol can i give my 2 year old",
             "paracetamol overdose how many tablets",
             "letrozole dosage",
+            "is 20mg of tamoxifen normal",
         ] {
             assert!(asks_for_dose(query), "{query}");
         }

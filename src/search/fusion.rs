@@ -25,7 +25,9 @@ pub struct Fused {
     pub fused: f32,
 }
 
-/// Fuses two rankings (each best first). The result is best first, ties by id.
+/// Fuses two rankings (each best first). The result is best first; on a tie, a passage the
+/// lexical ranking found comes first (it has the words typed: a passage only the embedding
+/// found at the same rank tied with it, and the id decided), then by id.
 pub fn fuse(lexical: &[(String, f32)], semantic: &[(String, f32)], method: Fusion) -> Vec<Fused> {
     let mut all: HashMap<&str, Fused> = HashMap::new();
     for (ranking, is_lexical) in [(lexical, true), (semantic, false)] {
@@ -46,7 +48,12 @@ pub fn fuse(lexical: &[(String, f32)], semantic: &[(String, f32)], method: Fusio
         }
     }
     let mut fused: Vec<Fused> = all.into_values().collect();
-    fused.sort_by(|a, b| b.fused.total_cmp(&a.fused).then_with(|| a.id.cmp(&b.id)));
+    fused.sort_by(|a, b| {
+        b.fused
+            .total_cmp(&a.fused)
+            .then_with(|| b.lexical.is_some().cmp(&a.lexical.is_some()))
+            .then_with(|| a.id.cmp(&b.id))
+    });
     fused
 }
 
@@ -92,11 +99,26 @@ mod tests {
     }
 
     #[test]
+    fn on_a_tie_the_passage_with_the_words_typed_comes_first() {
+        // "irAE colitis": the immune colitis passage, first by its words and unseen by the
+        // embedding, tied with a passage on constipation first by meaning alone, and lost on
+        // its id.
+        let lexical = ranking(&[("z", 12.0)]);
+        let semantic = ranking(&[("a", 0.42)]);
+        let ids: Vec<String> = fuse(&lexical, &semantic, Fusion::Rrf)
+            .into_iter()
+            .map(|f| f.id)
+            .collect();
+        assert_eq!(ids, ["z", "a"]);
+    }
+
+    #[test]
     fn linear_averages_normalised_scores() {
         let lexical = ranking(&[("a", 10.0), ("b", 0.0)]);
         let semantic = ranking(&[("b", 0.9), ("a", 0.5)]);
         let fused = fuse(&lexical, &semantic, Fusion::Linear);
-        // a: 0.5 * 1 + 0.5 * 0 = 0.5; b: 0.5 * 0 + 0.5 * 1 = 0.5; tie broken by id.
+        // a: 0.5 * 1 + 0.5 * 0 = 0.5; b: 0.5 * 0 + 0.5 * 1 = 0.5; both have both scores: tie
+        // broken by id.
         assert_eq!(fused[0].id, "a");
         assert!((fused[0].fused - 0.5).abs() < 1e-6 && (fused[1].fused - 0.5).abs() < 1e-6);
     }

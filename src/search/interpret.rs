@@ -44,13 +44,14 @@ pub const LONG_QUERY_WORDS: usize = 40;
 /// said ("my oncologist said my cancer has progressed": what was said is the question), "got"
 /// (as in "i've got", which no text says), stop words written without their apostrophe
 /// ("whats", "im", "hes"), and the kind of text a nurse is looking for ("handout", "leaflet",
-/// "patient education"): every text here is one. They are left out of a typed query as stop
-/// words are.
+/// "patient education"): every text here is one; and the units and words of an amount of
+/// medicine ("mg", "dosage"), which no text gives (a question for one gets the note that says
+/// so, `search::dose`). They are left out of a typed query as stop words are.
 /// Kept in, a word no passage uses weighs the most in judging whether a passage is about the
 /// query, so "is it ok to exercise during chemo" was judged to be about nothing in lexical
 /// mode. Negations without their apostrophe ("dont", "cant") stay, as "not" does
 /// ([`NEGATIONS`]).
-const QUERY_FILLERS: [&str; 62] = [
+const QUERY_FILLERS: [&str; 71] = [
     "actually",
     "anymore",
     "anyway",
@@ -59,6 +60,8 @@ const QUERY_FILLERS: [&str; 62] = [
     "brochure",
     "brochures",
     "btw",
+    "dosage",
+    "dosages",
     "education",
     "educational",
     "factsheet",
@@ -79,6 +82,13 @@ const QUERY_FILLERS: [&str; 62] = [
     "leaflets",
     "literally",
     "lol",
+    "mcg",
+    "mg",
+    "mgs",
+    "microgram",
+    "micrograms",
+    "milligram",
+    "milligrams",
     "now",
     "ok",
     "okay",
@@ -177,7 +187,19 @@ fn is_proper_name(typed: &str, range: &std::ops::Range<usize>) -> bool {
 /// be about nothing: the analyzer reads "i'm" as "im", but the typed word was compared.
 fn is_filler(word: &str) -> bool {
     let bare = without_apostrophes(word);
-    QUERY_FILLERS.iter().any(|f| f.eq_ignore_ascii_case(&bare)) || is_contraction(word)
+    QUERY_FILLERS.iter().any(|f| f.eq_ignore_ascii_case(&bare))
+        || is_contraction(word)
+        || is_amount(&bare)
+}
+
+/// True for an amount of medicine written as one word: "20mg", "2.5mg", "100mcg", "5ml".
+pub(super) fn is_amount(word: &str) -> bool {
+    let lower = word.to_ascii_lowercase();
+    ["mg", "mgs", "mcg", "ml"].iter().any(|unit| {
+        lower.strip_suffix(unit).is_some_and(|number| {
+            !number.is_empty() && number.chars().all(|c| c.is_ascii_digit() || c == '.')
+        })
+    })
 }
 
 /// Words that count the units of a [span of time](in_time_spans): "couple", "few", "two" (and

@@ -617,7 +617,9 @@ pub fn documents_by_best_passage(
 }
 
 /// Urgent advice first (in the rule's order), then the passages not ruled out by a contrary
-/// status, then score descending, then passage id: the same query always gives the same order.
+/// status, then score descending, then a passage with the words typed before one only the
+/// embedding found (as [`fusion::fuse`] breaks its ties), then passage id: the same query
+/// always gives the same order.
 fn sort_loaded(loaded: &mut [Loaded]) {
     loaded.sort_by(|a, b| {
         let (a_urgent, b_urgent) = (a.candidate.urgent, b.candidate.urgent);
@@ -627,6 +629,10 @@ fn sort_loaded(loaded: &mut [Loaded]) {
             .then_with(|| match a_urgent && b_urgent {
                 true => std::cmp::Ordering::Equal,
                 false => b.score.total_cmp(&a.score),
+            })
+            .then_with(|| {
+                let lexical = |l: &Loaded| l.candidate.bm25.is_some();
+                lexical(b).cmp(&lexical(a))
             })
             .then_with(|| a.passage.passage_id.cmp(&b.passage.passage_id))
     });
