@@ -16,6 +16,20 @@ pub fn today() -> String {
         .unwrap_or_else(|| day_of(SystemTime::now()))
 }
 
+/// What is wrong with [`TODAY_VAR`], when it is set but holds no `YYYY-MM-DD` date: [`today`]
+/// then falls back to the clock, and a curator reviewing a corpus "as of" a mistyped date
+/// would be told about the wrong day without knowing it.
+pub fn today_var_problem() -> Option<String> {
+    let value = std::env::var_os(TODAY_VAR)?;
+    let shown = value.to_string_lossy();
+    match midnight(&shown) {
+        Some(_) => None,
+        None => Some(format!(
+            "{TODAY_VAR}={shown} is not a date: give it as YYYY-MM-DD, such as 2026-12-03, or unset it to use today's"
+        )),
+    }
+}
+
 /// True when a text last reviewed on `last_reviewed` is due for another review on `today`: a
 /// year or more has passed.
 pub fn overdue(last_reviewed: &str, today: &str) -> bool {

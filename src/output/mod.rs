@@ -13,7 +13,9 @@ use wire::{
     SearchOutput, ShowOutput, StatsOutput,
 };
 
-pub use text::{DEFAULT_WIDTH, Style, expansions_to_show, printable, printable_lines, shortened};
+pub use text::{
+    DEFAULT_WIDTH, Style, expansions_to_show, nothing_about, printable, printable_lines, shortened,
+};
 
 /// What a search's text output says above its passages and JSON lines have no place for: the
 /// words corrected, the warning for an urgent symptom and the note that no dose is given.

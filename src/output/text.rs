@@ -137,6 +137,23 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{61c}')
 }
 
+/// "Nothing in the corpus is about …", or with `--approach` "No passage tagged … is about …":
+/// a search narrowed to one approach that finds nothing has not shown that the corpus has
+/// nothing on the question ("tamoxifen" among the immunotherapy passages).
+pub fn nothing_about(results: &SearchResults) -> String {
+    let query = quoted(&shortened(
+        &printable(results.query.trim()),
+        SHOWN_QUERY_CHARS,
+    ));
+    match results.approaches.as_slice() {
+        [] => format!("Nothing in the corpus is about {query}"),
+        approaches => format!(
+            "No passage tagged {} is about {query}",
+            printable(&approaches.join(" or "))
+        ),
+    }
+}
+
 pub fn search(
     out: &mut dyn Write,
     results: &SearchResults,
@@ -151,18 +168,15 @@ pub fn search(
         write_wrapped(out, &style.warn(&line), "", style)?;
     }
     if !results.found {
-        let query = quoted(&shortened(
-            &printable(results.query.trim()),
-            SHOWN_QUERY_CHARS,
-        ));
-        let message = if results.closest {
-            format!(
-                "Nothing in the corpus is about {query}. These are only the closest passages, not answers:"
-            )
-        } else {
-            format!(
-                "Nothing in the corpus is about {query}. Try other words, or add --closest to list the nearest passages anyway."
-            )
+        let nothing = nothing_about(results);
+        let message = match (results.closest, results.approaches.is_empty()) {
+            (true, _) => format!("{nothing}. These are only the closest passages, not answers:"),
+            (false, true) => format!(
+                "{nothing}. Try other words, or add --closest to list the nearest passages anyway."
+            ),
+            (false, false) => format!(
+                "{nothing}. Try other words or a search without --approach, or add --closest to list the nearest passages anyway."
+            ),
         };
         write_wrapped(out, &message, "", style)?;
         if !results.closest {

@@ -44,6 +44,9 @@ pub struct SearchOutput {
     /// The query asks how much of a medicine to take: the texts give no doses, and the text
     /// output and the page say so (see [`DOSE_NOTE`]).
     pub asks_for_dose: bool,
+    /// The approaches the search was narrowed to (`approach`), empty for all: `found: false`
+    /// then means nothing among their passages.
+    pub approach_filter: Vec<String>,
     pub passages: Vec<PassageRecord>,
 }
 
@@ -516,6 +519,7 @@ impl SearchOutput {
                 .collect(),
             urgent_symptoms: results.urgent_symptoms.clone(),
             asks_for_dose: results.asks_for_dose,
+            approach_filter: results.approaches.clone(),
             passages: results
                 .hits
                 .iter()

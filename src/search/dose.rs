@@ -44,6 +44,33 @@ const MEDICINE_WORDS: &[&str] = &[
 /// How far after "how much" the medicine word may come ("how much calpol can i give").
 const REACH: usize = 4;
 
+/// Words that, before "too much" or "too many", say someone took or gave a medicine: a
+/// question about an overdose ("took too much ibuprofen"), though it names no dose.
+const TAKING_WORDS: &[&str] = &[
+    "took",
+    "taken",
+    "take",
+    "taking",
+    "gave",
+    "given",
+    "give",
+    "swallowed",
+];
+
+/// Words that, just before "dose", make it a dose the texts are not asked to give: one missed
+/// ("missed a dose of letrozole": what to do about it, not how much) or of radiation, which
+/// the note about medicines and their labels does not fit.
+const NOT_AN_AMOUNT_BEFORE_DOSE: &[&str] = &[
+    "missed",
+    "miss",
+    "forgot",
+    "forgotten",
+    "skipped",
+    "skip",
+    "radiation",
+    "radiotherapy",
+];
+
 /// True when `query` asks for an amount of a medicine.
 pub fn asks_for_dose(query: &str) -> bool {
     let lower = query.to_lowercase();
@@ -51,23 +78,34 @@ pub fn asks_for_dose(query: &str) -> bool {
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .collect();
+    (0..words.len()).any(|i| asks_at(&words, i))
+}
+
+/// True when the words from `i` on ask for an amount of a medicine.
+fn asks_at(words: &[&str], i: usize) -> bool {
     let has = |list: &[&str], word: &str| list.contains(&word);
-    words.iter().enumerate().any(|(i, &word)| {
-        let next = words.get(i + 1).copied().unwrap_or_default();
-        has(AMOUNT_WORDS, word)
-            || super::interpret::is_amount(word)
-            || (matches!(
-                word,
-                "what" | "which" | "right" | "usual" | "max" | "maximum"
-            ) && has(DOSE_WORDS, next))
-            || (word == "how"
-                && matches!(next, "much" | "many")
-                && words[i + 2..]
-                    .iter()
-                    .take(REACH)
-                    .any(|w| has(MEDICINE_WORDS, w)))
-            || (has(DOSE_WORDS, word) && matches!(next, "for" | "of"))
-    })
+    let word = words[i];
+    let next = words.get(i + 1).copied().unwrap_or_default();
+    let before = |back: usize| i.checked_sub(back).map_or("", |at| words[at]);
+    has(AMOUNT_WORDS, word)
+        || super::interpret::is_amount(word)
+        || (matches!(
+            word,
+            "what" | "which" | "right" | "usual" | "max" | "maximum"
+        ) && has(DOSE_WORDS, next))
+        || (word == "how"
+            && matches!(next, "much" | "many")
+            && words[i + 2..]
+                .iter()
+                .take(REACH)
+                .any(|w| has(MEDICINE_WORDS, w)))
+        || (word == "too"
+            && matches!(next, "much" | "many")
+            && (has(TAKING_WORDS, before(1)) || has(TAKING_WORDS, before(2))))
+        || (has(DOSE_WORDS, word)
+            && matches!(next, "for" | "of")
+            && !has(NOT_AN_AMOUNT_BEFORE_DOSE, before(1))
+            && !has(NOT_AN_AMOUNT_BEFORE_DOSE, before(2)))
 }
 
 #[cfg(test)]
@@ -84,6 +122,8 @@ mod tests {
             "paracetamol overdose how many tablets",
             "letrozole dosage",
             "is 20mg of tamoxifen normal",
+            "mum took too much ibuprofen",
+            "i think i have taken too many painkillers",
         ] {
             assert!(asks_for_dose(query), "{query}");
         }
@@ -97,6 +137,9 @@ mod tests {
             "how many cycles of chemo",
             "dose dense chemotherapy",
             "how much do side effects last",
+            "missed a dose of letrozole what do i do",
+            "radiation dose for bone mets",
+            "i worry too much about the cancer",
         ] {
             assert!(!asks_for_dose(query), "{query}");
         }

@@ -130,6 +130,7 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResu
         absent: planned.absent,
         urgent_symptoms: ranked.urgent.symptoms,
         asks_for_dose: request.kind == QueryKind::Typed && dose::asks_for_dose(&request.query),
+        approaches: request.approaches.clone(),
     })
 }
 

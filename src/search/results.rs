@@ -199,4 +199,7 @@ pub struct SearchResults {
     pub urgent_symptoms: Vec<String>,
     /// True when the query asks how much of a medicine to take, which no text says.
     pub asks_for_dose: bool,
+    /// The approaches the search was narrowed to (`--approach`), empty for all passages:
+    /// "nothing found" then means nothing among them.
+    pub approaches: Vec<String>,
 }

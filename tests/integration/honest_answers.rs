@@ -540,6 +540,45 @@ fn nothing_found_is_said_in_every_mode() {
 }
 
 #[test]
+fn nothing_found_among_one_approachs_passages_says_so_not_that_the_corpus_has_nothing() {
+    // "tamoxifen --approach immunotherapy" said "Nothing in the corpus is about "tamoxifen"",
+    // which the corpus plainly is.
+    let ws = Workspace::with_bundled_corpus();
+    let narrowed = search(&ws, "tamoxifen", &["--approach", "immunotherapy"]);
+    assert!(!narrowed.found && narrowed.approach_filter == ["immunotherapy"]);
+    assert!(search(&ws, "tamoxifen", &[]).approach_filter.is_empty());
+    let text = mbc(&ws, &["search", "tamoxifen", "--approach", "immunotherapy"])
+        .ok()
+        .stdout;
+    assert!(
+        text.contains("No passage tagged immunotherapy is about \"tamoxifen\"")
+            && text.contains("without --approach")
+            && !text.contains("Nothing in the corpus"),
+        "{text}"
+    );
+    let lines = mbc(
+        &ws,
+        &[
+            "search",
+            "tamoxifen",
+            "--approach",
+            "immunotherapy",
+            "--format",
+            "jsonl",
+        ],
+    )
+    .ok();
+    assert!(
+        lines.stdout.is_empty()
+            && lines
+                .stderr
+                .contains("no passage tagged immunotherapy is about"),
+        "{}",
+        lines.stderr
+    );
+}
+
+#[test]
 fn a_search_that_finds_something_shows_it_in_every_mode() {
     // In semantic mode "i feel so alone" was found (a passage near it in meaning says "feel
     // less alone") yet listed nothing: the passage's similarity was under the model's floor,
@@ -2308,6 +2347,28 @@ fn a_review_date_after_today_is_refused_with_its_file_and_line() {
         "{}",
         run.stderr
     );
+}
+
+#[test]
+fn a_mistyped_today_is_refused_not_taken_for_the_clocks_date() {
+    let ws = Workspace::new();
+    ws.write("corpus/bone.md", bone_text("Bone", "2026-11-27"));
+    for mistyped in ["2026-13-01", "03/12/2026", "tomorrow"] {
+        let run = Run::of(
+            ws.command(&["search", "bone"])
+                .env("MBC_TODAY", mistyped)
+                .output()
+                .expect("mbc runs"),
+        );
+        assert_eq!(run.code, 2, "{mistyped}: {}", run.stderr);
+        assert!(
+            run.stderr
+                .contains(&format!("MBC_TODAY={mistyped} is not a date"))
+                && run.stderr.contains("YYYY-MM-DD"),
+            "{}",
+            run.stderr
+        );
+    }
 }
 
 #[test]

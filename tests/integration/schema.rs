@@ -29,6 +29,7 @@ pub struct SearchOutput {
     pub expanded: Vec<Expanded>,
     pub urgent_symptoms: Vec<String>,
     pub asks_for_dose: bool,
+    pub approach_filter: Vec<String>,
     pub passages: Vec<Record>,
 }
 

@@ -417,6 +417,20 @@ fn the_page_searches_shows_nothing_found_and_makes_a_handout() {
         "{}",
         nothing.body
     );
+    // Narrowed to an approach, nothing found is nothing among its passages; the way back to
+    // all passages keeps the mode (it dropped it).
+    let narrowed = server.get("/?q=zoledronic&approach=immunotherapy&mode=lexical");
+    assert!(
+        narrowed
+            .body
+            .contains("No passage about immunotherapy is about “zoledronic”")
+            && narrowed
+                .body
+                .contains("href=\"/?q=zoledronic&amp;mode=lexical\"")
+            && !narrowed.body.contains("Nothing in the corpus"),
+        "{}",
+        narrowed.body
+    );
 
     let ids: Vec<String> = server.get("/api/search?q=bone&limit=2").json()["passages"]
         .as_array()

@@ -31,8 +31,8 @@ pub fn export_command(
             results = query_results(location, query, settings)?;
             if !results.found {
                 status!(
-                    "note: nothing in the corpus is about \"{}\"; nothing exported",
-                    printable(query)
+                    "note: {}; nothing exported",
+                    super::lowercase_first(&output::nothing_about(&results))
                 );
             }
             Exported::Results(&results)

@@ -25,6 +25,9 @@ pub struct UsageError(pub String);
 
 /// Runs a command, writing results to stdout.
 pub fn run(command: Command) -> Result<()> {
+    if let Some(problem) = mbc::corpus::review::today_var_problem() {
+        return Err(UsageError(problem).into());
+    }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     match command {
@@ -67,8 +70,8 @@ pub fn run(command: Command) -> Result<()> {
                 }
                 if results.hits.is_empty() {
                     status!(
-                        "note: nothing in the corpus is about \"{}\"; no lines written (--closest lists the nearest passages)",
-                        output::shortened(results.query.trim(), 80)
+                        "note: {}; no lines written (--closest lists the nearest passages)",
+                        lowercase_first(&output::nothing_about(&results))
                     );
                 }
             }
@@ -141,6 +144,14 @@ pub fn run(command: Command) -> Result<()> {
 
 /// With `MBC_TIMINGS` set, where a search's time went, on stderr (for `scripts/bench-perf.sh`;
 /// the model loads beside the index, and the query is embedded beside the lexical search).
+/// A sentence of the output layer as the rest of a "note: …" line ("Nothing …" → "nothing …").
+fn lowercase_first(sentence: &str) -> String {
+    let mut chars = sentence.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_lowercase().chain(chars).collect()
+    })
+}
+
 fn report_timings(
     index: &SearchIndex,
     results: &search::SearchResults,

@@ -24,7 +24,7 @@ pub const MAX_LIMIT: usize = 100;
 pub const MAX_OFFSET: usize = 1000;
 
 /// `GET /api/search` (and the page's search): what was asked.
-#[derive(Debug, Default, Deserialize, IntoParams)]
+#[derive(Debug, Default, Clone, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct SearchParams {

@@ -232,14 +232,17 @@ fn results_view(params: &SearchParams, results: &SearchResults) -> Markup {
         }
         @if !approaches.is_empty() {
             p.note { "Only passages about " (approaches.join(", ")) ". "
-                a href=(search_url(&params.q)) { "Show all" } }
+                a href=(unfiltered_url(params)) { "Show all" } }
         }
         @if output.passages.is_empty() && output.found {
             p.nothing role="status" { "No more passages: all " (output.total_hits)
                 " matching passages are on the pages before. " a href=(page_url(params, 0)) { "Back to the first page" } }
-        } @else if output.passages.is_empty() {
+        } @else if output.passages.is_empty() && approaches.is_empty() {
             p.nothing role="status" { "Nothing in the corpus is about “" (params.q) "”. "
                 "Try other words, or ask your care team." }
+        } @else if output.passages.is_empty() {
+            p.nothing role="status" { "No passage about " (approaches.join(" or ")) " is about “"
+                (params.q) "”. " a href=(unfiltered_url(params)) { "Search all passages" } }
         } @else {
             p role="status" { (shown_range(params, output.passages.len())) " of " (output.total_hits) " matching passages" }
             form #handout action="/handout" method="get" {
@@ -282,6 +285,15 @@ fn paging(params: &SearchParams, shown: usize, total: usize) -> Markup {
             }
         }
     }
+}
+
+/// This search's URL without its approach filter, from the first passage.
+fn unfiltered_url(params: &SearchParams) -> String {
+    let all = SearchParams {
+        approach: None,
+        ..params.clone()
+    };
+    page_url(&all, 0)
 }
 
 /// This search's URL with the ranking shown from `offset`.
