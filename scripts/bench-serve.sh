@@ -123,4 +123,4 @@ echo "server RSS: ${start_rss} MB at the start ($start_kinds), ${end_rss} MB at 
   "the load before the rebuilds); ${last_rebuild_rss} MB right after the last rebuild" \
   "($(pct "$start_rss" "$last_rebuild_rss") %)"
 echo "server log lines that are neither requests nor new generations:"
-grep -v -e '^GET ' -e "^note: serving the index's new generation" "$work/serve.log" || true
+grep -v -E -e '^[0-9T:-]+Z GET ' -e "^note: serving the index's new generation" "$work/serve.log" || true

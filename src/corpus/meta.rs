@@ -169,8 +169,18 @@ impl MetadataFields {
                     .count()
         };
         let mut fields: MetadataFields = toml::from_str(toml_text).map_err(|err| {
-            let line = err.span().map_or(first_line, |span| line_of(span.start));
-            metadata_error(path, line, err.message())
+            let offset = err.span().map_or(0, |span| span.start);
+            let message = match (err.message(), key_at(toml_text, offset)) {
+                ("duplicate key", Some(key)) => {
+                    format!("`{key}` is given more than once: give each field once")
+                }
+                (message, Some(key)) => match field_form(key) {
+                    Some(form) => format!("{message} (`{key}` is {form})"),
+                    None => message.to_string(),
+                },
+                (message, None) => message.to_string(),
+            };
+            metadata_error(path, line_of(offset), &message)
         })?;
         fields.sources = read_sources(&fields.written_sources)
             .map_err(|(offset, message)| metadata_error(path, line_of(offset), &message))?;
@@ -289,6 +299,32 @@ pub fn check_url(url: &str) -> std::result::Result<(), &'static str> {
     Ok(())
 }
 
+/// The key of the `key = value` line holding byte `offset` of `toml_text`.
+fn key_at(toml_text: &str, offset: usize) -> Option<&str> {
+    let start = toml_text[..offset.min(toml_text.len())]
+        .rfind('\n')
+        .map_or(0, |at| at + 1);
+    let line = toml_text[start..].lines().next()?;
+    let (key, _) = line.split_once('=')?;
+    Some(key.trim())
+}
+
+/// How a field is written, for a message about one written otherwise: TOML's own ("expected a
+/// TOML datetime", "expected a sequence") does not show the form that works.
+fn field_form(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "last_reviewed" => "a date, unquoted, year first: last_reviewed = 2026-12-03",
+        "title" | "summary" | "status" => "text in quotation marks: title = \"Bone metastases\"",
+        "sources" => {
+            "a list in square brackets: sources = [\"National Cancer Institute. Metastatic cancer. 2024. https://www.cancer.gov/…\"]"
+        }
+        "approaches" => "a list in square brackets: approaches = [\"bone-directed\"]",
+        "audience" => "a list in square brackets: audience = [\"patients\", \"families\"]",
+        "caveats" => "a list in square brackets: caveats = [\"…\"]",
+        _ => return None,
+    })
+}
+
 fn metadata_error(path: &Path, line: usize, message: &str) -> Error {
     Error::Corpus {
         path: path.to_path_buf(),
@@ -368,6 +404,33 @@ mod tests {
                 && number.contains("source 1: is a value of type integer"),
             "{number}"
         );
+    }
+
+    #[test]
+    fn a_field_written_the_wrong_way_is_shown_the_way_that_works() {
+        // TOML's own messages ("expected a TOML datetime", "expected a sequence", "duplicate
+        // key") showed neither the field nor the form that works.
+        for (written, expected) in [
+            ("last_reviewed = 03/12/2026", "last_reviewed = 2026-12-03"),
+            (
+                "last_reviewed = \"2026-12-03\"",
+                "last_reviewed = 2026-12-03",
+            ),
+            ("sources = \"NCI\"", "sources = [\""),
+            (
+                "approaches = \"bone-directed\"",
+                "approaches = [\"bone-directed\"]",
+            ),
+            ("title = Bone", "title = \"Bone metastases\""),
+        ] {
+            let error = error_of(&format!("summary = \"S\"\n{written}\n"));
+            assert!(
+                error.contains("a.meta.toml:2:") && error.contains(expected),
+                "{written}: {error}"
+            );
+        }
+        let twice = error_of("title = \"A\"\ntitle = \"B\"\n");
+        assert!(twice.contains("`title` is given more than once"), "{twice}");
     }
 
     #[test]

@@ -131,6 +131,7 @@ pub fn discover(root: &Path) -> Result<(Vec<CorpusFile>, Vec<Skipped>)> {
     }
     let mut files = Vec::new();
     let mut skipped = Vec::new();
+    let mut sidecars = Vec::new();
     let walker = walkdir::WalkDir::new(root)
         .sort_by_file_name()
         .into_iter()
@@ -151,6 +152,15 @@ pub fn discover(root: &Path) -> Result<(Vec<CorpusFile>, Vec<Skipped>)> {
         if !entry.file_type().is_file() {
             continue;
         }
+        if is_sidecar(entry.path()) {
+            sidecars.push(entry.path().to_path_buf());
+        } else if let Some(format) = unreadable_format(entry.path()) {
+            skipped.push(Skipped {
+                path: entry.path().to_path_buf(),
+                line: 0,
+                reason: format!("{format}, which mbc cannot read: save it as .md or .txt"),
+            });
+        }
         if let Some(kind) = FileKind::of(entry.path()) {
             let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
             let relative = relative
@@ -165,7 +175,49 @@ pub fn discover(root: &Path) -> Result<(Vec<CorpusFile>, Vec<Skipped>)> {
             });
         }
     }
+    skipped.extend(orphaned(&sidecars, &files));
     Ok((files, skipped))
+}
+
+/// True for a sidecar of metadata (`NAME.meta.toml`).
+fn is_sidecar(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|name| name.to_string_lossy().ends_with(".meta.toml"))
+}
+
+/// The sidecars whose text is not in the corpus. A text renamed without its sidecar loses
+/// what the sidecar says (that it is dated, its known problems) in silence: the founding
+/// article, renamed, was shown as an unsourced text instead of a dated one with 14 caveats.
+fn orphaned(sidecars: &[PathBuf], files: &[CorpusFile]) -> Vec<Skipped> {
+    sidecars
+        .iter()
+        .filter_map(|sidecar| {
+            let name = sidecar.file_name()?.to_string_lossy();
+            let described = name.strip_suffix(".meta.toml")?;
+            let text = sidecar.with_file_name(described);
+            let present = files.iter().any(|f| f.path == text);
+            (!present).then(|| Skipped {
+                path: sidecar.clone(),
+                line: 0,
+                reason: format!(
+                    "describes {described}, which is not in the corpus: when a text is renamed, rename its sidecar with it"
+                ),
+            })
+        })
+        .collect()
+}
+
+/// The kind of document a file is, when it is one mbc cannot read (a Word file, a PDF): such a
+/// file in a corpus is meant to be searched, and leaving it out without a word would let a
+/// curator believe it is.
+fn unreadable_format(path: &Path) -> Option<&'static str> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    Some(match ext.as_str() {
+        "docx" | "doc" | "odt" | "rtf" | "pages" => "a word-processor document",
+        "pdf" => "a PDF",
+        "html" | "htm" => "a web page",
+        _ => return None,
+    })
 }
 
 /// Reads and parses one corpus file. Unreadable, binary and non-UTF-8 files come back as
@@ -181,6 +233,13 @@ pub fn load_file(file: &CorpusFile) -> Result<FileLoad> {
         Ok(bytes) => bytes,
         Err(err) => return Ok(skip(file, 0, format!("cannot read: {err}"))),
     };
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        return Ok(skip(
+            file,
+            0,
+            "UTF-16 text, which mbc cannot read: save it as UTF-8".into(),
+        ));
+    }
     if bytes.contains(&0) {
         return Ok(skip(file, 0, "binary file (contains NUL bytes)".into()));
     }
@@ -192,7 +251,11 @@ pub fn load_file(file: &CorpusFile) -> Result<FileLoad> {
                 .iter()
                 .filter(|&&b| b == b'\n')
                 .count();
-            return Ok(skip(file, line, "not valid UTF-8 text".into()));
+            return Ok(skip(
+                file,
+                line,
+                "not valid UTF-8 text (an older encoding such as Latin-1 or Windows-1252?): save it as UTF-8".into(),
+            ));
         }
     };
     parse_file_text(file, &text)

@@ -546,11 +546,13 @@ fn marked(text: &str, highlights: &[Range<usize>], style: Style) -> String {
 /// Colour codes take no columns.
 fn wrap(text: &str, indent: &str, style: Style) -> Vec<String> {
     // Break only at spaces: a hyphen inside "bone-directed" or "HER2-positive" is not a place
-    // to break a line.
+    // to break a line, and a word wider than the line (a source's URL) runs past its end
+    // whole: cut in two, a copied URL is a broken link.
     let options = textwrap::Options::new(style.width())
         .initial_indent(indent)
         .subsequent_indent(indent)
-        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+        .word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .break_words(false);
     textwrap::wrap(text, options)
         .into_iter()
         .map(Cow::into_owned)
@@ -691,6 +693,17 @@ mod tests {
                 .iter()
                 .all(|l| !l.ends_with("meta") && !l.starts_with("static"))
         );
+    }
+
+    #[test]
+    fn a_url_wider_than_the_line_is_kept_whole() {
+        let url = "https://breastcancernow.org/information-support/facing-breast-cancer/secondary";
+        let style = Style {
+            width: 40,
+            ..Style::default()
+        };
+        let lines = wrap(&format!("- Breast Cancer Now. 2026. {url}"), "  ", style);
+        assert!(lines.iter().any(|l| l.trim() == url), "{lines:#?}");
     }
 
     #[test]

@@ -40,11 +40,12 @@ pub struct PassageInContext {
     pub next: Option<StoredPassage>,
 }
 
-/// Finds a passage by id.
+/// Finds a passage by id. Ids are lowercase hexadecimal; one copied from a printout or read
+/// out over the phone may come in capitals, and is the same id.
 pub fn passage_by_id(index: &SearchIndex, passage_id: &str) -> Result<StoredPassage> {
     passages_where(
         index,
-        Term::from_field_text(index.fields.passage_id, passage_id),
+        Term::from_field_text(index.fields.passage_id, &passage_id.to_ascii_lowercase()),
     )?
     .into_iter()
     .next()

@@ -1,11 +1,16 @@
 //! Completions as people type: the lexicon's terms (drug and brand names, abbreviations, lay
 //! and clinical words; never its misspellings) and the approaches' labels, matched by the start
-//! of the whole term first, then by the start of any of its words.
+//! of the whole term first, then by the start of any of its words. A lexicon group is offered
+//! only when the corpus uses one of its terms: a suggestion that leads to "nothing found" (a
+//! curator's corpus without "zoladex") is worse than none.
 
 use std::collections::HashSet;
 
+use crate::Result;
+use crate::analysis::{medical_analyzer, word_terms};
 use crate::index::SearchIndex;
-use crate::lexicon::SynonymKind;
+use crate::lexicon::{SynonymGroup, SynonymKind};
+use crate::search::spelling;
 
 /// The terms an index can complete, built once per opened index.
 #[derive(Debug, Clone, Default)]
@@ -15,8 +20,9 @@ pub struct Suggester {
 }
 
 impl Suggester {
-    pub fn new(index: &SearchIndex) -> Self {
+    pub fn new(index: &SearchIndex) -> Result<Self> {
         let groups = index.lexicon.groups();
+        let used = used_groups(index, groups)?;
         // A misspelling group lists its misspellings as terms, and the correct word's group
         // lists them again among its narrower terms: neither place is offered.
         let misspellings: HashSet<&String> = groups
@@ -26,7 +32,9 @@ impl Suggester {
             .collect();
         let lexicon = groups
             .iter()
-            .flat_map(|group| {
+            .zip(&used)
+            .filter(|(_, used)| **used)
+            .flat_map(|(group, _)| {
                 let variants = group
                     .narrower
                     .iter()
@@ -41,7 +49,7 @@ impl Suggester {
             .collect();
         terms.sort_by(|a, b| a.0.len().cmp(&b.0.len()).then_with(|| a.0.cmp(&b.0)));
         terms.dedup_by(|a, b| a.0 == b.0);
-        Suggester { terms }
+        Ok(Suggester { terms })
     }
 
     /// Up to `limit` completions of `typed`: terms that start with it, then terms with a word
@@ -64,6 +72,27 @@ impl Suggester {
             .map(|(_, term)| term.clone())
             .collect()
     }
+}
+
+/// For each group, whether the corpus uses one of its terms: every word of it, in any searched
+/// field (as a search finds a term through its synonyms).
+fn used_groups(index: &SearchIndex, groups: &[SynonymGroup]) -> Result<Vec<bool>> {
+    let mut analyzer = medical_analyzer();
+    let searched = index.fields.searched();
+    index.snapshot().read(|searcher| {
+        Ok(groups
+            .iter()
+            .map(|group| {
+                group.terms.iter().chain(&group.narrower).any(|term| {
+                    let words = word_terms(&mut analyzer, term);
+                    !words.is_empty()
+                        && words
+                            .iter()
+                            .all(|w| spelling::doc_freq(searcher, &searched, w) > 0)
+                })
+            })
+            .collect())
+    })
 }
 
 /// True when `narrower` is a drug's name misspelt ("letrozol" under "letrozole"): a word the

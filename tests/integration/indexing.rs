@@ -50,6 +50,28 @@ fn binary_and_non_utf8_files_are_skipped_and_named_and_the_rest_indexed() {
 }
 
 #[test]
+fn what_a_curator_meant_to_index_and_mbc_cannot_is_named_with_the_way_to_fix_it() {
+    // A UTF-16 file was "binary"; a Word file was left out without a word; a sidecar whose
+    // text was renamed stopped applying in silence (a dated text shown as unsourced).
+    let ws = Workspace::with_fixture_corpus();
+    ws.write("corpus/utf16.txt", b"\xff\xfeB\x00o\x00n\x00e\x00");
+    ws.write("corpus/latin1.md", b"caf\xe9 au lait\n");
+    ws.write("corpus/leaflet.docx", b"PK\x03\x04");
+    ws.write("corpus/renamed.txt.meta.toml", "status = 'dated'\n");
+    let run = ws.index_corpus();
+    for expected in [
+        "utf16.txt: UTF-16 text, which mbc cannot read: save it as UTF-8",
+        "latin1.md:1: not valid UTF-8 text",
+        "leaflet.docx: a word-processor document, which mbc cannot read: save it as .md or .txt",
+        "renamed.txt.meta.toml: describes renamed.txt, which is not in the corpus",
+    ] {
+        assert!(run.stderr.contains(expected), "{expected}: {}", run.stderr);
+    }
+    assert!(run.stderr.contains("4 file(s) skipped"), "{}", run.stderr);
+    ws.mbc(&["index", "--rebuild", "--strict"]).expect_code(1);
+}
+
+#[test]
 fn strict_mode_fails_on_skipped_files_and_keeps_no_index() {
     let ws = Workspace::with_fixture_corpus();
     ws.write("corpus/image.txt", b"\x00\x00");
@@ -122,6 +144,90 @@ fn a_failed_rebuild_leaves_the_previous_index_searchable() {
     assert!(leftovers.is_empty(), "a failed build left {leftovers:?}");
     let run = ws.mbc(&["search", "--index", "index", "trastuzumab"]).ok();
     assert!(run.stdout.contains("her2.txt"), "{}", run.stdout);
+}
+
+#[test]
+fn a_broken_file_does_not_take_the_search_down_with_it() {
+    // One half-edited text made every search, `stats` and `serve` fail until it was fixed.
+    let ws = Workspace::with_fixture_corpus();
+    ws.index_corpus();
+    ws.write(
+        "corpus/broken.md",
+        "+++\ntitle = 'x'\nlast_reviewed = 2026-13-45\n+++\nText.\n",
+    );
+    for args in [&["search", "trastuzumab"][..], &["stats"]] {
+        let run = ws.mbc(args).ok();
+        assert!(
+            run.stderr.contains("warning: indexing corpus failed")
+                && run.stderr.contains("broken.md:3")
+                && run.stderr.contains("searching the index as it was before")
+                && run.stderr.contains("`mbc index` updates it"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    let found = ws.mbc(&["search", "trastuzumab"]).ok();
+    assert!(found.stdout.contains("her2.txt"), "{}", found.stdout);
+    ws.mbc(&["index"]).expect_code(1);
+}
+
+#[test]
+fn an_index_from_another_corpus_and_the_way_to_build_one_name_the_corpus_given() {
+    // `--corpus other --index index` searched the index of `corpus` without a word, and the
+    // hint for a missing index dropped `--corpus`, so following it built another corpus.
+    let ws = Workspace::with_fixture_corpus();
+    ws.index_corpus();
+    ws.write(
+        "other/note.md",
+        "+++\ntitle = 'Other'\n+++\nZoledronic acid.\n",
+    );
+    let run = ws
+        .mbc(&[
+            "search",
+            "zoledronic",
+            "--corpus",
+            "other",
+            "--index",
+            "index",
+        ])
+        .ok();
+    assert!(
+        run.stderr
+            .contains("the index at index was built from corpus, not other")
+            && run
+                .stderr
+                .contains("`mbc index --index index --corpus other --rebuild`"),
+        "{}",
+        run.stderr
+    );
+    let same = ws
+        .mbc(&[
+            "search",
+            "zoledronic",
+            "--corpus",
+            "corpus",
+            "--index",
+            "index",
+        ])
+        .ok();
+    assert!(!same.stderr.contains("built from"), "{}", same.stderr);
+    let missing = ws
+        .mbc(&[
+            "search",
+            "zoledronic",
+            "--corpus",
+            "other",
+            "--index",
+            "new",
+        ])
+        .expect_code(2);
+    assert!(
+        missing
+            .stderr
+            .contains("build one with `mbc index --index new --corpus other`"),
+        "{}",
+        missing.stderr
+    );
 }
 
 #[test]

@@ -218,6 +218,12 @@ fn show_gives_the_passage_with_neighbours() {
         text.stdout
     );
     ws.mbc(&["show", "0000000000000000"]).expect_code(2);
+    // An id copied in capitals (from a printout, or read out) is the same id.
+    let shouted = ws
+        .mbc(&["show", &id.to_uppercase(), "--format", "json"])
+        .ok();
+    let shown: ShowOutput = serde_json::from_str(&shouted.stdout).unwrap();
+    assert_eq!(shown.passages[0].passage_id, id);
 }
 
 #[test]

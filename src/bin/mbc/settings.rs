@@ -21,6 +21,8 @@ pub struct Location {
     /// True when the index directory was given with `--index`: it is then used as it is and
     /// never built implicitly.
     pub explicit_index: bool,
+    /// True when the corpus was given with `--corpus`.
+    pub explicit_corpus: bool,
     /// True when `corpus` is the data directory's copy of the bundled corpus, which the binary
     /// writes there before use ([`bundled::install_corpus`]).
     pub bundled_corpus: bool,
@@ -46,6 +48,7 @@ impl Location {
             || Path::new(DEFAULT_INDEX).exists();
         let home = data_home().filter(|_| !local);
         let explicit_index = index.is_some();
+        let explicit_corpus = corpus.is_some();
         let index = index.unwrap_or_else(|| match &home {
             Some(home) => home.join("index"),
             None => PathBuf::from(DEFAULT_INDEX),
@@ -59,9 +62,23 @@ impl Location {
             index,
             corpus,
             explicit_index,
+            explicit_corpus,
             bundled_corpus,
             model: semantic.then(|| default_model(model)),
         }
+    }
+
+    /// The `mbc index` command that builds or updates this index from this corpus, with the
+    /// flags that named them: a hint that drops `--corpus` builds another corpus's index.
+    pub fn index_command(&self) -> String {
+        let mut command = String::from("mbc index");
+        if self.explicit_index {
+            command.push_str(&format!(" --index {}", shell_word(&self.index)));
+        }
+        if self.explicit_corpus {
+            command.push_str(&format!(" --corpus {}", shell_word(&self.corpus)));
+        }
+        command
     }
 
     /// Makes the corpus ready: the bundled corpus is written into the data directory the
@@ -71,6 +88,21 @@ impl Location {
             status!("note: the bundled corpus is in {}", self.corpus.display());
         }
         Ok(())
+    }
+}
+
+/// A path as a word a shell reads back as the same path: quoted when it holds anything but
+/// plain path characters.
+fn shell_word(path: &Path) -> String {
+    let shown = path.display().to_string();
+    let plain = !shown.is_empty()
+        && shown
+            .chars()
+            .all(|c| c.is_alphanumeric() || "/._-+,:@".contains(c));
+    if plain {
+        shown
+    } else {
+        format!("'{}'", shown.replace('\'', r"'\''"))
     }
 }
 

@@ -151,6 +151,7 @@ fn beir(
         },
         corpus: location.corpus.clone(),
         explicit_index: false,
+        explicit_corpus: location.explicit_corpus,
         bundled_corpus: false,
         model: location.model.clone(),
     };

@@ -81,9 +81,9 @@ pub fn open_index(location: &Location) -> Result<SearchIndex> {
         }
         if !location.index.is_dir() {
             return Err(UsageError(format!(
-                "no index directory at {}; build one with `mbc index --index {}`",
+                "no index directory at {}; build one with `{}`",
                 location.index.display(),
-                location.index.display()
+                location.index_command()
             ))
             .into());
         }
@@ -92,13 +92,13 @@ pub fn open_index(location: &Location) -> Result<SearchIndex> {
                 upgrade(location, &corpus)
             }
             Err(mbc::Error::IndexNotFound(_)) => Err(UsageError(format!(
-                "no index at {} yet (a build there did not finish, or none was started); build one with `mbc --index {} --corpus {} index`",
+                "no index at {} yet (a build there did not finish, or none was started); build one with `{}`",
                 location.index.display(),
-                location.index.display(),
-                location.corpus.display()
+                location.index_command()
             ))
             .into()),
             Ok(index) => {
+                note_if_other_corpus(location, &index);
                 note_if_stale(location, &index);
                 Ok(index)
             }
@@ -122,7 +122,27 @@ pub fn open_index(location: &Location) -> Result<SearchIndex> {
     );
     match build_index(location, false, true) {
         Ok(_) => Ok(SearchIndex::open(&location.index)?),
-        Err(err) => search_while_another_builds(location, err),
+        Err(err) => search_the_previous_index(location, err),
+    }
+}
+
+/// Notes that an index named with `--index` was built from another corpus than the one named
+/// with `--corpus`: its passages are that corpus's, whatever `--corpus` says.
+fn note_if_other_corpus(location: &Location, index: &SearchIndex) {
+    let built_from = &index.meta.corpus;
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    };
+    if location.explicit_corpus && !same(built_from, &location.corpus) {
+        status!(
+            "note: the index at {} was built from {}, not {}; searching it as it is (`{} --rebuild` builds it from {})",
+            printable(&location.index.display().to_string()),
+            printable(&built_from.display().to_string()),
+            printable(&location.corpus.display().to_string()),
+            printable(&location.index_command()),
+            printable(&location.corpus.display().to_string())
+        );
     }
 }
 
@@ -145,12 +165,22 @@ fn note_if_stale(location: &Location, index: &SearchIndex) {
     }
 }
 
-/// When another process is building the index, a search uses the index as it is (with a note)
-/// or, when there is none yet, waits for the other build to publish one, for a bounded time.
-/// Any other failure stands.
-fn search_while_another_builds(location: &Location, err: anyhow::Error) -> Result<SearchIndex> {
+/// When updating the index failed, a search uses the index as it was, if there is one: one
+/// broken file in the corpus should not take the search (or the nurses' web page) down with
+/// it. What failed is said first, as a warning, and what fixes it. When another process is
+/// building the index, a search uses the index as it is (with a note) or, when there is none
+/// yet, waits for the other build to publish one, for a bounded time.
+fn search_the_previous_index(location: &Location, err: anyhow::Error) -> Result<SearchIndex> {
     let Some(mbc::Error::IndexBusy { pid, .. }) = err.downcast_ref::<mbc::Error>() else {
-        return Err(err);
+        let Ok(index) = SearchIndex::open(&location.index) else {
+            return Err(err);
+        };
+        status!("warning: {err:#}");
+        status!(
+            "note: searching the index as it was before; fix what is named above, then `{}` updates it",
+            location.index_command()
+        );
+        return Ok(index);
     };
     if let Ok(index) = SearchIndex::open(&location.index) {
         status!("note: process {pid} is updating the index; searching the index as it was before");

@@ -148,8 +148,8 @@ async fn limit_concurrency(slots: Arc<Semaphore>, request: Request, next: Next) 
     }
 }
 
-/// Logs one line per request (method, path without the query, status, time) and adds the
-/// security headers.
+/// Logs one line per request (when, in UTC to the second; method; path without the query;
+/// status; time taken) and adds the security headers.
 async fn log_and_secure(request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
@@ -160,7 +160,8 @@ async fn log_and_secure(request: Request, next: Next) -> Response {
         headers.insert(name.clone(), HeaderValue::from_static(value));
     }
     status!(
-        "{method} {path} {} {:.1} ms",
+        "{} {method} {path} {} {:.1} ms",
+        humantime::format_rfc3339_seconds(std::time::SystemTime::now()),
         response.status().as_u16(),
         started.elapsed().as_secs_f64() * 1e3
     );

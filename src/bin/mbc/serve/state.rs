@@ -20,9 +20,9 @@ pub struct Served {
 }
 
 impl Served {
-    fn new(index: SearchIndex) -> Arc<Served> {
-        let suggester = Suggester::new(&index);
-        Arc::new(Served { index, suggester })
+    fn new(index: SearchIndex) -> Result<Arc<Served>> {
+        let suggester = Suggester::new(&index)?;
+        Ok(Arc::new(Served { index, suggester }))
     }
 }
 
@@ -39,7 +39,7 @@ impl Shared {
         let index = open::open_for_search(&location, None, Load::Whole)?;
         Ok(Shared {
             location,
-            current: RwLock::new(Served::new(index)),
+            current: RwLock::new(Served::new(index)?),
         })
     }
 
@@ -65,7 +65,8 @@ impl Shared {
             }
             _ => open::attach_semantic(&mut index, &self.location, None)?,
         }
-        *self.current.write().unwrap_or_else(PoisonError::into_inner) = Served::new(index);
+        let served = Served::new(index)?;
+        *self.current.write().unwrap_or_else(PoisonError::into_inner) = served;
         Ok(true)
     }
 
