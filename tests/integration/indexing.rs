@@ -181,16 +181,10 @@ fn an_index_from_another_corpus_and_the_way_to_build_one_name_the_corpus_given()
         "other/note.md",
         "+++\ntitle = 'Other'\n+++\nZoledronic acid.\n",
     );
-    let run = ws
-        .mbc(&[
-            "search",
-            "zoledronic",
-            "--corpus",
-            "other",
-            "--index",
-            "index",
-        ])
-        .ok();
+    let search_in = |corpus: &str, index: &str| {
+        ws.mbc(&["search", "zoledronic", "--corpus", corpus, "--index", index])
+    };
+    let run = search_in("other", "index").ok();
     assert!(
         run.stderr
             .contains("the index at index was built from corpus, not other")
@@ -200,27 +194,9 @@ fn an_index_from_another_corpus_and_the_way_to_build_one_name_the_corpus_given()
         "{}",
         run.stderr
     );
-    let same = ws
-        .mbc(&[
-            "search",
-            "zoledronic",
-            "--corpus",
-            "corpus",
-            "--index",
-            "index",
-        ])
-        .ok();
+    let same = search_in("corpus", "index").ok();
     assert!(!same.stderr.contains("built from"), "{}", same.stderr);
-    let missing = ws
-        .mbc(&[
-            "search",
-            "zoledronic",
-            "--corpus",
-            "other",
-            "--index",
-            "new",
-        ])
-        .expect_code(2);
+    let missing = search_in("other", "new").expect_code(2);
     assert!(
         missing
             .stderr
