@@ -205,11 +205,18 @@ pub fn remove_leftovers(index_dir: &Path) {
 pub fn verify(index_dir: &Path) -> Result<SearchIndex> {
     // Segment files first: opening reads some of them, and would report their damage less
     // precisely.
+    let corrupt = |damage| Error::IndexCorrupt {
+        path: index_dir.to_path_buf(),
+        damage,
+    };
     if let Some(generation) = store::current_generation(index_dir)? {
-        damage::verify_segments(&generation).map_err(|damage| Error::IndexCorrupt {
-            path: index_dir.to_path_buf(),
-            damage,
-        })?;
+        damage::verify_segments(&generation).map_err(corrupt)?;
+        if let Ok(meta) = store::read_meta(&generation) {
+            let changed = store::changed_data_files(&generation, &meta);
+            if !changed.is_empty() {
+                return Err(corrupt(damage::Damage::Files(changed)));
+            }
+        }
     }
     SearchIndex::open(index_dir)
 }

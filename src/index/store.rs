@@ -57,6 +57,11 @@ pub struct IndexMeta {
     /// `mbc index` tries again.
     #[serde(default)]
     pub vectors_failed: Option<String>,
+    /// BLAKE3 (hex) of each data file the build wrote (taxonomy, lexicon, urgent symptoms), by
+    /// file name: a file changed since reads as valid data, and only this tells `mbc check`
+    /// that it is not what was built. Empty in an index built before they were kept.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub data_hashes: std::collections::BTreeMap<String, String>,
 }
 
 impl IndexMeta {
@@ -67,6 +72,16 @@ impl IndexMeta {
             .iter()
             .filter_map(|(path, record)| Some((record.reviewed.as_deref()?, path.as_str())))
             .min()
+    }
+
+    /// The corpus files with no review date (dated or unsourced texts), by path; a file that
+    /// yielded no document (skipped) is not a text.
+    pub fn unreviewed(&self) -> Vec<&str> {
+        self.files
+            .iter()
+            .filter(|(_, record)| record.reviewed.is_none() && record.documents > 0)
+            .map(|(path, _)| path.as_str())
+            .collect()
     }
 
     /// The corpus files last reviewed before `cutoff` (a `YYYY-MM-DD` date), oldest first:
@@ -81,6 +96,23 @@ impl IndexMeta {
         old.sort();
         old
     }
+}
+
+/// The hash [`IndexMeta::data_hashes`] keeps of a data file's bytes.
+pub fn data_hash(bytes: &[u8]) -> String {
+    blake3::hash(bytes).to_hex().to_string()
+}
+
+/// The data files of `generation` that differ from what the build wrote, as damage.
+pub fn changed_data_files(generation: &Path, meta: &IndexMeta) -> Vec<DamagedFile> {
+    meta.data_hashes
+        .iter()
+        .filter(|(name, hash)| {
+            fs::read(generation.join(name.as_str()))
+                .map_or(true, |bytes| data_hash(&bytes) != **hash)
+        })
+        .map(|(name, _)| DamagedFile::new(name.clone(), "fails its checksum"))
+        .collect()
 }
 
 /// The generation `CURRENT` points at, if any.

@@ -25,6 +25,7 @@ pub fn notes_for_lines(results: &SearchResults) -> Vec<String> {
         text::corrections_line(results),
         text::urgent_line(results),
         text::dose_line(results),
+        text::cut_line(results),
     ]
     .into_iter()
     .flatten()

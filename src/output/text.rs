@@ -240,6 +240,11 @@ pub fn urgent_line(results: &SearchResults) -> Option<String> {
     ))
 }
 
+/// The note for a query of which only the start was searched, if it was cut.
+pub fn cut_line(results: &SearchResults) -> Option<String> {
+    results.query_cut.then(super::wire::query_cut_note)
+}
+
 /// The note for a query that asks how much of a medicine to take, if it asks.
 pub fn dose_line(results: &SearchResults) -> Option<String> {
     results.asks_for_dose.then(|| DOSE_NOTE.to_string())
@@ -255,6 +260,9 @@ fn write_interpretation(
 ) -> io::Result<()> {
     if let Some(line) = corrections_line(results) {
         write_wrapped(out, &line, "", style)?;
+    }
+    if let Some(line) = cut_line(results) {
+        write_wrapped(out, &style.warn(&line), "", style)?;
     }
     let shown_absent = if explain { usize::MAX } else { SHOWN_ABSENT };
     for absent in results.absent.iter().take(shown_absent) {
@@ -486,8 +494,19 @@ pub fn stats(out: &mut dyn Write, stats: &StatsOutput) -> io::Result<()> {
             printable(&oldest.path)
         )?;
     }
+    if !stats.unreviewed.is_empty() {
+        let line = format!(
+            "unreviewed: {} file(s) with no review date: {}",
+            stats.unreviewed.len(),
+            stats.unreviewed.join(", ")
+        );
+        write_wrapped(out, &printable(&line), "", Style::default())?;
+    }
     if !stats.skipped.is_empty() {
-        writeln!(out, "skipped:    {} file(s)", stats.skipped.len())?;
+        writeln!(out, "skipped:    {} file(s):", stats.skipped.len())?;
+        for skipped in &stats.skipped {
+            writeln!(out, "  {}", printable(skipped))?;
+        }
     }
     match &stats.vectors {
         Some(v) => writeln!(

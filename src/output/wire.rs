@@ -23,6 +23,15 @@ pub const NOTICE: &str = "Educational information, not medical advice. Decisions
 /// Said with a search that asks how much of a medicine to take.
 pub const DOSE_NOTE: &str = "These texts give no doses: how much of a medicine to take is set by the care team and written on its label, and a pharmacist can explain it. If someone may have taken too much, call emergency services or a poison centre now.";
 
+/// Said with a search of which only the start was searched.
+pub fn query_cut_note() -> String {
+    format!(
+        "The query is longer than a search takes: only its first {} characters (or {} words) were searched.",
+        crate::search::MAX_QUERY_CHARS,
+        crate::search::MAX_QUERY_WORDS
+    )
+}
+
 /// `mbc search --format json`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SearchOutput {
@@ -47,6 +56,8 @@ pub struct SearchOutput {
     /// The approaches the search was narrowed to (`approach`), empty for all: `found: false`
     /// then means nothing among their passages.
     pub approach_filter: Vec<String>,
+    /// Only the start of the query was searched ([`query_cut_note`]).
+    pub query_cut: bool,
     pub passages: Vec<PassageRecord>,
 }
 
@@ -272,6 +283,9 @@ pub struct StatsOutput {
     pub vectors: Option<VectorsInfo>,
     /// The document reviewed longest ago.
     pub oldest_review: Option<ReviewOut>,
+    /// The corpus files with no review date, by path: the oldest review speaks only for the
+    /// others.
+    pub unreviewed: Vec<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -520,6 +534,7 @@ impl SearchOutput {
             urgent_symptoms: results.urgent_symptoms.clone(),
             asks_for_dose: results.asks_for_dose,
             approach_filter: results.approaches.clone(),
+            query_cut: results.query_cut,
             passages: results
                 .hits
                 .iter()

@@ -27,7 +27,7 @@ pub const MAX_LIKE_CHARS: usize = 200_000;
 /// Longer "words" are not words: the tokenizer leaves them out.
 const MAX_WORD_CHARS: usize = 100;
 /// At most this many free words are scored; the rest of a very long query is ignored.
-const MAX_QUERY_WORDS: usize = 512;
+pub const MAX_QUERY_WORDS: usize = 512;
 /// Queries of more words than this are pasted or dictated text rather than typed keywords
 /// (the longest people's question has 32 words; two MED queries, of 57 and 62, count as
 /// long): their spelling is not corrected (a word a pasted text has but no passage uses is
@@ -301,6 +301,9 @@ pub struct PlannedQuery {
     /// The statuses the query takes (HER2-negative, after the menopause): a passage that
     /// names only their contraries is listed after the rest ([`Sides`]).
     pub sides: Sides,
+    /// True when only the start of a typed query was searched: its first [`MAX_QUERY_CHARS`]
+    /// characters, or [`MAX_QUERY_WORDS`] words of a clause.
+    pub cut: bool,
 }
 
 /// The most concepts a query may have for its plain names ([`PlannedQuery::plain_names`]) to
@@ -381,6 +384,7 @@ pub fn plan_query(
         names_another_cancer: false,
         plain_names: Vec::new(),
         sides: Sides::default(),
+        cut: !like && request.query.chars().nth(max_chars).is_some(),
     };
     let mut named_groups = Vec::new();
     let mut semantic_parts = Vec::new();
@@ -414,6 +418,7 @@ pub fn plan_query(
                     words = like::distinctive(snapshot, index.fields, words)?;
                 } else {
                     words = without_fillers(index, &typed, words);
+                    planned.cut |= words.len() > MAX_QUERY_WORDS;
                     words.truncate(MAX_QUERY_WORDS);
                 }
                 let absent_before = planned.absent.len();

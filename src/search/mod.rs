@@ -35,7 +35,7 @@ use rayon::prelude::*;
 pub use fusion::{Fusion, RRF_K};
 use highlight::Highlighter;
 pub use highlight::{Snippet, highlight_ranges, make_snippet};
-pub use interpret::{LONG_QUERY_WORDS, MAX_LIKE_CHARS, MAX_QUERY_CHARS};
+pub use interpret::{LONG_QUERY_WORDS, MAX_LIKE_CHARS, MAX_QUERY_CHARS, MAX_QUERY_WORDS};
 pub use like::LIKE_TERMS;
 pub use passages::{
     PassageInContext, StoredPassage, all_passages, count_tagged, documents_tagged, load_passage,
@@ -131,6 +131,7 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResu
         urgent_symptoms: ranked.urgent.symptoms,
         asks_for_dose: request.kind == QueryKind::Typed && dose::asks_for_dose(&request.query),
         approaches: request.approaches.clone(),
+        query_cut: planned.cut,
     })
 }
 

@@ -202,4 +202,6 @@ pub struct SearchResults {
     /// The approaches the search was narrowed to (`--approach`), empty for all passages:
     /// "nothing found" then means nothing among them.
     pub approaches: Vec<String>,
+    /// True when only the start of the query was searched (it was longer than a query may be).
+    pub query_cut: bool,
 }

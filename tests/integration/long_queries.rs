@@ -115,6 +115,30 @@ fn a_short_query_keeps_its_syntax_and_its_corrections() {
 }
 
 #[test]
+fn a_query_longer_than_a_search_takes_says_only_its_start_was_searched() {
+    // A 13,891-character query was cut to 10,000 characters without a word.
+    let ws = workspace();
+    assert!(!search(&ws, &[PASTED]).query_cut);
+    let pasted_many_times = format!("{PASTED} ").repeat(40);
+    assert!(pasted_many_times.chars().count() > 10_000);
+    assert!(search(&ws, &[&pasted_many_times]).query_cut);
+    let text = ws.mbc(&["search", &pasted_many_times]).ok().stdout;
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        text.contains("only its first 10000 characters (or 512 words) were searched"),
+        "{text}"
+    );
+    let lines = ws
+        .mbc(&["search", &pasted_many_times, "--format", "jsonl"])
+        .ok();
+    assert!(
+        lines.stderr.contains("only its first 10000 characters"),
+        "{}",
+        lines.stderr
+    );
+}
+
+#[test]
 fn a_long_query_is_quoted_back_shortened() {
     let ws = bundled();
     let unrelated = "the carburettor of a vintage motorcycle needs its float bowl cleaned, its jets blown through and its needle valve checked before the engine will idle evenly; ".repeat(3);

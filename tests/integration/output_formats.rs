@@ -171,6 +171,31 @@ fn empty_query_is_a_usage_error() {
 }
 
 #[test]
+fn a_negative_count_is_told_the_range_not_to_pass_it_after_two_dashes() {
+    // "--limit -1" got clap's tip "to pass '-1' as a value, use '-- -1'", which would make -1
+    // a word to exclude; "--per -2" was "invalid digit found in string".
+    let ws = indexed();
+    for (args, expected) in [
+        (
+            &["search", "bone", "--limit", "-1"][..],
+            "-1 is not in 1..=10000",
+        ),
+        (&["approaches", "--per", "-2"], "-2 is not in 1..=100"),
+        (
+            &["export", "bone", "--limit", "-3"],
+            "-3 is not in 1..=100000",
+        ),
+    ] {
+        let run = ws.mbc(args).expect_code(2);
+        assert!(
+            run.stderr.contains(expected) && !run.stderr.contains("use '--"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
 fn jsonl_is_lines_for_every_command_that_takes_it() {
     // `show` and `stats` printed the indented document, and approach lines had no notice.
     let ws = indexed();
@@ -241,6 +266,25 @@ fn stats_counts_passages_per_approach() {
     assert!(stats.index_bytes > 0);
     let text = indexed().mbc(&["stats"]).ok();
     assert!(text.stdout.contains("passages per approach"));
+}
+
+#[test]
+fn stats_names_the_texts_with_no_review_date_and_the_files_skipped() {
+    // "reviewed: oldest review 2026-11-27" spoke for a corpus in which her2.txt has no review
+    // date at all; "skipped: 1 file(s)" did not say which.
+    let ws = Workspace::with_fixture_corpus();
+    ws.write("corpus/empty.md", "");
+    ws.index_corpus();
+    let run = ws.mbc(&["stats", "--format", "json"]).ok();
+    let stats: StatsOutput = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(stats.unreviewed, ["her2.txt"]);
+    let text = ws.mbc(&["stats"]).ok().stdout;
+    assert!(
+        text.contains("unreviewed: 1 file(s) with no review date: her2.txt")
+            && text.contains("skipped:    1 file(s):\n  ")
+            && text.contains("empty.md: empty file"),
+        "{text}"
+    );
 }
 
 #[test]

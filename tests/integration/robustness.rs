@@ -293,6 +293,26 @@ fn a_cut_short_analyzed_lexicon_is_named_as_damage_and_repaired() {
 }
 
 #[test]
+fn a_data_file_changed_into_other_valid_data_fails_the_check_and_is_repaired() {
+    // "trastuzumab" edited to "trastuzumxb" in the index's lexicon.json: `mbc check` said
+    // "every file matches its checksum" while searches expanded to the wrong word.
+    let ws = Workspace::with_fixture_corpus();
+    ws.index_corpus();
+    let file = ws.current_generation().join("lexicon.json");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("trastuzumab"));
+    std::fs::write(&file, text.replace("trastuzumab", "trastuzumxb")).unwrap();
+    let run = ws.mbc(&["check"]);
+    assert_damage_reported(&run);
+    assert!(
+        run.stderr.contains("lexicon.json fails its checksum"),
+        "{}",
+        run.stderr
+    );
+    assert_index_repairs(&ws);
+}
+
+#[test]
 fn a_scrambled_segment_file_is_reported_as_damage_never_as_a_crash() {
     let ws = damaged_index("idx", scramble);
     // A search reads only part of the file: it may get through, or meet the damage; either

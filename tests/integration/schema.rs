@@ -30,6 +30,7 @@ pub struct SearchOutput {
     pub urgent_symptoms: Vec<String>,
     pub asks_for_dose: bool,
     pub approach_filter: Vec<String>,
+    pub query_cut: bool,
     pub passages: Vec<Record>,
 }
 
@@ -214,6 +215,7 @@ pub struct StatsOutput {
     pub skipped: Vec<String>,
     pub vectors: Option<Vectors>,
     pub oldest_review: Option<Review>,
+    pub unreviewed: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]

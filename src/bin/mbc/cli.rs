@@ -115,8 +115,8 @@ pub enum CliCommand {
         #[command(flatten)]
         filter: Filter,
         /// Number of passages to show.
-        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=10_000))]
-        limit: u64,
+        #[arg(long, default_value_t = 10, allow_negative_numbers = true, value_parser = clap::value_parser!(i64).range(1..=10_000))]
+        limit: i64,
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
         /// Show which terms and expansions matched each result and what each contributed,
@@ -137,8 +137,8 @@ pub enum CliCommand {
     /// approaches.toml; without the embedding model, those that use most of its terms.
     Approaches {
         /// Passages per approach.
-        #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=100))]
-        per: u64,
+        #[arg(long, default_value_t = 3, allow_negative_numbers = true, value_parser = clap::value_parser!(i64).range(1..=100))]
+        per: i64,
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
     },
@@ -153,8 +153,8 @@ pub enum CliCommand {
         #[arg(long)]
         all: bool,
         /// Most passages to export for a query (not with --all, which exports every passage).
-        #[arg(long, default_value_t = 100, conflicts_with = "all", value_parser = clap::value_parser!(u64).range(1..=100_000))]
-        limit: u64,
+        #[arg(long, default_value_t = 100, conflicts_with = "all", allow_negative_numbers = true, value_parser = clap::value_parser!(i64).range(1..=100_000))]
+        limit: i64,
         #[arg(long, value_enum, default_value_t = ExportFormat::Jsonl)]
         format: ExportFormat,
         /// Write to this file (atomically) instead of standard output.
@@ -697,7 +697,7 @@ mod tests {
         assert!(message.contains("Usage: mbc search"), "{message}");
     }
 
-    fn query_of(line: &str) -> (Vec<String>, u64) {
+    fn query_of(line: &str) -> (Vec<String>, i64) {
         match parse(line).command {
             CliCommand::Search { query, limit, .. } => (query, limit),
             other => panic!("{other:?}"),

@@ -246,18 +246,15 @@ pub fn build(
         }
     };
     let seconds = started.elapsed().as_secs_f64();
-    store::write_file(
-        &build_dir.path().join(taxonomy::FILE_NAME),
-        taxonomy_text.as_bytes(),
-    )?;
-    store::write_file(
-        &build_dir.path().join(lexicon::INDEXED_FILE_NAME),
-        lexicon.to_indexed().as_bytes(),
-    )?;
-    store::write_file(
-        &build_dir.path().join(symptoms::FILE_NAME),
-        urgent_text.as_bytes(),
-    )?;
+    let mut data_hashes = std::collections::BTreeMap::new();
+    for (name, text) in [
+        (taxonomy::FILE_NAME, taxonomy_text.to_string()),
+        (lexicon::INDEXED_FILE_NAME, lexicon.to_indexed()),
+        (symptoms::FILE_NAME, urgent_text.to_string()),
+    ] {
+        store::write_file(&build_dir.path().join(name), text.as_bytes())?;
+        data_hashes.insert(name.to_string(), store::data_hash(text.as_bytes()));
+    }
     let meta = IndexMeta {
         format: store::FORMAT_VERSION,
         mbc_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -271,6 +268,7 @@ pub fn build(
         split: Some(options.split),
         files: records,
         vectors_failed,
+        data_hashes,
     };
     store::write_meta(build_dir.path(), &meta)?;
     let generation = build_dir.publish(index_dir)?;

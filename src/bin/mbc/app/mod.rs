@@ -216,6 +216,12 @@ pub fn stats(index: &SearchIndex) -> mbc::Result<wire::StatsOutput> {
                 date: date.to_string(),
                 path: path.to_string(),
             }),
+        unreviewed: index
+            .meta
+            .unreviewed()
+            .into_iter()
+            .map(String::from)
+            .collect(),
     })
 }
 

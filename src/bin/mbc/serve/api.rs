@@ -470,6 +470,15 @@ fn readable_rejection(text: &str) -> String {
             });
         return format!("unknown parameter `{name}`{known}");
     }
+    if let Some(rest) = problem.strip_prefix("duplicate field `") {
+        let name = rest.split_once('`').map_or(rest, |(name, _)| name);
+        let several = if name == "approach" {
+            " (several approaches go in one, separated by commas)"
+        } else {
+            ""
+        };
+        return format!("parameter `{name}` is given more than once: give it once{several}");
+    }
     if problem.contains("digit") || problem.contains("integer") || problem.contains("too large") {
         format!("{field} must be a whole number, such as 10")
     } else if problem.contains("`true` or `false`") {
@@ -521,6 +530,10 @@ mod tests {
                 "Failed to deserialize query string: foo: unknown field `foo`, expected one of `q`, `limit`"
             ),
             "unknown parameter `foo`; the parameters are q, limit"
+        );
+        assert_eq!(
+            said("Failed to deserialize query string: duplicate field `q`"),
+            "parameter `q` is given more than once: give it once"
         );
     }
 

@@ -224,6 +224,9 @@ fn results_view(params: &SearchParams, results: &SearchResults) -> Markup {
             p.urgent role="alert" { "Some of what you describe can need urgent care ("
                 (output.urgent_symptoms.join(", ")) "). If it is happening now, contact your care team or emergency services." }
         }
+        @if output.query_cut {
+            p.note { (wire::query_cut_note()) }
+        }
         @if output.asks_for_dose {
             p.urgent role="note" { (wire::DOSE_NOTE) }
         }
