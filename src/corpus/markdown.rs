@@ -31,7 +31,11 @@ pub fn parse(path: &Path, id: &str, text: &str) -> Result<Document> {
     let front = front
         .map(|(toml_text, first_line)| parse_front_matter(path, toml_text, first_line))
         .transpose()?;
-    let (blocks, first_h1) = parse_body(body, body_line);
+    let given_title = front
+        .as_ref()
+        .and_then(|front| front.title.as_deref())
+        .map(normalize_space);
+    let (blocks, first_h1) = parse_body(body, body_line, given_title.as_deref());
     let (title, meta) = match front {
         Some(mut front) => {
             let title = front.title.take().unwrap_or_default();
@@ -115,8 +119,15 @@ struct OpenBlock {
     lines: Vec<String>,
 }
 
-/// Walks the Markdown events; returns the blocks and the first level-1 heading.
-fn parse_body(body: &str, body_line: usize) -> (Vec<Block>, Option<String>) {
+/// Walks the Markdown events; returns the blocks and the first level-1 heading. Without a
+/// `given_title` (front matter's), that heading is the title; with one, it is a section
+/// heading like any other, unless it repeats the title: its words were dropped unsearched
+/// ("# Exercise: yoga, strength training and walking" under `title = "Exercise"`).
+fn parse_body(
+    body: &str,
+    body_line: usize,
+    given_title: Option<&str>,
+) -> (Vec<Block>, Option<String>) {
     let line_of = LineIndex::new(body, body_line);
     let mut blocks = Vec::new();
     let mut headings: Vec<(HeadingLevel, String)> = Vec::new();
@@ -130,8 +141,12 @@ fn parse_body(body: &str, body_line: usize) -> (Vec<Block>, Option<String>) {
             Event::End(TagEnd::Heading(level)) => {
                 let text = normalize_space(&heading_text.take().unwrap_or_default());
                 if level == HeadingLevel::H1 && first_h1.is_none() && headings.is_empty() {
-                    first_h1 = Some(text);
-                    continue;
+                    let repeats_title =
+                        given_title.is_none_or(|title| title.eq_ignore_ascii_case(&text));
+                    first_h1 = Some(text.clone());
+                    if repeats_title {
+                        continue;
+                    }
                 }
                 headings.retain(|(l, _)| *l < level);
                 headings.push((level, text));
@@ -280,6 +295,19 @@ mod tests {
     #[test]
     fn unclosed_front_matter_is_an_error() {
         assert!(parse_md("+++\ntitle = \"x\"\nBody.\n").is_err());
+    }
+
+    #[test]
+    fn under_a_title_from_front_matter_an_h1_is_a_section_unless_it_repeats_the_title() {
+        let doc = parse_md(
+            "+++\ntitle = \"Exercise\"\n+++\n\n# Yoga and strength training\n\nMove daily.\n",
+        )
+        .unwrap();
+        assert_eq!(doc.title, "Exercise");
+        assert_eq!(doc.blocks[0].heading_path, ["Yoga and strength training"]);
+        let repeated =
+            parse_md("+++\ntitle = \"Exercise\"\n+++\n\n# exercise\n\nMove daily.\n").unwrap();
+        assert!(repeated.blocks[0].heading_path.is_empty());
     }
 
     #[test]

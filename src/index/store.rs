@@ -31,8 +31,9 @@ pub const META_FILE: &str = "mbc.json";
 /// analyzed (`lexicon.json`). 6: an approach can survive the survey rule (`survives_surveys`).
 /// 7: the analyzed lexicon keeps its `[[contrary]]` pairs. 8: it keeps the terms that only
 /// their stop words make more than one word apart (`lexicon::WithStopWords`). 9: an approach
-/// term that opens a sentence is evidence for tagging.
-pub const FORMAT_VERSION: u32 = 9;
+/// term that opens a sentence is evidence for tagging. 10: a Markdown file's first `#` heading
+/// under a front-matter title is a section heading, not dropped.
+pub const FORMAT_VERSION: u32 = 10;
 
 /// What `mbc.json` records about a generation.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -349,19 +349,32 @@ fn result(out: &mut dyn Write, hit: &Hit, style: Style) -> io::Result<()> {
 }
 
 /// `title › section` in at most `width` columns: the section is what sets passages of one
-/// text apart, so the title gives way first.
+/// text apart, so the title gives way first, but never wholly: which text a passage is from
+/// is part of what it says (a long section heading hid it).
 fn short_heading(p: &StoredPassage, width: usize) -> String {
     let full = heading_of(p);
     if textwrap::core::display_width(&full) <= width || p.section.is_empty() {
         return truncate(&full, width);
     }
+    let title = printable(&p.title);
     let section = printable(&p.section);
-    let room = width.saturating_sub(textwrap::core::display_width(&section) + 3);
-    if room < 12 {
-        return truncate(&section, width);
+    // The section whole, then without its outer headings ("… › inner"): the innermost is
+    // what the passage is under.
+    let parts: Vec<&str> = section.split(" › ").collect();
+    let shorter = (1..parts.len()).map(|from| format!("… › {}", parts[from..].join(" › ")));
+    for section in std::iter::once(section.to_string()).chain(shorter) {
+        let room = width.saturating_sub(textwrap::core::display_width(&section) + 3);
+        if room >= TITLE_AT_LEAST {
+            return format!("{} › {section}", truncate(&title, room));
+        }
     }
-    format!("{} › {section}", truncate(&printable(&p.title), room))
+    let title = truncate(&title, TITLE_AT_LEAST);
+    let left = width.saturating_sub(textwrap::core::display_width(&title) + 3);
+    format!("{title} › {}", truncate(parts.last().unwrap_or(&""), left))
 }
+
+/// The columns a result's heading keeps for its document's title, however long the section.
+const TITLE_AT_LEAST: usize = 20;
 
 /// Where a passage comes from, its id and its approaches, on one line.
 fn meta_line(p: &StoredPassage) -> String {

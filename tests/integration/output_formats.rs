@@ -269,6 +269,26 @@ fn stats_counts_passages_per_approach() {
 }
 
 #[test]
+fn a_long_section_heading_leaves_room_for_the_texts_title() {
+    // With a heading longer than the line, the result showed the section alone.
+    let ws = Workspace::new();
+    ws.write(
+        "corpus/ex.md",
+        "+++\ntitle = \"Exercise and bone metastases\"\n+++\n\n## What the physiotherapist checks before a programme of strength training begins, and why it matters\n\nStrength training helps.\n",
+    );
+    ws.index_corpus();
+    let text = ws.mbc(&["search", "strength"]).ok().stdout;
+    let heading = text
+        .lines()
+        .find(|l| l.contains(" 1. "))
+        .unwrap_or_default();
+    assert!(
+        heading.contains("Exercise and bone") && heading.contains("› What the physiotherapist"),
+        "{text}"
+    );
+}
+
+#[test]
 fn stats_names_the_texts_with_no_review_date_and_the_files_skipped() {
     // "reviewed: oldest review 2026-11-27" spoke for a corpus in which her2.txt has no review
     // date at all; "skipped: 1 file(s)" did not say which.
