@@ -168,6 +168,21 @@ pub fn medical_analyzer() -> TextAnalyzer {
         .build()
 }
 
+/// `word` lower-cased with its accents folded ("naïve" → "naive", "Café" → "cafe"), as the
+/// analyzer folds them, but not stemmed: the form an English word list knows.
+pub fn folded(word: &str) -> String {
+    let mut folder = TextAnalyzer::builder(tantivy::tokenizer::RawTokenizer::default())
+        .filter(tantivy::tokenizer::LowerCaser)
+        .filter(tantivy::tokenizer::AsciiFoldingFilter)
+        .build();
+    let mut stream = folder.token_stream(word);
+    let mut out = String::new();
+    while stream.advance() {
+        out.push_str(&stream.token().text);
+    }
+    out
+}
+
 /// Registers the tokenizer of the indexed text fields with an index's tokenizer manager. Called
 /// on create *and* on open, because tantivy does not persist custom tokenizers.
 pub fn register(manager: &TokenizerManager) {

@@ -123,12 +123,15 @@ pub fn judge(
             suggestions: Vec::new(),
         });
     }
-    if english::contains(&surface) {
+    // A real word written with its accents ("naïve", "café") is a real word: it was offered
+    // "naive" (itself) and "nave".
+    let plain = crate::analysis::folded(&surface);
+    if english::contains(&plain) {
         // A real word too rare to be counted ("feces") takes any close corpus word as a
         // suggestion: it is more likely a slip than the word itself is.
-        let frequency = english::frequency(&surface).unwrap_or(0);
+        let frequency = english::frequency(&plain).unwrap_or(0);
         let suggestions =
-            suggestions_for_real_word(snapshot, fields, &word.term, &surface, frequency)?;
+            suggestions_for_real_word(snapshot, fields, &word.term, &plain, frequency)?;
         return Ok(Verdict::Absent { suggestions });
     }
     let nearby =

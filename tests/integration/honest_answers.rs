@@ -391,6 +391,21 @@ fn a_question_for_a_dose_is_told_that_no_text_gives_one() {
 }
 
 #[test]
+fn a_real_word_written_with_its_accents_is_a_real_word() {
+    // "naïve" was offered "naive" (itself) and "nave"; "café" "cafe" and "caff".
+    let ws = Workspace::with_bundled_corpus();
+    for word in ["naïve", "café"] {
+        let output = search(&ws, word, &[]);
+        assert!(output.corrections.is_empty(), "{:?}", output.corrections);
+        assert!(
+            reported_absent(&output, word).suggestions.is_empty(),
+            "{:?}",
+            output.absent
+        );
+    }
+}
+
+#[test]
 fn a_real_word_the_corpus_lacks_gets_a_suggestion_not_a_substitution() {
     let ws = Workspace::with_bundled_corpus();
     let output = search(&ws, "herceptn hart problems", &[]);
