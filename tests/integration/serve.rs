@@ -423,7 +423,7 @@ fn the_page_searches_shows_nothing_found_and_makes_a_handout() {
     assert!(
         narrowed
             .body
-            .contains("No passage about immunotherapy is about “zoledronic”")
+            .contains("No passage tagged immunotherapy is about “zoledronic”")
             && narrowed
                 .body
                 .contains("href=\"/?q=zoledronic&amp;mode=lexical\"")

@@ -244,7 +244,7 @@ fn results_view(params: &SearchParams, results: &SearchResults) -> Markup {
             p.nothing role="status" { "Nothing in the corpus is about “" (params.q) "”. "
                 "Try other words, or ask your care team." }
         } @else if output.passages.is_empty() {
-            p.nothing role="status" { "No passage about " (approaches.join(" or ")) " is about “"
+            p.nothing role="status" { "No passage tagged " (approaches.join(" or ")) " is about “"
                 (params.q) "”. " a href=(unfiltered_url(params)) { "Search all passages" } }
         } @else {
             p role="status" { (shown_range(params, output.passages.len())) " of " (output.total_hits) " matching passages" }
