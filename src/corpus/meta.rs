@@ -168,6 +168,9 @@ impl MetadataFields {
                     .matches('\n')
                     .count()
         };
+        if let Some((line, message)) = unknown_fields(toml_text, line_of) {
+            return Err(metadata_error(path, line, &message));
+        }
         let mut fields: MetadataFields = toml::from_str(toml_text).map_err(|err| {
             let offset = err.span().map_or(0, |span| span.start);
             let message = match (err.message(), key_at(toml_text, offset)) {
@@ -297,6 +300,69 @@ pub fn check_url(url: &str) -> std::result::Result<(), &'static str> {
         return Err("contains spaces or control characters");
     }
     Ok(())
+}
+
+/// The fields metadata may have.
+const FIELDS: [&str; 8] = [
+    "title",
+    "summary",
+    "sources",
+    "audience",
+    "last_reviewed",
+    "approaches",
+    "status",
+    "caveats",
+];
+
+/// Every unknown field of `toml_text` at once, with the known one each is likely a slip for,
+/// and the line of the first (`line_of` a byte offset): serde stops at the first, and a curator
+/// with three misspelt fields needed three runs to learn of them.
+fn unknown_fields(toml_text: &str, line_of: impl Fn(usize) -> usize) -> Option<(usize, String)> {
+    let table: toml::Table = toml_text.parse().ok()?;
+    let mut unknown: Vec<(usize, String)> = table
+        .keys()
+        .filter(|key| !FIELDS.contains(&key.as_str()))
+        .map(|key| {
+            let line = line_of(offset_of_key(toml_text, key).unwrap_or(0));
+            let nearest = FIELDS
+                .iter()
+                .filter(|field| strsim::osa_distance(key, field) <= 2)
+                .min_by_key(|field| strsim::osa_distance(key, field));
+            let hint = nearest.map_or_else(String::new, |field| format!(" (`{field}`?)"));
+            (line, format!("`{key}`{hint}"))
+        })
+        .collect();
+    unknown.sort();
+    let (first, _) = unknown.first()?;
+    let listed: Vec<String> = unknown
+        .iter()
+        .map(|(line, key)| format!("{key} on line {line}"))
+        .collect();
+    Some((
+        *first,
+        format!(
+            "unknown field{} {}; the fields are {}",
+            if unknown.len() > 1 { "s" } else { "" },
+            listed.join(", "),
+            FIELDS.join(", ")
+        ),
+    ))
+}
+
+/// The offset of the line that sets `key` (`key = …`).
+fn offset_of_key(toml_text: &str, key: &str) -> Option<usize> {
+    let mut offset = 0;
+    for line in toml_text.split_inclusive('\n') {
+        let sets = line
+            .trim_start()
+            .strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start().starts_with('='));
+        if sets {
+            return Some(offset);
+        }
+        offset += line.len();
+    }
+    None
 }
 
 /// The key of the `key = value` line holding byte `offset` of `toml_text`.
@@ -431,6 +497,23 @@ mod tests {
         }
         let twice = error_of("title = \"A\"\ntitle = \"B\"\n");
         assert!(twice.contains("`title` is given more than once"), "{twice}");
+    }
+
+    #[test]
+    fn every_unknown_field_is_named_at_once_with_the_field_meant() {
+        let error =
+            error_of("title = \"T\"\nsumary = \"S\"\nlast_reveiwed = 2026-12-03\nsauce = 1\n");
+        assert!(
+            error.starts_with("a.meta.toml:2: metadata: unknown fields "),
+            "{error}"
+        );
+        for named in [
+            "`sumary` (`summary`?) on line 2",
+            "`last_reveiwed` (`last_reviewed`?) on line 3",
+            "`sauce` on line 4",
+        ] {
+            assert!(error.contains(named), "{named}: {error}");
+        }
     }
 
     #[test]
