@@ -491,6 +491,23 @@ fn a_query_with_nothing_to_search_keeps_the_box_and_says_what_to_change() {
             page.body
         );
     }
+    // A setting of the address is no reason to try other words (mode=xyz was headed so), and
+    // a mistake in the address is not something going wrong (limit=abc was).
+    for path in [
+        "/?q=bone&mode=xyz",
+        "/?q=bone&approach=astrology",
+        "/?q=bone&limit=abc",
+    ] {
+        let page = server.get(path);
+        assert_eq!(page.status, 400, "{path}");
+        assert!(
+            page.body.contains("Check the address")
+                && !page.body.contains("Try other words")
+                && !page.body.contains("Something went wrong"),
+            "{path}: {}",
+            page.body
+        );
+    }
 }
 
 /// Text from the corpus is data. (A source address that is not http(s), such as

@@ -47,18 +47,28 @@ pub async fn home(
     if params.q.trim().is_empty() {
         return page("Search", &params.q, welcome()).into_response();
     }
+    // A setting of the address (mode=xyz, limit=abc) is no reason to try other words.
+    if let Err(err) = params.request(&shared.current()) {
+        return unsearchable(&params.q, &err, "Check the address of this search");
+    }
     match api::run_search(&shared, &params).await {
         Ok(results) => page(&params.q, &params.q, results_view(&params, &results)).into_response(),
-        Err(err) if err.status == StatusCode::BAD_REQUEST => unsearchable(&params.q, &err),
+        Err(err) if err.kind == "unknown_approach" => {
+            unsearchable(&params.q, &err, "Check the address of this search")
+        }
+        Err(err) if err.status == StatusCode::BAD_REQUEST => {
+            unsearchable(&params.q, &err, "Try other words")
+        }
         Err(err) => error_page(&err),
     }
 }
 
-/// A query that cannot be searched as it is ("hello", a query that only excludes words): the
-/// search box keeps it and the message says what to change. Nothing went wrong.
-fn unsearchable(query: &str, err: &ApiError) -> Response {
+/// A search that cannot be run as it is: a query with nothing to search ("hello", a query that
+/// only excludes words), or an address with a setting mbc does not know. The search box keeps
+/// the query and the message says what to change. Nothing went wrong.
+fn unsearchable(query: &str, err: &ApiError, heading: &str) -> Response {
     let body = html! {
-        h1 { "Try other words" }
+        h1 { (heading) }
         p role="alert" { (as_sentence(&err.message)) }
     };
     (err.status, page(query, query, body)).into_response()
@@ -183,8 +193,14 @@ pub async fn not_found() -> Response {
 }
 
 fn error_page(err: &ApiError) -> Response {
+    // A mistake in the address (limit=abc, an unknown passage) is not something going wrong.
+    let heading = match err.status {
+        StatusCode::BAD_REQUEST => "Check the address of this page",
+        StatusCode::NOT_FOUND => "Not found",
+        _ => "Something went wrong",
+    };
     let body = html! {
-        h1 { "Something went wrong" }
+        h1 { (heading) }
         p role="alert" { (as_sentence(&err.message)) }
         p { a href="/" { "Back to the search" } }
     };
