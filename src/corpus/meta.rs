@@ -302,7 +302,8 @@ pub fn check_url(url: &str) -> std::result::Result<(), &'static str> {
     Ok(())
 }
 
-/// The fields metadata may have.
+/// The fields metadata may have: [`MetadataFields`]'s, as written (a field added there must be
+/// added here, or every text that uses it is refused as having an unknown field).
 const FIELDS: [&str; 8] = [
     "title",
     "summary",

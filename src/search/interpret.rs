@@ -780,11 +780,9 @@ fn absent_lexicon_terms(
             .map(|e| e.words.iter().map(|w| w.term.clone()).collect::<Vec<_>>());
         let alternatives: Vec<Vec<String>> = std::iter::once(own).chain(synonyms).collect();
         let used = snapshot.read(|s| {
-            Ok(alternatives.iter().any(|terms| {
-                terms
-                    .iter()
-                    .all(|t| spelling::doc_freq(s, &searched, t) > 0)
-            }))
+            Ok(alternatives
+                .iter()
+                .any(|terms| spelling::uses_all(s, &searched, terms)))
         })?;
         if used {
             continue;

@@ -249,6 +249,12 @@ fn swaps_opposite_prefix(term: &str, candidate: &str) -> bool {
     })
 }
 
+/// True when every one of `terms` is in some passage (each in any of `fields`): how a lexicon
+/// term of several words counts as used by the corpus.
+pub fn uses_all(searcher: &Searcher, fields: &[Field], terms: &[String]) -> bool {
+    terms.iter().all(|t| doc_freq(searcher, fields, t) > 0)
+}
+
 /// Number of passages containing `term` in any of `fields`.
 pub fn doc_freq(searcher: &Searcher, fields: &[Field], term: &str) -> u64 {
     fields

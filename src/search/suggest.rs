@@ -85,10 +85,7 @@ fn used_groups(index: &SearchIndex, groups: &[SynonymGroup]) -> Result<Vec<bool>
             .map(|group| {
                 group.terms.iter().chain(&group.narrower).any(|term| {
                     let words = word_terms(&mut analyzer, term);
-                    !words.is_empty()
-                        && words
-                            .iter()
-                            .all(|w| spelling::doc_freq(searcher, &searched, w) > 0)
+                    !words.is_empty() && spelling::uses_all(searcher, &searched, &words)
                 })
             })
             .collect())

@@ -132,14 +132,23 @@ impl SearchParams {
     }
 }
 
-/// Runs a search on the blocking pool (it is CPU work), and drops the first `offset` hits.
+/// Runs the search `params` ask for: see [`run_request`].
 pub async fn run_search(
     shared: &Arc<Shared>,
     params: &SearchParams,
 ) -> Result<SearchResults, ApiError> {
     let served = shared.current();
     let request = params.request(&served)?;
-    let offset = params.offset.unwrap_or(0);
+    run_request(served, request, params.offset.unwrap_or(0)).await
+}
+
+/// Runs a search already checked ([`SearchParams::request`]) on the generation it was checked
+/// against, on the blocking pool (it is CPU work), and drops the first `offset` hits.
+pub async fn run_request(
+    served: Arc<Served>,
+    request: SearchRequest,
+    offset: usize,
+) -> Result<SearchResults, ApiError> {
     let mut results = blocking(move || search::search(&served.index, &request)).await?;
     results.hits.drain(..offset.min(results.hits.len()));
     Ok(results)

@@ -48,10 +48,12 @@ pub async fn home(
         return page("Search", &params.q, welcome()).into_response();
     }
     // A setting of the address (mode=xyz, limit=abc) is no reason to try other words.
-    if let Err(err) = params.request(&shared.current()) {
-        return unsearchable(&params.q, &err, "Check the address of this search");
-    }
-    match api::run_search(&shared, &params).await {
+    let served = shared.current();
+    let request = match params.request(&served) {
+        Ok(request) => request,
+        Err(err) => return unsearchable(&params.q, &err, "Check the address of this search"),
+    };
+    match api::run_request(served, request, params.offset.unwrap_or(0)).await {
         Ok(results) => page(&params.q, &params.q, results_view(&params, &results)).into_response(),
         Err(err) if err.kind == "unknown_approach" => {
             unsearchable(&params.q, &err, "Check the address of this search")
