@@ -208,10 +208,12 @@ pub fn write_questions(
     }
 }
 
-/// An error as JSON, for `--format json` (the caller writes it to stderr).
-pub fn write_error(out: &mut dyn Write, error: wire::ErrorOut) -> io::Result<()> {
-    write_json(
+/// An error as JSON, for `--format json`, or on one line for `jsonl` (the caller writes it to
+/// stderr).
+pub fn write_error(out: &mut dyn Write, format: Format, error: wire::ErrorOut) -> io::Result<()> {
+    write_document(
         out,
+        format,
         &wire::ErrorOutput {
             schema_version: SCHEMA_VERSION,
             error,

@@ -444,12 +444,7 @@ pub fn passage(out: &mut dyn Write, shown: &PassageInContext, style: Style) -> i
     if let Some(warning) = standing_warning(p, false) {
         write_wrapped(out, &style.warn(&printable(&warning)), "", style)?;
         for caveat in &p.caveats {
-            write_wrapped(
-                out,
-                &style.warn(&format!("- {}", printable(caveat))),
-                "  ",
-                style,
-            )?;
+            write_item(out, &style.warn(&printable(caveat)), None, style)?;
         }
     }
     if let Some(previous) = &shown.previous {
@@ -471,11 +466,7 @@ pub fn passage(out: &mut dyn Write, shown: &PassageInContext, style: Style) -> i
     if !p.sources.is_empty() {
         writeln!(out, "\nSources named by this document:")?;
         for source in &p.sources {
-            let mut line = format!("- {}", printable(&source.text()));
-            if let Some(url) = source.url() {
-                line.push_str(&format!(" {}", printable(url)));
-            }
-            write_wrapped(out, &line, "  ", style)?;
+            write_item(out, &printable(&source.text()), source.url(), style)?;
         }
     }
     if let Some(reviewed) = &p.last_reviewed {
@@ -554,8 +545,14 @@ fn heading_of(p: &StoredPassage) -> String {
     printable(&heading).into_owned()
 }
 
+/// `path:first-last`, or `path:line` for a passage of one line (`12-12` reads as a typo).
 fn citation(p: &StoredPassage) -> String {
-    format!("{}:{}-{}", printable(&p.path), p.line_start, p.line_end)
+    let path = printable(&p.path);
+    if p.line_start == p.line_end {
+        format!("{path}:{}", p.line_start)
+    } else {
+        format!("{path}:{}-{}", p.line_start, p.line_end)
+    }
 }
 
 /// `text` with the highlighted ranges marked, made printable.
@@ -597,6 +594,31 @@ fn write_wrapped(out: &mut dyn Write, text: &str, indent: &str, style: Style) ->
     }
     Ok(())
 }
+
+/// A bulleted item, its text wrapped under the text and not the bullet; a URL goes on a line
+/// of its own, where it can be copied whole (within the text it pushed the wrap about).
+fn write_item(out: &mut dyn Write, text: &str, url: Option<&str>, style: Style) -> io::Result<()> {
+    for line in item_lines(text, url, style) {
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+fn item_lines(text: &str, url: Option<&str>, style: Style) -> Vec<String> {
+    let options = textwrap::Options::new(style.width())
+        .initial_indent("  - ")
+        .subsequent_indent(ITEM_INDENT)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .break_words(false);
+    let mut lines: Vec<String> = textwrap::wrap(text, options)
+        .into_iter()
+        .map(Cow::into_owned)
+        .collect();
+    lines.extend(url.map(|url| format!("{ITEM_INDENT}{}", printable(url))));
+    lines
+}
+
+const ITEM_INDENT: &str = "    ";
 
 /// `text` cut to `width` columns at a word boundary, with `…` where it was cut.
 fn truncate(text: &str, width: usize) -> String {
@@ -736,6 +758,29 @@ mod tests {
         };
         let lines = wrap(&format!("- Breast Cancer Now. 2026. {url}"), "  ", style);
         assert!(lines.iter().any(|l| l.trim() == url), "{lines:#?}");
+    }
+
+    #[test]
+    fn a_list_items_lines_align_under_its_text_and_its_url_has_a_line_of_its_own() {
+        let url = "https://www.cancer.gov/types/metastatic-cancer";
+        let style = Style {
+            width: 40,
+            ..Style::default()
+        };
+        let text = "National Cancer Institute. Metastatic cancer: when cancer spreads. 2025.";
+        let lines = item_lines(text, Some(url), style);
+        assert!(lines[0].starts_with("  - National"), "{lines:#?}");
+        assert!(
+            lines[1..]
+                .iter()
+                .all(|l| l.starts_with("    ") && !l.starts_with("     ")),
+            "{lines:#?}"
+        );
+        assert_eq!(lines.last().unwrap().trim(), url);
+        assert!(
+            lines.iter().all(|l| l.len() <= 40 || l.trim() == url),
+            "{lines:#?}"
+        );
     }
 
     #[test]

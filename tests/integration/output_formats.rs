@@ -223,6 +223,31 @@ fn jsonl_is_lines_for_every_command_that_takes_it() {
     }
     // A limit says how many of a query's results; with --all it was silently ignored.
     ws.mbc(&["export", "--all", "--limit", "1"]).expect_code(2);
+    // An error is a line too (it was the indented document).
+    let failed = ws.mbc(&["search", "", "--format", "jsonl"]).expect_code(2);
+    let lines: Vec<&str> = failed.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{}", failed.stderr);
+    let error: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
+    assert_eq!(error["error"]["kind"], "usage");
+}
+
+#[test]
+fn a_fusion_where_nothing_is_fused_is_refused_not_ignored() {
+    // `--fusion linear --mode lexical` ran a lexical search, saying nothing.
+    let ws = indexed();
+    for args in [
+        &["search", "bone", "--fusion", "linear", "--mode", "lexical"][..],
+        &["search", "bone", "--fusion", "rrf", "--mode", "semantic"],
+        &["search", "bone", "--fusion", "linear", "--exact"],
+    ] {
+        let run = ws.mbc(args).expect_code(2);
+        assert!(
+            run.stderr.contains("drop --fusion"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    ws.mbc(&["search", "bone", "--fusion", "linear"]).ok();
 }
 
 #[test]
@@ -390,4 +415,20 @@ fn an_explicit_semantic_mode_is_never_silently_lexical() {
     }
     let default = ws.mbc(&["search", "trastuzumab", "--format", "json"]).ok();
     assert_eq!(default.json()["mode"], "lexical");
+}
+
+#[test]
+fn a_passage_of_one_line_is_cited_by_that_line() {
+    // It was cited `notes.md:3-3`, and the page said "lines 3–3".
+    let ws = Workspace::new();
+    ws.write(
+        "corpus/notes.md",
+        "# Notes\n\nRadiotherapy to a painful bone often eases the pain within weeks.\n",
+    );
+    ws.index_corpus();
+    let run = ws
+        .mbc(&["search", "radiotherapy", "--mode", "lexical"])
+        .ok();
+    assert!(run.stdout.contains("notes.md:3 "), "{}", run.stdout);
+    assert!(!run.stdout.contains("notes.md:3-3"), "{}", run.stdout);
 }

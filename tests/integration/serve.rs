@@ -196,6 +196,16 @@ fn passages_approaches_stats_and_health_answer() {
 
     let approaches = server.get("/api/approaches?per=1").json();
     assert!(!approaches["approaches"].as_array().unwrap().is_empty());
+    // The page's overview takes `per` as the API does (it was ignored).
+    let shown = |path: &str| {
+        server
+            .get(path)
+            .body
+            .matches("<article class=\"passage\"")
+            .count()
+    };
+    assert!(shown("/approaches?per=1") < shown("/approaches"));
+    assert_eq!(server.get("/approaches?per=0").status, 400);
     assert_eq!(server.get("/api/stats").json()["documents"], 2);
     assert_eq!(server.get("/healthz").json()["status"], "ok");
 }
@@ -286,6 +296,9 @@ fn every_bad_request_gets_a_json_error_with_a_fitting_status() {
         ("/api/approaches?per=0", 400, "bad_request"),
         // An id that is no UTF-8 was answered in plain text.
         ("/api/passages/%FF", 400, "bad_request"),
+        // A parameter these endpoints do not take was ignored in silence.
+        ("/api/stats?q=bone", 400, "bad_request"),
+        ("/healthz?verbose=1", 400, "bad_request"),
     ];
     // Messages name the mistake, not the parser ("invalid digit found in string").
     for (path, said) in [
@@ -305,6 +318,14 @@ fn every_bad_request_gets_a_json_error_with_a_fitting_status() {
             "/api/search?q=bone&exact=yes",
             "exact must be true or false",
         ),
+        (
+            "/api/approaches?per=2&limit=3",
+            "unknown parameter `limit`; the one parameter is per",
+        ),
+        (
+            "/api/stats?q=bone",
+            "unknown parameter `q`; this address takes no parameters",
+        ),
     ] {
         let message = server.get(path).json()["error"]["message"].clone();
         assert!(
@@ -319,10 +340,13 @@ fn every_bad_request_gets_a_json_error_with_a_fitting_status() {
         "{}",
         page.body
     );
-    // The page answered an id that is no UTF-8 in plain text.
-    let odd = server.get("/passages/%FF");
-    assert_eq!(odd.status, 400);
-    assert!(odd.header("content-type").unwrap().starts_with("text/html"));
+    // The page answered an id that is no UTF-8 in plain text; the handout said no such
+    // passage (404) for one.
+    for path in ["/passages/%FF", "/handout?id=%FF"] {
+        let odd = server.get(path);
+        assert_eq!(odd.status, 400, "{path}");
+        assert!(odd.header("content-type").unwrap().starts_with("text/html"));
+    }
     for (path, status, kind) in cases {
         let reply = server.get(path);
         let shown = &path[..path.len().min(60)];
@@ -351,6 +375,14 @@ fn a_method_other_than_get_gets_a_json_error() {
     let json: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(json["error"]["kind"], "method_not_allowed", "{body}");
     assert_eq!(json["error"]["status"], 405);
+    // An address that serves nothing is not found, whatever the method (a POST to it was
+    // told to use GET).
+    let response = server
+        .agent
+        .post(&format!("http://{}/api/nope", server.addr))
+        .send_empty()
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 404);
 }
 
 #[test]

@@ -266,18 +266,46 @@ pub struct Ranking {
     /// passage vectors, else lexical].
     #[arg(long, value_enum)]
     pub mode: Option<ModeArg>,
-    /// How hybrid mode fuses the two rankings.
-    #[arg(long, value_enum, default_value_t = FusionArg::Rrf)]
-    pub fusion: FusionArg,
+    /// How hybrid mode fuses the two rankings [default: rrf].
+    #[arg(long, value_enum)]
+    pub fusion: Option<FusionArg>,
 }
 
-impl From<Ranking> for RankingSettings {
-    fn from(r: Ranking) -> Self {
+impl Ranking {
+    /// The settings of `subcommand`'s ranking. `--fusion` where nothing is fused (`--mode
+    /// lexical` or `semantic`, or `--exact`, which is lexical) is refused as clap refuses a
+    /// flag clash: accepted, it would do nothing, and a comparison run with it would compare
+    /// nothing.
+    fn settings(self, subcommand: &str) -> RankingSettings {
+        let single = match self.mode {
+            Some(ModeArg::Lexical) => Some("--mode lexical ranks by words alone"),
+            Some(ModeArg::Semantic) => Some("--mode semantic ranks by meaning alone"),
+            _ if self.exact => Some("--exact ranks by the words as typed alone"),
+            _ => None,
+        };
+        if let (Some(fusion), Some(single)) = (self.fusion, single) {
+            let name = fusion
+                .to_possible_value()
+                .map_or_else(String::new, |v| v.get_name().to_string());
+            let mut cli = Cli::command();
+            cli.build();
+            let command = cli
+                .find_subcommand_mut(subcommand)
+                .expect("ranking settings belong to a subcommand");
+            command
+                .error(
+                    clap::error::ErrorKind::ArgumentConflict,
+                    format!(
+                        "--fusion {name} is how hybrid search joins its two rankings, and {single}: drop --fusion"
+                    ),
+                )
+                .exit();
+        }
         RankingSettings {
-            mode: r.mode.map(Mode::from),
-            fusion: r.fusion.into(),
-            exact: r.exact,
-            feedback: !r.no_feedback && !r.exact,
+            mode: self.mode.map(Mode::from),
+            fusion: self.fusion.unwrap_or(FusionArg::Rrf).into(),
+            exact: self.exact,
+            feedback: !self.no_feedback && !self.exact,
         }
     }
 }
@@ -436,7 +464,7 @@ impl Cli {
             } => Command::Search {
                 location,
                 settings: SearchSettings {
-                    ranking: ranking.into(),
+                    ranking: ranking.settings("search"),
                     query: query.join(" "),
                     like,
                     limit: limit as usize,
@@ -492,7 +520,7 @@ impl Cli {
             } => Command::Eval {
                 location,
                 settings: EvalSettings {
-                    ranking: ranking.into(),
+                    ranking: ranking.settings("eval"),
                     collection: match (questions, queries, qrels) {
                         (Some(questions), _, _) => EvalCollection::Questions(questions),
                         (None, Some(queries), Some(qrels)) => EvalCollection::Beir {

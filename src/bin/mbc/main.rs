@@ -24,12 +24,12 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let command = cli::Cli::parse_args().into_command();
     process::report_panics_as_bugs();
-    let json_errors = command.writes_json();
+    let error_format = command.error_format();
     match app::run(command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) if app::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            app::report_error(&err, json_errors);
+            app::report_error(&err, error_format);
             ExitCode::from(app::exit_code(&err))
         }
     }

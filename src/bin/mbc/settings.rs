@@ -262,20 +262,21 @@ pub enum Command {
 
 impl Command {
     /// True when the command writes JSON, so that its errors are JSON too.
-    pub fn writes_json(&self) -> bool {
-        let format = match self {
+    /// The format an error is written in: the command's, so a script reading JSON gets its
+    /// error as JSON too (on one line for `jsonl`).
+    pub fn error_format(&self) -> Format {
+        match self {
             Command::Index { .. }
             | Command::Check { .. }
             | Command::Serve { .. }
             | Command::Completions(_)
-            | Command::Man => return false,
+            | Command::Man => Format::Text,
             Command::Search { format, .. }
             | Command::Approaches { format, .. }
             | Command::Export { format, .. }
             | Command::Show { format, .. }
             | Command::Stats { format, .. }
             | Command::Eval { format, .. } => *format,
-        };
-        format != Format::Text
+        }
     }
 }

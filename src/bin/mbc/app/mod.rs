@@ -233,17 +233,17 @@ fn library_errors(err: &anyhow::Error) -> impl Iterator<Item = &mbc::Error> {
 
 /// Writes an error to stderr: `error: …` with its causes and a `hint: …` line, or the JSON
 /// error object of `docs/json.md`.
-pub fn report_error(err: &anyhow::Error, json: bool) {
+pub fn report_error(err: &anyhow::Error, format: Format) {
     // Line breaks stay: an error can name several files, one to a line.
     let message = output::printable_lines(&format!("{err:#}")).into_owned();
-    if json {
+    if format != Format::Text {
         let error = wire::ErrorOut {
             kind: error_kind(err),
             message,
             hint: hint(err),
             exit_code: exit_code(err),
         };
-        let _ = output::write_error(&mut io::stderr().lock(), error);
+        let _ = output::write_error(&mut io::stderr().lock(), format, error);
     } else {
         status!("error: {message}");
         if let Some(hint) = hint(err) {

@@ -239,6 +239,18 @@ pub struct ApproachesParams {
     pub per: Option<usize>,
 }
 
+impl ApproachesParams {
+    /// `per`, or `default` when the address gives none.
+    pub fn per_or(&self, default: usize) -> Result<usize, ApiError> {
+        let per = self.per.unwrap_or(default);
+        if (1..=20).contains(&per) {
+            Ok(per)
+        } else {
+            Err(ApiError::bad_request("per must be between 1 and 20"))
+        }
+    }
+}
+
 /// Every treatment approach with its best passages, as `mbc approaches --format json`.
 #[utoipa::path(get, path = "/api/approaches", params(ApproachesParams), responses(
     (status = 200, description = "The approaches", body = wire::ApproachesOutput),
@@ -251,10 +263,7 @@ pub async fn approaches_handler(
     params: Result<Query<ApproachesParams>, QueryRejection>,
 ) -> Result<Answer<wire::ApproachesOutput>, ApiError> {
     let Query(params) = params.map_err(ApiError::from)?;
-    let per = params.per.unwrap_or(3);
-    if !(1..=20).contains(&per) {
-        return Err(ApiError::bad_request("per must be between 1 and 20"));
-    }
+    let per = params.per_or(3)?;
     let served = shared.current();
     let sections = blocking(move || search::best_by_approach(&served.index, per)).await?;
     Ok(Answer(wire::ApproachesOutput::new(&sections)))
@@ -263,12 +272,15 @@ pub async fn approaches_handler(
 /// What the index holds, as `mbc stats --format json`.
 #[utoipa::path(get, path = "/api/stats", responses(
     (status = 200, description = "Index statistics", body = wire::StatsOutput),
+    (status = 400, description = "A parameter: this endpoint takes none", body = ApiErrorOutput),
     (status = 500, description = "A failure inside mbc", body = ApiErrorOutput),
     (status = 503, description = "Too many requests at once, or a damaged index", body = ApiErrorOutput),
 ))]
 pub async fn stats_handler(
     State(shared): State<Arc<Shared>>,
+    params: Result<Query<NoParams>, QueryRejection>,
 ) -> Result<Json<wire::StatsOutput>, ApiError> {
+    params.map_err(ApiError::from)?;
     let served = shared.current();
     let stats = blocking(move || crate::app::stats(&served.index)).await?;
     Ok(Json(stats))
@@ -320,13 +332,26 @@ pub struct Health {
 }
 
 /// Whether the server is up, and how many passages it serves.
-#[utoipa::path(get, path = "/healthz", responses((status = 200, description = "Serving", body = Health)))]
-pub async fn health_handler(State(shared): State<Arc<Shared>>) -> Json<Health> {
-    Json(Health {
+#[utoipa::path(get, path = "/healthz", responses(
+    (status = 200, description = "Serving", body = Health),
+    (status = 400, description = "A parameter: this endpoint takes none", body = ApiErrorOutput),
+))]
+pub async fn health_handler(
+    State(shared): State<Arc<Shared>>,
+    params: Result<Query<NoParams>, QueryRejection>,
+) -> Result<Json<Health>, ApiError> {
+    params.map_err(ApiError::from)?;
+    Ok(Json(Health {
         status: "ok",
         passages: shared.current().index.meta.passages,
-    })
+    }))
 }
+
+/// The parameters of an endpoint that takes none: a misspelt or misplaced one (`/api/stats?q=…`)
+/// is told so, as on every other endpoint, rather than ignored.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoParams {}
 
 /// The API's own description, generated from the handlers and the wire types above.
 #[derive(utoipa::OpenApi)]
@@ -472,11 +497,15 @@ fn readable_rejection(text: &str) -> String {
     let (field, problem) = text.split_once(": ").unwrap_or(("", text));
     if let Some(rest) = problem.strip_prefix("unknown field `") {
         let (name, expected) = rest.split_once('`').unwrap_or((rest, ""));
-        let known = expected
-            .split_once("expected one of ")
-            .map_or(String::new(), |(_, list)| {
-                format!("; the parameters are {}", list.replace('`', ""))
-            });
+        let known = if let Some((_, list)) = expected.split_once("expected one of ") {
+            format!("; the parameters are {}", list.replace('`', ""))
+        } else if let Some((_, only)) = expected.split_once("expected ") {
+            format!("; the one parameter is {}", only.replace('`', ""))
+        } else if expected.contains("there are no fields") {
+            "; this address takes no parameters".to_string()
+        } else {
+            String::new()
+        };
         return format!("unknown parameter `{name}`{known}");
     }
     if let Some(rest) = problem.strip_prefix("duplicate field `") {
@@ -539,6 +568,14 @@ mod tests {
                 "Failed to deserialize query string: foo: unknown field `foo`, expected one of `q`, `limit`"
             ),
             "unknown parameter `foo`; the parameters are q, limit"
+        );
+        assert_eq!(
+            said("Failed to deserialize query string: x: unknown field `x`, expected `per`"),
+            "unknown parameter `x`; the one parameter is per"
+        );
+        assert_eq!(
+            said("Failed to deserialize query string: q: unknown field `q`, there are no fields"),
+            "unknown parameter `q`; this address takes no parameters"
         );
         assert_eq!(
             said("Failed to deserialize query string: duplicate field `q`"),

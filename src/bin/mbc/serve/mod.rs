@@ -19,7 +19,7 @@ use axum::extract::Request;
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{any, get};
 use tokio::sync::Semaphore;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -101,7 +101,7 @@ fn router(shared: Arc<Shared>, settings: &ServeSettings) -> Router {
         .route("/api/suggest", get(api::suggest_handler))
         .route("/api/openapi.json", get(api::openapi_handler))
         .route("/healthz", get(api::health_handler))
-        .route("/api/{*rest}", get(api::api_not_found))
+        .route("/api/{*rest}", any(api::api_not_found))
         .fallback(page::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)
         .with_state(shared)

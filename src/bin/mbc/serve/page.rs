@@ -103,10 +103,21 @@ pub async fn passage(
     }
 }
 
-/// `/approaches`: the best passages of every treatment approach.
-pub async fn approaches(State(shared): State<Arc<Shared>>) -> Response {
+/// `/approaches`: the best passages of every treatment approach (`per` of each, 2 unless
+/// the address says, as `/api/approaches?per=` does).
+pub async fn approaches(
+    State(shared): State<Arc<Shared>>,
+    params: Result<Query<api::ApproachesParams>, QueryRejection>,
+) -> Response {
+    let per = match params
+        .map_err(ApiError::from)
+        .and_then(|Query(p)| p.per_or(2))
+    {
+        Ok(per) => per,
+        Err(err) => return error_page(&err),
+    };
     let served = shared.current();
-    let sections = match api::blocking(move || search::best_by_approach(&served.index, 2)).await {
+    let sections = match api::blocking(move || search::best_by_approach(&served.index, per)).await {
         Ok(sections) => sections,
         Err(err) => return error_page(&err),
     };
@@ -131,6 +142,12 @@ pub async fn handout(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuer
     let mut ids: Vec<String> = Vec::new();
     for (key, value) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
         // A passage chosen twice is printed once.
+        // An id that was not UTF-8 was decoded with U+FFFD in it: a mistake in the address.
+        if value.contains(char::REPLACEMENT_CHARACTER) {
+            return error_page(&ApiError::bad_request(
+                "a passage id is letters and digits, as the results give it",
+            ));
+        }
         if key == "id" && ids.len() < api::MAX_LIMIT && !ids.iter().any(|id| *id == value) {
             ids.push(value.into_owned());
         }
@@ -347,6 +364,15 @@ fn unranked_block(passage: &StoredPassage, label: &str) -> Markup {
 /// the review standing, and the references (of `passage`, the passage `record` shows).
 /// In search results (`query` given) the chips narrow the search to an approach and the
 /// passage can be ticked for a handout.
+/// "lines 3–9", or "line 3" for a passage of one line.
+fn line_range(first: u64, last: u64) -> String {
+    if first == last {
+        format!("line {first}")
+    } else {
+        format!("lines {first}–{last}")
+    }
+}
+
 fn passage_block(
     record: &PassageRecord,
     passage: &StoredPassage,
@@ -371,7 +397,7 @@ fn passage_block(
                     }
                 }
             }
-            p.source { (record.source.path) ", lines " (record.source.line_start) "–" (record.source.line_end) }
+            p.source { (record.source.path) ", " (line_range(record.source.line_start, record.source.line_end)) }
             @match document.status {
                 "reviewed" if record.review_overdue => p.dated { strong { "Last reviewed " (document.last_reviewed.as_deref().unwrap_or("")) } ", more than a year ago: it may no longer be current." },
                 "reviewed" => p.reviewed { "Reviewed " (document.last_reviewed.as_deref().unwrap_or("")) },
