@@ -136,7 +136,13 @@ pub fn judge(
     }
     let nearby =
         snapshot.read(|s| Ok(nearby_words(s, fields.body, &surface, &word.term, lexicon)))?;
-    let candidates = looking_like_typed(snapshot, fields, &surface, nearby.candidates)?;
+    let candidates = looking_like_typed(
+        snapshot,
+        fields,
+        &surface,
+        nearby.candidates,
+        &nearby.lexicon_forms,
+    )?;
     // A word of SCOWL's largest list is real, but as often a slip ("chimo") as meant ("repot"):
     // it is replaced only by a medical word ("tripple" by the "triple" of "triple negative"),
     // what people search this corpus for, and otherwise reported with its suggestions.
@@ -194,6 +200,10 @@ struct Rival {
 struct Nearby {
     candidates: Vec<Candidate>,
     rivals: Vec<Rival>,
+    /// The lexicon's spelling of a candidate's term, where that spelling is near the word typed
+    /// and the corpus's may not be: "diarea" is two edits from the lexicon's "diarrhea" and
+    /// three from the corpus's "diarrhoea".
+    lexicon_forms: Vec<(String, String)>,
 }
 
 /// The one candidate clearly meant, if there is one: the only one at the least distance, or
@@ -306,6 +316,7 @@ fn nearby_words(
         return Nearby {
             candidates: Vec::new(),
             rivals: Vec::new(),
+            lexicon_forms: Vec::new(),
         };
     };
     let keeps_its_look = |t: &str| {
@@ -338,11 +349,24 @@ fn nearby_words(
         let distance = strsim::osa_distance(term, &t);
         found.push((t, distance));
     }
+    // A lexicon word is taken in the corpus's spelling of it when the corpus has the word only
+    // in another (the lexicon's "diarrhea", the corpus's "diarrhoea").
+    let mut lexicon_forms = Vec::new();
     for word in lexicon.single_word_terms() {
-        let distance = strsim::osa_distance(surface, &word.to_lowercase());
-        if distance <= usize::from(edits)
-            && let Some(t) = term_of(word)
-        {
+        let written = word.to_lowercase();
+        let distance = strsim::osa_distance(surface, &written);
+        if distance > usize::from(edits) {
+            continue;
+        }
+        let spellings: Vec<String> = std::iter::once(written.clone())
+            .chain(english::other_spellings(&written).map(String::from))
+            .collect();
+        let in_corpus = spellings
+            .iter()
+            .filter_map(|spelling| term_of(spelling))
+            .find(|t| doc_freq(searcher, &[field], t) > 0);
+        if let Some(t) = in_corpus {
+            lexicon_forms.push((t.clone(), written));
             found.push((t, distance));
         }
     }
@@ -368,7 +392,11 @@ fn nearby_words(
             &b.term,
         ))
     });
-    Nearby { candidates, rivals }
+    Nearby {
+        candidates,
+        rivals,
+        lexicon_forms,
+    }
 }
 
 /// The candidates a person would take for the word they typed, each shown as the corpus writes
@@ -379,15 +407,21 @@ fn looking_like_typed(
     fields: Fields,
     surface: &str,
     candidates: Vec<Candidate>,
+    lexicon_forms: &[(String, String)],
 ) -> Result<Vec<Candidate>> {
     let reach = usize::from(max_edits(surface.chars().count()));
+    let near = |form: &String| strsim::osa_distance(surface, form) <= reach;
     let mut kept = Vec::new();
     for mut candidate in candidates {
-        let Some(nearest) = nearest_form(snapshot, fields, &candidate.term, surface)? else {
-            continue;
+        let corpus_form = nearest_form(snapshot, fields, &candidate.term, surface)?;
+        let lexicon_form = || {
+            lexicon_forms
+                .iter()
+                .find(|(term, form)| *term == candidate.term && near(form))
+                .map(|(_, form)| form.clone())
         };
-        if strsim::osa_distance(surface, &nearest) <= reach {
-            candidate.shown = nearest;
+        if let Some(shown) = corpus_form.filter(near).or_else(lexicon_form) {
+            candidate.shown = shown;
             kept.push(candidate);
         }
     }

@@ -218,6 +218,14 @@ fn a_misspelling_the_lexicon_lists_is_a_correction_too() {
     // Searched as typed, a misspelling is what it is.
     let exact = search(&ws, "capecitibine", &["--exact", "--mode", "lexical"]);
     assert!(exact.corrections.is_empty(), "{:?}", exact.corrections);
+    // A lexicon word in the spelling the texts do not use is near enough: "diarea" is two
+    // edits from "diarrhea" (three from the texts' "diarrhoea"), "tumer" one from "tumor".
+    // Both were offered everyday words ("diary", "timer") and found nothing.
+    for (typed, meant) in [("diarea", "diarrhea"), ("tumer", "tumor")] {
+        let output = search(&ws, typed, &[]);
+        assert_eq!(corrected(&output), [(typed, meant)]);
+        assert!(output.found, "{typed}");
+    }
 }
 
 #[test]
@@ -767,6 +775,12 @@ fn everyday_words_reach_the_passages_that_answer_them() {
         (
             "should i have a mastectomy if its spread",
             "09-local-treatment-surgery-and-radiation.md",
+        ),
+        // Both were nothing found: no text says "agony" or "hungry".
+        ("she is in agony", "12-palliative-and-supportive-care.md"),
+        (
+            "steroids making her hungry",
+            "18-diet-weight-and-food-myths.md",
         ),
     ];
     for (query, file) in cases {
@@ -1897,9 +1911,19 @@ fn urgent_signs_in_a_familys_own_words_put_the_advice_to_act_first() {
         ),
         (
             "i threw up all night and cant keep anything down on chemo",
-            "severe or ongoing diarrhoea, or not keeping fluids down",
+            "vomiting that will not stop, or not keeping fluids down",
             "emergency or same-day care",
         ),
+        // No urgent notice; then, with diarrhoea in the same symptom, the advice on diarrhoea
+        // with sacituzumab govitecan first.
+        (
+            "she wont stop being sick",
+            "vomiting that will not stop, or not keeping fluids down",
+            "emergency or same-day care",
+        ),
+        // "diarea" is two letters from the lexicon's "diarrhea" and three from the texts'
+        // "diarrhoea": it was offered "diary", and nothing was found.
+        ("diarea wont stop", "severe or ongoing diarrhoea", ""),
         (
             "going yellow",
             "yellow skin or eyes",
@@ -1922,7 +1946,7 @@ fn urgent_signs_in_a_familys_own_words_put_the_advice_to_act_first() {
         ),
         (
             "diarrhoea 7 times today on verzenio",
-            "severe or ongoing diarrhoea, or not keeping fluids down",
+            "severe or ongoing diarrhoea",
             "Side effects of CDK4/6 inhibitors",
         ),
         ("cant feel my legs", "spinal cord compression", ""),
