@@ -210,13 +210,20 @@ pub fn verify(index_dir: &Path) -> Result<SearchIndex> {
         damage,
     };
     if let Some(generation) = store::current_generation(index_dir)? {
-        damage::verify_segments(&generation).map_err(corrupt)?;
-        if let Ok(meta) = store::read_meta(&generation) {
-            let changed = store::changed_data_files(&generation, &meta);
-            if !changed.is_empty() {
-                return Err(corrupt(damage::Damage::Files(changed)));
-            }
-        }
+        verify_generation(&generation).map_err(corrupt)?;
     }
     SearchIndex::open(index_dir)
+}
+
+/// Checks one generation's segment files against tantivy's checksums and its data files
+/// against theirs; [`verify`] without opening it.
+pub fn verify_generation(generation: &Path) -> std::result::Result<(), Damage> {
+    damage::verify_segments(generation)?;
+    if let Ok(meta) = store::read_meta(generation) {
+        let changed = store::changed_data_files(generation, &meta);
+        if !changed.is_empty() {
+            return Err(Damage::Files(changed));
+        }
+    }
+    Ok(())
 }

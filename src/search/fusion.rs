@@ -25,13 +25,21 @@ pub struct Fused {
     pub fused: f32,
 }
 
-/// Fuses two rankings (each best first). The result is best first; on a tie, a passage the
-/// lexical ranking found comes first (it has the words typed: a passage only the embedding
-/// found at the same rank tied with it, and the id decided), then by id.
-pub fn fuse(lexical: &[(String, f32)], semantic: &[(String, f32)], method: Fusion) -> Vec<Fused> {
+/// Fuses two rankings (each best first) on their first `depth` passages: a passage past them
+/// in both rankings gets no fused score and follows the rest, by its lexical score, then its
+/// similarity. So the fused order does not depend on how far each ranking was taken (see
+/// `search::WINDOW`). The result is best first; on a tie, a passage the lexical ranking found
+/// comes first (it has the words typed: a passage only the embedding found at the same rank
+/// tied with it, and the id decided), then the higher lexical score, then by id.
+pub fn fuse(
+    lexical: &[(String, f32)],
+    semantic: &[(String, f32)],
+    method: Fusion,
+    depth: usize,
+) -> Vec<Fused> {
     let mut all: HashMap<&str, Fused> = HashMap::new();
     for (ranking, is_lexical) in [(lexical, true), (semantic, false)] {
-        let normalise = normaliser(ranking);
+        let normalise = normaliser(&ranking[..ranking.len().min(depth)]);
         for (rank, (id, score)) in ranking.iter().enumerate() {
             let entry = all.entry(id).or_insert_with(|| Fused {
                 id: id.clone(),
@@ -44,14 +52,19 @@ pub fn fuse(lexical: &[(String, f32)], semantic: &[(String, f32)], method: Fusio
             } else {
                 &mut entry.semantic
             }) = Some(*score);
-            entry.fused += contribution(method, rank, normalise(*score));
+            if rank < depth {
+                entry.fused += contribution(method, rank, normalise(*score));
+            }
         }
     }
     let mut fused: Vec<Fused> = all.into_values().collect();
+    let either = |score: Option<f32>| score.unwrap_or(f32::NEG_INFINITY);
     fused.sort_by(|a, b| {
         b.fused
             .total_cmp(&a.fused)
             .then_with(|| b.lexical.is_some().cmp(&a.lexical.is_some()))
+            .then_with(|| either(b.lexical).total_cmp(&either(a.lexical)))
+            .then_with(|| either(b.semantic).total_cmp(&either(a.semantic)))
             .then_with(|| a.id.cmp(&b.id))
     });
     fused
@@ -89,7 +102,7 @@ mod tests {
     fn rrf_rewards_agreement() {
         let lexical = ranking(&[("a", 9.0), ("b", 5.0), ("c", 1.0)]);
         let semantic = ranking(&[("b", 0.9), ("d", 0.8), ("a", 0.1)]);
-        let fused = fuse(&lexical, &semantic, Fusion::Rrf);
+        let fused = fuse(&lexical, &semantic, Fusion::Rrf, 100);
         let ids: Vec<&str> = fused.iter().map(|f| f.id.as_str()).collect();
         // b: 1/62 + 1/61 = 0.03252 beats a: 1/61 + 1/63 = 0.03227; d and c appear once each.
         assert_eq!(ids, ["b", "a", "d", "c"]);
@@ -105,7 +118,7 @@ mod tests {
         // its id.
         let lexical = ranking(&[("z", 12.0)]);
         let semantic = ranking(&[("a", 0.42)]);
-        let ids: Vec<String> = fuse(&lexical, &semantic, Fusion::Rrf)
+        let ids: Vec<String> = fuse(&lexical, &semantic, Fusion::Rrf, 100)
             .into_iter()
             .map(|f| f.id)
             .collect();
@@ -113,10 +126,29 @@ mod tests {
     }
 
     #[test]
+    fn the_fused_order_does_not_depend_on_how_far_the_rankings_go() {
+        // Fused as deep as each ranking was taken, "d" (third by its words, fourth by meaning)
+        // passed "c" only when the rankings went four deep: a deeper page reordered the one
+        // before it.
+        let lexical = ranking(&[("a", 9.0), ("b", 8.0), ("d", 7.0), ("c", 6.0)]);
+        let semantic = ranking(&[("c", 0.9), ("a", 0.8), ("e", 0.7), ("d", 0.6)]);
+        let order = |taken: usize| -> Vec<String> {
+            fuse(&lexical[..taken], &semantic[..taken], Fusion::Rrf, 2)
+                .into_iter()
+                .map(|f| f.id)
+                .collect()
+        };
+        let deeper = order(4);
+        assert_eq!(deeper[..3], order(3)[..3]);
+        // Past the fused depth, by the words' score, then by meaning.
+        assert_eq!(deeper, ["a", "c", "b", "d", "e"]);
+    }
+
+    #[test]
     fn linear_averages_normalised_scores() {
         let lexical = ranking(&[("a", 10.0), ("b", 0.0)]);
         let semantic = ranking(&[("b", 0.9), ("a", 0.5)]);
-        let fused = fuse(&lexical, &semantic, Fusion::Linear);
+        let fused = fuse(&lexical, &semantic, Fusion::Linear, 100);
         // a: 0.5 * 1 + 0.5 * 0 = 0.5; b: 0.5 * 0 + 0.5 * 1 = 0.5; both have both scores: tie
         // broken by id.
         assert_eq!(fused[0].id, "a");
@@ -126,7 +158,7 @@ mod tests {
     #[test]
     fn one_empty_ranking_keeps_the_other_order() {
         let lexical = ranking(&[("a", 3.0), ("b", 2.0)]);
-        let ids: Vec<String> = fuse(&lexical, &[], Fusion::Rrf)
+        let ids: Vec<String> = fuse(&lexical, &[], Fusion::Rrf, 100)
             .into_iter()
             .map(|f| f.id)
             .collect();

@@ -166,7 +166,7 @@ pub fn rank(
             lexical_ranking.push((id, score));
         }
     }
-    let fused = fuse(&lexical_ranking, &nearest.ranking, fusion);
+    let fused = fuse(&lexical_ranking, &nearest.ranking, fusion, super::WINDOW);
     Ok(fused
         .into_iter()
         .filter_map(|f| {

@@ -60,8 +60,15 @@ use interpret::{PlannedQuery, plan_query};
 use plan::Plan;
 use urgent::UrgentFirst;
 
-/// Candidates each ranking contributes to a hybrid search.
-const SEMANTIC_CANDIDATES: usize = 100;
+/// The leading passages that every search ranks the same way, however many it asks for: a
+/// hybrid search fuses the first `WINDOW` of each ranking, and the dated texts' discount, the
+/// contrary statuses and the urgent advice reorder the first `WINDOW` of the result; passages
+/// past it keep their order. So a page of results (`--limit 20`, its last 10; `offset=10`)
+/// continues the page before it. The reordering used to reach ten past the passages asked for,
+/// and the fusion as deep as the search: a second page repeated passages of the first and
+/// skipped others, and a passage's rank depended on the limit. (Elasticsearch asks the same of
+/// its rescoring window: keep it constant as you page.)
+pub const WINDOW: usize = 100;
 
 /// "Also searched" names the expansions found in this many of the first passages.
 const EXPANSIONS_SHOWN_FROM: usize = 100;
@@ -76,19 +83,21 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResu
     let planned = plan_query(index, &snapshot, request)?;
     let mode = effective_mode(index, request.mode);
     let ranked = rank(index, &snapshot, &planned, request, mode)?;
-    // Ten more than asked for are loaded: a dated text's passage counts for less
-    // ([`standing_factor`]) and a passage on a contrary status comes after the rest
-    // (`contrary.rs`), so one of them may move up. Only the passages shown are highlighted and
-    // cut into snippets, which costs more than loading them.
+    // The leading WINDOW are loaded, however few are asked for: a dated text's passage counts
+    // for less ([`standing_factor`]) and a passage on a contrary status comes after the rest
+    // (`contrary.rs`), and they are reordered for that within the window. Only the passages
+    // shown are highlighted and cut into snippets, which costs more than loading them (and a
+    // server has the leading passages of its searches cached).
     let wanted: Vec<Candidate> = ranked
         .candidates
         .into_iter()
-        .take(request.limit + 10)
+        .take(request.limit.max(WINDOW))
         .collect();
     let mut loaded = each(wanted, |candidate| {
         load(index, &snapshot, &planned.sides, candidate)
     })?;
-    sort_loaded(&mut loaded);
+    let window = loaded.len().min(WINDOW);
+    sort_loaded(&mut loaded[..window]);
     loaded.truncate(request.limit);
     let highlighter = Highlighter::new(&planned.plan.highlight_terms);
     let shown = Shown {
@@ -186,11 +195,7 @@ fn rank(
     request: &SearchRequest,
     mode: Mode,
 ) -> Result<Ranked> {
-    let depth = if mode == Mode::Lexical {
-        request.limit.max(1) + 10
-    } else {
-        SEMANTIC_CANDIDATES.max(request.limit + 10)
-    };
+    let depth = request.limit.max(WINDOW);
     let semantic = index.semantic().filter(|_| mode != Mode::Lexical);
     // `--exact` ranks by BM25 and the proximity bonus alone: no coverage, as no feedback.
     let concepts = if request.exact {
@@ -316,8 +321,13 @@ fn rank(
         });
     };
     // Once something is about the query, the semantic side adds only passages about it too;
-    // the closest passages, asked for when nothing is, are listed however far they are.
-    let mut total_hits = nearest.ranking.len();
+    // the closest passages, asked for when nothing is, are listed however far they are, and
+    // match nothing (`total_hits` was the search's depth).
+    let mut total_hits = if about.found {
+        nearest.ranking.len()
+    } else {
+        0
+    };
     if let (true, Some(floor)) = (about.found, floor) {
         // In semantic mode the leading passages that cover the query by their words can be
         // what makes it found: they stay, or a search found something and showed nothing.
@@ -435,8 +445,10 @@ fn put_urgent_first(candidates: &mut Vec<Candidate>, urgent: &UrgentFirst) {
     let Some(&best_fit) = urgent.passages.first() else {
         return;
     };
+    // Looked for within the window only, so that a deeper search does not find another.
     let ranked = candidates
         .iter()
+        .take(WINDOW)
         .position(|c| urgent.passages.contains(&c.address));
     let first = match ranked {
         Some(i) => candidates.remove(i),

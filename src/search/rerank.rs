@@ -4,8 +4,8 @@
 //! A proximity clause is a sloppy phrase: it reads the positions of every passage holding both of
 //! its words. Scored over the whole index it made searches two to three times slower, yet it can
 //! only reorder passages that the word clauses already match. So the word clauses find and rank
-//! the candidates, and the bonus is added to the leading [`RERANK_DEPTH`] of them (or more, when
-//! more are asked for) before they are cut to size.
+//! the candidates, and the bonus is added to the leading [`RERANK_DEPTH`] of them, however many
+//! are asked for, before they are cut to size.
 
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{EnableScoring, Weight};
@@ -44,7 +44,12 @@ pub fn top_passages(
         &*query,
         &(TopDocs::with_limit(candidates).order_by_score(), Count),
     )?;
-    snapshot.with_scoring(|s, scoring| add_bonus(s, scoring, &plan.proximity, &mut top))?;
+    // The bonus goes to the leading RERANK_DEPTH whatever the depth: given to all the
+    // candidates of a deeper search, it reordered passages past the 30th, and a second page
+    // (a search of 20, its last 10) repeated passages of the first and skipped others.
+    let bonused = top.len().min(RERANK_DEPTH);
+    snapshot
+        .with_scoring(|s, scoring| add_bonus(s, scoring, &plan.proximity, &mut top[..bonused]))?;
     top.sort_by(by_score);
     let leading: Vec<DocAddress> = top.iter().take(WEIGHED).map(|&(_, a)| a).collect();
     let factors = snapshot.read(|s| weigh(s, &leading))?;

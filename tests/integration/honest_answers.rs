@@ -558,6 +558,9 @@ fn nothing_found_is_said_in_every_mode() {
     );
     let closest = search(&ws, "xylophone", &["--closest", "--limit", "3"]);
     assert!(!closest.found && closest.closest && closest.passages.len() == 3);
+    // The closest passages match nothing: `total_hits` was the search's depth (100, or 461
+    // with --limit 500).
+    assert_eq!(closest.total_hits, 0);
     let text = mbc(&ws, &["search", "xylophone", "--closest"]).ok().stdout;
     assert!(text.contains("only the closest passages"), "{text}");
 }

@@ -143,3 +143,43 @@ fn typo_corrections_keep_the_first_letter_and_never_swap_opposite_prefixes() {
     // Two edits from "hypotension", but it means the opposite.
     assert!(corrections("hypertension").is_empty());
 }
+
+#[test]
+fn a_page_of_results_continues_the_page_before_it() {
+    // A search of 20 ranked its last ten otherwise than a search of 100 did: the proximity
+    // bonus, the fusion and the reordering for dated texts reached as deep as each search, so
+    // a second page repeated passages of the first and skipped others.
+    let ws = Workspace::with_bundled_corpus();
+    let ids = |mode: &str, limit: usize| -> Vec<String> {
+        let run = ws
+            .mbc(&[
+                "search",
+                "chemo side effects",
+                "--mode",
+                mode,
+                "--limit",
+                &limit.to_string(),
+                "--format",
+                "json",
+                "--model",
+                concat!(env!("CARGO_MANIFEST_DIR"), "/models/all-MiniLM-L6-v2"),
+            ])
+            .ok();
+        run.json()["passages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["passage_id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    for mode in ["lexical", "hybrid"] {
+        let whole = ids(mode, 100);
+        for limit in [20, 40, 60, 80] {
+            assert_eq!(
+                ids(mode, limit)[..],
+                whole[..limit],
+                "{mode}: the first {limit} are not the first {limit} of 100"
+            );
+        }
+    }
+}

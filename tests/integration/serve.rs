@@ -924,3 +924,31 @@ fn conforms(
         _ => Ok(()),
     }
 }
+
+#[test]
+fn the_health_check_says_when_the_index_is_damaged() {
+    // With a damaged store, searches failed with 503 while /healthz said "ok".
+    let ws = Workspace::with_fixture_corpus();
+    ws.index_corpus();
+    let store = std::fs::read_dir(ws.current_generation())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "store"))
+        .expect("a .store file");
+    let mut bytes = std::fs::read(&store).unwrap();
+    let middle = bytes.len() / 2;
+    for byte in &mut bytes[middle..middle + 64] {
+        *byte ^= 0x5a;
+    }
+    std::fs::write(&store, bytes).unwrap();
+    let server = Server::start(&ws);
+    let health = server.get("/healthz");
+    assert_eq!(health.status, 503, "{}", health.body);
+    assert_eq!(health.json()["error"]["kind"], "damaged_index");
+    let (_, log) = server.stop();
+    assert!(
+        log.iter().any(|l| l.contains("the index is damaged")),
+        "{log:?}"
+    );
+}

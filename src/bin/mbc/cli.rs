@@ -273,14 +273,12 @@ pub struct Ranking {
 
 impl Ranking {
     /// The settings of `subcommand`'s ranking. `--fusion` where nothing is fused (`--mode
-    /// lexical` or `semantic`, or `--exact`, which is lexical) is refused as clap refuses a
-    /// flag clash: accepted, it would do nothing, and a comparison run with it would compare
-    /// nothing.
+    /// lexical` or `semantic`) is refused as clap refuses a flag clash: accepted, it would do
+    /// nothing, and a comparison run with it would compare nothing.
     fn settings(self, subcommand: &str) -> RankingSettings {
         let single = match self.mode {
             Some(ModeArg::Lexical) => Some("--mode lexical ranks by words alone"),
             Some(ModeArg::Semantic) => Some("--mode semantic ranks by meaning alone"),
-            _ if self.exact => Some("--exact ranks by the words as typed alone"),
             _ => None,
         };
         if let (Some(fusion), Some(single)) = (self.fusion, single) {

@@ -335,15 +335,24 @@ pub struct Health {
 #[utoipa::path(get, path = "/healthz", responses(
     (status = 200, description = "Serving", body = Health),
     (status = 400, description = "A parameter: this endpoint takes none", body = ApiErrorOutput),
+    (status = 503, description = "The index is damaged (its files fail their checksums), or too many requests at once", body = ApiErrorOutput),
 ))]
 pub async fn health_handler(
     State(shared): State<Arc<Shared>>,
     params: Result<Query<NoParams>, QueryRejection>,
 ) -> Result<Json<Health>, ApiError> {
     params.map_err(ApiError::from)?;
+    let served = shared.current();
+    if let Some(damage) = &served.damage {
+        return Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "damaged_index",
+            format!("the index is damaged: {damage}; rebuild it with mbc index --rebuild"),
+        ));
+    }
     Ok(Json(Health {
         status: "ok",
-        passages: shared.current().index.meta.passages,
+        passages: served.index.meta.passages,
     }))
 }
 

@@ -71,6 +71,12 @@ async fn run(shared: Arc<Shared>, settings: &ServeSettings) -> Result<()> {
         );
     }
     warm_up(&shared).await;
+    if let Some(damage) = &shared.current().damage {
+        status!(
+            "warning: the index is damaged ({damage}): some searches will fail, and /healthz \
+             says so; rebuild it with `mbc index --rebuild`"
+        );
+    }
     tokio::spawn(watch_for_new_generations(Arc::clone(&shared)));
     status!(
         "serving the index at {} on http://{addr}/ (Ctrl-C to stop)",

@@ -17,12 +17,23 @@ use crate::settings::{Location, RankingSettings};
 pub struct Served {
     pub index: SearchIndex,
     pub suggester: Suggester,
+    /// What is wrong with the generation's files, checked once when it is opened (as `mbc
+    /// check` does; milliseconds for the bundled corpus): `/healthz` says so. A damaged store
+    /// failed some searches with 503 while the health check said "ok".
+    pub damage: Option<String>,
 }
 
 impl Served {
     fn new(index: SearchIndex) -> Result<Arc<Served>> {
         let suggester = Suggester::new(&index)?;
-        Ok(Arc::new(Served { index, suggester }))
+        let damage = mbc::index::verify_generation(&index.generation)
+            .err()
+            .map(|damage| damage.to_string());
+        Ok(Arc::new(Served {
+            index,
+            suggester,
+            damage,
+        }))
     }
 }
 
