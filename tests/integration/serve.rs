@@ -205,6 +205,15 @@ fn passages_approaches_stats_and_health_answer() {
             .count()
     };
     assert!(shown("/approaches?per=1") < shown("/approaches"));
+    // Nothing was searched in the overview: no word is marked ("kill", "given" were); and
+    // chips name approaches as people read them, not by id.
+    let overview = server.get("/approaches").body;
+    assert!(!overview.contains("<mark>"), "{overview}");
+    let results = server.get("/?q=radiation").body;
+    assert!(
+        results.contains(">Surgery and radiation<") && !results.contains(">local-treatment<"),
+        "{results}"
+    );
     assert_eq!(server.get("/approaches?per=0").status, 400);
     assert_eq!(server.get("/api/stats").json()["documents"], 2);
     assert_eq!(server.get("/healthz").json()["status"], "ok");
@@ -262,7 +271,7 @@ fn the_page_pages_through_the_ranking_with_links_and_says_which_passages_it_show
     assert!(!all.contains("rel=\"next\""), "{all}");
     let beyond = server.get(&format!("/?q=bone&offset={}", total + 5)).body;
     assert!(
-        beyond.contains("No more passages") && !beyond.contains("Nothing in the corpus is about"),
+        beyond.contains("No more passages") && !beyond.contains("Nothing in these texts is about"),
         "{beyond}"
     );
 }
@@ -445,7 +454,7 @@ fn the_page_searches_shows_nothing_found_and_makes_a_handout() {
     let nothing = server.get("/?q=xylophone");
     assert_eq!(nothing.status, 200);
     assert!(
-        nothing.body.contains("Nothing in the corpus is about"),
+        nothing.body.contains("Nothing in these texts is about"),
         "{}",
         nothing.body
     );
@@ -455,11 +464,11 @@ fn the_page_searches_shows_nothing_found_and_makes_a_handout() {
     assert!(
         narrowed
             .body
-            .contains("No passage tagged immunotherapy is about “zoledronic”")
+            .contains("No passage tagged Immunotherapy is about “zoledronic”")
             && narrowed
                 .body
                 .contains("href=\"/?q=zoledronic&amp;mode=lexical\"")
-            && !narrowed.body.contains("Nothing in the corpus"),
+            && !narrowed.body.contains("Nothing in these texts"),
         "{}",
         narrowed.body
     );
@@ -951,4 +960,68 @@ fn the_health_check_says_when_the_index_is_damaged() {
         log.iter().any(|l| l.contains("the index is damaged")),
         "{log:?}"
     );
+}
+
+#[test]
+fn a_dated_unsourced_text_is_marked_as_such_on_the_page_and_its_handout() {
+    // The founding article was marked "Dated text" alone, its 14 corrections spread out under
+    // each passage in results, while the home page said every result came from reviewed texts
+    // with sources; and a handout printed each source address twice.
+    let ws = Workspace::new();
+    ws.write(
+        "corpus/old.txt",
+        "Treating spread\n\nTamoflexin is a hormone drug for cancer that has spread to the bones.\n",
+    );
+    ws.write(
+        "corpus/old.txt.meta.toml",
+        "status = \"dated\"\ncaveats = [\"It misspells tamoxifen.\", \"It is old.\"]\n",
+    );
+    let server = Server::start(&ws);
+    let results = server.get("/?q=tamoflexin");
+    assert!(
+        results
+            .body
+            .contains("<strong>Dated text, not reviewed, no sources</strong>"),
+        "{}",
+        results.body
+    );
+    // In results the corrections are one line to open; read or printed, they are open.
+    assert!(
+        results
+            .body
+            .contains("<details class=\"dated\"><summary>Known problems with this text (2)"),
+        "{}",
+        results.body
+    );
+    let id = server.get("/api/search?q=tamoflexin").json()["passages"][0]["passage_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let handout = server.get(&format!("/handout?id={id}"));
+    assert!(
+        handout
+            .body
+            .contains("Dated text, not reviewed, no sources")
+            && handout.body.contains("<details class=\"dated\" open>"),
+        "{}",
+        handout.body
+    );
+    assert!(!server.get("/").body.contains("reviewed educational texts"));
+    // Nothing ticked is not a mistake in the address, and the way back is to the results.
+    let none = server.get("/handout?q=tamoflexin");
+    assert!(
+        none.status == 400
+            && none.body.contains("No passages chosen yet")
+            && none.body.contains("href=\"/?q=tamoflexin\"")
+            && !none.body.contains("Check the address"),
+        "{}",
+        none.body
+    );
+    let chosen = server.get(&format!("/handout?q=tamoflexin&id={id}"));
+    assert!(
+        chosen.body.contains("a search for “tamoflexin”"),
+        "{}",
+        chosen.body
+    );
+    assert!(!server.get("/style.css").body.contains("attr(href)"));
 }

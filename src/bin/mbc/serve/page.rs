@@ -16,6 +16,7 @@ use mbc::output::{
     wire::{self, PassageRecord},
 };
 use mbc::search::{self, SearchResults, StoredPassage};
+use mbc::taxonomy::ApproachTaxonomy;
 
 use super::api::{self, ApiError, SearchParams};
 use super::state::Shared;
@@ -53,8 +54,12 @@ pub async fn home(
         Ok(request) => request,
         Err(err) => return unsearchable(&params.q, &err, "Check the address of this search"),
     };
-    match api::run_request(served, request, params.offset.unwrap_or(0)).await {
-        Ok(results) => page(&params.q, &params.q, results_view(&params, &results)).into_response(),
+    let taxonomy = &served.index.taxonomy;
+    match api::run_request(Arc::clone(&served), request, params.offset.unwrap_or(0)).await {
+        Ok(results) => {
+            let body = results_view(&params, &results, taxonomy);
+            page(&params.q, &params.q, body).into_response()
+        }
         Err(err) if err.kind == "unknown_approach" => {
             unsearchable(&params.q, &err, "Check the address of this search")
         }
@@ -86,15 +91,17 @@ pub async fn passage(
         Err(rejection) => return error_page(&ApiError::from(rejection)),
     };
     let served = shared.current();
-    match api::blocking(move || search::passage_in_context(&served.index, &id)).await {
+    let searched = Arc::clone(&served);
+    match api::blocking(move || search::passage_in_context(&searched.index, &id)).await {
         Ok(shown) => {
+            let taxonomy = &served.index.taxonomy;
             let body = html! {
                 @if let Some(previous) = &shown.previous {
-                    (unranked_block(previous, "Before"))
+                    (unranked_block(previous, "Before", taxonomy))
                 }
-                (unranked_block(&shown.passage, "This passage"))
+                (unranked_block(&shown.passage, "This passage", taxonomy))
                 @if let Some(next) = &shown.next {
-                    (unranked_block(next, "After"))
+                    (unranked_block(next, "After", taxonomy))
                 }
             };
             page(&shown.passage.title, "", body).into_response()
@@ -117,19 +124,29 @@ pub async fn approaches(
         Err(err) => return error_page(&err),
     };
     let served = shared.current();
-    let sections = match api::blocking(move || search::best_by_approach(&served.index, per)).await {
+    let searched = Arc::clone(&served);
+    let sections = match api::blocking(move || search::best_by_approach(&searched.index, per)).await
+    {
         Ok(sections) => sections,
         Err(err) => return error_page(&err),
     };
+    let taxonomy = &served.index.taxonomy;
     let body = html! {
         h1 { "Treatment approaches" }
+        nav aria-label="Approaches" {
+            ul { @for (approach, _) in &sections {
+                li { a href=(format!("#a-{}", approach.id)) { (approach.label) } }
+            } }
+        }
         @for (approach, results) in &sections {
             section.approach aria-labelledby=(format!("a-{}", approach.id)) {
                 h2 id=(format!("a-{}", approach.id)) { (approach.label) }
                 p { (approach.description) }
                 @for hit in &results.hits {
-                    (passage_block(&PassageRecord::ranked(hit, false), &hit.passage, "", None))
+                    (passage_block(&unmarked(PassageRecord::ranked(hit, false)), &hit.passage, "", None, taxonomy))
                 }
+                p { a href=(format!("/?q={}&approach={}", encode(&approach.label), encode(&approach.id))) {
+                    "More about " (approach.label.to_lowercase()) } }
             }
         }
     };
@@ -140,45 +157,69 @@ pub async fn approaches(
 /// dates, the notice, the date printed and what produced it.
 pub async fn handout(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuery) -> Response {
     let mut ids: Vec<String> = Vec::new();
+    // The search the passages were chosen from, which the results' form sends along.
+    let mut searched_for = String::new();
     for (key, value) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
-        // A passage chosen twice is printed once.
+        if key == "q" {
+            searched_for = value.into_owned();
+            continue;
+        }
         // An id that was not UTF-8 was decoded with U+FFFD in it: a mistake in the address.
         if value.contains(char::REPLACEMENT_CHARACTER) {
             return error_page(&ApiError::bad_request(
                 "a passage id is letters and digits, as the results give it",
             ));
         }
+        // A passage chosen twice is printed once.
         if key == "id" && ids.len() < api::MAX_LIMIT && !ids.iter().any(|id| *id == value) {
             ids.push(value.into_owned());
         }
     }
     if ids.is_empty() {
-        return error_page(&ApiError::bad_request(
-            "choose passages for the handout first (tick them in the results)",
-        ));
+        return nothing_chosen(&searched_for);
     }
     let served = shared.current();
+    let searched = Arc::clone(&served);
     let found = api::blocking(move || {
         ids.iter()
-            .map(|id| search::passage_by_id(&served.index, id))
+            .map(|id| search::passage_by_id(&searched.index, id))
             .collect::<mbc::Result<Vec<_>>>()
     })
     .await;
+    let taxonomy = &served.index.taxonomy;
     let passages = match found {
         Ok(passages) => passages,
         Err(err) => return error_page(&err),
     };
     let today = review::today();
     let body = html! {
-        h1 { "Handout" }
+        h1 { "Handout: metastatic breast cancer" }
+        @if !searched_for.is_empty() {
+            p.print-note { "Passages chosen from a search for “" (searched_for) "”." }
+        }
         p.print-note { "Printed " (today) " from mbc " (env!("CARGO_PKG_VERSION")) ". "
             (review_note(&passages)) }
         @for passage in &passages {
-            (unranked_block(passage, ""))
+            (unranked_block(passage, "", taxonomy))
         }
         p.no-print { "Print this page with your browser's Print command (Ctrl+P)." }
     };
     page("Handout", "", body).into_response()
+}
+
+/// "Make a handout" pressed with nothing ticked: not a mistake in the address (it was headed
+/// "Check the address of this page"), and the way back is to the search, not an empty page.
+fn nothing_chosen(searched_for: &str) -> Response {
+    let back = match searched_for {
+        "" => "/".to_string(),
+        query => search_url(query),
+    };
+    let body = html! {
+        h1 { "No passages chosen yet" }
+        p role="alert" { "Tick “Add to handout” under each passage you want, then make the handout." }
+        p { a href=(back) { "Back to the results" } }
+    };
+    (StatusCode::BAD_REQUEST, page("Handout", searched_for, body)).into_response()
 }
 
 /// What the handout can say of its passages' review: the oldest review date when every one is
@@ -240,14 +281,20 @@ fn welcome() -> Markup {
     html! {
         h1 { "Search what is known about treating metastatic breast cancer" }
         p { "Type a question or a few words: a drug, a side effect, a treatment. Results are passages from "
-            "reviewed educational texts, each with its sources." }
+            "educational texts, each with its sources and the date it was last reviewed; a text that is "
+            "dated, or was never reviewed, is marked as such." }
         p { a href="/approaches" { "Or browse by treatment approach." } }
     }
 }
 
-fn results_view(params: &SearchParams, results: &SearchResults) -> Markup {
+fn results_view(
+    params: &SearchParams,
+    results: &SearchResults,
+    taxonomy: &ApproachTaxonomy,
+) -> Markup {
     let output = wire::SearchOutput::new(results, false);
-    let approaches = params.approaches();
+    let ids = params.approaches();
+    let approaches: Vec<&str> = ids.iter().map(|id| label_of(taxonomy, id)).collect();
     // The same few as `mbc search` names: once each, the names a passage shown contains.
     let (also_searched, _) = output::expansions_to_show(&results.expanded, false);
     html! {
@@ -276,7 +323,7 @@ fn results_view(params: &SearchParams, results: &SearchResults) -> Markup {
             p.nothing role="status" { "No more passages: all " (output.total_hits)
                 " matching passages are on the pages before. " a href=(page_url(params, 0)) { "Back to the first page" } }
         } @else if output.passages.is_empty() && approaches.is_empty() {
-            p.nothing role="status" { "Nothing in the corpus is about “" (params.q) "”. "
+            p.nothing role="status" { "Nothing in these texts is about “" (params.q) "”. "
                 "Try other words, or ask your care team." }
         } @else if output.passages.is_empty() {
             p.nothing role="status" { "No passage tagged " (approaches.join(" or ")) " is about “"
@@ -284,9 +331,10 @@ fn results_view(params: &SearchParams, results: &SearchResults) -> Markup {
         } @else {
             p role="status" { (shown_range(params, output.passages.len())) " of " (output.total_hits) " matching passages" }
             form #handout action="/handout" method="get" {
+                input type="hidden" name="q" value=(params.q);
                 ol.results start=(params.offset.unwrap_or(0) + 1) {
                     @for (record, hit) in output.passages.iter().zip(&results.hits) {
-                        li { (passage_block(record, &hit.passage, "", Some(&params.q))) }
+                        li { (passage_block(record, &hit.passage, "", Some(&params.q), taxonomy)) }
                     }
                 }
                 button type="submit" { "Make a handout of the ticked passages" }
@@ -356,14 +404,30 @@ fn page_url(params: &SearchParams, offset: usize) -> String {
 }
 
 /// [`passage_block`] of a passage outside a ranking.
-fn unranked_block(passage: &StoredPassage, label: &str) -> Markup {
-    passage_block(&PassageRecord::unranked(passage), passage, label, None)
+fn unranked_block(passage: &StoredPassage, label: &str, taxonomy: &ApproachTaxonomy) -> Markup {
+    passage_block(
+        &PassageRecord::unranked(passage),
+        passage,
+        label,
+        None,
+        taxonomy,
+    )
 }
 
-/// One passage: title › section, approach chips, the text with matches marked, the source,
-/// the review standing, and the references (of `passage`, the passage `record` shows).
-/// In search results (`query` given) the chips narrow the search to an approach and the
-/// passage can be ticked for a handout.
+/// A record without its highlights: outside a search (the overview's passages are found by
+/// each approach's description), marked words ("kill", "given") look searched for.
+fn unmarked(mut record: PassageRecord) -> PassageRecord {
+    record.highlights.clear();
+    record
+}
+
+/// How people are shown an approach: its label ("Clinical trials"), not its id.
+fn label_of<'a>(taxonomy: &'a ApproachTaxonomy, id: &'a str) -> &'a str {
+    taxonomy
+        .get(id)
+        .map_or(id, |approach| approach.label.as_str())
+}
+
 /// "lines 3–9", or "line 3" for a passage of one line.
 fn line_range(first: u64, last: u64) -> String {
     if first == last {
@@ -373,11 +437,16 @@ fn line_range(first: u64, last: u64) -> String {
     }
 }
 
+/// One passage: title › section, approach chips, the text with matches marked, the source,
+/// the review standing, and the references (of `passage`, the passage `record` shows).
+/// In search results (`query` given) the chips narrow the search to an approach and the
+/// passage can be ticked for a handout.
 fn passage_block(
     record: &PassageRecord,
     passage: &StoredPassage,
     label: &str,
     query: Option<&str>,
+    taxonomy: &ApproachTaxonomy,
 ) -> Markup {
     let document = wire::DocumentOut::of(passage);
     html! {
@@ -393,7 +462,7 @@ fn passage_block(
             @if !record.approaches.is_empty() {
                 ul.chips aria-label="Treatment approaches" {
                     @for approach in &record.approaches {
-                        li { a href=(chip_url(query, approach)) { (approach) } }
+                        li { a href=(chip_url(query, approach)) { (label_of(taxonomy, approach)) } }
                     }
                 }
             }
@@ -401,12 +470,18 @@ fn passage_block(
             @match document.status {
                 "reviewed" if record.review_overdue => p.dated { strong { "Last reviewed " (document.last_reviewed.as_deref().unwrap_or("")) } ", more than a year ago: it may no longer be current." },
                 "reviewed" => p.reviewed { "Reviewed " (document.last_reviewed.as_deref().unwrap_or("")) },
-                "dated" => p.dated { strong { "Dated text" } @if let Some(date) = &document.last_reviewed { " (reviewed " (date) ")" } ": some of it may no longer be current." },
+                "dated" => p.dated { strong { (dated_label(&document)) } ": some of it may no longer be current." },
                 _ => p.dated { strong { "Not reviewed" } ": this text names no review date." },
             }
-            @for caveat in &document.caveats { p.dated { (caveat) } }
+            // Shown in full where a passage is read or printed; in results, one line to open.
+            @if !document.caveats.is_empty() {
+                details.dated open[query.is_none()] {
+                    summary { "Known problems with this text (" (document.caveats.len()) ")" }
+                    ul { @for caveat in &document.caveats { li { (caveat) } } }
+                }
+            }
             @if !document.references.is_empty() {
-                details open[query.is_none()] { summary { "Sources (" (document.references.len()) ")" }
+                details open[query.is_none()] { summary { "Sources of this text (" (document.references.len()) ")" }
                     ul { @for reference in &document.references { li { (reference_view(reference)) } } }
                 }
             }
@@ -415,6 +490,20 @@ fn passage_block(
             }
         }
     }
+}
+
+/// What a dated text's mark says, as `mbc search` does: "Dated text, not reviewed, no sources"
+/// for the founding article, which the page showed as "Dated text" beside reviewed ones.
+fn dated_label(document: &wire::DocumentOut) -> String {
+    let mut label = String::from("Dated text");
+    match &document.last_reviewed {
+        Some(date) => label.push_str(&format!(" (reviewed {date})")),
+        None => label.push_str(", not reviewed"),
+    }
+    if document.references.is_empty() {
+        label.push_str(", no sources");
+    }
+    label
 }
 
 fn reference_view(reference: &wire::ReferenceOut) -> Markup {
@@ -474,7 +563,7 @@ fn page(title: &str, query: &str, body: Markup) -> Html<String> {
                 script src="/suggest.js" defer {}
             }
             body {
-                a.skip href="#main" { "Skip to results" }
+                a.skip href="#main" { "Skip to the main content" }
                 header {
                     p.site { a href="/" { "mbc" } " · metastatic breast cancer, what is known" }
                     form role="search" action="/" method="get" {
