@@ -51,12 +51,12 @@ pub struct SearchOutput {
     pub expanded: Vec<ExpandedOut>,
     pub urgent_symptoms: Vec<String>,
     /// The query asks how much of a medicine to take: the texts give no doses, and the text
-    /// output and the page say so (see [`DOSE_NOTE`]).
+    /// output and the page say so (`DOSE_NOTE`).
     pub asks_for_dose: bool,
     /// The approaches the search was narrowed to (`approach`), empty for all: `found: false`
     /// then means nothing among their passages.
     pub approach_filter: Vec<String>,
-    /// Only the start of the query was searched ([`query_cut_note`]).
+    /// Only the start of the query (its first 10,000 characters) was searched.
     pub query_cut: bool,
     pub passages: Vec<PassageRecord>,
 }
@@ -95,6 +95,7 @@ pub struct ExpandedOut {
 /// One passage, ranked or not: the record every command lists passages as.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PassageRecord {
+    #[schema(minimum = 1)]
     pub rank: Option<usize>,
     pub score: Option<f32>,
     pub scores: Option<ScoresOut>,

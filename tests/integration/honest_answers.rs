@@ -2507,3 +2507,38 @@ fn evaluate(fixture: &str) -> (QuestionsOutput, Vec<String>) {
         .collect();
     (report, failed)
 }
+
+#[test]
+fn a_place_named_reaches_travel_not_the_other_places() {
+    // The places were synonyms of each other: "spain" also searched "australia" and "canada",
+    // and those countries' help lines came up for a question about a flight to Spain.
+    let ws = Workspace::with_bundled_corpus();
+    let output = search(&ws, "can she fly to spain", &[]);
+    assert!(
+        output.expanded.iter().all(|e| e.term != "australia"),
+        "{:?}",
+        output.expanded
+    );
+    assert!(
+        output
+            .passages
+            .iter()
+            .take(10)
+            .all(|p| !p.text.contains("Australia")),
+        "{:?}",
+        sections(&output, 10)
+    );
+    assert_eq!(files(&output, 1), ["29-travel-and-holidays.md"]);
+}
+
+#[test]
+fn characters_that_take_no_room_are_not_part_of_the_words() {
+    // Pasted from a web page, a zero-width space split "chemo" into two words found nowhere,
+    // and a right-to-left override came back in `searched`.
+    let ws = Workspace::with_bundled_corpus();
+    for typed in ["ch\u{200b}emo side effects", "chemo side effects\u{202e}"] {
+        let output = search(&ws, typed, &[]);
+        assert!(output.found, "{typed:?}");
+        assert_eq!(output.searched, "chemo side effects", "{typed:?}");
+    }
+}

@@ -194,6 +194,12 @@ fn passages_approaches_stats_and_health_answer() {
     assert_eq!(shown.json()["passages"][0]["passage_id"], id);
     assert!(shown.json()["neighbours"].is_object());
 
+    // An approach named twice is one filter (it was echoed twice).
+    let twice = server.get("/api/search?q=radiation&approach=bone-directed,bone-directed");
+    assert_eq!(
+        twice.json()["approach_filter"],
+        serde_json::json!(["bone-directed"])
+    );
     let approaches = server.get("/api/approaches?per=1").json();
     assert!(!approaches["approaches"].as_array().unwrap().is_empty());
     // The page's overview takes `per` as the API does (it was ignored).
@@ -815,6 +821,17 @@ fn real_responses_match_the_openapi_document() {
     let server = Server::start(&ws);
     let doc = server.get("/api/openapi.json").json();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    // `q` is required (leaving it out is a 400), and its limit is in bytes, which `maxLength`
+    // (characters) cannot say: 2,049 emoji passed it and were refused.
+    let q = &doc["paths"]["/api/search"]["get"]["parameters"][0];
+    assert!(
+        q["name"] == "q" && q["required"] == true && q["schema"]["maxLength"].is_null(),
+        "{q}"
+    );
+    assert!(
+        !doc.to_string().contains("[`"),
+        "no links into the Rust source"
+    );
     let id = server.get("/api/search?q=bone").json()["passages"][0]["passage_id"]
         .as_str()
         .unwrap()

@@ -28,9 +28,11 @@ pub const MAX_OFFSET: usize = 1000;
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct SearchParams {
-    /// The query, as typed into `mbc search` (at most 8 KiB).
+    /// The query, as typed into `mbc search`: at most 8,192 bytes of UTF-8 (longer is 414).
+    // Bytes, not characters: said in words, not as `maxLength`, which JSON Schema counts in
+    // characters (a client checking 2,049 emoji against it was sent a 414).
     #[serde(default)]
-    #[param(max_length = 8192)]
+    #[param(required = true)]
     pub q: String,
     /// Approach ids, separated by commas: only passages about one of them.
     pub approach: Option<String>,
@@ -98,14 +100,16 @@ impl SearchParams {
         })
     }
 
+    /// The approach ids asked for, each once (`bone-directed,bone-directed` was echoed twice).
     pub fn approaches(&self) -> Vec<String> {
-        self.approach
-            .iter()
-            .flat_map(|list| list.split(','))
-            .map(str::trim)
-            .filter(|id| !id.is_empty())
-            .map(String::from)
-            .collect()
+        let mut ids: Vec<String> = Vec::new();
+        for id in self.approach.iter().flat_map(|list| list.split(',')) {
+            let id = id.trim();
+            if !id.is_empty() && !ids.iter().any(|seen| seen == id) {
+                ids.push(id.to_string());
+            }
+        }
+        ids
     }
 
     /// The mode asked for; an explicit mode the index cannot honour is refused, as the CLI
@@ -290,9 +294,8 @@ pub async fn stats_handler(
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct SuggestParams {
-    /// What is being typed (at most 200 bytes).
+    /// What is being typed: at most 200 bytes of UTF-8 (not characters, so not `maxLength`).
     #[serde(default)]
-    #[param(max_length = 200)]
     pub q: String,
     /// Completions to return, 1–50 (default 8).
     #[param(minimum = 1, maximum = 50)]
