@@ -166,7 +166,12 @@ pub fn rank(
             lexical_ranking.push((id, score));
         }
     }
-    let fused = fuse(&lexical_ranking, &nearest.ranking, fusion, super::WINDOW);
+    let fused = fuse(
+        &lexical_ranking,
+        &nearest.ranking,
+        fusion,
+        super::FUSION_DEPTH,
+    );
     Ok(fused
         .into_iter()
         .filter_map(|f| {

@@ -60,15 +60,21 @@ use interpret::{PlannedQuery, plan_query};
 use plan::Plan;
 use urgent::UrgentFirst;
 
-/// The leading passages that every search ranks the same way, however many it asks for: a
-/// hybrid search fuses the first `WINDOW` of each ranking, and the dated texts' discount, the
-/// contrary statuses and the urgent advice reorder the first `WINDOW` of the result; passages
-/// past it keep their order. So a page of results (`--limit 20`, its last 10; `offset=10`)
+/// The leading passages that every search reorders the same way, however many it asks for: the
+/// dated texts' discount, the contrary statuses and the urgent advice reorder the first
+/// `WINDOW` of the result, and passages past it keep their order; a hybrid search fuses its
+/// two rankings [`FUSION_DEPTH`] deep. So a page of results (`--limit 20`, its last 10; `offset=10`)
 /// continues the page before it. The reordering used to reach ten past the passages asked for,
 /// and the fusion as deep as the search: a second page repeated passages of the first and
 /// skipped others, and a passage's rank depended on the limit. (Elasticsearch asks the same of
 /// its rescoring window: keep it constant as you page.)
 pub const WINDOW: usize = 100;
+
+/// How deep a hybrid search fuses its two rankings, whatever it asks for. Fused 100 deep, MED's
+/// hybrid nDCG@10 was 0.8044 (linear fusion 0.8041) against 0.8086 (0.8116) fused 1,000 deep,
+/// as `mbc eval` did with its top 1000 while a search of ten fused 100: now both fuse 1,000.
+/// The people's-question sets are the same either way.
+pub const FUSION_DEPTH: usize = 1000;
 
 /// "Also searched" names the expansions found in this many of the first passages.
 const EXPANSIONS_SHOWN_FROM: usize = 100;
@@ -195,7 +201,10 @@ fn rank(
     request: &SearchRequest,
     mode: Mode,
 ) -> Result<Ranked> {
-    let depth = request.limit.max(WINDOW);
+    let depth = match mode {
+        Mode::Lexical => request.limit.max(WINDOW),
+        _ => request.limit.max(FUSION_DEPTH),
+    };
     let semantic = index.semantic().filter(|_| mode != Mode::Lexical);
     // `--exact` ranks by BM25 and the proximity bonus alone: no coverage, as no feedback.
     let concepts = if request.exact {
