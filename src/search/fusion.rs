@@ -28,7 +28,7 @@ pub struct Fused {
 /// Fuses two rankings (each best first) on their first `depth` passages: a passage past them
 /// in both rankings gets no fused score and follows the rest, by its lexical score, then its
 /// similarity. So the fused order does not depend on how far each ranking was taken (see
-/// `search::WINDOW`). The result is best first; on a tie, a passage the lexical ranking found
+/// `search::FUSION_DEPTH`). The result is best first; on a tie, a passage the lexical ranking found
 /// comes first (it has the words typed: a passage only the embedding found at the same rank
 /// tied with it, and the id decided), then the higher lexical score, then by id.
 pub fn fuse(

@@ -146,7 +146,7 @@ pub async fn approaches(
                     (passage_block(&unmarked(PassageRecord::ranked(hit, false)), &hit.passage, "", None, taxonomy))
                 }
                 p { a href=(format!("/?q={}&approach={}", encode(&approach.label), encode(&approach.id))) {
-                    "More about " (approach.label.to_lowercase()) } }
+                    "More passages about " (approach.label) } }
             }
         }
     };
