@@ -168,6 +168,24 @@ pub fn medical_analyzer() -> TextAnalyzer {
         .build()
 }
 
+/// True for the characters that reorder the text around them (bidirectional embeddings,
+/// overrides, isolates and marks): dropped from what is printed, and from a query.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{61c}')
+}
+
+/// True for the characters that take no room and format the text around them: a zero-width
+/// space or a soft hyphen inside a word, pasted from a web page, split "ch\u{200b}emo" into two
+/// words found nowhere, and a right-to-left override came back in `searched`, where it can
+/// turn the text shown after it around.
+pub fn is_invisible(c: char) -> bool {
+    is_bidi_control(c)
+        || matches!(
+            c,
+            '\u{00ad}' | '\u{200b}'..='\u{200d}' | '\u{2060}'..='\u{2064}' | '\u{feff}'
+        )
+}
+
 /// `word` lower-cased with its accents folded ("naïve" → "naive", "Café" → "cafe"), as the
 /// analyzer folds them, but not stemmed: the form an English word list knows.
 pub fn folded(word: &str) -> String {

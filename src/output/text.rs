@@ -7,6 +7,7 @@ use std::io::{self, Write};
 use std::ops::Range;
 
 use super::wire::{DOSE_NOTE, NOTICE, StatsOutput};
+use crate::analysis::is_bidi_control;
 use crate::corpus::{Standing, review};
 use crate::lexicon::SynonymKind;
 use crate::search::{ExpandedTerm, Hit, PassageInContext, SearchResults, StoredPassage};
@@ -131,10 +132,6 @@ pub fn shortened(text: &str, max: usize) -> String {
         _ => &cut[..],
     };
     format!("{}…", at_word.trim_end())
-}
-
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{61c}')
 }
 
 /// "Nothing in the corpus is about …", or with `--approach` "No passage tagged … is about …":
@@ -574,12 +571,17 @@ fn marked(text: &str, highlights: &[Range<usize>], style: Style) -> String {
 /// `text` wrapped at word boundaries to the style's width, each line indented by `indent`.
 /// Colour codes take no columns.
 fn wrap(text: &str, indent: &str, style: Style) -> Vec<String> {
+    wrap_indented(text, indent, indent, style)
+}
+
+/// [`wrap`], with the first line indented by `first` and the others by `rest`.
+fn wrap_indented(text: &str, first: &str, rest: &str, style: Style) -> Vec<String> {
     // Break only at spaces: a hyphen inside "bone-directed" or "HER2-positive" is not a place
     // to break a line, and a word wider than the line (a source's URL) runs past its end
     // whole: cut in two, a copied URL is a broken link.
     let options = textwrap::Options::new(style.width())
-        .initial_indent(indent)
-        .subsequent_indent(indent)
+        .initial_indent(first)
+        .subsequent_indent(rest)
         .word_splitter(textwrap::WordSplitter::NoHyphenation)
         .break_words(false);
     textwrap::wrap(text, options)
@@ -605,15 +607,7 @@ fn write_item(out: &mut dyn Write, text: &str, url: Option<&str>, style: Style) 
 }
 
 fn item_lines(text: &str, url: Option<&str>, style: Style) -> Vec<String> {
-    let options = textwrap::Options::new(style.width())
-        .initial_indent("  - ")
-        .subsequent_indent(ITEM_INDENT)
-        .word_splitter(textwrap::WordSplitter::NoHyphenation)
-        .break_words(false);
-    let mut lines: Vec<String> = textwrap::wrap(text, options)
-        .into_iter()
-        .map(Cow::into_owned)
-        .collect();
+    let mut lines = wrap_indented(text, "  - ", ITEM_INDENT, style);
     lines.extend(url.map(|url| format!("{ITEM_INDENT}{}", printable(url))));
     lines
 }

@@ -351,22 +351,6 @@ pub struct Concept {
     pub weight: f32,
 }
 
-/// True for the characters that take no room and format the text around them: a zero-width
-/// space or a soft hyphen inside a word, pasted from a web page, split "ch\u{200b}emo" into two
-/// words found nowhere, and a right-to-left override came back in `searched`, where it can
-/// turn the text shown after it around.
-fn is_invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{00ad}'
-            | '\u{200b}'..='\u{200f}'
-            | '\u{202a}'..='\u{202e}'
-            | '\u{2060}'..='\u{2064}'
-            | '\u{2066}'..='\u{2069}'
-            | '\u{feff}'
-    )
-}
-
 /// Plans the search `request` asks for.
 pub fn plan_query(
     index: &SearchIndex,
@@ -383,7 +367,7 @@ pub fn plan_query(
     let text: String = request
         .query
         .chars()
-        .filter(|&c| !is_invisible(c))
+        .filter(|&c| !crate::analysis::is_invisible(c))
         .take(max_chars)
         .collect();
     if text.trim().is_empty() && request.approaches.is_empty() {

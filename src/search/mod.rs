@@ -145,7 +145,7 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResu
         absent: planned.absent,
         urgent_symptoms: ranked.urgent.symptoms,
         asks_for_dose: request.kind == QueryKind::Typed && dose::asks_for_dose(&request.query),
-        approaches: request.approaches.clone(),
+        approaches: each_once(&request.approaches),
         query_cut: planned.cut,
     })
 }
@@ -593,6 +593,18 @@ fn standing_factor(standing: Standing) -> f32 {
         Standing::Reviewed => 1.0,
         Standing::Dated | Standing::Unreviewed => UNREVIEWED_WEIGHT,
     }
+}
+
+/// The approach filter as the results name it: each approach once, in the order given
+/// (`--approach bone-directed,bone-directed` was echoed twice).
+fn each_once(approaches: &[String]) -> Vec<String> {
+    let mut once: Vec<String> = Vec::new();
+    for approach in approaches {
+        if !once.contains(approach) {
+            once.push(approach.clone());
+        }
+    }
+    once
 }
 
 /// See `standing_factor`.

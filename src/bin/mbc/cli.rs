@@ -285,19 +285,14 @@ impl Ranking {
             let name = fusion
                 .to_possible_value()
                 .map_or_else(String::new, |v| v.get_name().to_string());
-            let mut cli = Cli::command();
-            cli.build();
-            let command = cli
-                .find_subcommand_mut(subcommand)
-                .expect("ranking settings belong to a subcommand");
-            command
-                .error(
-                    clap::error::ErrorKind::ArgumentConflict,
-                    format!(
-                        "--fusion {name} is how hybrid search joins its two rankings, and {single}: drop --fusion"
-                    ),
-                )
-                .exit();
+            subcommand_error(
+                subcommand,
+                clap::error::ErrorKind::ArgumentConflict,
+                format!(
+                    "--fusion {name} is how hybrid search joins its two rankings, and {single}: drop --fusion"
+                ),
+            )
+            .exit();
         }
         RankingSettings {
             mode: self.mode.map(Mode::from),
@@ -583,14 +578,9 @@ struct ShortOptionHabit {
 }
 
 impl ShortOptionHabit {
-    /// A usage error from the subcommand itself, so its usage line is the one printed, naming
-    /// the long option that the letter usually stands for in other tools, where there is one.
+    /// The usage error, naming the long option that the letter usually stands for in other
+    /// tools, where there is one.
     fn error(&self) -> clap::Error {
-        let mut cli = Cli::command();
-        cli.build();
-        let command = cli
-            .find_subcommand_mut(&self.command)
-            .expect("short_option_habit only returns query commands");
         let meant = match self.flag.as_str() {
             "-n" | "-l" => " (--limit N here)",
             "-m" => " (--mode here)",
@@ -600,7 +590,8 @@ impl ShortOptionHabit {
             "-i" => " (--index here)",
             _ => "",
         };
-        command.error(
+        subcommand_error(
+            &self.command,
             clap::error::ErrorKind::UnknownArgument,
             format!(
                 "`{}` looks like a short option{meant}, but mbc's options are written long; a query word -word excludes a word, and one letter is not a word",
@@ -608,6 +599,19 @@ impl ShortOptionHabit {
             ),
         )
     }
+}
+
+/// A usage error from the subcommand itself, so that its usage line is the one printed.
+fn subcommand_error(
+    subcommand: &str,
+    kind: clap::error::ErrorKind,
+    message: String,
+) -> clap::Error {
+    let mut cli = Cli::command();
+    cli.build();
+    cli.find_subcommand_mut(subcommand)
+        .expect("a subcommand of mbc's")
+        .error(kind, message)
 }
 
 fn short_option_habit(args: &[OsString]) -> Option<ShortOptionHabit> {

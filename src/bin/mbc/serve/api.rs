@@ -100,16 +100,14 @@ impl SearchParams {
         })
     }
 
-    /// The approach ids asked for, each once (`bone-directed,bone-directed` was echoed twice).
     pub fn approaches(&self) -> Vec<String> {
-        let mut ids: Vec<String> = Vec::new();
-        for id in self.approach.iter().flat_map(|list| list.split(',')) {
-            let id = id.trim();
-            if !id.is_empty() && !ids.iter().any(|seen| seen == id) {
-                ids.push(id.to_string());
-            }
-        }
-        ids
+        self.approach
+            .iter()
+            .flat_map(|list| list.split(','))
+            .map(str::trim)
+            .filter(|id| !id.is_empty())
+            .map(String::from)
+            .collect()
     }
 
     /// The mode asked for; an explicit mode the index cannot honour is refused, as the CLI

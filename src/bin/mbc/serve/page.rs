@@ -293,8 +293,11 @@ fn results_view(
     taxonomy: &ApproachTaxonomy,
 ) -> Markup {
     let output = wire::SearchOutput::new(results, false);
-    let ids = params.approaches();
-    let approaches: Vec<&str> = ids.iter().map(|id| label_of(taxonomy, id)).collect();
+    let approaches: Vec<&str> = results
+        .approaches
+        .iter()
+        .map(|id| label_of(taxonomy, id))
+        .collect();
     // The same few as `mbc search` names: once each, the names a passage shown contains.
     let (also_searched, _) = output::expansions_to_show(&results.expanded, false);
     html! {
