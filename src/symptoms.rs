@@ -201,6 +201,12 @@ impl<'a> QueryTerms<'a> {
         self.words.contains(word) || self.phrases.iter().any(|p| p.iter().any(|w| w == word))
     }
 
+    /// True when the query names `term` (its analyzed words): each of them is a word of the
+    /// query, or of a phrase all of whose words are in `term`.
+    pub fn names(&self, term: &[String]) -> bool {
+        self.covers(term)
+    }
+
     /// True when every word of `term` is a word of the query, or belongs to a phrase all of
     /// whose words are in `term`.
     fn covers(&self, term: &[String]) -> bool {

@@ -37,6 +37,10 @@ pub struct DocumentMeta {
     pub dated: bool,
     /// What is known to be wrong or out of date in the text.
     pub caveats: Vec<String>,
+    /// Words and phrases a query must name for the text's passages to lead the results: a text
+    /// hard to come upon unasked (what to expect as someone is dying) is put after passages
+    /// that answer about as well, unless the query names one of them. Empty for most texts.
+    pub first_only_when_asked: Vec<String>,
 }
 
 /// How far a document can be trusted as current, as every output shows it.
@@ -156,6 +160,8 @@ pub(super) struct MetadataFields {
     pub status: Option<String>,
     #[serde(default)]
     pub caveats: Vec<String>,
+    #[serde(default)]
+    pub first_only_when_asked: Vec<String>,
 }
 
 impl MetadataFields {
@@ -208,6 +214,20 @@ impl MetadataFields {
                 &format!("unknown status \"{status}\"; the one status is \"dated\""),
             ));
         }
+        let mut analyzer = crate::analysis::medical_analyzer();
+        if let Some(empty) = self
+            .first_only_when_asked
+            .iter()
+            .find(|phrase| crate::analysis::word_terms(&mut analyzer, phrase).is_empty())
+        {
+            return Err(metadata_error(
+                path,
+                line_of("first_only_when_asked"),
+                &format!(
+                    "first_only_when_asked: {empty:?} has no word a query could name (stop words such as \"the\" are not searched)"
+                ),
+            ));
+        }
         for source in &self.sources {
             if let Some(url) = source.url()
                 && let Err(problem) = check_url(url)
@@ -232,6 +252,7 @@ impl MetadataFields {
             approaches: self.approaches,
             dated: self.status.is_some(),
             caveats: self.caveats,
+            first_only_when_asked: self.first_only_when_asked,
         }
     }
 }
@@ -304,7 +325,7 @@ pub fn check_url(url: &str) -> std::result::Result<(), &'static str> {
 
 /// The fields metadata may have: [`MetadataFields`]'s, as written (a field added there must be
 /// added here, or every text that uses it is refused as having an unknown field).
-const FIELDS: [&str; 8] = [
+const FIELDS: [&str; 9] = [
     "title",
     "summary",
     "sources",
@@ -313,6 +334,7 @@ const FIELDS: [&str; 8] = [
     "approaches",
     "status",
     "caveats",
+    "first_only_when_asked",
 ];
 
 /// Every unknown field of `toml_text` at once, with the known one each is likely a slip for,
@@ -388,6 +410,9 @@ fn field_form(key: &str) -> Option<&'static str> {
         "approaches" => "a list in square brackets: approaches = [\"bone-directed\"]",
         "audience" => "a list in square brackets: audience = [\"patients\", \"families\"]",
         "caveats" => "a list in square brackets: caveats = [\"…\"]",
+        "first_only_when_asked" => {
+            "a list in square brackets: first_only_when_asked = [\"dying\", \"end of life\"]"
+        }
         _ => return None,
     })
 }
@@ -567,6 +592,20 @@ mod tests {
     fn an_unknown_status_is_an_error() {
         let err = parse("status = \"obsolete\"\n").unwrap_err();
         assert!(err.to_string().contains("unknown status"), "{err}");
+    }
+
+    #[test]
+    fn the_words_that_ask_for_a_text_must_include_one_a_query_can_name() {
+        let meta = parse("first_only_when_asked = [\"dying\", \"end of life\"]\n")
+            .unwrap()
+            .into_meta();
+        assert_eq!(meta.first_only_when_asked, ["dying", "end of life"]);
+        let message = error_of("title = \"T\"\nfirst_only_when_asked = [\"dying\", \"the\"]\n");
+        assert!(message.starts_with("a.meta.toml:2:"), "{message}");
+        assert!(
+            message.contains("\"the\" has no word a query could name"),
+            "{message}"
+        );
     }
 
     #[test]

@@ -43,6 +43,9 @@ pub struct Fields {
     pub standing: Field,
     /// What is known to be wrong or out of date in the document (multi-valued, stored only).
     pub caveats: Field,
+    /// What a query must name for the passage to lead the results (multi-valued, stored only):
+    /// its document's `first_only_when_asked`, as written.
+    pub first_only_when_asked: Field,
 }
 
 impl Fields {
@@ -78,7 +81,8 @@ impl Fields {
             sources: builder.add_text_field("sources", stored.clone()),
             last_reviewed: builder.add_text_field("last_reviewed", stored.clone()),
             standing: builder.add_text_field("standing", STRING | STORED),
-            caveats: builder.add_text_field("caveats", stored),
+            caveats: builder.add_text_field("caveats", stored.clone()),
+            first_only_when_asked: builder.add_text_field("first_only_when_asked", stored),
         };
         (builder.build(), fields)
     }
@@ -133,6 +137,7 @@ impl Fields {
             last_reviewed: field("last_reviewed")?,
             standing: field("standing")?,
             caveats: field("caveats")?,
+            first_only_when_asked: field("first_only_when_asked")?,
         })
     }
 }

@@ -30,6 +30,9 @@ pub struct StoredPassage {
     pub last_reviewed: Option<String>,
     pub standing: Standing,
     pub caveats: Vec<String>,
+    /// What a query must name for the passage to lead the results (see
+    /// [`crate::corpus::DocumentMeta::first_only_when_asked`]).
+    pub first_only_when_asked: Vec<String>,
     /// Its terms, analyzed the first time they are asked for (see [`StoredPassage::terms`]).
     pub(crate) analyzed: NotCompared<OnceLock<PassageTerms>>,
     /// Where its document's standing and sources are kept as JSON once rendered (see
@@ -136,6 +139,7 @@ pub fn load_passage(
             .map(String::from),
         standing: Standing::from_name(&text(fields.standing)).unwrap_or(Standing::Unreviewed),
         caveats: all(fields.caveats),
+        first_only_when_asked: all(fields.first_only_when_asked),
         analyzed: Default::default(),
         document_json: Default::default(),
     })

@@ -611,6 +611,7 @@ mod tests {
             last_reviewed: Some("2026-11-30".into()),
             standing: Standing::Reviewed,
             caveats: vec!["A caveat.".into()],
+            first_only_when_asked: Vec::new(),
             analyzed: Default::default(),
             document_json: Default::default(),
         }

@@ -8,6 +8,7 @@
 //! reported as such.
 
 mod about;
+mod asked;
 mod contrary;
 mod dose;
 mod explain;
@@ -54,6 +55,7 @@ use crate::corpus::Standing;
 use crate::index::{SearchIndex, Snapshot};
 use crate::{Error, Result};
 use about::Aboutness;
+use asked::Asked;
 use contrary::Sides;
 use hybrid::{Candidate, Nearest, SemanticQuery};
 use interpret::{PlannedQuery, plan_query};
@@ -99,11 +101,14 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResu
         .into_iter()
         .take(request.limit.max(WINDOW))
         .collect();
+    let terms = interpret::concept_terms(&planned.concepts, &planned.semantic_text);
+    let asked = Asked::new(&terms);
     let mut loaded = each(wanted, |candidate| {
-        load(index, &snapshot, &planned.sides, candidate)
+        load(index, &snapshot, &planned.sides, &asked, candidate)
     })?;
     let window = loaded.len().min(WINDOW);
     sort_loaded(&mut loaded[..window]);
+    asked::lead_with_asked(&mut loaded[..window], |l| l.score, Loaded::may_lead);
     loaded.truncate(request.limit);
     let highlighter = Highlighter::new(&planned.plan.highlight_terms);
     let shown = Shown {
@@ -500,12 +505,23 @@ struct Loaded {
     /// Why the passage does not answer the query, when it names only a status contrary to one
     /// the query names ("HER2-positive, not HER2-negative"): it comes after the rest.
     ruled_out: Option<String>,
+    /// True when its text leads only when asked for, and the query does not ask (`asked.rs`).
+    waits: bool,
+}
+
+impl Loaded {
+    /// True when the passage may be the first result: urgent advice, or a passage that is
+    /// neither ruled out nor waiting to be asked for.
+    fn may_lead(&self) -> bool {
+        self.candidate.urgent || (self.ruled_out.is_none() && !self.waits)
+    }
 }
 
 fn load(
     index: &SearchIndex,
     snapshot: &Snapshot,
     sides: &Sides,
+    asked: &Asked,
     candidate: Candidate,
 ) -> Result<Loaded> {
     let passage = index
@@ -514,6 +530,7 @@ fn load(
     Ok(Loaded {
         score: candidate.score * standing_factor(passage.standing),
         ruled_out: sides.rules_out(&index.lexicon, &passage),
+        waits: !asked.asks_for(&passage.first_only_when_asked),
         candidate,
         passage,
     })
@@ -542,6 +559,7 @@ impl Shown<'_> {
             passage,
             score,
             ruled_out,
+            waits,
         } = loaded;
         let highlights = match passage.analyzed_terms() {
             Some(terms) => self.highlighter.ranges_in(terms),
@@ -559,6 +577,12 @@ impl Shown<'_> {
             contributions.push(Contribution {
                 clause: "semantic similarity (cosine)".into(),
                 score: similarity,
+            });
+        }
+        if self.explain && waits {
+            contributions.push(Contribution {
+                clause: "never first: its text leads only for a query that names one of its first_only_when_asked".into(),
+                score: 0.0,
             });
         }
         if let (true, Some(why)) = (self.explain, &ruled_out) {
@@ -763,6 +787,7 @@ mod tests {
             last_reviewed: None,
             standing: Standing::Reviewed,
             caveats: Vec::new(),
+            first_only_when_asked: Vec::new(),
             analyzed: Default::default(),
             document_json: Default::default(),
         }

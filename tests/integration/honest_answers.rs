@@ -1055,6 +1055,28 @@ fn a_family_asking_about_the_last_days_finds_what_to_expect() {
 }
 
 #[test]
+fn the_text_on_the_last_days_leads_only_a_question_that_asks_about_dying() {
+    // Text 25 asks to lead only a query that names dying (`first_only_when_asked`). It led
+    // both ordinary questions below: a family asking about a tired mother read first what to
+    // expect as someone dies. It still answers them, second.
+    let ws = Workspace::with_bundled_corpus();
+    const LAST_DAYS: &str = "25-near-the-end-of-life.md";
+    for mode in ["hybrid", "lexical"] {
+        for query in [
+            "is it normal she sleeps all day",
+            "she sleeps most of the day",
+        ] {
+            let output = search(&ws, query, &["--mode", mode]);
+            let shown = files(&output, 3);
+            assert_ne!(shown[0], LAST_DAYS, "{mode}: {query}: {shown:?}");
+            assert!(shown.contains(&LAST_DAYS), "{mode}: {query}: {shown:?}");
+        }
+        let asked = search(&ws, "mum is dying what to expect", &["--mode", mode]);
+        assert_eq!(files(&asked, 1), [LAST_DAYS], "{mode}");
+    }
+}
+
+#[test]
 fn bodily_words_as_people_say_them_reach_the_texts_words() {
     // The first four were "nothing found", with their everyday words reported missing.
     assert_answered_by_words_and_by_default(&[

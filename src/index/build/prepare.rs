@@ -363,6 +363,9 @@ fn prepare_documents(
             for caveat in &document.meta.caveats {
                 doc.add_text(fields.caveats, caveat);
             }
+            for phrase in &document.meta.first_only_when_asked {
+                doc.add_text(fields.first_only_when_asked, phrase);
+            }
             docs.push(doc);
             if embed {
                 embedding_texts.push((
