@@ -103,23 +103,34 @@ impl Server {
         }
     }
 
-    /// Sends `request_line` as it is, for requests an HTTP client library would refuse to
+    /// Sends a GET of `target` as it is, for requests an HTTP client library would refuse to
     /// make; returns the status.
     fn raw_status(&self, target: &str) -> u16 {
-        let mut stream = TcpStream::connect(&self.addr).unwrap();
-        write!(
-            stream,
-            "GET {target} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
-            self.addr
-        )
-        .unwrap();
-        let mut reply = String::new();
-        let _ = stream.read_to_string(&mut reply);
+        let reply = self.raw("GET", target, &[]);
         reply
             .split(' ')
             .nth(1)
             .and_then(|s| s.parse().ok())
             .unwrap_or_else(|| panic!("no status line: {reply}"))
+    }
+
+    /// Sends a request with `method` and extra `headers` as it is; returns the whole answer,
+    /// status line and headers included, lower-cased.
+    fn raw(&self, method: &str, target: &str, headers: &[(&str, &str)]) -> String {
+        let mut stream = TcpStream::connect(&self.addr).unwrap();
+        let extra: String = headers
+            .iter()
+            .map(|(name, value)| format!("{name}: {value}\r\n"))
+            .collect();
+        write!(
+            stream,
+            "{method} {target} HTTP/1.1\r\nHost: {}\r\n{extra}Connection: close\r\n\r\n",
+            self.addr
+        )
+        .unwrap();
+        let mut reply = String::new();
+        let _ = stream.read_to_string(&mut reply);
+        reply.to_lowercase()
     }
 
     /// Stops the server as a service manager would (SIGTERM) and returns how it ended and its
@@ -718,6 +729,7 @@ fn requests_beyond_the_limit_are_refused_with_503_and_the_server_recovers() {
     assert_eq!(json["error"]["kind"], "overloaded", "{}", refused.body);
     assert_eq!(json["error"]["status"], 503);
     assert_eq!(refused.header("cache-control"), Some("no-store"));
+    assert_eq!(refused.header("retry-after"), Some("1"));
     assert_eq!(server.get("/api/search?q=bone").status, 200);
 }
 
@@ -739,6 +751,54 @@ fn only_the_origins_named_may_read_answers_from_another_page() {
     assert_eq!(allowed(&open, "https://elsewhere.example.com"), None);
     let run = ws.mbc(&["serve", "--cors-origin", "https://portal.example.org/"]);
     assert!(run.expect_code(2).stderr.contains("is not an origin"));
+}
+
+#[test]
+fn a_named_origins_preflight_is_answered_with_the_headers_it_asks_for() {
+    // A page sending `Content-Type: application/json` makes its browser ask first; the answer
+    // allowed no header (the browser then refused the search) and lacked the security headers.
+    let ws = Workspace::with_fixture_corpus();
+    let portal = "https://portal.example.org";
+    let server = Server::start_with(&ws, &["--cors-origin", portal]);
+    let reply = server.raw(
+        "OPTIONS",
+        "/api/search?q=bone",
+        &[
+            ("Origin", portal),
+            ("Access-Control-Request-Method", "GET"),
+            ("Access-Control-Request-Headers", "content-type"),
+        ],
+    );
+    assert!(reply.starts_with("http/1.1 200"), "{reply}");
+    assert!(
+        reply.contains(&format!("access-control-allow-origin: {portal}")),
+        "{reply}"
+    );
+    assert!(
+        reply.contains("access-control-allow-headers: accept,content-type"),
+        "{reply}"
+    );
+    assert!(reply.contains("x-content-type-options: nosniff"), "{reply}");
+}
+
+#[test]
+fn an_api_address_with_the_wrong_case_is_answered_in_json_with_the_endpoints() {
+    let ws = Workspace::with_fixture_corpus();
+    let server = Server::start(&ws);
+    for path in ["/API/search?q=bone", "/api", "/Api/stats"] {
+        let reply = server.get(path);
+        assert_eq!(reply.status, 404, "{path}");
+        let json = reply.json();
+        assert_eq!(json["error"]["kind"], "not_found", "{path}");
+        let message = json["error"]["message"].as_str().unwrap();
+        assert!(message.contains("/api/search"), "{path}: {message}");
+    }
+    assert!(
+        server
+            .get("/no-such-page")
+            .body
+            .contains("<h1>Not found</h1>")
+    );
 }
 
 #[test]

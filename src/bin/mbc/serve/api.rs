@@ -387,7 +387,11 @@ pub async fn openapi_handler() -> Json<utoipa::openapi::OpenApi> {
 }
 
 pub async fn api_not_found() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint")
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "no such endpoint; the endpoints are /api/search, /api/passages/{id}, /api/approaches, /api/stats, /api/suggest, /api/openapi.json and /healthz, in lower case",
+    )
 }
 
 /// Every endpoint answers GET only; a client sending anything else is told so in JSON, as

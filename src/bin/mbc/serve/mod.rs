@@ -120,15 +120,21 @@ fn router(shared: Arc<Shared>, settings: &ServeSettings) -> Router {
         ))
         .layer(middleware::from_fn(move |request, next| {
             limit_concurrency(Arc::clone(&slots), request, next)
-        }))
-        .layer(middleware::from_fn(log_and_secure));
-    match cors(&settings.cors_origins) {
+        }));
+    // Inside the logging and the security headers, which a preflight's answer needs as every
+    // other (it skipped both when this layer was outermost), and outside the concurrency limit:
+    // a preflight costs nothing to answer.
+    let router = match cors(&settings.cors_origins) {
         Some(layer) => router.layer(layer),
         None => router,
-    }
+    };
+    router.layer(middleware::from_fn(log_and_secure))
 }
 
 /// Cross-origin reading for the origins named with `--cors-origin`, GET only; none without.
+/// A page that sends `Accept` or `Content-Type` with a value outside the few that browsers send
+/// unasked makes its browser ask first (a preflight): those two headers are allowed, and the
+/// answer kept for an hour, so that such a page is not refused.
 fn cors(origins: &[String]) -> Option<CorsLayer> {
     let origins: Vec<HeaderValue> = origins
         .iter()
@@ -138,19 +144,35 @@ fn cors(origins: &[String]) -> Option<CorsLayer> {
         CorsLayer::new()
             .allow_origin(AllowOrigin::list(origins))
             .allow_methods([Method::GET])
+            .allow_headers([header::ACCEPT, header::CONTENT_TYPE])
+            .max_age(PREFLIGHT_KEPT)
     })
 }
+
+/// How long a browser may keep a preflight's answer.
+const PREFLIGHT_KEPT: Duration = Duration::from_secs(3600);
+
+/// Seconds a client refused for being one request too many is asked to wait (`Retry-After`):
+/// a search takes milliseconds, so a slot is free again almost at once.
+const RETRY_AFTER_SECONDS: &str = "1";
 
 /// Refuses a request with 503 when all `slots` are taken by requests being answered.
 async fn limit_concurrency(slots: Arc<Semaphore>, request: Request, next: Next) -> Response {
     match slots.try_acquire_owned() {
         Ok(_slot) => next.run(request).await,
-        Err(_) => ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "overloaded",
-            "too many requests at once; try again in a moment",
-        )
-        .into_response(),
+        Err(_) => {
+            let mut refused = ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "overloaded",
+                "too many requests at once; try again in a moment",
+            )
+            .into_response();
+            refused.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from_static(RETRY_AFTER_SECONDS),
+            );
+            refused
+        }
     }
 }
 

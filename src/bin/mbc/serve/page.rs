@@ -244,7 +244,13 @@ fn review_note(passages: &[StoredPassage]) -> String {
     }
 }
 
-pub async fn not_found() -> Response {
+/// A page that does not exist; an address a program meant for the API (`/api`, or `/API/search`
+/// with the wrong case) is answered in JSON, as the API answers, with the paths it has.
+pub async fn not_found(uri: axum::http::Uri) -> Response {
+    let path = uri.path().to_ascii_lowercase();
+    if path == "/api" || path.starts_with("/api/") {
+        return super::api::api_not_found().await.into_response();
+    }
     error_page(&ApiError::new(
         StatusCode::NOT_FOUND,
         "not_found",
