@@ -46,8 +46,13 @@ impl Server {
 
     /// Starts the server with more flags.
     pub fn start_with(ws: &Workspace, flags: &[&str]) -> Server {
+        Server::start_as(ws, &[&["serve", "--addr", "127.0.0.1:0"], flags].concat())
+    }
+
+    /// Starts the server with the command line `args` (`serve` and its flags).
+    fn start_as(ws: &Workspace, args: &[&str]) -> Server {
         let mut child = ws
-            .command(&[&["serve", "--addr", "127.0.0.1:0"], flags].concat())
+            .command(args)
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -779,6 +784,17 @@ fn a_named_origins_preflight_is_answered_with_the_headers_it_asks_for() {
         "{reply}"
     );
     assert!(reply.contains("x-content-type-options: nosniff"), "{reply}");
+}
+
+#[test]
+fn a_port_alone_is_a_port_on_this_computer() {
+    // `--port` was "unexpected argument" with no hint of `--addr`.
+    let ws = Workspace::with_fixture_corpus();
+    let server = Server::start_as(&ws, &["serve", "--port", "0"]);
+    assert!(server.addr.starts_with("127.0.0.1:"), "{}", server.addr);
+    assert_eq!(server.get("/healthz").status, 200);
+    let both = ws.mbc(&["serve", "--port", "8700", "--addr", "127.0.0.1:8701"]);
+    assert!(both.expect_code(2).stderr.contains("cannot be used with"));
 }
 
 #[test]

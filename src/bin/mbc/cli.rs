@@ -220,9 +220,13 @@ pub enum CliCommand {
     /// `--format json` (docs/http.md). A new index published by `mbc index` is picked up
     /// without a restart. Ctrl-C stops it, letting requests in flight finish.
     Serve {
-        /// Address and port to listen on.
+        /// Address and port to listen on (a port alone is on this computer: 8080 is
+        /// 127.0.0.1:8080).
         #[arg(long, default_value = crate::serve::DEFAULT_ADDR, value_parser = crate::serve::parse_addr)]
         addr: std::net::SocketAddr,
+        /// Port to listen on, on this computer: `--port 8080` is `--addr 127.0.0.1:8080`.
+        #[arg(long, value_name = "PORT", conflicts_with = "addr")]
+        port: Option<u16>,
         /// Allow an address other than loopback (127.0.0.1, ::1). The page has no login and
         /// queries travel unencrypted: anyone who can reach the address can search.
         #[arg(long)]
@@ -431,13 +435,14 @@ impl Cli {
             CliCommand::Check => Command::Check { location },
             CliCommand::Serve {
                 addr,
+                port,
                 public,
                 max_concurrent,
                 cors_origins,
             } => Command::Serve {
                 location,
                 settings: ServeSettings {
-                    addr,
+                    addr: port.map_or(addr, crate::serve::on_this_computer),
                     public,
                     max_concurrent: max_concurrent as usize,
                     cors_origins,

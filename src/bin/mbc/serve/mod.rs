@@ -332,14 +332,31 @@ pub fn parse_origin(value: &str) -> Result<String, String> {
 
 /// A listening address, for clap.
 pub fn parse_addr(value: &str) -> Result<SocketAddr, String> {
-    value
-        .parse()
-        .map_err(|_| format!("`{value}` is not an address such as 127.0.0.1:8700"))
+    if let Ok(port) = value.parse::<u16>() {
+        return Ok(on_this_computer(port));
+    }
+    value.parse().map_err(|_| {
+        format!("`{value}` is not an address such as 127.0.0.1:8700, or a port such as 8700")
+    })
+}
+
+/// `port` on the loopback address: reachable from this computer only.
+pub fn on_this_computer(port: u16) -> SocketAddr {
+    SocketAddr::from((std::net::Ipv4Addr::LOCALHOST, port))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::parse_origin;
+    use super::{parse_addr, parse_origin};
+
+    #[test]
+    fn an_address_is_an_ip_and_port_or_a_port_on_this_computer() {
+        assert_eq!(parse_addr("8080").unwrap().to_string(), "127.0.0.1:8080");
+        assert_eq!(parse_addr("0.0.0.0:80").unwrap().to_string(), "0.0.0.0:80");
+        assert_eq!(parse_addr("[::1]:8700").unwrap().to_string(), "[::1]:8700");
+        let refused = parse_addr("localhost:8080").unwrap_err();
+        assert!(refused.contains("or a port such as 8700"), "{refused}");
+    }
 
     #[test]
     fn an_origin_is_a_scheme_a_host_and_maybe_a_port() {
