@@ -787,6 +787,47 @@ fn a_named_origins_preflight_is_answered_with_the_headers_it_asks_for() {
 }
 
 #[test]
+fn a_passage_opened_from_the_results_leads_back_to_them() {
+    // The passage's page had no way back but the browser's button.
+    let ws = Workspace::with_fixture_corpus();
+    let server = Server::start(&ws);
+    let results = server.get("/?q=bone&offset=1").body;
+    let link = results
+        .split("<h2><a href=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("no passage link: {results}"))
+        .replace("&amp;", "&");
+    assert!(link.contains("?back="), "{link}");
+    let page = server.get(&link).body;
+    assert!(
+        page.contains("<a href=\"/?q=bone&amp;offset=1\">← Back to the results for “bone”</a>"),
+        "{page}"
+    );
+    // The search box keeps the query.
+    assert!(page.contains("value=\"bone\""), "{page}");
+    // Only to a search of mbc's own.
+    let id = link
+        .trim_start_matches("/passages/")
+        .split('?')
+        .next()
+        .unwrap();
+    for elsewhere in [
+        "https://example.com/?q=bone",
+        "//example.com/?q=bone",
+        "/?x=1",
+    ] {
+        let address = format!(
+            "/passages/{id}?back={}",
+            elsewhere.replace('/', "%2F").replace('?', "%3F")
+        );
+        let page = server.get(&address);
+        assert_eq!(page.status, 200, "{elsewhere}");
+        assert!(!page.body.contains("Back to the results"), "{elsewhere}");
+    }
+}
+
+#[test]
 fn a_port_alone_is_a_port_on_this_computer() {
     // `--port` was "unexpected argument" with no hint of `--addr`.
     let ws = Workspace::with_fixture_corpus();

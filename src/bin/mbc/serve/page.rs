@@ -81,21 +81,49 @@ fn unsearchable(query: &str, err: &ApiError, heading: &str) -> Response {
     (err.status, page(query, query, body)).into_response()
 }
 
-/// `/passages/{id}`: a passage with the passages around it.
+/// What the address of a passage's page may say besides the id: the results page it was opened
+/// from (`back`), to lead back to.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct PassageParams {
+    back: Option<String>,
+}
+
+impl PassageParams {
+    /// The results page to lead back to, and its query: only a search of this page's own
+    /// (`/?…`), so that a link made elsewhere cannot lead away from mbc.
+    fn back(&self) -> Option<(&str, String)> {
+        let back = self.back.as_deref()?;
+        let query = back.strip_prefix("/?")?;
+        let q = form_urlencoded::parse(query.as_bytes())
+            .find(|(key, _)| key == "q")
+            .map(|(_, q)| q.into_owned())?;
+        Some((back, q))
+    }
+}
+
+/// `/passages/{id}`: a passage with the passages around it, and the way back to the results
+/// it was opened from.
 pub async fn passage(
     State(shared): State<Arc<Shared>>,
     id: Result<Path<String>, PathRejection>,
+    params: Result<Query<PassageParams>, QueryRejection>,
 ) -> Response {
     let id = match id {
         Ok(Path(id)) => id,
         Err(rejection) => return error_page(&ApiError::from(rejection)),
     };
+    // A mistake in `back` costs the way back, not the passage.
+    let params = params.map(|Query(p)| p).unwrap_or_default();
+    let back = params.back();
     let served = shared.current();
     let searched = Arc::clone(&served);
     match api::blocking(move || search::passage_in_context(&searched.index, &id)).await {
         Ok(shown) => {
             let taxonomy = &served.index.taxonomy;
             let body = html! {
+                @if let Some((url, query)) = &back {
+                    p.back { a href=(url) { "← Back to the results for “" (query) "”" } }
+                }
                 @if let Some(previous) = &shown.previous {
                     (unranked_block(previous, "Before", taxonomy))
                 }
@@ -104,7 +132,8 @@ pub async fn passage(
                     (unranked_block(next, "After", taxonomy))
                 }
             };
-            page(&shown.passage.title, "", body).into_response()
+            let query = back.as_ref().map_or("", |(_, q)| q.as_str());
+            page(&shown.passage.title, query, body).into_response()
         }
         Err(err) => error_page(&err),
     }
@@ -339,11 +368,12 @@ fn results_view(
                 (params.q) "”. " a href=(unfiltered_url(params)) { "Search all passages" } }
         } @else {
             p role="status" { (shown_range(params, output.passages.len())) " of " (output.total_hits) " matching passages" }
+            @let in_results = InResults { query: &params.q, page: page_url(params, params.offset.unwrap_or(0)) };
             form #handout action="/handout" method="get" {
                 input type="hidden" name="q" value=(params.q);
                 ol.results start=(params.offset.unwrap_or(0) + 1) {
                     @for (record, hit) in output.passages.iter().zip(&results.hits) {
-                        li { (passage_block(record, &hit.passage, "", Some(&params.q), taxonomy)) }
+                        li { (passage_block(record, &hit.passage, "", Some(&in_results), taxonomy)) }
                     }
                 }
                 button type="submit" { "Make a handout of the ticked passages" }
@@ -446,22 +476,38 @@ fn line_range(first: u64, last: u64) -> String {
     }
 }
 
+/// The results page a passage is shown on: its query, and its address, for the way back from
+/// the passage.
+struct InResults<'a> {
+    query: &'a str,
+    page: String,
+}
+
 /// One passage: title › section, approach chips, the text with matches marked, the source,
 /// the review standing, and the references (of `passage`, the passage `record` shows).
-/// In search results (`query` given) the chips narrow the search to an approach and the
-/// passage can be ticked for a handout.
+/// In search results (`results` given) the chips narrow the search to an approach, the
+/// passage can be ticked for a handout, and its page leads back to the results.
 fn passage_block(
     record: &PassageRecord,
     passage: &StoredPassage,
     label: &str,
-    query: Option<&str>,
+    results: Option<&InResults>,
     taxonomy: &ApproachTaxonomy,
 ) -> Markup {
     let document = wire::DocumentOut::of(passage);
+    let query = results.map(|r| r.query);
+    let href = match results {
+        Some(results) => format!(
+            "/passages/{}?back={}",
+            record.passage_id,
+            encode(&results.page)
+        ),
+        None => format!("/passages/{}", record.passage_id),
+    };
     html! {
         article.passage {
             @if !label.is_empty() { p.label { (label) } }
-            h2 { a href=(format!("/passages/{}", record.passage_id)) {
+            h2 { a href=(href) {
                 (record.title) @if !record.section.is_empty() { " › " (record.section) } } }
             @if record.urgent { p.urgent { "Urgent: read this first." } }
             @if let Some(why) = &record.contrary {
