@@ -359,6 +359,16 @@ impl Lexicon {
         self.by_key.keys().flatten().any(|w| w == term)
     }
 
+    /// True when `word` is one of the `terms` of a group that is not of misspellings: a word
+    /// the lexicon searches both ways, as people mean it ("husband"), not a variant listed to be
+    /// found (`narrower`) nor a misspelling.
+    pub fn is_meant_term(&self, word: &str) -> bool {
+        self.groups.iter().any(|g| {
+            g.kind != SynonymKind::Misspelling
+                && g.terms.iter().any(|t| t.eq_ignore_ascii_case(word))
+        })
+    }
+
     /// Every lexicon term written in one piece (no spaces): candidates for typo correction.
     pub fn single_word_terms(&self) -> impl Iterator<Item = &str> {
         self.groups

@@ -231,8 +231,18 @@ pub fn urgent_line(results: &SearchResults) -> Option<String> {
     if results.urgent_symptoms.is_empty() {
         return None;
     }
+    let condition = super::wire::if_meant(
+        results
+            .urgent_if_meant
+            .iter()
+            .map(|c| (c.from.as_str(), c.to.as_str())),
+    );
+    let names = match condition.is_empty() {
+        true => "This names".to_string(),
+        false => format!("{condition}this names"),
+    };
     Some(format!(
-        "This names a symptom that needs urgent care ({}). If it is happening now, contact your care team's 24-hour line or emergency services; the first passages say when.",
+        "{names} a symptom that needs urgent care ({}). If it is happening now, contact your care team's 24-hour line or emergency services; the first passages say when.",
         results.urgent_symptoms.join("; ")
     ))
 }

@@ -23,6 +23,16 @@ pub const NOTICE: &str = "Educational information, not medical advice. Decisions
 /// Said with a search that asks how much of a medicine to take.
 pub const DOSE_NOTE: &str = "These texts give no doses: how much of a medicine to take is set by the care team and written on its label, and a pharmacist can explain it. If someone may have taken too much, call emergency services or a poison centre now.";
 
+/// The condition on which a query names an urgent symptom, when it names one only through a
+/// suggestion for a word no passage uses (`(typed, suggested)` pairs): "If “fiver” means
+/// “fever”, ". Empty when it names one outright.
+pub fn if_meant<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    pairs
+        .into_iter()
+        .map(|(typed, meant)| format!("If “{typed}” means “{meant}”, "))
+        .collect()
+}
+
 /// Said with a search of which only the start was searched.
 pub fn query_cut_note() -> String {
     format!(
@@ -50,6 +60,9 @@ pub struct SearchOutput {
     pub absent: Vec<AbsentOut>,
     pub expanded: Vec<ExpandedOut>,
     pub urgent_symptoms: Vec<String>,
+    /// When `urgent_symptoms` are named only if a word no passage uses (`from`) means a word
+    /// suggested for it (`to`): "fiver 38 on chemo", if "fiver" means "fever". Empty otherwise.
+    pub urgent_if_meant: Vec<CorrectionOut>,
     /// The query asks how much of a medicine to take: the texts give no doses, and the text
     /// output and the page say so (`DOSE_NOTE`).
     pub asks_for_dose: bool,
@@ -533,6 +546,14 @@ impl SearchOutput {
                 })
                 .collect(),
             urgent_symptoms: results.urgent_symptoms.clone(),
+            urgent_if_meant: results
+                .urgent_if_meant
+                .iter()
+                .map(|c| CorrectionOut {
+                    from: c.from.clone(),
+                    to: c.to.clone(),
+                })
+                .collect(),
             asks_for_dose: results.asks_for_dose,
             approach_filter: results.approaches.clone(),
             query_cut: results.query_cut,

@@ -149,6 +149,7 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResu
         corrections: planned.corrections,
         absent: planned.absent,
         urgent_symptoms: ranked.urgent.symptoms,
+        urgent_if_meant: ranked.urgent.if_meant,
         asks_for_dose: request.kind == QueryKind::Typed && dose::asks_for_dose(&request.query),
         approaches: each_once(&request.approaches),
         query_cut: planned.cut,
@@ -298,6 +299,7 @@ fn rank(
             snapshot,
             &planned.concepts,
             &planned.semantic_text,
+            &planned.absent,
             &planned.plan,
         )?,
     };

@@ -197,6 +197,9 @@ pub struct SearchResults {
     pub absent: Vec<AbsentWord>,
     /// Symptoms the query names that need urgent care.
     pub urgent_symptoms: Vec<String>,
+    /// When the query names them only if a word no passage uses means a word suggested for it:
+    /// that word (`from`) and the suggestion (`to`).
+    pub urgent_if_meant: Vec<Correction>,
     /// True when the query asks how much of a medicine to take, which no text says.
     pub asks_for_dose: bool,
     /// The approaches the search was narrowed to (`--approach`), empty for all passages:

@@ -350,8 +350,11 @@ fn nearby_words(
         found.push((t, distance));
     }
     // A lexicon word is taken in the corpus's spelling of it when the corpus has the word only
-    // in another (the lexicon's "diarrhea", the corpus's "diarrhoea").
+    // in another (the lexicon's "diarrhea", the corpus's "diarrhoea"). One the corpus does not
+    // use at all is a candidate too: searched, it reaches the words its group gives ("husband"
+    // reaches "partner"), and "husban" was replaced by "human", two edits away, instead.
     let mut lexicon_forms = Vec::new();
+    let mut lexicon_only = Vec::new();
     for word in lexicon.single_word_terms() {
         let written = word.to_lowercase();
         let distance = strsim::osa_distance(surface, &written);
@@ -365,7 +368,15 @@ fn nearby_words(
             .iter()
             .filter_map(|spelling| term_of(spelling))
             .find(|t| doc_freq(searcher, &[field], t) > 0);
-        if let Some(t) = in_corpus {
+        // Only a plain word the lexicon lists as meant, not a misspelling or variant it lists
+        // ("palbocyclib", "letrozol") nor a compound the corpus writes apart ("side-effects").
+        let plain_and_meant =
+            written.chars().all(char::is_alphabetic) && lexicon.is_meant_term(&written);
+        if let Some(t) = in_corpus.or_else(|| {
+            let t = term_of(&written).filter(|_| plain_and_meant)?;
+            lexicon_only.push(t.clone());
+            Some(t)
+        }) {
             lexicon_forms.push((t.clone(), written));
             found.push((t, distance));
         }
@@ -377,7 +388,7 @@ fn nearby_words(
         .filter(|(t, distance)| *distance > 0 && keeps_its_look(t))
         .filter_map(|(t, distance)| {
             let passages = doc_freq(searcher, &[field], &t);
-            (passages > 0).then(|| Candidate {
+            (passages > 0 || lexicon_only.contains(&t)).then(|| Candidate {
                 shown: t.clone(),
                 term: t,
                 distance,

@@ -13,7 +13,9 @@ use tantivy::{DocAddress, Term};
 
 use super::interpret::{Concept, concept_terms};
 use super::plan::Plan;
+use super::results::{AbsentWord, Correction};
 use crate::Result;
+use crate::analysis::{medical_analyzer, word_terms};
 use crate::index::{Fields, SearchIndex, Snapshot};
 use crate::symptoms::Symptom;
 
@@ -35,19 +37,34 @@ pub struct UrgentFirst {
     /// The passages that name one of them and say to act at once, by how well they fit the
     /// query's words.
     pub passages: Vec<DocAddress>,
+    /// When the query names them only if a word no passage uses means a word suggested for it
+    /// ("fiver 38 on chemo", if "fiver" means "fever"): that word and the suggestion.
+    pub if_meant: Vec<Correction>,
 }
 
 /// The urgent symptoms a query names (through its words or their synonyms; `text` is the query
-/// as searched), and the passages that give the advice for them.
+/// as searched), and the passages that give the advice for them. A query that names none may
+/// name one through a suggestion for a word no passage uses (`absent`): "fiver", a real word,
+/// is never replaced by "fever", but a person who meant fever on chemotherapy must not read
+/// "nothing found". The advice then comes first, and the results say on what condition.
 pub fn urgent_first(
     index: &SearchIndex,
     snapshot: &Snapshot,
     concepts: &[Concept],
     text: &str,
+    absent: &[AbsentWord],
     plan: &Plan,
 ) -> Result<UrgentFirst> {
-    let terms = concept_terms(concepts, text);
-    let named = index.symptoms.named_in(&terms);
+    let mut terms = concept_terms(concepts, text);
+    let mut named = index.symptoms.named_in(&terms);
+    let meant = match named.is_empty() {
+        true => symptom_if_meant(index, concepts, text, absent),
+        false => None,
+    };
+    if let Some((_, words)) = &meant {
+        words.iter().for_each(|w| terms.add_word(w));
+        named = index.symptoms.named_in(&terms);
+    }
     if named.is_empty() {
         return Ok(UrgentFirst::default());
     }
@@ -90,6 +107,36 @@ pub fn urgent_first(
     Ok(UrgentFirst {
         symptoms: named.iter().map(|s| s.name.clone()).collect(),
         passages: top.into_iter().map(|(_, address)| address).collect(),
+        if_meant: meant
+            .into_iter()
+            .map(|(correction, _)| correction)
+            .collect(),
+    })
+}
+
+/// The first suggestion for a word no passage uses with which the query would name an urgent
+/// symptom, with the suggestion's analyzed words.
+fn symptom_if_meant(
+    index: &SearchIndex,
+    concepts: &[Concept],
+    text: &str,
+    absent: &[AbsentWord],
+) -> Option<(Correction, Vec<String>)> {
+    let mut analyzer = medical_analyzer();
+    absent.iter().find_map(|word| {
+        word.suggestions.iter().find_map(|suggestion| {
+            let words = word_terms(&mut analyzer, suggestion);
+            let mut terms = concept_terms(concepts, text);
+            words.iter().for_each(|w| terms.add_word(w));
+            let names = !index.symptoms.named_in(&terms).is_empty();
+            names.then(|| {
+                let correction = Correction {
+                    from: word.word.clone(),
+                    to: suggestion.clone(),
+                };
+                (correction, words)
+            })
+        })
     })
 }
 

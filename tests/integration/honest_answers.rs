@@ -466,6 +466,27 @@ fn a_misspelling_is_replaced_only_by_a_word_that_looks_like_it() {
 }
 
 #[test]
+fn a_misspelling_of_a_lexicon_word_the_texts_lack_is_that_word() {
+    // "husband" is in no text, but the lexicon takes it to "partner": "husban" was replaced by
+    // "human", two edits away, one of the words of HER2's full name.
+    let ws = Workspace::with_bundled_corpus();
+    for typed in ["my husban want to know how to help me", "husbant"] {
+        let output = search(&ws, typed, &[]);
+        assert_eq!(
+            corrected(&output),
+            [(
+                typed.split(' ').find(|w| w.starts_with("husb")).unwrap(),
+                "husband"
+            )]
+        );
+        assert!(
+            output.expanded.iter().any(|e| e.term == "partner"),
+            "{typed}"
+        );
+    }
+}
+
+#[test]
 fn a_word_the_person_may_have_meant_keeps_a_misspelling_from_being_replaced() {
     // "scard" is one edit from "scars", which the texts use, and as near to "scared", which they
     // do not: it was searched as "scars".
@@ -826,6 +847,16 @@ fn assert_answered_by_words_and_by_default(cases: &[(&str, &str)]) {
 }
 
 #[test]
+fn a_cdk_inhibitor_and_morphine_in_a_polish_or_spanish_spelling_reach_the_texts() {
+    // "CDK" was reported as in no passage, though a text is on CDK4/6 inhibitors; "morfina"
+    // was replaced by "morning".
+    assert_answered_by_words_and_by_default(&[
+        ("what is CDK inhibitor", "The three CDK4/6 inhibitors"),
+        ("is morfina addictive", "Worries about opioids"),
+    ]);
+}
+
+#[test]
 fn a_blood_count_and_an_injection_in_everyday_words_reach_the_texts_words() {
     // "wbc" was reported missing; "shots" is what many people call injections.
     assert_answered_by_words_and_by_default(&[
@@ -1052,6 +1083,36 @@ fn a_family_asking_about_the_last_days_finds_what_to_expect() {
             );
         }
     }
+}
+
+#[test]
+fn an_urgent_symptom_named_only_through_a_suggestion_still_puts_the_advice_first() {
+    // "fiver" is a real word, so it is not replaced by "fever"; the search said "nothing
+    // found" to a person with a temperature of 38 on chemotherapy.
+    let ws = Workspace::with_bundled_corpus();
+    let output = search(&ws, "fiver 38 on chemo", &[]);
+    assert!(output.corrections.is_empty(), "{:?}", output.corrections);
+    assert_eq!(absent_words(&output), ["fiver"]);
+    assert!(output.found);
+    let meant: Vec<(&str, &str)> = output
+        .urgent_if_meant
+        .iter()
+        .map(|c| (c.from.as_str(), c.to.as_str()))
+        .collect();
+    assert_eq!(meant, [("fiver", "fever")]);
+    assert!(!output.urgent_symptoms.is_empty());
+    assert!(output.passages[0].urgent, "{:?}", sections(&output, 3));
+    let text = mbc(&ws, &["search", "fiver 38 on chemo", "--color", "never"]).ok();
+    assert!(
+        text.stdout
+            .contains("If “fiver” means “fever”, this names a symptom"),
+        "{}",
+        text.stdout
+    );
+    // Named outright, the symptom needs no condition.
+    let named = search(&ws, "fever 38 on chemo", &[]);
+    assert!(named.urgent_if_meant.is_empty());
+    assert!(named.passages[0].urgent);
 }
 
 #[test]

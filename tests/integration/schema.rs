@@ -28,6 +28,7 @@ pub struct SearchOutput {
     pub absent: Vec<Absent>,
     pub expanded: Vec<Expanded>,
     pub urgent_symptoms: Vec<String>,
+    pub urgent_if_meant: Vec<Correction>,
     pub asks_for_dose: bool,
     pub approach_filter: Vec<String>,
     pub query_cut: bool,

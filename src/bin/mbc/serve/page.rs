@@ -341,7 +341,9 @@ fn results_view(
             p.note { "Showing results for " strong { (output.searched) } "." }
         }
         @if !output.urgent_symptoms.is_empty() {
-            p.urgent role="alert" { "Some of what you describe can need urgent care ("
+            @let condition = wire::if_meant(output.urgent_if_meant.iter().map(|c| (c.from.as_str(), c.to.as_str())));
+            p.urgent role="alert" { @if condition.is_empty() { "Some" } @else { (condition) "some" }
+                " of what you describe can need urgent care ("
                 (output.urgent_symptoms.join(", ")) "). If it is happening now, contact your care team or emergency services." }
         }
         @if output.query_cut {
