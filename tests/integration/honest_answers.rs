@@ -857,6 +857,30 @@ fn a_cdk_inhibitor_and_morphine_in_a_polish_or_spanish_spelling_reach_the_texts(
 }
 
 #[test]
+fn going_home_to_poland_or_visiting_a_mother_reaches_the_text_on_travel() {
+    // Both were nothing found: no text names Poland or a mother.
+    let ws = Workspace::with_bundled_corpus();
+    for query in [
+        "travel to visit my mother, is safe?",
+        "I go home to Poland for two weeks, what about my tablets",
+    ] {
+        for mode in ["lexical", "hybrid"] {
+            let output = search(&ws, query, &["--mode", mode]);
+            assert!(
+                output.found && output.absent.is_empty(),
+                "{query} ({mode}): absent {:?}",
+                output.absent
+            );
+            assert_eq!(
+                files(&output, 1),
+                ["29-travel-and-holidays.md"],
+                "{query} ({mode})"
+            );
+        }
+    }
+}
+
+#[test]
 fn a_blood_count_and_an_injection_in_everyday_words_reach_the_texts_words() {
     // "wbc" was reported missing; "shots" is what many people call injections.
     assert_answered_by_words_and_by_default(&[
