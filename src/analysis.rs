@@ -290,6 +290,29 @@ pub fn analyze_words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<AnalyzedWor
     words
 }
 
+/// Negations typed without their apostrophe. They are searched as typed (the urgent rule reads
+/// "cant walk"), but no text spells them so: such a word is neither corrected nor reported as
+/// missing, and a passage with "not" covers it. Otherwise "my husband cant cope" was judged
+/// to be about nothing, its "cant" weighing as the rarest word of all and carrying the question.
+const NEGATIONS: [&str; 15] = [
+    "arent", "cant", "couldnt", "didnt", "doesnt", "dont", "hadnt", "hasnt", "havent", "isnt",
+    "shouldnt", "wasnt", "werent", "wont", "wouldnt",
+];
+
+/// Whether `word`, as typed, is one of the [`NEGATIONS`], with or without its apostrophe
+/// ("shouldn't", "shouldnt").
+pub fn is_negation(word: &str) -> bool {
+    let bare = without_apostrophes(word);
+    NEGATIONS.iter().any(|n| n.eq_ignore_ascii_case(&bare))
+}
+
+/// `word` without its apostrophes, as the analyzer reads it: "what's" is "whats".
+pub fn without_apostrophes(word: &str) -> String {
+    word.chars()
+        .filter(|c| !matches!(c, '\'' | '\u{2019}'))
+        .collect()
+}
+
 /// Words as written, lower-cased, with a typographic apostrophe made plain: what the stop words of
 /// a term that analysis leaves as one word are compared as (`lexicon`, `symptoms`).
 pub fn written_words(text: &str) -> Vec<String> {

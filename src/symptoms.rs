@@ -14,14 +14,18 @@
 //!
 //! A term matches a query or a passage when all its words are there (after analysis, in any
 //! order): "weak legs" matches "my legs feel weak". A query's synonyms count too, a synonym of
-//! several words only as a whole ([`QueryTerms`]).
+//! several words only as a whole ([`QueryTerms`]). In a query, a term led by a negation ("cant
+//! walk") needs the word it negates soon after the negation: "I cant breathe when I walk the
+//! stairs" does not say the person cannot walk.
 
 use std::path::Path;
 
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Deserialize;
 
-use crate::analysis::{analyze_words, kept_among_stop_words, medical_analyzer, written_words};
+use crate::analysis::{
+    analyze_words, is_negation, kept_among_stop_words, medical_analyzer, written_words,
+};
 use crate::{Error, Result};
 
 /// File name of the list inside a corpus directory (and inside each index generation).
@@ -58,6 +62,9 @@ pub struct Symptom {
     /// together; empty for the others. Read as its one word, "very confused" made "im
     /// confused about which treatment to choose" a question about sudden confusion.
     pub written: Vec<Vec<String>>,
+    /// For each term, whether a negation leads it ("cant walk", "wont stop vomiting"): its
+    /// second word is what is negated, which a query must have soon after the negation.
+    pub negated: Vec<bool>,
     /// Analyzed words that mean the terms are used in another sense.
     pub unless: Vec<String>,
 }
@@ -112,10 +119,17 @@ impl UrgentSymptoms {
                             .unwrap_or_default()
                     })
                     .collect();
+                let negated = s
+                    .terms
+                    .iter()
+                    .zip(&terms)
+                    .map(|(term, words)| words.len() > 1 && leads_with_negation(term))
+                    .collect();
                 Ok(Symptom {
                     name: s.name.clone(),
                     terms,
                     written,
+                    negated,
                     unless: s
                         .unless
                         .iter()
@@ -154,10 +168,26 @@ impl Symptom {
         self.terms
             .iter()
             .zip(&self.written)
-            .filter(|(term, written)| terms.covers(term) && terms.has_written(written))
-            .map(|(term, _)| term)
+            .zip(self.negated.iter().copied())
+            .filter(|((term, written), negated)| {
+                terms.covers(term)
+                    && terms.has_written(written)
+                    && (!*negated || terms.negates(&term[0], &term[1]))
+            })
+            .map(|((term, _), _)| term)
     }
 }
+
+/// Whether a term's first word is a negation: "cant", "can't", "not", "cannot".
+fn leads_with_negation(term: &str) -> bool {
+    written_words(term)
+        .first()
+        .is_some_and(|w| is_negation(w) || matches!(w.as_str(), "not" | "cannot"))
+}
+
+/// How many words after a negation the word it negates may come: "can't walk", "can't really
+/// walk", "haven't had a wee" (the negated word third, after two stop words).
+const NEGATION_REACH: usize = 3;
 
 /// The analyzed words a symptom term may be matched against: words that combine freely (the
 /// query's own, and its synonyms': "tingling", read as numbness, and "legs" name numb legs),
@@ -169,6 +199,8 @@ pub struct QueryTerms<'a> {
     phrases: Vec<&'a [String]>,
     /// The query's words as written ([`written_words`]), for the terms that need them.
     written: Vec<String>,
+    /// The positions of the query's own analyzed words, for the terms led by a negation.
+    positions: FxHashMap<String, Vec<usize>>,
 }
 
 impl<'a> QueryTerms<'a> {
@@ -186,9 +218,30 @@ impl<'a> QueryTerms<'a> {
         }
     }
 
-    /// The query as typed, for the terms that need their words as written.
+    /// The query as typed (once), for the terms that need their words as written or in place.
     pub fn add_written(&mut self, text: &str) {
         self.written.extend(written_words(text));
+        for word in analyze_words(&mut medical_analyzer(), text) {
+            let parts = word.parts.into_iter().chain([(word.position, word.term)]);
+            for (position, term) in parts {
+                self.positions.entry(term).or_default().push(position);
+            }
+        }
+    }
+
+    /// True unless the query has `negation` with `word` nowhere within [`NEGATION_REACH`]
+    /// words after it. Where either came from a synonym, whose place is unknown, it is true.
+    fn negates(&self, negation: &str, word: &str) -> bool {
+        let (Some(negations), Some(words)) =
+            (self.positions.get(negation), self.positions.get(word))
+        else {
+            return true;
+        };
+        negations.iter().any(|n| {
+            words
+                .iter()
+                .any(|w| (n + 1..=n + NEGATION_REACH).contains(w))
+        })
     }
 
     /// True when the query has `written` together, in order (true for none).
@@ -282,6 +335,30 @@ mod tests {
         assert!(named("always thirsty on chemo").is_empty());
         assert!(!named("mum is very confused today").is_empty());
         assert!(!named("very thirsty on zometa").is_empty());
+    }
+
+    #[test]
+    fn a_negated_term_needs_the_negated_word_soon_after_the_negation() {
+        let list = bundled();
+        let names_spinal = |query: &str| {
+            let words = terms_of(query);
+            let mut terms = set(&words);
+            terms.add_written(query);
+            list.named_in(&terms)
+                .iter()
+                .any(|s| s.name == "spinal cord compression")
+        };
+        assert!(!names_spinal("I cant breathe when I walk the stairs"));
+        assert!(names_spinal("I can't walk"));
+        assert!(names_spinal("she cant really walk today"));
+        assert!(names_spinal("I havent had a wee since yesterday"));
+        let vomiting = terms_of("her vomiting won't stop");
+        let mut terms = set(&vomiting);
+        terms.add_written("her vomiting won't stop");
+        assert!(
+            !list.named_in(&terms).is_empty(),
+            "the negation after its subject"
+        );
     }
 
     #[test]

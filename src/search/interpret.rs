@@ -13,7 +13,10 @@ use super::plan::{EXPANSION_WEIGHT, LabeledClause, Plan, QueryBuilder, terms_of}
 use super::results::{AbsentWord, Correction, ExpandedTerm, QueryKind, SearchRequest};
 use super::spelling;
 use super::subject;
-use crate::analysis::{AnalyzedWord, WordKind, analyze_words, flat_terms, medical_analyzer};
+use crate::analysis::{
+    AnalyzedWord, WordKind, analyze_words, flat_terms, is_negation, medical_analyzer,
+    without_apostrophes,
+};
 use crate::index::{Fields, SearchIndex, Snapshot};
 use crate::lexicon::{Expansion, LexiconMatch, SynonymKind};
 use crate::query::{Clause, parse_user_query};
@@ -50,7 +53,7 @@ pub const LONG_QUERY_WORDS: usize = 40;
 /// Kept in, a word no passage uses weighs the most in judging whether a passage is about the
 /// query, so "is it ok to exercise during chemo" was judged to be about nothing in lexical
 /// mode. Negations without their apostrophe ("dont", "cant") stay, as "not" does
-/// ([`NEGATIONS`]).
+/// ([`is_negation`]).
 const QUERY_FILLERS: [&str; 71] = [
     "actually",
     "anymore",
@@ -124,29 +127,6 @@ const QUERY_FILLERS: [&str; 71] = [
     "youre",
     "youve",
 ];
-
-/// Negations typed without their apostrophe. They are searched as typed (the urgent rule reads
-/// "cant walk"), but no text spells them so: such a word is neither corrected nor reported as
-/// missing, and a passage with "not" covers it. Otherwise "my husband cant cope" was judged
-/// to be about nothing, its "cant" weighing as the rarest word of all and carrying the question.
-const NEGATIONS: [&str; 15] = [
-    "arent", "cant", "couldnt", "didnt", "doesnt", "dont", "hadnt", "hasnt", "havent", "isnt",
-    "shouldnt", "wasnt", "werent", "wont", "wouldnt",
-];
-
-/// Whether `word`, as typed, is one of the [`NEGATIONS`], with or without its apostrophe
-/// ("shouldn't", "shouldnt").
-fn is_negation(word: &str) -> bool {
-    let bare = without_apostrophes(word);
-    NEGATIONS.iter().any(|n| n.eq_ignore_ascii_case(&bare))
-}
-
-/// `word` without its apostrophes, as the analyzer reads it: "what's" is "whats".
-fn without_apostrophes(word: &str) -> String {
-    word.chars()
-        .filter(|c| !matches!(c, '\'' | '\u{2019}'))
-        .collect()
-}
 
 /// Words that, with 's, 're, 've, 'll, 'd or 'm, make a contraction that says nothing about
 /// what is asked: "what's", "i'm", "they're", "who's", "you'll".

@@ -2111,6 +2111,24 @@ fn a_synonyms_words_name_no_urgent_symptom_apart() {
 }
 
 #[test]
+fn a_negation_names_an_urgent_symptom_only_for_the_word_it_negates() {
+    // "cant" and "walk" named "cant walk", a sign of spinal cord compression, for a person
+    // whose breath is short on the stairs.
+    let ws = Workspace::with_bundled_corpus();
+    let stairs = search(&ws, "I cant breth when I walk the stairs", &[]);
+    assert!(
+        !stairs
+            .urgent_symptoms
+            .iter()
+            .any(|s| s == "spinal cord compression"),
+        "{:?}",
+        stairs.urgent_symptoms
+    );
+    let legs = search(&ws, "since this morning I cant really walk", &[]);
+    assert_eq!(legs.urgent_symptoms, ["spinal cord compression"]);
+}
+
+#[test]
 fn a_wee_bit_is_not_urine() {
     // The analyzer reads "weeing" as "wee", so a lexicon group with "weeing" searched urine
     // for "a wee bit worried about scans".
