@@ -408,7 +408,10 @@ pub fn plan_query(
                 }
                 let absent_before = planned.absent.len();
                 let mut numbers = Vec::new();
-                let searched = if request.exact || like {
+                let searched = if like {
+                    typed.clone()
+                } else if request.exact {
+                    absent_as_typed(snapshot, index.fields, &typed, &words, &mut planned.absent)?;
                     typed.clone()
                 } else {
                     spell(
@@ -1084,6 +1087,32 @@ fn add_free_words(
         .collect::<Result<Vec<bool>>>()?;
     add_expansions(builder, planned, words, &matches, &unindexed, text);
     Ok(matches)
+}
+
+/// In a search of the words as typed, each word no passage uses, named as typed: nothing is
+/// corrected or suggested, but a word searched in vain is still said to be ("No passage
+/// mentions …"), as in any other search. A negation typed without its apostrophe is not named:
+/// no text spells it so, and a passage with "not" covers it.
+fn absent_as_typed(
+    snapshot: &Snapshot,
+    fields: Fields,
+    typed: &str,
+    words: &[AnalyzedWord],
+    absent: &mut Vec<AbsentWord>,
+) -> Result<()> {
+    for word in words {
+        let written = &typed[word.range.clone()];
+        if is_negation(written) || absent.iter().any(|a| a.word == written) {
+            continue;
+        }
+        if no_passage_has(snapshot, fields, std::slice::from_ref(word))? {
+            absent.push(AbsentWord {
+                word: written.to_string(),
+                suggestions: Vec::new(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Whether no passage has any of `words`' terms, in any field searched: then the typed words

@@ -787,6 +787,30 @@ fn a_named_origins_preflight_is_answered_with_the_headers_it_asks_for() {
 }
 
 #[test]
+fn the_page_names_the_words_no_passage_uses_and_links_each_suggestion() {
+    // The page searched on without a word of the query and said nothing of it, as `mbc
+    // search` does; after a correction, there was no way to search the words as typed.
+    let ws = Workspace::with_fixture_corpus();
+    let server = Server::start(&ws);
+    let page = server.get("/?q=bane+radiation").body;
+    assert!(
+        page.contains(
+            "No passage mentions “bane”. Did you mean <a href=\"/?q=bone+radiation\">“bone”</a>?"
+        ),
+        "{page}"
+    );
+    let corrected = server.get("/?q=denosumb+jaw").body;
+    assert!(
+        corrected.contains(
+            "<a href=\"/?q=denosumb+jaw&amp;exact=true\">Search for “denosumb jaw” as typed</a>"
+        ),
+        "{corrected}"
+    );
+    let typed = server.get("/?q=denosumb+jaw&exact=true").body;
+    assert!(typed.contains("No passage mentions “denosumb”."), "{typed}");
+}
+
+#[test]
 fn a_passage_opened_from_the_results_leads_back_to_them() {
     // The passage's page had no way back but the browser's button.
     let ws = Workspace::with_fixture_corpus();

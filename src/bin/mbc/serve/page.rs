@@ -338,8 +338,10 @@ fn results_view(
     html! {
         h1.visually-hidden { "Results" }
         @if !output.corrections.is_empty() {
-            p.note { "Showing results for " strong { (output.searched) } "." }
+            p.note { "Showing results for " strong { (output.searched) } ". "
+                a href=(as_typed_url(params)) { "Search for “" (params.q) "” as typed" } }
         }
+        (absent_notes(params, &output.absent))
         @if !output.urgent_symptoms.is_empty() {
             @let condition = wire::if_meant(output.urgent_if_meant.iter().map(|c| (c.from.as_str(), c.to.as_str())));
             p.urgent role="alert" { @if condition.is_empty() { "Some" } @else { (condition) "some" }
@@ -383,6 +385,62 @@ fn results_view(
             (paging(params, output.passages.len(), output.total_hits))
         }
     }
+}
+
+/// Words no passage mentions named one by one: a pasted paragraph can have dozens.
+const SHOWN_ABSENT: usize = 5;
+
+/// The notes on the query's words that no passage uses, as `mbc search` prints them, each
+/// suggestion a link to the search with it in the word's place: "No passage mentions “fiver”.
+/// Did you mean “fever”?" Without them, the page searched on without a word of the query and
+/// said nothing of it.
+fn absent_notes(params: &SearchParams, absent: &[wire::AbsentOut]) -> Markup {
+    let unshown = absent.len().saturating_sub(SHOWN_ABSENT);
+    html! {
+        @for word in absent.iter().take(SHOWN_ABSENT) {
+            p.note { "No passage mentions “" (word.word) "”."
+                @if !word.suggestions.is_empty() {
+                    " Did you mean "
+                    @for (i, suggestion) in word.suggestions.iter().enumerate() {
+                        @if i > 0 { " or " }
+                        @let q = with_word_replaced(&params.q, &word.word, suggestion);
+                        a href=(page_url(&SearchParams { q, ..params.clone() }, 0)) { "“" (suggestion) "”" }
+                    }
+                    "?"
+                }
+            }
+        }
+        @if unshown > 0 {
+            p.note { "No passage mentions " (unshown) " more of its words." }
+        }
+    }
+}
+
+/// `query` with each whole-word `word` in it replaced by `replacement`.
+fn with_word_replaced(query: &str, word: &str, replacement: &str) -> String {
+    let mut replaced = String::with_capacity(query.len());
+    let mut rest = query;
+    while let Some(at) = rest.find(word) {
+        replaced.push_str(&rest[..at]);
+        let before = replaced.chars().next_back();
+        let after = rest[at + word.len()..].chars().next();
+        let whole =
+            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric);
+        replaced.push_str(if whole { replacement } else { word });
+        rest = &rest[at + word.len()..];
+    }
+    replaced.push_str(rest);
+    replaced
+}
+
+/// This search with nothing corrected or added: the words as typed (`exact`), from the first
+/// passage.
+fn as_typed_url(params: &SearchParams) -> String {
+    let typed = SearchParams {
+        exact: true,
+        ..params.clone()
+    };
+    page_url(&typed, 0)
 }
 
 /// "1–10", or "11–20" on the second page: which passages of the ranking are shown.
@@ -638,4 +696,25 @@ fn page(title: &str, query: &str, body: Markup) -> Html<String> {
         }
     };
     Html(markup.into_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_suggestion_takes_the_place_of_the_whole_word_only() {
+        assert_eq!(
+            with_word_replaced("fiver 38 on chemo", "fiver", "fever"),
+            "fever 38 on chemo"
+        );
+        assert_eq!(
+            with_word_replaced("fivers and fiver, fiverfiver", "fiver", "fever"),
+            "fivers and fever, fiverfiver"
+        );
+        assert_eq!(
+            with_word_replaced("Turmerik", "Turmerik", "turmeric"),
+            "turmeric"
+        );
+    }
 }
