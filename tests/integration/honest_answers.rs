@@ -2129,6 +2129,25 @@ fn a_negation_names_an_urgent_symptom_only_for_the_word_it_negates() {
 }
 
 #[test]
+fn sleeping_all_day_and_confused_is_drowsy_and_confused() {
+    // A family's words for a sign that needs a call (high calcium, spread to the brain) had
+    // no urgent notice: no term says "sleeps all day".
+    let ws = Workspace::with_bundled_corpus();
+    let output = search(&ws, "she sleep all day and is confuse", &[]);
+    assert_eq!(
+        output.urgent_symptoms,
+        ["sudden confusion or change in alertness"]
+    );
+    assert!(output.passages[0].urgent);
+    let asleep = search(&ws, "is it normal she sleeps all day", &[]);
+    assert!(
+        asleep.urgent_symptoms.is_empty(),
+        "{:?}",
+        asleep.urgent_symptoms
+    );
+}
+
+#[test]
 fn a_wee_bit_is_not_urine() {
     // The analyzer reads "weeing" as "wee", so a lexicon group with "weeing" searched urine
     // for "a wee bit worried about scans".
