@@ -2148,6 +2148,24 @@ fn sleeping_all_day_and_confused_is_drowsy_and_confused() {
 }
 
 #[test]
+fn a_belly_getting_big_fast_is_a_belly_that_swells_quickly() {
+    // No term said "big", and the advice to call the same day was nowhere in the first ten.
+    let ws = Workspace::with_bundled_corpus();
+    for query in [
+        "my belly is getting big very fast",
+        "her tummy is growing quickly",
+    ] {
+        let output = search(&ws, query, &[]);
+        assert_eq!(
+            output.urgent_symptoms,
+            ["a belly that swells quickly"],
+            "{query}"
+        );
+        assert!(output.passages[0].urgent, "{query}");
+    }
+}
+
+#[test]
 fn a_wee_bit_is_not_urine() {
     // The analyzer reads "weeing" as "wee", so a lexicon group with "weeing" searched urine
     // for "a wee bit worried about scans".
