@@ -788,8 +788,8 @@ fn a_named_origins_preflight_is_answered_with_the_headers_it_asks_for() {
 
 #[test]
 fn the_page_names_the_words_no_passage_uses_and_links_each_suggestion() {
-    // The page searched on without a word of the query and said nothing of it, as `mbc
-    // search` does; after a correction, there was no way to search the words as typed.
+    // The page searched on without a word of the query and, unlike `mbc search`, said
+    // nothing of it; after a correction, there was no way to search the words as typed.
     let ws = Workspace::with_fixture_corpus();
     let server = Server::start(&ws);
     let page = server.get("/?q=bane+radiation").body;
