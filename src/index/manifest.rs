@@ -58,8 +58,12 @@ impl Changes<'_> {
         self.changed.iter().chain(&self.removed).map(String::as_str)
     }
 
-    pub fn added(&self) -> usize {
-        self.to_index.len() - self.changed.len()
+    /// Files the manifest does not have.
+    pub fn new_files(&self) -> impl Iterator<Item = &str> {
+        self.to_index
+            .iter()
+            .map(|(file, _)| file.relative.as_str())
+            .filter(|name| !self.changed.iter().any(|c| c == name))
     }
 }
 
@@ -189,7 +193,7 @@ mod tests {
         let files = [corpus_file(dir.path(), "a.md", "one")];
         let changes = compare(&files, &Manifest::new());
         assert_eq!(changes.to_index.len(), 1);
-        assert_eq!(changes.added(), 1);
+        assert_eq!(changes.new_files().collect::<Vec<_>>(), ["a.md"]);
         assert!(changes.changed.is_empty() && changes.removed.is_empty());
     }
 

@@ -87,6 +87,22 @@ fn removed_files_lose_their_passages_and_added_files_gain_theirs() {
 }
 
 #[test]
+fn a_new_file_that_is_skipped_is_not_counted_as_added() {
+    // "1 file(s) added" and "1 file(s) skipped" were the same broken file.
+    let ws = Workspace::with_fixture_corpus();
+    ws.index_corpus();
+    ws.write("corpus/latin1.txt", b"Caf\xe9 and a croissant.\n");
+    let run = ws.index_corpus();
+    assert!(
+        run.stderr
+            .contains("0 file(s) added, 0 changed, 0 removed, 2 unchanged")
+            && run.stderr.contains("(1 file(s) skipped"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn a_file_rewritten_with_the_same_content_is_not_read_again() {
     let ws = Workspace::with_fixture_corpus();
     ws.index_corpus();

@@ -113,6 +113,7 @@ pub struct BuildReport {
 /// How the corpus files differed from the generation an update started from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct UpdateCounts {
+    /// New files with at least one document (a new file wholly skipped is not added).
     pub added: usize,
     pub changed: usize,
     pub removed: usize,
@@ -255,6 +256,12 @@ pub fn build(
         store::write_file(&build_dir.path().join(name), text.as_bytes())?;
         data_hashes.insert(name.to_string(), store::data_hash(text.as_bytes()));
     }
+    // A new file that yielded nothing was skipped, not added ("1 file(s) added" and "1 file(s)
+    // skipped" were the same broken file).
+    let added = changes
+        .new_files()
+        .filter(|name| records.get(*name).is_some_and(|r| r.documents > 0))
+        .count();
     let meta = IndexMeta {
         format: store::FORMAT_VERSION,
         mbc_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -279,7 +286,7 @@ pub fn build(
         notes,
         vectors,
         update: base.map(|_| UpdateCounts {
-            added: changes.added(),
+            added,
             changed: changes.changed.len(),
             removed: changes.removed.len(),
             unchanged: changes.unchanged.len(),
