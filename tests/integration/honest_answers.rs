@@ -857,6 +857,18 @@ fn a_cdk_inhibitor_and_morphine_in_a_polish_or_spanish_spelling_reach_the_texts(
 }
 
 #[test]
+fn working_part_time_is_work() {
+    // The passage on work and money was 10th: "work" alone is left out of the lexicon
+    // (treatments work too), and "chemo" filled the top.
+    let ws = Workspace::with_bundled_corpus();
+    assert_answered(
+        &ws,
+        &[],
+        &[("can I still work part time with chemo", "Work and money")],
+    );
+}
+
+#[test]
 fn going_home_to_poland_or_visiting_a_mother_reaches_the_text_on_travel() {
     // Both were nothing found: no text names Poland or a mother.
     let ws = Workspace::with_bundled_corpus();
