@@ -78,9 +78,13 @@ pub struct SearchOutput {
 pub struct EvidenceOut {
     pub coverage: f32,
     pub concepts: usize,
+    #[schema(required = true)]
     pub similarity: Option<f32>,
+    #[schema(required = true)]
     pub similarity_floor: Option<f32>,
+    #[schema(required = true)]
     pub coverage_with_meaning: Option<f32>,
+    #[schema(required = true)]
     pub without_absent_words: Option<f32>,
     pub names_another_cancer: bool,
 }
@@ -109,8 +113,11 @@ pub struct ExpandedOut {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PassageRecord {
     #[schema(minimum = 1)]
+    #[schema(required = true)]
     pub rank: Option<usize>,
+    #[schema(required = true)]
     pub score: Option<f32>,
+    #[schema(required = true)]
     pub scores: Option<ScoresOut>,
     /// Put first by the urgent-symptom rule.
     pub urgent: bool,
@@ -120,6 +127,7 @@ pub struct PassageRecord {
     pub section: String,
     pub approaches: Vec<String>,
     pub text: String,
+    #[schema(required = true)]
     pub snippet: Option<String>,
     /// Byte ranges `[start, end)` in `text` where the query matched.
     #[schema(value_type = Vec<Vec<usize>>)]
@@ -136,6 +144,7 @@ pub struct PassageRecord {
     /// When the query names one side of a status pair and the passage only the other
     /// ("HER2-positive, not HER2-negative"): what the passage is about instead. Such passages
     /// are listed after the rest. `null` otherwise.
+    #[schema(required = true)]
     pub contrary: Option<String>,
 }
 
@@ -152,7 +161,9 @@ pub struct RecordLine {
 /// that ranking (else `null`), and the fused score.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ScoresOut {
+    #[schema(required = true)]
     pub bm25: Option<f32>,
+    #[schema(required = true)]
     pub semantic: Option<f32>,
     pub fused: f32,
 }
@@ -175,6 +186,7 @@ pub struct SourceOut {
 pub struct DocumentOut {
     /// `reviewed`, `dated` or `unreviewed`.
     pub status: &'static str,
+    #[schema(required = true)]
     pub last_reviewed: Option<String>,
     pub caveats: Vec<String>,
     pub references: Vec<ReferenceOut>,
@@ -217,9 +229,13 @@ impl Serialize for DocumentJson {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ReferenceOut {
     pub text: String,
+    #[schema(required = true)]
     pub organization: Option<String>,
+    #[schema(required = true)]
     pub title: Option<String>,
+    #[schema(required = true)]
     pub year: Option<i32>,
+    #[schema(required = true)]
     pub url: Option<String>,
 }
 
@@ -242,7 +258,9 @@ pub struct ShowOutput {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Neighbours {
+    #[schema(required = true)]
     pub previous: Option<PassageRecord>,
+    #[schema(required = true)]
     pub next: Option<PassageRecord>,
 }
 
@@ -294,8 +312,10 @@ pub struct StatsOutput {
     pub corpus: String,
     pub skipped: Vec<String>,
     /// The passage vectors for semantic search; `null` in an index built without a model.
+    #[schema(required = true)]
     pub vectors: Option<VectorsInfo>,
     /// The document reviewed longest ago.
+    #[schema(required = true)]
     pub oldest_review: Option<ReviewOut>,
     /// The corpus files with no review date, by path: the oldest review speaks only for the
     /// others.

@@ -1032,7 +1032,8 @@ fn real_responses_match_the_openapi_document() {
 }
 
 /// Checks `value` against an OpenAPI 3.1 schema as utoipa writes them (`$ref`, `oneOf`,
-/// `type`, `properties`, `required`, `items`); every field of an object must be documented.
+/// `type`, `properties`, `required`, `items`); every field of an object must be documented,
+/// and required.
 fn conforms(
     value: &serde_json::Value,
     schema: &serde_json::Value,
@@ -1076,10 +1077,18 @@ fn conforms(
                     return Err(format!("{name} (required, missing)"));
                 }
             }
+            let required = schema["required"].as_array();
             for (name, field) in fields {
                 let documented = &schema["properties"][name];
                 if documented.is_null() {
                     return Err(format!("{name} (not documented)"));
+                }
+                // A field that is always sent is `required` (null or not), so that a client
+                // generated from the document need not treat it as optional; only
+                // `explanation` comes and goes (with `explain`).
+                let listed = required.is_some_and(|r| r.iter().any(|n| n == name));
+                if !listed && name != "explanation" {
+                    return Err(format!("{name} (always sent, not required)"));
                 }
                 conforms(field, documented, doc).map_err(|at| format!("{name}.{at}"))?;
             }
