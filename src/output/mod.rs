@@ -9,7 +9,7 @@ use std::io::{self, Write};
 
 use crate::search::{PassageInContext, SearchResults, StoredPassage};
 use wire::{
-    ApproachesOutput, ExportOutput, NOTICE, PassageRecord, RecordLine, SCHEMA_VERSION,
+    ApproachesOutput, CheckOutput, ExportOutput, NOTICE, PassageRecord, RecordLine, SCHEMA_VERSION,
     SearchOutput, ShowOutput, StatsOutput,
 };
 
@@ -159,6 +159,14 @@ pub fn write_stats(out: &mut dyn Write, stats: &StatsOutput, format: Format) -> 
     match format {
         Format::Text => text::stats(out, stats),
         Format::Json | Format::JsonLines => write_document(out, format, stats),
+    }
+}
+
+/// What `mbc check` found: an intact index.
+pub fn write_check(out: &mut dyn Write, checked: &CheckOutput, format: Format) -> io::Result<()> {
+    match format {
+        Format::Text => text::check(out, checked),
+        Format::Json | Format::JsonLines => write_document(out, format, checked),
     }
 }
 

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use std::io::{self, Write};
 use std::ops::Range;
 
-use super::wire::{DOSE_NOTE, NOTICE, StatsOutput};
+use super::wire::{CheckOutput, DOSE_NOTE, NOTICE, StatsOutput};
 use crate::analysis::is_bidi_control;
 use crate::corpus::{Standing, review};
 use crate::lexicon::SynonymKind;
@@ -480,6 +480,19 @@ pub fn passage(out: &mut dyn Write, shown: &PassageInContext, style: Style) -> i
         writeln!(out, "Last reviewed: {}", printable(reviewed))?;
     }
     writeln!(out, "\n{}", style.dim(NOTICE))
+}
+
+pub fn check(out: &mut dyn Write, checked: &CheckOutput) -> io::Result<()> {
+    let vectors = checked
+        .vectors
+        .map_or_else(String::new, |n| format!(", {n} passage vectors"));
+    writeln!(
+        out,
+        "the index at {} is intact: {} documents, {} passages{vectors}; every file matches its checksum",
+        printable(&checked.index),
+        checked.documents,
+        checked.passages,
+    )
 }
 
 pub fn stats(out: &mut dyn Write, stats: &StatsOutput) -> io::Result<()> {

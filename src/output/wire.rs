@@ -298,6 +298,22 @@ pub struct ExportOutput {
     pub passages: Vec<PassageRecord>,
 }
 
+/// `mbc check --format json`: an index whose every file matched its checksum (damage is an
+/// error, kind `damaged_index`).
+#[derive(Debug, Serialize)]
+pub struct CheckOutput {
+    pub schema_version: u32,
+    pub notice: &'static str,
+    /// The index directory checked.
+    pub index: String,
+    /// Always true: an index that is not intact is an error.
+    pub intact: bool,
+    pub documents: usize,
+    pub passages: usize,
+    /// Passage vectors, `None` for an index without them.
+    pub vectors: Option<usize>,
+}
+
 /// `mbc stats --format json`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StatsOutput {

@@ -234,6 +234,22 @@ fn a_deleted_positions_file_is_diagnosed_and_repaired() {
 }
 
 #[test]
+fn check_answers_a_script_in_json_whether_or_not_the_index_is_intact() {
+    // `mbc check` had no --format: a script could only match the text.
+    let ws = Workspace::with_fixture_corpus();
+    ws.index_corpus();
+    let intact = ws.mbc(&["check", "--format", "json"]).ok().json();
+    assert_eq!(intact["intact"], true, "{intact}");
+    assert_eq!(intact["documents"], 2, "{intact}");
+    assert!(intact["notice"].is_string(), "{intact}");
+    std::fs::remove_file(generation_file(&ws, "pos")).unwrap();
+    let damaged = ws.mbc(&["check", "--format", "json"]);
+    assert_damage_reported(&damaged);
+    let error: serde_json::Value = serde_json::from_str(&damaged.stderr).unwrap();
+    assert_eq!(error["error"]["kind"], "damaged_index", "{error}");
+}
+
+#[test]
 fn scrambled_store_and_term_files_are_found_by_check_and_repaired_by_index() {
     for ext in ["store", "term"] {
         let ws = damaged_index(ext, scramble);

@@ -97,7 +97,12 @@ pub enum CliCommand {
     ///
     /// Searches read only what they need, so damage can go unnoticed until a search meets it;
     /// this reads everything. A damaged index is rebuilt by `mbc index`.
-    Check,
+    Check {
+        /// With json or jsonl, an intact index is described in JSON, and damage is a JSON
+        /// error on stderr (kind `damaged_index`).
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+    },
     /// Search for passages. Words may be "quoted" as a phrase or excluded with -word.
     #[command(
         after_help = "Query syntax: free words (any may match; more matches rank higher), \"an exact phrase\", -word or NOT word to exclude. Every argument that does not start with -- is a query word, -word included; options are written long (--limit 5), anywhere; -- ends them. Brand names, abbreviations, lay terms and common misspellings are expanded using the lexicon, and a misspelt word that is no real word is corrected when one word is clearly meant; --exact turns both off. A query of more than 40 words (a pasted paragraph) is read as plain words: no phrases, exclusions or spelling corrections. When nothing in the corpus is about the query, mbc says so; --closest lists the nearest passages anyway."
@@ -432,7 +437,10 @@ impl Cli {
                 strict,
                 rebuild,
             },
-            CliCommand::Check => Command::Check { location },
+            CliCommand::Check { format } => Command::Check {
+                location,
+                format: format.into(),
+            },
             CliCommand::Serve {
                 addr,
                 port,

@@ -216,6 +216,7 @@ pub enum Command {
     },
     Check {
         location: Location,
+        format: Format,
     },
     Search {
         location: Location,
@@ -267,11 +268,11 @@ impl Command {
     pub fn error_format(&self) -> Format {
         match self {
             Command::Index { .. }
-            | Command::Check { .. }
             | Command::Serve { .. }
             | Command::Completions(_)
             | Command::Man => Format::Text,
             Command::Search { format, .. }
+            | Command::Check { format, .. }
             | Command::Approaches { format, .. }
             | Command::Export { format, .. }
             | Command::Show { format, .. }

@@ -36,7 +36,7 @@ pub fn run(command: Command) -> Result<()> {
             strict,
             rebuild,
         } => open::index_command(&location, strict, rebuild),
-        Command::Check { location } => open::check_command(&location),
+        Command::Check { location, format } => open::check_command(&location, format),
         Command::Search {
             location,
             settings,

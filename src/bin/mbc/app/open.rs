@@ -13,7 +13,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use mbc::corpus::review;
 use mbc::embed::{Embedder, Load};
 use mbc::index::{self, BuildEvent, BuildOptions, BuildReport, Check, Freshness, SearchIndex};
-use mbc::output::printable;
+use mbc::output::{self, Format, printable, wire};
 use mbc::search::Mode;
 
 use super::UsageError;
@@ -51,21 +51,20 @@ pub fn index_command(location: &Location, strict: bool, rebuild: bool) -> Result
 }
 
 /// `mbc check`: reads every file of the index against its checksum.
-pub fn check_command(location: &Location) -> Result<()> {
+pub fn check_command(location: &Location, format: Format) -> Result<()> {
     let index = index::verify(&location.index)?;
+    let checked = wire::CheckOutput {
+        schema_version: wire::SCHEMA_VERSION,
+        notice: wire::NOTICE,
+        index: location.index.display().to_string(),
+        intact: true,
+        documents: index.meta.documents,
+        passages: index.meta.passages,
+        vectors: index.vectors.as_ref().map(|v| v.len()),
+    };
     let mut out = io::stdout().lock();
-    writeln!(
-        out,
-        "the index at {} is intact: {} documents, {} passages{}; every file matches its checksum",
-        location.index.display(),
-        index.meta.documents,
-        index.meta.passages,
-        index
-            .vectors
-            .as_ref()
-            .map_or_else(String::new, |v| format!(", {} passage vectors", v.len())),
-    )?;
-    Ok(())
+    output::write_check(&mut out, &checked, format)?;
+    Ok(out.flush()?)
 }
 
 /// Opens the index. The default index is built or updated first when it needs it; one named
