@@ -200,9 +200,10 @@ pub fn search(
         )
     } else {
         format!(
-            "{} of {} matching passages · {} · {ms:.1} ms",
+            "{} of {} {}, best first · {} · {ms:.1} ms",
             results.hits.len(),
             results.total_hits,
+            super::wire::counted_as(results.mode),
             results.mode.name()
         )
     };

@@ -33,6 +33,17 @@ pub fn if_meant<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Stri
         .collect()
 }
 
+/// What the passages a search counts (`total_hits`) have in common with it, said after the
+/// count: "1–10 of 444 matching passages" read as 444 answers, where a passage needs only one
+/// word of the query, or a meaning near it, to count.
+pub fn counted_as(mode: crate::search::Mode) -> &'static str {
+    match mode {
+        crate::search::Mode::Lexical => "passages with a word of the search",
+        crate::search::Mode::Semantic => "passages close to it in meaning",
+        crate::search::Mode::Hybrid => "passages with a word of the search or close in meaning",
+    }
+}
+
 /// Said with a search of which only the start was searched.
 pub fn query_cut_note() -> String {
     format!(

@@ -50,6 +50,28 @@ fn text_results_cite_path_and_lines_and_carry_the_notice_once() {
 }
 
 #[test]
+fn the_count_says_what_a_passage_needs_to_be_counted() {
+    // "1–10 of 444 matching passages" read as 444 answers, where one word of the query is
+    // enough. (The bundled corpus, whose index has passage vectors.)
+    let ws = Workspace::with_bundled_corpus();
+    for (mode, counted) in [
+        ("lexical", "passages with a word of the search, best first"),
+        ("semantic", "passages close to it in meaning, best first"),
+        (
+            "hybrid",
+            "passages with a word of the search or close in meaning, best first",
+        ),
+    ] {
+        let run = ws
+            .mbc_with_builtin_model(&["search", "bone pain", "--mode", mode, "--limit", "1"])
+            .ok();
+        assert!(run.stdout.contains("1 of "), "{}", run.stdout);
+        assert!(run.stdout.contains(counted), "{mode}: {}", run.stdout);
+        assert!(!run.stdout.contains("matching passages"), "{}", run.stdout);
+    }
+}
+
+#[test]
 fn colour_can_be_forced() {
     let run = indexed()
         .mbc(&["search", "trastuzumab", "--color", "always"])

@@ -266,7 +266,10 @@ fn the_page_pages_through_the_ranking_with_links_and_says_which_passages_it_show
         .unwrap();
     assert!(total >= 2, "the fixture corpus has {total} bone passages");
     let first = server.get("/?q=bone&limit=1").body;
-    assert!(first.contains(&format!("1 of {total} matching")), "{first}");
+    assert!(
+        first.contains(&format!("1 of {total} passages with a word of the search")),
+        "{first}"
+    );
     assert!(
         first.contains("rel=\"next\" href=\"/?q=bone&amp;limit=1&amp;offset=1\""),
         "{first}"
@@ -274,7 +277,7 @@ fn the_page_pages_through_the_ranking_with_links_and_says_which_passages_it_show
     assert!(!first.contains("rel=\"prev\""), "{first}");
     let second = server.get("/?q=bone&limit=1&offset=1").body;
     assert!(
-        second.contains(&format!("2 of {total} matching")),
+        second.contains(&format!("2 of {total} passages with")),
         "{second}"
     );
     assert!(
@@ -287,7 +290,7 @@ fn the_page_pages_through_the_ranking_with_links_and_says_which_passages_it_show
     );
     let all = server.get("/?q=bone").body;
     assert!(
-        all.contains(&format!("1–{total} of {total} matching")),
+        all.contains(&format!("1–{total} of {total} passages with")),
         "{all}"
     );
     assert!(!all.contains("rel=\"next\""), "{all}");

@@ -371,7 +371,8 @@ fn results_view(
             p.nothing role="status" { "No passage tagged " (approaches.join(" or ")) " is about “"
                 (params.q) "”. " a href=(unfiltered_url(params)) { "Search all passages" } }
         } @else {
-            p role="status" { (shown_range(params, output.passages.len())) " of " (output.total_hits) " matching passages" }
+            p role="status" { (shown_range(params, output.passages.len())) " of " (output.total_hits) " "
+                (wire::counted_as(results.mode)) ", best first" }
             @let in_results = InResults { query: &params.q, page: page_url(params, params.offset.unwrap_or(0)) };
             form #handout action="/handout" method="get" {
                 input type="hidden" name="q" value=(params.q);
