@@ -9,8 +9,8 @@ use std::io::{self, Write};
 
 use crate::search::{PassageInContext, SearchResults, StoredPassage};
 use wire::{
-    ApproachesOutput, CheckOutput, ExportOutput, NOTICE, PassageRecord, RecordLine, SCHEMA_VERSION,
-    SearchOutput, ShowOutput, StatsOutput,
+    ApproachesOutput, CheckOutput, ExportOutput, IndexOutput, NOTICE, PassageRecord, RecordLine,
+    SCHEMA_VERSION, SearchOutput, ShowOutput, StatsOutput,
 };
 
 pub use text::{
@@ -159,6 +159,15 @@ pub fn write_stats(out: &mut dyn Write, stats: &StatsOutput, format: Format) -> 
     match format {
         Format::Text => text::stats(out, stats),
         Format::Json | Format::JsonLines => write_document(out, format, stats),
+    }
+}
+
+/// What `mbc index` did, for a script: nothing in text, which says it on standard error as the
+/// build goes.
+pub fn write_index(out: &mut dyn Write, built: &IndexOutput, format: Format) -> io::Result<()> {
+    match format {
+        Format::Text => Ok(()),
+        Format::Json | Format::JsonLines => write_document(out, format, built),
     }
 }
 

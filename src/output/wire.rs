@@ -309,6 +309,40 @@ pub struct ExportOutput {
     pub passages: Vec<PassageRecord>,
 }
 
+/// `mbc index --format json`: what the build did, or that the index was up to date.
+#[derive(Debug, Serialize)]
+pub struct IndexOutput {
+    pub schema_version: u32,
+    pub notice: &'static str,
+    /// The index directory.
+    pub index: String,
+    /// True when nothing had changed and nothing was built.
+    pub up_to_date: bool,
+    pub documents: usize,
+    pub passages: usize,
+    /// The files and JSON lines left out, each with why.
+    pub skipped: Vec<String>,
+    /// File counts when the build updated the previous index; `None` for a full build.
+    pub update: Option<UpdateOut>,
+    /// Passage vectors embedded and reused; `None` when the index has none or was up to date.
+    pub vectors: Option<VectorsBuilt>,
+    pub seconds: f64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct UpdateOut {
+    pub added: usize,
+    pub changed: usize,
+    pub removed: usize,
+    pub unchanged: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct VectorsBuilt {
+    pub embedded: usize,
+    pub reused: usize,
+}
+
 /// `mbc check --format json`: an index whose every file matched its checksum (damage is an
 /// error, kind `damaged_index`).
 #[derive(Debug, Serialize)]

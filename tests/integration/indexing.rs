@@ -123,8 +123,16 @@ fn every_broken_file_of_a_run_is_named_one_to_a_line() {
         "{}",
         run.stderr
     );
-    let json = ws.mbc(&["index", "--format", "json"]);
-    assert_eq!(json.code, 2, "index has no --format: {}", json.stderr);
+    // For a script, one JSON error that names both.
+    let json = ws.mbc(&["index", "--format", "json"]).expect_code(1);
+    let error: serde_json::Value = serde_json::from_str(&json.stderr).unwrap();
+    let message = error["error"]["message"].as_str().unwrap();
+    assert!(
+        error["error"]["kind"] == "corpus"
+            && message.contains("corpus/a-date.md:3:")
+            && message.contains("corpus/b-approach.md:3:"),
+        "{error}"
+    );
 }
 
 #[test]

@@ -103,6 +103,39 @@ fn a_new_file_that_is_skipped_is_not_counted_as_added() {
 }
 
 #[test]
+fn index_tells_a_script_in_json_what_it_did() {
+    // `mbc index` had no --format: a curator's script could only match the text on stderr.
+    let ws = Workspace::with_fixture_corpus();
+    let index_json = || ws.mbc(&["index", "--format", "json"]);
+    let built = index_json().ok().json();
+    assert_eq!(built["up_to_date"], false, "{built}");
+    assert_eq!(built["documents"], 2, "{built}");
+    assert!(
+        built["update"].is_null() && built["notice"].is_string(),
+        "{built}"
+    );
+    assert_eq!(index_json().ok().json()["up_to_date"], true);
+    ws.write("corpus/latin1.txt", b"Caf\xe9 and a croissant.\n");
+    let updated = index_json().ok().json();
+    assert_eq!(updated["update"]["added"], 0, "{updated}");
+    assert_eq!(
+        updated["skipped"].as_array().map(Vec::len),
+        Some(1),
+        "{updated}"
+    );
+    // A file that must be fixed is a JSON error on stderr, after the notes of progress.
+    ws.write(
+        "corpus/broken.md",
+        "+++\ntitle = \"Broken\"\nlast_reviewed = 2026-13-45\n+++\n\nSome text.\n",
+    );
+    let failed = index_json();
+    assert_eq!(failed.code, 1, "{}", failed.stderr);
+    let json = &failed.stderr[failed.stderr.find('{').expect("a JSON error")..];
+    let error: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert_eq!(error["error"]["kind"], "corpus", "{error}");
+}
+
+#[test]
 fn a_file_rewritten_with_the_same_content_is_not_read_again() {
     let ws = Workspace::with_fixture_corpus();
     ws.index_corpus();

@@ -92,6 +92,10 @@ pub enum CliCommand {
         /// updates the index: only new, changed and removed files are re-read.
         #[arg(long)]
         rebuild: bool,
+        /// With json or jsonl, what the build did (or that the index was up to date) is also
+        /// written to standard output as JSON; progress and warnings stay on standard error.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
     },
     /// Check that the index is intact: read every file against its checksum.
     ///
@@ -432,10 +436,15 @@ impl Cli {
         };
         let location = Location::new(self.index, self.corpus, self.model, !self.no_semantic);
         match self.command {
-            CliCommand::Index { strict, rebuild } => Command::Index {
+            CliCommand::Index {
+                strict,
+                rebuild,
+                format,
+            } => Command::Index {
                 location,
                 strict,
                 rebuild,
+                format: format.into(),
             },
             CliCommand::Check { format } => Command::Check {
                 location,

@@ -213,6 +213,7 @@ pub enum Command {
         location: Location,
         strict: bool,
         rebuild: bool,
+        format: Format,
     },
     Check {
         location: Location,
@@ -267,11 +268,9 @@ impl Command {
     /// error as JSON too (on one line for `jsonl`).
     pub fn error_format(&self) -> Format {
         match self {
-            Command::Index { .. }
-            | Command::Serve { .. }
-            | Command::Completions(_)
-            | Command::Man => Format::Text,
+            Command::Serve { .. } | Command::Completions(_) | Command::Man => Format::Text,
             Command::Search { format, .. }
+            | Command::Index { format, .. }
             | Command::Check { format, .. }
             | Command::Approaches { format, .. }
             | Command::Export { format, .. }

@@ -35,7 +35,8 @@ pub fn run(command: Command) -> Result<()> {
             location,
             strict,
             rebuild,
-        } => open::index_command(&location, strict, rebuild),
+            format,
+        } => open::index_command(&location, strict, rebuild, format),
         Command::Check { location, format } => open::check_command(&location, format),
         Command::Search {
             location,

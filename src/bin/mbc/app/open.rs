@@ -20,7 +20,13 @@ use super::UsageError;
 use crate::settings::Location;
 
 /// `mbc index`: builds, updates or repairs the index, or says it is up to date.
-pub fn index_command(location: &Location, strict: bool, rebuild: bool) -> Result<()> {
+pub fn index_command(
+    location: &Location,
+    strict: bool,
+    rebuild: bool,
+    format: Format,
+) -> Result<()> {
+    let started = std::time::Instant::now();
     prepare(location)?;
     ensure_corpus(&location.corpus)?;
     let mut incremental = !rebuild;
@@ -36,7 +42,19 @@ pub fn index_command(location: &Location, strict: bool, rebuild: bool) -> Result
                     index.meta.passages
                 );
                 warn_of_old_reviews(&index.meta);
-                return Ok(());
+                let up_to_date = wire::IndexOutput {
+                    schema_version: wire::SCHEMA_VERSION,
+                    notice: wire::NOTICE,
+                    index: location.index.display().to_string(),
+                    up_to_date: true,
+                    documents: index.meta.documents,
+                    passages: index.meta.passages,
+                    skipped: index.meta.skipped.clone(),
+                    update: None,
+                    vectors: None,
+                    seconds: started.elapsed().as_secs_f64(),
+                };
+                return write_index_output(&up_to_date, format);
             }
             Freshness::Damaged(err) => {
                 status!("note: {err:#}; rebuilding it from scratch");
@@ -46,8 +64,34 @@ pub fn index_command(location: &Location, strict: bool, rebuild: bool) -> Result
             other => status!("note: {}; updating the index", why(&other)),
         }
     }
-    build_index(location, strict, incremental)?;
-    Ok(())
+    let report = build_index(location, strict, incremental)?;
+    let built = wire::IndexOutput {
+        schema_version: wire::SCHEMA_VERSION,
+        notice: wire::NOTICE,
+        index: location.index.display().to_string(),
+        up_to_date: false,
+        documents: report.documents,
+        passages: report.passages,
+        skipped: report.skipped.iter().map(ToString::to_string).collect(),
+        update: report.update.map(|u| wire::UpdateOut {
+            added: u.added,
+            changed: u.changed,
+            removed: u.removed,
+            unchanged: u.unchanged,
+        }),
+        vectors: report.vectors.map(|v| wire::VectorsBuilt {
+            embedded: v.embedded,
+            reused: v.reused,
+        }),
+        seconds: report.seconds,
+    };
+    write_index_output(&built, format)
+}
+
+fn write_index_output(output: &wire::IndexOutput, format: Format) -> Result<()> {
+    let mut out = io::stdout().lock();
+    output::write_index(&mut out, output, format)?;
+    Ok(out.flush()?)
 }
 
 /// `mbc check`: reads every file of the index against its checksum.
