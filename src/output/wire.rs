@@ -39,7 +39,7 @@ pub fn if_meant<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Stri
 pub fn counted_as(mode: crate::search::Mode) -> &'static str {
     match mode {
         crate::search::Mode::Lexical => "passages with a word of the search",
-        crate::search::Mode::Semantic => "passages close to it in meaning",
+        crate::search::Mode::Semantic => "passages close in meaning to the search",
         crate::search::Mode::Hybrid => "passages with a word of the search or close in meaning",
     }
 }

@@ -56,7 +56,10 @@ fn the_count_says_what_a_passage_needs_to_be_counted() {
     let ws = Workspace::with_bundled_corpus();
     for (mode, counted) in [
         ("lexical", "passages with a word of the search, best first"),
-        ("semantic", "passages close to it in meaning, best first"),
+        (
+            "semantic",
+            "passages close in meaning to the search, best first",
+        ),
         (
             "hybrid",
             "passages with a word of the search or close in meaning, best first",
