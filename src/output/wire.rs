@@ -329,6 +329,31 @@ pub struct IndexOutput {
     pub seconds: f64,
 }
 
+impl IndexOutput {
+    /// What a build of `index` holds, with nothing said of an update or of vectors; built, not
+    /// up to date.
+    pub fn new(
+        index: &std::path::Path,
+        documents: usize,
+        passages: usize,
+        skipped: Vec<String>,
+        seconds: f64,
+    ) -> Self {
+        IndexOutput {
+            schema_version: SCHEMA_VERSION,
+            notice: NOTICE,
+            index: index.display().to_string(),
+            up_to_date: false,
+            documents,
+            passages,
+            skipped,
+            update: None,
+            vectors: None,
+            seconds,
+        }
+    }
+}
+
 #[derive(Debug, Serialize)]
 pub struct UpdateOut {
     pub added: usize,

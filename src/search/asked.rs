@@ -23,25 +23,36 @@ pub const LEAD_SHARE: f32 = 0.8;
 /// Whether a query asks for the texts that wait to be asked for.
 pub struct Asked<'a> {
     terms: &'a QueryTerms<'a>,
+    /// The answer for each list of phrases met so far: every passage of a text carries its
+    /// text's list, which is analyzed once.
+    answered: Vec<(Vec<String>, bool)>,
 }
 
 impl<'a> Asked<'a> {
     /// `terms` are the query's analyzed words and synonyms.
     pub fn new(terms: &'a QueryTerms<'a>) -> Self {
-        Asked { terms }
+        Asked {
+            terms,
+            answered: Vec::new(),
+        }
     }
 
     /// True when `phrases` (a text's `first_only_when_asked`) is empty or the query names one
     /// of them: each of a phrase's words, in any order and any form ("die" names "dying").
-    pub fn asks_for(&self, phrases: &[String]) -> bool {
+    pub fn asks_for(&mut self, phrases: &[String]) -> bool {
         if phrases.is_empty() {
             return true;
         }
+        if let Some((_, asked)) = self.answered.iter().find(|(p, _)| p == phrases) {
+            return *asked;
+        }
         let mut analyzer = medical_analyzer();
-        phrases.iter().any(|phrase| {
+        let asked = phrases.iter().any(|phrase| {
             let words = word_terms(&mut analyzer, phrase);
             !words.is_empty() && self.terms.names(&words)
-        })
+        });
+        self.answered.push((phrases.to_vec(), asked));
+        asked
     }
 }
 
@@ -95,6 +106,19 @@ mod tests {
         assert!(asks("mum is dying, what do we do", &words));
         assert!(asks("will she die at home", &words));
         assert!(asks("signs the end of life is near", &words));
+    }
+
+    #[test]
+    fn each_list_of_phrases_gets_its_own_answer() {
+        let words = word_terms(&mut medical_analyzer(), "will she die at home");
+        let mut terms = QueryTerms::default();
+        words.iter().for_each(|w| terms.add_word(w));
+        let mut asked = Asked::new(&terms);
+        let dying = vec!["dying".to_string()];
+        let travel = vec!["travel".to_string()];
+        assert!(asked.asks_for(&dying));
+        assert!(!asked.asks_for(&travel));
+        assert!(asked.asks_for(&dying), "the answer kept for the list");
     }
 
     #[test]

@@ -101,11 +101,14 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResu
         .into_iter()
         .take(request.limit.max(WINDOW))
         .collect();
-    let terms = interpret::concept_terms(&planned.concepts, &planned.semantic_text);
-    let asked = Asked::new(&terms);
     let mut loaded = each(wanted, |candidate| {
-        load(index, &snapshot, &planned.sides, &asked, candidate)
+        load(index, &snapshot, &planned.sides, candidate)
     })?;
+    let terms = interpret::concept_terms(&planned.concepts, &planned.semantic_text);
+    let mut asked = Asked::new(&terms);
+    for loaded in &mut loaded {
+        loaded.waits = !asked.asks_for(&loaded.passage.first_only_when_asked);
+    }
     let window = loaded.len().min(WINDOW);
     sort_loaded(&mut loaded[..window]);
     asked::lead_with_asked(&mut loaded[..window], |l| l.score, Loaded::may_lead);
@@ -507,7 +510,8 @@ struct Loaded {
     /// Why the passage does not answer the query, when it names only a status contrary to one
     /// the query names ("HER2-positive, not HER2-negative"): it comes after the rest.
     ruled_out: Option<String>,
-    /// True when its text leads only when asked for, and the query does not ask (`asked.rs`).
+    /// True when its text leads only when asked for, and the query does not ask (`asked.rs`);
+    /// set once the passages are loaded.
     waits: bool,
 }
 
@@ -523,7 +527,6 @@ fn load(
     index: &SearchIndex,
     snapshot: &Snapshot,
     sides: &Sides,
-    asked: &Asked,
     candidate: Candidate,
 ) -> Result<Loaded> {
     let passage = index
@@ -532,7 +535,7 @@ fn load(
     Ok(Loaded {
         score: candidate.score * standing_factor(passage.standing),
         ruled_out: sides.rules_out(&index.lexicon, &passage),
-        waits: !asked.asks_for(&passage.first_only_when_asked),
+        waits: false,
         candidate,
         passage,
     })

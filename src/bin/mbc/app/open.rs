@@ -43,16 +43,14 @@ pub fn index_command(
                 );
                 warn_of_old_reviews(&index.meta);
                 let up_to_date = wire::IndexOutput {
-                    schema_version: wire::SCHEMA_VERSION,
-                    notice: wire::NOTICE,
-                    index: location.index.display().to_string(),
                     up_to_date: true,
-                    documents: index.meta.documents,
-                    passages: index.meta.passages,
-                    skipped: index.meta.skipped.clone(),
-                    update: None,
-                    vectors: None,
-                    seconds: started.elapsed().as_secs_f64(),
+                    ..wire::IndexOutput::new(
+                        &location.index,
+                        index.meta.documents,
+                        index.meta.passages,
+                        index.meta.skipped.clone(),
+                        started.elapsed().as_secs_f64(),
+                    )
                 };
                 return write_index_output(&up_to_date, format);
             }
@@ -66,13 +64,6 @@ pub fn index_command(
     }
     let report = build_index(location, strict, incremental)?;
     let built = wire::IndexOutput {
-        schema_version: wire::SCHEMA_VERSION,
-        notice: wire::NOTICE,
-        index: location.index.display().to_string(),
-        up_to_date: false,
-        documents: report.documents,
-        passages: report.passages,
-        skipped: report.skipped.iter().map(ToString::to_string).collect(),
         update: report.update.map(|u| wire::UpdateOut {
             added: u.added,
             changed: u.changed,
@@ -83,7 +74,13 @@ pub fn index_command(
             embedded: v.embedded,
             reused: v.reused,
         }),
-        seconds: report.seconds,
+        ..wire::IndexOutput::new(
+            &location.index,
+            report.documents,
+            report.passages,
+            report.skipped.iter().map(ToString::to_string).collect(),
+            report.seconds,
+        )
     };
     write_index_output(&built, format)
 }
