@@ -81,8 +81,16 @@ pub const FUSION_DEPTH: usize = 1000;
 /// "Also searched" names the expansions found in this many of the first passages.
 const EXPANSIONS_SHOWN_FROM: usize = 100;
 
-/// Lists longer than this are loaded and highlighted in parallel.
-const PARALLEL_HITS: usize = 64;
+/// Lists longer than this are loaded and highlighted in parallel: the window every search
+/// loads is not. Splitting it across the thread pool cost a server more than it saved: the
+/// pool's wake-ups and hand-offs were a tenth of the CPU an `--exact` answer took, while
+/// concurrent requests already kept both cores busy (and a one-shot search loads its hundred
+/// passages in well under a millisecond).
+const PARALLEL_HITS: usize = WINDOW;
+
+/// Lists up to this long are highlighted from the terms a cached passage keeps
+/// ([`crate::analysis::PassageTerms`]); longer ones are analyzed as they are highlighted.
+const SHORT_LIST: usize = 64;
 
 /// Runs a search.
 pub fn search(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResults> {
@@ -118,7 +126,7 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResu
         snapshot: &snapshot,
         plan: &planned.plan,
         highlighter: &highlighter,
-        short: loaded.len() <= PARALLEL_HITS,
+        short: loaded.len() <= SHORT_LIST,
         explain: request.explain,
     };
     let numbered: Vec<(usize, Loaded)> = (1..).zip(loaded).collect();
