@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 use tantivy::tokenizer::TextAnalyzer;
@@ -169,6 +170,23 @@ pub struct Lexicon {
     longest: usize,
     contrary: Vec<Contrary>,
     analyzer: TextAnalyzer,
+    /// Each group's terms as expansions, analyzed the first time a query matches the group:
+    /// analyzing them on every match was half of what planning a query cost a server, while
+    /// analyzing all of them up front would slow every one-shot search's start.
+    expandable: Vec<OnceLock<Vec<Expandable>>>,
+}
+
+/// One term of a group, analyzed for expanding a query with it.
+#[derive(Clone)]
+struct Expandable {
+    expansion: Expansion,
+    /// Its analyzed words, as `by_key` keys them.
+    key: Vec<String>,
+}
+
+/// A cell per group for [`Lexicon::expandable`].
+fn unprepared(groups: usize) -> Vec<OnceLock<Vec<Expandable>>> {
+    (0..groups).map(|_| OnceLock::new()).collect()
 }
 
 impl std::fmt::Debug for Lexicon {
@@ -236,6 +254,7 @@ impl Lexicon {
             .collect::<std::result::Result<_, _>>()
             .map_err(data_error)?;
         Ok(Lexicon {
+            expandable: unprepared(file.group.len()),
             groups: file.group,
             by_key,
             with_stop_words,
@@ -313,6 +332,7 @@ impl Lexicon {
                     map
                 },
             ),
+            expandable: unprepared(indexed.groups.len()),
             groups: indexed.groups,
             contrary: indexed.contrary,
             analyzer: medical_analyzer(),
@@ -457,34 +477,51 @@ impl Lexicon {
 
     /// The group's other terms and its narrower terms, minus any that analyze to `matched`.
     fn expansions(&self, group: usize, matched: &[String]) -> Vec<Expansion> {
-        let group = &self.groups[group];
-        let mut analyzer = self.analyzer.clone();
-        let mut seen: Vec<Vec<String>> = vec![matched.to_vec()];
+        let mut seen: Vec<&[String]> = vec![matched];
         let mut out = Vec::new();
-        for (i, text) in group.terms.iter().chain(&group.narrower).enumerate() {
-            let words = analyze_words(&mut analyzer, text);
-            let key: Vec<String> = words.iter().map(|w| w.term.clone()).collect();
-            // A term that is one word only without its stop words cannot be searched as
-            // written: searched, "feeling down" would be any passage with "feel".
-            let searchable = kept_among_stop_words(&mut analyzer, text, &key).is_none();
-            if key.is_empty() || !searchable || seen.contains(&key) {
+        for term in self.expandable(group) {
+            if seen.contains(&term.key.as_slice()) {
                 continue;
             }
-            // A term that has a group of its own is described by that group: "tamoflexin"
-            // reached from the tamoxifen group is still a misspelling.
-            let kind = self
-                .by_key
-                .get(&key)
-                .map_or(group.kind, |&own| self.groups[own].kind);
-            seen.push(key);
-            out.push(Expansion {
-                text: text.clone(),
-                kind,
-                words,
-                canonical: i == 0,
-            });
+            seen.push(&term.key);
+            out.push(term.expansion.clone());
         }
         out
+    }
+
+    /// The terms of group `group` that can expand a query, analyzed on first use.
+    fn expandable(&self, group: usize) -> &[Expandable] {
+        self.expandable[group].get_or_init(|| {
+            let group = &self.groups[group];
+            let mut analyzer = self.analyzer.clone();
+            let mut out = Vec::new();
+            for (i, text) in group.terms.iter().chain(&group.narrower).enumerate() {
+                let words = analyze_words(&mut analyzer, text);
+                let key: Vec<String> = words.iter().map(|w| w.term.clone()).collect();
+                // A term that is one word only without its stop words cannot be searched as
+                // written: searched, "feeling down" would be any passage with "feel".
+                let searchable = kept_among_stop_words(&mut analyzer, text, &key).is_none();
+                if key.is_empty() || !searchable {
+                    continue;
+                }
+                // A term that has a group of its own is described by that group: "tamoflexin"
+                // reached from the tamoxifen group is still a misspelling.
+                let kind = self
+                    .by_key
+                    .get(&key)
+                    .map_or(group.kind, |&own| self.groups[own].kind);
+                out.push(Expandable {
+                    expansion: Expansion {
+                        text: text.clone(),
+                        kind,
+                        words,
+                        canonical: i == 0,
+                    },
+                    key,
+                });
+            }
+            out
+        })
     }
 }
 
