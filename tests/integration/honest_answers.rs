@@ -893,6 +893,16 @@ fn going_home_to_poland_or_visiting_a_mother_reaches_the_text_on_travel() {
 }
 
 #[test]
+fn pain_killers_written_as_two_words_are_painkillers() {
+    // Nothing found before: no text writes "killers", and a passage had to cover two of the
+    // three words, while the one on constipation names opioids, not pain.
+    assert_answered_by_words_and_by_default(&[(
+        "pain killers make me constipated",
+        "Appetite, weight and constipation",
+    )]);
+}
+
+#[test]
 fn a_blood_count_and_an_injection_in_everyday_words_reach_the_texts_words() {
     // "wbc" was reported missing; "shots" is what many people call injections.
     assert_answered_by_words_and_by_default(&[
