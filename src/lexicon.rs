@@ -398,6 +398,17 @@ impl Lexicon {
             .filter(|t| !t.contains(' '))
     }
 
+    /// The words of the terms written in several words that the lexicon searches as meant
+    /// (not its misspellings): "killers" of "pain killers".
+    pub fn words_of_phrases(&self) -> impl Iterator<Item = &str> {
+        self.groups
+            .iter()
+            .filter(|g| g.kind != SynonymKind::Misspelling)
+            .flat_map(|g| &g.terms)
+            .filter(|t| t.contains(' '))
+            .flat_map(|t| t.split(' '))
+    }
+
     /// Finds lexicon terms in a query's words, longest match first, left to right. `text` is
     /// what `words` were analyzed from: a term that only its stop words make more than one
     /// word ([`WithStopWords`]) is matched against it, after the terms of several analyzed

@@ -299,12 +299,12 @@ fn other_spelling_in_corpus(
 /// The words of the corpus and the lexicon a misspelling may stand for, nearest first, then the
 /// most passages (counted over the whole index, so the answer does not depend on how the index
 /// is split into segments), then alphabetical; and the English words near it that no passage
-/// uses, nearest and then most common first. Three ways find the candidates, since typing
+/// uses, nearest and then most common first. Four ways find the candidates, since typing
 /// errors live in the written word while the index holds stems ("exercize" and "exercise" are
 /// one edit apart, their stems "exerc" and "exercis" two): English words near the typed word
 /// that the corpus uses, indexed terms near the word's term (for words no dictionary has, such
-/// as drug names), and single-word lexicon terms near the typed word. Every word found keeps
-/// the first letter and its prefixes.
+/// as drug names), single-word lexicon terms near the typed word, and the words of its terms
+/// of several words. Every word found keeps the first letter and its prefixes.
 fn nearby_words(
     searcher: &Searcher,
     field: Field,
@@ -377,6 +377,25 @@ fn nearby_words(
             lexicon_only.push(t.clone());
             Some(t)
         }) {
+            lexicon_forms.push((t.clone(), written));
+            found.push((t, distance));
+        }
+    }
+    // A word of a phrase the lexicon searches is a candidate too where no passage uses it
+    // alone: "pain kilers" then reads as "pain killers", which reaches the painkillers' group;
+    // "kilers" was left absent, with "killers", "kills" and "killer" as suggestions.
+    for word in lexicon.words_of_phrases() {
+        let written = word.to_lowercase();
+        let distance = strsim::osa_distance(surface, &written);
+        if distance > usize::from(edits)
+            || written.chars().count() < MIN_LEN
+            || !written.chars().all(char::is_alphabetic)
+        {
+            continue;
+        }
+        let Some(t) = term_of(&written) else { continue };
+        if doc_freq(searcher, &[field], &t) == 0 && !lexicon_only.contains(&t) {
+            lexicon_only.push(t.clone());
             lexicon_forms.push((t.clone(), written));
             found.push((t, distance));
         }
