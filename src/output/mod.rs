@@ -14,7 +14,8 @@ use wire::{
 };
 
 pub use text::{
-    DEFAULT_WIDTH, Style, expansions_to_show, nothing_about, printable, printable_lines, shortened,
+    DEFAULT_WIDTH, Style, expansions_to_show, nothing_about, nothing_found_for, printable,
+    printable_lines, shortened,
 };
 
 /// What a search's text output says above its passages and JSON lines have no place for: the

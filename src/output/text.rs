@@ -134,12 +134,22 @@ pub fn shortened(text: &str, max: usize) -> String {
     format!("{}…", at_word.trim_end())
 }
 
+/// What a search that found nothing names: after a spelling correction what was searched
+/// (after "kilers → killers", nothing is about "killers", not "kilers"), otherwise the query
+/// as typed, exclusions included ("chemo -nausea").
+pub fn nothing_found_for(results: &SearchResults) -> &str {
+    match results.corrections.is_empty() {
+        true => &results.query,
+        false => &results.searched,
+    }
+}
+
 /// "Nothing in the corpus is about …", or with `--approach` "No passage tagged … is about …":
 /// a search narrowed to one approach that finds nothing has not shown that the corpus has
 /// nothing on the question ("tamoxifen" among the immunotherapy passages).
 pub fn nothing_about(results: &SearchResults) -> String {
     let query = quoted(&shortened(
-        &printable(results.query.trim()),
+        &printable(nothing_found_for(results).trim()),
         SHOWN_QUERY_CHARS,
     ));
     match results.approaches.as_slice() {

@@ -577,6 +577,14 @@ fn nothing_found_is_said_in_every_mode() {
         text.contains("Nothing in the corpus is about \"xylophone\""),
         "{text}"
     );
+    // After a correction the message names what was searched: it said nothing was about
+    // "kilers", a word that was not searched.
+    let text = mbc(&ws, &["search", "kilers"]).ok().stdout;
+    assert!(
+        text.contains("kilers → killers")
+            && text.contains("Nothing in the corpus is about \"killers\""),
+        "{text}"
+    );
     let closest = search(&ws, "xylophone", &["--closest", "--limit", "3"]);
     assert!(!closest.found && closest.closest && closest.passages.len() == 3);
     // The closest passages match nothing: `total_hits` was the search's depth (100, or 461

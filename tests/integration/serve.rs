@@ -479,9 +479,19 @@ fn the_page_searches_shows_nothing_found_and_makes_a_handout() {
     let nothing = server.get("/?q=xylophone");
     assert_eq!(nothing.status, 200);
     assert!(
-        nothing.body.contains("Nothing in these texts is about"),
+        nothing
+            .body
+            .contains("Nothing in these texts is about “xylophone”"),
         "{}",
         nothing.body
+    );
+    let corrected = server.get("/?q=kilers");
+    assert!(
+        corrected
+            .body
+            .contains("Nothing in these texts is about “killers”"),
+        "{}",
+        corrected.body
     );
     // Narrowed to an approach, nothing found is nothing among its passages; the way back to
     // all passages keeps the mode (it dropped it).

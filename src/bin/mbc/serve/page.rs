@@ -335,6 +335,7 @@ fn results_view(
         .collect();
     // The same few as `mbc search` names: once each, the names a passage shown contains.
     let (also_searched, _) = output::expansions_to_show(&results.expanded, false);
+    let asked = output::nothing_found_for(results);
     html! {
         h1.visually-hidden { "Results" }
         @if !output.corrections.is_empty() {
@@ -365,11 +366,11 @@ fn results_view(
             p.nothing role="status" { "No more passages: all " (output.total_hits)
                 " matching passages are on the pages before. " a href=(page_url(params, 0)) { "Back to the first page" } }
         } @else if output.passages.is_empty() && approaches.is_empty() {
-            p.nothing role="status" { "Nothing in these texts is about “" (params.q) "”. "
+            p.nothing role="status" { "Nothing in these texts is about “" (asked) "”. "
                 "Try other words, or ask your care team." }
         } @else if output.passages.is_empty() {
             p.nothing role="status" { "No passage tagged " (approaches.join(" or ")) " is about “"
-                (params.q) "”. " a href=(unfiltered_url(params)) { "Search all passages" } }
+                (asked) "”. " a href=(unfiltered_url(params)) { "Search all passages" } }
         } @else {
             p role="status" { (shown_range(params, output.passages.len())) " of " (output.total_hits) " "
                 (wire::counted_as(results.mode)) ", best first" }
