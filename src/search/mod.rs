@@ -84,8 +84,8 @@ const EXPANSIONS_SHOWN_FROM: usize = 100;
 /// Lists longer than this are loaded and highlighted in parallel: the window every search
 /// loads is not. Splitting it across the thread pool cost a server more than it saved: the
 /// pool's wake-ups and hand-offs were a tenth of the CPU an `--exact` answer took, while
-/// concurrent requests already kept both cores busy (and a one-shot search loads its hundred
-/// passages in well under a millisecond).
+/// concurrent requests already kept both cores busy; searches one at a time in one process
+/// were no slower for it (`cargo bench --bench search`).
 const PARALLEL_HITS: usize = WINDOW;
 
 /// Lists up to this long are highlighted from the terms a cached passage keeps
