@@ -295,8 +295,12 @@ fn the_page_pages_through_the_ranking_with_links_and_says_which_passages_it_show
     );
     assert!(!all.contains("rel=\"next\""), "{all}");
     let beyond = server.get(&format!("/?q=bone&offset={}", total + 5)).body;
+    // The count says what it counts, as above the results ("matching passages" read as that
+    // many answers).
     assert!(
-        beyond.contains("No more passages") && !beyond.contains("Nothing in these texts is about"),
+        beyond.contains(&format!(
+            "No more passages: all {total} passages with a word of the search"
+        )) && !beyond.contains("Nothing in these texts is about"),
         "{beyond}"
     );
 }

@@ -363,8 +363,9 @@ fn results_view(
                 a href=(unfiltered_url(params)) { "Show all" } }
         }
         @if output.passages.is_empty() && output.found {
-            p.nothing role="status" { "No more passages: all " (output.total_hits)
-                " matching passages are on the pages before. " a href=(page_url(params, 0)) { "Back to the first page" } }
+            p.nothing role="status" { "No more passages: all " (output.total_hits) " "
+                (wire::counted_as(results.mode)) " are on the pages before. "
+                a href=(page_url(params, 0)) { "Back to the first page" } }
         } @else if output.passages.is_empty() && approaches.is_empty() {
             p.nothing role="status" { "Nothing in these texts is about “" (asked) "”. "
                 "Try other words, or ask your care team." }
