@@ -141,7 +141,7 @@ pub fn judge(
         fields,
         &surface,
         nearby.candidates,
-        &nearby.lexicon_forms,
+        &nearby.known_forms,
     )?;
     // A word of SCOWL's largest list is real, but as often a slip ("chimo") as meant ("repot"):
     // it is replaced only by a medical word ("tripple" by the "triple" of "triple negative"),
@@ -200,10 +200,11 @@ struct Rival {
 struct Nearby {
     candidates: Vec<Candidate>,
     rivals: Vec<Rival>,
-    /// The lexicon's spelling of a candidate's term, where that spelling is near the word typed
-    /// and the corpus's may not be: "diarea" is two edits from the lexicon's "diarrhea" and
-    /// three from the corpus's "diarrhoea".
-    lexicon_forms: Vec<(String, String)>,
+    /// Spellings of a candidate's term, from the English list or the lexicon, near the word
+    /// typed where the corpus's may not be: "diarea" is two edits from the lexicon's "diarrhea"
+    /// and three from the corpus's "diarrhoea"; "efect" one from the English "effect" and two
+    /// from "effects", the way the first passages that use the term write it.
+    known_forms: Vec<(String, String)>,
 }
 
 /// The one candidate clearly meant, if there is one: the only one at the least distance, or
@@ -316,7 +317,7 @@ fn nearby_words(
         return Nearby {
             candidates: Vec::new(),
             rivals: Vec::new(),
-            lexicon_forms: Vec::new(),
+            known_forms: Vec::new(),
         };
     };
     let keeps_its_look = |t: &str| {
@@ -328,11 +329,20 @@ fn nearby_words(
     let mut analyzer = crate::analysis::medical_analyzer();
     let mut term_of = |word: &str| one_word(&mut analyzer, word).map(|w| w.term);
     let mut found: Vec<(String, usize)> = Vec::new();
+    let mut known_forms = Vec::new();
     let mut rivals: Vec<Rival> = Vec::new();
     for (word, frequency) in english::near(surface, edits) {
         let distance = strsim::osa_distance(surface, &word);
         match term_of(&word) {
-            Some(t) if doc_freq(searcher, &[field], &t) > 0 => found.push((t, distance)),
+            Some(t) if doc_freq(searcher, &[field], &t) > 0 => {
+                // One slip from the word typed, the English word is what was meant even where
+                // the corpus writes its term otherwise ("efect": "effect", not "effects"). Two
+                // slips away it is not: "skiiing" is not "skinning", whose "skin" the corpus has.
+                if distance == 1 {
+                    known_forms.push((t.clone(), word));
+                }
+                found.push((t, distance));
+            }
             _ if keeps_its_look(&word) => rivals.push(Rival {
                 word,
                 distance,
@@ -353,7 +363,6 @@ fn nearby_words(
     // in another (the lexicon's "diarrhea", the corpus's "diarrhoea"). One the corpus does not
     // use at all is a candidate too: searched, it reaches the words its group gives ("husband"
     // reaches "partner"), and "husban" was replaced by "human", two edits away, instead.
-    let mut lexicon_forms = Vec::new();
     let mut lexicon_only = Vec::new();
     for word in lexicon.single_word_terms() {
         let written = word.to_lowercase();
@@ -377,7 +386,7 @@ fn nearby_words(
             lexicon_only.push(t.clone());
             Some(t)
         }) {
-            lexicon_forms.push((t.clone(), written));
+            known_forms.push((t.clone(), written));
             found.push((t, distance));
         }
     }
@@ -396,7 +405,7 @@ fn nearby_words(
         let Some(t) = term_of(&written) else { continue };
         if doc_freq(searcher, &[field], &t) == 0 && !lexicon_only.contains(&t) {
             lexicon_only.push(t.clone());
-            lexicon_forms.push((t.clone(), written));
+            known_forms.push((t.clone(), written));
             found.push((t, distance));
         }
     }
@@ -425,32 +434,34 @@ fn nearby_words(
     Nearby {
         candidates,
         rivals,
-        lexicon_forms,
+        known_forms,
     }
 }
 
 /// The candidates a person would take for the word they typed, each shown as the corpus writes
-/// it nearest to that word. Candidates are found by stems, and a stem can be near when the word
-/// is not: "skii", the stem of "skiiing", is one edit from "skin", but the words are three apart.
+/// it nearest to that word, or else as the English list or the lexicon does. Candidates are
+/// found by stems, and a stem can be near when the word is not: "skii", the stem of "skiiing",
+/// is one edit from "skin", but the words are three apart.
 fn looking_like_typed(
     snapshot: &Snapshot,
     fields: Fields,
     surface: &str,
     candidates: Vec<Candidate>,
-    lexicon_forms: &[(String, String)],
+    known_forms: &[(String, String)],
 ) -> Result<Vec<Candidate>> {
     let reach = usize::from(max_edits(surface.chars().count()));
     let near = |form: &String| strsim::osa_distance(surface, form) <= reach;
     let mut kept = Vec::new();
     for mut candidate in candidates {
         let corpus_form = nearest_form(snapshot, fields, &candidate.term, surface)?;
-        let lexicon_form = || {
-            lexicon_forms
+        let known_form = || {
+            known_forms
                 .iter()
-                .find(|(term, form)| *term == candidate.term && near(form))
+                .filter(|(term, form)| *term == candidate.term && near(form))
+                .min_by_key(|(_, form)| strsim::osa_distance(surface, form))
                 .map(|(_, form)| form.clone())
         };
-        if let Some(shown) = corpus_form.filter(near).or_else(lexicon_form) {
+        if let Some(shown) = corpus_form.filter(near).or_else(known_form) {
             candidate.shown = shown;
             kept.push(candidate);
         }

@@ -205,6 +205,33 @@ fn a_misspelling_is_corrected_for_both_halves_of_a_hybrid_search() {
 }
 
 #[test]
+fn a_slip_in_an_everyday_word_is_corrected_where_the_corpus_writes_the_word_otherwise() {
+    // The corpus writes "effects" and "changes" more than "effect" and "change": the
+    // misspellings were two slips from those and were reported absent, "efect" with "elect,
+    // erect" offered, and "efect of chemo on memory" found nothing.
+    let ws = Workspace::with_bundled_corpus();
+    for (typed, meant, right) in [
+        (
+            "efect of chemo on memory",
+            "effect",
+            "effect of chemo on memory",
+        ),
+        (
+            "how do i chnge my diet",
+            "change",
+            "how do i change my diet",
+        ),
+        ("feeling depresed", "depressed", "feeling depressed"),
+    ] {
+        let typo = search(&ws, typed, &[]);
+        let word = typed.split(' ').find(|w| !right.contains(w)).unwrap();
+        assert_eq!(corrected(&typo), [(word, meant)], "{typed}");
+        assert_eq!(typo.searched, right);
+        assert_eq!(ids(&typo, 5), ids(&search(&ws, right, &[]), 5), "{typed}");
+    }
+}
+
+#[test]
 fn a_misspelling_the_lexicon_lists_is_a_correction_too() {
     // The lexicon's misspellings were searched as synonyms: no "showing results for", and the
     // embedding model was given "capecitibine", so a hand-foot syndrome passage on capecitabine
