@@ -315,7 +315,7 @@ fn rank(
         )?,
     };
     // A question about an urgent symptom is never answered with "nothing found".
-    about.found |= !urgent.passages.is_empty();
+    about.found |= urgent.advice.is_some();
     if !about.found && !request.closest {
         return Ok(Ranked {
             candidates: Vec::new(),
@@ -465,22 +465,21 @@ fn similarity_without_absent_words(
     Ok(Some(nearest.similarity_to(embedder, &rest)?))
 }
 
-/// Moves one urgent-advice passage to the front, marked as urgent: the one the ranking puts
-/// highest, or, when the ranking lists none, the one that fits the query's words best (it
-/// joins with no score of its own).
+/// Moves one urgent-advice passage to the front, marked as urgent: the one that fits the
+/// query's words best, in every mode. It was the one the ranking put highest, and the model's
+/// sense of closeness then chose the advice: "shivering on docetaxel" was led by the advice for
+/// a hot, swollen arm (it names shivers), and "on enhertu and got a new cough" by general
+/// advice rather than the advice on lung inflammation with T-DXd. It keeps its score where the
+/// ranking has it, and joins with none where it does not.
 fn put_urgent_first(candidates: &mut Vec<Candidate>, urgent: &UrgentFirst) {
-    let Some(&best_fit) = urgent.passages.first() else {
+    let Some(advice) = urgent.advice else {
         return;
     };
-    // Looked for within the window only, so that a deeper search does not find another.
-    let ranked = candidates
-        .iter()
-        .take(WINDOW)
-        .position(|c| urgent.passages.contains(&c.address));
+    let ranked = candidates.iter().position(|c| c.address == advice);
     let first = match ranked {
         Some(i) => candidates.remove(i),
         None => Candidate {
-            address: best_fit,
+            address: advice,
             bm25: None,
             semantic: None,
             score: 0.0,

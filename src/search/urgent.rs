@@ -1,7 +1,8 @@
 //! The urgent-symptom rule ([`crate::symptoms`]): when a query names a symptom that needs
-//! urgent care, the passages that name that symptom and say to get help at once come first,
-//! and the search never answers "nothing found". It is a safety rule, applied after ranking
-//! and independent of it: however a person phrases "temperature 38.5 on chemo", the advice to
+//! urgent care, the passage that names that symptom, says to get help at once and fits the
+//! query's words best comes first, and the search never answers "nothing found". It is a
+//! safety rule, applied after ranking and independent of it (the same advice leads in every
+//! mode): however a person phrases "temperature 38.5 on chemo", the advice to
 //! call straight away is what they read first.
 
 use tantivy::collector::TopDocs;
@@ -19,12 +20,6 @@ use crate::analysis::{medical_analyzer, word_terms};
 use crate::index::{Fields, SearchIndex, Snapshot};
 use crate::symptoms::Symptom;
 
-/// Urgent-advice passages considered for the symptoms of one query. One of them is put first:
-/// the one the ranking itself puts highest, so the advice that fits the question best leads.
-/// The rest keep their place, so a question that only mentions a symptom ("can I drive after a
-/// seizure") still finds its answer near the top.
-const URGENT_PASSAGES: usize = 50;
-
 /// How far apart the words of a symptom term may stand in a passage that names it "near":
 /// a clause ("weakness or heaviness in the legs"), in either order.
 const NEAR_SLOP: u32 = 6;
@@ -34,16 +29,18 @@ const NEAR_SLOP: u32 = 6;
 pub struct UrgentFirst {
     /// The names of the urgent symptoms the query names.
     pub symptoms: Vec<String>,
-    /// The passages that name one of them and say to act at once, by how well they fit the
-    /// query's words.
-    pub passages: Vec<DocAddress>,
+    /// Of the passages that name one of them and say to act at once, the one that fits the
+    /// query's words best: put first in every mode. The rest of the advice keeps its place in
+    /// the ranking, so a question that only mentions a symptom ("can I drive after a seizure")
+    /// still finds its answer near the top.
+    pub advice: Option<DocAddress>,
     /// When the query names them only if a word no passage uses means a word suggested for it
     /// ("fiver 38 on chemo", if "fiver" means "fever"): that word and the suggestion.
     pub if_meant: Vec<Correction>,
 }
 
 /// The urgent symptoms a query names (through its words or their synonyms; `text` is the query
-/// as searched), and the passages that give the advice for them. A query that names none may
+/// as searched), and the passage whose advice for them fits the query best. A query that names none may
 /// name one through a suggestion for a word no passage uses (`absent`): "fiver", a real word,
 /// is never replaced by "fever", but a person who meant fever on chemotherapy must not read
 /// "nothing found". The advice then comes first, and the results say on what condition.
@@ -95,10 +92,7 @@ pub fn urgent_first(
                 .map(|q| q.box_clone())
                 .collect::<Vec<_>>();
             let query = with_required(advice.box_clone(), required, plan);
-            top = snapshot.search(
-                &*query,
-                &TopDocs::with_limit(URGENT_PASSAGES).order_by_score(),
-            )?;
+            top = snapshot.search(&*query, &TopDocs::with_limit(1).order_by_score())?;
             if !top.is_empty() {
                 break 'found;
             }
@@ -106,7 +100,7 @@ pub fn urgent_first(
     }
     Ok(UrgentFirst {
         symptoms: named.iter().map(|s| s.name.clone()).collect(),
-        passages: top.into_iter().map(|(_, address)| address).collect(),
+        advice: top.into_iter().map(|(_, address)| address).next(),
         if_meant: meant
             .into_iter()
             .map(|(correction, _)| correction)
