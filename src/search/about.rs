@@ -37,6 +37,9 @@ pub const COVERAGE_NEEDED: f32 = 0.5;
 /// the model's floor and `alone`) to count.
 pub const COVERAGE_WITH_MEANING: f32 = 0.25;
 
+/// Coverage of a whole query (short of 1.0 by rounding at most).
+const FULL_COVERAGE: f32 = 0.999;
+
 /// How much a short query's ranking leans on coverage: a leading candidate's lexical score is
 /// multiplied by `1 - COORDINATION + COORDINATION * coverage`. BM25 sums its words' scores, so a
 /// passage that repeats some of a question's words ("CBD", "oil") can outrank one that has
@@ -115,6 +118,19 @@ impl Aboutness {
     /// True when a passage covers enough of the query by its words alone.
     pub fn by_words(&self) -> bool {
         enough_by_words(self.coverage, self.concepts)
+    }
+
+    /// True when the words that found the query are incidental: they cover only part of a
+    /// question that has a word no passage uses (`has_absent_words`), and no passage is near
+    /// it in meaning (below the model's `floor`). "is the stock market going up" shared "stock"
+    /// (of compression stockings) and "going up" with a passage on travel, at a similarity of
+    /// 0.20. A question covered whole stands on its words, as the model reads some
+    /// abbreviations poorly ("tace": 0.21), and so does one whose every word the texts use
+    /// ("can she still hear us": 0.25).
+    pub fn incidental(&self, floor: Option<f32>, has_absent_words: bool) -> bool {
+        has_absent_words
+            && self.coverage < FULL_COVERAGE
+            && matches!((self.similarity, floor), (Some(s), Some(f)) if s < f)
     }
 }
 

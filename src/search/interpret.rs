@@ -275,7 +275,8 @@ pub struct PlannedQuery {
     /// Plain names for the embedding model ([`PlannedQuery::embedding_text`]): the generic
     /// name of each brand name the query uses ("sacituzumab govitecan" for "trodelvy"), and
     /// the clinical word for an everyday phrase of [`PHRASE_WORDS`] or more words ("tiredness"
-    /// for "cant get out of bed"); none in a query too long for them or naming an urgent
+    /// for "cant get out of bed"), or of two that no passage writes ("ascites" for "tummy is
+    /// swollen"); none in a query too long for them or naming an urgent
     /// symptom ([`PLAIN_NAME_CONCEPTS`]).
     pub plain_names: Vec<String>,
     /// The statuses the query takes (HER2-negative, after the menopause): a passage that
@@ -305,8 +306,10 @@ const PLAIN_NAME_CONCEPTS: usize = 4;
 /// the model: "cant get out of bed" embedded close to advice on bedtimes (text 28 on sleep put
 /// its sleep habits first and cancer-related fatigue 6th); with "tiredness" beside it, the
 /// passage on fatigue leads. Shorter phrases ("short of breath", "spread to the liver") say
-/// what they mean, and the model reads them well. Every question set and MED were unchanged
-/// by it (stop 42).
+/// what they mean, and the model reads them well, unless no passage writes them: "her tummy
+/// is swollen" embedded close to the advice on a swollen arm (seven arm passages led, the
+/// passage on fluid in the belly 10th), and with "ascites" beside it that passage leads. Every
+/// question set and MED were unchanged by either (stops 42 and 53).
 const PHRASE_WORDS: usize = 3;
 
 impl PlannedQuery {
@@ -425,7 +428,7 @@ pub fn plan_query(
                     )?
                 };
                 semantic_parts.push(searched);
-                let matches = add_free_words(
+                let (matches, unwritten) = add_free_words(
                     index,
                     snapshot,
                     &builder,
@@ -434,7 +437,7 @@ pub fn plan_query(
                     request.exact,
                     &typed,
                 )?;
-                note_plain_names(&words, &matches, &mut planned.plain_names);
+                note_plain_names(&words, &matches, &unwritten, &mut planned.plain_names);
                 named_groups.extend(matches.iter().map(|m| m.group));
                 forget_words_in_phrases(
                     &mut planned.absent,
@@ -1032,7 +1035,8 @@ fn distinct_words(words: &[AnalyzedWord]) -> Vec<(&AnalyzedWord, usize)> {
 }
 
 /// Free words: each word scored in every field, lexicon expansions at a lower weight, and a
-/// proximity bonus for the words together. Returns the lexicon's matches among the words.
+/// proximity bonus for the words together. Returns the lexicon's matches among the words, and
+/// for each whether no passage writes it ([`written_nowhere`]).
 fn add_free_words(
     index: &SearchIndex,
     snapshot: &Snapshot,
@@ -1041,7 +1045,7 @@ fn add_free_words(
     words: &[AnalyzedWord],
     exact: bool,
     text: &str,
-) -> Result<Vec<LexiconMatch>> {
+) -> Result<(Vec<LexiconMatch>, Vec<bool>)> {
     let plan = &mut planned.plan;
     // One clause per distinct word, weighted by how often the query uses it (BM25's raw
     // query-term frequency, as Lucene counts it): the word a pasted paragraph repeats is its
@@ -1075,18 +1079,17 @@ fn add_free_words(
         }
     }
     if exact {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Vec::new()));
     }
     let matches = index.lexicon.matches(text, words);
-    let unindexed = matches
-        .iter()
-        .map(|found| {
-            let matched = &words[found.start..found.start + found.len];
-            no_passage_has(snapshot, index.fields, matched)
-        })
-        .collect::<Result<Vec<bool>>>()?;
+    let (mut unindexed, mut unwritten) = (Vec::new(), Vec::new());
+    for found in &matches {
+        let matched = &words[found.start..found.start + found.len];
+        unindexed.push(no_passage_has(snapshot, index.fields, matched)?);
+        unwritten.push(written_nowhere(snapshot, index.fields, matched)?);
+    }
     add_expansions(builder, planned, words, &matches, &unindexed, text);
-    Ok(matches)
+    Ok((matches, unwritten))
 }
 
 /// In a search of the words as typed, each word no passage uses, named as typed: nothing is
@@ -1115,6 +1118,23 @@ fn absent_as_typed(
     Ok(())
 }
 
+/// Whether no passage writes `matched`, a phrase of several words, as typed (in its text or
+/// its heading): then the lexicon's words for it are the corpus's only words for what it says.
+fn written_nowhere(snapshot: &Snapshot, fields: Fields, matched: &[AnalyzedWord]) -> Result<bool> {
+    if matched.len() < 2 || matched.iter().any(|w| !w.parts.is_empty()) {
+        return Ok(false);
+    }
+    let phrase: Vec<(usize, String)> = matched
+        .iter()
+        .map(|w| (w.position, w.term.clone()))
+        .collect();
+    snapshot.read(|s| {
+        Ok([fields.body, fields.section]
+            .into_iter()
+            .all(|field| spelling::passages_with_phrase(s, field, &phrase) == 0))
+    })
+}
+
 /// Whether no passage has any of `words`' terms, in any field searched: then the typed words
 /// add nothing to a passage's score, and their expansions are all there is of them.
 fn no_passage_has(snapshot: &Snapshot, fields: Fields, words: &[AnalyzedWord]) -> Result<bool> {
@@ -1127,24 +1147,27 @@ fn no_passage_has(snapshot: &Snapshot, fields: Fields, words: &[AnalyzedWord]) -
 }
 
 /// Adds to `plain_names` the plain name (the group's first term) of each brand name in
-/// `matches`, and of each everyday phrase of [`PHRASE_WORDS`] or more words, unless the query
-/// already uses it or it is already there.
+/// `matches`, and of each everyday phrase of [`PHRASE_WORDS`] or more words or of several that
+/// no passage writes (`unwritten`, per match), unless the query already uses it or it is
+/// already there.
 fn note_plain_names(
     words: &[AnalyzedWord],
     matches: &[LexiconMatch],
+    unwritten: &[bool],
     plain_names: &mut Vec<String>,
 ) {
     let used: BTreeSet<&str> = words.iter().map(|w| w.term.as_str()).collect();
-    let wanted = |m: &LexiconMatch, e: &Expansion| match e.kind {
+    let wanted = |m: &LexiconMatch, unwritten: bool, e: &Expansion| match e.kind {
         SynonymKind::Brand => true,
-        SynonymKind::Lay => m.len >= PHRASE_WORDS,
+        SynonymKind::Lay => m.len >= PHRASE_WORDS || (m.len > 1 && unwritten),
         _ => false,
     };
     let generics = matches
         .iter()
-        .flat_map(|m| m.expansions.iter().map(move |e| (m, e)))
-        .filter(|&(m, e)| e.canonical && wanted(m, e))
-        .map(|(_, e)| e);
+        .zip(unwritten)
+        .flat_map(|(m, &u)| m.expansions.iter().map(move |e| (m, u, e)))
+        .filter(|&(m, u, e)| e.canonical && wanted(m, u, e))
+        .map(|(_, _, e)| e);
     for generic in generics {
         let in_query = generic.words.iter().all(|w| used.contains(w.term.as_str()));
         if !in_query && !plain_names.contains(&generic.text) {

@@ -302,7 +302,8 @@ fn rank(
             .without_absent
             .is_none_or(|s| s >= about::SAME_QUESTION);
     }
-    about.found &= !planned.names_another_cancer;
+    about.found &=
+        !planned.names_another_cancer && !about.incidental(floor, !planned.absent.is_empty());
     let urgent = match request.kind {
         QueryKind::Approach => UrgentFirst::default(),
         _ => urgent::urgent_first(

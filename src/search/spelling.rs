@@ -595,7 +595,11 @@ fn one_word(analyzer: &mut TextAnalyzer, text: &str) -> Option<AnalyzedWord> {
 }
 
 /// Number of passages with `terms` (position, term) in a row in `field`.
-fn passages_with_phrase(searcher: &Searcher, field: Field, terms: &[(usize, String)]) -> u64 {
+pub(super) fn passages_with_phrase(
+    searcher: &Searcher,
+    field: Field,
+    terms: &[(usize, String)],
+) -> u64 {
     let first = terms.first().map_or(0, |(position, _)| *position);
     let phrase = PhraseQuery::new_with_offset(
         terms
