@@ -2368,10 +2368,13 @@ fn urgent_symptoms_put_the_advice_to_act_first() {
             first.text
         );
     }
-    // Words in another sense: a sleeve that fits, "temp" for temporary.
+    // Words in another sense: a sleeve that fits, "temp" for temporary, a letter that says one
+    // is fit to fly, the temperature medicines are kept at.
     for query in [
         "how should a compression sleeve fit",
         "is the hair loss temp or permanent",
+        "fit to fly letter",
+        "how should i store my medicines at room temperature",
         // Diarrhoea as a side effect to expect is not an emergency.
         "is diarrhoea common with verzenio",
         "is watery diarrhoea normal on verzenio",
