@@ -2344,6 +2344,9 @@ fn urgent_symptoms_put_the_advice_to_act_first() {
         // Any cough on T-DXd may be lung inflammation: no "new", no "short of breath" needed.
         "my mom is on enhertu and has a dry cough",
         "mum is very confused today",
+        // Rigors in people's words.
+        "ive got the shakes on chemo",
+        "cant stop shaking after docetaxel",
     ] {
         let output = search(&ws, query, &[]);
         assert!(
@@ -2375,6 +2378,8 @@ fn urgent_symptoms_put_the_advice_to_act_first() {
         "is the hair loss temp or permanent",
         "fit to fly letter",
         "how should i store my medicines at room temperature",
+        // Hands that shake are a tremor, not rigors.
+        "my hands shake when i hold a cup",
         // Diarrhoea as a side effect to expect is not an emergency.
         "is diarrhoea common with verzenio",
         "is watery diarrhoea normal on verzenio",
