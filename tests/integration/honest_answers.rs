@@ -927,6 +927,31 @@ fn a_cdk_inhibitor_and_morphine_in_a_polish_or_spanish_spelling_reach_the_texts(
 }
 
 #[test]
+fn looking_after_a_parent_or_partner_is_being_a_carer() {
+    // "dad" and "mum" reach "parent", and the text on telling young children, which speaks of
+    // parents, came first: "how do i look after my dad at home" had "Young children" first and
+    // the help for carers second.
+    let ws = Workspace::with_bundled_corpus();
+    for extra in [&["--mode", "lexical"][..], &[]] {
+        for query in [
+            "how do i look after my dad at home",
+            "can i get benefits for looking after my mum",
+        ] {
+            let output = search(&ws, query, extra);
+            assert_eq!(
+                files(&output, 1),
+                ["26-supporting-someone-with-mbc.md"],
+                "{query} {extra:?}: {:?}",
+                sections(&output, 3)
+            );
+        }
+    }
+    // Looking after an arm is not caring for someone.
+    let arm = search(&ws, "how to look after my arm", &[]);
+    assert!(arm.expanded.is_empty(), "{:?}", arm.expanded);
+}
+
+#[test]
 fn working_part_time_is_work() {
     // The passage on work and money was 10th: "work" alone is left out of the lexicon
     // (treatments work too), and "chemo" filled the top.
