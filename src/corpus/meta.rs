@@ -65,6 +65,18 @@ impl Standing {
         }
     }
 
+    /// What keeps a text that is not dated from counting as reviewed, as outputs say it after
+    /// "this text": a review needs both sources and the date it was done. A text with a review
+    /// date and no sources was said to name "no sources or review date" above its own date.
+    pub fn missing_for_review(has_sources: bool, has_review_date: bool) -> &'static str {
+        match (has_sources, has_review_date) {
+            (false, false) => "names no sources and no review date",
+            (false, true) => "names no sources",
+            (true, false) => "has no review date",
+            (true, true) => "names its sources and review date",
+        }
+    }
+
     /// Parses [`Standing::name`].
     pub fn from_name(name: &str) -> Option<Standing> {
         [Standing::Reviewed, Standing::Dated, Standing::Unreviewed]

@@ -417,7 +417,10 @@ fn standing_warning(p: &StoredPassage, point_to_caveats: bool) -> Option<String>
             };
             Some(format!("⚠ dated text, not reviewed, no sources{caveats}"))
         }
-        Standing::Unreviewed => Some("⚠ this text names no sources or review date".to_string()),
+        Standing::Unreviewed => Some(format!(
+            "⚠ this text {}",
+            Standing::missing_for_review(!p.sources.is_empty(), p.last_reviewed.is_some())
+        )),
         Standing::Reviewed if p.review_overdue(&review::today()) => Some(format!(
             "⚠ last reviewed {}, more than a year ago: it may no longer be current",
             p.last_reviewed.as_deref().unwrap_or_default()

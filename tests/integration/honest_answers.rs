@@ -2655,6 +2655,40 @@ fn the_founding_article_is_marked_as_dated_wherever_it_shows() {
     );
 }
 
+#[test]
+fn an_unreviewed_text_is_marked_with_what_it_lacks() {
+    // A text with a review date and no sources was marked "names no sources or review date",
+    // and `mbc show` printed its review date just below.
+    let ws = Workspace::new();
+    ws.write(
+        "corpus/dated-only.md",
+        "+++\ntitle = \"Mouth care\"\nlast_reviewed = 2026-10-01\n+++\n\n\
+         ## Rinsing\n\nA salt water rinse keeps the mouth clean.\n",
+    );
+    ws.write(
+        "corpus/sourced-only.md",
+        "+++\ntitle = \"Hot weather\"\nsources = [\"Fixture source, 2025.\"]\n+++\n\n\
+         ## Keeping cool\n\nA damp flannel helps in hot weather.\n",
+    );
+    ws.write(
+        "corpus/neither.md",
+        "# Gardening\n\n## Gloves\n\nGardening gloves protect the hands.\n",
+    );
+    for (query, warning) in [
+        ("salt water rinse", "⚠ this text names no sources\n"),
+        ("damp flannel", "⚠ this text has no review date"),
+        ("gardening gloves", "⚠ this text names no sources and no review date"),
+    ] {
+        let text = mbc(&ws, &["search", query, "--mode", "lexical"]).ok().stdout;
+        assert!(text.contains(warning), "{query}: {text}");
+        let id = search(&ws, query, &["--mode", "lexical"]).passages[0]
+            .passage_id
+            .clone();
+        let shown = mbc(&ws, &["show", &id]).ok().stdout;
+        assert!(shown.contains(warning), "{query}: {shown}");
+    }
+}
+
 /// A text on zoledronic acid last reviewed on `date` (a year and more before the tests' today,
 /// or not), with one source.
 fn bone_text(title: &str, date: &str) -> String {

@@ -1147,6 +1147,27 @@ fn the_health_check_says_when_the_index_is_damaged() {
 }
 
 #[test]
+fn an_unreviewed_text_is_marked_on_the_page_with_what_it_lacks() {
+    // A text with a review date and no sources read "Not reviewed: this text names no review
+    // date", and its date was not shown.
+    let ws = Workspace::new();
+    ws.write(
+        "corpus/dated-only.md",
+        "+++\ntitle = \"Mouth care\"\nlast_reviewed = 2026-10-01\n+++\n\n\
+         ## Rinsing\n\nA salt water rinse keeps the mouth clean.\n",
+    );
+    let server = Server::start(&ws);
+    let results = server.get("/?q=salt+water+rinse");
+    assert!(
+        results.body.contains(
+            "<strong>Not reviewed</strong>: this text names no sources (its review date: 2026-10-01)."
+        ),
+        "{}",
+        results.body
+    );
+}
+
+#[test]
 fn a_dated_unsourced_text_is_marked_as_such_on_the_page_and_its_handout() {
     // The founding article was marked "Dated text" alone, its 14 corrections spread out under
     // each passage in results, while the home page said every result came from reviewed texts

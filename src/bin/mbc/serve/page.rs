@@ -589,7 +589,12 @@ fn passage_block(
                 "reviewed" if record.review_overdue => p.dated { strong { "Last reviewed " (document.last_reviewed.as_deref().unwrap_or("")) } ", more than a year ago: it may no longer be current." },
                 "reviewed" => p.reviewed { "Reviewed " (document.last_reviewed.as_deref().unwrap_or("")) },
                 "dated" => p.dated { strong { (dated_label(&document)) } ": some of it may no longer be current." },
-                _ => p.dated { strong { "Not reviewed" } ": this text names no review date." },
+                _ => p.dated {
+                    strong { "Not reviewed" } ": this text "
+                    (Standing::missing_for_review(!document.references.is_empty(), document.last_reviewed.is_some()))
+                    @if let Some(date) = &document.last_reviewed { " (its review date: " (date) ")" }
+                    "."
+                },
             }
             // Shown in full where a passage is read or printed; in results, one line to open.
             @if !document.caveats.is_empty() {
