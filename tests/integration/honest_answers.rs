@@ -2677,9 +2677,14 @@ fn an_unreviewed_text_is_marked_with_what_it_lacks() {
     for (query, warning) in [
         ("salt water rinse", "⚠ this text names no sources\n"),
         ("damp flannel", "⚠ this text has no review date"),
-        ("gardening gloves", "⚠ this text names no sources and no review date"),
+        (
+            "gardening gloves",
+            "⚠ this text names no sources and no review date",
+        ),
     ] {
-        let text = mbc(&ws, &["search", query, "--mode", "lexical"]).ok().stdout;
+        let text = mbc(&ws, &["search", query, "--mode", "lexical"])
+            .ok()
+            .stdout;
         assert!(text.contains(warning), "{query}: {text}");
         let id = search(&ws, query, &["--mode", "lexical"]).passages[0]
             .passage_id

@@ -86,6 +86,24 @@ fn strict_mode_fails_on_skipped_files_and_keeps_no_index() {
 }
 
 #[test]
+fn strict_mode_fails_on_an_up_to_date_index_that_left_files_out() {
+    // "index is up to date", exit 0: the index built without --strict still leaves the file
+    // out, which --strict is there to refuse.
+    let ws = Workspace::with_fixture_corpus();
+    ws.write("corpus/image.txt", b"\x00\x00");
+    ws.index_corpus();
+    let run = ws.mbc(&["index", "--strict"]).expect_code(1);
+    assert!(
+        run.stderr.contains("--strict") && run.stderr.contains("image.txt"),
+        "{}",
+        run.stderr
+    );
+    // The index it has is left as it was, and searchable.
+    assert!(ws.index().join("CURRENT").exists());
+    ws.mbc(&["index"]).ok();
+}
+
+#[test]
 fn malformed_front_matter_is_an_error_with_file_and_line() {
     let ws = Workspace::with_fixture_corpus();
     ws.write(

@@ -1,5 +1,6 @@
-//! The corpus's fingerprint: a cheap summary of its files (paths, sizes, modification times)
-//! and data files, recorded with each generation; when it changes, the index is stale.
+//! The corpus's fingerprint: a cheap summary of its files (paths, sizes, modification times,
+//! who may read them) and data files, recorded with each generation; when it changes, the index
+//! is stale.
 
 use std::path::Path;
 
@@ -52,6 +53,42 @@ pub(super) fn fingerprint_of(corpus_path: &Path, files: &[CorpusFile]) -> String
         hasher.update(name.as_bytes());
         hasher.update(&meta.len().to_le_bytes());
         hasher.update(&modified.to_le_bytes());
+        hasher.update(&access(&meta));
     }
     hasher.finalize().to_hex()[..32].to_string()
+}
+
+/// Who may read a file: its permission bits and owner. Making a skipped file readable changes
+/// neither its size nor its time, and "index is up to date" kept it out of the index.
+#[cfg(unix)]
+fn access(meta: &std::fs::Metadata) -> [u8; 12] {
+    use std::os::unix::fs::MetadataExt;
+    let mut bytes = [0; 12];
+    bytes[..4].copy_from_slice(&meta.mode().to_le_bytes());
+    bytes[4..8].copy_from_slice(&meta.uid().to_le_bytes());
+    bytes[8..].copy_from_slice(&meta.gid().to_le_bytes());
+    bytes
+}
+
+#[cfg(not(unix))]
+fn access(meta: &std::fs::Metadata) -> [u8; 1] {
+    [u8::from(meta.permissions().readonly())]
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+
+    #[test]
+    fn a_file_made_readable_changes_the_fingerprint() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("walking.md");
+        std::fs::write(&file, "# Walking\n\nA gentle walk.\n").unwrap();
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o000)).unwrap();
+        let unreadable = fingerprint(dir.path()).unwrap();
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert_ne!(fingerprint(dir.path()).unwrap(), unreadable);
+    }
 }

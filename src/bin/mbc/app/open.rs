@@ -35,6 +35,14 @@ pub fn index_command(
             Freshness::Fresh => {
                 let index = SearchIndex::open(&location.index)?;
                 index::remove_leftovers(&location.index);
+                // An index that is up to date still leaves out what it skipped: `--strict` fails
+                // as the build that skipped them would have (it said "up to date", exit 0).
+                if strict && !index.meta.skipped.is_empty() {
+                    return Err(mbc::Error::StrictFailure {
+                        skipped: index.meta.skipped.clone(),
+                    }
+                    .into());
+                }
                 status!(
                     "index at {} is up to date ({} documents, {} passages); use --rebuild to rebuild it anyway",
                     printable(&location.index.display().to_string()),
