@@ -257,6 +257,33 @@ fn jsonl_is_lines_for_every_command_that_takes_it() {
 }
 
 #[test]
+fn a_bad_flag_is_a_json_error_when_json_was_asked_for() {
+    // clap's own errors (a value out of range, an unknown flag or value) were text on stderr
+    // whatever --format said, and `export` writes JSON lines whatever it is asked.
+    let ws = indexed();
+    for args in [
+        &["search", "bone", "--format", "json", "--limit", "0"][..],
+        &["search", "bone", "--format=json", "--mode", "fancy"],
+        &["stats", "--format", "json", "--bogus"],
+        &["search", "bone", "--format", "jsonl", "-n", "5"],
+        &["export", "--all", "bone"],
+    ] {
+        let run = ws.mbc(args).expect_code(2);
+        let error: serde_json::Value = serde_json::from_str(&run.stderr)
+            .unwrap_or_else(|e| panic!("{args:?}: {e}: {}", run.stderr));
+        assert!(
+            error["error"]["kind"] == "usage" && error["error"]["exit_code"] == 2,
+            "{args:?}: {error}"
+        );
+    }
+    // Asked for text, or nothing, it is clap's text; help is help.
+    let text = ws.mbc(&["search", "bone", "--limit", "0"]).expect_code(2);
+    assert!(text.stderr.starts_with("error: "), "{}", text.stderr);
+    let help = ws.mbc(&["export", "--help"]).ok();
+    assert!(help.stdout.contains("Usage: mbc export"), "{}", help.stdout);
+}
+
+#[test]
 fn a_fusion_where_nothing_is_fused_is_refused_not_ignored() {
     // `--fusion linear --mode lexical` ran a lexical search, saying nothing.
     let ws = indexed();

@@ -421,10 +421,12 @@ impl Cli {
     /// `--` ends them. So a query word never becomes an option or an option's value.
     pub fn parse_args() -> Cli {
         let args: Vec<OsString> = std::env::args_os().collect();
+        let format = usage_error_format(&args);
         if let Some(habit) = short_option_habit(&args) {
-            habit.error().exit();
+            exit_on_usage_error(habit.error(), format);
         }
-        Cli::parse_from(words_after_options(args))
+        Cli::try_parse_from(words_after_options(args))
+            .unwrap_or_else(|err| exit_on_usage_error(err, format))
     }
 
     /// The validated settings for the chosen command.
@@ -649,6 +651,81 @@ fn short_option_habit(args: &[OsString]) -> Option<ShortOptionHabit> {
             command: command.into_owned(),
             flag: flag.into_owned(),
         })
+}
+
+/// The format a usage error is written in: JSON (on stderr, as any error of a command asked for
+/// JSON is) when the command line asks for JSON or JSON lines, or is an `export`, whose output
+/// is always one of them; clap's text otherwise. `--format json --limit 0` was answered in
+/// text, which a script reading stderr as JSON could not parse.
+fn usage_error_format(args: &[OsString]) -> Format {
+    let words: Vec<String> = args
+        .iter()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .take_while(|w| w != "--")
+        .collect();
+    let named = words
+        .iter()
+        .enumerate()
+        .find_map(|(i, w)| match w.as_str() {
+            "--format" => words.get(i + 1).map(String::as_str),
+            _ => w.strip_prefix("--format="),
+        });
+    match named {
+        Some("json") => Format::Json,
+        Some("jsonl") => Format::JsonLines,
+        None if subcommand_of(&words) == Some("export") => Format::JsonLines,
+        _ => Format::Text,
+    }
+}
+
+/// The subcommand `words` (the arguments after the program's name) name: the first word that
+/// is neither an option nor a global option's value.
+fn subcommand_of(words: &[String]) -> Option<&str> {
+    let command = Cli::command();
+    let mut words = words.iter();
+    while let Some(word) = words.next() {
+        let Some(long) = word.strip_prefix("--") else {
+            return Some(word);
+        };
+        let takes_value = command
+            .get_arguments()
+            .any(|a| a.get_long() == Some(long) && a.get_action().takes_values());
+        if takes_value {
+            words.next();
+        }
+    }
+    None
+}
+
+/// Exits on a usage error: in `format` when it is JSON (kind `usage`, exit code 2, as
+/// `docs/json.md` says), else as clap writes it. Help and the version are not errors.
+fn exit_on_usage_error(err: clap::Error, format: Format) -> ! {
+    use clap::error::ErrorKind;
+    let informs = matches!(
+        err.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    );
+    if format == Format::Text || informs {
+        err.exit();
+    }
+    let rendered = err.render().to_string();
+    let mut lines = rendered.lines().map(str::trim).filter(|l| !l.is_empty());
+    let message = lines.next().unwrap_or_default();
+    let hint = lines.collect::<Vec<_>>().join(" ");
+    let error = mbc::output::wire::ErrorOut {
+        kind: "usage",
+        message: message
+            .strip_prefix("error: ")
+            .unwrap_or(message)
+            .to_string(),
+        hint: (!hint.is_empty()).then_some(hint),
+        exit_code: 2,
+    };
+    let _ = mbc::output::write_error(&mut std::io::stderr().lock(), format, error);
+    std::process::exit(2)
 }
 
 /// `args` with the query words of `search` and `export` moved after a `--`, options first
