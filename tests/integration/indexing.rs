@@ -104,6 +104,23 @@ fn strict_mode_fails_on_an_up_to_date_index_that_left_files_out() {
 }
 
 #[test]
+fn a_symbolic_link_to_a_text_is_reported_as_left_out() {
+    // Links are not followed, and a linked text was left out in silence, by --strict too.
+    let ws = Workspace::with_fixture_corpus();
+    let outside = ws.write("linked.md", "# Linked\n\nElderflower cordial is a drink.\n");
+    std::os::unix::fs::symlink(&outside, ws.path().join("corpus/linked.md")).unwrap();
+    let run = ws.index_corpus();
+    assert!(
+        run.stderr
+            .contains("linked.md: a symbolic link, which mbc does not follow"),
+        "{}",
+        run.stderr
+    );
+    let strict = ws.mbc(&["index", "--strict", "--rebuild"]).expect_code(1);
+    assert!(strict.stderr.contains("linked.md"), "{}", strict.stderr);
+}
+
+#[test]
 fn malformed_front_matter_is_an_error_with_file_and_line() {
     let ws = Workspace::with_fixture_corpus();
     ws.write(
