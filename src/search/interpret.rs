@@ -428,7 +428,7 @@ pub fn plan_query(
                     )?
                 };
                 semantic_parts.push(searched);
-                let (matches, unwritten) = add_free_words(
+                let matches = add_free_words(
                     index,
                     snapshot,
                     &builder,
@@ -437,7 +437,13 @@ pub fn plan_query(
                     request.exact,
                     &typed,
                 )?;
-                note_plain_names(&words, &matches, &unwritten, &mut planned.plain_names);
+                note_plain_names(
+                    snapshot,
+                    index.fields,
+                    &words,
+                    &matches,
+                    &mut planned.plain_names,
+                )?;
                 named_groups.extend(matches.iter().map(|m| m.group));
                 forget_words_in_phrases(
                     &mut planned.absent,
@@ -1035,8 +1041,7 @@ fn distinct_words(words: &[AnalyzedWord]) -> Vec<(&AnalyzedWord, usize)> {
 }
 
 /// Free words: each word scored in every field, lexicon expansions at a lower weight, and a
-/// proximity bonus for the words together. Returns the lexicon's matches among the words, and
-/// for each whether no passage writes it ([`written_nowhere`]).
+/// proximity bonus for the words together. Returns the lexicon's matches among the words.
 fn add_free_words(
     index: &SearchIndex,
     snapshot: &Snapshot,
@@ -1045,7 +1050,7 @@ fn add_free_words(
     words: &[AnalyzedWord],
     exact: bool,
     text: &str,
-) -> Result<(Vec<LexiconMatch>, Vec<bool>)> {
+) -> Result<Vec<LexiconMatch>> {
     let plan = &mut planned.plan;
     // One clause per distinct word, weighted by how often the query uses it (BM25's raw
     // query-term frequency, as Lucene counts it): the word a pasted paragraph repeats is its
@@ -1079,17 +1084,18 @@ fn add_free_words(
         }
     }
     if exact {
-        return Ok((Vec::new(), Vec::new()));
+        return Ok(Vec::new());
     }
     let matches = index.lexicon.matches(text, words);
-    let (mut unindexed, mut unwritten) = (Vec::new(), Vec::new());
-    for found in &matches {
-        let matched = &words[found.start..found.start + found.len];
-        unindexed.push(no_passage_has(snapshot, index.fields, matched)?);
-        unwritten.push(written_nowhere(snapshot, index.fields, matched)?);
-    }
+    let unindexed = matches
+        .iter()
+        .map(|found| {
+            let matched = &words[found.start..found.start + found.len];
+            no_passage_has(snapshot, index.fields, matched)
+        })
+        .collect::<Result<Vec<bool>>>()?;
     add_expansions(builder, planned, words, &matches, &unindexed, text);
-    Ok((matches, unwritten))
+    Ok(matches)
 }
 
 /// In a search of the words as typed, each word no passage uses, named as typed: nothing is
@@ -1147,33 +1153,38 @@ fn no_passage_has(snapshot: &Snapshot, fields: Fields, words: &[AnalyzedWord]) -
 }
 
 /// Adds to `plain_names` the plain name (the group's first term) of each brand name in
-/// `matches`, and of each everyday phrase of [`PHRASE_WORDS`] or more words or of several that
-/// no passage writes (`unwritten`, per match), unless the query already uses it or it is
-/// already there.
+/// `matches`, and of each everyday phrase of [`PHRASE_WORDS`] or more words or of two that no
+/// passage writes ([`written_nowhere`]), unless the query already uses it or it is already
+/// there.
 fn note_plain_names(
+    snapshot: &Snapshot,
+    fields: Fields,
     words: &[AnalyzedWord],
     matches: &[LexiconMatch],
-    unwritten: &[bool],
     plain_names: &mut Vec<String>,
-) {
+) -> Result<()> {
     let used: BTreeSet<&str> = words.iter().map(|w| w.term.as_str()).collect();
-    let wanted = |m: &LexiconMatch, unwritten: bool, e: &Expansion| match e.kind {
-        SynonymKind::Brand => true,
-        SynonymKind::Lay => m.len >= PHRASE_WORDS || (m.len > 1 && unwritten),
-        _ => false,
-    };
-    let generics = matches
-        .iter()
-        .zip(unwritten)
-        .flat_map(|(m, &u)| m.expansions.iter().map(move |e| (m, u, e)))
-        .filter(|&(m, u, e)| e.canonical && wanted(m, u, e))
-        .map(|(_, _, e)| e);
-    for generic in generics {
-        let in_query = generic.words.iter().all(|w| used.contains(w.term.as_str()));
-        if !in_query && !plain_names.contains(&generic.text) {
-            plain_names.push(generic.text.clone());
+    for m in matches {
+        for generic in m.expansions.iter().filter(|e| e.canonical) {
+            let in_query = generic.words.iter().all(|w| used.contains(w.term.as_str()));
+            if in_query || plain_names.contains(&generic.text) {
+                continue;
+            }
+            // The phrase is looked up in the index only where its answer decides.
+            let wanted = match generic.kind {
+                SynonymKind::Brand => true,
+                SynonymKind::Lay if m.len >= PHRASE_WORDS => true,
+                SynonymKind::Lay if m.len > 1 => {
+                    written_nowhere(snapshot, fields, &words[m.start..m.start + m.len])?
+                }
+                _ => false,
+            };
+            if wanted {
+                plain_names.push(generic.text.clone());
+            }
         }
     }
+    Ok(())
 }
 
 /// An expansion, how many of the query's matches it expands, and the first of them.
