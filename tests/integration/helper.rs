@@ -227,6 +227,9 @@ pub fn file_hashes(dir: &Path) -> std::collections::BTreeMap<String, String> {
         .collect()
 }
 
+/// A one-passage document with a review date and no sources: unreviewed.
+pub const DATED_ONLY_DOC: &str = "+++\ntitle = \"Mouth care\"\nlast_reviewed = 2026-10-01\n+++\n\n## Rinsing\n\nA salt water rinse keeps the mouth clean.\n";
+
 /// A one-passage Markdown document to add to a fixture corpus.
 pub const FATIGUE_DOC: &str = "+++\ntitle = \"Fatigue\"\nsources = [\"Fixture source, 2026.\"]\n+++\n\n## Tiredness\n\nCancer-related fatigue is common during treatment; gentle exercise often helps.\n";
 

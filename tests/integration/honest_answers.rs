@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use crate::helper::{Run, Workspace};
+use crate::helper::{DATED_ONLY_DOC, Run, Workspace};
 use crate::schema::{Absent, ApproachesOutput, QuestionsOutput, Record, SearchOutput};
 
 const MODEL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/models/all-MiniLM-L6-v2");
@@ -2660,11 +2660,7 @@ fn an_unreviewed_text_is_marked_with_what_it_lacks() {
     // A text with a review date and no sources was marked "names no sources or review date",
     // and `mbc show` printed its review date just below.
     let ws = Workspace::new();
-    ws.write(
-        "corpus/dated-only.md",
-        "+++\ntitle = \"Mouth care\"\nlast_reviewed = 2026-10-01\n+++\n\n\
-         ## Rinsing\n\nA salt water rinse keeps the mouth clean.\n",
-    );
+    ws.write("corpus/dated-only.md", DATED_ONLY_DOC);
     ws.write(
         "corpus/sourced-only.md",
         "+++\ntitle = \"Hot weather\"\nsources = [\"Fixture source, 2025.\"]\n+++\n\n\

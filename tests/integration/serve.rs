@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
-use crate::helper::Workspace;
+use crate::helper::{DATED_ONLY_DOC, Workspace};
 
 /// A running `mbc serve`, stopped when dropped.
 pub struct Server {
@@ -1151,11 +1151,7 @@ fn an_unreviewed_text_is_marked_on_the_page_with_what_it_lacks() {
     // A text with a review date and no sources read "Not reviewed: this text names no review
     // date", and its date was not shown.
     let ws = Workspace::new();
-    ws.write(
-        "corpus/dated-only.md",
-        "+++\ntitle = \"Mouth care\"\nlast_reviewed = 2026-10-01\n+++\n\n\
-         ## Rinsing\n\nA salt water rinse keeps the mouth clean.\n",
-    );
+    ws.write("corpus/dated-only.md", DATED_ONLY_DOC);
     let server = Server::start(&ws);
     let results = server.get("/?q=salt+water+rinse");
     assert!(
