@@ -688,14 +688,21 @@ fn subcommand_of(words: &[String]) -> Option<&str> {
         let Some(long) = word.strip_prefix("--") else {
             return Some(word);
         };
-        let takes_value = command
-            .get_arguments()
-            .any(|a| a.get_long() == Some(long) && a.get_action().takes_values());
-        if takes_value {
+        if takes_value(&[&command], long) {
             words.next();
         }
     }
     None
+}
+
+/// True when `long` (an option as written after `--`) is an option of one of `commands` that
+/// takes its value in the next argument (not `--name=value`).
+fn takes_value(commands: &[&clap::Command], long: &str) -> bool {
+    !long.contains('=')
+        && commands
+            .iter()
+            .flat_map(|c| c.get_arguments())
+            .any(|a| a.get_long() == Some(long) && a.get_action().takes_values())
 }
 
 /// Exits on a usage error: in `format` when it is JSON (kind `usage`, exit code 2, as
@@ -732,11 +739,6 @@ fn exit_on_usage_error(err: clap::Error, format: Format) -> ! {
 /// (see [`Cli::parse_args`]). Other commands' arguments are left as they are.
 fn words_after_options(args: Vec<OsString>) -> Vec<OsString> {
     let command = Cli::command();
-    let takes_value = |cmd: &clap::Command, long: &str| {
-        cmd.get_arguments()
-            .chain(command.get_arguments())
-            .any(|a| a.get_long() == Some(long) && a.get_action().takes_values())
-    };
     let mut out = Vec::with_capacity(args.len() + 1);
     let mut rest = args.into_iter();
     out.extend(rest.next());
@@ -749,8 +751,7 @@ fn words_after_options(args: Vec<OsString>) -> Vec<OsString> {
             break;
         }
         if let Some(long) = text.strip_prefix("--")
-            && !long.contains('=')
-            && takes_value(&command, long)
+            && takes_value(&[&command], long)
         {
             out.extend(rest.next());
         }
@@ -769,7 +770,7 @@ fn words_after_options(args: Vec<OsString>) -> Vec<OsString> {
         match text.strip_prefix("--") {
             Some(long) => {
                 out.push(arg);
-                if !long.contains('=') && takes_value(subcommand, long) {
+                if takes_value(&[subcommand, &command], long) {
                     out.extend(rest.next());
                 }
             }
