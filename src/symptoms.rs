@@ -47,6 +47,10 @@ struct SymptomsFile {
 struct SymptomEntry {
     name: String,
     terms: Vec<String>,
+    /// Terms that count only with all their words as written, in order: "doesnt know who i am",
+    /// whose stop words, dropped, would leave "doesnt know" (as in "the doctor doesnt know why").
+    #[serde(default)]
+    as_written: Vec<String>,
     #[serde(default)]
     unless: Vec<String>,
 }
@@ -107,9 +111,9 @@ impl UrgentSymptoms {
             .symptom
             .iter()
             .map(|s| {
-                let terms: Vec<Vec<String>> =
+                let mut terms: Vec<Vec<String>> =
                     s.terms.iter().map(|t| words_of(t)).collect::<Result<_>>()?;
-                let written = s
+                let mut written: Vec<Vec<String>> = s
                     .terms
                     .iter()
                     .zip(&terms)
@@ -119,12 +123,18 @@ impl UrgentSymptoms {
                             .unwrap_or_default()
                     })
                     .collect();
-                let negated = s
+                let mut negated: Vec<bool> = s
                     .terms
                     .iter()
                     .zip(&terms)
                     .map(|(term, words)| words.len() > 1 && leads_with_negation(term))
                     .collect();
+                // Its words in order are the whole test: no negation rule of its own.
+                for phrase in &s.as_written {
+                    terms.push(words_of(phrase)?);
+                    written.push(written_words(phrase));
+                    negated.push(false);
+                }
                 Ok(Symptom {
                     name: s.name.clone(),
                     terms,
@@ -335,6 +345,25 @@ mod tests {
         assert!(named("always thirsty on chemo").is_empty());
         assert!(!named("mum is very confused today").is_empty());
         assert!(!named("very thirsty on zometa").is_empty());
+    }
+
+    #[test]
+    fn a_term_listed_as_written_needs_all_its_words_in_order() {
+        let list = UrgentSymptoms::parse(
+            "actions = [\"urgent\"]\n[[symptom]]\nname = \"confusion\"\nterms = []\n\
+             as_written = [\"doesnt know who i am\"]\n",
+            Path::new("urgent.toml"),
+        )
+        .unwrap();
+        let named = |query: &str| -> bool {
+            let words = terms_of(query);
+            let mut terms = set(&words);
+            terms.add_written(query);
+            !list.named_in(&terms).is_empty()
+        };
+        assert!(named("mum suddenly doesnt know who i am"));
+        assert!(!named("the doctor doesnt know why my back hurts"));
+        assert!(!named("who i am doesnt know"));
     }
 
     #[test]

@@ -169,20 +169,34 @@ fn with_required(
     Box::new(BooleanQuery::new(clauses))
 }
 
+/// What naming one more of the symptoms' terms adds to an advice passage's score, next to the
+/// query's own words: enough to decide between passages the query's words hardly tell apart.
+const SYMPTOM_TERM_SCORE: f32 = 0.1;
+
 /// Passages that name one of the symptoms and contain an action, scored by the query's own
-/// words: of several urgent passages, the one about what was asked comes first.
+/// words: of several urgent passages, the one about what was asked comes first. Where the
+/// query's words are not in any ("mum doesnt recognise me") or hardly tell them apart ("she
+/// passed out", whose one word is also in "passing urine"), the passage that names more of
+/// the symptoms' terms does: the advice on collapse and blacking out, not a list of signs of
+/// infection.
 fn advice_query(
     fields: Fields,
     symptoms: &[&Symptom],
     actions: &[Vec<String>],
     concepts: &[Concept],
 ) -> Box<dyn Query> {
-    let named = any_of(fields, symptoms.iter().flat_map(|s| &s.terms));
+    let terms = || symptoms.iter().flat_map(|s| &s.terms);
+    let named = any_of(fields, terms());
     let acts = any_of(fields, actions);
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
         (Occur::Must, Box::new(ConstScoreQuery::new(named, 0.0))),
         (Occur::Must, Box::new(ConstScoreQuery::new(acts, 0.0))),
     ];
+    clauses.extend(terms().map(|term| {
+        let named = any_of(fields, [term]);
+        let counted: Box<dyn Query> = Box::new(ConstScoreQuery::new(named, SYMPTOM_TERM_SCORE));
+        (Occur::Should, counted)
+    }));
     clauses.extend(
         concepts
             .iter()

@@ -2226,6 +2226,84 @@ fn urgent_signs_in_a_familys_own_words_put_the_advice_to_act_first() {
 }
 
 #[test]
+fn emergencies_a_family_describes_rather_than_names_put_the_advice_first() {
+    // A second new user's tries: each had no urgent notice (some were "nothing found"), or the
+    // advice on another problem first.
+    let ws = Workspace::with_bundled_corpus();
+    // The advice on sudden confusion begins "Slowly building forgetfulness can wait".
+    for (query, symptom, first_says) in [
+        (
+            "mum suddenly doesnt know who i am since this morning",
+            "sudden confusion or change in alertness",
+            "forgetfulness",
+        ),
+        (
+            "mum doesnt recognise me",
+            "sudden confusion or change in alertness",
+            "forgetfulness",
+        ),
+        (
+            "she collapsed and was jerking",
+            "collapse or blacking out",
+            "collapsing",
+        ),
+        (
+            "she passed out in the kitchen",
+            "collapse or blacking out",
+            "passing out",
+        ),
+        (
+            "mum is cold and clammy and breathing fast after chemo",
+            "fever or signs of infection during treatment",
+            "clammy",
+        ),
+        (
+            "she cant get out of bed her legs wont work",
+            "spinal cord compression",
+            "spinal cord",
+        ),
+        (
+            "shes not passed water all day and her back hurts",
+            "spinal cord compression",
+            "spinal cord compression",
+        ),
+        // Shaking all over also names rigors, and the advice on sepsis may lead: it says to
+        // call the emergency number too.
+        (
+            "she was shaking all over and went stiff then wouldnt wake up properly",
+            "seizure",
+            "emergency",
+        ),
+    ] {
+        let output = search(&ws, query, &[]);
+        let first = output.passages.first();
+        assert!(
+            output.urgent_symptoms.iter().any(|s| s == symptom)
+                && first.is_some_and(|p| p.urgent && p.text.contains(first_says)),
+            "{query}: {:?}, first {:?}",
+            output.urgent_symptoms,
+            first.map(|p| &p.text)
+        );
+    }
+    // The same words in their everyday senses are not emergencies.
+    for query in [
+        "the doctor doesnt know why my back hurts",
+        "my vertebra collapsed",
+        "collapsed lung",
+    ] {
+        let output = search(&ws, query, &[]);
+        assert!(
+            !output
+                .urgent_symptoms
+                .iter()
+                .any(|s| s.contains("confusion") || s.contains("collapse")),
+            "{query}: {:?}",
+            output.urgent_symptoms
+        );
+    }
+}
+
+#[test]
 fn a_synonyms_words_name_no_urgent_symptom_apart() {
     // "lose her hair" is searched as "hair falling out" too; its "falling", read apart, and
     // "pain in her hip" named a fall on the hip, and a family's post about a new diagnosis
