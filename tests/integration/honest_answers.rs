@@ -952,6 +952,45 @@ fn looking_after_a_parent_or_partner_is_being_a_carer() {
 }
 
 #[test]
+fn everyday_words_a_new_user_typed_reach_the_texts_words() {
+    // Each was "nothing found" (the texts write nausea, hair loss, mood changes, husband,
+    // doctor), or read "nite" as "note", or searched scans for "pets".
+    let ws = Workspace::with_bundled_corpus();
+    for (query, first_says) in [
+        ("feeling nauseous", "Nausea"),
+        ("nauseated", "Nausea"),
+        ("mums hair fell out is that normal", "Hair loss"),
+        ("moody and snappy on letrozole", "mood changes"),
+        ("hubby just been told its spread", "spread"),
+        ("docs say its in my bones", "bone"),
+    ] {
+        let output = search(&ws, query, &[]);
+        let first = output.passages.first();
+        assert!(
+            output.found && first.is_some_and(|p| p.text.contains(first_says)),
+            "{query}: found {}, first {:?}",
+            output.found,
+            first.map(|p| &p.section)
+        );
+    }
+    let night = search(&ws, "cant sleep at nite", &[]);
+    assert_eq!(corrected(&night), [("nite", "night")]);
+    let pets = search(&ws, "pets and infection risk", &[]);
+    assert!(
+        !pets.expanded.iter().any(|e| e.term.starts_with("pet")),
+        "{:?}",
+        pets.expanded
+    );
+    assert!(
+        pets.passages[..3]
+            .iter()
+            .any(|p| p.text.contains("animals")),
+        "{:?}",
+        sections(&pets, 3)
+    );
+}
+
+#[test]
 fn working_part_time_is_work() {
     // The passage on work and money was 10th: "work" alone is left out of the lexicon
     // (treatments work too), and "chemo" filled the top.
