@@ -2304,7 +2304,7 @@ fn emergencies_a_family_describes_rather_than_names_put_the_advice_first() {
         (
             "shes not passed water all day and her back hurts",
             "spinal cord compression",
-            "spinal cord compression",
+            "spinal cord",
         ),
         // Shaking all over also names rigors, and the advice on sepsis may lead: it says to
         // call the emergency number too.
@@ -2340,6 +2340,34 @@ fn emergencies_a_family_describes_rather_than_names_put_the_advice_first() {
             output.urgent_symptoms
         );
     }
+}
+
+#[test]
+fn a_cough_on_datopotamab_deruxtecan_is_urgent_as_on_trastuzumab_deruxtecan() {
+    // Datroway's label carries a boxed warning on lung inflammation, as Enhertu's does; the
+    // texts named only its mouth and eye side effects, and "dato dxd" was nothing found.
+    let ws = Workspace::with_bundled_corpus();
+    let cough = search(&ws, "on datroway and have a new cough", &[]);
+    assert!(
+        cough
+            .urgent_symptoms
+            .iter()
+            .any(|s| s.contains("datopotamab deruxtecan")),
+        "{:?}",
+        cough.urgent_symptoms
+    );
+    let first = &cough.passages[0];
+    assert!(
+        first.urgent && first.text.contains("Datroway") && first.text.contains("cough"),
+        "{}",
+        first.text
+    );
+    let shorthand = search(&ws, "dato dxd eye problems", &[]);
+    assert!(
+        shorthand.found && shorthand.passages[0].text.contains("Datroway"),
+        "{:?}",
+        sections(&shorthand, 3)
+    );
 }
 
 #[test]
