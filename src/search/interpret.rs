@@ -334,6 +334,18 @@ pub struct Concept {
     pub weight: f32,
 }
 
+/// The visible characters of `query`, at most `max_chars` of them, cut at the end of a word:
+/// a word cut in two was searched, and reported as one no passage uses ("th").
+fn start_of(query: &str, max_chars: usize) -> String {
+    let mut visible = query.chars().filter(|&c| !crate::analysis::is_invisible(c));
+    let mut text: String = visible.by_ref().take(max_chars).collect();
+    let cut_inside_a_word = visible.next().is_some_and(|c| !c.is_whitespace());
+    if cut_inside_a_word && let Some(end) = text.rfind(char::is_whitespace) {
+        text.truncate(end);
+    }
+    text
+}
+
 /// Plans the search `request` asks for.
 pub fn plan_query(
     index: &SearchIndex,
@@ -347,12 +359,7 @@ pub fn plan_query(
     } else {
         MAX_QUERY_CHARS
     };
-    let text: String = request
-        .query
-        .chars()
-        .filter(|&c| !crate::analysis::is_invisible(c))
-        .take(max_chars)
-        .collect();
+    let text = start_of(&request.query, max_chars);
     if text.trim().is_empty() && request.approaches.is_empty() {
         return Err(Error::Query("the query is empty: give some words to search for, e.g. mbc search \"bone metastases\"".into()));
     }
@@ -1293,6 +1300,15 @@ fn add_expansions(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cut_query_ends_at_a_whole_word() {
+        assert_eq!(start_of("side effects of chemo", 14), "side effects");
+        assert_eq!(start_of("side effects of chemo", 12), "side effects");
+        assert_eq!(start_of("side effects", 40), "side effects");
+        // One long word has nowhere to be cut but inside it.
+        assert_eq!(start_of("abcdefgh", 3), "abc");
+    }
 
     /// Whether `word`, the first time it occurs in `text`, is written as a name.
     fn name_in(text: &str, word: &str) -> bool {

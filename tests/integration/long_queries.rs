@@ -139,6 +139,20 @@ fn a_query_longer_than_a_search_takes_says_only_its_start_was_searched() {
 }
 
 #[test]
+fn a_query_is_cut_at_the_end_of_a_word() {
+    // The 10,000th character fell inside "chemotherapy", and "chemothera" was searched.
+    let ws = workspace();
+    let query = format!("{}chemotherapy", "tiredness ".repeat(999));
+    let output = search(&ws, &[&query]);
+    assert!(output.query_cut);
+    assert!(
+        output.searched.trim_end().ends_with("tiredness"),
+        "{:?}",
+        &output.searched[output.searched.len() - 30..]
+    );
+}
+
+#[test]
 fn a_long_query_is_quoted_back_shortened() {
     let ws = bundled();
     let unrelated = "the carburettor of a vintage motorcycle needs its float bowl cleaned, its jets blown through and its needle valve checked before the engine will idle evenly; ".repeat(3);
