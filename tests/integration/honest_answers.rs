@@ -2496,6 +2496,15 @@ fn json_lines_say_on_stderr_what_was_corrected_and_what_is_urgent() {
     let first: serde_json::Value =
         serde_json::from_str(blood.stdout.lines().next().unwrap()).unwrap();
     assert_eq!(first["urgent"], true);
+    // `export` writes the same records, and had the same gap.
+    let export = mbc(&ws, &["export", "mums legs gone weak and bad back pain"]).ok();
+    assert!(
+        export
+            .stderr
+            .contains("needs urgent care (spinal cord compression)"),
+        "{}",
+        export.stderr
+    );
 }
 
 #[test]

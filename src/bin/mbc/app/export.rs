@@ -29,6 +29,11 @@ pub fn export_command(
         }
         (Some(query), false) => {
             results = query_results(location, query, settings)?;
+            // Records have no place for what the query as a whole said (an urgent symptom, a
+            // correction): as for JSON lines from `search`, it goes to stderr.
+            for note in output::notes_for_lines(&results) {
+                status!("note: {note}");
+            }
             if !results.found {
                 status!(
                     "note: {}; nothing exported",
