@@ -2329,13 +2329,16 @@ fn emergencies_a_family_describes_rather_than_names_put_the_advice_first() {
         "the doctor doesnt know why my back hurts",
         "my vertebra collapsed",
         "collapsed lung",
+        "my confidence collapsed after the diagnosis",
+        "the trial collapsed last year",
+        "feeling clammy hands when anxious",
+        "breathing fast when i panic",
+        "she went stiff with fear when the doctor told her",
+        "unconscious bias in cancer care",
     ] {
         let output = search(&ws, query, &[]);
         assert!(
-            !output
-                .urgent_symptoms
-                .iter()
-                .any(|s| s.contains("confusion") || s.contains("collapse")),
+            output.urgent_symptoms.is_empty(),
             "{query}: {:?}",
             output.urgent_symptoms
         );
