@@ -171,7 +171,7 @@ fn with_required(
 
 /// What naming one more of the symptoms' terms adds to an advice passage's score, next to the
 /// query's own words: enough to decide between passages the query's words hardly tell apart.
-const SYMPTOM_TERM_SCORE: f32 = 0.1;
+const SYMPTOM_TERM_SCORE: f32 = 0.2;
 
 /// Passages that name one of the symptoms and contain an action, scored by the query's own
 /// words: of several urgent passages, the one about what was asked comes first. Where the
@@ -192,7 +192,12 @@ fn advice_query(
         (Occur::Must, Box::new(ConstScoreQuery::new(named, 0.0))),
         (Occur::Must, Box::new(ConstScoreQuery::new(acts, 0.0))),
     ];
-    clauses.extend(terms().map(|term| {
+    // Each distinct term once: a term listed as written in several ways ("she collapsed", "he
+    // collapsed") is one term to a passage.
+    let mut distinct: Vec<&Vec<String>> = terms().collect();
+    distinct.sort();
+    distinct.dedup();
+    clauses.extend(distinct.into_iter().map(|term| {
         let named = any_of(fields, [term]);
         let counted: Box<dyn Query> = Box::new(ConstScoreQuery::new(named, SYMPTOM_TERM_SCORE));
         (Occur::Should, counted)

@@ -2292,6 +2292,16 @@ fn emergencies_a_family_describes_rather_than_names_put_the_advice_first() {
             "passing out",
         ),
         (
+            "mum keeled over in the kitchen and hit the floor",
+            "collapse or blacking out",
+            "passing out",
+        ),
+        (
+            "cant rouse her, she just groans and goes back to sleep",
+            "sudden confusion or change in alertness",
+            "emergency",
+        ),
+        (
             "mum is cold and clammy and breathing fast after chemo",
             "fever or signs of infection during treatment",
             "clammy",
@@ -2335,6 +2345,10 @@ fn emergencies_a_family_describes_rather_than_names_put_the_advice_first() {
         "breathing fast when i panic",
         "she went stiff with fear when the doctor told her",
         "unconscious bias in cancer care",
+        "how can i stay fit and exercise during treatment",
+        "the election coverage is at fever pitch and its stressing me out",
+        "i was breathless with excitement when my scan was stable",
+        "we blacked out the bedroom windows so i can sleep during the day",
     ] {
         let output = search(&ws, query, &[]);
         assert!(
