@@ -62,9 +62,10 @@ pub struct Symptom {
     /// Each term's analyzed words.
     pub terms: Vec<Vec<String>>,
     /// For each term that analysis leaves as one word of several written ("very confused" as
-    /// `confus`, "very" being a stop word), its words as written, which a query must have
-    /// together; empty for the others. Read as its one word, "very confused" made "im
-    /// confused about which treatment to choose" a question about sudden confusion.
+    /// `confus`, "very" being a stop word), and each term listed `as_written`, its words as
+    /// written, which a query must have together; empty for the others. Read as its one word,
+    /// "very confused" made "im confused about which treatment to choose" a question about
+    /// sudden confusion.
     pub written: Vec<Vec<String>>,
     /// For each term, whether a negation leads it ("cant walk", "wont stop vomiting"): its
     /// second word is what is negated, which a query must have soon after the negation.

@@ -2349,6 +2349,7 @@ fn emergencies_a_family_describes_rather_than_names_put_the_advice_first() {
         "the election coverage is at fever pitch and its stressing me out",
         "i was breathless with excitement when my scan was stable",
         "we blacked out the bedroom windows so i can sleep during the day",
+        "i feel faint when i stand up",
     ] {
         let output = search(&ws, query, &[]);
         assert!(
