@@ -185,19 +185,18 @@ fn advice_query(
     actions: &[Vec<String>],
     concepts: &[Concept],
 ) -> Box<dyn Query> {
-    let terms = || symptoms.iter().flat_map(|s| &s.terms);
-    let named = any_of(fields, terms());
+    // Each distinct term once: a term listed as written in several ways ("she collapsed", "he
+    // collapsed") is one term to a passage.
+    let mut terms: Vec<&Vec<String>> = symptoms.iter().flat_map(|s| &s.terms).collect();
+    terms.sort();
+    terms.dedup();
+    let named = any_of(fields, terms.iter().copied());
     let acts = any_of(fields, actions);
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
         (Occur::Must, Box::new(ConstScoreQuery::new(named, 0.0))),
         (Occur::Must, Box::new(ConstScoreQuery::new(acts, 0.0))),
     ];
-    // Each distinct term once: a term listed as written in several ways ("she collapsed", "he
-    // collapsed") is one term to a passage.
-    let mut distinct: Vec<&Vec<String>> = terms().collect();
-    distinct.sort();
-    distinct.dedup();
-    clauses.extend(distinct.into_iter().map(|term| {
+    clauses.extend(terms.into_iter().map(|term| {
         let named = any_of(fields, [term]);
         let counted: Box<dyn Query> = Box::new(ConstScoreQuery::new(named, SYMPTOM_TERM_SCORE));
         (Occur::Should, counted)

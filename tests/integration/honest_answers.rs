@@ -894,6 +894,18 @@ fn everyday_words_reach_the_passages_that_answer_them() {
     );
 }
 
+/// Asserts that a search for each query names no urgent symptom.
+fn assert_names_no_urgent_symptom(ws: &Workspace, queries: &[&str]) {
+    for &query in queries {
+        let output = search(ws, query, &[]);
+        assert!(
+            output.urgent_symptoms.is_empty(),
+            "{query}: {:?}",
+            output.urgent_symptoms
+        );
+    }
+}
+
 /// Asserts that a search (with `extra` arguments) for each query finds something, uses every
 /// word typed, and lists the section named with it among its first three passages.
 fn assert_answered(ws: &Workspace, extra: &[&str], cases: &[(&str, &str)]) {
@@ -2335,29 +2347,25 @@ fn emergencies_a_family_describes_rather_than_names_put_the_advice_first() {
         );
     }
     // The same words in their everyday senses are not emergencies.
-    for query in [
-        "the doctor doesnt know why my back hurts",
-        "my vertebra collapsed",
-        "collapsed lung",
-        "my confidence collapsed after the diagnosis",
-        "the trial collapsed last year",
-        "feeling clammy hands when anxious",
-        "breathing fast when i panic",
-        "she went stiff with fear when the doctor told her",
-        "unconscious bias in cancer care",
-        "how can i stay fit and exercise during treatment",
-        "the election coverage is at fever pitch and its stressing me out",
-        "i was breathless with excitement when my scan was stable",
-        "we blacked out the bedroom windows so i can sleep during the day",
-        "i feel faint when i stand up",
-    ] {
-        let output = search(&ws, query, &[]);
-        assert!(
-            output.urgent_symptoms.is_empty(),
-            "{query}: {:?}",
-            output.urgent_symptoms
-        );
-    }
+    assert_names_no_urgent_symptom(
+        &ws,
+        &[
+            "the doctor doesnt know why my back hurts",
+            "my vertebra collapsed",
+            "collapsed lung",
+            "my confidence collapsed after the diagnosis",
+            "the trial collapsed last year",
+            "feeling clammy hands when anxious",
+            "breathing fast when i panic",
+            "she went stiff with fear when the doctor told her",
+            "unconscious bias in cancer care",
+            "how can i stay fit and exercise during treatment",
+            "the election coverage is at fever pitch and its stressing me out",
+            "i was breathless with excitement when my scan was stable",
+            "we blacked out the bedroom windows so i can sleep during the day",
+            "i feel faint when i stand up",
+        ],
+    );
 }
 
 #[test]
@@ -2574,34 +2582,30 @@ fn urgent_symptoms_put_the_advice_to_act_first() {
     }
     // Words in another sense: a sleeve that fits, "temp" for temporary, a letter that says one
     // is fit to fly, the temperature medicines are kept at.
-    for query in [
-        "how should a compression sleeve fit",
-        "is the hair loss temp or permanent",
-        "fit to fly letter",
-        "how should i store my medicines at room temperature",
-        // Hands that shake are a tremor, not rigors.
-        "my hands shake when i hold a cup",
-        // Diarrhoea as a side effect to expect is not an emergency.
-        "is diarrhoea common with verzenio",
-        "is watery diarrhoea normal on verzenio",
-        "my tummy feels bloated on letrozole",
-        // A cough is urgent on T-DXd, not as a side effect of radiotherapy.
-        "can radiotherapy cause a cough",
-        // "Very confused" and "very thirsty" are urgent; read without their stop word "very",
-        // the urgent advice on sudden confusion led a question about choosing a treatment.
-        "im confused about which treatment to choose",
-        "always thirsty on chemo",
-        // Fractures as a risk to lower are not a bone that has broken.
-        "does zometa prevent fractures",
-        "denosumab stopping rebound fractures",
-    ] {
-        let output = search(&ws, query, &[]);
-        assert!(
-            output.urgent_symptoms.is_empty(),
-            "{query}: {:?}",
-            output.urgent_symptoms
-        );
-    }
+    assert_names_no_urgent_symptom(
+        &ws,
+        &[
+            "how should a compression sleeve fit",
+            "is the hair loss temp or permanent",
+            "fit to fly letter",
+            "how should i store my medicines at room temperature",
+            // Hands that shake are a tremor, not rigors.
+            "my hands shake when i hold a cup",
+            // Diarrhoea as a side effect to expect is not an emergency.
+            "is diarrhoea common with verzenio",
+            "is watery diarrhoea normal on verzenio",
+            "my tummy feels bloated on letrozole",
+            // A cough is urgent on T-DXd, not as a side effect of radiotherapy.
+            "can radiotherapy cause a cough",
+            // "Very confused" and "very thirsty" are urgent; read without their stop word "very",
+            // the urgent advice on sudden confusion led a question about choosing a treatment.
+            "im confused about which treatment to choose",
+            "always thirsty on chemo",
+            // Fractures as a risk to lower are not a bone that has broken.
+            "does zometa prevent fractures",
+            "denosumab stopping rebound fractures",
+        ],
+    );
 }
 
 #[test]

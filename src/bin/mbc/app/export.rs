@@ -29,11 +29,7 @@ pub fn export_command(
         }
         (Some(query), false) => {
             results = query_results(location, query, settings)?;
-            // Records have no place for what the query as a whole said (an urgent symptom, a
-            // correction): as for JSON lines from `search`, it goes to stderr.
-            for note in output::notes_for_lines(&results) {
-                status!("note: {note}");
-            }
+            super::notes_for_records(&results);
             if !results.found {
                 status!(
                     "note: {}; nothing exported",

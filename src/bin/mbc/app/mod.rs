@@ -66,9 +66,7 @@ pub fn run(command: Command) -> Result<()> {
             };
             let results = search::search(&index, &request)?;
             if format == Format::JsonLines {
-                for note in output::notes_for_lines(&results) {
-                    status!("note: {note}");
-                }
+                notes_for_records(&results);
                 if results.hits.is_empty() {
                     status!(
                         "note: {}; no lines written (--closest lists the nearest passages)",
@@ -143,8 +141,6 @@ pub fn run(command: Command) -> Result<()> {
     }
 }
 
-/// With `MBC_TIMINGS` set, where a search's time went, on stderr (for `scripts/bench-perf.sh`;
-/// the model loads beside the index, and the query is embedded beside the lexical search).
 /// A sentence of the output layer as the rest of a "note: …" line ("Nothing …" → "nothing …").
 fn lowercase_first(sentence: &str) -> String {
     let mut chars = sentence.chars();
@@ -153,6 +149,16 @@ fn lowercase_first(sentence: &str) -> String {
     })
 }
 
+/// What a search's records have no place for (the words corrected, an urgent symptom, …), as
+/// "note: …" lines on stderr: for JSON lines from `search`, and for `export`.
+fn notes_for_records(results: &search::SearchResults) {
+    for note in output::notes_for_lines(results) {
+        status!("note: {note}");
+    }
+}
+
+/// With `MBC_TIMINGS` set, where a search's time went, on stderr (for `scripts/bench-perf.sh`;
+/// the model loads beside the index, and the query is embedded beside the lexical search).
 fn report_timings(
     index: &SearchIndex,
     results: &search::SearchResults,
