@@ -14,7 +14,7 @@ mod stored;
 mod vectors;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use tantivy::{Index, IndexReader, ReloadPolicy};
 
@@ -55,8 +55,10 @@ pub struct SearchIndex {
     pub taxonomy: ApproachTaxonomy,
     pub lexicon: Lexicon,
     pub symptoms: UrgentSymptoms,
-    /// Passage vectors, if the index was built with a model.
-    pub vectors: Option<VectorSet>,
+    /// Passage vectors, if the index was built with a model: read on first use
+    /// ([`SearchIndex::vectors`]), since a lexical search needs none, and reading and checking
+    /// them was a tenth of a one-shot lexical search's instructions.
+    vectors: OnceLock<std::result::Result<Option<VectorSet>, String>>,
     /// The model that embeds queries, attached by the caller when semantic search is wanted;
     /// shared, so that a server can hand it on to the next generation without loading it again.
     pub embedder: Option<Arc<Embedder>>,
@@ -126,13 +128,6 @@ impl SearchIndex {
         .map_err(|file| damaged(file.into()))?;
         let symptoms = read_data(&generation, symptoms::FILE_NAME, UrgentSymptoms::parse)
             .map_err(|file| damaged(file.into()))?;
-        let vectors = VectorSet::read(&generation.join(VECTORS_FILE)).map_err(|err| {
-            let problem = match err {
-                Error::Model { message, .. } => message,
-                other => other.to_string(),
-            };
-            damaged(DamagedFile::new(VECTORS_FILE, problem).into())
-        })?;
         Ok(SearchIndex {
             index_dir: index_dir.to_path_buf(),
             generation,
@@ -142,7 +137,7 @@ impl SearchIndex {
             taxonomy,
             lexicon,
             symptoms,
-            vectors,
+            vectors: OnceLock::new(),
             embedder: None,
             passages: PassageCache::default(),
             statistics: Arc::default(),
@@ -159,11 +154,30 @@ impl SearchIndex {
         )
     }
 
+    /// The passage vectors, read and checked against their checksum on the first call; `None`
+    /// when the index was built without a model. A damaged file is reported as
+    /// [`Error::IndexCorrupt`], at every call.
+    pub fn vectors(&self) -> Result<Option<&VectorSet>> {
+        let read = self.vectors.get_or_init(|| {
+            VectorSet::read(&self.generation.join(VECTORS_FILE)).map_err(|err| match err {
+                Error::Model { message, .. } => message,
+                other => other.to_string(),
+            })
+        });
+        match read {
+            Ok(vectors) => Ok(vectors.as_ref()),
+            Err(problem) => Err(Error::IndexCorrupt {
+                path: self.index_dir.clone(),
+                damage: DamagedFile::new(VECTORS_FILE, problem.clone()).into(),
+            }),
+        }
+    }
+
     /// The embedder and vectors, when both are present and the model is the one that made the
-    /// vectors.
+    /// vectors. (An embedder is attached only after the vectors were read.)
     pub fn semantic(&self) -> Option<(&Embedder, &VectorSet)> {
         let embedder = self.embedder.as_deref()?;
-        let vectors = self.vectors.as_ref()?;
+        let vectors = self.vectors.get()?.as_ref().ok()?.as_ref()?;
         (embedder.model_id() == vectors.model_id).then_some((embedder, vectors))
     }
 
@@ -212,7 +226,9 @@ pub fn verify(index_dir: &Path) -> Result<SearchIndex> {
     if let Some(generation) = store::current_generation(index_dir)? {
         verify_generation(&generation).map_err(corrupt)?;
     }
-    SearchIndex::open(index_dir)
+    let index = SearchIndex::open(index_dir)?;
+    index.vectors()?;
+    Ok(index)
 }
 
 /// Checks one generation's segment files against tantivy's checksums and its data files

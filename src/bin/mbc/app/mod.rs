@@ -211,7 +211,7 @@ pub fn stats(index: &SearchIndex) -> mbc::Result<wire::StatsOutput> {
         built_at: humantime::format_rfc3339_seconds(built).to_string(),
         corpus: index.meta.corpus.display().to_string(),
         skipped: index.meta.skipped.clone(),
-        vectors: index.vectors.as_ref().map(|v| wire::VectorsInfo {
+        vectors: index.vectors()?.map(|v| wire::VectorsInfo {
             model: v.model_id.clone(),
             count: v.len(),
             dimensions: v.dim,

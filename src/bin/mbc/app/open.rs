@@ -109,7 +109,7 @@ pub fn check_command(location: &Location, format: Format) -> Result<()> {
         intact: true,
         documents: index.meta.documents,
         passages: index.meta.passages,
-        vectors: index.vectors.as_ref().map(|v| v.len()),
+        vectors: index.vectors()?.map(|v| v.len()),
     };
     let mut out = io::stdout().lock();
     output::write_check(&mut out, &checked, format)?;
@@ -545,7 +545,7 @@ fn attach_loaded(index: &mut SearchIndex, requested: Option<Mode>, model: ModelL
             }
         }
     };
-    let Some(vectors) = &index.vectors else {
+    let Some(vectors) = index.vectors()? else {
         // The default mode on an index built without vectors is simply lexical.
         return match requested {
             Some(_) => unavailable(

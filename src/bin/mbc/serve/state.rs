@@ -25,6 +25,9 @@ pub struct Served {
 
 impl Served {
     fn new(index: SearchIndex) -> Result<Arc<Served>> {
+        // Read now, while the generation is certainly there: a later build may remove it while
+        // it is served.
+        index.vectors()?;
         let suggester = Suggester::new(&index)?;
         let damage = mbc::index::verify_generation(&index.generation)
             .err()
@@ -70,7 +73,7 @@ impl Shared {
         // The model stays loaded: the new generation takes it over when its vectors are the
         // same model's.
         let previous = self.current();
-        match (&previous.index.embedder, &index.vectors) {
+        match (&previous.index.embedder, index.vectors()?) {
             (Some(embedder), Some(vectors)) if embedder.model_id() == vectors.model_id => {
                 index.embedder = Some(Arc::clone(embedder));
             }
