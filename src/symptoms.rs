@@ -181,9 +181,14 @@ impl Symptom {
             .zip(&self.written)
             .zip(self.negated.iter().copied())
             .filter(|((term, written), negated)| {
-                terms.covers(term)
-                    && terms.has_written(written)
-                    && (!*negated || terms.negates(&term[0], &term[1]))
+                // Words the query has as written name the term even when no passage has them,
+                // and so they are not among the query's words ("she has 39 degrees").
+                let named = if written.is_empty() {
+                    terms.covers(term)
+                } else {
+                    terms.has_written(written)
+                };
+                named && (!*negated || terms.negates(&term[0], &term[1]))
             })
             .map(|((term, _), _)| term)
     }

@@ -23,7 +23,8 @@ const AMOUNT_WORDS: &[&str] = &[
 /// Words that, after "what" or "which" or before "dose", ask for an amount.
 const DOSE_WORDS: &[&str] = &["dose", "doses", "dosing"];
 
-/// Words that, soon after "how much" or "how many", say the amount is of a medicine.
+/// Words that, soon after "how much" or "how many", say the amount is of a medicine, and soon
+/// after "swallowed", that what was swallowed was one.
 const MEDICINE_WORDS: &[&str] = &[
     "tablet",
     "tablets",
@@ -31,6 +32,8 @@ const MEDICINE_WORDS: &[&str] = &[
     "pills",
     "capsule",
     "capsules",
+    "medicine",
+    "medicines",
     "mg",
     "dose",
     "doses",
@@ -49,6 +52,11 @@ const REACH: usize = 4;
 /// forms: "does chemo take too much out of you" and "taking too much time off work" ask for
 /// no amount.
 const TAKING_WORDS: &[&str] = &["took", "taken", "gave", "given", "swallowed"];
+
+/// Words that, soon after a word of [`TAKING_WORDS`], say a medicine was taken or given by
+/// mistake: "i took two letrozole by mistake", "she was given the wrong tablets by accident".
+/// Not "extra" ("i took extra time off") nor "double" ("she was given a double mastectomy").
+const BY_MISTAKE_WORDS: &[&str] = &["mistake", "accident", "accidentally"];
 
 /// Words that, just before "dose", make it a dose the texts are not asked to give: one missed
 /// ("missed a dose of letrozole": what to do about it, not how much) or of radiation, which
@@ -95,6 +103,21 @@ fn asks_at(words: &[&str], i: usize) -> bool {
         || (word == "too"
             && matches!(next, "much" | "many")
             && (has(TAKING_WORDS, before(1)) || has(TAKING_WORDS, before(2))))
+        || (has(TAKING_WORDS, word)
+            && words[i + 1..]
+                .iter()
+                .take(REACH + 1)
+                .any(|w| has(BY_MISTAKE_WORDS, w)))
+        // Taken twice, not given twice: "i was given radiotherapy twice" asks for no amount.
+        || (matches!(word, "took" | "taken")
+            && words[i + 1..].iter().take(REACH).any(|w| *w == "twice"))
+        || (word == "double" && has(DOSE_WORDS, next))
+        // What was swallowed was a medicine: "my son swallowed one of my tablets".
+        || (word == "swallowed"
+            && words[i + 1..]
+                .iter()
+                .take(REACH)
+                .any(|w| has(MEDICINE_WORDS, w)))
         || (has(DOSE_WORDS, word)
             && matches!(next, "for" | "of")
             && !has(NOT_AN_AMOUNT_BEFORE_DOSE, before(1))
@@ -117,6 +140,10 @@ mod tests {
             "is 20mg of tamoxifen normal",
             "mum took too much ibuprofen",
             "i think i have taken too many painkillers",
+            "i took two letrozole by mistake",
+            "my son swallowed one of my tablets",
+            "i took my tamoxifen twice today",
+            "mum was given a double dose",
         ] {
             assert!(asks_for_dose(query), "{query}");
         }
@@ -134,6 +161,12 @@ mod tests {
             "radiation dose for bone mets",
             "i worry too much about the cancer",
             "does chemo take too much out of you",
+            "i took extra time off work",
+            "she swallowed a fish bone",
+            "i took a wrong turn to the hospital",
+            "she swallowed her pride and asked for help",
+            "she was given a double mastectomy",
+            "i was given radiotherapy twice to my spine",
         ] {
             assert!(!asks_for_dose(query), "{query}");
         }

@@ -30,7 +30,7 @@ fn markdown_documents() -> Vec<corpus::Document> {
 fn every_text_has_complete_front_matter() {
     let documents = markdown_documents();
     assert!(
-        (20..=30).contains(&documents.len()),
+        (20..=40).contains(&documents.len()),
         "{} texts",
         documents.len()
     );

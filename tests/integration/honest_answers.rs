@@ -1352,7 +1352,8 @@ fn bodily_words_as_people_say_them_reach_the_texts_words() {
         // Passing a lot of urine is a sign of high calcium.
         ("peeing a lot on zometa", "Symptoms that need urgent help"),
         // Found passages, but none on emotional support (or fatigue) among the first three.
-        ("feeling down", "Emotional, spiritual and family support"),
+        // Text 31 (feelings, anxiety and depression) answers it since 2026-12-04.
+        ("feeling down", "Sadness or depression?"),
         ("cant get out of bed", "Fatigue and tiredness"),
     ]);
 }
@@ -1756,7 +1757,10 @@ fn feelings_as_people_name_them_reach_the_texts_that_speak_of_them() {
             "Emotional, spiritual and family support",
         ),
         ("i feel lonely", "Emotional, spiritual and family support"),
-        ("feeling anxious all the time", "Living with uncertainty"),
+        (
+            "feeling anxious all the time",
+            "Fear, anxiety and scanxiety",
+        ),
         (
             "ashamed of my body after mastectomy",
             "Low sex drive, tiredness and body image",
@@ -2001,7 +2005,10 @@ fn clinicians_shorthand_for_a_drug_reaches_its_passages() {
 
 #[test]
 fn removing_the_breast_reaches_the_trials_of_surgery_to_the_breast() {
-    // The texts say "surgery to the breast"; what the trials found is the answer.
+    // The texts say "surgery to the breast"; what the trials found is the answer. Among the
+    // first four, not three, since texts 31 and 32 joined the corpus (2026-12-04): the fused
+    // scores of the trials' passage and of the passage on breast cancer in men are within 0.4 %
+    // of each other (0.02822 and 0.02831), and the men's passage is now third.
     let ws = Workspace::with_bundled_corpus();
     let output = search(
         &ws,
@@ -2009,11 +2016,11 @@ fn removing_the_breast_reaches_the_trials_of_surgery_to_the_breast() {
         &[],
     );
     assert!(
-        output.passages[..3]
+        output.passages[..4]
             .iter()
             .any(|p| p.text.contains("found that surgery to the breast")),
         "{:?}",
-        first(&output, 3, |p| &p.text)
+        first(&output, 4, |p| &p.text)
     );
 }
 
@@ -3079,5 +3086,125 @@ fn characters_that_take_no_room_are_not_part_of_the_words() {
         let output = search(&ws, typed, &[]);
         assert!(output.found, "{typed:?}");
         assert_eq!(output.searched, "chemo side effects", "{typed:?}");
+    }
+}
+
+#[test]
+fn thoughts_of_suicide_put_the_crisis_help_first() {
+    // A third new user's tries (2026-12-04): no notice, and a passage on chemotherapy killing
+    // cells, or one on clinical trials, first. No text spoke of suicide.
+    let ws = Workspace::with_bundled_corpus();
+    for query in [
+        "i want to kill myself",
+        "mum says she wants to end it all",
+        "whats the point of carrying on",
+        "i feel suicidal",
+        "thoughts of self harm",
+    ] {
+        let output = search(&ws, query, &[]);
+        let first = output.passages.first();
+        assert!(
+            output
+                .urgent_symptoms
+                .iter()
+                .any(|s| s == "thoughts of suicide or self-harm")
+                && first.is_some_and(|p| p.urgent && p.doc_id.starts_with("32-")),
+            "{query}: {:?}, first {:?}",
+            output.urgent_symptoms,
+            first.map(|p| (&p.doc_id, &p.text))
+        );
+    }
+    // Fear of dying, the law on assisted dying and end-of-life care are no crisis; nor is an
+    // everyday "i cant go on" or "i hurt myself".
+    assert_names_no_urgent_symptom(
+        &ws,
+        &[
+            "i dont want to die",
+            "is assisted suicide legal",
+            "end of life care at home",
+            "what happens at the end of my life",
+            "i hurt myself when i fell",
+            "i cant go on holiday during chemo",
+        ],
+    );
+}
+
+#[test]
+fn emergencies_in_a_learners_or_a_familys_words_name_the_symptom() {
+    // The third new user's tries: each had no urgent notice, and some were "nothing found"
+    // ("degrees" and "double" alone are in no text).
+    let ws = Workspace::with_bundled_corpus();
+    for (query, symptom) in [
+        (
+            "my mother has 39 degrees after chemotherapy",
+            "fever or signs of infection during treatment",
+        ),
+        (
+            "she is burning up",
+            "fever or signs of infection during treatment",
+        ),
+        (
+            "she dont know where she is",
+            "sudden confusion or change in alertness",
+        ),
+        (
+            "she is very confuse today",
+            "sudden confusion or change in alertness",
+        ),
+        (
+            "mums lips are going blue",
+            "sudden breathlessness or chest pain",
+        ),
+        (
+            "mum is seeing double",
+            "sudden severe headache, weakness on one side or loss of vision",
+        ),
+        (
+            "mum has been sick 6 times today",
+            "vomiting that will not stop, or not keeping fluids down",
+        ),
+        (
+            "she keeps throwing up and cant keep her tablets down",
+            "vomiting that will not stop, or not keeping fluids down",
+        ),
+    ] {
+        let output = search(&ws, query, &[]);
+        assert!(
+            output.found
+                && output.urgent_symptoms.iter().any(|s| s == symptom)
+                && output.passages.first().is_some_and(|p| p.urgent),
+            "{query}: {:?}",
+            output.urgent_symptoms
+        );
+    }
+}
+
+#[test]
+fn everyday_idioms_with_an_emergencys_words_are_not_emergencies() {
+    // Each named a broken bone, spinal cord compression or a fever until 2026-12-04.
+    let ws = Workspace::with_bundled_corpus();
+    assert_names_no_urgent_symptom(
+        &ws,
+        &[
+            "i cant stand the taste of food on chemo",
+            "i cant stand the smell of cooking",
+            "i cant put weight on since chemo",
+            "i cant bear weight gain on tamoxifen",
+            "my tooth is wobbly after zometa",
+            "i feel a bit wobbly and emotional today",
+            "a 30 degrees day on holiday",
+        ],
+    );
+    // As a body can bear it, they still are.
+    for query in ["i cant put weight on my leg", "she cant stand up"] {
+        let output = search(&ws, query, &[]);
+        assert!(
+            output
+                .urgent_symptoms
+                .iter()
+                .any(|s| s == "a bone that may be broken"),
+            "{query}: {:?}",
+            output.urgent_symptoms
+        );
     }
 }

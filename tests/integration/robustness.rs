@@ -280,6 +280,11 @@ fn changed_bytes_in_the_vectors_are_refused_not_searched() {
     let model = model.to_str().unwrap();
     ws.mbc(&["index", "--model", model]).ok();
     overwrite_middle(&generation_file(&ws, "bin"), &[0xff; 16]);
+    // A lexical search reads no vectors, so it still answers.
+    let lexical = ws
+        .mbc(&["search", "--model", model, "bone pain", "--mode", "lexical"])
+        .ok();
+    assert!(lexical.stdout.contains("bone"), "{}", lexical.stdout);
     let run = ws.mbc(&["search", "--model", model, "bone pain"]);
     assert_damage_reported(&run);
     assert!(
