@@ -1226,3 +1226,52 @@ fn a_dated_unsourced_text_is_marked_as_such_on_the_page_and_its_handout() {
     );
     assert!(!server.get("/style.css").body.contains("attr(href)"));
 }
+
+#[test]
+fn the_urgent_warning_comes_first_on_the_page_and_on_its_handout() {
+    let ws = Workspace::with_bundled_corpus();
+    let server = Server::start(&ws);
+    // A spelling note came first: "Did you mean “fever”?" above the warning.
+    let page = server.get("/?q=fiver+38+on+chemo").body;
+    let warning = page.find("can need urgent care");
+    let spelling = page.find("No passage mentions");
+    assert!(
+        warning.is_some() && spelling.is_some() && warning < spelling,
+        "{page}"
+    );
+    // A passage's source is its file and lines: where the corpus lies on the server (a
+    // path under the user's home, on a handout) is the API's to give.
+    let sources: Vec<&str> = page
+        .split("<p class=\"source\">")
+        .skip(1)
+        .map(|rest| &rest[..rest.find("</p>").unwrap()])
+        .collect();
+    assert!(
+        !sources.is_empty() && sources.iter().all(|s| !s.contains('/')),
+        "{sources:?}"
+    );
+    // A handout printed from an urgent search lost the warning and the mark on the advice.
+    let query = "fever+38.5+on+chemo";
+    let found = server.get(&format!("/api/search?q={query}&limit=3")).json();
+    let passages = found["passages"].as_array().unwrap();
+    assert_eq!(passages[0]["urgent"], true, "{found}");
+    let ids: Vec<&str> = passages
+        .iter()
+        .map(|p| p["passage_id"].as_str().unwrap())
+        .collect();
+    let handout = server
+        .get(&format!("/handout?q={query}&id={}&id={}", ids[0], ids[2]))
+        .body;
+    let warning = handout.find("can need urgent care");
+    let chosen = handout.find("Passages chosen from a search");
+    assert!(warning.is_some() && warning < chosen, "{handout}");
+    assert_eq!(
+        handout.matches("Urgent: read this first.").count(),
+        1 + usize::from(passages[2]["urgent"] == true),
+        "{handout}"
+    );
+    // Printed, the headings of the sources and known problems stay: only their marker goes.
+    let css = server.get("/style.css").body;
+    let print = &css[css.find("@media print").unwrap()..];
+    assert!(!print.contains("summary { display: none"), "{print}");
+}

@@ -19,7 +19,7 @@ use mbc::search::{self, SearchResults, StoredPassage};
 use mbc::taxonomy::ApproachTaxonomy;
 
 use super::api::{self, ApiError, SearchParams};
-use super::state::Shared;
+use super::state::{Served, Shared};
 
 const STYLE: &str = include_str!("style.css");
 const SCRIPT: &str = include_str!("suggest.js");
@@ -220,20 +220,66 @@ pub async fn handout(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuer
         Ok(passages) => passages,
         Err(err) => return error_page(&err),
     };
+    let urgent = urgent_in_search(&served, &searched_for).await;
+    let records: Vec<PassageRecord> = passages
+        .iter()
+        .map(|passage| PassageRecord {
+            urgent: urgent.passages.contains(&passage.passage_id),
+            ..PassageRecord::unranked(passage)
+        })
+        .collect();
     let today = review::today();
     let body = html! {
         h1 { "Handout: metastatic breast cancer" }
+        (urgent_alert(&urgent.symptoms, &urgent.if_meant))
         @if !searched_for.is_empty() {
             p.print-note { "Passages chosen from a search for “" (searched_for) "”." }
         }
         p.print-note { "Printed " (today) " from mbc " (env!("CARGO_PKG_VERSION")) ". "
             (review_note(&passages)) }
-        @for passage in &passages {
-            (unranked_block(passage, "", taxonomy))
+        @for (record, passage) in records.iter().zip(&passages) {
+            (passage_block(record, passage, "", None, taxonomy))
         }
         p.no-print { "Print this page with your browser's Print command (Ctrl+P)." }
     };
     page("Handout", "", body).into_response()
+}
+
+/// What the search a handout's passages were chosen from says is urgent.
+#[derive(Default)]
+struct UrgentInSearch {
+    symptoms: Vec<String>,
+    if_meant: Vec<wire::CorrectionOut>,
+    /// The ids of the passages it marked as the urgent advice.
+    passages: Vec<String>,
+}
+
+/// Runs the search again (as the page ran it, `MAX_LIMIT` deep) for what it said was urgent:
+/// a handout printed from "fever 38.5 on chemo" lost the warning and the mark on the advice
+/// to act. A search that cannot be run now (an empty or over-long query) says nothing urgent.
+async fn urgent_in_search(served: &Arc<Served>, searched_for: &str) -> UrgentInSearch {
+    let params = SearchParams {
+        q: searched_for.to_string(),
+        limit: Some(api::MAX_LIMIT),
+        ..SearchParams::default()
+    };
+    let Ok(request) = params.request(served) else {
+        return UrgentInSearch::default();
+    };
+    let Ok(results) = api::run_request(Arc::clone(served), request, 0).await else {
+        return UrgentInSearch::default();
+    };
+    let output = wire::SearchOutput::new(&results, false);
+    UrgentInSearch {
+        passages: output
+            .passages
+            .iter()
+            .filter(|p| p.urgent)
+            .map(|p| p.passage_id.clone())
+            .collect(),
+        symptoms: output.urgent_symptoms,
+        if_meant: output.urgent_if_meant,
+    }
 }
 
 /// "Make a handout" pressed with nothing ticked: not a mistake in the address (it was headed
@@ -338,17 +384,13 @@ fn results_view(
     let asked = output::nothing_found_for(results);
     html! {
         h1.visually-hidden { "Results" }
+        // Before the notes on spelling: "fiver 38 on chemo" showed "Did you mean “fever”?" first.
+        (urgent_alert(&output.urgent_symptoms, &output.urgent_if_meant))
         @if !output.corrections.is_empty() {
             p.note { "Showing results for " strong { (output.searched) } ". "
                 a href=(as_typed_url(params)) { "Search for “" (params.q) "” as typed" } }
         }
         (absent_notes(params, &output.absent))
-        @if !output.urgent_symptoms.is_empty() {
-            @let condition = wire::if_meant(output.urgent_if_meant.iter().map(|c| (c.from.as_str(), c.to.as_str())));
-            p.urgent role="alert" { @if condition.is_empty() { "Some" } @else { (condition) "some" }
-                " of what you describe can need urgent care ("
-                (output.urgent_symptoms.join(", ")) "). If it is happening now, contact your care team or emergency services." }
-        }
         @if output.query_cut {
             p.note { (wire::query_cut_note()) }
         }
@@ -386,6 +428,18 @@ fn results_view(
                 button type="submit" { "Make a handout of the ticked passages" }
             }
             (paging(params, output.passages.len(), output.total_hits))
+        }
+    }
+}
+
+/// The notice that what was asked can need urgent care, first on a results page and a handout.
+fn urgent_alert(symptoms: &[String], if_meant: &[wire::CorrectionOut]) -> Markup {
+    let condition = wire::if_meant(if_meant.iter().map(|c| (c.from.as_str(), c.to.as_str())));
+    html! {
+        @if !symptoms.is_empty() {
+            p.urgent role="alert" { @if condition.is_empty() { "Some" } @else { (condition) "some" }
+                " of what you describe can need urgent care ("
+                (symptoms.join(", ")) "). If it is happening now, contact your care team or emergency services." }
         }
     }
 }
@@ -530,6 +584,16 @@ fn label_of<'a>(taxonomy: &'a ApproachTaxonomy, id: &'a str) -> &'a str {
         .map_or(id, |approach| approach.label.as_str())
 }
 
+/// The file a passage is from, without the folders above it: the page is read by patients and
+/// printed on handouts, and the corpus's place on the server
+/// (`/home/…/.local/share/mbc/corpus/…`) says nothing to them. The API gives the whole path.
+fn file_name(path: &str) -> &str {
+    std::path::Path::new(path)
+        .file_name()
+        .and_then(|name| name.to_str())
+        .unwrap_or(path)
+}
+
 /// "lines 3–9", or "line 3" for a passage of one line.
 fn line_range(first: u64, last: u64) -> String {
     if first == last {
@@ -584,7 +648,7 @@ fn passage_block(
                     }
                 }
             }
-            p.source { (record.source.path) ", " (line_range(record.source.line_start, record.source.line_end)) }
+            p.source { (file_name(&record.source.path)) ", " (line_range(record.source.line_start, record.source.line_end)) }
             @match document.status {
                 "reviewed" if record.review_overdue => p.dated { strong { "Last reviewed " (document.last_reviewed.as_deref().unwrap_or("")) } ", more than a year ago: it may no longer be current." },
                 "reviewed" => p.reviewed { "Reviewed " (document.last_reviewed.as_deref().unwrap_or("")) },
