@@ -1,7 +1,7 @@
 //! Symptoms that need urgent care (`urgent.toml`): a question that names one never ends in
 //! "nothing found", and the passages that name the symptom *and* say to get help at once come
-//! first, however the question is phrased. The list is data, kept beside the lexicon and
-//! copied into each index generation like it.
+//! first, however the question is phrased. The list is data, kept beside the lexicon; like
+//! it, each index generation keeps it analyzed (`urgent.json`).
 //!
 //! ```toml
 //! actions = ["straight away", "at once", "emergency"]   # words that say "get help now"
@@ -21,7 +21,7 @@
 use std::path::Path;
 
 use rustc_hash::{FxHashMap, FxHashSet};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::analysis::{
     analyze_words, is_negation, kept_among_stop_words, medical_analyzer, written_words,
@@ -30,6 +30,10 @@ use crate::{Error, Result};
 
 /// File name of the list inside a corpus directory (and inside each index generation).
 pub const FILE_NAME: &str = "urgent.toml";
+
+/// File name of the list an index generation keeps, analyzed ([`UrgentSymptoms::to_indexed`]):
+/// parsing the TOML and analyzing its terms took a sixth of a one-shot lexical search.
+pub const INDEXED_FILE_NAME: &str = "urgent.json";
 
 /// The list shipped with `mbc`, used when a corpus has none of its own.
 pub const BUNDLED: &str = include_str!("../corpus/urgent.toml");
@@ -56,7 +60,7 @@ struct SymptomEntry {
 }
 
 /// One symptom that needs urgent care.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Symptom {
     pub name: String,
     /// Each term's analyzed words.
@@ -75,7 +79,7 @@ pub struct Symptom {
 }
 
 /// The urgent symptoms and the words that say to act at once.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UrgentSymptoms {
     pub symptoms: Vec<Symptom>,
     /// Each action phrase's analyzed words.
@@ -151,6 +155,46 @@ impl UrgentSymptoms {
             })
             .collect::<Result<_>>()?;
         Ok(UrgentSymptoms { symptoms, actions })
+    }
+
+    /// The list, analyzed, as an index keeps it ([`INDEXED_FILE_NAME`]).
+    pub fn to_indexed(&self) -> String {
+        serde_json::to_string(self).expect("an urgent list serializes")
+    }
+
+    /// Reads the list an index keeps ([`UrgentSymptoms::to_indexed`]); its terms were checked
+    /// when the index was built, so only its shape is checked here.
+    pub fn parse_indexed(text: &str, origin: &Path) -> Result<Self> {
+        let data_error = |message: String| Error::DataFile {
+            path: origin.to_path_buf(),
+            message,
+        };
+        let list: UrgentSymptoms =
+            serde_json::from_str(text).map_err(|e| data_error(e.to_string()))?;
+        for symptom in &list.symptoms {
+            let terms = symptom.terms.len();
+            let unusable = symptom
+                .terms
+                .iter()
+                .zip(&symptom.negated)
+                .find(|(term, negated)| term.is_empty() || (**negated && term.len() < 2));
+            if symptom.written.len() != terms || symptom.negated.len() != terms {
+                return Err(data_error(format!(
+                    "symptom `{}` has a term without its written words or negation",
+                    symptom.name
+                )));
+            }
+            if let Some((term, _)) = unusable {
+                return Err(data_error(format!(
+                    "symptom `{}` holds a term it cannot use: {term:?}",
+                    symptom.name
+                )));
+            }
+        }
+        if list.actions.iter().any(|a| a.is_empty()) {
+            return Err(data_error("holds an action with no words".into()));
+        }
+        Ok(list)
     }
 
     /// Reads `urgent.toml` from a directory, falling back to the bundled list; returns the list
@@ -306,6 +350,25 @@ mod tests {
 
     fn bundled() -> UrgentSymptoms {
         UrgentSymptoms::parse(BUNDLED, Path::new("urgent.toml")).unwrap()
+    }
+
+    #[test]
+    fn the_list_an_index_keeps_reads_back_as_the_list_it_was_made_from() {
+        let list = bundled();
+        let indexed = UrgentSymptoms::parse_indexed(&list.to_indexed(), Path::new("urgent.json"));
+        assert_eq!(indexed.unwrap(), list);
+    }
+
+    #[test]
+    fn an_indexed_list_with_a_term_it_cannot_use_is_refused() {
+        let mut list = bundled();
+        list.symptoms[0].written.pop();
+        let err = UrgentSymptoms::parse_indexed(&list.to_indexed(), Path::new("urgent.json"));
+        assert!(err.unwrap_err().to_string().contains("urgent.json"));
+        let mut list = bundled();
+        list.symptoms[0].terms[0].clear();
+        let err = UrgentSymptoms::parse_indexed(&list.to_indexed(), Path::new("urgent.json"));
+        assert!(err.unwrap_err().to_string().contains("cannot use"));
     }
 
     #[test]

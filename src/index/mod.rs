@@ -126,8 +126,12 @@ impl SearchIndex {
             Lexicon::parse_indexed,
         )
         .map_err(|file| damaged(file.into()))?;
-        let symptoms = read_data(&generation, symptoms::FILE_NAME, UrgentSymptoms::parse)
-            .map_err(|file| damaged(file.into()))?;
+        let symptoms = read_data(
+            &generation,
+            symptoms::INDEXED_FILE_NAME,
+            UrgentSymptoms::parse_indexed,
+        )
+        .map_err(|file| damaged(file.into()))?;
         Ok(SearchIndex {
             index_dir: index_dir.to_path_buf(),
             generation,

@@ -33,8 +33,8 @@ pub const META_FILE: &str = "mbc.json";
 /// their stop words make more than one word apart (`lexicon::WithStopWords`). 9: an approach
 /// term that opens a sentence is evidence for tagging. 10: a Markdown file's first `#` heading
 /// under a front-matter title is a section heading, not dropped. 11: a passage keeps its
-/// document's `first_only_when_asked`.
-pub const FORMAT_VERSION: u32 = 11;
+/// document's `first_only_when_asked`. 12: the urgent list is kept analyzed (`urgent.json`).
+pub const FORMAT_VERSION: u32 = 12;
 
 /// What `mbc.json` records about a generation.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -27,7 +27,7 @@ const OWN_FILES: [&str; 5] = [
     store::META_FILE,
     taxonomy::FILE_NAME,
     lexicon::INDEXED_FILE_NAME,
-    symptoms::FILE_NAME,
+    symptoms::INDEXED_FILE_NAME,
     VECTORS_FILE,
 ];
 

@@ -131,7 +131,7 @@ pub fn build(
     let data_dir = data_dir(corpus_path);
     let (taxonomy, taxonomy_text) = ApproachTaxonomy::load_from_dir(data_dir)?;
     let (lexicon, _) = Lexicon::load_from_dir(data_dir)?;
-    let (_, urgent_text) = UrgentSymptoms::load_from_dir(data_dir)?;
+    let (urgent, _) = UrgentSymptoms::load_from_dir(data_dir)?;
     let (files, mut skipped) = corpus::discover(corpus_path)?;
     let fingerprint = fingerprint_of(corpus_path, &files);
 
@@ -251,7 +251,7 @@ pub fn build(
     for (name, text) in [
         (taxonomy::FILE_NAME, taxonomy_text.to_string()),
         (lexicon::INDEXED_FILE_NAME, lexicon.to_indexed()),
-        (symptoms::FILE_NAME, urgent_text.to_string()),
+        (symptoms::INDEXED_FILE_NAME, urgent.to_indexed()),
     ] {
         store::write_file(&build_dir.path().join(name), text.as_bytes())?;
         data_hashes.insert(name.to_string(), store::data_hash(text.as_bytes()));
