@@ -42,9 +42,10 @@ pub const MAX_QUERY_WORDS: usize = 512;
 pub const LONG_QUERY_WORDS: usize = 40;
 
 /// Words people type into a search box that say nothing about what they ask: greetings and
-/// thanks, chat abbreviations, "vs" (it asks for a comparison, not about anything), words that
-/// only colour a sentence ("actually", "really", "kinda", "now"), words that report what someone
-/// said ("my oncologist said my cancer has progressed": what was said is the question), "got"
+/// thanks, chat abbreviations ("ngl im scared" was nothing found), "vs" (it asks for a
+/// comparison, not about anything), words that only colour a sentence ("actually", "really",
+/// "kinda", "now"), words that report what someone said ("my oncologist said my cancer has
+/// progressed": what was said is the question), "got"
 /// (as in "i've got", which no text says), stop words written without their apostrophe
 /// ("whats", "im", "hes"), and the kind of text a nurse is looking for ("handout", "leaflet",
 /// "patient education"): every text here is one; and the units and words of an amount of
@@ -54,8 +55,9 @@ pub const LONG_QUERY_WORDS: usize = 40;
 /// query, so "is it ok to exercise during chemo" was judged to be about nothing in lexical
 /// mode. Negations without their apostrophe ("dont", "cant") stay, as "not" does
 /// ([`is_negation`]).
-const QUERY_FILLERS: [&str; 71] = [
+const QUERY_FILLERS: [&str; 83] = [
     "actually",
+    "afaik",
     "anymore",
     "anyway",
     "anyways",
@@ -69,6 +71,8 @@ const QUERY_FILLERS: [&str; 71] = [
     "educational",
     "factsheet",
     "factsheets",
+    "fr",
+    "fyi",
     "gonna",
     "got",
     "handout",
@@ -78,12 +82,16 @@ const QUERY_FILLERS: [&str; 71] = [
     "hey",
     "hi",
     "hows",
+    "idk",
     "im",
+    "imho",
+    "imo",
     "ive",
     "kinda",
     "leaflet",
     "leaflets",
     "literally",
+    "lmao",
     "lol",
     "mcg",
     "mg",
@@ -92,9 +100,11 @@ const QUERY_FILLERS: [&str; 71] = [
     "micrograms",
     "milligram",
     "milligrams",
+    "ngl",
     "now",
     "ok",
     "okay",
+    "omg",
     "pamphlet",
     "pamphlets",
     "please",
@@ -104,7 +114,9 @@ const QUERY_FILLERS: [&str; 71] = [
     "said",
     "says",
     "shes",
+    "smh",
     "sorry",
+    "tbh",
     "thank",
     "thanks",
     "thankyou",
@@ -112,6 +124,7 @@ const QUERY_FILLERS: [&str; 71] = [
     "theres",
     "theyre",
     "theyve",
+    "tho",
     "thx",
     "told",
     "u",
