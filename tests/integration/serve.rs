@@ -1275,3 +1275,20 @@ fn the_urgent_warning_comes_first_on_the_page_and_on_its_handout() {
     let print = &css[css.find("@media print").unwrap()..];
     assert!(!print.contains("summary { display: none"), "{print}");
 }
+
+#[test]
+fn a_shared_search_link_with_tracking_parameters_still_searches() {
+    // A link shared through a newsletter or a social site gains utm_source, fbclid and the
+    // like; the page refused it for an unknown parameter.
+    let ws = Workspace::with_fixture_corpus();
+    let server = Server::start(&ws);
+    let shared = server.get("/?q=zoledronic&utm_source=newsletter&utm_medium=email&fbclid=x1");
+    assert_eq!(shared.status, 200, "{}", shared.body);
+    assert!(shared.body.contains("Bone health during treatment"));
+    let overview = server.get("/approaches?utm_campaign=clinic");
+    assert_eq!(overview.status, 200, "{}", overview.body);
+    // A parameter mistyped is still named.
+    let mistyped = server.get("/?q=zoledronic&limt=5");
+    assert_eq!(mistyped.status, 400);
+    assert!(mistyped.body.contains("limt"), "{}", mistyped.body);
+}

@@ -37,13 +37,10 @@ pub async fn script() -> impl IntoResponse {
 }
 
 /// `/` and `/?q=…`: the search box, and the results when there is a query.
-pub async fn home(
-    State(shared): State<Arc<Shared>>,
-    params: Result<Query<SearchParams>, QueryRejection>,
-) -> Response {
-    let params = match params {
-        Ok(Query(params)) => params,
-        Err(rejection) => return error_page(&ApiError::from(rejection)),
+pub async fn home(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuery) -> Response {
+    let params: SearchParams = match page_params(query) {
+        Ok(params) => params,
+        Err(err) => return error_page(&err),
     };
     if params.q.trim().is_empty() {
         return page("Search", &params.q, welcome()).into_response();
@@ -68,6 +65,31 @@ pub async fn home(
         }
         Err(err) => error_page(&err),
     }
+}
+
+/// Parameters that links pick up on their way through mail, chat and social sites: a search
+/// shared as `/?q=bone+pain&utm_source=newsletter` was refused for its unknown parameter.
+fn is_tracking(key: &str) -> bool {
+    key.starts_with("utm_")
+        || matches!(
+            key,
+            "fbclid" | "gclid" | "msclkid" | "mc_cid" | "mc_eid" | "igshid"
+        )
+}
+
+/// A page's parameters from its address, as the API reads them (an unknown one is still a
+/// mistake to name) but without the [tracking parameters](is_tracking) links pick up.
+fn page_params<T: serde::de::DeserializeOwned>(query: Option<String>) -> Result<T, ApiError> {
+    let raw = query.unwrap_or_default();
+    let kept = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(form_urlencoded::parse(raw.as_bytes()).filter(|(key, _)| !is_tracking(key)))
+        .finish();
+    let uri: axum::http::Uri = format!("/?{kept}")
+        .parse()
+        .map_err(|_| ApiError::bad_request("the address cannot be read"))?;
+    Query::<T>::try_from_uri(&uri)
+        .map(|Query(params)| params)
+        .map_err(ApiError::from)
 }
 
 /// A search that cannot be run as it is: a query with nothing to search ("hello", a query that
@@ -141,14 +163,8 @@ pub async fn passage(
 
 /// `/approaches`: the best passages of every treatment approach (`per` of each, 2 unless
 /// the address says, as `/api/approaches?per=` does).
-pub async fn approaches(
-    State(shared): State<Arc<Shared>>,
-    params: Result<Query<api::ApproachesParams>, QueryRejection>,
-) -> Response {
-    let per = match params
-        .map_err(ApiError::from)
-        .and_then(|Query(p)| p.per_or(2))
-    {
+pub async fn approaches(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuery) -> Response {
+    let per = match page_params::<api::ApproachesParams>(query).and_then(|p| p.per_or(2)) {
         Ok(per) => per,
         Err(err) => return error_page(&err),
     };
