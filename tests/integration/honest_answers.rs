@@ -3211,8 +3211,8 @@ fn everyday_idioms_with_an_emergencys_words_are_not_emergencies() {
 
 #[test]
 fn chat_abbreviations_and_everyday_questions_of_the_third_user_are_answered() {
-    // Both were "nothing found": "ngl" was a word no passage uses, and no text says
-    // "contagious" (text 26 says cancer "cannot be caught").
+    // All were "nothing found": "ngl" and "runny" were words no passage uses, and no text
+    // says "contagious" (text 26 says cancer "cannot be caught").
     let ws = Workspace::with_bundled_corpus();
     assert_answered(
         &ws,
@@ -3221,6 +3221,7 @@ fn chat_abbreviations_and_everyday_questions_of_the_third_user_are_answered() {
             ("ngl im scared", "Fear, anxiety and scanxiety"),
             ("is cancer contagious", "Touch and closeness"),
             ("lol is cancer contagious fr", "Touch and closeness"),
+            ("can i eat runny eggs", "Food safety"),
         ],
     );
 }
