@@ -28,7 +28,8 @@ use crate::analysis::{
 };
 use crate::{Error, Result};
 
-/// File name of the list inside a corpus directory (and inside each index generation).
+/// File name of the list inside a corpus directory (an index generation keeps it analyzed,
+/// [`INDEXED_FILE_NAME`]).
 pub const FILE_NAME: &str = "urgent.toml";
 
 /// File name of the list an index generation keeps, analyzed ([`UrgentSymptoms::to_indexed`]):
