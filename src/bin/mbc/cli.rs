@@ -268,8 +268,9 @@ pub enum CliCommand {
 /// How results are ranked; shared by `search` and `eval` so that eval measures what search does.
 #[derive(Debug, Args)]
 pub struct Ranking {
-    /// Search the words as typed, ranked by BM25 and word proximity alone: no synonyms, no
-    /// spelling correction, no feedback, no weighing by how much of the query a passage covers.
+    /// Search the words as typed: no synonyms, no spelling correction, no feedback, no weighing
+    /// by how much of the query a passage covers; the words rank by BM25 and word proximity
+    /// (fused with meaning unless --mode lexical).
     #[arg(long)]
     pub exact: bool,
     /// No pseudo-relevance feedback (otherwise used for queries of 4 or more words).
