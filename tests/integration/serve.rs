@@ -1292,3 +1292,22 @@ fn a_shared_search_link_with_tracking_parameters_still_searches() {
     assert_eq!(mistyped.status, 400);
     assert!(mistyped.body.contains("limt"), "{}", mistyped.body);
 }
+
+#[test]
+fn a_suggestion_request_too_long_is_told_so_not_blamed_on_its_limit() {
+    // One message for both blamed `limit` when only `q` was too long.
+    let ws = Workspace::with_fixture_corpus();
+    let server = Server::start(&ws);
+    let long = server.get(&format!("/api/suggest?q={}", "a".repeat(201)));
+    assert_eq!(long.status, 400);
+    let message = long.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        message.contains("q is longer than 200 bytes") && !message.contains("limit"),
+        "{message}"
+    );
+    let many = server.get("/api/suggest?q=tam&limit=51").json();
+    assert_eq!(many["error"]["message"], "limit must be between 1 and 50");
+}

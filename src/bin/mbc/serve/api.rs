@@ -313,9 +313,13 @@ pub async fn suggest_handler(
 ) -> Result<Json<wire::SuggestOutput>, ApiError> {
     let Query(params) = params.map_err(ApiError::from)?;
     let limit = params.limit.unwrap_or(8);
-    if !(1..=50).contains(&limit) || params.q.len() > 200 {
+    // Each says what is wrong: one message for both blamed `limit` when only q was too long.
+    if !(1..=50).contains(&limit) {
+        return Err(ApiError::bad_request("limit must be between 1 and 50"));
+    }
+    if params.q.len() > 200 {
         return Err(ApiError::bad_request(
-            "limit must be between 1 and 50, and q at most 200 bytes",
+            "q is longer than 200 bytes: suggestions are for the first words being typed",
         ));
     }
     let suggestions = shared.current().suggester.complete(&params.q, limit);
