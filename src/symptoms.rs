@@ -174,17 +174,18 @@ impl UrgentSymptoms {
             serde_json::from_str(text).map_err(|e| data_error(e.to_string()))?;
         for symptom in &list.symptoms {
             let terms = symptom.terms.len();
-            let unusable = symptom
-                .terms
-                .iter()
-                .zip(&symptom.negated)
-                .find(|(term, negated)| term.is_empty() || (**negated && term.len() < 2));
             if symptom.written.len() != terms || symptom.negated.len() != terms {
                 return Err(data_error(format!(
                     "symptom `{}` has a term without its written words or negation",
                     symptom.name
                 )));
             }
+            // A negated term's second word is what is negated.
+            let unusable = symptom
+                .terms
+                .iter()
+                .zip(&symptom.negated)
+                .find(|(term, negated)| term.is_empty() || (**negated && term.len() < 2));
             if let Some((term, _)) = unusable {
                 return Err(data_error(format!(
                     "symptom `{}` holds a term it cannot use: {term:?}",

@@ -247,7 +247,7 @@ pub async fn handout(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuer
     let today = review::today();
     let body = html! {
         h1 { "Handout: metastatic breast cancer" }
-        (urgent_alert(&urgent.symptoms, &urgent.if_meant))
+        (urgent_alert(&urgent.symptoms, &urgent.condition))
         @if !searched_for.is_empty() {
             p.print-note { "Passages chosen from a search for “" (searched_for) "”." }
         }
@@ -265,7 +265,8 @@ pub async fn handout(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuer
 #[derive(Default)]
 struct UrgentInSearch {
     symptoms: Vec<String>,
-    if_meant: Vec<wire::CorrectionOut>,
+    /// The condition the warning begins with ([`wire::if_meant`]), if any.
+    condition: String,
     /// The ids of the passages it marked as the urgent advice.
     passages: Vec<String>,
 }
@@ -285,16 +286,15 @@ async fn urgent_in_search(served: &Arc<Served>, searched_for: &str) -> UrgentInS
     let Ok(results) = api::run_request(Arc::clone(served), request, 0).await else {
         return UrgentInSearch::default();
     };
-    let output = wire::SearchOutput::new(&results, false);
     UrgentInSearch {
-        passages: output
-            .passages
+        condition: urgent_condition(&results),
+        passages: results
+            .hits
             .iter()
-            .filter(|p| p.urgent)
-            .map(|p| p.passage_id.clone())
+            .filter(|hit| hit.urgent)
+            .map(|hit| hit.passage.passage_id.clone())
             .collect(),
-        symptoms: output.urgent_symptoms,
-        if_meant: output.urgent_if_meant,
+        symptoms: results.urgent_symptoms,
     }
 }
 
@@ -401,7 +401,7 @@ fn results_view(
     html! {
         h1.visually-hidden { "Results" }
         // Before the notes on spelling: "fiver 38 on chemo" showed "Did you mean “fever”?" first.
-        (urgent_alert(&output.urgent_symptoms, &output.urgent_if_meant))
+        (urgent_alert(&results.urgent_symptoms, &urgent_condition(results)))
         @if !output.corrections.is_empty() {
             p.note { "Showing results for " strong { (output.searched) } ". "
                 a href=(as_typed_url(params)) { "Search for “" (params.q) "” as typed" } }
@@ -448,9 +448,19 @@ fn results_view(
     }
 }
 
-/// The notice that what was asked can need urgent care, first on a results page and a handout.
-fn urgent_alert(symptoms: &[String], if_meant: &[wire::CorrectionOut]) -> Markup {
-    let condition = wire::if_meant(if_meant.iter().map(|c| (c.from.as_str(), c.to.as_str())));
+/// "If “fiver” means “fever”, ": the condition on which a search's urgent symptoms are named.
+fn urgent_condition(results: &SearchResults) -> String {
+    wire::if_meant(
+        results
+            .urgent_if_meant
+            .iter()
+            .map(|c| (c.from.as_str(), c.to.as_str())),
+    )
+}
+
+/// The notice that what was asked can need urgent care, first on a results page and a handout;
+/// `condition` is [`urgent_condition`].
+fn urgent_alert(symptoms: &[String], condition: &str) -> Markup {
     html! {
         @if !symptoms.is_empty() {
             p.urgent role="alert" { @if condition.is_empty() { "Some" } @else { (condition) "some" }
