@@ -334,6 +334,9 @@ fn every_bad_request_gets_a_json_error_with_a_fitting_status() {
         ("/api/approaches?per=0", 400, "bad_request"),
         // An id that is no UTF-8 was answered in plain text.
         ("/api/passages/%FF", 400, "bad_request"),
+        // A query in Latin-1 ("café" as caf%E9) was searched as "caf", a word nobody typed.
+        ("/api/search?q=caf%E9", 400, "bad_request"),
+        ("/api/suggest?q=caf%E9", 400, "bad_request"),
         // A parameter these endpoints do not take was ignored in silence.
         ("/api/stats?q=bone", 400, "bad_request"),
         ("/healthz?verbose=1", 400, "bad_request"),
@@ -364,6 +367,10 @@ fn every_bad_request_gets_a_json_error_with_a_fitting_status() {
             "/api/stats?q=bone",
             "unknown parameter `q`; this address takes no parameters",
         ),
+        (
+            "/api/search?q=caf%E9",
+            "q is not UTF-8 once percent-decoded",
+        ),
     ] {
         let message = server.get(path).json()["error"]["message"].clone();
         assert!(
@@ -380,7 +387,7 @@ fn every_bad_request_gets_a_json_error_with_a_fitting_status() {
     );
     // The page answered an id that is no UTF-8 in plain text; the handout said no such
     // passage (404) for one.
-    for path in ["/passages/%FF", "/handout?id=%FF"] {
+    for path in ["/passages/%FF", "/handout?id=%FF", "/?q=caf%E9"] {
         let odd = server.get(path);
         assert_eq!(odd.status, 400, "{path}");
         assert!(odd.header("content-type").unwrap().starts_with("text/html"));

@@ -5,9 +5,10 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::StatusCode;
 use axum::http::header::{ALLOW, CONTENT_TYPE};
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -207,9 +208,8 @@ impl<T: Serialize> IntoResponse for Answer<T> {
 ))]
 pub async fn search_handler(
     State(shared): State<Arc<Shared>>,
-    params: Result<Query<SearchParams>, QueryRejection>,
+    Params(params): Params<SearchParams>,
 ) -> Result<Answer<wire::SearchOutput>, ApiError> {
-    let Query(params) = params.map_err(ApiError::from)?;
     let results = run_search(&shared, &params).await?;
     Ok(Answer(wire::SearchOutput::new(&results, false)))
 }
@@ -262,9 +262,8 @@ impl ApproachesParams {
 ))]
 pub async fn approaches_handler(
     State(shared): State<Arc<Shared>>,
-    params: Result<Query<ApproachesParams>, QueryRejection>,
+    Params(params): Params<ApproachesParams>,
 ) -> Result<Answer<wire::ApproachesOutput>, ApiError> {
-    let Query(params) = params.map_err(ApiError::from)?;
     let per = params.per_or(3)?;
     let served = shared.current();
     let sections = blocking(move || search::best_by_approach(&served.index, per)).await?;
@@ -280,9 +279,8 @@ pub async fn approaches_handler(
 ))]
 pub async fn stats_handler(
     State(shared): State<Arc<Shared>>,
-    params: Result<Query<NoParams>, QueryRejection>,
+    Params(NoParams {}): Params<NoParams>,
 ) -> Result<Json<wire::StatsOutput>, ApiError> {
-    params.map_err(ApiError::from)?;
     let served = shared.current();
     let stats = blocking(move || crate::app::stats(&served.index)).await?;
     Ok(Json(stats))
@@ -309,9 +307,8 @@ pub struct SuggestParams {
 ))]
 pub async fn suggest_handler(
     State(shared): State<Arc<Shared>>,
-    params: Result<Query<SuggestParams>, QueryRejection>,
+    Params(params): Params<SuggestParams>,
 ) -> Result<Json<wire::SuggestOutput>, ApiError> {
-    let Query(params) = params.map_err(ApiError::from)?;
     let limit = params.limit.unwrap_or(8);
     // Each says what is wrong: one message for both blamed `limit` when only q was too long.
     if !(1..=50).contains(&limit) {
@@ -344,9 +341,8 @@ pub struct Health {
 ))]
 pub async fn health_handler(
     State(shared): State<Arc<Shared>>,
-    params: Result<Query<NoParams>, QueryRejection>,
+    Params(NoParams {}): Params<NoParams>,
 ) -> Result<Json<Health>, ApiError> {
-    params.map_err(ApiError::from)?;
     let served = shared.current();
     if let Some(damage) = &served.damage {
         return Err(ApiError::new(
@@ -497,6 +493,37 @@ fn chain_message(err: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     message
+}
+
+/// The parameters of a request's address, read as `Query` reads them once the address has been
+/// checked to be UTF-8. `Query` decodes invalid bytes to U+FFFD, so a client that sends Latin-1
+/// (`q=caf%E9`) would be answered about "caf", a word nobody typed; it is told instead.
+pub struct Params<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Params<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        check_utf8(parts.uri.query().unwrap_or_default())?;
+        let Query(params) = Query::try_from_uri(&parts.uri)?;
+        Ok(Params(params))
+    }
+}
+
+/// Refuses a query string whose percent-decoded names or values are not UTF-8.
+pub fn check_utf8(query: &str) -> Result<(), ApiError> {
+    let undecodable = query.split('&').find_map(|pair| {
+        let bytes: Vec<u8> = percent_encoding::percent_decode_str(pair).collect();
+        let name = pair.split('=').next().unwrap_or_default();
+        std::str::from_utf8(&bytes).is_err().then_some(name)
+    });
+    match undecodable {
+        None => Ok(()),
+        Some(name) => Err(ApiError::bad_request(format!(
+            "{} is not UTF-8 once percent-decoded: encode the text as UTF-8 before percent-encoding it",
+            percent_encoding::percent_decode_str(name).decode_utf8_lossy()
+        ))),
+    }
 }
 
 impl From<QueryRejection> for ApiError {
