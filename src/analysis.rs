@@ -306,6 +306,50 @@ pub fn is_negation(word: &str) -> bool {
     NEGATIONS.iter().any(|n| n.eq_ignore_ascii_case(&bare))
 }
 
+/// Negations written out, and the contractions that say the same: "cannot walk", "can not
+/// walk", "unable to walk" and "not able to walk" all say "cant walk", as the urgent list
+/// writes it. Only "cant" and "can't" were read, so "i cannot breathe" had no urgent notice.
+const WRITTEN_OUT_NEGATIONS: [(&[&str], &str); 14] = [
+    (&["cannot"], "cant"),
+    (&["can", "not"], "cant"),
+    (&["unable", "to"], "cant"),
+    (&["not", "able", "to"], "cant"),
+    (&["will", "not"], "wont"),
+    (&["would", "not"], "wouldnt"),
+    (&["do", "not"], "dont"),
+    (&["does", "not"], "doesnt"),
+    (&["did", "not"], "didnt"),
+    (&["have", "not"], "havent"),
+    (&["has", "not"], "hasnt"),
+    (&["had", "not"], "hadnt"),
+    (&["could", "not"], "couldnt"),
+    (&["is", "not"], "isnt"),
+];
+
+/// `words` (as [`written_words`] gives them) with each negation written out as its
+/// contraction ([`WRITTEN_OUT_NEGATIONS`]).
+pub fn contract_negations(words: Vec<String>) -> Vec<String> {
+    let mut contracted = Vec::with_capacity(words.len());
+    let mut at = 0;
+    while at < words.len() {
+        let rest = &words[at..];
+        let found = WRITTEN_OUT_NEGATIONS.iter().find(|(long, _)| {
+            rest.len() >= long.len() && long.iter().zip(rest).all(|(l, w)| *l == w)
+        });
+        match found {
+            Some((long, short)) => {
+                contracted.push((*short).to_string());
+                at += long.len();
+            }
+            None => {
+                contracted.push(words[at].clone());
+                at += 1;
+            }
+        }
+    }
+    contracted
+}
+
 /// `word` without its apostrophes, as the analyzer reads it: "what's" is "whats".
 pub fn without_apostrophes(word: &str) -> String {
     word.chars()

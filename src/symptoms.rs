@@ -24,7 +24,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::{
-    analyze_words, is_negation, kept_among_stop_words, medical_analyzer, written_words,
+    analyze_words, contract_negations, is_negation, kept_among_stop_words, medical_analyzer,
+    written_words,
 };
 use crate::{Error, Result};
 
@@ -282,8 +283,10 @@ impl<'a> QueryTerms<'a> {
 
     /// The query as typed (once), for the terms that need their words as written or in place.
     pub fn add_written(&mut self, text: &str) {
-        self.written.extend(written_words(text));
-        for word in analyze_words(&mut medical_analyzer(), text) {
+        let written = contract_negations(written_words(text));
+        let contracted = written.join(" ");
+        self.written.extend(written);
+        for word in analyze_words(&mut medical_analyzer(), &contracted) {
             let parts = word.parts.into_iter().chain([(word.position, word.term)]);
             for (position, term) in parts {
                 self.positions.entry(term).or_default().push(position);
@@ -329,6 +332,9 @@ impl<'a> QueryTerms<'a> {
         term.iter().all(|w| {
             self.words.contains(w.as_str())
                 || self.phrases.iter().any(|p| p.contains(w) && whole(p))
+                // A negation written out ("cannot") is dropped from the query's words, as a
+                // stop word, but is in its written words as its contraction ("cant").
+                || (is_negation(w) && self.positions.contains_key(w.as_str()))
         })
     }
 }

@@ -42,7 +42,8 @@ pub const MAX_QUERY_WORDS: usize = 512;
 pub const LONG_QUERY_WORDS: usize = 40;
 
 /// Words people type into a search box that say nothing about what they ask: greetings and
-/// thanks, chat abbreviations ("ngl im scared" was nothing found), "vs" (it asks for a
+/// thanks, chat abbreviations ("ngl im scared" was nothing found) and spellings ("shud", "wats",
+/// "bc", "w" for "with"), intensifiers ("super tired", "freaking out"), "stuff", "vs" (it asks for a
 /// comparison, not about anything), words that only colour a sentence ("actually", "really",
 /// "kinda", "now"), words that report what someone said ("my oncologist said my cancer has
 /// progressed": what was said is the question), "got"
@@ -55,16 +56,20 @@ pub const LONG_QUERY_WORDS: usize = 40;
 /// query, so "is it ok to exercise during chemo" was judged to be about nothing in lexical
 /// mode. Negations without their apostrophe ("dont", "cant") stay, as "not" does
 /// ([`is_negation`]).
-const QUERY_FILLERS: [&str; 83] = [
+const QUERY_FILLERS: [&str; 96] = [
     "actually",
     "afaik",
     "anymore",
     "anyway",
     "anyways",
     "basically",
+    "bc",
     "brochure",
     "brochures",
     "btw",
+    "coz",
+    "cud",
+    "cuz",
     "dosage",
     "dosages",
     "education",
@@ -72,6 +77,7 @@ const QUERY_FILLERS: [&str; 83] = [
     "factsheet",
     "factsheets",
     "fr",
+    "freaking",
     "fyi",
     "gonna",
     "got",
@@ -111,11 +117,15 @@ const QUERY_FILLERS: [&str; 83] = [
     "pls",
     "plz",
     "really",
+    "rn",
     "said",
     "says",
     "shes",
+    "shud",
     "smh",
     "sorry",
+    "stuff",
+    "super",
     "tbh",
     "thank",
     "thanks",
@@ -130,13 +140,17 @@ const QUERY_FILLERS: [&str; 83] = [
     "u",
     "ur",
     "vs",
+    "w",
     "wanna",
+    "wat",
+    "wats",
     "weve",
     "whats",
     "whens",
     "wheres",
     "whos",
     "whys",
+    "wud",
     "youre",
     "youve",
 ];
@@ -172,6 +186,16 @@ fn is_proper_name(typed: &str, range: &std::ops::Range<usize>) -> bool {
     capital
         && !gap.contains('\n')
         && before.is_some_and(|c| !matches!(c, '.' | '!' | '?' | ':' | '"' | '('))
+}
+
+/// Whether the word at `range` of `typed` is the name a person gives themselves or someone
+/// ("hi my name is maria", "my mums name is Ewa"): "maria", in no passage, made a question about
+/// hand-foot syndrome "nothing found".
+fn is_introduced_name(typed: &str, range: &std::ops::Range<usize>) -> bool {
+    let before = typed[..range.start].trim_end().to_lowercase();
+    ["name is", "name's", "name\u{2019}s", "my names"]
+        .iter()
+        .any(|lead| before.ends_with(lead))
 }
 
 /// Whether `word`, as typed, is one of the [`QUERY_FILLERS`] (with or without its apostrophe)
@@ -661,7 +685,11 @@ fn spell(
         }
         let range = word.range.clone();
         let original = as_typed(typed, &word).to_string();
-        let verdict = if planned.absent.iter().any(|a| a.word == original) || is_negation(&original)
+        // A name given in an introduction is neither corrected nor reported: it is in no text,
+        // and says nothing of what is asked ("hi my name is maria").
+        let verdict = if planned.absent.iter().any(|a| a.word == original)
+            || is_negation(&original)
+            || is_introduced_name(typed, &range)
         {
             spelling::Verdict::Known
         } else {
@@ -873,7 +901,10 @@ fn concepts_of(
         // whether the corpus answers it, but as concepts no passage has they weighed most of all
         // and hid what it was about. Other words no passage uses stay: in a pasted abstract they
         // are its subject ("biliary atresia"), in a short question what is asked ("my cat").
-        if long && passages == 0 && is_proper_name(typed, &word.range) {
+        if passages == 0
+            && (long && is_proper_name(typed, &word.range)
+                || is_introduced_name(typed, &word.range))
+        {
             continue;
         }
         let weight = idf * count as f32;

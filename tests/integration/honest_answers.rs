@@ -3129,46 +3129,11 @@ fn thoughts_of_suicide_put_the_crisis_help_first() {
     );
 }
 
-#[test]
-fn emergencies_in_a_learners_or_a_familys_words_name_the_symptom() {
-    // The third new user's tries: each had no urgent notice, and some were "nothing found"
-    // ("degrees" and "double" alone are in no text).
-    let ws = Workspace::with_bundled_corpus();
-    for (query, symptom) in [
-        (
-            "my mother has 39 degrees after chemotherapy",
-            "fever or signs of infection during treatment",
-        ),
-        (
-            "she is burning up",
-            "fever or signs of infection during treatment",
-        ),
-        (
-            "she dont know where she is",
-            "sudden confusion or change in alertness",
-        ),
-        (
-            "she is very confuse today",
-            "sudden confusion or change in alertness",
-        ),
-        (
-            "mums lips are going blue",
-            "sudden breathlessness or chest pain",
-        ),
-        (
-            "mum is seeing double",
-            "sudden severe headache, weakness on one side or loss of vision",
-        ),
-        (
-            "mum has been sick 6 times today",
-            "vomiting that will not stop, or not keeping fluids down",
-        ),
-        (
-            "she keeps throwing up and cant keep her tablets down",
-            "vomiting that will not stop, or not keeping fluids down",
-        ),
-    ] {
-        let output = search(&ws, query, &[]);
+/// Asserts that each query is answered, names its urgent symptom, and leads with a passage
+/// that says to get help at once.
+fn assert_urgent_first(ws: &Workspace, cases: &[(&str, &str)]) {
+    for &(query, symptom) in cases {
+        let output = search(ws, query, &[]);
         assert!(
             output.found
                 && output.urgent_symptoms.iter().any(|s| s == symptom)
@@ -3177,6 +3142,50 @@ fn emergencies_in_a_learners_or_a_familys_words_name_the_symptom() {
             output.urgent_symptoms
         );
     }
+}
+
+#[test]
+fn emergencies_in_a_learners_or_a_familys_words_name_the_symptom() {
+    // The third new user's tries: each had no urgent notice, and some were "nothing found"
+    // ("degrees" and "double" alone are in no text).
+    let ws = Workspace::with_bundled_corpus();
+    assert_urgent_first(
+        &ws,
+        &[
+            (
+                "my mother has 39 degrees after chemotherapy",
+                "fever or signs of infection during treatment",
+            ),
+            (
+                "she is burning up",
+                "fever or signs of infection during treatment",
+            ),
+            (
+                "she dont know where she is",
+                "sudden confusion or change in alertness",
+            ),
+            (
+                "she is very confuse today",
+                "sudden confusion or change in alertness",
+            ),
+            (
+                "mums lips are going blue",
+                "sudden breathlessness or chest pain",
+            ),
+            (
+                "mum is seeing double",
+                "sudden severe headache, weakness on one side or loss of vision",
+            ),
+            (
+                "mum has been sick 6 times today",
+                "vomiting that will not stop, or not keeping fluids down",
+            ),
+            (
+                "she keeps throwing up and cant keep her tablets down",
+                "vomiting that will not stop, or not keeping fluids down",
+            ),
+        ],
+    );
 }
 
 #[test]
@@ -3223,5 +3232,99 @@ fn chat_abbreviations_and_everyday_questions_of_the_third_user_are_answered() {
             ("lol is cancer contagious fr", "Touch and closeness"),
             ("can i eat runny eggs", "Food safety"),
         ],
+    );
+}
+
+#[test]
+fn an_emergency_said_with_cannot_or_unable_to_is_one() {
+    // The fourth new users' tries: the urgent list knew "cant" and "can't" only, so none had the
+    // notice, and the last was "nothing found".
+    let ws = Workspace::with_bundled_corpus();
+    assert_urgent_first(
+        &ws,
+        &[
+            ("i cannot breathe", "sudden breathlessness or chest pain"),
+            ("i can not breathe", "sudden breathlessness or chest pain"),
+            ("unable to breathe", "sudden breathlessness or chest pain"),
+            ("i cannot feel my legs", "spinal cord compression"),
+            ("she cannot walk", "spinal cord compression"),
+            (
+                "i am not able to walk since yesterday",
+                "spinal cord compression",
+            ),
+            (
+                "i cannot stop vomiting",
+                "vomiting that will not stop, or not keeping fluids down",
+            ),
+            (
+                "she will not wake up",
+                "sudden confusion or change in alertness",
+            ),
+            (
+                "mom is really hot and shaky after chemo",
+                "fever or signs of infection during treatment",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn a_swelling_of_months_is_not_an_emergency() {
+    // It had the urgent notice: a swollen leg counted as a clot however long it had been
+    // swollen.
+    let ws = Workspace::with_bundled_corpus();
+    assert_names_no_urgent_symptom(
+        &ws,
+        &["her leg has been a bit swollen for months from lymphoedema"],
+    );
+    let clot = search(&ws, "her leg is swollen and hot", &[]);
+    assert_eq!(
+        clot.urgent_symptoms,
+        ["a hot, red or suddenly swollen limb"]
+    );
+}
+
+#[test]
+fn the_fourth_users_words_for_medicines_and_symptoms_reach_the_texts() {
+    // Each was nothing found, or "apap" was corrected into "app" (memory tips came first),
+    // "morfiny" into "morning", and a big belly led with memory tips: brands and spellings of
+    // other countries, chat spellings, a name given in an introduction, and everyday words for
+    // eating little.
+    assert_answered_by_words_and_by_default(&[
+        ("what is quimio", "What chemotherapy does"),
+        ("oxynorm dose", "Pain relief"),
+        ("primperan for nausea", "Nausea and vomiting"),
+        ("sevredol for pain", "Pain relief"),
+        ("morfiny constipation", "Appetite, weight and constipation"),
+        ("my belly is big and hard", "Liver metastases"),
+        ("i dont have hunger", "Eating and drinking less"),
+        ("how long do ppl live w stage 4", "How long will I live?"),
+        (
+            "shud she go vegan",
+            "Can a special diet cure or control cancer?",
+        ),
+        (
+            "reduced oral intake near end of life family worried",
+            "Eating and drinking less",
+        ),
+        (
+            "hi my name is maria and i get diarrhoea from xeloda",
+            "Diarrhoea and mouth sores",
+        ),
+    ]);
+    // Words alone find these less well: "dexamethasone" is in many passages.
+    let ws = Workspace::with_bundled_corpus();
+    assert_answered(
+        &ws,
+        &[],
+        &[
+            ("how much apap can i take", "Pain relief"),
+            ("fortecortin", "Controlling swelling and seizures"),
+        ],
+    );
+    let fever = search(&ws, "i have calentura", &[]);
+    assert_eq!(
+        fever.urgent_symptoms,
+        ["fever or signs of infection during treatment"]
     );
 }
