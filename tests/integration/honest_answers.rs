@@ -3328,3 +3328,17 @@ fn the_fourth_users_words_for_medicines_and_symptoms_reach_the_texts() {
         ["fever or signs of infection during treatment"]
     );
 }
+
+#[test]
+fn the_gene_test_before_capecitabine_is_found() {
+    // No text said that a DPYD test comes before capecitabine (the FDA added it to the label's
+    // boxed warning in 2026; Europe has advised it since 2020): "do i need a dpd test before
+    // capecitabine" was nothing found.
+    assert_answered_by_words_and_by_default(&[
+        (
+            "do i need a dpd test before capecitabine",
+            "Other commonly used drugs",
+        ),
+        ("dpyd test before xeloda", "Other commonly used drugs"),
+    ]);
+}
