@@ -111,6 +111,16 @@ fn parse_line(path: &Path, line_no: usize, line: &str, load: &mut FileLoad) {
     if line.trim().is_empty() {
         return;
     }
+    // serde reads a struct from an array too: `["a", "b", "c"]` was indexed as a record.
+    if !line.trim_start().starts_with('{') {
+        load.skipped.push(Skipped {
+            path: path.to_path_buf(),
+            line: line_no,
+            reason: "not a BEIR record: a record is a JSON object, {\"_id\": …, \"text\": …}"
+                .into(),
+        });
+        return;
+    }
     match serde_json::from_str::<Record>(line) {
         Ok(record) => {
             let body = super::normalize_space(&record.text);
@@ -138,9 +148,19 @@ fn parse_line(path: &Path, line_no: usize, line: &str, load: &mut FileLoad) {
         Err(err) => load.skipped.push(Skipped {
             path: path.to_path_buf(),
             line: line_no,
-            reason: format!("not a BEIR record: {err}"),
+            reason: not_a_record(&err),
         }),
     }
+}
+
+/// Why a line is not a record, placed by its column: serde says "at line 1 column 78", and the
+/// line it means is the file's line, named beside it.
+fn not_a_record(err: &serde_json::Error) -> String {
+    let message = err.to_string();
+    let message = message
+        .rsplit_once(" at line ")
+        .map_or(message.as_str(), |(what, _)| what);
+    format!("not a BEIR record: {message} (column {})", err.column())
 }
 
 #[cfg(test)]
@@ -174,6 +194,24 @@ mod tests {
         assert_eq!(load.documents[1].blocks[0].line_start, 3);
         assert_eq!(load.skipped.len(), 1);
         assert_eq!(load.skipped[0].line, 2);
+    }
+
+    #[test]
+    fn a_line_that_is_not_an_object_is_no_record() {
+        // An array was read as a record: "_id" "not", title "an", text "object".
+        let text = "[\"not\",\"an\",\"object\"]\n{\"_id\": 5, \"text\"}\n";
+        let load = parse(Path::new("c.jsonl"), text);
+        assert!(load.documents.is_empty(), "{:?}", load.documents);
+        let reasons: Vec<&str> = load.skipped.iter().map(|s| s.reason.as_str()).collect();
+        assert!(
+            reasons[0].contains("a record is a JSON object"),
+            "{reasons:?}"
+        );
+        // serde's "at line 1" is not the file's line.
+        assert!(
+            reasons[1].ends_with("(column 18)") && !reasons[1].contains("line 1"),
+            "{reasons:?}"
+        );
     }
 
     #[test]

@@ -29,6 +29,8 @@ impl Paragraph<'_> {
 
 /// Parses a plain-text file. Never fails: any text is a valid plain-text document.
 pub fn parse(path: &Path, id: &str, text: &str) -> Document {
+    // A byte-order mark (Windows Notepad writes one) is not part of the title.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut paragraphs = split_paragraphs(text);
     let title = take_title(&mut paragraphs).unwrap_or_else(|| title_from_file_name(path));
     let mut blocks = Vec::new();
@@ -168,6 +170,14 @@ mod tests {
         assert_eq!(doc.title, "Living Well");
         assert_eq!(doc.blocks.len(), 1);
         assert_eq!(doc.blocks[0].line_start, 3);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_title() {
+        // Notepad's mark made the title the file name's, and stayed in the text.
+        let doc = parse_text("\u{feff}Living Well\n\nSome text here.\n");
+        assert_eq!(doc.title, "Living Well");
+        assert_eq!(doc.blocks[0].text, "Some text here.");
     }
 
     #[test]

@@ -34,7 +34,8 @@ pub const META_FILE: &str = "mbc.json";
 /// term that opens a sentence is evidence for tagging. 10: a Markdown file's first `#` heading
 /// under a front-matter title is a section heading, not dropped. 11: a passage keeps its
 /// document's `first_only_when_asked`. 12: the urgent list is kept analyzed (`urgent.json`).
-pub const FORMAT_VERSION: u32 = 12;
+/// 13: a plain-text file's byte-order mark is not its title, and a JSON-lines array no record.
+pub const FORMAT_VERSION: u32 = 13;
 
 /// What `mbc.json` records about a generation.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -252,8 +252,14 @@ pub fn urgent_line(results: &SearchResults) -> Option<String> {
         true => "This names".to_string(),
         false => format!("{condition}this names"),
     };
+    // Only passages that say when to act are pointed to: a corpus without them (a curator's own)
+    // said "the first passages say when" above "nothing found".
+    let pointer = match results.hits.iter().any(|hit| hit.urgent) {
+        true => "; the first passages say when",
+        false => "",
+    };
     Some(format!(
-        "{names} a symptom that needs urgent care ({}). If it is happening now, contact your care team's 24-hour line or emergency services; the first passages say when.",
+        "{names} a symptom that needs urgent care ({}). If it is happening now, contact your care team's 24-hour line or emergency services{pointer}.",
         results.urgent_symptoms.join("; ")
     ))
 }

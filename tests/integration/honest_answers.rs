@@ -3342,3 +3342,29 @@ fn the_gene_test_before_capecitabine_is_found() {
         ("dpyd test before xeloda", "Other commonly used drugs"),
     ]);
 }
+
+#[test]
+fn an_urgent_notice_points_to_passages_only_where_they_say_when_to_act() {
+    // A curator's corpus on blood pressure has no advice on fever: the notice said "the first
+    // passages say when" above "nothing found".
+    let ws = Workspace::new();
+    ws.write(
+        "corpus/pressure.md",
+        "# High blood pressure\n\nHigh blood pressure often has no symptoms, so it is measured at \
+         checks. Salt, weight and exercise all change it.\n",
+    );
+    let run = ws.mbc(&["search", "fever"]).ok();
+    assert!(
+        run.stdout.contains("a symptom that needs urgent care")
+            && !run.stdout.contains("the first passages say when"),
+        "{}",
+        run.stdout
+    );
+    let bundled = Workspace::with_bundled_corpus();
+    let run = bundled.mbc(&["search", "fever during chemo"]).ok();
+    assert!(
+        run.stdout.contains("the first passages say when"),
+        "{}",
+        run.stdout
+    );
+}
