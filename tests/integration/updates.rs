@@ -178,3 +178,38 @@ fn a_changed_taxonomy_rebuilds_from_scratch() {
     let run = ws.index_corpus();
     assert!(run.stderr.contains("indexed 2 documents"), "{}", run.stderr);
 }
+
+#[test]
+fn an_index_named_alone_is_updated_from_the_corpus_it_was_built_from() {
+    // `mbc index --index idx` (no --corpus) replaced a curator's index with the bundled
+    // corpus's, exit 0, with only "the corpus has changed" to say so.
+    let ws = Workspace::new();
+    ws.write(
+        "mine/salt.md",
+        "# Salt\n\nToo much salt raises blood pressure in many people.\n",
+    );
+    ws.mbc(&["index", "--corpus", "mine", "--index", "idx"])
+        .ok();
+    ws.write(
+        "mine/sleep.md",
+        "# Sleep\n\nRegular hours help sleep more than any pill.\n",
+    );
+    let run = ws.mbc(&["index", "--index", "idx"]).ok();
+    assert!(
+        run.stderr.contains("the corpus it was built from"),
+        "{}",
+        run.stderr
+    );
+    let stats = ws
+        .mbc(&["stats", "--index", "idx", "--format", "json"])
+        .ok();
+    assert_eq!(stats.json()["documents"], 2, "{}", stats.stdout);
+    // A corpus that is no longer there is an error, not a reason to build another.
+    std::fs::rename(ws.path().join("mine"), ws.path().join("moved")).unwrap();
+    let run = ws.mbc(&["index", "--index", "idx"]).expect_code(2);
+    assert!(run.stderr.contains("which is not there"), "{}", run.stderr);
+    let stats = ws
+        .mbc(&["stats", "--index", "idx", "--format", "json"])
+        .ok();
+    assert_eq!(stats.json()["documents"], 2, "{}", stats.stdout);
+}

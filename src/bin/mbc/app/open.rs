@@ -27,6 +27,8 @@ pub fn index_command(
     format: Format,
 ) -> Result<()> {
     let started = std::time::Instant::now();
+    let recorded = recorded_corpus(location)?;
+    let location = &recorded.unwrap_or_else(|| location.clone());
     prepare(location)?;
     ensure_corpus(&location.corpus)?;
     let mut incremental = !rebuild;
@@ -174,15 +176,58 @@ pub fn open_index(location: &Location) -> Result<SearchIndex> {
     }
 }
 
+/// For an index named with `--index` and no `--corpus`, the location with the corpus the index
+/// was built from, when that is not the default one: `mbc index --index my-index` replaced a
+/// curator's index with the bundled corpus's, saying only that "the corpus has changed". A
+/// recorded corpus that is not there is an error that says so, never a reason to use another.
+fn recorded_corpus(location: &Location) -> Result<Option<Location>> {
+    if !location.explicit_index || location.explicit_corpus {
+        return Ok(None);
+    }
+    let Ok(Some(generation)) = index::store::current_generation(&location.index) else {
+        return Ok(None);
+    };
+    let Ok(meta) = index::store::read_meta(&generation) else {
+        return Ok(None);
+    };
+    if same_path(&meta.corpus, &location.corpus) {
+        return Ok(None);
+    }
+    let shown = |path: &Path| printable(&path.display().to_string()).into_owned();
+    if !meta.corpus.exists() {
+        return Err(UsageError(format!(
+            "the index at {} was built from {}, which is not there from here; pass --corpus PATH to say which corpus to build it from",
+            shown(&location.index),
+            shown(&meta.corpus)
+        ))
+        .into());
+    }
+    status!(
+        "note: updating the index at {} from {}, the corpus it was built from (--corpus PATH --rebuild builds it from another)",
+        shown(&location.index),
+        shown(&meta.corpus)
+    );
+    Ok(Some(Location {
+        corpus: meta.corpus,
+        explicit_corpus: true,
+        bundled_corpus: false,
+        ..location.clone()
+    }))
+}
+
+/// True when `a` and `b` name the same file or directory.
+fn same_path(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
 /// Notes that an index named with `--index` was built from another corpus than the one named
 /// with `--corpus`: its passages are that corpus's, whatever `--corpus` says.
 fn note_if_other_corpus(location: &Location, index: &SearchIndex) {
     let built_from = &index.meta.corpus;
-    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => a == b,
-    };
-    if location.explicit_corpus && !same(built_from, &location.corpus) {
+    if location.explicit_corpus && !same_path(built_from, &location.corpus) {
         status!(
             "note: the index at {} was built from {}, not {}; searching it as it is (`{} --rebuild` builds it from {})",
             printable(&location.index.display().to_string()),
