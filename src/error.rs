@@ -66,6 +66,18 @@ pub enum Error {
     )]
     StrictFailure { skipped: Vec<String> },
 
+    /// A build found no text to index where the index it would replace has some: a corpus
+    /// moved away, or the index's own directory given as the corpus, emptied a good index.
+    #[error(
+        "{} holds no text mbc can index ({skipped} file(s) or record(s) skipped); the index, with {documents} documents, was left as it was",
+        corpus.display()
+    )]
+    EmptyCorpus {
+        corpus: PathBuf,
+        documents: usize,
+        skipped: usize,
+    },
+
     /// A taxonomy or lexicon data file is invalid.
     #[error("{}: {message}", path.display())]
     DataFile { path: PathBuf, message: String },

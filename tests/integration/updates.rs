@@ -213,3 +213,32 @@ fn an_index_named_alone_is_updated_from_the_corpus_it_was_built_from() {
         .ok();
     assert_eq!(stats.json()["documents"], 2, "{}", stats.stdout);
 }
+
+#[test]
+fn a_corpus_with_nothing_to_index_does_not_empty_a_good_index() {
+    // A corpus whose files were moved away, or the index's own directory given as the corpus,
+    // published an index of 0 documents, exit 0, even with --strict.
+    let ws = Workspace::new();
+    ws.write(
+        "mine/salt.md",
+        "# Salt\n\nToo much salt raises blood pressure in many people.\n",
+    );
+    ws.mbc(&["index", "--corpus", "mine", "--index", "idx"])
+        .ok();
+    std::fs::rename(ws.path().join("mine/salt.md"), ws.path().join("salt.md")).unwrap();
+    for corpus in ["mine", "idx"] {
+        let run = ws
+            .mbc(&["index", "--corpus", corpus, "--index", "idx", "--strict"])
+            .expect_code(1);
+        assert!(
+            run.stderr.contains("holds no text mbc can index")
+                && run.stderr.contains("with 1 documents, was left as it was"),
+            "{}",
+            run.stderr
+        );
+    }
+    let stats = ws
+        .mbc(&["stats", "--index", "idx", "--format", "json"])
+        .ok();
+    assert_eq!(stats.json()["documents"], 1, "{}", stats.stdout);
+}

@@ -207,6 +207,15 @@ pub fn build(
             skipped: skipped.iter().map(ToString::to_string).collect(),
         });
     }
+    let documents: usize = records.values().map(|r| r.documents).sum();
+    let before = documents_now(index_dir);
+    if documents == 0 && before > 0 {
+        return Err(Error::EmptyCorpus {
+            corpus: corpus_path.to_path_buf(),
+            documents: before,
+            skipped: skipped.len(),
+        });
+    }
     progress(BuildEvent::Committing);
     writer.commit()?;
     // The merges the commit started are part of the build: what is published is merged.
@@ -269,7 +278,7 @@ pub fn build(
         build_seconds: seconds,
         corpus: corpus_path.to_path_buf(),
         corpus_fingerprint: fingerprint,
-        documents: records.values().map(|r| r.documents).sum(),
+        documents,
         passages: records.values().map(|r| r.passages).sum(),
         skipped: skipped.iter().map(ToString::to_string).collect(),
         split: Some(options.split),
@@ -294,4 +303,13 @@ pub fn build(
         seconds,
         generation,
     })
+}
+
+/// How many documents the index in `index_dir` holds now (0 when there is none).
+fn documents_now(index_dir: &Path) -> usize {
+    store::current_generation(index_dir)
+        .ok()
+        .flatten()
+        .and_then(|generation| store::read_meta(&generation).ok())
+        .map_or(0, |meta| meta.documents)
 }

@@ -287,6 +287,7 @@ fn error_kind(err: &anyhow::Error) -> &'static str {
         mbc::Error::Corpus { .. }
         | mbc::Error::CorpusFiles(_)
         | mbc::Error::StrictFailure { .. }
+        | mbc::Error::EmptyCorpus { .. }
         | mbc::Error::DataFile { .. } => "corpus",
         mbc::Error::Io { .. } => "io",
         _ => "failed",
