@@ -179,10 +179,8 @@ fn a_changed_taxonomy_rebuilds_from_scratch() {
     assert!(run.stderr.contains("indexed 2 documents"), "{}", run.stderr);
 }
 
-#[test]
-fn an_index_named_alone_is_updated_from_the_corpus_it_was_built_from() {
-    // `mbc index --index idx` (no --corpus) replaced a curator's index with the bundled
-    // corpus's, exit 0, with only "the corpus has changed" to say so.
+/// A workspace with a curator's one-text corpus in `mine/`, indexed into `idx/`.
+fn curators_index() -> Workspace {
     let ws = Workspace::new();
     ws.write(
         "mine/salt.md",
@@ -190,6 +188,14 @@ fn an_index_named_alone_is_updated_from_the_corpus_it_was_built_from() {
     );
     ws.mbc(&["index", "--corpus", "mine", "--index", "idx"])
         .ok();
+    ws
+}
+
+#[test]
+fn an_index_named_alone_is_updated_from_the_corpus_it_was_built_from() {
+    // `mbc index --index idx` (no --corpus) replaced a curator's index with the bundled
+    // corpus's, exit 0, with only "the corpus has changed" to say so.
+    let ws = curators_index();
     ws.write(
         "mine/sleep.md",
         "# Sleep\n\nRegular hours help sleep more than any pill.\n",
@@ -218,13 +224,7 @@ fn an_index_named_alone_is_updated_from_the_corpus_it_was_built_from() {
 fn a_corpus_with_nothing_to_index_does_not_empty_a_good_index() {
     // A corpus whose files were moved away, or the index's own directory given as the corpus,
     // published an index of 0 documents, exit 0, even with --strict.
-    let ws = Workspace::new();
-    ws.write(
-        "mine/salt.md",
-        "# Salt\n\nToo much salt raises blood pressure in many people.\n",
-    );
-    ws.mbc(&["index", "--corpus", "mine", "--index", "idx"])
-        .ok();
+    let ws = curators_index();
     std::fs::rename(ws.path().join("mine/salt.md"), ws.path().join("salt.md")).unwrap();
     for corpus in ["mine", "idx"] {
         let run = ws
