@@ -92,6 +92,17 @@ pub struct Skipped {
     pub reason: String,
 }
 
+/// How the reason of a record left out for its id begins: the id was given first elsewhere.
+pub const DUPLICATE_ID: &str = "duplicate id ";
+
+impl Skipped {
+    /// True when the record was left out because another record had its id first: it belongs
+    /// in the index once that clash is gone.
+    pub fn is_duplicate_id(&self) -> bool {
+        self.reason.starts_with(DUPLICATE_ID)
+    }
+}
+
 impl std::fmt::Display for Skipped {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.line {

@@ -103,7 +103,32 @@ pub fn compare<'a>(files: &'a [CorpusFile], previous: &Manifest) -> Changes<'a> 
         .filter(|name| !present.contains(name.as_str()))
         .cloned()
         .collect();
+    reread_clashing_ids(files, &mut changes);
     changes
+}
+
+/// Moves the unchanged files with a record left out for a duplicate id to the files to index,
+/// when another file changed or went: the clash may be gone, and only reading them again
+/// shows it. Carried over as they were, such records stayed out for good, and the index was
+/// "up to date" without them (a full rebuild had them).
+fn reread_clashing_ids<'a>(files: &'a [CorpusFile], changes: &mut Changes<'a>) {
+    if changes.to_index.is_empty() && changes.removed.is_empty() {
+        return;
+    }
+    let clashing: Vec<String> = changes
+        .unchanged
+        .iter()
+        .filter(|(_, record)| record.skipped.iter().any(Skipped::is_duplicate_id))
+        .map(|(name, _)| name.clone())
+        .collect();
+    for name in clashing {
+        let Some(file) = files.iter().find(|f| f.relative == name) else {
+            continue;
+        };
+        let record = changes.unchanged.remove(&name).expect("listed above");
+        changes.changed.push(name);
+        changes.to_index.push((file, record.stamp));
+    }
 }
 
 /// The file's stamp; its content is hashed only when size or time differ from `record`. A

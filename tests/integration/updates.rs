@@ -242,3 +242,50 @@ fn a_corpus_with_nothing_to_index_does_not_empty_a_good_index() {
         .ok();
     assert_eq!(stats.json()["documents"], 1, "{}", stats.stdout);
 }
+
+#[test]
+fn a_record_left_out_for_its_id_comes_back_when_the_clash_is_gone() {
+    // The second "flu" record was skipped as a duplicate; after the first was renamed, the
+    // update carried the second file over as it was: the record stayed out, and every later
+    // `mbc index` said "up to date", while a full rebuild had it.
+    let ws = Workspace::new();
+    ws.write(
+        "mine/a.jsonl",
+        "{\"_id\": \"flu\", \"title\": \"Flu 2025\", \"text\": \"The flu jab is offered each autumn.\"}\n",
+    );
+    ws.write(
+        "mine/b.jsonl",
+        "{\"_id\": \"flu\", \"title\": \"Flu 2026\", \"text\": \"A nasal spray vaccine is offered to children.\"}\n",
+    );
+    let run = ws
+        .mbc(&["index", "--corpus", "mine", "--index", "idx"])
+        .ok();
+    assert!(run.stderr.contains("duplicate id"), "{}", run.stderr);
+    ws.write(
+        "mine/a.jsonl",
+        "{\"_id\": \"flu-old\", \"title\": \"Flu 2025\", \"text\": \"The flu jab is offered each autumn.\"}\n",
+    );
+    ws.mbc(&["index", "--corpus", "mine", "--index", "idx"])
+        .ok();
+    let stats = ws
+        .mbc(&["stats", "--index", "idx", "--format", "json"])
+        .ok();
+    assert_eq!(stats.json()["documents"], 2, "{}", stats.stdout);
+    // And when the file with the first record goes.
+    std::fs::remove_file(ws.path().join("mine/a.jsonl")).unwrap();
+    ws.write(
+        "mine/c.jsonl",
+        "{\"_id\": \"flu-old\", \"title\": \"Flu 2025\", \"text\": \"The flu jab is offered each autumn.\"}\n",
+    );
+    ws.mbc(&["index", "--corpus", "mine", "--index", "idx"])
+        .ok();
+    let stats = ws
+        .mbc(&["stats", "--index", "idx", "--format", "json"])
+        .ok();
+    assert_eq!(stats.json()["documents"], 2, "{}", stats.stdout);
+    assert!(
+        stats.json()["skipped"].as_array().unwrap().is_empty(),
+        "{}",
+        stats.stdout
+    );
+}

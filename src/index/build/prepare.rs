@@ -113,7 +113,11 @@ impl TakenIds<'_> {
                 Some(first) => load.skipped.push(Skipped {
                     path: document.path.clone(),
                     line,
-                    reason: format!("duplicate id {:?} ({first}); kept the first", document.id),
+                    reason: format!(
+                        "{}{:?} ({first}); kept the first",
+                        corpus::DUPLICATE_ID,
+                        document.id
+                    ),
                 }),
                 None => {
                     self.given
