@@ -261,31 +261,28 @@ fn a_record_left_out_for_its_id_comes_back_when_the_clash_is_gone() {
         .mbc(&["index", "--corpus", "mine", "--index", "idx"])
         .ok();
     assert!(run.stderr.contains("duplicate id"), "{}", run.stderr);
+    let renamed = "{\"_id\": \"flu-old\", \"title\": \"Flu 2025\", \"text\": \"The flu jab is offered each autumn.\"}\n";
+    // Updated after each fix, the index has both records and leaves nothing out.
+    let update_has_both = || {
+        ws.mbc(&["index", "--corpus", "mine", "--index", "idx"])
+            .ok();
+        let stats = ws
+            .mbc(&["stats", "--index", "idx", "--format", "json"])
+            .ok()
+            .json();
+        assert_eq!(stats["documents"], 2, "{stats}");
+        assert!(stats["skipped"].as_array().unwrap().is_empty(), "{stats}");
+    };
+    ws.write("mine/a.jsonl", renamed);
+    update_has_both();
+    // And when the file with the first record goes: d.jsonl's "flu" is left out while b.jsonl
+    // has it, and comes back without it.
     ws.write(
-        "mine/a.jsonl",
-        "{\"_id\": \"flu-old\", \"title\": \"Flu 2025\", \"text\": \"The flu jab is offered each autumn.\"}\n",
+        "mine/d.jsonl",
+        "{\"_id\": \"flu\", \"title\": \"Flu 2027\", \"text\": \"Ask about the flu jab each autumn.\"}\n",
     );
     ws.mbc(&["index", "--corpus", "mine", "--index", "idx"])
         .ok();
-    let stats = ws
-        .mbc(&["stats", "--index", "idx", "--format", "json"])
-        .ok();
-    assert_eq!(stats.json()["documents"], 2, "{}", stats.stdout);
-    // And when the file with the first record goes.
-    std::fs::remove_file(ws.path().join("mine/a.jsonl")).unwrap();
-    ws.write(
-        "mine/c.jsonl",
-        "{\"_id\": \"flu-old\", \"title\": \"Flu 2025\", \"text\": \"The flu jab is offered each autumn.\"}\n",
-    );
-    ws.mbc(&["index", "--corpus", "mine", "--index", "idx"])
-        .ok();
-    let stats = ws
-        .mbc(&["stats", "--index", "idx", "--format", "json"])
-        .ok();
-    assert_eq!(stats.json()["documents"], 2, "{}", stats.stdout);
-    assert!(
-        stats.json()["skipped"].as_array().unwrap().is_empty(),
-        "{}",
-        stats.stdout
-    );
+    std::fs::remove_file(ws.path().join("mine/b.jsonl")).unwrap();
+    update_has_both();
 }
