@@ -356,3 +356,49 @@ fn a_disk_that_fills_while_vectors_are_written_fails_the_build_and_keeps_the_ind
         "the next run adds the text with its vector"
     );
 }
+
+#[test]
+fn an_export_is_never_written_over_a_corpus_text() {
+    // `export --output good/01-high-blood-pressure.md` replaced the text with JSON lines, and
+    // the next `mbc index` read them as a text.
+    let ws = Workspace::new();
+    let text = "# Salt\n\nToo much salt raises blood pressure in many people.\n";
+    let salt = ws.write("mine/salt.md", text);
+    ws.mbc(&["index", "--corpus", "mine", "--index", "idx"])
+        .ok();
+    for args in [
+        &[
+            "export",
+            "--index",
+            "idx",
+            "--all",
+            "--output",
+            "mine/salt.md",
+        ][..],
+        &[
+            "export",
+            "--index",
+            "idx",
+            "--corpus",
+            "mine",
+            "--all",
+            "--output",
+            "mine/new.jsonl",
+        ],
+    ] {
+        let run = ws.mbc(args).expect_code(2);
+        assert!(run.stderr.contains("is in the corpus at"), "{}", run.stderr);
+    }
+    assert_eq!(std::fs::read_to_string(&salt).unwrap(), text);
+    assert!(!ws.path().join("mine/new.jsonl").exists());
+    ws.mbc(&[
+        "export",
+        "--index",
+        "idx",
+        "--all",
+        "--output",
+        "salt.jsonl",
+    ])
+    .ok();
+    assert!(ws.path().join("salt.jsonl").exists());
+}

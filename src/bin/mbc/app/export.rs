@@ -21,6 +21,9 @@ pub fn export_command(
     format: Format,
     output: Option<&Path>,
 ) -> Result<()> {
+    if let Some(path) = output {
+        refuse_a_corpus_file(path, location)?;
+    }
     let (results, passages);
     let exported = match (&settings.query, settings.all) {
         (_, true) => {
@@ -64,6 +67,43 @@ pub fn export_command(
             Ok(())
         }
     }
+}
+
+/// Refuses to write an export inside the corpus (the one named, or the one the index was built
+/// from): `--output good/01-high-blood-pressure.md` replaced a text with JSON lines, and the next
+/// `mbc index` read them as a text.
+fn refuse_a_corpus_file(path: &Path, location: &Location) -> Result<()> {
+    let recorded = index::store::current_generation(&location.index)
+        .ok()
+        .flatten()
+        .and_then(|generation| index::store::read_meta(&generation).ok())
+        .map(|meta| meta.corpus);
+    let Some(target) = resolved(path) else {
+        return Ok(());
+    };
+    let corpora = [Some(location.corpus.clone()), recorded];
+    for corpus in corpora.iter().flatten() {
+        if let Ok(corpus) = corpus.canonicalize()
+            && target.starts_with(&corpus)
+        {
+            return Err(UsageError(format!(
+                "{} is in the corpus at {}: an export written there would replace a text or be indexed as one; write it elsewhere",
+                printable(&path.display().to_string()),
+                printable(&corpus.display().to_string())
+            ))
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// `path` made absolute through its directory, which must exist (the file need not).
+fn resolved(path: &Path) -> Option<std::path::PathBuf> {
+    let parent = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    Some(parent.canonicalize().ok()?.join(path.file_name()?))
 }
 
 /// Every passage, optionally of some approaches only. The whole index is read anyway, so it
