@@ -3368,3 +3368,20 @@ fn an_urgent_notice_points_to_passages_only_where_they_say_when_to_act() {
         run.stdout
     );
 }
+
+#[test]
+fn a_nurses_words_for_medicines_at_the_end_of_life_are_found() {
+    // Both were nothing found: text 25 spoke only of "a small pump under the skin" and of
+    // medicines "in the home in advance", not of the syringe driver and the "just in case"
+    // (anticipatory) medicines nurses and families are told about.
+    assert_answered_by_words_and_by_default(&[
+        (
+            "syringe driver at home end of life",
+            "Pain and other symptoms",
+        ),
+        (
+            "anticipatory medicines just in case box",
+            "Pain and other symptoms",
+        ),
+    ]);
+}
