@@ -310,7 +310,7 @@ fn check_review_date(value: &toml::value::Datetime) -> std::result::Result<(), S
             "last_reviewed must be a date such as 2026-11-27, not {value}"
         ));
     }
-    let today = super::review::today();
+    let today = super::review::latest_review_day();
     if super::review::after_today(&value.to_string(), &today) {
         return Err(format!(
             "last_reviewed {value} is after today ({today}): a review date says when a text was last checked"

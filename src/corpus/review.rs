@@ -16,6 +16,13 @@ pub fn today() -> String {
         .unwrap_or_else(|| day_of(SystemTime::now()))
 }
 
+/// The latest day a review date may be: [`today`], or the clock's day when that is later.
+/// Reviewing a corpus as of an earlier day ([`TODAY_VAR`] in the past) made every text reviewed
+/// since then "after today", and indexing failed.
+pub fn latest_review_day() -> String {
+    today().max(day_of(SystemTime::now()))
+}
+
 /// What is wrong with [`TODAY_VAR`], when it is set but holds no `YYYY-MM-DD` date: [`today`]
 /// then falls back to the clock, and a curator reviewing a corpus "as of" a mistyped date
 /// would be told about the wrong day without knowing it.

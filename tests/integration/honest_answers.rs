@@ -2926,15 +2926,33 @@ fn a_review_date_after_today_is_refused_with_its_file_and_line() {
     let ws = Workspace::new();
     ws.write(
         "corpus/later.md",
-        bone_text("Reviewed next year", "2027-06-01"),
+        bone_text("Reviewed in the future", "2999-06-01"),
     );
     let run = mbc(&ws, &["index"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
-        run.stderr.contains("later.md:3") && run.stderr.contains("after today (2026-12-03)"),
+        run.stderr.contains("later.md:3") && run.stderr.contains("is after today ("),
         "{}",
         run.stderr
     );
+}
+
+#[test]
+fn reviewing_as_of_an_earlier_day_still_indexes_texts_reviewed_since() {
+    // MBC_TODAY=2025-01-01 made every text reviewed after it "after today", and indexing
+    // failed; the README offers MBC_TODAY for reviewing a corpus as of a date.
+    let ws = Workspace::new();
+    ws.write(
+        "corpus/recent.md",
+        bone_text("Reviewed lately", "2026-11-01"),
+    );
+    let run = Run::of(
+        ws.command(&["index"])
+            .env("MBC_TODAY", "2025-01-01")
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
 }
 
 #[test]
