@@ -192,10 +192,17 @@ fn is_proper_name(typed: &str, range: &std::ops::Range<usize>) -> bool {
 /// ("hi my name is maria", "my mums name is Ewa"): "maria", in no passage, made a question about
 /// hand-foot syndrome "nothing found".
 fn is_introduced_name(typed: &str, range: &std::ops::Range<usize>) -> bool {
-    let before = typed[..range.start].trim_end().to_lowercase();
-    ["name is", "name's", "name\u{2019}s", "my names"]
-        .iter()
-        .any(|lead| before.ends_with(lead))
+    const LEADS: [&str; 4] = ["name is", "name's", "name\u{2019}s", "my names"];
+    let before = typed[..range.start].trim_end();
+    // Only the end of what came before can hold a lead: a pasted page is not lowered whole
+    // for each of its words.
+    let tail = before
+        .char_indices()
+        .rev()
+        .nth(8)
+        .map_or(before, |(at, _)| &before[at..])
+        .to_lowercase();
+    LEADS.iter().any(|lead| tail.ends_with(lead))
 }
 
 /// Whether `word`, as typed, is one of the [`QUERY_FILLERS`] (with or without its apostrophe)
@@ -1352,6 +1359,19 @@ mod tests {
         assert_eq!(start_of("side effects", 40), "side effects");
         // One long word has nowhere to be cut but inside it.
         assert_eq!(start_of("abcdefgh", 3), "abc");
+    }
+
+    #[test]
+    fn a_name_given_in_an_introduction_is_known_as_one() {
+        let introduced = |text: &str, word: &str| {
+            let start = text.find(word).expect("the word is in the text");
+            is_introduced_name(text, &(start..start + word.len()))
+        };
+        assert!(introduced("hi my name is maria i have cancer", "maria"));
+        assert!(introduced("My mums name’s Ewa", "Ewa"));
+        assert!(introduced("my names  jo", "jo"));
+        assert!(!introduced("what is the name of the drug", "drug"));
+        assert!(!introduced("my name is on the list", "list"));
     }
 
     /// Whether `word`, the first time it occurs in `text`, is written as a name.
