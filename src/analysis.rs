@@ -309,10 +309,12 @@ pub fn is_negation(word: &str) -> bool {
 /// Negations written out, and the contractions that say the same: "cannot walk", "can not
 /// walk", "unable to walk" and "not able to walk" all say "cant walk", as the urgent list
 /// writes it. Only "cant" and "can't" were read, so "i cannot breathe" had no urgent notice.
-const WRITTEN_OUT_NEGATIONS: [(&[&str], &str); 14] = [
+/// Longer forms come first: "is not able to" is "cant", not "isnt able to".
+const WRITTEN_OUT_NEGATIONS: [(&[&str], &str); 15] = [
     (&["cannot"], "cant"),
     (&["can", "not"], "cant"),
     (&["unable", "to"], "cant"),
+    (&["is", "not", "able", "to"], "cant"),
     (&["not", "able", "to"], "cant"),
     (&["will", "not"], "wont"),
     (&["would", "not"], "wouldnt"),

@@ -3270,6 +3270,7 @@ fn an_emergency_said_with_cannot_or_unable_to_is_one() {
                 "i am not able to walk since yesterday",
                 "spinal cord compression",
             ),
+            ("she is not able to walk", "spinal cord compression"),
             (
                 "i cannot stop vomiting",
                 "vomiting that will not stop, or not keeping fluids down",
