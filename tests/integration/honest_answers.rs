@@ -3404,3 +3404,13 @@ fn a_nurses_words_for_medicines_at_the_end_of_life_are_found() {
         ),
     ]);
 }
+
+#[test]
+fn tramadol_by_a_brand_name_is_not_corrected_into_trial() {
+    // "tramal" (a brand of tramadol) became "trial", and the results were about clinical
+    // trials; no text named tramadol.
+    assert_answered_by_words_and_by_default(&[
+        ("i take tramal for pain is ok", "Pain relief"),
+        ("tramadol for bone pain", "Pain relief"),
+    ]);
+}
