@@ -276,6 +276,20 @@ fn a_bad_flag_is_a_json_error_when_json_was_asked_for() {
             "{args:?}: {error}"
         );
     }
+    // A missing argument is named in the message; it was run into the usage line in `hint`,
+    // after a message ending "were not provided:".
+    let missing = ws.mbc(&["show", "--format", "json"]).expect_code(2);
+    let error: serde_json::Value = serde_json::from_str(&missing.stderr).unwrap();
+    assert_eq!(
+        error["error"]["message"],
+        "the following required arguments were not provided: <PASSAGE_ID>"
+    );
+    assert!(
+        error["error"]["hint"]
+            .as_str()
+            .is_some_and(|h| h.starts_with("Usage: mbc show")),
+        "{error}"
+    );
     // Asked for text, or nothing, it is clap's text; help is help.
     let text = ws.mbc(&["search", "bone", "--limit", "0"]).expect_code(2);
     assert!(text.stderr.starts_with("error: "), "{}", text.stderr);

@@ -720,15 +720,27 @@ fn exit_on_usage_error(err: clap::Error, format: Format) -> ! {
         err.exit();
     }
     let rendered = err.render().to_string();
-    let mut lines = rendered.lines().map(str::trim).filter(|l| !l.is_empty());
-    let message = lines.next().unwrap_or_default();
+    let mut lines = rendered
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .peekable();
+    let first = lines.next().unwrap_or_default();
+    let mut message = first.strip_prefix("error: ").unwrap_or(first).to_string();
+    // clap lists what is missing under a line that ends in a colon ("the following required
+    // arguments were not provided:", then "<PASSAGE_ID>"): the list is the message's, not the
+    // hint's, where it ran into the usage line.
+    if message.ends_with(':') {
+        let mut listed = Vec::new();
+        while let Some(line) = lines.next_if(|l| !l.starts_with("Usage:")) {
+            listed.push(line);
+        }
+        message = format!("{} {}", message, listed.join(", "));
+    }
     let hint = lines.collect::<Vec<_>>().join(" ");
     let error = mbc::output::wire::ErrorOut {
         kind: "usage",
-        message: message
-            .strip_prefix("error: ")
-            .unwrap_or(message)
-            .to_string(),
+        message,
         hint: (!hint.is_empty()).then_some(hint),
         exit_code: 2,
     };
