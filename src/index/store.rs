@@ -135,6 +135,13 @@ pub fn current_generation(index_dir: &Path) -> Result<Option<PathBuf>> {
     }
 }
 
+/// The metadata of the generation `CURRENT` points at, when there is one and it reads: what a
+/// command asks of an index before deciding what to do with it (its corpus, its size).
+pub fn current_meta(index_dir: &Path) -> Option<IndexMeta> {
+    let generation = current_generation(index_dir).ok()??;
+    read_meta(&generation).ok()
+}
+
 /// Reads a generation's `mbc.json`.
 pub fn read_meta(generation: &Path) -> std::result::Result<IndexMeta, DamagedFile> {
     let text = fs::read_to_string(generation.join(META_FILE))

@@ -179,6 +179,13 @@ fn a_changed_taxonomy_rebuilds_from_scratch() {
     assert!(run.stderr.contains("indexed 2 documents"), "{}", run.stderr);
 }
 
+/// `mbc stats --format json` of the index in `idx/`.
+fn stats_of_idx(ws: &Workspace) -> serde_json::Value {
+    ws.mbc(&["stats", "--index", "idx", "--format", "json"])
+        .ok()
+        .json()
+}
+
 /// A workspace with a curator's one-text corpus in `mine/`, indexed into `idx/`.
 fn curators_index() -> Workspace {
     let ws = Workspace::new();
@@ -206,18 +213,14 @@ fn an_index_named_alone_is_updated_from_the_corpus_it_was_built_from() {
         "{}",
         run.stderr
     );
-    let stats = ws
-        .mbc(&["stats", "--index", "idx", "--format", "json"])
-        .ok();
-    assert_eq!(stats.json()["documents"], 2, "{}", stats.stdout);
+    let stats = stats_of_idx(&ws);
+    assert_eq!(stats["documents"], 2, "{stats}");
     // A corpus that is no longer there is an error, not a reason to build another.
     std::fs::rename(ws.path().join("mine"), ws.path().join("moved")).unwrap();
     let run = ws.mbc(&["index", "--index", "idx"]).expect_code(2);
     assert!(run.stderr.contains("which is not there"), "{}", run.stderr);
-    let stats = ws
-        .mbc(&["stats", "--index", "idx", "--format", "json"])
-        .ok();
-    assert_eq!(stats.json()["documents"], 2, "{}", stats.stdout);
+    let stats = stats_of_idx(&ws);
+    assert_eq!(stats["documents"], 2, "{stats}");
 }
 
 #[test]
@@ -237,10 +240,8 @@ fn a_corpus_with_nothing_to_index_does_not_empty_a_good_index() {
             run.stderr
         );
     }
-    let stats = ws
-        .mbc(&["stats", "--index", "idx", "--format", "json"])
-        .ok();
-    assert_eq!(stats.json()["documents"], 1, "{}", stats.stdout);
+    let stats = stats_of_idx(&ws);
+    assert_eq!(stats["documents"], 1, "{stats}");
 }
 
 #[test]
@@ -266,10 +267,7 @@ fn a_record_left_out_for_its_id_comes_back_when_the_clash_is_gone() {
     let update_has_both = || {
         ws.mbc(&["index", "--corpus", "mine", "--index", "idx"])
             .ok();
-        let stats = ws
-            .mbc(&["stats", "--index", "idx", "--format", "json"])
-            .ok()
-            .json();
+        let stats = stats_of_idx(&ws);
         assert_eq!(stats["documents"], 2, "{stats}");
         assert!(stats["skipped"].as_array().unwrap().is_empty(), "{stats}");
     };

@@ -208,7 +208,7 @@ pub fn build(
         });
     }
     let documents: usize = records.values().map(|r| r.documents).sum();
-    let before = documents_now(index_dir);
+    let before = store::current_meta(index_dir).map_or(0, |meta| meta.documents);
     if documents == 0 && before > 0 {
         return Err(Error::EmptyCorpus {
             corpus: corpus_path.to_path_buf(),
@@ -303,13 +303,4 @@ pub fn build(
         seconds,
         generation,
     })
-}
-
-/// How many documents the index in `index_dir` holds now (0 when there is none).
-fn documents_now(index_dir: &Path) -> usize {
-    store::current_generation(index_dir)
-        .ok()
-        .flatten()
-        .and_then(|generation| store::read_meta(&generation).ok())
-        .map_or(0, |meta| meta.documents)
 }

@@ -73,11 +73,7 @@ pub fn export_command(
 /// from): `--output good/01-high-blood-pressure.md` replaced a text with JSON lines, and the next
 /// `mbc index` read them as a text.
 fn refuse_a_corpus_file(path: &Path, location: &Location) -> Result<()> {
-    let recorded = index::store::current_generation(&location.index)
-        .ok()
-        .flatten()
-        .and_then(|generation| index::store::read_meta(&generation).ok())
-        .map(|meta| meta.corpus);
+    let recorded = index::store::current_meta(&location.index).map(|meta| meta.corpus);
     let Some(target) = resolved(path) else {
         return Ok(());
     };

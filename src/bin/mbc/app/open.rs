@@ -184,10 +184,7 @@ fn recorded_corpus(location: &Location) -> Result<Option<Location>> {
     if !location.explicit_index || location.explicit_corpus {
         return Ok(None);
     }
-    let Ok(Some(generation)) = index::store::current_generation(&location.index) else {
-        return Ok(None);
-    };
-    let Ok(meta) = index::store::read_meta(&generation) else {
+    let Some(meta) = index::store::current_meta(&location.index) else {
         return Ok(None);
     };
     if same_path(&meta.corpus, &location.corpus) {
