@@ -3414,3 +3414,40 @@ fn tramadol_by_a_brand_name_is_not_corrected_into_trial() {
         ("tramadol for bone pain", "Pain relief"),
     ]);
 }
+
+#[test]
+fn the_safety_checks_the_newer_drugs_labels_ask_for_are_found() {
+    // A medical review (2026-12-05) found three checks the labels ask for and the texts left
+    // out: blood sugar measured before capivasertib, inavolisib or alpelisib; growth-factor
+    // injections from the first cycle of sacituzumab govitecan (US label, 2025); and, in the
+    // text on triple-negative disease, that datopotamab deruxtecan can harm an unborn baby.
+    let ws = Workspace::with_bundled_corpus();
+    for mode in ["lexical", "hybrid"] {
+        for (query, file, says) in [
+            (
+                "capivasertib blood sugar test before starting",
+                "04-cdk46-and-pi3k-akt-mtor-inhibitors.md",
+                "measured before starting",
+            ),
+            (
+                "growth factor injections with trodelvy",
+                "06-triple-negative-metastatic-breast-cancer.md",
+                "from the first cycle",
+            ),
+            (
+                "datroway pregnancy",
+                "06-triple-negative-metastatic-breast-cancer.md",
+                "harm an unborn baby",
+            ),
+        ] {
+            let output = search(&ws, query, &["--mode", mode]);
+            assert!(
+                output.passages[..3]
+                    .iter()
+                    .any(|p| p.doc_id == file && p.text.contains(says)),
+                "{mode}: {query}: {:?}",
+                sections(&output, 3)
+            );
+        }
+    }
+}
