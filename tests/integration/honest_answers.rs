@@ -3451,3 +3451,43 @@ fn the_safety_checks_the_newer_drugs_labels_ask_for_are_found() {
         }
     }
 }
+
+#[test]
+fn a_fifth_users_everyday_words_reach_the_texts() {
+    // A new-user session (2026-12-05) played a man with breast cancer, a woman of 74 and a son
+    // caring for his mother. Each of these was nothing found, or offered a different word
+    // ("impotent" → "important"), though a text answers it.
+    let ws = Workspace::with_bundled_corpus();
+    // By words alone, text 30's list of questions ("low sex drive or erection problems?") leads
+    // the first, and the second is nothing found.
+    assert_answered(
+        &ws,
+        &[],
+        &[
+            (
+                "does tamoxifen make you impotent",
+                "Side effects men notice",
+            ),
+            (
+                "lonely widow with cancer who can i talk to",
+                "Emotional health and support",
+            ),
+        ],
+    );
+    assert_answered_by_words_and_by_default(&[
+        ("is it ok to exercise gym", "Movement and exercise"),
+        ("help with money pension", "Work and money"),
+        ("can i go on a cruise with my daughter", "Can I travel?"),
+        (
+            "death rattle what is it is she suffering",
+            "Changes in the last days and hours",
+        ),
+    ]);
+    // "Side affects" is read as "side effects", not reported as absent words.
+    for mode in ["lexical", "hybrid"] {
+        let typed = search(&ws, "ibrance side affects", &["--mode", mode]);
+        let meant = search(&ws, "ibrance side effects", &["--mode", mode]);
+        assert!(typed.found && typed.absent.is_empty(), "{mode}");
+        assert_eq!(sections(&typed, 3), sections(&meant, 3), "{mode}");
+    }
+}
