@@ -270,6 +270,24 @@ fn a_failed_first_build_leaves_a_way_forward_not_just_no_index() {
 }
 
 #[test]
+fn the_way_forward_after_a_failed_first_build_asks_for_the_corpus() {
+    // A curator's first build of her own texts failed; the hint for her next search said
+    // `mbc index --index idx`, which built the corpus bundled with mbc into her index, exit 0.
+    let ws = Workspace::new();
+    ws.write("mine/broken.md", "+++\ntitle = 'x'\nbad line\n+++\nText.\n");
+    ws.mbc(&["index", "--corpus", "mine", "--index", "idx"])
+        .expect_code(1);
+    let run = ws.mbc(&["search", "--index", "idx", "text"]).expect_code(2);
+    assert!(
+        run.stderr
+            .contains("`mbc index --index idx --corpus PATH`, PATH being the texts to index")
+            && run.stderr.contains("the corpus built into mbc is indexed"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn an_index_named_with_index_says_when_its_corpus_has_changed() {
     let ws = Workspace::with_fixture_corpus();
     ws.index_corpus();

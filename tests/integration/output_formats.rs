@@ -267,6 +267,21 @@ fn a_bad_flag_is_a_json_error_when_json_was_asked_for() {
         &["stats", "--format", "json", "--bogus"],
         &["search", "bone", "--format", "jsonl", "-n", "5"],
         &["export", "--all", "bone"],
+        // Checked after parsing; it was text (2026-12-05).
+        &[
+            "search", "bone", "--format", "json", "--mode", "lexical", "--fusion", "linear",
+        ],
+        &[
+            "eval",
+            "--questions",
+            "q.toml",
+            "--mode",
+            "semantic",
+            "--fusion",
+            "rrf",
+            "--format",
+            "json",
+        ],
     ] {
         let run = ws.mbc(args).expect_code(2);
         let error: serde_json::Value = serde_json::from_str(&run.stderr)

@@ -288,8 +288,9 @@ pub struct Ranking {
 impl Ranking {
     /// The settings of `subcommand`'s ranking. `--fusion` where nothing is fused (`--mode
     /// lexical` or `semantic`) is refused as clap refuses a flag clash: accepted, it would do
-    /// nothing, and a comparison run with it would compare nothing.
-    fn settings(self, subcommand: &str) -> RankingSettings {
+    /// nothing, and a comparison run with it would compare nothing. The refusal is in
+    /// `format`, as every other usage error.
+    fn settings(self, subcommand: &str, format: Format) -> RankingSettings {
         let single = match self.mode {
             Some(ModeArg::Lexical) => Some("--mode lexical ranks by words alone"),
             Some(ModeArg::Semantic) => Some("--mode semantic ranks by meaning alone"),
@@ -299,14 +300,14 @@ impl Ranking {
             let name = fusion
                 .to_possible_value()
                 .map_or_else(String::new, |v| v.get_name().to_string());
-            subcommand_error(
+            let error = subcommand_error(
                 subcommand,
                 clap::error::ErrorKind::ArgumentConflict,
                 format!(
                     "--fusion {name} is how hybrid search joins its two rankings, and {single}: drop --fusion"
                 ),
-            )
-            .exit();
+            );
+            exit_on_usage_error(error, format);
         }
         RankingSettings {
             mode: self.mode.map(Mode::from),
@@ -482,7 +483,7 @@ impl Cli {
             } => Command::Search {
                 location,
                 settings: SearchSettings {
-                    ranking: ranking.settings("search"),
+                    ranking: ranking.settings("search", format.into()),
                     query: query.join(" "),
                     like,
                     limit: limit as usize,
@@ -538,7 +539,7 @@ impl Cli {
             } => Command::Eval {
                 location,
                 settings: EvalSettings {
-                    ranking: ranking.settings("eval"),
+                    ranking: ranking.settings("eval", format.into()),
                     collection: match (questions, queries, qrels) {
                         (Some(questions), _, _) => EvalCollection::Questions(questions),
                         (None, Some(queries), Some(qrels)) => EvalCollection::Beir {

@@ -81,6 +81,26 @@ impl Location {
         command
     }
 
+    /// How to build an index that was named with `--index` and is not there yet. Its corpus
+    /// cannot be known: `mbc index --index DIR` alone indexes the default corpus, the wrong
+    /// texts for a curator whose own first build was interrupted, so the hint asks for them.
+    pub fn first_build_hint(&self) -> String {
+        if self.explicit_index && !self.explicit_corpus {
+            let default = if self.bundled_corpus {
+                "the corpus built into mbc".to_string()
+            } else {
+                shell_word(&self.corpus)
+            };
+            format!(
+                "build one with `{} --corpus PATH`, PATH being the texts to index (without \
+                 --corpus, {default} is indexed)",
+                self.index_command(),
+            )
+        } else {
+            format!("build one with `{}`", self.index_command())
+        }
+    }
+
     /// Makes the corpus ready: the bundled corpus is written into the data directory the
     /// first time, and again after an upgrade of mbc.
     pub fn prepare(&self) -> std::io::Result<()> {

@@ -131,9 +131,9 @@ pub fn open_index(location: &Location) -> Result<SearchIndex> {
         }
         if !location.index.is_dir() {
             return Err(UsageError(format!(
-                "no index directory at {}; build one with `{}`",
+                "no index directory at {}; {}",
                 location.index.display(),
-                location.index_command()
+                location.first_build_hint()
             ))
             .into());
         }
@@ -142,9 +142,9 @@ pub fn open_index(location: &Location) -> Result<SearchIndex> {
                 upgrade(location, &corpus)
             }
             Err(mbc::Error::IndexNotFound(_)) => Err(UsageError(format!(
-                "no index at {} yet (a build there did not finish, or none was started); build one with `{}`",
+                "no index at {} yet (a build there did not finish, or none was started); {}",
                 location.index.display(),
-                location.index_command()
+                location.first_build_hint()
             ))
             .into()),
             Ok(index) => {
