@@ -41,6 +41,10 @@ pub struct DocumentMeta {
     /// hard to come upon unasked (what to expect as someone is dying) is put after passages
     /// that answer about as well, unless the query names one of them. Empty for most texts.
     pub first_only_when_asked: Vec<String>,
+    /// How many of the first places its passages leave to other texts that answer about as
+    /// well, when a query does not ask for it: 1 (never first) unless the text says more. A
+    /// safety plan for thoughts of suicide should not be second for "should i make a will".
+    pub keep_out_of_first: usize,
 }
 
 /// How far a document can be trusted as current, as every output shows it.
@@ -174,7 +178,12 @@ pub(super) struct MetadataFields {
     pub caveats: Vec<String>,
     #[serde(default)]
     pub first_only_when_asked: Vec<String>,
+    pub keep_out_of_first: Option<toml::Spanned<i64>>,
 }
+
+/// The most first places a text may keep to itself when unasked ([`DocumentMeta::keep_out_of_first`]):
+/// a page of results.
+pub const KEEP_OUT_OF_FIRST_MAX: i64 = 10;
 
 impl MetadataFields {
     /// Parses the TOML text of front matter or a sidecar; `first_line` is the line of the file
@@ -208,6 +217,10 @@ impl MetadataFields {
         if let Some(date) = &fields.last_reviewed {
             check_review_date(date.get_ref())
                 .map_err(|message| metadata_error(path, line_of(date.span().start), &message))?;
+        }
+        if let Some(places) = &fields.keep_out_of_first {
+            check_keep_out_of_first(*places.get_ref(), &fields.first_only_when_asked)
+                .map_err(|message| metadata_error(path, line_of(places.span().start), &message))?;
         }
         fields.validate(path, |needle| {
             toml_text.find(needle).map_or(first_line, line_of)
@@ -265,8 +278,28 @@ impl MetadataFields {
             dated: self.status.is_some(),
             caveats: self.caveats,
             first_only_when_asked: self.first_only_when_asked,
+            keep_out_of_first: self
+                .keep_out_of_first
+                .map_or(1, |places| places.into_inner() as usize),
         }
     }
+}
+
+/// Checks `keep_out_of_first`: a number of places, for a text that waits to be asked for.
+fn check_keep_out_of_first(places: i64, asked_by: &[String]) -> std::result::Result<(), String> {
+    if !(1..=KEEP_OUT_OF_FIRST_MAX).contains(&places) {
+        return Err(format!(
+            "keep_out_of_first = {places}: give a number of places from 1 to {KEEP_OUT_OF_FIRST_MAX}"
+        ));
+    }
+    if asked_by.is_empty() {
+        return Err(
+            "keep_out_of_first applies only to a text that waits to be asked for: add \
+             first_only_when_asked with the words that ask for it"
+                .to_string(),
+        );
+    }
+    Ok(())
 }
 
 /// The sources as written, each a citation or a reference; an error names the offset of the
@@ -337,7 +370,7 @@ pub fn check_url(url: &str) -> std::result::Result<(), &'static str> {
 
 /// The fields metadata may have: [`MetadataFields`]'s, as written (a field added there must be
 /// added here, or every text that uses it is refused as having an unknown field).
-const FIELDS: [&str; 9] = [
+const FIELDS: [&str; 10] = [
     "title",
     "summary",
     "sources",
@@ -347,6 +380,7 @@ const FIELDS: [&str; 9] = [
     "status",
     "caveats",
     "first_only_when_asked",
+    "keep_out_of_first",
 ];
 
 /// Every unknown field of `toml_text` at once, with the known one each is likely a slip for,
@@ -425,6 +459,7 @@ fn field_form(key: &str) -> Option<&'static str> {
         "first_only_when_asked" => {
             "a list in square brackets: first_only_when_asked = [\"dying\", \"end of life\"]"
         }
+        "keep_out_of_first" => "a whole number, unquoted: keep_out_of_first = 3",
         _ => return None,
     })
 }
@@ -604,6 +639,23 @@ mod tests {
     fn an_unknown_status_is_an_error() {
         let err = parse("status = \"obsolete\"\n").unwrap_err();
         assert!(err.to_string().contains("unknown status"), "{err}");
+    }
+
+    #[test]
+    fn a_text_that_waits_keeps_out_of_the_first_place_unless_it_says_more() {
+        let asked = "first_only_when_asked = [\"suicide\"]\n";
+        assert_eq!(parse(asked).unwrap().into_meta().keep_out_of_first, 1);
+        let three = parse(&format!("{asked}keep_out_of_first = 3\n")).unwrap();
+        assert_eq!(three.into_meta().keep_out_of_first, 3);
+        let none = error_of(&format!("title = \"T\"\n{asked}keep_out_of_first = 0\n"));
+        assert!(
+            none.starts_with("a.meta.toml:3:") && none.contains("from 1 to 10"),
+            "{none}"
+        );
+        let unasked = error_of("keep_out_of_first = 3\n");
+        assert!(unasked.contains("add first_only_when_asked"), "{unasked}");
+        let quoted = error_of(&format!("{asked}keep_out_of_first = \"3\"\n"));
+        assert!(quoted.contains("a whole number, unquoted"), "{quoted}");
     }
 
     #[test]

@@ -46,6 +46,9 @@ pub struct Fields {
     /// What a query must name for the passage to lead the results (multi-valued, stored only):
     /// its document's `first_only_when_asked`, as written.
     pub first_only_when_asked: Field,
+    /// How many of the first places its passages leave to others when a query does not ask
+    /// for its document (stored only): the document's `keep_out_of_first`.
+    pub keep_out_of_first: Field,
 }
 
 impl Fields {
@@ -83,6 +86,7 @@ impl Fields {
             standing: builder.add_text_field("standing", STRING | STORED),
             caveats: builder.add_text_field("caveats", stored.clone()),
             first_only_when_asked: builder.add_text_field("first_only_when_asked", stored),
+            keep_out_of_first: builder.add_u64_field("keep_out_of_first", STORED),
         };
         (builder.build(), fields)
     }
@@ -138,6 +142,7 @@ impl Fields {
             standing: field("standing")?,
             caveats: field("caveats")?,
             first_only_when_asked: field("first_only_when_asked")?,
+            keep_out_of_first: field("keep_out_of_first")?,
         })
     }
 }

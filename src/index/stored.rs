@@ -33,6 +33,9 @@ pub struct StoredPassage {
     /// What a query must name for the passage to lead the results (see
     /// [`crate::corpus::DocumentMeta::first_only_when_asked`]).
     pub first_only_when_asked: Vec<String>,
+    /// How many of the first places it leaves to other texts when a query does not ask for its
+    /// document (see [`crate::corpus::DocumentMeta::keep_out_of_first`]).
+    pub keep_out_of_first: u64,
     /// Its terms, analyzed the first time they are asked for (see [`StoredPassage::terms`]).
     pub(crate) analyzed: NotCompared<OnceLock<PassageTerms>>,
     /// Where its document's standing and sources are kept as JSON once rendered (see
@@ -140,6 +143,7 @@ pub fn load_passage(
         standing: Standing::from_name(&text(fields.standing)).unwrap_or(Standing::Unreviewed),
         caveats: all(fields.caveats),
         first_only_when_asked: all(fields.first_only_when_asked),
+        keep_out_of_first: number(fields.keep_out_of_first),
         analyzed: Default::default(),
         document_json: Default::default(),
     })

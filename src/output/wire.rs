@@ -739,6 +739,7 @@ mod tests {
             standing: Standing::Reviewed,
             caveats: vec!["A caveat.".into()],
             first_only_when_asked: Vec::new(),
+            keep_out_of_first: 0,
             analyzed: Default::default(),
             document_json: Default::default(),
         }

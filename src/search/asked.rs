@@ -1,19 +1,22 @@
-//! Texts that lead the results only when they are asked for. A text on what to expect as
+//! Texts that come near the top only when they are asked for. A text on what to expect as
 //! someone is dying answers "is it normal she sleeps all day" and "shes not eating anything"
 //! well enough to come first, and a family asking about a tired mother should not read it
-//! first, unasked. Its metadata names the words that ask for it (`first_only_when_asked`). For
-//! a query that names none of them, its passages still come up where they rank, except first:
-//! the first passage of another text that answers about as well leads instead.
+//! first, unasked; nor should someone asking whether to make a will read, second, a safety plan
+//! for thoughts of suicide. Its metadata names the words that ask for it
+//! (`first_only_when_asked`) and, if more than the first, how many of the first places it
+//! leaves to other texts when not asked (`keep_out_of_first`). For a query that names none of
+//! the words, its passages still come up where they rank, except in those places: the passages
+//! of other texts that answer about as well come first.
 //!
 //! A position rule rather than a discount: multiplying such passages' scores by 0.7 put the
 //! same text 5th, or out of the top ten, for "her hands and feet are cold and blotchy" and
-//! "can she still hear us", which it alone answers (benchmark log, stop 51). Now it is second.
+//! "can she still hear us", which it alone answers (benchmark log, stop 51).
 
 use crate::analysis::{medical_analyzer, word_terms};
 use crate::symptoms::QueryTerms;
 
-/// The least share of a waiting passage's score that a passage of another text needs to lead
-/// instead of it: within a fifth, the margin by which a reviewed text comes before a dated one
+/// The least share of a waiting passage's score that a passage of another text needs to come
+/// before it: within a fifth, the margin by which a reviewed text comes before a dated one
 /// that answers as well ([`super::UNREVIEWED_WEIGHT`]). At a half, any passage first in one of
 /// a hybrid search's two rankings qualified, and "her mouth is very dry" was led by a passage
 /// on hormone therapy; at 0.8 the text on the last days keeps the lead where nothing else is
@@ -56,29 +59,33 @@ impl<'a> Asked<'a> {
     }
 }
 
-/// Puts a passage that may lead first, when the first of `ranked` (best first, by `score`)
-/// waits to be asked for and one further down, that may lead, has at least [`LEAD_SHARE`] of
-/// its score. The passages between keep their order. Returns whether it moved one.
-pub fn lead_with_asked<T>(
+/// Keeps each passage of `ranked` (best first, by `score`) out of the first places it leaves to
+/// others (`kept_out_of`, 0 for most): at each such place, it gives way to the next passage
+/// down that may take the place, when that one has at least [`LEAD_SHARE`] of its score. The
+/// passages between keep their order. Returns how many were moved up.
+pub fn keep_waiting_back<T>(
     ranked: &mut [T],
     score: impl Fn(&T) -> f32,
-    may_lead: impl Fn(&T) -> bool,
-) -> bool {
-    let Some(first) = ranked.first() else {
-        return false;
-    };
-    if may_lead(first) {
-        return false;
+    kept_out_of: impl Fn(&T) -> usize,
+) -> usize {
+    let places = ranked.iter().map(&kept_out_of).max().unwrap_or(0);
+    let mut moved = 0;
+    for place in 0..places.min(ranked.len()) {
+        if kept_out_of(&ranked[place]) <= place {
+            continue;
+        }
+        let needed = score(&ranked[place]) * LEAD_SHARE;
+        let may_take = |p: &T| kept_out_of(p) <= place;
+        let Some(offset) = ranked[place..].iter().position(may_take) else {
+            continue;
+        };
+        let next = place + offset;
+        if score(&ranked[next]) >= needed {
+            ranked[place..=next].rotate_right(1);
+            moved += 1;
+        }
     }
-    let needed = score(first) * LEAD_SHARE;
-    let Some(leader) = ranked.iter().position(&may_lead) else {
-        return false;
-    };
-    if score(&ranked[leader]) < needed {
-        return false;
-    }
-    ranked[..=leader].rotate_right(1);
-    true
+    moved
 }
 
 #[cfg(test)]
@@ -126,32 +133,45 @@ mod tests {
         assert!(!asks("is it the end of treatment", &["end of life"]));
     }
 
-    /// `(score, may lead)` pairs, best first; the order after the rule, by index.
-    fn led(ranked: &[(f32, bool)]) -> Vec<usize> {
-        let mut indexed: Vec<(usize, f32, bool)> = ranked
+    /// `(score, places kept out of)` pairs, best first; the order after the rule, by index.
+    fn kept(ranked: &[(f32, usize)]) -> Vec<usize> {
+        let mut indexed: Vec<(usize, f32, usize)> = ranked
             .iter()
             .enumerate()
-            .map(|(i, &(score, may))| (i, score, may))
+            .map(|(i, &(score, kept))| (i, score, kept))
             .collect();
-        lead_with_asked(&mut indexed, |p| p.1, |p| p.2);
+        keep_waiting_back(&mut indexed, |p| p.1, |p| p.2);
         indexed.iter().map(|p| p.0).collect()
     }
 
     #[test]
-    fn the_first_passage_that_may_lead_comes_before_the_waiting_ones() {
-        let ranked = [(1.0, false), (0.9, false), (0.85, true), (0.5, true)];
-        assert_eq!(led(&ranked), [2, 0, 1, 3]);
+    fn a_waiting_passage_gives_the_first_place_to_one_that_answers_about_as_well() {
+        assert_eq!(
+            kept(&[(1.0, 1), (0.9, 1), (0.85, 0), (0.5, 0)]),
+            [2, 0, 1, 3]
+        );
     }
 
     #[test]
-    fn a_waiting_passage_keeps_the_lead_when_nothing_else_answers_about_as_well() {
-        assert_eq!(led(&[(1.0, false), (0.7, true)]), [0, 1]);
-        assert_eq!(led(&[(1.0, false), (0.9, false)]), [0, 1]);
+    fn a_passage_kept_out_of_three_places_gives_each_of_them_away() {
+        let ranked = [(1.0, 3), (0.9, 0), (0.85, 0), (0.84, 0), (0.83, 0)];
+        assert_eq!(kept(&ranked), [1, 2, 3, 0, 4]);
+        // Kept out of the first place only, it is second.
+        let ranked = [(1.0, 1), (0.9, 0), (0.85, 0), (0.84, 0)];
+        assert_eq!(kept(&ranked), [1, 0, 2, 3]);
+    }
+
+    #[test]
+    fn a_waiting_passage_keeps_its_place_when_nothing_else_answers_about_as_well() {
+        assert_eq!(kept(&[(1.0, 1), (0.7, 0)]), [0, 1]);
+        assert_eq!(kept(&[(1.0, 1), (0.9, 1)]), [0, 1]);
+        // Far ahead of the third, it stays second once the first place went to a near one.
+        assert_eq!(kept(&[(1.0, 3), (0.95, 0), (0.6, 0)]), [1, 0, 2]);
     }
 
     #[test]
     fn a_passage_that_may_lead_keeps_its_place() {
-        assert_eq!(led(&[(1.0, true), (0.9, false)]), [0, 1]);
-        assert_eq!(led(&[]), Vec::<usize>::new());
+        assert_eq!(kept(&[(1.0, 0), (0.9, 1)]), [0, 1]);
+        assert_eq!(kept(&[]), Vec::<usize>::new());
     }
 }

@@ -119,7 +119,11 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResu
     }
     let window = loaded.len().min(WINDOW);
     sort_loaded(&mut loaded[..window]);
-    asked::lead_with_asked(&mut loaded[..window], |l| l.score, Loaded::may_lead);
+    asked::keep_waiting_back(
+        &mut loaded[..window],
+        |l| l.score,
+        Loaded::kept_out_of_first,
+    );
     loaded.truncate(request.limit);
     let highlighter = Highlighter::new(&planned.plan.highlight_terms);
     let shown = Shown {
@@ -524,10 +528,19 @@ struct Loaded {
 }
 
 impl Loaded {
-    /// True when the passage may be the first result: urgent advice, or a passage that is
-    /// neither ruled out nor waiting to be asked for.
-    fn may_lead(&self) -> bool {
-        self.candidate.urgent || (self.ruled_out.is_none() && !self.waits)
+    /// How many of the first results the passage leaves to others: none for urgent advice,
+    /// its text's `keep_out_of_first` while it waits to be asked for, the first when it is
+    /// ruled out.
+    fn kept_out_of_first(&self) -> usize {
+        if self.candidate.urgent {
+            return 0;
+        }
+        let waiting = if self.waits {
+            (self.passage.keep_out_of_first as usize).max(1)
+        } else {
+            0
+        };
+        waiting.max(usize::from(self.ruled_out.is_some()))
     }
 }
 
@@ -594,7 +607,7 @@ impl Shown<'_> {
         }
         if self.explain && waits {
             contributions.push(Contribution {
-                clause: "never first: its text leads only for a query that names one of its first_only_when_asked".into(),
+                clause: "kept from the first places (keep_out_of_first): its text comes that high only for a query that names one of its first_only_when_asked".into(),
                 score: 0.0,
             });
         }
@@ -801,6 +814,7 @@ mod tests {
             standing: Standing::Reviewed,
             caveats: Vec::new(),
             first_only_when_asked: Vec::new(),
+            keep_out_of_first: 0,
             analyzed: Default::default(),
             document_json: Default::default(),
         }

@@ -1321,6 +1321,32 @@ fn an_urgent_symptom_named_only_through_a_suggestion_still_puts_the_advice_first
 }
 
 #[test]
+fn the_text_on_thoughts_of_suicide_is_not_near_the_top_unasked() {
+    // Text 32 keeps out of the first three places for a query that does not ask for it
+    // (`keep_out_of_first = 3`): a woman asking whether to make a will, and a son whose mother
+    // had fallen, read its safety plan second. Asked, or in a crisis, it leads.
+    let ws = Workspace::with_bundled_corpus();
+    const SUICIDE: &str = "32-thoughts-of-suicide-or-self-harm.md";
+    // By words alone, "should i make a will" is a search for "make", which the safety plan
+    // uses most: nothing else comes within a fifth of it, so it keeps the lead there.
+    for query in [
+        "should i make a will",
+        "she had a fall at home and cant get up",
+    ] {
+        let output = search(&ws, query, &[]);
+        let shown = files(&output, 3);
+        assert!(!shown.contains(&SUICIDE), "{query}: {shown:?}");
+    }
+    for mode in ["hybrid", "lexical"] {
+        for query in ["i feel suicidal", "i dont want to be here anymore"] {
+            let output = search(&ws, query, &["--mode", mode]);
+            assert_eq!(files(&output, 1), [SUICIDE], "{mode}: {query}");
+            assert!(!output.urgent_symptoms.is_empty(), "{mode}: {query}");
+        }
+    }
+}
+
+#[test]
 fn the_text_on_the_last_days_leads_only_a_question_that_asks_about_dying() {
     // Text 25 asks to lead only a query that names dying (`first_only_when_asked`). It led
     // both ordinary questions below: a family asking about a tired mother read first what to

@@ -370,6 +370,10 @@ fn prepare_documents(
             for phrase in &document.meta.first_only_when_asked {
                 doc.add_text(fields.first_only_when_asked, phrase);
             }
+            doc.add_u64(
+                fields.keep_out_of_first,
+                document.meta.keep_out_of_first as u64,
+            );
             docs.push(doc);
             if embed {
                 embedding_texts.push((
