@@ -3517,3 +3517,35 @@ fn a_fifth_users_everyday_words_reach_the_texts() {
         assert_eq!(sections(&typed, 3), sections(&meant, 3), "{mode}");
     }
 }
+
+#[test]
+fn a_familys_words_for_the_last_days_reach_the_text_on_them() {
+    // The son in a new-user session (2026-12-05): each was nothing found, or led by alcohol.
+    let ws = Workspace::with_bundled_corpus();
+    for (query, modes, section) in [
+        (
+            "my mother stopped eating should i force her",
+            &["hybrid"][..],
+            "Eating and drinking less",
+        ),
+        (
+            "she wont drink anything is she dehydrated",
+            &["hybrid", "lexical"],
+            "Eating and drinking less",
+        ),
+        (
+            "she is agitated at night pulling at sheets",
+            &["hybrid", "lexical"],
+            "Confusion and restlessness",
+        ),
+    ] {
+        for mode in modes {
+            let output = search(&ws, query, &["--mode", mode]);
+            let shown = sections(&output, 3);
+            assert!(
+                output.found && shown.iter().any(|s| s.ends_with(section)),
+                "{mode}: {query}: {shown:?}"
+            );
+        }
+    }
+}
