@@ -66,11 +66,13 @@ pub enum Error {
     )]
     StrictFailure { skipped: Vec<String> },
 
-    /// A build found no text to index where the index it would replace has some: a corpus
-    /// moved away, or the index's own directory given as the corpus, emptied a good index.
+    /// A build found no text to index: a corpus moved away, or the index's own directory given
+    /// as the corpus, emptied a good index; and an index of nothing answers every search with
+    /// "nothing found". `documents` is what the index already holds (it is left as it was).
     #[error(
-        "{} holds no text mbc can index ({skipped} file(s) or record(s) skipped); the index, with {documents} documents, was left as it was",
-        corpus.display()
+        "{} holds no text mbc can index ({skipped} file(s) or record(s) skipped); {}",
+        corpus.display(),
+        left_as_it_was(*documents)
     )]
     EmptyCorpus {
         corpus: PathBuf,
@@ -154,5 +156,13 @@ impl Error {
                 | Error::Query(_)
                 | Error::CorpusNotFound(_)
         )
+    }
+}
+
+/// What became of the index when a build found nothing to index.
+fn left_as_it_was(documents: usize) -> String {
+    match documents {
+        0 => "no index was built (mbc indexes .md, .txt and .jsonl files)".to_string(),
+        n => format!("the index, with {n} documents, was left as it was"),
     }
 }

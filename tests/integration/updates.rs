@@ -242,6 +242,22 @@ fn a_corpus_with_nothing_to_index_does_not_empty_a_good_index() {
     }
     let stats = stats_of_idx(&ws);
     assert_eq!(stats["documents"], 1, "{stats}");
+    // A first build of an empty folder published an index of nothing, exit 0, even with
+    // --strict: every search was then "nothing found".
+    std::fs::create_dir(ws.path().join("empty")).unwrap();
+    let run = ws
+        .mbc(&[
+            "index", "--corpus", "empty", "--index", "fresh", "--format", "json",
+        ])
+        .expect_code(1);
+    let error: serde_json::Value = serde_json::from_str(&run.stderr).unwrap();
+    assert_eq!(error["error"]["kind"], "corpus", "{error}");
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("no index was built")),
+        "{error}"
+    );
 }
 
 #[test]

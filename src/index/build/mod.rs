@@ -209,7 +209,7 @@ pub fn build(
     }
     let documents: usize = records.values().map(|r| r.documents).sum();
     let before = store::current_meta(index_dir).map_or(0, |meta| meta.documents);
-    if documents == 0 && before > 0 {
+    if documents == 0 {
         return Err(Error::EmptyCorpus {
             corpus: corpus_path.to_path_buf(),
             documents: before,
