@@ -152,7 +152,8 @@ pub async fn run_request(
     request: SearchRequest,
     offset: usize,
 ) -> Result<SearchResults, ApiError> {
-    let mut results = blocking(move || search::search(&served.index, &request)).await?;
+    let mut results =
+        blocking(move || served.read(|index| search::search(index, &request))).await?;
     results.hits.drain(..offset.min(results.hits.len()));
     Ok(results)
 }
@@ -228,7 +229,8 @@ pub async fn passage_handler(
 ) -> Result<Answer<wire::ShowOutput>, ApiError> {
     let Path(id) = id.map_err(ApiError::from)?;
     let served = shared.current();
-    let shown = blocking(move || search::passage_in_context(&served.index, &id)).await?;
+    let shown =
+        blocking(move || served.read(|index| search::passage_in_context(index, &id))).await?;
     Ok(Answer(wire::ShowOutput::new(&shown)))
 }
 
@@ -266,7 +268,8 @@ pub async fn approaches_handler(
 ) -> Result<Answer<wire::ApproachesOutput>, ApiError> {
     let per = params.per_or(3)?;
     let served = shared.current();
-    let sections = blocking(move || search::best_by_approach(&served.index, per)).await?;
+    let sections =
+        blocking(move || served.read(|index| search::best_by_approach(index, per))).await?;
     Ok(Answer(wire::ApproachesOutput::new(&sections)))
 }
 
@@ -282,7 +285,7 @@ pub async fn stats_handler(
     Params(NoParams {}): Params<NoParams>,
 ) -> Result<Json<wire::StatsOutput>, ApiError> {
     let served = shared.current();
-    let stats = blocking(move || crate::app::stats(&served.index)).await?;
+    let stats = blocking(move || served.read(crate::app::stats)).await?;
     Ok(Json(stats))
 }
 
@@ -344,7 +347,7 @@ pub async fn health_handler(
     Params(NoParams {}): Params<NoParams>,
 ) -> Result<Json<Health>, ApiError> {
     let served = shared.current();
-    if let Some(damage) = &served.damage {
+    if let Some(damage) = served.damage() {
         return Err(ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "damaged_index",

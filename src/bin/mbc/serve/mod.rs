@@ -71,7 +71,7 @@ async fn run(shared: Arc<Shared>, settings: &ServeSettings) -> Result<()> {
         );
     }
     warm_up(&shared).await;
-    if let Some(damage) = &shared.current().damage {
+    if let Some(damage) = shared.current().damage() {
         status!(
             "warning: the index is damaged ({damage}): some searches will fail, and /healthz \
              says so; rebuild it with `mbc index --rebuild`"

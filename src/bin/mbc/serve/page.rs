@@ -140,7 +140,8 @@ pub async fn passage(
     let back = params.back();
     let served = shared.current();
     let searched = Arc::clone(&served);
-    match api::blocking(move || search::passage_in_context(&searched.index, &id)).await {
+    match api::blocking(move || searched.read(|index| search::passage_in_context(index, &id))).await
+    {
         Ok(shown) => {
             let taxonomy = &served.index.taxonomy;
             let body = html! {
@@ -171,11 +172,13 @@ pub async fn approaches(State(shared): State<Arc<Shared>>, RawQuery(query): RawQ
     };
     let served = shared.current();
     let searched = Arc::clone(&served);
-    let sections = match api::blocking(move || search::best_by_approach(&searched.index, per)).await
-    {
-        Ok(sections) => sections,
-        Err(err) => return error_page(&err),
-    };
+    let sections =
+        match api::blocking(move || searched.read(|index| search::best_by_approach(index, per)))
+            .await
+        {
+            Ok(sections) => sections,
+            Err(err) => return error_page(&err),
+        };
     let taxonomy = &served.index.taxonomy;
     let body = html! {
         h1 { "Treatment approaches" }
@@ -227,9 +230,11 @@ pub async fn handout(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuer
     let served = shared.current();
     let searched = Arc::clone(&served);
     let found = api::blocking(move || {
-        ids.iter()
-            .map(|id| search::passage_by_id(&searched.index, id))
-            .collect::<mbc::Result<Vec<_>>>()
+        searched.read(|index| {
+            ids.iter()
+                .map(|id| search::passage_by_id(index, id))
+                .collect::<mbc::Result<Vec<_>>>()
+        })
     })
     .await;
     let taxonomy = &served.index.taxonomy;

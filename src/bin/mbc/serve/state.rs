@@ -2,7 +2,7 @@
 //! generation when `mbc index` publishes one: a request keeps the generation it started with
 //! until it ends, so a swap never fails a request in flight.
 
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 
 use anyhow::Result;
 
@@ -17,10 +17,30 @@ use crate::settings::{Location, RankingSettings};
 pub struct Served {
     pub index: SearchIndex,
     pub suggester: Suggester,
-    /// What is wrong with the generation's files, checked once when it is opened (as `mbc
-    /// check` does; milliseconds for the bundled corpus): `/healthz` says so. A damaged store
-    /// failed some searches with 503 while the health check said "ok".
-    pub damage: Option<String>,
+    /// What is wrong with the generation's files: checked when it is opened (as `mbc check`
+    /// does; milliseconds for the bundled corpus), or found by a request later (a file damaged
+    /// while it is served). `/healthz` says so: a damaged store failed searches with 503 while
+    /// the health check said "ok".
+    damage: KnownDamage,
+}
+
+/// What is known to be wrong with a generation's files: the first damage found is kept.
+#[derive(Debug, Default)]
+struct KnownDamage(OnceLock<String>);
+
+impl KnownDamage {
+    fn get(&self) -> Option<&str> {
+        self.0.get().map(String::as_str)
+    }
+
+    /// Keeps the damage `result` shows, if it is an error that only a rebuild mends.
+    fn note<T>(&self, result: &mbc::Result<T>) {
+        if let Err(err) = result
+            && err.needs_rebuild()
+        {
+            let _ = self.0.set(err.to_string());
+        }
+    }
 }
 
 impl Served {
@@ -29,14 +49,27 @@ impl Served {
         // it is served.
         index.vectors()?;
         let suggester = Suggester::new(&index)?;
-        let damage = mbc::index::verify_generation(&index.generation)
-            .err()
-            .map(|damage| damage.to_string());
+        let damage = KnownDamage::default();
+        if let Err(found) = mbc::index::verify_generation(&index.generation) {
+            let _ = damage.0.set(found.to_string());
+        }
         Ok(Arc::new(Served {
             index,
             suggester,
             damage,
         }))
+    }
+
+    /// What is known to be wrong with the generation's files.
+    pub fn damage(&self) -> Option<&str> {
+        self.damage.get()
+    }
+
+    /// Runs `work` on the served index, and remembers damage it comes upon.
+    pub fn read<T>(&self, work: impl FnOnce(&SearchIndex) -> mbc::Result<T>) -> mbc::Result<T> {
+        let result = work(&self.index);
+        self.damage.note(&result);
+        result
     }
 }
 
@@ -116,4 +149,24 @@ fn warm_up_requests(semantic: bool) -> Vec<SearchRequest> {
         requests.push(request(Mode::Hybrid, false));
     }
     requests
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn damage_a_request_comes_upon_is_kept_and_other_errors_are_not() {
+        let known = KnownDamage::default();
+        known.note::<()>(&Err(mbc::Error::PassageNotFound("x".into())));
+        known.note(&Ok(()));
+        assert_eq!(known.get(), None);
+        let damaged = mbc::Error::IndexCorrupt {
+            path: "index/g1".into(),
+            damage: mbc::index::Damage::Panic("a bad block".into()),
+        };
+        let expected = damaged.to_string();
+        known.note::<()>(&Err(damaged));
+        assert_eq!(known.get(), Some(expected.as_str()));
+    }
 }
