@@ -288,6 +288,24 @@ fn the_way_forward_after_a_failed_first_build_asks_for_the_corpus() {
 }
 
 #[test]
+fn the_command_that_updates_a_stale_index_can_be_pasted_as_it_is() {
+    // With a space in the corpus's path, the suggested command split it in two
+    // ("unrecognized subcommand 'texts'"), and it put the subcommand last.
+    let ws = Workspace::new();
+    ws.write("my texts/a.md", "+++\ntitle = 'A'\n+++\nZoledronic acid.\n");
+    ws.mbc(&["index", "--corpus", "my texts", "--index", "idx"])
+        .ok();
+    ws.write("my texts/b.md", "+++\ntitle = 'B'\n+++\nDenosumab.\n");
+    let run = ws.mbc(&["search", "--index", "idx", "zoledronic"]).ok();
+    assert!(
+        run.stderr
+            .contains("(`mbc index --index idx --corpus 'my texts'` updates it)"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn an_index_named_with_index_says_when_its_corpus_has_changed() {
     let ws = Workspace::with_fixture_corpus();
     ws.index_corpus();

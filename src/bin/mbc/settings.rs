@@ -113,7 +113,7 @@ impl Location {
 
 /// A path as a word a shell reads back as the same path: quoted when it holds anything but
 /// plain path characters.
-fn shell_word(path: &Path) -> String {
+pub fn shell_word(path: &Path) -> String {
     let shown = path.display().to_string();
     let plain = !shown.is_empty()
         && shown

@@ -17,7 +17,7 @@ use mbc::output::{self, Format, printable, wire};
 use mbc::search::Mode;
 
 use super::UsageError;
-use crate::settings::Location;
+use crate::settings::{Location, shell_word};
 
 /// `mbc index`: builds, updates or repairs the index, or says it is up to date.
 pub fn index_command(
@@ -247,10 +247,10 @@ fn note_if_stale(location: &Location, index: &SearchIndex) {
         );
     if stale {
         status!(
-            "note: {} has changed since this index was built; searching the index as it is (`mbc --index {} --corpus {} index` updates it)",
+            "note: {} has changed since this index was built; searching the index as it is (`mbc index --index {} --corpus {}` updates it)",
             printable(&corpus.display().to_string()),
-            printable(&location.index.display().to_string()),
-            printable(&corpus.display().to_string())
+            printable(&shell_word(&location.index)),
+            printable(&shell_word(corpus))
         );
     }
 }
