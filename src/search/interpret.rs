@@ -448,7 +448,7 @@ pub fn plan_query(
     for clause in clauses {
         match clause {
             Clause::Words(typed) => {
-                let typed = match request.exact || like {
+                let mut typed = match request.exact || like {
                     true => typed,
                     false => slashes_as_alternatives(index, snapshot, &mut analyzer, &typed)?,
                 };
@@ -457,8 +457,15 @@ pub fn plan_query(
                     words = like::distinctive(snapshot, index.fields, words)?;
                 } else {
                     words = without_fillers(index, &typed, words);
-                    planned.cut |= words.len() > MAX_QUERY_WORDS;
-                    words.truncate(MAX_QUERY_WORDS);
+                    if words.len() > MAX_QUERY_WORDS {
+                        // What is searched, shown as `searched` and given to the model, ends
+                        // with the last word searched: it was the whole text.
+                        planned.cut = true;
+                        let end = words[MAX_QUERY_WORDS - 1].range.end.min(typed.len());
+                        let end = (0..=end).rev().find(|&i| typed.is_char_boundary(i));
+                        typed.truncate(end.unwrap_or(0));
+                        words.truncate(MAX_QUERY_WORDS);
+                    }
                 }
                 let absent_before = planned.absent.len();
                 let mut numbers = Vec::new();

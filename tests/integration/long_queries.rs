@@ -153,6 +153,23 @@ fn a_query_is_cut_at_the_end_of_a_word() {
 }
 
 #[test]
+fn a_query_of_more_words_than_are_searched_shows_only_those_as_searched() {
+    // Past 512 words only the first 512 are searched, and `searched` (what the model is given
+    // too) was the whole text, beside `query_cut: true`.
+    let ws = workspace();
+    let query = format!("{}chemotherapy", "tiredness ".repeat(600));
+    let output = search(&ws, &[&query]);
+    assert!(output.query_cut);
+    assert_eq!(
+        output.searched.split_whitespace().count(),
+        512,
+        "{}",
+        output.searched.len()
+    );
+    assert!(!output.searched.contains("chemotherapy"));
+}
+
+#[test]
 fn a_long_query_is_quoted_back_shortened() {
     let ws = bundled();
     let unrelated = "the carburettor of a vintage motorcycle needs its float bowl cleaned, its jets blown through and its needle valve checked before the engine will idle evenly; ".repeat(3);
