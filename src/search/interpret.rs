@@ -511,7 +511,15 @@ pub fn plan_query(
                     &matches,
                 );
                 if !long {
-                    note_unnamed_cancers(snapshot, &builder, &typed, &words, &mut planned)?;
+                    let names_a_medicine = matches
+                        .iter()
+                        .any(|m| index.lexicon.groups()[m.group].kind == SynonymKind::Brand);
+                    let asked = subject::Asked {
+                        typed: &typed,
+                        words: &words,
+                        names_a_medicine,
+                    };
+                    note_unnamed_cancers(snapshot, &builder, &asked, &mut planned)?;
                 }
                 absent_lexicon_terms(
                     snapshot,
@@ -799,11 +807,10 @@ fn forget_words_in_phrases(
 fn note_unnamed_cancers(
     snapshot: &Snapshot,
     builder: &QueryBuilder,
-    typed: &str,
-    words: &[AnalyzedWord],
+    asked: &subject::Asked,
     planned: &mut PlannedQuery,
 ) -> Result<()> {
-    for name in subject::unnamed_cancers(snapshot, builder, typed, words)? {
+    for name in subject::unnamed_cancers(snapshot, builder, asked)? {
         planned.names_another_cancer = true;
         // Its words, reported one by one, are now reported once, together.
         planned

@@ -59,6 +59,10 @@ const OTHER_CANCERS: &[&[&str]] = &[
 /// such a question is judged as usual.
 const LINKS: &[&str] = &[
     "breast",
+    // "Secondary lung cancer" is cancer that has spread to the lungs (Macmillan's usage, and
+    // the UK's "secondary breast cancer"): a new user's search for it was nothing found.
+    "secondary",
+    "secondaries",
     "become",
     "becomes",
     "turned",
@@ -82,6 +86,21 @@ const LINKS: &[&str] = &[
     "inherited",
     "hereditary",
 ];
+
+/// Cancers of [`OTHER_CANCERS`] that cancer treatment can cause: named beside a medicine
+/// ("leukaemia from olaparib"), such a cancer is a risk of the medicine asked about, which the
+/// texts answer. Other cancers beside a medicine ask about its use in them ("non-small-cell lung
+/// cancer, how often is keytruda given").
+const TREATMENT_RISKS: &[&str] = &["leukaemia"];
+
+/// A clause of a query, as [`unnamed_cancers`] reads it.
+#[derive(Clone, Copy)]
+pub struct Asked<'a> {
+    pub typed: &'a str,
+    pub words: &'a [AnalyzedWord],
+    /// True when the clause names a medicine (a brand group of the lexicon).
+    pub names_a_medicine: bool,
+}
 
 /// One name of [`OTHER_CANCERS`] as the analyzer's terms, with its group.
 struct Name {
@@ -115,9 +134,13 @@ const PASSAGES_COVERING: usize = 3;
 pub fn unnamed_cancers(
     snapshot: &Snapshot,
     builder: &QueryBuilder,
-    typed: &str,
-    words: &[AnalyzedWord],
+    asked: &Asked,
 ) -> Result<Vec<String>> {
+    let Asked {
+        typed,
+        words,
+        names_a_medicine,
+    } = *asked;
     let terms = flat_terms(words);
     if terms.iter().any(|(t, _)| LINK_TERMS.iter().any(|l| l == t)) {
         return Ok(Vec::new());
@@ -131,7 +154,11 @@ pub fn unnamed_cancers(
         };
         let len = name.terms.len();
         let span = &words[terms[start].1..=terms[start + len - 1].1];
-        if !covered(snapshot, builder, name.group)? {
+        let a_risk = names_a_medicine
+            && OTHER_CANCERS[name.group]
+                .iter()
+                .any(|n| TREATMENT_RISKS.contains(n));
+        if !a_risk && !covered(snapshot, builder, name.group)? {
             let (first, last) = (&span[0], &span[span.len() - 1]);
             named.push(typed[first.range.start..last.range.end].to_string());
         }

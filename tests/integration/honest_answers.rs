@@ -1710,6 +1710,11 @@ fn a_question_about_another_cancer_is_not_answered_by_passages_about_breast_canc
         "dry skin cancer treatment",
         "my dad had prostate cancer should i get brca testing",
         "does tamoxifen cause womb cancer",
+        // "Secondary lung cancer" is cancer spread to the lungs, and a medicine named beside
+        // another cancer asks about the medicine: both were nothing found (2026-12-05), the
+        // second saying, falsely, that no passage mentions leukaemia.
+        "secondary lung cancer",
+        "leukaemia from olaparib",
     ] {
         let output = search(&ws, query, &[]);
         assert!(
@@ -3548,4 +3553,19 @@ fn a_familys_words_for_the_last_days_reach_the_text_on_them() {
             );
         }
     }
+}
+
+#[test]
+fn a_nurses_abbreviations_and_slips_into_real_words_reach_the_texts() {
+    // A nurse's session (2026-12-05): each was nothing found. ("brian mets" stays nothing
+    // found, with "brain" offered: a slip into another real word is not replaced.)
+    assert_answered_by_words_and_by_default(&[
+        ("G-CSF primary prophylaxis", "Sacituzumab govitecan"),
+        ("LHRH", "Ovarian suppression and ablation"),
+        ("CNS mets", "Drugs that reach the brain"),
+        (
+            "fluorescence in situ hybridization",
+            "ER, PR and HER2, including HER2-low",
+        ),
+    ]);
 }
