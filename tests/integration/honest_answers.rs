@@ -3319,6 +3319,24 @@ fn an_emergency_said_with_cannot_or_unable_to_is_one() {
 }
 
 #[test]
+fn new_confusion_and_words_that_will_not_come_are_emergencies() {
+    // A nurse's and a husband's session (2026-12-05): neither had the notice. Looking for the
+    // words to say something is not a sign.
+    let ws = Workspace::with_bundled_corpus();
+    assert_urgent_first(
+        &ws,
+        &[
+            ("new confusion", "sudden confusion or change in alertness"),
+            (
+                "she is confused and cant find her words",
+                "sudden severe headache, weakness on one side or loss of vision",
+            ),
+        ],
+    );
+    assert_names_no_urgent_symptom(&ws, &["i cant find the words to tell my kids"]);
+}
+
+#[test]
 fn a_swelling_of_months_is_not_an_emergency() {
     // It had the urgent notice: a swollen leg counted as a clot however long it had been
     // swollen.
