@@ -420,6 +420,15 @@ fn a_method_other_than_get_gets_a_json_error() {
     let json: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(json["error"]["kind"], "method_not_allowed", "{body}");
     assert_eq!(json["error"]["status"], 405);
+    // The OpenAPI document's list of kinds names it (it did not, 2026-12-05).
+    let openapi = server.get("/api/openapi.json").json();
+    let kinds = &openapi["components"]["schemas"]["ApiErrorOut"]["properties"]["kind"];
+    assert!(
+        kinds["description"]
+            .as_str()
+            .is_some_and(|d| d.contains("`method_not_allowed`")),
+        "{kinds}"
+    );
     // An address that serves nothing is not found, whatever the method (a POST to it was
     // told to use GET).
     let response = server
