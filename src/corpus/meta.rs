@@ -181,9 +181,9 @@ pub(super) struct MetadataFields {
     pub keep_out_of_first: Option<toml::Spanned<i64>>,
 }
 
-/// The most first places a text may keep to itself when unasked ([`DocumentMeta::keep_out_of_first`]):
-/// a page of results.
-pub const KEEP_OUT_OF_FIRST_MAX: i64 = 10;
+/// The most places at the top a text may stay out of when unasked
+/// ([`DocumentMeta::keep_out_of_first`]): a page of results.
+const KEEP_OUT_OF_FIRST_MAX: i64 = 10;
 
 impl MetadataFields {
     /// Parses the TOML text of front matter or a sidecar; `first_line` is the line of the file

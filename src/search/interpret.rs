@@ -514,12 +514,12 @@ pub fn plan_query(
                     let names_a_medicine = matches
                         .iter()
                         .any(|m| index.lexicon.groups()[m.group].kind == SynonymKind::Brand);
-                    let asked = subject::Asked {
+                    let clause = subject::ClauseWords {
                         typed: &typed,
                         words: &words,
                         names_a_medicine,
                     };
-                    note_unnamed_cancers(snapshot, &builder, &asked, &mut planned)?;
+                    note_unnamed_cancers(snapshot, &builder, &clause, &mut planned)?;
                 }
                 absent_lexicon_terms(
                     snapshot,
@@ -807,10 +807,10 @@ fn forget_words_in_phrases(
 fn note_unnamed_cancers(
     snapshot: &Snapshot,
     builder: &QueryBuilder,
-    asked: &subject::Asked,
+    clause: &subject::ClauseWords,
     planned: &mut PlannedQuery,
 ) -> Result<()> {
-    for name in subject::unnamed_cancers(snapshot, builder, asked)? {
+    for name in subject::unnamed_cancers(snapshot, builder, clause)? {
         planned.names_another_cancer = true;
         // Its words, reported one by one, are now reported once, together.
         planned

@@ -95,7 +95,7 @@ const TREATMENT_RISKS: &[&str] = &["leukaemia"];
 
 /// A clause of a query, as [`unnamed_cancers`] reads it.
 #[derive(Clone, Copy)]
-pub struct Asked<'a> {
+pub struct ClauseWords<'a> {
     pub typed: &'a str,
     pub words: &'a [AnalyzedWord],
     /// True when the clause names a medicine (a brand group of the lexicon).
@@ -134,13 +134,13 @@ const PASSAGES_COVERING: usize = 3;
 pub fn unnamed_cancers(
     snapshot: &Snapshot,
     builder: &QueryBuilder,
-    asked: &Asked,
+    clause: &ClauseWords,
 ) -> Result<Vec<String>> {
-    let Asked {
+    let ClauseWords {
         typed,
         words,
         names_a_medicine,
-    } = *asked;
+    } = *clause;
     let terms = flat_terms(words);
     if terms.iter().any(|(t, _)| LINK_TERMS.iter().any(|l| l == t)) {
         return Ok(Vec::new());
