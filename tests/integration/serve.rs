@@ -1286,6 +1286,13 @@ fn the_urgent_warning_comes_first_on_the_page_and_on_its_handout() {
         1 + usize::from(passages[2]["urgent"] == true),
         "{handout}"
     );
+    // A handout from a question about a dose lost the note that the texts give none.
+    let dose = "how+much+tamoxifen+should+i+take";
+    let found = server.get(&format!("/api/search?q={dose}&limit=1")).json();
+    assert_eq!(found["asks_for_dose"], true, "{found}");
+    let id = found["passages"][0]["passage_id"].as_str().unwrap();
+    let handout = server.get(&format!("/handout?q={dose}&id={id}")).body;
+    assert!(handout.contains("give no doses"), "{handout}");
     // Printed, the headings of the sources and known problems stay: only their marker goes.
     let css = server.get("/style.css").body;
     let print = &css[css.find("@media print").unwrap()..];

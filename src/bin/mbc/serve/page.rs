@@ -242,7 +242,7 @@ pub async fn handout(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuer
         Ok(passages) => passages,
         Err(err) => return error_page(&err),
     };
-    let urgent = urgent_in_search(&served, &searched_for).await;
+    let urgent = warnings_of_search(&served, &searched_for).await;
     let records: Vec<PassageRecord> = passages
         .iter()
         .map(|passage| PassageRecord {
@@ -254,6 +254,9 @@ pub async fn handout(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuer
     let body = html! {
         h1 { "Handout: metastatic breast cancer" }
         (urgent_alert(&urgent.symptoms, &urgent.condition))
+        @if urgent.asks_for_dose {
+            p.urgent role="note" { (wire::DOSE_NOTE) }
+        }
         @if !searched_for.is_empty() {
             p.print-note { "Passages chosen from a search for “" (searched_for) "”." }
         }
@@ -267,32 +270,37 @@ pub async fn handout(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuer
     page("Handout", "", body).into_response()
 }
 
-/// What the search a handout's passages were chosen from says is urgent.
+/// The warnings of the search a handout's passages were chosen from: what is urgent, and that
+/// the texts give no doses.
 #[derive(Default)]
-struct UrgentInSearch {
+struct SearchWarnings {
     symptoms: Vec<String>,
     /// The condition the warning begins with ([`wire::if_meant`]), if any.
     condition: String,
     /// The ids of the passages it marked as the urgent advice.
     passages: Vec<String>,
+    /// The search asked for a dose: a handout from "how much tamoxifen should i take" lost the
+    /// note that the texts give none.
+    asks_for_dose: bool,
 }
 
-/// Runs the search again (as the page ran it, `MAX_LIMIT` deep) for what it said was urgent:
-/// a handout printed from "fever 38.5 on chemo" lost the warning and the mark on the advice
-/// to act. A search that cannot be run now (an empty or over-long query) says nothing urgent.
-async fn urgent_in_search(served: &Arc<Served>, searched_for: &str) -> UrgentInSearch {
+/// Runs the search again (as the page ran it, `MAX_LIMIT` deep) for its warnings: a handout
+/// printed from "fever 38.5 on chemo" lost the warning and the mark on the advice to act. A
+/// search that cannot be run now (an empty or over-long query) warns of nothing.
+async fn warnings_of_search(served: &Arc<Served>, searched_for: &str) -> SearchWarnings {
     let params = SearchParams {
         q: searched_for.to_string(),
         limit: Some(api::MAX_LIMIT),
         ..SearchParams::default()
     };
     let Ok(request) = params.request(served) else {
-        return UrgentInSearch::default();
+        return SearchWarnings::default();
     };
     let Ok(results) = api::run_request(Arc::clone(served), request, 0).await else {
-        return UrgentInSearch::default();
+        return SearchWarnings::default();
     };
-    UrgentInSearch {
+    SearchWarnings {
+        asks_for_dose: results.asks_for_dose,
         condition: urgent_condition(&results),
         passages: results
             .hits
