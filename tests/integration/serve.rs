@@ -570,6 +570,19 @@ fn the_page_searches_shows_nothing_found_and_makes_a_handout() {
         "{}",
         mixed.body
     );
+    // A passage gone since it was chosen (its text edited, the index updated) is left out and
+    // said to be; it was a 404 for the whole handout. With none left, the handout is a 404.
+    let one_gone = server.get(&format!("/handout?id={bones}&id=0123456789abcdef"));
+    assert_eq!(one_gone.status, 200, "{}", one_gone.body);
+    assert_eq!(one_gone.body.matches("class=\"passage\"").count(), 1);
+    assert!(
+        one_gone
+            .body
+            .contains("Left out: 1 passage(s) chosen that are no longer"),
+        "{}",
+        one_gone.body
+    );
+    assert_eq!(server.get("/handout?id=0123456789abcdef").status, 404);
 }
 
 #[test]

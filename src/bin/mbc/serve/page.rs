@@ -229,17 +229,10 @@ pub async fn handout(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuer
     }
     let served = shared.current();
     let searched = Arc::clone(&served);
-    let found = api::blocking(move || {
-        searched.read(|index| {
-            ids.iter()
-                .map(|id| search::passage_by_id(index, id))
-                .collect::<mbc::Result<Vec<_>>>()
-        })
-    })
-    .await;
+    let found = api::blocking(move || searched.read(|index| chosen_passages(index, &ids))).await;
     let taxonomy = &served.index.taxonomy;
-    let passages = match found {
-        Ok(passages) => passages,
+    let (passages, gone) = match found {
+        Ok(found) => found,
         Err(err) => return error_page(&err),
     };
     let urgent = warnings_of_search(&served, &searched_for).await;
@@ -260,6 +253,10 @@ pub async fn handout(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuer
         @if !searched_for.is_empty() {
             p.print-note { "Passages chosen from a search for “" (searched_for) "”." }
         }
+        @if gone > 0 {
+            p.note role="status" { "Left out: " (gone) " passage(s) chosen that are no longer \
+                in the index (it was updated after they were chosen)." }
+        }
         p.print-note { "Printed " (today) " from mbc " (env!("CARGO_PKG_VERSION")) ". "
             (review_note(&passages)) }
         @for (record, passage) in records.iter().zip(&passages) {
@@ -268,6 +265,28 @@ pub async fn handout(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuer
         p.no-print { "Print this page with your browser's Print command (Ctrl+P)." }
     };
     page("Handout", "", body).into_response()
+}
+
+/// The passages of `ids` that the index has, and how many it no longer has: one passage gone
+/// since it was chosen (its text was edited and the index updated) lost the whole handout, and
+/// the other passages chosen with it. With none left, the first missing id is the error.
+fn chosen_passages(
+    index: &mbc::index::SearchIndex,
+    ids: &[String],
+) -> mbc::Result<(Vec<mbc::index::StoredPassage>, usize)> {
+    let mut passages = Vec::new();
+    let mut gone = Vec::new();
+    for id in ids {
+        match search::passage_by_id(index, id) {
+            Ok(passage) => passages.push(passage),
+            Err(mbc::Error::PassageNotFound(id)) => gone.push(id),
+            Err(other) => return Err(other),
+        }
+    }
+    match (passages.is_empty(), gone.first()) {
+        (true, Some(first)) => Err(mbc::Error::PassageNotFound(first.clone())),
+        _ => Ok((passages, gone.len())),
+    }
 }
 
 /// The warnings of the search a handout's passages were chosen from: what is urgent, and that
