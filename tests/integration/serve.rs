@@ -340,6 +340,9 @@ fn every_bad_request_gets_a_json_error_with_a_fitting_status() {
         // A parameter these endpoints do not take was ignored in silence.
         ("/api/stats?q=bone", 400, "bad_request"),
         ("/healthz?verbose=1", 400, "bad_request"),
+        // And these two took any (2026-12-05).
+        ("/api/passages/0123456789abcdef?x=1", 400, "bad_request"),
+        ("/api/openapi.json?x=1", 400, "bad_request"),
     ];
     // Messages name the mistake, not the parser ("invalid digit found in string").
     for (path, said) in [

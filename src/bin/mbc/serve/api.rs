@@ -218,7 +218,7 @@ pub async fn search_handler(
 /// A passage with its neighbours, as `mbc show ID --format json`.
 #[utoipa::path(get, path = "/api/passages/{id}", params(("id" = String, Path, description = "A passage id, as search results give it")), responses(
     (status = 200, description = "The passage and the passages before and after it", body = wire::ShowOutput),
-    (status = 400, description = "An id that is not UTF-8", body = ApiErrorOutput),
+    (status = 400, description = "An id that is not UTF-8, or a parameter (this endpoint takes none)", body = ApiErrorOutput),
     (status = 404, description = "No passage has this id", body = ApiErrorOutput),
     (status = 500, description = "A failure inside mbc", body = ApiErrorOutput),
     (status = 503, description = "Too many requests at once, or a damaged index", body = ApiErrorOutput),
@@ -226,6 +226,7 @@ pub async fn search_handler(
 pub async fn passage_handler(
     State(shared): State<Arc<Shared>>,
     id: Result<Path<String>, PathRejection>,
+    Params(NoParams {}): Params<NoParams>,
 ) -> Result<Answer<wire::ShowOutput>, ApiError> {
     let Path(id) = id.map_err(ApiError::from)?;
     let served = shared.current();
@@ -385,7 +386,9 @@ pub struct NoParams {}
 pub struct ApiDoc;
 
 /// `GET /api/openapi.json`.
-pub async fn openapi_handler() -> Json<utoipa::openapi::OpenApi> {
+pub async fn openapi_handler(
+    Params(NoParams {}): Params<NoParams>,
+) -> Json<utoipa::openapi::OpenApi> {
     Json(<ApiDoc as utoipa::OpenApi>::openapi())
 }
 
