@@ -566,10 +566,15 @@ pub fn plan_query(
             }
             Clause::Exclude(excluded) => {
                 let words = analyze_words(&mut analyzer, &excluded);
-                planned
-                    .plan
-                    .excluded
-                    .extend(builder.words_anywhere_unscored(&words));
+                // An exclusion that no passage matches changes nothing, and is left out: as
+                // an exclusion, tantivy's phrase scorer with no match at all stops on its
+                // debug assertion ("target (0) should be greater than or equal to doc"), and
+                // `bone -pain-her2` failed as a damaged index in a debug build.
+                if let Some(query) = builder.words_anywhere_unscored(&words)
+                    && snapshot.read(|s| query.count(s))? > 0
+                {
+                    planned.plan.excluded.push(query);
+                }
             }
         }
     }

@@ -162,3 +162,26 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn an_excluded_phrase_that_no_passage_has_is_no_error() {
+    // Found by the property above in CI's debug build: tantivy's phrase scorer, as an
+    // exclusion with no match, stopped on its debug assertion, and the search failed as a
+    // damaged index.
+    for query in ["bone -pain-her2", "bone -\"pain her2\""] {
+        let request = SearchRequest {
+            query: query.into(),
+            kind: QueryKind::Typed,
+            limit: 5,
+            approaches: Vec::new(),
+            exact: false,
+            explain: false,
+            feedback: true,
+            closest: false,
+            mode: Mode::Lexical,
+            fusion: Fusion::Rrf,
+        };
+        let results = search(fixture_index(), &request).unwrap_or_else(|e| panic!("{query}: {e}"));
+        assert!(!results.hits.is_empty(), "{query}");
+    }
+}
