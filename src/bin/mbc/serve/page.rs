@@ -235,19 +235,19 @@ pub async fn handout(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuer
         Ok(found) => found,
         Err(err) => return error_page(&err),
     };
-    let urgent = warnings_of_search(&served, &searched_for).await;
+    let warnings = warnings_of_search(&served, &searched_for).await;
     let records: Vec<PassageRecord> = passages
         .iter()
         .map(|passage| PassageRecord {
-            urgent: urgent.passages.contains(&passage.passage_id),
+            urgent: warnings.passages.contains(&passage.passage_id),
             ..PassageRecord::unranked(passage)
         })
         .collect();
     let today = review::today();
     let body = html! {
         h1 { "Handout: metastatic breast cancer" }
-        (urgent_alert(&urgent.symptoms, &urgent.condition))
-        @if urgent.asks_for_dose {
+        (urgent_alert(&warnings.symptoms, &warnings.condition))
+        @if warnings.asks_for_dose {
             p.urgent role="note" { (wire::DOSE_NOTE) }
         }
         @if !searched_for.is_empty() {
