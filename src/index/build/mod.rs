@@ -208,11 +208,10 @@ pub fn build(
         });
     }
     let documents: usize = records.values().map(|r| r.documents).sum();
-    let before = store::current_meta(index_dir).map_or(0, |meta| meta.documents);
     if documents == 0 {
         return Err(Error::EmptyCorpus {
             corpus: corpus_path.to_path_buf(),
-            documents: before,
+            documents: store::current_meta(index_dir).map_or(0, |meta| meta.documents),
             skipped: skipped.len(),
         });
     }

@@ -33,12 +33,17 @@ impl KnownDamage {
         self.0.get().map(String::as_str)
     }
 
+    /// Keeps `damage`, unless some was kept already.
+    fn keep(&self, damage: String) {
+        let _ = self.0.set(damage);
+    }
+
     /// Keeps the damage `result` shows, if it is an error that only a rebuild mends.
     fn note<T>(&self, result: &mbc::Result<T>) {
         if let Err(err) = result
             && err.needs_rebuild()
         {
-            let _ = self.0.set(err.to_string());
+            self.keep(err.to_string());
         }
     }
 }
@@ -51,7 +56,7 @@ impl Served {
         let suggester = Suggester::new(&index)?;
         let damage = KnownDamage::default();
         if let Err(found) = mbc::index::verify_generation(&index.generation) {
-            let _ = damage.0.set(found.to_string());
+            damage.keep(found.to_string());
         }
         Ok(Arc::new(Served {
             index,
