@@ -302,8 +302,10 @@ const NEGATIONS: [&str; 15] = [
 /// Whether `word`, as typed, is one of the [`NEGATIONS`], with or without its apostrophe
 /// ("shouldn't", "shouldnt").
 pub fn is_negation(word: &str) -> bool {
-    let bare = without_apostrophes(word);
-    NEGATIONS.iter().any(|n| n.eq_ignore_ascii_case(&bare))
+    let bare = word.chars().filter(|c| !matches!(c, '\'' | '\u{2019}'));
+    NEGATIONS
+        .iter()
+        .any(|n| bare.clone().map(|c| c.to_ascii_lowercase()).eq(n.chars()))
 }
 
 /// Negations written out, and the contractions that say the same: "cannot walk", "can not
@@ -534,6 +536,16 @@ mod tests {
             .into_iter()
             .map(|t| t.term)
             .collect()
+    }
+
+    #[test]
+    fn a_negation_is_read_with_or_without_its_apostrophe_in_any_case() {
+        for word in ["cant", "can't", "Can\u{2019}t", "DONT", "wouldn't"] {
+            assert!(is_negation(word), "{word:?} is a negation");
+        }
+        for word in ["can", "cantaloupe", "canst", "don", "t", "", "'"] {
+            assert!(!is_negation(word), "{word:?} is no negation");
+        }
     }
 
     #[test]
