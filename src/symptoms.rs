@@ -264,12 +264,17 @@ pub struct QueryTerms<'a> {
     written: Vec<String>,
     /// The positions of the query's own analyzed words, for the terms led by a negation.
     positions: FxHashMap<String, Vec<usize>>,
+    /// Every word that can count towards covering a term: those of `words` and `phrases`, and
+    /// the negations among `positions`. One lookup rules out a term, as nearly every one of
+    /// the urgent list's hundreds of terms is at every search.
+    known: FxHashSet<String>,
 }
 
 impl<'a> QueryTerms<'a> {
     /// A word of the query itself, or a synonym of one word.
     pub fn add_word(&mut self, word: &'a str) {
         self.words.insert(word);
+        self.known.insert(word.to_string());
     }
 
     /// A phrase: its words count only where a term has them all.
@@ -277,6 +282,7 @@ impl<'a> QueryTerms<'a> {
         if let [word] = words {
             self.add_word(word);
         } else {
+            self.known.extend(words.iter().cloned());
             self.phrases.push(words);
         }
     }
@@ -289,6 +295,9 @@ impl<'a> QueryTerms<'a> {
         for word in analyze_words(&mut medical_analyzer(), &contracted) {
             let parts = word.parts.into_iter().chain([(word.position, word.term)]);
             for (position, term) in parts {
+                if is_negation(&term) {
+                    self.known.insert(term.clone());
+                }
                 self.positions.entry(term).or_default().push(position);
             }
         }
@@ -330,13 +339,13 @@ impl<'a> QueryTerms<'a> {
     fn covers(&self, term: &[String]) -> bool {
         let whole = |phrase: &[String]| phrase.iter().all(|w| term.contains(w));
         term.iter().all(|w| {
-            self.words.contains(w.as_str())
-                || self.phrases.iter().any(|p| p.contains(w) && whole(p))
-                // A negation written out ("cannot") is dropped from the query's words, as a
-                // stop word, but is in its written words as its contraction ("cant"). The
-                // lookup comes first: it rules out nearly every word, and this runs for every
-                // word of every urgent term at every search.
-                || (self.positions.contains_key(w.as_str()) && is_negation(w))
+            let w = w.as_str();
+            self.known.contains(w)
+                && (self.words.contains(w)
+                    || self.phrases.iter().any(|p| p.iter().any(|pw| pw == w) && whole(p))
+                    // A negation written out ("cannot") is dropped from the query's words, as
+                    // a stop word, but is in its written words as its contraction ("cant").
+                    || (self.positions.contains_key(w) && is_negation(w)))
         })
     }
 }
