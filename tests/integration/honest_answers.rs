@@ -3464,41 +3464,78 @@ fn tramadol_by_a_brand_name_is_not_corrected_into_trial() {
     ]);
 }
 
+/// Asserts that, in lexical and hybrid mode, each query's first three passages include one of
+/// `file` with the words `says`: (query, file, says).
+fn first_three_say(cases: &[(&str, &str, &str)]) {
+    let ws = Workspace::with_bundled_corpus();
+    for mode in ["lexical", "hybrid"] {
+        for (query, file, says) in cases {
+            let output = search(&ws, query, &["--mode", mode]);
+            assert!(
+                output.passages[..3]
+                    .iter()
+                    .any(|p| p.doc_id == *file && p.text.contains(says)),
+                "{mode}: {query}: {:?}",
+                sections(&output, 3)
+            );
+        }
+    }
+}
+
 #[test]
 fn the_safety_checks_the_newer_drugs_labels_ask_for_are_found() {
     // A medical review (2026-12-05) found three checks the labels ask for and the texts left
     // out: blood sugar measured before capivasertib, inavolisib or alpelisib; growth-factor
     // injections from the first cycle of sacituzumab govitecan (US label, 2025); and, in the
     // text on triple-negative disease, that datopotamab deruxtecan can harm an unborn baby.
-    let ws = Workspace::with_bundled_corpus();
-    for mode in ["lexical", "hybrid"] {
-        for (query, file, says) in [
-            (
-                "capivasertib blood sugar test before starting",
-                "04-cdk46-and-pi3k-akt-mtor-inhibitors.md",
-                "measured before starting",
-            ),
-            (
-                "growth factor injections with trodelvy",
-                "06-triple-negative-metastatic-breast-cancer.md",
-                "from the first cycle",
-            ),
-            (
-                "datroway pregnancy",
-                "06-triple-negative-metastatic-breast-cancer.md",
-                "harm an unborn baby",
-            ),
-        ] {
-            let output = search(&ws, query, &["--mode", mode]);
-            assert!(
-                output.passages[..3]
-                    .iter()
-                    .any(|p| p.doc_id == file && p.text.contains(says)),
-                "{mode}: {query}: {:?}",
-                sections(&output, 3)
-            );
-        }
-    }
+    first_three_say(&[
+        (
+            "capivasertib blood sugar test before starting",
+            "04-cdk46-and-pi3k-akt-mtor-inhibitors.md",
+            "measured before starting",
+        ),
+        (
+            "growth factor injections with trodelvy",
+            "06-triple-negative-metastatic-breast-cancer.md",
+            "from the first cycle",
+        ),
+        (
+            "datroway pregnancy",
+            "06-triple-negative-metastatic-breast-cancer.md",
+            "harm an unborn baby",
+        ),
+    ]);
+}
+
+#[test]
+fn urgent_advice_reaches_every_treatment_that_lowers_white_cells_and_does_not_wait() {
+    // A medical review (2026-12-05) of texts 14, 16 and 17 found advice that was too narrow or
+    // too slow: fever advice for chemotherapy alone (sacituzumab govitecan's label has a boxed
+    // warning on neutropenia), "the same day" for fluids not kept down and for sudden
+    // confusion, and nothing on leaving off a compression sleeve on an infected arm.
+    first_three_say(&[
+        (
+            "fever on trodelvy",
+            "14-side-effects-and-living-with-mbc.md",
+            "sacituzumab govitecan (Trodelvy) or a CDK4/6 or PARP inhibitor",
+        ),
+        (
+            "cant keep fluids down on chemo",
+            "14-side-effects-and-living-with-mbc.md",
+            "unable to keep fluids down, or extreme thirst with confusion need a call to the \
+                 24-hour line straight away",
+        ),
+        (
+            "sudden confusion chemo brain",
+            "16-chemo-brain-memory-and-concentration.md",
+            "call the emergency number straight away",
+        ),
+        (
+            "wear compression sleeve with cellulitis",
+            "17-lymphoedema-swollen-arm.md",
+            "Leave off a compression sleeve or glove on an infected arm",
+        ),
+    ]);
 }
 
 #[test]
