@@ -62,6 +62,23 @@ pub fn parse(path: &Path, id: &str, text: &str) -> Result<Document> {
     })
 }
 
+/// The error for front matter that does not begin on the first line: a `+++` line after
+/// blank lines at the start. Read as text, its title, review date and sources were lost, and the
+/// passage showed them as body text.
+fn late_fence(path: &Path, text: &str) -> Option<Error> {
+    let (index, line) = text
+        .lines()
+        .enumerate()
+        .find(|(_, line)| !line.trim().is_empty())?;
+    (index > 0 && line.trim() == FENCE).then(|| {
+        corpus_error(
+            path,
+            index + 1,
+            "front matter must begin on the first line: remove the blank lines before this +++",
+        )
+    })
+}
+
 /// Returns the front matter's TOML text and its first line, the body, and the body's first line.
 #[allow(clippy::type_complexity)]
 fn split_front_matter<'a>(
@@ -77,7 +94,7 @@ fn split_front_matter<'a>(
         ));
     }
     if first_line.trim_end() != FENCE {
-        return Ok((None, text, 1));
+        return late_fence(path, text).map_or(Ok((None, text, 1)), Err);
     }
     let after_open =
         first_line.len() + usize::from(text[first_line.len()..].starts_with("\r\n")) + 1;
@@ -268,6 +285,20 @@ mod tests {
         assert_eq!(doc.blocks[1].heading_path, ["Drugs", "Jaw"]);
         assert_eq!(doc.blocks[1].text, "First item.");
         assert_eq!(doc.blocks[2].line_start, 17);
+    }
+
+    #[test]
+    fn front_matter_after_blank_lines_is_refused_at_its_line() {
+        let err = parse_md("\n\n+++\ntitle = \"Bone health\"\n+++\n\nBody.\n").unwrap_err();
+        match err {
+            Error::Corpus { line, message, .. } => {
+                assert_eq!(line, 3);
+                assert!(message.contains("first line"), "{message}");
+            }
+            other => panic!("unexpected error {other:?}"),
+        }
+        // Blank lines before a text with no front matter are no error.
+        assert!(parse_md("\n\n## Drugs\n\nBody.\n").is_ok());
     }
 
     #[test]

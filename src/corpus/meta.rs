@@ -319,12 +319,15 @@ fn read_sources(
                 toml::Value::String(text) => Ok(Source::Citation(text.clone())),
                 toml::Value::Table(table) => toml::Value::Table(table.clone())
                     .try_into::<Reference>()
-                    .map(Source::Reference)
                     .map_err(|err| {
                         wrong(format!(
                             "{}; a reference has organization, title, year (a number) and url",
                             err.message()
                         ))
+                    })
+                    .and_then(|reference| {
+                        check_reference(&reference).map_err(wrong)?;
+                        Ok(Source::Reference(reference))
                     }),
                 other => Err(wrong(format!(
                     "is a value of type {}; write a citation (a string) or a table with organization, title, year and url",
@@ -333,6 +336,33 @@ fn read_sources(
             }
         })
         .collect()
+}
+
+/// Earliest publication year a reference may give.
+const FIRST_SOURCE_YEAR: i32 = 1800;
+
+/// What is wrong with a reference whose fields parsed, if anything: an empty organization or
+/// title (shown as ". ." under the passage), or a year before [`FIRST_SOURCE_YEAR`] or later
+/// than next year (a journal may date a December issue by the coming year).
+fn check_reference(reference: &Reference) -> std::result::Result<(), String> {
+    for (field, value) in [
+        ("organization", &reference.organization),
+        ("title", &reference.title),
+    ] {
+        if value.trim().is_empty() {
+            return Err(format!("{field} is empty; name the source's {field}"));
+        }
+    }
+    let last_year = super::review::latest_review_day()[..4]
+        .parse::<i32>()
+        .map_or(i32::MAX, |year| year + 1);
+    if !(FIRST_SOURCE_YEAR..=last_year).contains(&reference.year) {
+        return Err(format!(
+            "year = {} is not a year of publication (from {FIRST_SOURCE_YEAR} to {last_year})",
+            reference.year
+        ));
+    }
+    Ok(())
 }
 
 /// Why a `last_reviewed` value is not a review date, if it is not: a date alone, such as
@@ -613,6 +643,19 @@ mod tests {
             error.contains("a.meta.toml:2:") && error.contains("after today"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn a_reference_with_an_empty_name_or_an_impossible_year_is_refused() {
+        let reference = |org: &str, year: i32| {
+            format!(
+                "title = \"T\"\nsources = [\n  {{ organization = \"{org}\", title = \"PDQ\", year = {year}, url = \"https://www.cancer.gov/pdq\" }},\n]\n"
+            )
+        };
+        assert!(error_of(&reference(" ", 2025)).contains("organization is empty"));
+        assert!(error_of(&reference("NCI", -5)).contains("year = -5"));
+        assert!(error_of(&reference("NCI", 3024)).contains("year = 3024"));
+        assert!(parse(&reference("NCI", 2025)).is_ok());
     }
 
     #[test]
