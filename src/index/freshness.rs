@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::{VECTORS_FILE, build, store, verify};
+use super::{VECTORS_FILE, build, manifest, store, verify};
 use crate::embed::{self, ModelSource};
 use crate::{Error, Result};
 
@@ -13,8 +13,9 @@ use crate::{Error, Result};
 pub enum Check {
     /// Only what can be told without reading the index: before every search.
     Quick,
-    /// Also read every index file against its checksum, and retry vectors that could not be
-    /// made last time: for an explicit `mbc index`.
+    /// Also read every index file against its checksum and every corpus file against its
+    /// recorded hash, and retry vectors that could not be made last time: for an explicit
+    /// `mbc index`.
     Thorough,
 }
 
@@ -61,6 +62,14 @@ pub fn assess(
     }
     if let Some(corpus) = corpus
         && meta.corpus_fingerprint != build::fingerprint(corpus)?
+    {
+        return Ok(Freshness::Stale);
+    }
+    // The fingerprint reads only the files' sizes, times and permissions: an explicit build
+    // also reads their content.
+    if let Some(corpus) = corpus
+        && check == Check::Thorough
+        && manifest::content_changed(&crate::corpus::discover(corpus)?.0, &meta.files)
     {
         return Ok(Freshness::Stale);
     }

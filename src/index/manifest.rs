@@ -68,13 +68,19 @@ impl Changes<'_> {
 }
 
 /// Compares the corpus files with `previous`. Files that cannot be read are passed on to be
-/// indexed, where they are reported as skipped.
-pub fn compare<'a>(files: &'a [CorpusFile], previous: &Manifest) -> Changes<'a> {
+/// indexed, where they are reported as skipped. With `trust_stamps`, a file whose size and
+/// time are as recorded is taken as unchanged without reading it; without, every file is hashed.
+pub fn compare<'a>(
+    files: &'a [CorpusFile],
+    previous: &Manifest,
+    trust_stamps: bool,
+) -> Changes<'a> {
     let current: Vec<(&CorpusFile, Option<FileStamp>, Option<&FileRecord>)> = files
         .par_iter()
         .map(|file| {
             let record = previous.get(&file.relative);
-            (file, current_stamp(&file.path, record), record)
+            let trusted = record.filter(|_| trust_stamps);
+            (file, current_stamp(&file.path, trusted), record)
         })
         .collect();
     let mut changes = Changes::default();
@@ -105,6 +111,17 @@ pub fn compare<'a>(files: &'a [CorpusFile], previous: &Manifest) -> Changes<'a> 
         .collect();
     reread_clashing_ids(files, &mut changes);
     changes
+}
+
+/// True when a file `previous` records now has other content, whatever its size and time say:
+/// an edit that kept the file's size, with its time set back (an archive unpacked with fixed
+/// times, `touch -r`), changes neither. Files that cannot be read are left to the build.
+pub fn content_changed(files: &[CorpusFile], previous: &Manifest) -> bool {
+    files.par_iter().any(|file| {
+        previous.get(&file.relative).is_some_and(|record| {
+            current_stamp(&file.path, None).is_some_and(|now| now.hash != record.stamp.hash)
+        })
+    })
 }
 
 /// Moves the unchanged files with a record left out for a duplicate id to the files to index,
@@ -196,7 +213,7 @@ mod tests {
     }
 
     fn manifest_of(files: &[CorpusFile]) -> Manifest {
-        compare(files, &Manifest::new())
+        compare(files, &Manifest::new(), true)
             .to_index
             .into_iter()
             .map(|(file, stamp)| {
@@ -216,7 +233,7 @@ mod tests {
     fn against_an_empty_manifest_everything_is_new() {
         let dir = tempfile::tempdir().unwrap();
         let files = [corpus_file(dir.path(), "a.md", "one")];
-        let changes = compare(&files, &Manifest::new());
+        let changes = compare(&files, &Manifest::new(), true);
         assert_eq!(changes.to_index.len(), 1);
         assert_eq!(changes.new_files().collect::<Vec<_>>(), ["a.md"]);
         assert!(changes.changed.is_empty() && changes.removed.is_empty());
@@ -239,7 +256,7 @@ mod tests {
             files[3].clone(),
             corpus_file(dir.path(), "new.md", "new"),
         ];
-        let changes = compare(&now, &manifest);
+        let changes = compare(&now, &manifest, true);
         let indexed: Vec<&str> = changes
             .to_index
             .iter()

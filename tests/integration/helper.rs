@@ -53,6 +53,19 @@ impl Run {
 
     /// Fails if mbc crashed: a panic is reported as an internal error with exit code 101.
     #[track_caller]
+    /// Asserts that stderr says each of `parts`, showing it when it does not.
+    pub fn assert_stderr_says(&self, parts: &[&str]) {
+        let missing: Vec<&&str> = parts
+            .iter()
+            .filter(|p| !self.stderr.contains(**p))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "missing {missing:?} in:\n{}",
+            self.stderr
+        );
+    }
+
     pub fn assert_no_crash(&self) {
         assert!(
             self.code != 101

@@ -1,6 +1,6 @@
 //! Building indexes: summaries, skipped files, errors, atomic rebuilds, stable ids.
 
-use crate::helper::Workspace;
+use crate::helper::{Run, Workspace};
 
 #[test]
 fn indexing_the_fixture_corpus_reports_a_summary() {
@@ -285,6 +285,64 @@ fn the_way_forward_after_a_failed_first_build_asks_for_the_corpus() {
         "{}",
         run.stderr
     );
+}
+
+#[test]
+fn an_index_names_its_corpus_the_same_from_any_directory() {
+    // The index recorded its corpus as typed ("c7"): run from the parent directory,
+    // `mbc index --index a/i9` updated it from the parent's own "c7", said that was "the corpus
+    // it was built from", and dropped the five texts it had.
+    let ws = Workspace::new();
+    for n in 1..=5 {
+        ws.write(
+            &format!("a/c7/d{n}.md"),
+            format!("+++\ntitle = 'Doc {n}'\n+++\n\nFatigue text {n}.\n"),
+        );
+    }
+    let in_a = |args: &[&str]| {
+        let mut command = ws.command(args);
+        command.current_dir(ws.path().join("a"));
+        Run::of(command.output().expect("mbc runs"))
+    };
+    in_a(&["index", "--corpus", "c7", "--index", "i9"]).ok();
+    ws.write(
+        "c7/garden.txt",
+        "Unrelated text about gardening tomatoes.\n",
+    );
+    ws.mbc(&["index", "--index", "a/i9"])
+        .ok()
+        .assert_stderr_says(&[
+            "from a/c7, the corpus it was built from",
+            "up to date (5 documents",
+        ]);
+    let found = ws.mbc(&["search", "--index", "a/i9", "fatigue", "--format", "json"]);
+    assert_eq!(found.ok().json()["total_hits"], 5);
+}
+
+#[test]
+fn an_edit_that_keeps_a_files_size_and_time_is_found_by_mbc_index() {
+    // A dose changed from 10 to 50 mg in a file of the same size whose time was set back (an
+    // archive unpacked with fixed times, `touch -r`): `mbc index` said "up to date", and the
+    // old dose went on being served.
+    let ws = Workspace::new();
+    let write_dose = |dose: &str| {
+        let path = ws.write(
+            "cn/dose.md",
+            format!("+++\ntitle = 'Dose'\n+++\n\n## Dose\n\nTake {dose} mg of drugx daily.\n"),
+        );
+        let file = std::fs::OpenOptions::new().write(true).open(path).unwrap();
+        let fixed = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1);
+        file.set_modified(fixed).unwrap();
+    };
+    write_dose("10");
+    ws.mbc(&["index", "--corpus", "cn", "--index", "in"]).ok();
+    write_dose("50");
+    ws.mbc(&["index", "--corpus", "cn", "--index", "in"])
+        .ok()
+        .assert_stderr_says(&["1 changed"]);
+    let found = ws.mbc(&["search", "--index", "in", "drugx", "--format", "json"]);
+    let text = found.ok().json()["passages"][0]["text"].to_string();
+    assert!(text.contains("Take 50 mg"), "{text}");
 }
 
 #[test]

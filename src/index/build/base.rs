@@ -57,7 +57,7 @@ impl Base {
         let same_taxonomy = std::fs::read_to_string(generation.join(taxonomy::FILE_NAME))
             .is_ok_and(|text| text == taxonomy_text);
         let same_settings = meta.format == store::FORMAT_VERSION
-            && meta.corpus == corpus_path
+            && meta.corpus == super::recorded_corpus(corpus_path)
             && meta.split == Some(split)
             && !meta.files.is_empty();
         if !(same_taxonomy && same_settings) {

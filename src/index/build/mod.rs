@@ -62,6 +62,9 @@ pub struct BuildOptions {
     pub split: SplitOptions,
     /// The model for passage embeddings; `None` builds a lexical-only index.
     pub model: Option<ModelSource>,
+    /// Take a file whose size and time are as recorded as unchanged without reading it. An
+    /// explicit `mbc index` turns this off and hashes every file.
+    pub trust_stamps: bool,
 }
 
 impl Default for BuildOptions {
@@ -75,6 +78,7 @@ impl Default for BuildOptions {
             memory_budget: 80 << 20,
             split: SplitOptions::default(),
             model: None,
+            trust_stamps: true,
         }
     }
 }
@@ -120,6 +124,13 @@ pub struct UpdateCounts {
     pub unchanged: usize,
 }
 
+/// The corpus path an index records: absolute, so that the index names the same corpus from
+/// any working directory. Recorded as given ("c7"), `mbc index --index a/i9` run from the
+/// parent directory updated the index from another folder that happened to be called "c7".
+pub fn recorded_corpus(corpus_path: &Path) -> PathBuf {
+    std::path::absolute(corpus_path).unwrap_or_else(|_| corpus_path.to_path_buf())
+}
+
 /// Builds the index of `corpus` into `index_dir` and makes it current.
 pub fn build(
     corpus_path: &Path,
@@ -163,6 +174,7 @@ pub fn build(
     let changes = manifest::compare(
         &files,
         base.as_ref().map_or(&Manifest::new(), |b| &b.meta.files),
+        options.trust_stamps,
     );
     let (index, fields) = match &base {
         Some(base) => base.fork_into(build_dir.path())?,
@@ -275,7 +287,7 @@ pub fn build(
         mbc_version: env!("CARGO_PKG_VERSION").to_string(),
         built_at: store::now_unix(),
         build_seconds: seconds,
-        corpus: corpus_path.to_path_buf(),
+        corpus: recorded_corpus(corpus_path),
         corpus_fingerprint: fingerprint,
         documents,
         passages: records.values().map(|r| r.passages).sum(),

@@ -3,7 +3,7 @@
 //! progress on a terminal and end with a one-line summary.
 
 use std::io::{self, IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
@@ -72,7 +72,7 @@ pub fn index_command(
             other => status!("note: {}; updating the index", why(&other)),
         }
     }
-    let report = build_index(location, strict, incremental)?;
+    let report = build_index(location, strict, incremental, Check::Thorough)?;
     let built = wire::IndexOutput {
         update: report.update.map(|u| wire::UpdateOut {
             added: u.added,
@@ -170,7 +170,7 @@ pub fn open_index(location: &Location) -> Result<SearchIndex> {
         location.corpus.display(),
         location.index.display()
     );
-    match build_index(location, false, true) {
+    match build_index(location, false, true, Check::Quick) {
         Ok(_) => Ok(SearchIndex::open(&location.index)?),
         Err(err) => search_the_previous_index(location, err),
     }
@@ -190,7 +190,7 @@ fn recorded_corpus(location: &Location) -> Result<Option<Location>> {
     if same_path(&meta.corpus, &location.corpus) {
         return Ok(None);
     }
-    let shown = |path: &Path| printable(&path.display().to_string()).into_owned();
+    let shown = |path: &Path| printable(&from_here(path).display().to_string()).into_owned();
     if !meta.corpus.exists() {
         return Err(UsageError(format!(
             "the index at {} was built from {}, which is not there from here; pass --corpus PATH to say which corpus to build it from",
@@ -212,6 +212,19 @@ fn recorded_corpus(location: &Location) -> Result<Option<Location>> {
     }))
 }
 
+/// `path` (an index records its corpus's absolute path) as it is named from the working
+/// directory: relative when it lies inside it, as a person typed it.
+fn from_here(path: &Path) -> PathBuf {
+    let here = std::env::current_dir().ok();
+    match here
+        .as_deref()
+        .and_then(|here| path.strip_prefix(here).ok())
+    {
+        Some(relative) if !relative.as_os_str().is_empty() => relative.to_path_buf(),
+        _ => path.to_path_buf(),
+    }
+}
+
 /// True when `a` and `b` name the same file or directory.
 fn same_path(a: &Path, b: &Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {
@@ -228,7 +241,7 @@ fn note_if_other_corpus(location: &Location, index: &SearchIndex) {
         status!(
             "note: the index at {} was built from {}, not {}; searching it as it is (`{} --rebuild` builds it from {})",
             printable(&location.index.display().to_string()),
-            printable(&built_from.display().to_string()),
+            printable(&from_here(built_from).display().to_string()),
             printable(&location.corpus.display().to_string()),
             printable(&location.index_command()),
             printable(&location.corpus.display().to_string())
@@ -246,11 +259,12 @@ fn note_if_stale(location: &Location, index: &SearchIndex) {
             Ok(Freshness::Stale)
         );
     if stale {
+        let corpus = from_here(corpus);
         status!(
             "note: {} has changed since this index was built; searching the index as it is (`mbc index --index {} --corpus {}` updates it)",
             printable(&corpus.display().to_string()),
             printable(&shell_word(&location.index)),
-            printable(&shell_word(corpus))
+            printable(&shell_word(&corpus))
         );
     }
 }
@@ -302,7 +316,7 @@ fn upgrade(location: &Location, corpus: &Path) -> Result<SearchIndex> {
         corpus: corpus.to_path_buf(),
         ..location.clone()
     };
-    build_index(&upgraded, false, false)?;
+    build_index(&upgraded, false, false, Check::Quick)?;
     Ok(SearchIndex::open(&location.index)?)
 }
 
@@ -369,8 +383,14 @@ fn ensure_corpus(corpus: &Path) -> Result<()> {
     }
 }
 
-/// Builds with a progress bar on a terminal and a one-line summary at the end.
-pub fn build_index(location: &Location, strict: bool, incremental: bool) -> Result<BuildReport> {
+/// Builds with a progress bar on a terminal and a one-line summary at the end. A `Thorough`
+/// build (an explicit `mbc index`) reads every file's content, not only its size and time.
+pub fn build_index(
+    location: &Location,
+    strict: bool,
+    incremental: bool,
+    check: Check,
+) -> Result<BuildReport> {
     let bar = ProgressBar::hidden();
     if io::stderr().is_terminal() {
         bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
@@ -399,6 +419,7 @@ pub fn build_index(location: &Location, strict: bool, incremental: bool) -> Resu
         strict,
         incremental,
         model: location.model.clone(),
+        trust_stamps: check == Check::Quick,
         ..BuildOptions::default()
     };
     let result = index::build(&location.corpus, &location.index, &options, &progress);
