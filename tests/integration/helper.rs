@@ -51,9 +51,8 @@ impl Run {
         self
     }
 
-    /// Fails if mbc crashed: a panic is reported as an internal error with exit code 101.
-    #[track_caller]
     /// Asserts that stderr says each of `parts`, showing it when it does not.
+    #[track_caller]
     pub fn assert_stderr_says(&self, parts: &[&str]) {
         let missing: Vec<&&str> = parts
             .iter()
@@ -66,6 +65,8 @@ impl Run {
         );
     }
 
+    /// Fails if mbc crashed: a panic is reported as an internal error with exit code 101.
+    #[track_caller]
     pub fn assert_no_crash(&self) {
         assert!(
             self.code != 101
