@@ -3579,6 +3579,30 @@ fn a_fifth_users_everyday_words_reach_the_texts() {
 }
 
 #[test]
+fn a_nurses_shorthand_and_a_scan_reports_words_reach_the_texts() {
+    // A new-user session (2026-12-05) played a hospice nurse and a daughter reading her
+    // mother's letter: each of these was nothing found, though a text answers it.
+    assert_answered_by_words_and_by_default(&[
+        ("bx of liver lesion", "Tests and scans"),
+        ("mets to T-spine", "Spinal metastases and cord compression"),
+        (
+            "what does hepatic lesions mean in the letter",
+            "What liver and lung metastases mean",
+        ),
+        (
+            "driving licence dvla brain metastases",
+            "Work, driving and daily life",
+        ),
+        (
+            "has my case been to the MDT",
+            "Questions to ask your care team",
+        ),
+        // Resuscitation asks for the text on the last days, which waits to be asked.
+        ("DNR DNACPR form", "Questions to ask the care team"),
+    ]);
+}
+
+#[test]
 fn a_familys_words_for_the_last_days_reach_the_text_on_them() {
     // The son in a new-user session (2026-12-05): each was nothing found, or led by alcohol.
     let ws = Workspace::with_bundled_corpus();
