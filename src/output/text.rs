@@ -352,14 +352,24 @@ fn result(out: &mut dyn Write, hit: &Hit, style: Style) -> io::Result<()> {
     writeln!(out, "{}", style.bold(&format!("{number}{heading}")))?;
     let snippet = marked(&hit.snippet.text, &hit.snippet.highlights, style);
     let lines = wrap(&snippet, INDENT, style);
-    let cut = lines.len() > SNIPPET_LINES;
-    for (i, line) in lines.iter().take(SNIPPET_LINES).enumerate() {
-        let more = if cut && i + 1 == SNIPPET_LINES {
+    // The lines shown hold the snippet's focus (its first match, or the sentence that says to
+    // act): a passage whose match comes late showed only its opening lines, without the word
+    // searched for.
+    let from = line_of(&hit.snippet.text, hit.snippet.focus, &lines).map_or(0, |line| {
+        line.min(lines.len().saturating_sub(SNIPPET_LINES))
+    });
+    let shown = &lines[from..lines.len().min(from + SNIPPET_LINES)];
+    for (i, line) in shown.iter().enumerate() {
+        let before = match (i, from > 0) {
+            (0, true) => format!("{INDENT}…{}", &line[INDENT.len()..]),
+            _ => line.clone(),
+        };
+        let after = if i + 1 == shown.len() && from + shown.len() < lines.len() {
             " …"
         } else {
             ""
         };
-        writeln!(out, "{line}{more}")?;
+        writeln!(out, "{before}{after}")?;
     }
     write_wrapped(out, &style.dim(&meta_line(&hit.passage)), INDENT, style)?;
     if let Some(why) = &hit.contrary {
@@ -370,6 +380,20 @@ fn result(out: &mut dyn Write, hit: &Hit, style: Style) -> io::Result<()> {
         write_wrapped(out, &style.warn(&printable(&warning)), INDENT, style)?;
     }
     Ok(())
+}
+
+/// The index of the wrapped line of `text` (as `lines`, wrapped from it once marked) that
+/// holds byte `at`, found by counting words: marking adds none.
+fn line_of(text: &str, at: usize, lines: &[String]) -> Option<usize> {
+    let before = text.get(..at)?;
+    // A match inside a word ("hormonal" in "non-hormonal") is in that word's line.
+    let inside_a_word = !before.is_empty() && !before.ends_with(char::is_whitespace);
+    let words_before = before.split_whitespace().count() - usize::from(inside_a_word);
+    let mut words = 0;
+    lines.iter().position(|line| {
+        words += line.split_whitespace().count();
+        words > words_before
+    })
 }
 
 /// `title › section` in at most `width` columns: the section is what sets passages of one

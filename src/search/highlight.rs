@@ -19,6 +19,9 @@ pub struct Snippet {
     pub text: String,
     /// Byte ranges in `text`.
     pub highlights: Vec<Range<usize>>,
+    /// Where in `text` to start reading when only part of it is shown: the sentence that holds
+    /// most anchors (urgent advice), else the first highlight, else 0.
+    pub focus: usize,
 }
 
 /// Byte ranges of `text` whose analyzed term is one of `terms`, merged where they overlap.
@@ -127,29 +130,53 @@ impl Openings {
 /// The snippet for a passage: the whole passage if short, else the window of words that holds
 /// the most highlights (the opening words if none).
 pub fn make_snippet(text: &str, highlights: &[Range<usize>]) -> Snippet {
+    make_snippet_around(text, highlights, &[])
+}
+
+/// What one anchor weighs against one highlight in choosing a snippet's window: a window with
+/// an anchor wins over any with more highlights and none.
+const ANCHOR_WEIGHT: i64 = 1000;
+
+/// [`make_snippet`], choosing the window that holds the most `anchors` first (ranges that are
+/// not shown highlighted): for urgent advice, the sentence that names the symptom and says to
+/// act, not the opening of a list of warning signs.
+pub fn make_snippet_around(
+    text: &str,
+    highlights: &[Range<usize>],
+    anchors: &[Range<usize>],
+) -> Snippet {
     let spaced = single_spaced(text);
     let count = word_count(text, spaced);
-    if count <= WHOLE_PASSAGE_WORDS {
-        return Snippet {
-            text: text.to_string(),
-            highlights: highlights.to_vec(),
-        };
-    }
-    let words = word_ranges(text, spaced, count);
-    let best = densest_window(&words, highlights);
-    let start = words[best].start;
-    let end = words[best + SNIPPET_WORDS - 1].end;
-    let prefix = if best > 0 { ELLIPSIS } else { "" };
+    let (start, end) = if count <= WHOLE_PASSAGE_WORDS {
+        (0, text.len())
+    } else {
+        let words = word_ranges(text, spaced, count);
+        let weighted: Vec<(&Range<usize>, i64)> = highlights
+            .iter()
+            .map(|h| (h, 1))
+            .chain(anchors.iter().map(|a| (a, ANCHOR_WEIGHT)))
+            .collect();
+        let best = densest_window(&words, &weighted);
+        (words[best].start, words[best + SNIPPET_WORDS - 1].end)
+    };
+    let prefix = if start > 0 { ELLIPSIS } else { "" };
     let suffix = if end < text.len() { ELLIPSIS } else { "" };
-    let shift = prefix.len();
-    let snippet_highlights = highlights
+    let shift = |at: usize| at - start + prefix.len();
+    let inside = |r: &&Range<usize>| r.start >= start && r.end <= end;
+    let snippet_highlights: Vec<Range<usize>> = highlights
         .iter()
-        .filter(|h| h.start >= start && h.end <= end)
-        .map(|h| h.start - start + shift..h.end - start + shift)
+        .filter(inside)
+        .map(|h| shift(h.start)..shift(h.end))
         .collect();
+    let anchors_inside: Vec<&Range<usize>> = anchors.iter().filter(inside).collect();
+    let focus = match most_anchored_sentence(text, start, end, &anchors_inside) {
+        Some(sentence) => shift(sentence),
+        None => snippet_highlights.first().map_or(0, |h| h.start),
+    };
     Snippet {
         text: format!("{prefix}{}{suffix}", &text[start..end]),
         highlights: snippet_highlights,
+        focus,
     }
 }
 
@@ -202,13 +229,41 @@ fn word_ranges(text: &str, spaced: bool, count: usize) -> Vec<Range<usize>> {
     ranges
 }
 
-/// The first word of the `SNIPPET_WORDS`-word window holding the most whole highlights (the
-/// earliest on ties). Linear: each highlight adds one to every window start that covers it.
-fn densest_window(words: &[Range<usize>], highlights: &[Range<usize>]) -> usize {
+/// Where the sentence of `text[start..end]` starts that holds the most of `anchors` (the
+/// first on ties), when any holds one. Sentences end at ". ".
+fn most_anchored_sentence(
+    text: &str,
+    start: usize,
+    end: usize,
+    anchors: &[&Range<usize>],
+) -> Option<usize> {
+    let sentence_of = |at: usize| {
+        text[start..at]
+            .rfind(". ")
+            .map_or(start, |dot| start + dot + 2)
+    };
+    let mut counts: Vec<(usize, usize)> = Vec::new();
+    for anchor in anchors.iter().filter(|a| a.end <= end) {
+        let sentence = sentence_of(anchor.start);
+        match counts.iter_mut().find(|(s, _)| *s == sentence) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((sentence, 1)),
+        }
+    }
+    counts
+        .into_iter()
+        .max_by_key(|&(sentence, n)| (n, std::cmp::Reverse(sentence)))
+        .map(|(sentence, _)| sentence)
+}
+
+/// The first word of the `SNIPPET_WORDS`-word window holding the greatest weight of whole
+/// ranges (the earliest on ties). Linear: each range adds its weight to every window start that
+/// covers it.
+fn densest_window(words: &[Range<usize>], highlights: &[(&Range<usize>, i64)]) -> usize {
     let starts = words.len() - SNIPPET_WORDS + 1;
-    // counts[i] - counts[i - 1]: how the number of highlights changes from window i - 1 to i.
+    // counts[i] - counts[i - 1]: how the weight held changes from window i - 1 to i.
     let mut delta = vec![0i64; starts + 1];
-    for highlight in highlights {
+    for &(highlight, weight) in highlights {
         // The words holding the highlight's first and last bytes.
         let first = words.partition_point(|w| w.end <= highlight.start);
         let last = words
@@ -221,8 +276,8 @@ fn densest_window(words: &[Range<usize>], highlights: &[Range<usize>]) -> usize 
         let low = (last + 1).saturating_sub(SNIPPET_WORDS);
         let high = first.min(starts - 1);
         if low <= high {
-            delta[low] += 1;
-            delta[high + 1] -= 1;
+            delta[low] += weight;
+            delta[high + 1] -= weight;
         }
     }
     let mut best = (0, 0);
@@ -328,12 +383,51 @@ mod tests {
             let expected = (0..=words.len() - SNIPPET_WORDS)
                 .max_by_key(|&i| (count(i), std::cmp::Reverse(i)))
                 .unwrap();
+            let weighted: Vec<(&Range<usize>, i64)> = highlights.iter().map(|h| (h, 1)).collect();
             assert_eq!(
-                densest_window(&words, &highlights),
+                densest_window(&words, &weighted),
                 expected,
                 "{highlights:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_snippet_holds_its_anchor_before_more_highlights() {
+        let text = (0..200)
+            .map(|i| format!("w{i}"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let word = |i: usize| {
+            let at = text.find(&format!(" w{i} ")).unwrap() + 1;
+            at..at + format!("w{i}").len()
+        };
+        let highlights = [word(3), word(4), word(5)];
+        let anchored = make_snippet_around(&text, &highlights, &[word(150)]);
+        assert!(anchored.text.contains(" w150"), "{}", anchored.text);
+        assert!(
+            anchored.highlights.is_empty(),
+            "anchors are not shown highlighted"
+        );
+        let plain = make_snippet(&text, &highlights);
+        assert!(plain.text.contains("w4 ") && !plain.text.contains("w150"));
+    }
+
+    #[test]
+    fn a_snippet_is_read_from_its_most_anchored_sentence_or_its_first_match() {
+        let text = "Pain is common. Call straight away for a fever. Rest helps.";
+        let range = |word: &str| {
+            let at = text.find(word).unwrap();
+            at..at + word.len()
+        };
+        let anchored = make_snippet_around(text, &[range("Rest")], &[range("fever")]);
+        assert_eq!(
+            &anchored.text[anchored.focus..],
+            "Call straight away for a fever. Rest helps."
+        );
+        let plain = make_snippet(text, &[range("Rest")]);
+        assert_eq!(&plain.text[plain.focus..], "Rest helps.");
+        assert_eq!(make_snippet(text, &[]).focus, 0);
     }
 
     /// Skipping words by their first letter must not lose a highlight: every word of the

@@ -126,10 +126,12 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResu
     );
     loaded.truncate(request.limit);
     let highlighter = Highlighter::new(&planned.plan.highlight_terms);
+    let anchors = Highlighter::new(&ranked.urgent.anchor_terms);
     let shown = Shown {
         snapshot: &snapshot,
         plan: &planned.plan,
         highlighter: &highlighter,
+        anchors: &anchors,
         short: loaded.len() <= SHORT_LIST,
         explain: request.explain,
     };
@@ -574,6 +576,8 @@ struct Shown<'a> {
     snapshot: &'a Snapshot,
     plan: &'a Plan,
     highlighter: &'a Highlighter<'a>,
+    /// The urgent advice's anchors ([`UrgentFirst::anchor_terms`]).
+    anchors: &'a Highlighter<'a>,
     short: bool,
     explain: bool,
 }
@@ -592,7 +596,11 @@ impl Shown<'_> {
             None if self.short => self.highlighter.ranges_in(passage.terms()),
             None => self.highlighter.ranges(&passage.text),
         };
-        let snippet = make_snippet(&passage.text, &highlights);
+        let anchors = match candidate.urgent {
+            true => self.anchors.ranges(&passage.text),
+            false => Vec::new(),
+        };
+        let snippet = highlight::make_snippet_around(&passage.text, &highlights, &anchors);
         let mut contributions = if self.explain {
             let clauses = self.plan.scoring.iter().chain(&self.plan.proximity);
             explain::explain(clauses, self.snapshot, candidate.address)?

@@ -50,6 +50,36 @@ fn text_results_cite_path_and_lines_and_carry_the_notice_once() {
 }
 
 #[test]
+fn the_lines_shown_of_a_result_hold_its_match_or_the_advice_to_act() {
+    // A curator's passage named the word searched for only at its end: the two lines shown
+    // were its opening, without it. And the urgent advice for "cant stop vomiting" showed the
+    // sentence on breathlessness that opens its list, not the one on fluids kept down.
+    let ws = Workspace::new();
+    ws.write(
+        "c/s.md",
+        "+++\ntitle = 'Snip'\n+++\n\n## Long\n\nThis paragraph talks at length about many \
+         ordinary things such as walking to the shops, making tea in the morning, visiting \
+         friends at the weekend, reading the newspaper, watching the garden grow, listening to \
+         the radio, and finally it mentions pembrolizumab right at the very end.\n",
+    );
+    ws.mbc(&["index", "--corpus", "c", "--index", "i"]).ok();
+    let late = ws
+        .mbc(&["search", "--index", "i", "pembrolizumab", "--brackets"])
+        .ok();
+    assert!(late.stdout.contains("[pembrolizumab]"), "{}", late.stdout);
+    let bundled = Workspace::with_bundled_corpus();
+    let urgent = bundled
+        .mbc(&["search", "cant stop vomiting", "--limit", "1"])
+        .ok();
+    assert!(
+        urgent.stdout.contains("unable to keep fluids down")
+            && urgent.stdout.contains("straight away"),
+        "{}",
+        urgent.stdout
+    );
+}
+
+#[test]
 fn the_count_says_what_a_passage_needs_to_be_counted() {
     // "1–10 of 444 matching passages" read as 444 answers, where one word of the query is
     // enough. (The bundled corpus, whose index has passage vectors.)
