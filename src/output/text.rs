@@ -355,9 +355,18 @@ fn result(out: &mut dyn Write, hit: &Hit, style: Style) -> io::Result<()> {
     // The lines shown hold the snippet's focus (its first match, or the sentence that says to
     // act): a passage whose match comes late showed only its opening lines, without the word
     // searched for.
-    let from = line_of(&hit.snippet.text, hit.snippet.focus, &lines).map_or(0, |line| {
-        line.min(lines.len().saturating_sub(SNIPPET_LINES))
-    });
+    let focus = &hit.snippet.focus;
+    let first = line_of(&hit.snippet.text, focus.start, &lines).unwrap_or(0);
+    let last = line_of(
+        &hit.snippet.text,
+        focus.end.max(focus.start + 1) - 1,
+        &lines,
+    )
+    .unwrap_or(first);
+    // From the focus's first line, or as late as its last line needs.
+    let from = first
+        .max((last + 1).saturating_sub(SNIPPET_LINES))
+        .min(lines.len().saturating_sub(SNIPPET_LINES));
     let shown = &lines[from..lines.len().min(from + SNIPPET_LINES)];
     for (i, line) in shown.iter().enumerate() {
         let before = match (i, from > 0) {

@@ -19,9 +19,10 @@ pub struct Snippet {
     pub text: String,
     /// Byte ranges in `text`.
     pub highlights: Vec<Range<usize>>,
-    /// Where in `text` to start reading when only part of it is shown: the sentence that holds
-    /// most anchors (urgent advice), else the first highlight, else 0.
-    pub focus: usize,
+    /// What in `text` to show when only part of it is shown, from where to start reading:
+    /// for urgent advice, the sentence that says to act, up to the end of its words for acting;
+    /// else the first highlight; else the start.
+    pub focus: Range<usize>,
 }
 
 /// Byte ranges of `text` whose analyzed term is one of `terms`, merged where they overlap.
@@ -128,23 +129,32 @@ impl Openings {
 }
 
 /// The snippet for a passage: the whole passage if short, else the window of words that holds
-/// the most highlights (the opening words if none).
+/// the most highlights (the opening words if none), with a few words before the first of them.
 pub fn make_snippet(text: &str, highlights: &[Range<usize>]) -> Snippet {
-    make_snippet_around(text, highlights, &[])
+    make_snippet_around(text, highlights, &Anchors::default())
 }
 
-/// What one anchor weighs against one highlight in choosing a snippet's window: a window with
-/// an anchor wins over any with more highlights and none.
-const ANCHOR_WEIGHT: i64 = 1000;
+/// Ranges a snippet is chosen around but that are not shown highlighted: the words of an
+/// urgent symptom the query named, and the words that say to act ("straight away",
+/// "emergency").
+#[derive(Debug, Default)]
+pub struct Anchors {
+    pub symptom: Vec<Range<usize>>,
+    pub action: Vec<Range<usize>>,
+}
 
-/// [`make_snippet`], choosing the window that holds the most `anchors` first (ranges that are
-/// not shown highlighted): for urgent advice, the sentence that names the symptom and says to
-/// act, not the opening of a list of warning signs.
-pub fn make_snippet_around(
-    text: &str,
-    highlights: &[Range<usize>],
-    anchors: &[Range<usize>],
-) -> Snippet {
+/// What a symptom's word and an action's word weigh against one highlight in choosing a
+/// snippet's window: a window that says to act wins over any that does not, whatever number of
+/// the symptom's words it holds (a window holds at most `SNIPPET_WORDS`).
+const SYMPTOM_WEIGHT: i64 = 1_000;
+const ACTION_WEIGHT: i64 = 40 * SYMPTOM_WEIGHT;
+
+/// How many words a snippet may grow by to finish the sentence that says to act.
+const SENTENCE_END_WORDS: usize = 15;
+
+/// [`make_snippet`], choosing the window by `anchors` first: for urgent advice, the sentence
+/// that names the symptom and says to act, not the opening of a list of warning signs.
+pub fn make_snippet_around(text: &str, highlights: &[Range<usize>], anchors: &Anchors) -> Snippet {
     let spaced = single_spaced(text);
     let count = word_count(text, spaced);
     let (start, end) = if count <= WHOLE_PASSAGE_WORDS {
@@ -154,30 +164,106 @@ pub fn make_snippet_around(
         let weighted: Vec<(&Range<usize>, i64)> = highlights
             .iter()
             .map(|h| (h, 1))
-            .chain(anchors.iter().map(|a| (a, ANCHOR_WEIGHT)))
+            .chain(anchors.symptom.iter().map(|a| (a, SYMPTOM_WEIGHT)))
+            .chain(anchors.action.iter().map(|a| (a, ACTION_WEIGHT)))
             .collect();
         let best = densest_window(&words, &weighted);
-        (words[best].start, words[best + SNIPPET_WORDS - 1].end)
+        let (start, end) = (words[best].start, words[best + SNIPPET_WORDS - 1].end);
+        (
+            start,
+            to_end_of_action(text, &words, start..end, &anchors.action),
+        )
     };
     let prefix = if start > 0 { ELLIPSIS } else { "" };
     let suffix = if end < text.len() { ELLIPSIS } else { "" };
-    let shift = |at: usize| at - start + prefix.len();
+    let shift = |r: &Range<usize>| r.start - start + prefix.len()..r.end - start + prefix.len();
     let inside = |r: &&Range<usize>| r.start >= start && r.end <= end;
-    let snippet_highlights: Vec<Range<usize>> = highlights
-        .iter()
-        .filter(inside)
-        .map(|h| shift(h.start)..shift(h.end))
-        .collect();
-    let anchors_inside: Vec<&Range<usize>> = anchors.iter().filter(inside).collect();
-    let focus = match most_anchored_sentence(text, start, end, &anchors_inside) {
-        Some(sentence) => shift(sentence),
-        None => snippet_highlights.first().map_or(0, |h| h.start),
+    let snippet_highlights: Vec<Range<usize>> =
+        highlights.iter().filter(inside).map(shift).collect();
+    let focus = match action_sentence(text, start..end, anchors) {
+        Some(sentence) => shift(&sentence),
+        None => snippet_highlights.first().cloned().unwrap_or(0..0),
     };
     Snippet {
         text: format!("{prefix}{}{suffix}", &text[start..end]),
         highlights: snippet_highlights,
         focus,
     }
+}
+
+/// `window.end`, or the end of the sentence holding the window's last action, when that is at
+/// most [`SENTENCE_END_WORDS`] words further: "call the 24-hour number straight" was cut before
+/// "away".
+fn to_end_of_action(
+    text: &str,
+    words: &[Range<usize>],
+    window: Range<usize>,
+    actions: &[Range<usize>],
+) -> usize {
+    let Some(last) = actions
+        .iter()
+        .filter(|a| a.start >= window.start && a.start < window.end)
+        .map(|a| a.end)
+        .max()
+    else {
+        return window.end;
+    };
+    let sentence_end = text[last..]
+        .find(". ")
+        .map_or(text.len(), |dot| last + dot + 1);
+    let extra = words
+        .iter()
+        .filter(|w| w.start >= window.end && w.end <= sentence_end)
+        .count();
+    if sentence_end > window.end && extra <= SENTENCE_END_WORDS {
+        sentence_end
+    } else {
+        window.end
+    }
+}
+
+/// The part of `text[window]` to read first when it says to act: from the start of the
+/// sentence holding an action and the most anchors (the first on ties) to the end of that
+/// sentence's last action. Sentences end at ". ".
+fn action_sentence(text: &str, window: Range<usize>, anchors: &Anchors) -> Option<Range<usize>> {
+    let sentence_of = |at: usize| {
+        text[window.start..at]
+            .rfind(". ")
+            .map_or(window.start, |dot| window.start + dot + 2)
+    };
+    let inside = |a: &&Range<usize>| a.start >= window.start && a.end <= window.end;
+    // (sentence start, anchor weight, end of its last action)
+    let mut sentences: Vec<(usize, i64, usize)> = Vec::new();
+    let weighted = anchors
+        .symptom
+        .iter()
+        .filter(inside)
+        .map(|a| (a, SYMPTOM_WEIGHT));
+    let actions = anchors
+        .action
+        .iter()
+        .filter(inside)
+        .map(|a| (a, ACTION_WEIGHT));
+    for (anchor, weight) in weighted.chain(actions) {
+        let sentence = sentence_of(anchor.start);
+        let action_end = if weight == ACTION_WEIGHT {
+            anchor.end
+        } else {
+            0
+        };
+        match sentences.iter_mut().find(|(s, _, _)| *s == sentence) {
+            Some((_, total, end)) => {
+                *total += weight;
+                *end = (*end).max(action_end);
+            }
+            None => sentences.push((sentence, weight, action_end)),
+        }
+    }
+    sentences
+        .into_iter()
+        .filter(|&(_, _, action_end)| action_end > 0)
+        .max_by_key(|&(sentence, weight, _)| (weight, std::cmp::Reverse(sentence)))
+        .map(|(sentence, _, action_end)| sentence..action_end)
 }
 
 /// Whether the words of `text` lie between single ASCII spaces, as in nearly every stored
@@ -229,40 +315,19 @@ fn word_ranges(text: &str, spaced: bool, count: usize) -> Vec<Range<usize>> {
     ranges
 }
 
-/// Where the sentence of `text[start..end]` starts that holds the most of `anchors` (the
-/// first on ties), when any holds one. Sentences end at ". ".
-fn most_anchored_sentence(
-    text: &str,
-    start: usize,
-    end: usize,
-    anchors: &[&Range<usize>],
-) -> Option<usize> {
-    let sentence_of = |at: usize| {
-        text[start..at]
-            .rfind(". ")
-            .map_or(start, |dot| start + dot + 2)
-    };
-    let mut counts: Vec<(usize, usize)> = Vec::new();
-    for anchor in anchors.iter().filter(|a| a.end <= end) {
-        let sentence = sentence_of(anchor.start);
-        match counts.iter_mut().find(|(s, _)| *s == sentence) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((sentence, 1)),
-        }
-    }
-    counts
-        .into_iter()
-        .max_by_key(|&(sentence, n)| (n, std::cmp::Reverse(sentence)))
-        .map(|(sentence, _)| sentence)
-}
+/// Words a snippet shows before its first range, where the window allows: taken as the
+/// earliest window holding the match, "…calling in the second…" ended on it.
+const CONTEXT_WORDS: usize = 4;
 
 /// The first word of the `SNIPPET_WORDS`-word window holding the greatest weight of whole
-/// ranges (the earliest on ties). Linear: each range adds its weight to every window start that
+/// ranges; of those, the one with its first range nearest [`CONTEXT_WORDS`] words in, and the
+/// earliest on ties. Linear in the words: each range adds its weight to every window start that
 /// covers it.
 fn densest_window(words: &[Range<usize>], highlights: &[(&Range<usize>, i64)]) -> usize {
     let starts = words.len() - SNIPPET_WORDS + 1;
     // counts[i] - counts[i - 1]: how the weight held changes from window i - 1 to i.
     let mut delta = vec![0i64; starts + 1];
+    let mut firsts = Vec::with_capacity(highlights.len());
     for &(highlight, weight) in highlights {
         // The words holding the highlight's first and last bytes.
         let first = words.partition_point(|w| w.end <= highlight.start);
@@ -272,6 +337,7 @@ fn densest_window(words: &[Range<usize>], highlights: &[(&Range<usize>, i64)]) -
         if first >= words.len() || last < first {
             continue;
         }
+        firsts.push(first);
         // Windows starting at last - SNIPPET_WORDS + 1 ..= first contain both.
         let low = (last + 1).saturating_sub(SNIPPET_WORDS);
         let high = first.min(starts - 1);
@@ -280,15 +346,28 @@ fn densest_window(words: &[Range<usize>], highlights: &[(&Range<usize>, i64)]) -
             delta[high + 1] -= weight;
         }
     }
-    let mut best = (0, 0);
-    let mut count = 0;
-    for (i, change) in delta[..starts].iter().enumerate() {
-        count += change;
-        if count > best.1 {
-            best = (i, count);
-        }
+    firsts.sort_unstable();
+    let counts: Vec<i64> = delta[..starts]
+        .iter()
+        .scan(0, |count, change| {
+            *count += change;
+            Some(*count)
+        })
+        .collect();
+    let most = counts.iter().copied().max().unwrap_or(0);
+    if most <= 0 {
+        return 0;
     }
-    best.0
+    // How far the window's first range is from CONTEXT_WORDS words in.
+    let lead = |start: usize| {
+        firsts
+            .get(firsts.partition_point(|&f| f < start))
+            .map_or(usize::MAX, |&f| (f - start).abs_diff(CONTEXT_WORDS))
+    };
+    (0..starts)
+        .filter(|&i| counts[i] == most)
+        .min_by_key(|&i| (lead(i), i))
+        .unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -380,8 +459,24 @@ mod tests {
                     .filter(|h| h.start >= start && h.end <= end)
                     .count()
             };
+            // The most highlights; then the first of them nearest CONTEXT_WORDS words in;
+            // then the earliest.
+            let most = (0..=words.len() - SNIPPET_WORDS).map(count).max().unwrap();
+            let lead = |i: usize| {
+                let start = words[i].start;
+                let first = highlights
+                    .iter()
+                    .filter(|h| h.start >= start)
+                    .map(|h| h.start)
+                    .min();
+                first.map_or(usize::MAX, |at| {
+                    let index = words.iter().position(|w| w.end > at).unwrap();
+                    (index - i).abs_diff(CONTEXT_WORDS)
+                })
+            };
             let expected = (0..=words.len() - SNIPPET_WORDS)
-                .max_by_key(|&i| (count(i), std::cmp::Reverse(i)))
+                .filter(|&i| count(i) == most && (most > 0 || i == 0))
+                .min_by_key(|&i| (if most > 0 { lead(i) } else { 0 }, i))
                 .unwrap();
             let weighted: Vec<(&Range<usize>, i64)> = highlights.iter().map(|h| (h, 1)).collect();
             assert_eq!(
@@ -392,19 +487,31 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_snippet_holds_its_anchor_before_more_highlights() {
-        let text = (0..200)
+    /// "w0 w1 … w{n-1}".
+    fn numbered_words(n: usize) -> String {
+        (0..n)
             .map(|i| format!("w{i}"))
             .collect::<Vec<_>>()
-            .join(" ");
-        let word = |i: usize| {
-            let at = text.find(&format!(" w{i} ")).unwrap() + 1;
-            at..at + format!("w{i}").len()
-        };
+            .join(" ")
+    }
+
+    /// The byte range of the first `word` in `text`, standing alone.
+    fn range_of(text: &str, word: &str) -> Range<usize> {
+        let at = format!(" {text} ").find(&format!(" {word}")).unwrap();
+        at..at + word.len()
+    }
+
+    #[test]
+    fn a_snippet_holds_its_anchor_before_more_highlights() {
+        let text = numbered_words(200);
+        let word = |i: usize| range_of(&text, &format!("w{i}"));
         let highlights = [word(3), word(4), word(5)];
-        let anchored = make_snippet_around(&text, &highlights, &[word(150)]);
-        assert!(anchored.text.contains(" w150"), "{}", anchored.text);
+        let anchors = Anchors {
+            symptom: vec![word(150)],
+            action: Vec::new(),
+        };
+        let anchored = make_snippet_around(&text, &highlights, &anchors);
+        assert!(anchored.text.contains(" w150 "), "{}", anchored.text);
         assert!(
             anchored.highlights.is_empty(),
             "anchors are not shown highlighted"
@@ -414,20 +521,55 @@ mod tests {
     }
 
     #[test]
-    fn a_snippet_is_read_from_its_most_anchored_sentence_or_its_first_match() {
-        let text = "Pain is common. Call straight away for a fever. Rest helps.";
-        let range = |word: &str| {
-            let at = text.find(word).unwrap();
-            at..at + word.len()
+    fn a_snippet_shows_a_few_words_before_its_first_match() {
+        let text = numbered_words(200);
+        let hit = range_of(&text, "w100");
+        let snippet = make_snippet(&text, std::slice::from_ref(&hit));
+        assert!(
+            snippet.text.starts_with("…w96 w97 w98 w99 w100 "),
+            "{}",
+            snippet.text
+        );
+    }
+
+    #[test]
+    fn a_snippet_is_read_from_the_sentence_that_says_to_act_or_its_first_match() {
+        let text = "Pain is common. A fever needs a call straight away, day or night. Rest helps.";
+        let range = |word: &str| range_of(text, word);
+        let anchors = Anchors {
+            symptom: vec![range("fever"), range("Pain")],
+            action: vec![range("straight"), range("away")],
         };
-        let anchored = make_snippet_around(text, &[range("Rest")], &[range("fever")]);
+        let anchored = make_snippet_around(text, &[range("Rest")], &anchors);
         assert_eq!(
-            &anchored.text[anchored.focus..],
-            "Call straight away for a fever. Rest helps."
+            &anchored.text[anchored.focus.clone()],
+            "A fever needs a call straight away"
         );
         let plain = make_snippet(text, &[range("Rest")]);
-        assert_eq!(&plain.text[plain.focus..], "Rest helps.");
-        assert_eq!(make_snippet(text, &[]).focus, 0);
+        assert_eq!(&plain.text[plain.focus.clone()], "Rest");
+        assert_eq!(make_snippet(text, &[]).focus, 0..0);
+    }
+
+    #[test]
+    fn a_snippet_finishes_the_sentence_that_says_to_act() {
+        let filler = (0..60)
+            .map(|i| format!("w{i}"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let text = format!(
+            "{filler} A fever means you must call the 24-hour line straight away now. More words follow here and on and on."
+        );
+        let range = |word: &str| range_of(&text, word);
+        let anchors = Anchors {
+            symptom: vec![range("fever")],
+            action: vec![range("straight")],
+        };
+        let snippet = make_snippet_around(&text, &[], &anchors);
+        assert!(
+            snippet.text.contains("straight away now."),
+            "{}",
+            snippet.text
+        );
     }
 
     /// Skipping words by their first letter must not lose a highlight: every word of the

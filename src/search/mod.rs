@@ -126,12 +126,13 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResu
     );
     loaded.truncate(request.limit);
     let highlighter = Highlighter::new(&planned.plan.highlight_terms);
-    let anchors = Highlighter::new(&ranked.urgent.anchor_terms);
+    let symptom = Highlighter::new(&ranked.urgent.symptom_terms);
+    let action = Highlighter::new(&ranked.urgent.action_terms);
     let shown = Shown {
         snapshot: &snapshot,
         plan: &planned.plan,
         highlighter: &highlighter,
-        anchors: &anchors,
+        urgent: [&symptom, &action],
         short: loaded.len() <= SHORT_LIST,
         explain: request.explain,
     };
@@ -576,8 +577,9 @@ struct Shown<'a> {
     snapshot: &'a Snapshot,
     plan: &'a Plan,
     highlighter: &'a Highlighter<'a>,
-    /// The urgent advice's anchors ([`UrgentFirst::anchor_terms`]).
-    anchors: &'a Highlighter<'a>,
+    /// The urgent symptoms' words and the actions' ([`UrgentFirst::symptom_terms`]), which the
+    /// urgent advice's snippet is chosen around.
+    urgent: [&'a Highlighter<'a>; 2],
     short: bool,
     explain: bool,
 }
@@ -597,8 +599,11 @@ impl Shown<'_> {
             None => self.highlighter.ranges(&passage.text),
         };
         let anchors = match candidate.urgent {
-            true => self.anchors.ranges(&passage.text),
-            false => Vec::new(),
+            true => highlight::Anchors {
+                symptom: self.urgent[0].ranges(&passage.text),
+                action: self.urgent[1].ranges(&passage.text),
+            },
+            false => highlight::Anchors::default(),
         };
         let snippet = highlight::make_snippet_around(&passage.text, &highlights, &anchors);
         let mut contributions = if self.explain {

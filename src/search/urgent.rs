@@ -39,10 +39,10 @@ pub struct UrgentFirst {
     /// When the query names them only if a word no passage uses means a word suggested for it
     /// ("fiver 38 on chemo", if "fiver" means "fever"): that word and the suggestion.
     pub if_meant: Vec<Correction>,
-    /// The words of the named symptoms' terms and of the actions: the advice's snippet is the
-    /// part of it that holds most of them (the sentence that names the symptom and says to
-    /// act), whatever the query's own words.
-    pub anchor_terms: BTreeSet<String>,
+    /// The words of the named symptoms' terms, and of the actions: the advice's snippet is the
+    /// part of it that says to act and names the symptom, whatever the query's own words.
+    pub symptom_terms: BTreeSet<String>,
+    pub action_terms: BTreeSet<String>,
 }
 
 /// The urgent symptoms a query names (through its words or their synonyms; `text` is the query
@@ -104,15 +104,16 @@ pub fn urgent_first(
             }
         }
     }
-    let anchor_terms = named
+    let symptom_terms = named
         .iter()
         .flat_map(|s| &s.terms)
-        .chain(&index.symptoms.actions)
         .flatten()
         .cloned()
         .collect();
+    let action_terms = index.symptoms.actions.iter().flatten().cloned().collect();
     Ok(UrgentFirst {
-        anchor_terms,
+        symptom_terms,
+        action_terms,
         symptoms: named.iter().map(|s| s.name.clone()).collect(),
         advice: top.into_iter().map(|(_, address)| address).next(),
         if_meant: meant

@@ -77,6 +77,30 @@ fn the_lines_shown_of_a_result_hold_its_match_or_the_advice_to_act() {
         "{}",
         urgent.stdout
     );
+    // A regression session (2026-12-05) found 15 of 32 urgent searches whose first result's
+    // lines did not say to act: the sentence on the symptom outweighed the one that says to.
+    for query in [
+        "fever on chemo",
+        "legs numb",
+        "suicide thoughts",
+        "chest pain",
+    ] {
+        let run = bundled.mbc(&["search", query, "--limit", "1"]).ok();
+        let lines: String = run
+            .stdout
+            .lines()
+            .skip_while(|line| !line.starts_with(" 1."))
+            .skip(1)
+            .take(2)
+            .collect();
+        assert!(
+            ["straight away", "emergency", "24-hour"]
+                .iter()
+                .any(|act| lines.contains(act)),
+            "{query}: {}",
+            run.stdout
+        );
+    }
 }
 
 #[test]
