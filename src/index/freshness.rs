@@ -66,10 +66,13 @@ pub fn assess(
         return Ok(Freshness::Stale);
     }
     // The fingerprint reads only the files' sizes, times and permissions: an explicit build
-    // also reads their content.
+    // also reads their content, and the data files' (an index built before their hashes were
+    // kept has none to compare).
     if let Some(corpus) = corpus
         && check == Check::Thorough
-        && manifest::content_changed(&crate::corpus::discover(corpus)?.0, &meta.files)
+        && (manifest::content_changed(&crate::corpus::discover(corpus)?.0, &meta.files)
+            || (!meta.source_hashes.is_empty()
+                && build::source_hashes(corpus).ok().as_ref() != Some(&meta.source_hashes)))
     {
         return Ok(Freshness::Stale);
     }

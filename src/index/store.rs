@@ -66,6 +66,12 @@ pub struct IndexMeta {
     /// that it is not what was built. Empty in an index built before they were kept.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub data_hashes: std::collections::BTreeMap<String, String>,
+    /// BLAKE3 (hex) of each data file the build read (`approaches.toml`, `lexicon.toml`,
+    /// `urgent.toml`, the corpus's or the bundled one), by file name: an explicit `mbc index`
+    /// compares them, since an edit that keeps a file's size and time changes no fingerprint.
+    /// Empty in an index built before they were kept.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub source_hashes: std::collections::BTreeMap<String, String>,
 }
 
 impl IndexMeta {

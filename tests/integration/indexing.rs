@@ -288,6 +288,30 @@ fn the_way_forward_after_a_failed_first_build_asks_for_the_corpus() {
 }
 
 #[test]
+fn an_edit_of_the_lexicon_that_keeps_its_size_and_time_is_found_by_mbc_index() {
+    // The same for a corpus's lexicon.toml (and urgent.toml): a group renamed in place, its
+    // time set back, left `mbc index` "up to date" and the new word unsearched.
+    let ws = Workspace::new();
+    ws.write("cl/a.md", "+++\ntitle = 'A'\n+++\n\nThe wombat sleeps.\n");
+    let write_lexicon = |word: &str| {
+        let path = ws.write(
+            "cl/lexicon.toml",
+            format!("[[group]]\nkind = \"lay\"\nterms = [\"{word}\", \"wombat\"]\n"),
+        );
+        let file = std::fs::OpenOptions::new().write(true).open(path).unwrap();
+        file.set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(1))
+            .unwrap();
+    };
+    write_lexicon("quollx");
+    ws.mbc(&["index", "--corpus", "cl", "--index", "il"]).ok();
+    write_lexicon("quolly");
+    let run = ws.mbc(&["index", "--corpus", "cl", "--index", "il"]).ok();
+    assert!(!run.stderr.contains("up to date"), "{}", run.stderr);
+    let found = ws.mbc(&["search", "--index", "il", "quolly", "--format", "json"]);
+    assert_eq!(found.ok().json()["found"], true);
+}
+
+#[test]
 fn an_index_names_its_corpus_the_same_from_any_directory() {
     // The index recorded its corpus as typed ("c7"): run from the parent directory,
     // `mbc index --index a/i9` updated it from the parent's own "c7", said that was "the corpus

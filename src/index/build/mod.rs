@@ -131,6 +131,37 @@ pub fn recorded_corpus(corpus_path: &Path) -> PathBuf {
     std::path::absolute(corpus_path).unwrap_or_else(|_| corpus_path.to_path_buf())
 }
 
+/// The data files a generation keeps, by name: the taxonomy as written, the lexicon and the
+/// urgent list in their indexed forms.
+fn written_data_files(
+    taxonomy_text: &str,
+    lexicon: &Lexicon,
+    urgent: &UrgentSymptoms,
+) -> [(&'static str, String); 3] {
+    [
+        (taxonomy::FILE_NAME, taxonomy_text.to_string()),
+        (lexicon::INDEXED_FILE_NAME, lexicon.to_indexed()),
+        (symptoms::INDEXED_FILE_NAME, urgent.to_indexed()),
+    ]
+}
+
+/// The BLAKE3 (hex) of each data file a build of `corpus_path` reads (the corpus's own, or the
+/// bundled one in its place), by file name: what `IndexMeta::source_hashes` records.
+pub fn source_hashes(corpus_path: &Path) -> Result<std::collections::BTreeMap<String, String>> {
+    let dir = data_dir(corpus_path);
+    [
+        (taxonomy::FILE_NAME, taxonomy::BUNDLED),
+        (lexicon::FILE_NAME, lexicon::BUNDLED),
+        (symptoms::FILE_NAME, symptoms::BUNDLED),
+    ]
+    .into_iter()
+    .map(|(name, bundled)| {
+        let (text, _) = corpus::read_data_file(dir, name, bundled)?;
+        Ok((name.to_string(), store::data_hash(text.as_bytes())))
+    })
+    .collect()
+}
+
 /// Builds the index of `corpus` into `index_dir` and makes it current.
 pub fn build(
     corpus_path: &Path,
@@ -268,11 +299,7 @@ pub fn build(
     };
     let seconds = started.elapsed().as_secs_f64();
     let mut data_hashes = std::collections::BTreeMap::new();
-    for (name, text) in [
-        (taxonomy::FILE_NAME, taxonomy_text.to_string()),
-        (lexicon::INDEXED_FILE_NAME, lexicon.to_indexed()),
-        (symptoms::INDEXED_FILE_NAME, urgent.to_indexed()),
-    ] {
+    for (name, text) in written_data_files(&taxonomy_text, &lexicon, &urgent) {
         store::write_file(&build_dir.path().join(name), text.as_bytes())?;
         data_hashes.insert(name.to_string(), store::data_hash(text.as_bytes()));
     }
@@ -296,6 +323,7 @@ pub fn build(
         files: records,
         vectors_failed,
         data_hashes,
+        source_hashes: source_hashes(corpus_path)?,
     };
     store::write_meta(build_dir.path(), &meta)?;
     let generation = build_dir.publish(index_dir)?;
