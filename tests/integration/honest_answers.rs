@@ -3599,6 +3599,9 @@ fn a_nurses_shorthand_and_a_scan_reports_words_reach_the_texts() {
         ),
         // Resuscitation asks for the text on the last days, which waits to be asked.
         ("DNR DNACPR form", "Questions to ask the care team"),
+        // Not "mets" (one letter away), and "hepatitis" is not read as "hepatic" (liver).
+        ("mdts", "Questions to ask your care team"),
+        ("hepatitis", "Immune-related side effects"),
     ]);
 }
 
