@@ -60,21 +60,21 @@ pub fn assess(
     if meta.format != store::FORMAT_VERSION {
         return Ok(Freshness::OtherFormat { found: meta.format });
     }
-    if let Some(corpus) = corpus
-        && meta.corpus_fingerprint != build::fingerprint(corpus)?
-    {
-        return Ok(Freshness::Stale);
-    }
-    // The fingerprint reads only the files' sizes, times and permissions: an explicit build
-    // also reads their content, and the data files' (an index built before their hashes were
-    // kept has none to compare).
-    if let Some(corpus) = corpus
-        && check == Check::Thorough
-        && (manifest::content_changed(&crate::corpus::discover(corpus)?.0, &meta.files)
-            || (!meta.source_hashes.is_empty()
-                && build::source_hashes(corpus).ok().as_ref() != Some(&meta.source_hashes)))
-    {
-        return Ok(Freshness::Stale);
+    if let Some(corpus) = corpus {
+        let (files, _) = crate::corpus::discover(corpus)?;
+        if meta.corpus_fingerprint != build::fingerprint_of(corpus, &files) {
+            return Ok(Freshness::Stale);
+        }
+        // The fingerprint reads only the files' sizes, times and permissions: an explicit
+        // build also reads their content, and the data files' (an index built before their
+        // hashes were kept has none to compare).
+        if check == Check::Thorough
+            && (manifest::content_changed(&files, &meta.files)
+                || (!meta.source_hashes.is_empty()
+                    && build::source_hashes(corpus).ok().as_ref() != Some(&meta.source_hashes)))
+        {
+            return Ok(Freshness::Stale);
+        }
     }
     if check == Check::Thorough
         && let Err(err) = verify(index_dir)

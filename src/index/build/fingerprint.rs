@@ -26,7 +26,7 @@ pub fn fingerprint(corpus_path: &Path) -> Result<String> {
 }
 
 /// [`fingerprint`] of files already discovered.
-pub(super) fn fingerprint_of(corpus_path: &Path, files: &[CorpusFile]) -> String {
+pub(in crate::index) fn fingerprint_of(corpus_path: &Path, files: &[CorpusFile]) -> String {
     let mut hasher = blake3::Hasher::new();
     hasher.update(&store::FORMAT_VERSION.to_le_bytes());
     // Names relative to the corpus, so the same corpus reached by another path is the same.

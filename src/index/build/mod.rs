@@ -11,6 +11,7 @@ mod fingerprint;
 mod merge;
 mod prepare;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -29,7 +30,7 @@ use crate::symptoms::{self, UrgentSymptoms};
 use crate::taxonomy::{self, ApproachTaxonomy};
 use crate::{Error, Result};
 use base::Base;
-use fingerprint::fingerprint_of;
+pub(super) use fingerprint::fingerprint_of;
 pub use fingerprint::{data_dir, fingerprint};
 use prepare::{index_files, records};
 
@@ -131,35 +132,25 @@ pub fn recorded_corpus(corpus_path: &Path) -> PathBuf {
     std::path::absolute(corpus_path).unwrap_or_else(|_| corpus_path.to_path_buf())
 }
 
-/// The data files a generation keeps, by name: the taxonomy as written, the lexicon and the
-/// urgent list in their indexed forms.
-fn written_data_files(
-    taxonomy_text: &str,
-    lexicon: &Lexicon,
-    urgent: &UrgentSymptoms,
-) -> [(&'static str, String); 3] {
-    [
-        (taxonomy::FILE_NAME, taxonomy_text.to_string()),
-        (lexicon::INDEXED_FILE_NAME, lexicon.to_indexed()),
-        (symptoms::INDEXED_FILE_NAME, urgent.to_indexed()),
-    ]
-}
-
 /// The BLAKE3 (hex) of each data file a build of `corpus_path` reads (the corpus's own, or the
 /// bundled one in its place), by file name: what `IndexMeta::source_hashes` records.
-pub fn source_hashes(corpus_path: &Path) -> Result<std::collections::BTreeMap<String, String>> {
+pub fn source_hashes(corpus_path: &Path) -> Result<BTreeMap<String, String>> {
     let dir = data_dir(corpus_path);
-    [
+    let texts = [
         (taxonomy::FILE_NAME, taxonomy::BUNDLED),
         (lexicon::FILE_NAME, lexicon::BUNDLED),
         (symptoms::FILE_NAME, symptoms::BUNDLED),
     ]
-    .into_iter()
-    .map(|(name, bundled)| {
-        let (text, _) = corpus::read_data_file(dir, name, bundled)?;
-        Ok((name.to_string(), store::data_hash(text.as_bytes())))
-    })
-    .collect()
+    .map(|(name, bundled)| Ok((name, corpus::read_data_file(dir, name, bundled)?.0)));
+    Ok(hashes_of(texts.into_iter().collect::<Result<Vec<_>>>()?))
+}
+
+/// [`source_hashes`] of data files already read: (name, text).
+fn hashes_of(texts: Vec<(&str, String)>) -> BTreeMap<String, String> {
+    texts
+        .into_iter()
+        .map(|(name, text)| (name.to_string(), store::data_hash(text.as_bytes())))
+        .collect()
 }
 
 /// Builds the index of `corpus` into `index_dir` and makes it current.
@@ -172,8 +163,13 @@ pub fn build(
     let started = Instant::now();
     let data_dir = data_dir(corpus_path);
     let (taxonomy, taxonomy_text) = ApproachTaxonomy::load_from_dir(data_dir)?;
-    let (lexicon, _) = Lexicon::load_from_dir(data_dir)?;
-    let (urgent, _) = UrgentSymptoms::load_from_dir(data_dir)?;
+    let (lexicon, lexicon_text) = Lexicon::load_from_dir(data_dir)?;
+    let (urgent, urgent_text) = UrgentSymptoms::load_from_dir(data_dir)?;
+    let source_hashes = hashes_of(vec![
+        (taxonomy::FILE_NAME, taxonomy_text.clone()),
+        (lexicon::FILE_NAME, lexicon_text),
+        (symptoms::FILE_NAME, urgent_text),
+    ]);
     let (files, mut skipped) = corpus::discover(corpus_path)?;
     let fingerprint = fingerprint_of(corpus_path, &files);
 
@@ -298,8 +294,12 @@ pub fn build(
         }
     };
     let seconds = started.elapsed().as_secs_f64();
-    let mut data_hashes = std::collections::BTreeMap::new();
-    for (name, text) in written_data_files(&taxonomy_text, &lexicon, &urgent) {
+    let mut data_hashes = BTreeMap::new();
+    for (name, text) in [
+        (taxonomy::FILE_NAME, taxonomy_text.to_string()),
+        (lexicon::INDEXED_FILE_NAME, lexicon.to_indexed()),
+        (symptoms::INDEXED_FILE_NAME, urgent.to_indexed()),
+    ] {
         store::write_file(&build_dir.path().join(name), text.as_bytes())?;
         data_hashes.insert(name.to_string(), store::data_hash(text.as_bytes()));
     }
@@ -323,7 +323,7 @@ pub fn build(
         files: records,
         vectors_failed,
         data_hashes,
-        source_hashes: source_hashes(corpus_path)?,
+        source_hashes,
     };
     store::write_meta(build_dir.path(), &meta)?;
     let generation = build_dir.publish(index_dir)?;
