@@ -435,10 +435,7 @@ mod tests {
 
     #[test]
     fn the_densest_window_is_the_one_with_most_whole_highlights_earliest_first() {
-        let text = (0..120)
-            .map(|i| format!("w{i}"))
-            .collect::<Vec<_>>()
-            .join(" ");
+        let text = numbered_words(120);
         let spaced = single_spaced(&text);
         let words = word_ranges(&text, spaced, word_count(&text, spaced));
         let at = |word: usize| words[word].clone();
@@ -552,10 +549,7 @@ mod tests {
 
     #[test]
     fn a_snippet_finishes_the_sentence_that_says_to_act() {
-        let filler = (0..60)
-            .map(|i| format!("w{i}"))
-            .collect::<Vec<_>>()
-            .join(" ");
+        let filler = numbered_words(60);
         let text = format!(
             "{filler} A fever means you must call the 24-hour line straight away now. More words follow here and on and on."
         );
