@@ -57,6 +57,11 @@ pub struct SynonymGroup {
     pub terms: Vec<String>,
     #[serde(default)]
     pub narrower: Vec<String>,
+    /// True when the terms name a person a question is about or for ("mum", "husband"):
+    /// whether a passage answers the question hardly hangs on them (see
+    /// `search::interpret::weigh_people`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub person: bool,
 }
 
 /// Two sides that exclude each other, each a list of groups named by one of their terms: a

@@ -103,7 +103,8 @@ pub struct Aboutness {
     /// The best coverage among the passages at or above the model's floor near the top of
     /// either ranking: what a middling similarity needs, where those passages were measured (a
     /// short query in semantic and hybrid modes, with a calibrated floor); elsewhere any leading
-    /// passage's coverage serves.
+    /// passage's coverage serves. The people a query names weigh least in it
+    /// ([`people_weigh_least`]).
     pub coverage_with_meaning: Option<f32>,
     /// The similarity of the query to itself without the words no passage uses, when that
     /// can decide the verdict: a short query with such words that no passage covers enough
@@ -134,6 +135,29 @@ impl Aboutness {
     }
 }
 
+/// The concepts with each one that names a person ([`Concept::person`]: "mum", "husband")
+/// weighed as the lightest of the others, for judging a middling similarity. Where the
+/// embedding already says a passage is near, a passage answers "what to cook for mum on chemo
+/// she has no appetite" without naming mum, the texts being written for patients and the
+/// people around them alike; weighed as its own rare word, "mum" was a quarter of that question
+/// and nothing was found. Words alone keep every concept's weight: "new mum so tired all the
+/// time, baby wont sleep" is about a baby, not about cancer's fatigue, and said to be about it
+/// once "mum" weighed little. A question of people alone ("my mum") keeps their weights.
+pub fn people_weigh_least(concepts: &[Concept]) -> Vec<Concept> {
+    let lightest = concepts
+        .iter()
+        .filter(|c| !c.person)
+        .map(|c| c.weight)
+        .min_by(f32::total_cmp);
+    let mut light = concepts.to_vec();
+    if let Some(lightest) = lightest {
+        for concept in light.iter_mut().filter(|c| c.person) {
+            concept.weight = concept.weight.min(lightest);
+        }
+    }
+    light
+}
+
 /// True when `coverage` of a query of `concepts` concepts is about it by its words alone.
 fn enough_by_words(coverage: f32, concepts: usize) -> bool {
     coverage >= COVERAGE_NEEDED * length_scale(concepts)
@@ -156,20 +180,28 @@ pub fn judge(
     let coverage = best_coverage(index, snapshot, concepts, leading)?;
     let scale = length_scale(concepts.len());
     let by_words = enough_by_words(coverage, concepts.len());
+    let light = people_weigh_least(concepts);
     let coverage_with_meaning = match (similarity, thresholds, similar) {
-        (Some(_), Some(_), Some(similar)) => {
-            Some(best_coverage(index, snapshot, concepts, similar)?)
-        }
+        (Some(_), Some(_), Some(similar)) => Some(best_coverage(index, snapshot, &light, similar)?),
         _ => None,
     };
-    let by_meaning = similarity.is_some_and(|s| match thresholds {
-        None => true,
-        Some(t) => {
-            s >= t.alone
-                || (s >= t.floor
-                    && coverage_with_meaning.unwrap_or(coverage) >= COVERAGE_WITH_MEANING * scale)
+    let middling_needs = COVERAGE_WITH_MEANING * scale;
+    let by_meaning = match (similarity, thresholds) {
+        (None, _) => false,
+        (Some(_), None) => true,
+        (Some(s), Some(t)) if s >= t.alone => true,
+        (Some(s), Some(t)) if s >= t.floor => {
+            let covered = match coverage_with_meaning {
+                Some(covered) => covered,
+                None if concepts.iter().any(|c| c.person) => {
+                    best_coverage(index, snapshot, &light, leading)?
+                }
+                None => coverage,
+            };
+            covered >= middling_needs
         }
-    });
+        (Some(_), Some(_)) => false,
+    };
     Ok(Aboutness {
         coverage,
         concepts: concepts.len(),
@@ -334,6 +366,7 @@ mod tests {
                 .map(|alt| alt.iter().map(|t| t.to_string()).collect())
                 .collect(),
             weight,
+            person: false,
         }
     }
 

@@ -18,7 +18,7 @@ use crate::analysis::{
     without_apostrophes,
 };
 use crate::index::{Fields, SearchIndex, Snapshot};
-use crate::lexicon::{Expansion, LexiconMatch, SynonymKind};
+use crate::lexicon::{Expansion, Lexicon, LexiconMatch, SynonymKind};
 use crate::query::{Clause, parse_user_query};
 use crate::symptoms::QueryTerms;
 use crate::{Error, Result};
@@ -376,6 +376,9 @@ pub struct Concept {
     /// commonest synonym when no passage has its own terms), times how often the query uses
     /// it.
     pub weight: f32,
+    /// True for a lexicon term that names a person ("mum", "husband"): see
+    /// [`super::about::people_weigh_least`].
+    pub person: bool,
 }
 
 /// The visible characters of `query`, at most `max_chars` of them, cut at the end of a word:
@@ -529,7 +532,15 @@ pub fn plan_query(
                     &matches,
                     &mut planned.absent,
                 )?;
-                let concepts = concepts_of(snapshot, index.fields, &typed, &words, matches, long)?;
+                let concepts = concepts_of(
+                    snapshot,
+                    index.fields,
+                    &index.lexicon,
+                    &typed,
+                    &words,
+                    matches,
+                    long,
+                )?;
                 planned.concepts.extend(
                     concepts
                         .into_iter()
@@ -560,6 +571,7 @@ pub fn plan_query(
                     planned.concepts.push(Concept {
                         alternatives: vec![own],
                         weight,
+                        person: false,
                     });
                 }
                 semantic_parts.push(phrase);
@@ -877,6 +889,7 @@ fn absent_lexicon_terms(
 fn concepts_of(
     snapshot: &Snapshot,
     fields: Fields,
+    lexicon: &Lexicon,
     typed: &str,
     words: &[AnalyzedWord],
     matches: Vec<LexiconMatch>,
@@ -900,6 +913,7 @@ fn concepts_of(
         concepts.push(Concept {
             alternatives,
             weight,
+            person: lexicon.groups()[found.group].person,
         });
     }
     let uncovered: Vec<AnalyzedWord> = words
@@ -937,6 +951,7 @@ fn concepts_of(
         concepts.push(Concept {
             alternatives,
             weight,
+            person: false,
         });
     }
     Ok(join_either(concepts, &owner, typed, words))

@@ -644,6 +644,33 @@ fn words_that_cover_part_of_a_question_nothing_is_near_in_meaning_are_no_answer(
 }
 
 #[test]
+fn the_person_a_question_is_for_does_not_hide_its_answer() {
+    // "mum" weighed as the rare word it is, a quarter of the question: no passage near it in
+    // meaning covered enough of it, and it was "nothing found" although the texts on appetite
+    // answer it.
+    let ws = Workspace::with_bundled_corpus();
+    let output = search(
+        &ws,
+        "what to cook for mum on chemo she has no appetite",
+        &[],
+    );
+    assert!(output.found, "{:?}", output.evidence);
+    assert!(
+        sections(&output, 3).iter().any(|s| s.contains("appetite")),
+        "{:?}",
+        sections(&output, 3)
+    );
+    // By words alone a person weighs as much as before: this question is about a baby, and the
+    // passages on fatigue and sleep that share its other words do not answer it.
+    let output = search(
+        &ws,
+        "new mum so tired all the time, baby wont sleep",
+        &["--mode", "lexical"],
+    );
+    assert!(!output.found, "{:?}", sections(&output, 3));
+}
+
+#[test]
 fn an_everyday_phrase_no_text_writes_reaches_the_model_as_the_clinical_word() {
     // The model read "her tummy is swollen" as close to a swollen arm: seven passages on
     // lymphoedema came before the passage on fluid in the belly (10th).
