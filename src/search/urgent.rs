@@ -216,11 +216,14 @@ fn advice_query(
         let counted: Box<dyn Query> = Box::new(ConstScoreQuery::new(named, SYMPTOM_TERM_SCORE));
         (Occur::Should, counted)
     }));
-    clauses.extend(
-        concepts
-            .iter()
-            .map(|c| (Occur::Should, any_of(fields, &c.alternatives))),
-    );
+    // A concept of several words counts where they stand together, as the lexicon term or the
+    // phrase it is: "running a fever" counted "run" in the heading "When hormonal options run
+    // out" and "fever" in its text, and the advice on one drug led every fever question that
+    // said "running".
+    clauses.extend(concepts.iter().map(|c| {
+        let alternatives: Vec<&Vec<String>> = c.alternatives.iter().collect();
+        (Occur::Should, near(fields, &alternatives))
+    }));
     Box::new(BooleanQuery::new(clauses))
 }
 

@@ -2776,6 +2776,27 @@ Abemaciclib often causes loose stools in the first weeks.
 }
 
 #[test]
+fn running_a_fever_is_a_fever_not_a_word_for_options_running_out() {
+    // "running a fever after treatment yesterday" was led by the advice on one drug,
+    // datopotamab deruxtecan, whose heading is "When hormonal options run out": the urgent rule
+    // counted "run" there and "fever" in its text as the words of "running a fever".
+    let ws = Workspace::with_bundled_corpus();
+    for query in [
+        "running a fever after treatment yesterday",
+        "running a temp after chemo",
+    ] {
+        let output = search(&ws, query, &[]);
+        let first = &output.passages[0];
+        assert!(first.urgent, "{query}: {:?}", sections(&output, 3));
+        assert!(
+            !first.section.contains("run out") && !first.text.contains("atopotamab"),
+            "{query}: {}",
+            first.section
+        );
+    }
+}
+
+#[test]
 fn blood_in_the_stools_gets_the_advice_on_bleeding_not_on_an_allergic_reaction() {
     // "blood in my feces" was answered with liver metastases and low blood counts, and no
     // urgent advice; bleeding shared a group with an allergic reaction, so "black tarry poo"
