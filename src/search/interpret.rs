@@ -240,12 +240,32 @@ const SPAN_UNITS: [&str; 12] = [
     "years",
 ];
 
+/// Units of time that "last" or "past" make a point in time, one unit back: "last night",
+/// "last week", "in the past year".
+const POINT_UNITS: [&str; 12] = [
+    "night",
+    "week",
+    "weekend",
+    "month",
+    "year",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
 /// For each of `words`, whether it belongs to a span of time that says how long something has
-/// gone on: "last" or "past", a count, and a unit ("over the last couple of days", "for the
-/// past 3 weeks"). Such a span says when, not what. Kept in, it made "the last days" of the
+/// gone on or when it happened: "last" or "past", a count, and a unit ("over the last couple
+/// of days", "for the past 3 weeks"), or "last" or "past" and one of the [`POINT_UNITS`] ("last
+/// night", "past week"). Such a span says when, not what. Kept in, it made "the last days" of the
 /// text on the end of life the subject of "mum has brain mets and over the last couple of
-/// days one side of her face has drooped", ahead of the urgent advice. Without a count ("the
-/// last days of life", "last weeks") the words stay.
+/// days one side of her face has drooped", ahead of the urgent advice, and put two of its
+/// passages under the advice on seizures for "she had a fit last night". Without a count ("the
+/// last days of life", "last weeks") or followed by "of" ("the last week of life") the words
+/// stay.
 fn in_time_spans(typed: &str, words: &[AnalyzedWord]) -> Vec<bool> {
     let lower: Vec<String> = words
         .iter()
@@ -261,15 +281,28 @@ fn in_time_spans(typed: &str, words: &[AnalyzedWord]) -> Vec<bool> {
             counts += usize::from(!matches!(lower[end].as_str(), "of" | "a"));
             end += 1;
         }
-        if counts > 0
+        let counted = counts > 0
             && lower
                 .get(end)
-                .is_some_and(|unit| SPAN_UNITS.contains(&unit.as_str()))
-        {
+                .is_some_and(|unit| SPAN_UNITS.contains(&unit.as_str()));
+        let point = counts == 0
+            && lower
+                .get(end)
+                .is_some_and(|unit| POINT_UNITS.contains(&unit.as_str()))
+            && !followed_by_of(typed, &words[end]);
+        if counted || point {
             span[start..=end].fill(true);
         }
     }
     span
+}
+
+/// Whether the next word written after `word` is "of" ("the last week of life").
+fn followed_by_of(typed: &str, word: &AnalyzedWord) -> bool {
+    typed[word.range.end..]
+        .split_whitespace()
+        .next()
+        .is_some_and(|next| next.eq_ignore_ascii_case("of"))
 }
 
 /// `words` without the [fillers](is_filler) and [spans of time](in_time_spans), except those
@@ -1452,6 +1485,15 @@ mod tests {
         assert!(spans_in("what happens in the last days of life").is_empty());
         assert!(spans_in("changes in the last few").is_empty());
         assert!(spans_in("the last of the chemo").is_empty());
+    }
+
+    #[test]
+    fn last_night_or_the_past_week_is_when_and_the_last_week_of_life_is_what() {
+        assert_eq!(spans_in("she had a fit last night"), ["last", "night"]);
+        assert_eq!(spans_in("worse in the Past week"), ["Past", "week"]);
+        assert_eq!(spans_in("scan last Tuesday"), ["last", "Tuesday"]);
+        assert!(spans_in("what happens in the last week of life").is_empty());
+        assert!(spans_in("is this the last line").is_empty());
     }
 
     #[test]

@@ -2797,6 +2797,30 @@ fn running_a_fever_is_a_fever_not_a_word_for_options_running_out() {
 }
 
 #[test]
+fn a_fit_last_night_is_a_seizure_not_the_last_days_of_life() {
+    // "she had a fit last night" had the advice on seizures first, then "Changes in the last
+    // days and hours" and "Changes in the last weeks" of the text on the end of life, through
+    // "last"; read without it, a sleeve that fits and being fit to fly came next.
+    let ws = Workspace::with_bundled_corpus();
+    let output = search(&ws, "she had a fit last night", &[]);
+    assert!(output.passages[0].urgent);
+    for passage in output.passages.iter().take(3) {
+        assert!(
+            passage.text.to_lowercase().contains("seizure"),
+            "{:?}",
+            sections(&output, 3)
+        );
+    }
+    // "The last week of life" is what is asked, not when.
+    let output = search(&ws, "what happens in the last week of life", &[]);
+    assert!(
+        output.passages[0].section.contains("last weeks"),
+        "{:?}",
+        sections(&output, 3)
+    );
+}
+
+#[test]
 fn blood_in_the_stools_gets_the_advice_on_bleeding_not_on_an_allergic_reaction() {
     // "blood in my feces" was answered with liver metastases and low blood counts, and no
     // urgent advice; bleeding shared a group with an allergic reaction, so "black tarry poo"
