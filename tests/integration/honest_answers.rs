@@ -3640,6 +3640,12 @@ fn a_fifth_users_everyday_words_reach_the_texts() {
             "death rattle what is it is she suffering",
             "Changes in the last days and hours",
         ),
+        // The stemmer keeps "rattly" and "gurgly" apart from the text's "rattling or gurgling":
+        // nothing found until the lexicon joined them.
+        (
+            "her breathing is rattly and gurgly",
+            "Changes in the last days and hours",
+        ),
     ]);
     // "Side affects" is read as "side effects", not reported as absent words.
     for mode in ["lexical", "hybrid"] {
