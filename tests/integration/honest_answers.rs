@@ -827,8 +827,13 @@ fn a_family_word_the_texts_lack_reaches_the_word_they_use() {
     // word of all: that made "dad" outweigh "breast cancer".
     let dad = search(&ws, "my dad has breast cancer", &[]);
     let first = sections(&dad, 3);
+    // Text 30's "Breast cancer in men" answers it as well as text 01's "Men with breast
+    // cancer", which text 20's sentence on a child who speaks of self-harm moved to 4th.
     assert!(
-        dad.found && first.contains(&"Men with breast cancer"),
+        dad.found
+            && first
+                .iter()
+                .any(|s| *s == "Men with breast cancer" || *s == "Breast cancer in men"),
         "{first:?}"
     );
 }
@@ -935,12 +940,14 @@ fn assert_names_no_urgent_symptom(ws: &Workspace, queries: &[&str]) {
 
 /// Asserts that a search (with `extra` arguments) for each query finds something, uses every
 /// word typed, and lists the section named with it among its first three passages.
+/// `section` may name several that answer equally well, separated by " | ".
 fn assert_answered(ws: &Workspace, extra: &[&str], cases: &[(&str, &str)]) {
     for &(query, section) in cases {
         let output = search(ws, query, extra);
         let first = sections(&output, 3);
+        let answers = |s: &&str| section.split(" | ").any(|answer| s.ends_with(answer));
         assert!(
-            output.found && output.absent.is_empty() && first.iter().any(|s| s.ends_with(section)),
+            output.found && output.absent.is_empty() && first.iter().any(answers),
             "{query}: {first:?}, absent {:?}",
             output.absent
         );
@@ -3580,6 +3587,24 @@ fn the_safety_checks_the_newer_drugs_labels_ask_for_are_found() {
 }
 
 #[test]
+fn grapefruit_is_ruled_out_with_every_cdk46_inhibitor() {
+    // The texts named palbociclib and ribociclib, or "some CDK4/6 inhibitors"; the labels of all
+    // three (abemaciclib too) say to avoid grapefruit. A medical review, 2026-12-05.
+    let ws = Workspace::with_bundled_corpus();
+    let output = search(&ws, "can i eat grapefruit on verzenio", &[]);
+    assert!(
+        output
+            .passages
+            .iter()
+            .take(3)
+            .any(|p| p.text.contains("grapefruit")
+                && (p.text.contains("abemaciclib") || p.text.contains("any of the three"))),
+        "{:?}",
+        sections(&output, 3)
+    );
+}
+
+#[test]
 fn urgent_advice_reaches_every_treatment_that_lowers_white_cells_and_does_not_wait() {
     // A medical review (2026-12-05) of texts 14, 16 and 17 found advice that was too narrow or
     // too slow: fever advice for chemotherapy alone (sacituzumab govitecan's label has a boxed
@@ -3626,9 +3651,11 @@ fn a_fifth_users_everyday_words_reach_the_texts() {
                 "does tamoxifen make you impotent",
                 "Side effects men notice",
             ),
+            // Texts 14 and 12 answer it alike; which comes third moved with text 20's
+            // sentence on a child who speaks of self-harm (2026-12-05).
             (
                 "lonely widow with cancer who can i talk to",
-                "Emotional health and support",
+                "Emotional health and support | Emotional, spiritual and family support",
             ),
         ],
     );
@@ -3647,12 +3674,14 @@ fn a_fifth_users_everyday_words_reach_the_texts() {
             "Changes in the last days and hours",
         ),
     ]);
-    // "Side affects" is read as "side effects", not reported as absent words.
-    for mode in ["lexical", "hybrid"] {
+    // "Side affects" is read as "side effects", not reported as absent words. The embedding
+    // model is given the words as typed, so in hybrid mode passages whose fused scores lie
+    // within a ten-thousandth of each other (the third and fourth since 2026-12-05) may swap.
+    for (mode, same) in [("lexical", 3), ("hybrid", 2)] {
         let typed = search(&ws, "ibrance side affects", &["--mode", mode]);
         let meant = search(&ws, "ibrance side effects", &["--mode", mode]);
         assert!(typed.found && typed.absent.is_empty(), "{mode}");
-        assert_eq!(sections(&typed, 3), sections(&meant, 3), "{mode}");
+        assert_eq!(sections(&typed, same), sections(&meant, same), "{mode}");
     }
 }
 
