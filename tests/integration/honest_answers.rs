@@ -3416,6 +3416,29 @@ fn new_confusion_and_words_that_will_not_come_are_emergencies() {
 }
 
 #[test]
+fn back_pain_worse_lying_down_a_dvt_and_a_headache_with_blurred_vision_are_urgent() {
+    // A new-user session (2026-12-05): none had the notice, though text 08 says to call at once
+    // about back pain worse lying down or at night, and the urgent list names a blood clot and a
+    // sudden change in vision.
+    let ws = Workspace::with_bundled_corpus();
+    assert_urgent_first(
+        &ws,
+        &[
+            (
+                "back pain worse lying down at night",
+                "spinal cord compression",
+            ),
+            ("DVT on tamoxifen", "a hot, red or suddenly swollen limb"),
+            (
+                "blurred vision and bad headache",
+                "sudden severe headache, weakness on one side or loss of vision",
+            ),
+        ],
+    );
+    assert_names_no_urgent_symptom(&ws, &["lower back pain after gardening"]);
+}
+
+#[test]
 fn a_swelling_of_months_is_not_an_emergency() {
     // It had the urgent notice: a swollen leg counted as a clot however long it had been
     // swollen.
