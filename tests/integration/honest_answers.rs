@@ -3736,6 +3736,30 @@ fn a_nurses_shorthand_and_a_scan_reports_words_reach_the_texts() {
 }
 
 #[test]
+fn a_past_tense_or_a_joined_word_the_stemmer_misses_still_finds_its_answer() {
+    // A new-user session (2026-12-05): both were nothing found, "grew" and "handwashing" being in
+    // no text (they say "grow" and "wash your hands").
+    let ws = Workspace::with_bundled_corpus();
+    assert_answered(
+        &ws,
+        &[],
+        &[
+            ("cancer grew on hormone therapy", "Endocrine resistance"),
+            (
+                "handwashing infection advice",
+                "Everyday ways to lower the risk",
+            ),
+        ],
+    );
+    for query in [
+        "cancer grew on hormone therapy",
+        "handwashing infection advice",
+    ] {
+        assert!(search(&ws, query, &["--mode", "lexical"]).found, "{query}");
+    }
+}
+
+#[test]
 fn a_familys_words_for_the_last_days_reach_the_text_on_them() {
     // The son in a new-user session (2026-12-05): each was nothing found, or led by alcohol.
     let ws = Workspace::with_bundled_corpus();
