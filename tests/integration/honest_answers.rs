@@ -3789,6 +3789,14 @@ fn a_familys_words_for_the_last_days_reach_the_text_on_them() {
             );
         }
     }
+    // A partner's session (2026-12-05): "signs death is near" was led by "After a death".
+    let near = search(&ws, "signs death is near", &[]);
+    assert_eq!(
+        sections(&near, 1),
+        ["Changes in the last weeks"],
+        "{:?}",
+        sections(&near, 3)
+    );
 }
 
 #[test]
