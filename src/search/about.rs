@@ -19,6 +19,8 @@
 //! ([`coordination`]): that does change the ranking, in favour of the passages that cover more
 //! of what was asked.
 
+use std::borrow::Cow;
+
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocSet, Searcher, Term};
 
@@ -143,19 +145,22 @@ impl Aboutness {
 /// and nothing was found. Words alone keep every concept's weight: "new mum so tired all the
 /// time, baby wont sleep" is about a baby, not about cancer's fatigue, and said to be about it
 /// once "mum" weighed little. A question of people alone ("my mum") keeps their weights.
-pub fn people_weigh_least(concepts: &[Concept]) -> Vec<Concept> {
+/// Borrowed unchanged when the query names no person, as most do: copying every concept's
+/// terms for each search would cost a server's answers for nothing.
+pub fn people_weigh_least(concepts: &[Concept]) -> Cow<'_, [Concept]> {
     let lightest = concepts
         .iter()
         .filter(|c| !c.person)
         .map(|c| c.weight)
         .min_by(f32::total_cmp);
+    let Some(lightest) = lightest.filter(|_| concepts.iter().any(|c| c.person)) else {
+        return Cow::Borrowed(concepts);
+    };
     let mut light = concepts.to_vec();
-    if let Some(lightest) = lightest {
-        for concept in light.iter_mut().filter(|c| c.person) {
-            concept.weight = concept.weight.min(lightest);
-        }
+    for concept in light.iter_mut().filter(|c| c.person) {
+        concept.weight = concept.weight.min(lightest);
     }
-    light
+    Cow::Owned(light)
 }
 
 /// True when `coverage` of a query of `concepts` concepts is about it by its words alone.
