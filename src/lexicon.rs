@@ -59,7 +59,7 @@ pub struct SynonymGroup {
     pub narrower: Vec<String>,
     /// True when the terms name a person a question is about or for ("mum", "husband"):
     /// whether a passage answers the question hardly hangs on them (see
-    /// `search::interpret::weigh_people`).
+    /// `search::about::people_weigh_least`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub person: bool,
 }

@@ -380,6 +380,34 @@ mod tests {
     }
 
     #[test]
+    fn the_people_a_query_names_weigh_as_its_lightest_other_concept() {
+        let person = |weight| Concept {
+            person: true,
+            ..concept(&[&["mum"]], weight)
+        };
+        let weights = |concepts: &[Concept]| -> Vec<f32> {
+            people_weigh_least(concepts)
+                .iter()
+                .map(|c| c.weight)
+                .collect()
+        };
+        let asked = [
+            person(3.7),
+            concept(&[&["chemo"]], 2.6),
+            concept(&[&["cook"]], 4.9),
+        ];
+        assert_eq!(weights(&asked), [2.6, 2.6, 4.9]);
+        // A lighter person keeps its weight, and a query of people alone keeps theirs.
+        assert_eq!(
+            weights(&[person(1.0), concept(&[&["cook"]], 4.9)]),
+            [1.0, 4.9]
+        );
+        assert_eq!(weights(&[person(3.7)]), [3.7]);
+        let nobody = [concept(&[&["cook"]], 4.9)];
+        assert!(matches!(people_weigh_least(&nobody), Cow::Borrowed(_)));
+    }
+
+    #[test]
     fn coverage_weighs_each_concept_by_how_informative_it_is() {
         let concepts = [
             concept(&[&["best"]], 1.0),
