@@ -81,6 +81,13 @@ pub const FUSION_DEPTH: usize = 1000;
 /// "Also searched" names the expansions found in this many of the first passages.
 const EXPANSIONS_SHOWN_FROM: usize = 100;
 
+/// How many of the first places a passage that waits to be asked for (`first_only_when_asked`)
+/// leaves to others in a hybrid search that found it by meaning alone, none of the query's
+/// words being in it: a one-word question's embedding is a weak guide ("mucositis" had the last
+/// days and hours of life second, at a similarity of 0.39). Semantic mode has no words to weigh
+/// it against, and keeps the text's own `keep_out_of_first`.
+const BY_MEANING_ALONE_KEPT_OUT: usize = 3;
+
 /// Lists longer than this are loaded and highlighted in parallel: the window every search
 /// loads is not. Splitting it across the thread pool cost a server more than it saved: the
 /// pool's wake-ups and hand-offs were a tenth of the CPU an `--exact` answer took, while
@@ -116,6 +123,7 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResu
     let mut asked = Asked::new(&terms);
     for loaded in &mut loaded {
         loaded.waits = !asked.asks_for(&loaded.passage.first_only_when_asked);
+        loaded.by_meaning_alone = mode == Mode::Hybrid && loaded.candidate.bm25.is_none();
     }
     let window = loaded.len().min(WINDOW);
     sort_loaded(&mut loaded[..window]);
@@ -528,20 +536,25 @@ struct Loaded {
     /// True when its text leads only when asked for, and the query does not ask (`asked.rs`);
     /// set once the passages are loaded.
     waits: bool,
+    /// True when a hybrid search found it by meaning alone, with none of the query's words.
+    by_meaning_alone: bool,
 }
 
 impl Loaded {
     /// How many of the first results the passage leaves to others: none for urgent advice,
-    /// its text's `keep_out_of_first` while it waits to be asked for, the first when it is
-    /// ruled out.
+    /// its text's `keep_out_of_first` while it waits to be asked for (at least
+    /// [`BY_MEANING_ALONE_KEPT_OUT`] when a hybrid search found it by meaning alone), the first
+    /// when it is ruled out.
     fn kept_out_of_first(&self) -> usize {
         if self.candidate.urgent {
             return 0;
         }
-        let waiting = if self.waits {
-            (self.passage.keep_out_of_first as usize).max(1)
-        } else {
-            0
+        let waiting = match (self.waits, self.by_meaning_alone) {
+            (false, _) => 0,
+            (true, true) => {
+                (self.passage.keep_out_of_first as usize).max(BY_MEANING_ALONE_KEPT_OUT)
+            }
+            (true, false) => (self.passage.keep_out_of_first as usize).max(1),
         };
         waiting.max(usize::from(self.ruled_out.is_some()))
     }
@@ -560,6 +573,7 @@ fn load(
         score: candidate.score * standing_factor(passage.standing),
         ruled_out: sides.rules_out(&index.lexicon, &passage),
         waits: false,
+        by_meaning_alone: false,
         candidate,
         passage,
     })
@@ -592,6 +606,7 @@ impl Shown<'_> {
             score,
             ruled_out,
             waits,
+            by_meaning_alone: _,
         } = loaded;
         let highlights = match passage.analyzed_terms() {
             Some(terms) => self.highlighter.ranges_in(terms),

@@ -3762,6 +3762,23 @@ fn a_past_tense_or_a_joined_word_the_stemmer_misses_still_finds_its_answer() {
 }
 
 #[test]
+fn the_last_days_do_not_answer_a_word_they_are_only_near_in_meaning() {
+    // A new-user session (2026-12-05): "mucositis" had "Changes in the last days and hours"
+    // second, a passage without the word or any of its synonyms, by meaning alone (0.39).
+    let ws = Workspace::with_bundled_corpus();
+    let output = search(&ws, "mucositis", &[]);
+    assert!(
+        output
+            .passages
+            .iter()
+            .take(3)
+            .all(|p| !p.doc_id.starts_with("25-")),
+        "{:?}",
+        sections(&output, 3)
+    );
+}
+
+#[test]
 fn a_familys_words_for_the_last_days_reach_the_text_on_them() {
     // The son in a new-user session (2026-12-05): each was nothing found, or led by alcohol.
     let ws = Workspace::with_bundled_corpus();
