@@ -196,12 +196,11 @@ pub fn judge(
         (Some(_), None) => true,
         (Some(s), Some(t)) if s >= t.alone => true,
         (Some(s), Some(t)) if s >= t.floor => {
-            let covered = match coverage_with_meaning {
-                Some(covered) => covered,
-                None if concepts.iter().any(|c| c.person) => {
-                    best_coverage(index, snapshot, &light, leading)?
-                }
-                None => coverage,
+            // Measured again only where the people's weights changed it.
+            let covered = match (coverage_with_meaning, &light) {
+                (Some(covered), _) => covered,
+                (None, Cow::Owned(light)) => best_coverage(index, snapshot, light, leading)?,
+                (None, Cow::Borrowed(_)) => coverage,
             };
             covered >= middling_needs
         }

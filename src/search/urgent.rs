@@ -79,7 +79,7 @@ pub fn urgent_first(
     let asked: Vec<&Vec<String>> = named.iter().flat_map(|s| s.terms_in(&terms)).collect();
     let advice = advice_query(index.fields, &named, &index.symptoms.actions, concepts);
     let requirements = [
-        Some(near(index.fields, &asked)),
+        Some(near(index.fields, asked.iter().copied())),
         Some(any_of(index.fields, asked.iter().copied())),
         None,
     ];
@@ -220,10 +220,11 @@ fn advice_query(
     // phrase it is: "running a fever" counted "run" in the heading "When hormonal options run
     // out" and "fever" in its text, and the advice on one drug led every fever question that
     // said "running".
-    clauses.extend(concepts.iter().map(|c| {
-        let alternatives: Vec<&Vec<String>> = c.alternatives.iter().collect();
-        (Occur::Should, near(fields, &alternatives))
-    }));
+    clauses.extend(
+        concepts
+            .iter()
+            .map(|c| (Occur::Should, near(fields, &c.alternatives))),
+    );
     Box::new(BooleanQuery::new(clauses))
 }
 
@@ -251,7 +252,7 @@ fn any_of<'a>(
 
 /// A query matching passages whose text or heading holds all the words of any of `phrases`
 /// within [`NEAR_SLOP`] positions of each other, in any order.
-fn near(fields: Fields, phrases: &[&Vec<String>]) -> Box<dyn Query> {
+fn near<'a>(fields: Fields, phrases: impl IntoIterator<Item = &'a Vec<String>>) -> Box<dyn Query> {
     let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for words in phrases {
         if let [word] = words.as_slice() {
