@@ -3630,6 +3630,31 @@ fn grapefruit_is_ruled_out_with_every_cdk46_inhibitor() {
 }
 
 #[test]
+fn a_hormonal_coil_is_ruled_out_and_two_antidepressants_are_named_with_tamoxifen() {
+    // A medical review (2026-12-05) of texts 03, 09, 11, 23 and 24: hormonal contraception was
+    // "often unsuitable" where every hormonal method is ruled out with breast cancer (FSRH,
+    // UKMEC 4); the texts on hot flashes never named the antidepressants that weaken
+    // tamoxifen; a painful, swollen leg on tamoxifen was "a call the same day".
+    first_three_say(&[
+        (
+            "is the mirena coil ok with breast cancer",
+            "23-sex-intimacy-and-menopause-symptoms.md",
+            "is not recommended for anyone with breast cancer",
+        ),
+        (
+            "prozac and tamoxifen",
+            "03-hormonal-endocrine-therapy.md",
+            "such as paroxetine and fluoxetine, weaken tamoxifen",
+        ),
+        (
+            "swollen calf on tamoxifen",
+            "03-hormonal-endocrine-therapy.md",
+            "needs the 24-hour line at once",
+        ),
+    ]);
+}
+
+#[test]
 fn urgent_advice_reaches_every_treatment_that_lowers_white_cells_and_does_not_wait() {
     // A medical review (2026-12-05) of texts 14, 16 and 17 found advice that was too narrow or
     // too slow: fever advice for chemotherapy alone (sacituzumab govitecan's label has a boxed
