@@ -3441,6 +3441,46 @@ fn back_pain_worse_lying_down_a_dvt_and_a_headache_with_blurred_vision_are_urgen
 }
 
 #[test]
+fn confusion_chest_pain_a_swelling_belly_and_a_fall_in_everyday_words_are_urgent() {
+    // A new-user session (2026-12-05): each had no urgent notice, and the confusion and the
+    // belly were "nothing found". Text 16 says to call about someone suddenly muddled, 10 about
+    // a belly that swells quickly, 14 about chest pain, 01 about a bone that cannot bear weight
+    // after a fall, 08 about legs that give way and about a seizure that is only twitching.
+    let ws = Workspace::with_bundled_corpus();
+    assert_urgent_first(
+        &ws,
+        &[
+            (
+                "woke up confused",
+                "sudden confusion or change in alertness",
+            ),
+            (
+                "she is not herself, talking rubbish",
+                "sudden confusion or change in alertness",
+            ),
+            (
+                "he is acting strange and confused since yesterday",
+                "sudden confusion or change in alertness",
+            ),
+            ("chest hurts", "sudden breathlessness or chest pain"),
+            ("my stomach is swelling fast", "a belly that swells quickly"),
+            ("she fell over and cant get up", "a bone that may be broken"),
+            ("legs wont hold me", "spinal cord compression"),
+            ("she is twitching on one side of her face", "seizure"),
+        ],
+    );
+    assert_names_no_urgent_symptom(
+        &ws,
+        &[
+            "i was confused yesterday by what the doctor said",
+            "my teenager is acting strange since i told him",
+            "my stomach is upset on capecitabine",
+            "money is tight",
+        ],
+    );
+}
+
+#[test]
 fn a_swelling_of_months_is_not_an_emergency() {
     // It had the urgent notice: a swollen leg counted as a clot however long it had been
     // swollen.
