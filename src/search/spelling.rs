@@ -136,18 +136,22 @@ pub fn judge(
     }
     let nearby =
         snapshot.read(|s| Ok(nearby_words(s, fields.body, &surface, &word.term, lexicon)))?;
-    let candidates = looking_like_typed(
+    let mut candidates = looking_like_typed(
         snapshot,
         fields,
         &surface,
         nearby.candidates,
         &nearby.known_forms,
     )?;
+    // At the same distance, the word the typing left letters out of comes first ("wory" is
+    // "worry" before it is "work"); the sort is stable, so the most passages still decide
+    // among the rest.
+    candidates.sort_by_key(|c| (c.distance, !letters_left_out(&surface, &c.shown)));
     // A word of SCOWL's largest list is real, but as often a slip ("chimo") as meant ("repot"):
     // it is replaced only by a medical word ("tripple" by the "triple" of "triple negative"),
     // what people search this corpus for, and otherwise reported with its suggestions.
     let rare = english::is_rare(&surface);
-    if let Some(best) = clearly_best(&candidates)
+    if let Some(best) = clearly_best(&surface, &candidates)
         && !much_shorter(&surface, &best.shown)
         && !outranked(best, &surface, &nearby.rivals, lexicon)
         && (!rare || is_medical(best, lexicon))
@@ -209,14 +213,25 @@ struct Nearby {
 
 /// The one candidate clearly meant, if there is one: the only one at the least distance, or
 /// one found in [`CLEAR_MARGIN`] times more passages than the next.
-fn clearly_best(candidates: &[Candidate]) -> Option<&Candidate> {
+fn clearly_best<'a>(surface: &str, candidates: &'a [Candidate]) -> Option<&'a Candidate> {
     let best = candidates.first()?;
     match candidates.get(1) {
         Some(next) if next.distance == best.distance => {
-            (best.passages >= CLEAR_MARGIN * next.passages.max(1)).then_some(best)
+            let only_one_left_out =
+                letters_left_out(surface, &best.shown) && !letters_left_out(surface, &next.shown);
+            (only_one_left_out || best.passages >= CLEAR_MARGIN * next.passages.max(1))
+                .then_some(best)
         }
         _ => Some(best),
     }
+}
+
+/// True when `typed` is `shown` with letters left out ("wory" of "worry", "opnion" of
+/// "opinion"): the commonest slip in typing a word, more likely at the same distance than a
+/// wrong letter ("work", "option"), which needs a key pressed instead of another.
+fn letters_left_out(typed: &str, shown: &str) -> bool {
+    let mut rest = shown.chars();
+    shown.chars().count() > typed.chars().count() && typed.chars().all(|c| rest.any(|s| s == c))
 }
 
 /// True when `typed` is written as an abbreviation: capitals after its first letter in a word of
@@ -491,7 +506,11 @@ fn outranked(best: &Candidate, surface: &str, rivals: &[Rival], lexicon: &Lexico
     let distance = strsim::osa_distance(surface, &best.shown);
     let medical = is_medical(best, lexicon);
     let common = english::frequency(&best.shown).unwrap_or(0);
+    let left_out = letters_left_out(surface, &best.shown);
     rivals.iter().any(|rival| {
+        if left_out && rival.distance == distance && !letters_left_out(surface, &rival.word) {
+            return false;
+        }
         if medical {
             rival.distance < distance && rival.frequency > common
         } else {
@@ -784,25 +803,47 @@ mod tests {
 
     #[test]
     fn a_replacement_must_be_clearly_the_one_meant() {
+        let best = |typed: &str, candidates: &[Candidate]| {
+            clearly_best(typed, candidates).map(|c| c.term.clone())
+        };
         assert_eq!(
-            clearly_best(&[candidate("heart", 1, 9)]).map(|c| c.term.as_str()),
+            best("haert", &[candidate("heart", 1, 9)]).as_deref(),
             Some("heart")
         );
         assert_eq!(
-            clearly_best(&[candidate("a", 1, 9), candidate("b", 2, 90)]).map(|c| c.term.as_str()),
+            best("x", &[candidate("a", 1, 9), candidate("b", 2, 90)]).as_deref(),
             Some("a"),
             "nearer wins"
         );
         assert_eq!(
-            clearly_best(&[candidate("a", 1, 9), candidate("b", 1, 3)]).map(|c| c.term.as_str()),
+            best("x", &[candidate("a", 1, 9), candidate("b", 1, 3)]).as_deref(),
             Some("a"),
             "three times as common wins"
         );
         assert_eq!(
-            clearly_best(&[candidate("a", 1, 5), candidate("b", 1, 3)]),
+            best("x", &[candidate("a", 1, 5), candidate("b", 1, 3)]),
             None,
             "too close to call"
         );
-        assert_eq!(clearly_best(&[]), None);
+        assert_eq!(
+            best(
+                "wory",
+                &[candidate("worry", 1, 5), candidate("work", 1, 30)]
+            )
+            .as_deref(),
+            Some("worry"),
+            "the word with letters left out wins however common the other"
+        );
+        assert_eq!(best("x", &[]), None);
+    }
+
+    #[test]
+    fn letters_left_out_are_the_typed_word_inside_a_longer_one() {
+        assert!(letters_left_out("wory", "worry"));
+        assert!(letters_left_out("opnion", "opinion"));
+        assert!(!letters_left_out("wory", "work"), "a letter changed");
+        assert!(!letters_left_out("opnion", "option"));
+        assert!(!letters_left_out("worry", "worry"), "the same word");
+        assert!(!letters_left_out("brest", "best"), "a letter too many");
     }
 }

@@ -515,13 +515,17 @@ fn a_misspelling_of_a_lexicon_word_the_texts_lack_is_that_word() {
 
 #[test]
 fn a_word_the_person_may_have_meant_keeps_a_misspelling_from_being_replaced() {
-    // "scard" is one edit from "scars", which the texts use, and as near to "scared", which they
-    // do not: it was searched as "scars".
+    // "skiiing" is two edits from "skinning", whose stem the texts use, and one from "skiing",
+    // which they do not: it was searched as "skin". ("scard" was the example here: the lexicon
+    // now reads "scared" as fear, so "scared" is a word a correction can reach, and "scard" is
+    // corrected to it, the word with a letter left out, never to "scars".)
     let ws = Workspace::with_bundled_corpus();
+    let skiiing = search(&ws, "skiiing", &["--mode", "lexical"]);
+    assert!(skiiing.corrections.is_empty(), "{:?}", skiiing.corrections);
+    let offered = &reported_absent(&skiiing, "skiiing").suggestions;
+    assert!(offered.contains(&"skiing".to_string()), "{offered:?}");
     let scard = search(&ws, "scard", &["--mode", "lexical"]);
-    assert!(scard.corrections.is_empty(), "{:?}", scard.corrections);
-    let offered = &reported_absent(&scard, "scard").suggestions;
-    assert!(offered.contains(&"scared".to_string()), "{offered:?}");
+    assert_eq!(corrected(&scard), [("scard", "scared")]);
     // A medical word is still preferred, and shown as the texts spell it nearest to the typing.
     for (typed, meant) in [
         ("palative", "palliative"),
@@ -531,6 +535,22 @@ fn a_word_the_person_may_have_meant_keeps_a_misspelling_from_being_replaced() {
         let output = search(&ws, typed, &["--mode", "lexical"]);
         assert_eq!(corrected(&output), [(typed, meant)]);
     }
+}
+
+#[test]
+fn a_word_typed_with_a_letter_left_out_is_read_as_that_word() {
+    // A new-user session (2026-12-05): "wory" was searched as "work" (the genetic testing of
+    // men came first) and "opnion" as "option", each one wrong letter away where the word meant
+    // is one letter left out.
+    let ws = Workspace::with_bundled_corpus();
+    let worry = search(&ws, "i am wory about my dauther", &[]);
+    assert_eq!(
+        corrected(&worry),
+        [("wory", "worry"), ("dauther", "daughter")]
+    );
+    let opinion = search(&ws, "second opnion", &[]);
+    assert_eq!(corrected(&opinion), [("opnion", "opinion")]);
+    assert_eq!(opinion.passages[0].section, "Getting a second opinion");
 }
 
 #[test]
