@@ -3526,6 +3526,30 @@ fn confusion_chest_pain_a_swelling_belly_and_a_fall_in_everyday_words_are_urgent
 }
 
 #[test]
+fn sick_pay_is_about_work_and_lung_problems_on_enhertu_are_a_call() {
+    // A new-user session (2026-12-05): "sick pay" was read as sickness (the passage on nausea
+    // came first), and "enhertu lung problems" had no notice and the passage on lung
+    // inflammation with T-DXd fourth, though its label asks for a call about any new breathing
+    // symptom.
+    let ws = Workspace::with_bundled_corpus();
+    let pay = search(&ws, "sick pay when on chemo", &[]);
+    assert_eq!(
+        pay.passages[0].section,
+        "Work and money",
+        "{:?}",
+        sections(&pay, 3)
+    );
+    assert_urgent_first(
+        &ws,
+        &[(
+            "enhertu lung problems",
+            "a cough or breathlessness on trastuzumab deruxtecan (Enhertu)",
+        )],
+    );
+    assert_names_no_urgent_symptom(&ws, &["does enhertu work for lung metastases"]);
+}
+
+#[test]
 fn a_swelling_of_months_is_not_an_emergency() {
     // It had the urgent notice: a swollen leg counted as a clot however long it had been
     // swollen.
