@@ -3526,7 +3526,7 @@ fn confusion_chest_pain_a_swelling_belly_and_a_fall_in_everyday_words_are_urgent
 }
 
 #[test]
-fn sick_pay_is_about_work_and_lung_problems_on_enhertu_are_a_call() {
+fn sick_pay_lung_problems_on_enhertu_and_a_lost_taste_reach_their_answers() {
     // A new-user session (2026-12-05): "sick pay" was read as sickness (the passage on nausea
     // came first), and "enhertu lung problems" had no notice and the passage on lung
     // inflammation with T-DXd fourth, though its label asks for a call about any new breathing
@@ -3547,6 +3547,15 @@ fn sick_pay_is_about_work_and_lung_problems_on_enhertu_are_a_call() {
         )],
     );
     assert_names_no_urgent_symptom(&ws, &["does enhertu work for lung metastases"]);
+    // "cant taste" was not a change of taste: what chemotherapy does came first.
+    let taste = search(&ws, "the chemo make me cant taste food", &[]);
+    assert!(
+        taste.passages[..3]
+            .iter()
+            .any(|p| p.text.contains("taste changes")),
+        "{:?}",
+        sections(&taste, 3)
+    );
 }
 
 #[test]
@@ -3759,6 +3768,32 @@ fn a_hormonal_coil_is_ruled_out_and_two_antidepressants_are_named_with_tamoxifen
             "swollen calf on tamoxifen",
             "03-hormonal-endocrine-therapy.md",
             "needs the 24-hour line at once",
+        ),
+    ]);
+}
+
+#[test]
+fn sleeping_tablets_sepsis_and_a_mans_treatment_say_what_labels_and_guidelines_say() {
+    // A medical review (2026-12-05) of texts 27 to 30: the section on sleeping tablets gave no
+    // warning (benzodiazepines with opioids slow breathing; the FDA's boxed warning on the
+    // z-drugs); sepsis offered the 24-hour line as the equal of the emergency number; the text
+    // on men called tamoxifen their usual treatment where, once the cancer has spread, a CDK4/6
+    // inhibitor with an aromatase inhibitor or fulvestrant is a preferred first one.
+    first_three_say(&[
+        (
+            "sleeping tablets with morphine",
+            "28-sleep-problems-and-insomnia.md",
+            "taken with opioid painkillers can slow breathing dangerously",
+        ),
+        (
+            "signs of sepsis what do i do",
+            "27-infections-and-vaccines.md",
+            "call the emergency number (999 in the UK, 911 in the US) or go to an emergency department",
+        ),
+        (
+            "which hormone therapy for a man whose breast cancer has spread",
+            "30-metastatic-breast-cancer-in-men.md",
+            "one of the preferred first treatments",
         ),
     ]);
 }
