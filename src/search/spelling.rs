@@ -211,8 +211,9 @@ struct Nearby {
     known_forms: Vec<(String, String)>,
 }
 
-/// The one candidate clearly meant, if there is one: the only one at the least distance, or
-/// one found in [`CLEAR_MARGIN`] times more passages than the next.
+/// The one candidate clearly meant, if there is one: the only one at the least distance, the
+/// only one there that the typing left letters out of, or one found in [`CLEAR_MARGIN`] times
+/// more passages than the next.
 fn clearly_best<'a>(surface: &str, candidates: &'a [Candidate]) -> Option<&'a Candidate> {
     let best = candidates.first()?;
     match candidates.get(1) {
@@ -497,7 +498,9 @@ fn nearest_form(
         .min_by_key(|form| strsim::osa_distance(surface, form)))
 }
 
-/// True when an English word no passage uses is as likely what the person meant as `best`.
+/// True when an English word no passage uses is as likely what the person meant as `best`. At
+/// the same distance, a rival with a letter changed never outranks a `best` the typing left
+/// letters out of.
 /// Against an everyday word, a rival wins when it is nearer as written, or as near and at least
 /// a third as common in English. A medical word, which is what people search this corpus for,
 /// loses only to a nearer rival that is also more common: "palative" is one edit from
