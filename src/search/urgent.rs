@@ -111,10 +111,17 @@ pub fn urgent_first(
         .cloned()
         .collect();
     let action_terms = index.symptoms.actions.iter().flatten().cloned().collect();
+    // A symptom may be listed in two parts, each with its own exceptions: it is named once.
+    let mut symptoms: Vec<String> = Vec::new();
+    for symptom in &named {
+        if !symptoms.contains(&symptom.name) {
+            symptoms.push(symptom.name.clone());
+        }
+    }
     Ok(UrgentFirst {
         symptom_terms,
         action_terms,
-        symptoms: named.iter().map(|s| s.name.clone()).collect(),
+        symptoms,
         advice: top.into_iter().map(|(_, address)| address).next(),
         if_meant: meant
             .into_iter()

@@ -3559,6 +3559,32 @@ fn sick_pay_lung_problems_on_enhertu_and_a_lost_taste_reach_their_answers() {
 }
 
 #[test]
+fn wanting_to_die_is_a_crisis_and_a_wish_about_where_to_die_is_not() {
+    // A session on `mbc serve` (2026-12-05): "I want to die" had no notice ("die" was read as
+    // the end of life), though its first two passages were the suicide text's.
+    let ws = Workspace::with_bundled_corpus();
+    let crisis = "thoughts of suicide or self-harm";
+    assert_urgent_first(
+        &ws,
+        &[
+            ("I want to die", crisis),
+            ("no reason to live", crisis),
+            ("i want to kill myself at home", crisis),
+        ],
+    );
+    let both = search(&ws, "i want to die and kill myself", &[]);
+    assert_eq!(both.urgent_symptoms, [crisis], "named once");
+    assert_names_no_urgent_symptom(
+        &ws,
+        &[
+            "i want to die at home not in hospital",
+            "where do people want to die",
+            "i do not want to die",
+        ],
+    );
+}
+
+#[test]
 fn a_swelling_of_months_is_not_an_emergency() {
     // It had the urgent notice: a swollen leg counted as a clot however long it had been
     // swollen.
