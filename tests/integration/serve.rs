@@ -586,6 +586,22 @@ fn the_page_searches_shows_nothing_found_and_makes_a_handout() {
         one_gone.body
     );
     assert_eq!(server.get("/handout?id=0123456789abcdef").status, 404);
+    // A session on the server (2026-12-05): an id chosen in capitals and in small letters was
+    // printed twice, an empty id was "no passage with id ``", and passages beyond the most a
+    // handout prints were left out without a word.
+    let upper = bones.to_ascii_uppercase();
+    let twice = server.get(&format!("/handout?id={upper}&id={bones}"));
+    assert_eq!(twice.body.matches("class=\"passage\"").count(), 1);
+    assert_eq!(server.get("/handout?id=").status, 400);
+    let many: String = (0..101).map(|n| format!("&id={n:016x}")).collect();
+    let too_many = server.get(&format!("/handout?id={bones}{many}"));
+    assert!(
+        too_many
+            .body
+            .contains("Left out: 2 passage(s) chosen beyond the 100 a handout prints"),
+        "{}",
+        too_many.body
+    );
 }
 
 #[test]

@@ -206,6 +206,8 @@ pub async fn approaches(State(shared): State<Arc<Shared>>, RawQuery(query): RawQ
 /// dates, the notice, the date printed and what produced it.
 pub async fn handout(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuery) -> Response {
     let mut ids: Vec<String> = Vec::new();
+    // Passages chosen beyond the most a handout prints, which it says it left out.
+    let mut beyond = 0;
     // The search the passages were chosen from, which the results' form sends along.
     let mut searched_for = String::new();
     for (key, value) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
@@ -219,9 +221,16 @@ pub async fn handout(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuer
                 "a passage id is letters and digits, as the results give it",
             ));
         }
-        // A passage chosen twice is printed once.
-        if key == "id" && ids.len() < api::MAX_LIMIT && !ids.iter().any(|id| *id == value) {
-            ids.push(value.into_owned());
+        // A passage chosen twice is printed once, whatever the case of its id (ids are looked
+        // up in any case); an empty id chooses nothing.
+        let id = value.to_ascii_lowercase();
+        if key != "id" || id.is_empty() || ids.contains(&id) {
+            continue;
+        }
+        if ids.len() < api::MAX_LIMIT {
+            ids.push(id);
+        } else {
+            beyond += 1;
         }
     }
     if ids.is_empty() {
@@ -256,6 +265,10 @@ pub async fn handout(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuer
         @if gone > 0 {
             p.note role="status" { "Left out: " (gone) " passage(s) chosen that are no longer \
                 in the index (it was updated after they were chosen)." }
+        }
+        @if beyond > 0 {
+            p.note role="status" { "Left out: " (beyond) " passage(s) chosen beyond the "
+                (api::MAX_LIMIT) " a handout prints." }
         }
         p.print-note { "Printed " (today) " from mbc " (env!("CARGO_PKG_VERSION")) ". "
             (review_note(&passages)) }
