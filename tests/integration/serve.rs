@@ -462,6 +462,12 @@ fn hostile_queries_get_an_answer_never_a_server_error() {
             reply.body
         );
     }
+    // A NUL was echoed into the page's title and search box (2026-12-05).
+    for path in ["/api/search?q=tamoxifen%00", "/?q=tamoxifen%00"] {
+        let reply = server.get(path);
+        assert_eq!(reply.status, 400, "{path}: {}", reply.body);
+        assert!(reply.body.contains("control character"), "{}", reply.body);
+    }
     // A 100 KB query is more than an HTTP request line may carry.
     let status = server.raw_status(&format!("/api/search?q={}", "a".repeat(100_000)));
     assert!(status == 414 || status == 400, "{status}");

@@ -511,26 +511,41 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Par
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
-        check_utf8(parts.uri.query().unwrap_or_default())?;
+        check_query_string(parts.uri.query().unwrap_or_default())?;
         let Query(params) = Query::try_from_uri(&parts.uri)?;
         Ok(Params(params))
     }
 }
 
-/// Refuses a query string whose percent-decoded names or values are not UTF-8.
-pub fn check_utf8(query: &str) -> Result<(), ApiError> {
-    let undecodable = query.split('&').find_map(|pair| {
-        let bytes: Vec<u8> = percent_encoding::percent_decode_str(pair).collect();
+/// Refuses a query string whose percent-decoded names or values are not UTF-8, or hold a
+/// control character other than a tab or a line break: a NUL was echoed into the page's title
+/// and search box, where HTML cannot carry it, and no one types one.
+pub fn check_query_string(query: &str) -> Result<(), ApiError> {
+    let name_of = |pair: &str| {
         let name = pair.split('=').next().unwrap_or_default();
-        std::str::from_utf8(&bytes).is_err().then_some(name)
-    });
-    match undecodable {
-        None => Ok(()),
-        Some(name) => Err(ApiError::bad_request(format!(
-            "{} is not UTF-8 once percent-decoded: encode the text as UTF-8 before percent-encoding it",
-            percent_encoding::percent_decode_str(name).decode_utf8_lossy()
-        ))),
+        percent_encoding::percent_decode_str(name)
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    for pair in query.split('&') {
+        let bytes: Vec<u8> = percent_encoding::percent_decode_str(pair).collect();
+        let Ok(text) = std::str::from_utf8(&bytes) else {
+            return Err(ApiError::bad_request(format!(
+                "{} is not UTF-8 once percent-decoded: encode the text as UTF-8 before percent-encoding it",
+                name_of(pair)
+            )));
+        };
+        if text
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        {
+            return Err(ApiError::bad_request(format!(
+                "{} holds a control character (such as NUL), which no search can use",
+                name_of(pair)
+            )));
+        }
     }
+    Ok(())
 }
 
 impl From<QueryRejection> for ApiError {

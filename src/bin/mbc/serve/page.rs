@@ -81,7 +81,7 @@ fn is_tracking(key: &str) -> bool {
 /// mistake to name) but without the [tracking parameters](is_tracking) links pick up.
 fn page_params<T: serde::de::DeserializeOwned>(query: Option<String>) -> Result<T, ApiError> {
     let raw = query.unwrap_or_default();
-    super::api::check_utf8(&raw)?;
+    super::api::check_query_string(&raw)?;
     let kept = form_urlencoded::Serializer::new(String::new())
         .extend_pairs(form_urlencoded::parse(raw.as_bytes()).filter(|(key, _)| !is_tracking(key)))
         .finish();
