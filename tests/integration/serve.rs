@@ -358,6 +358,16 @@ fn every_bad_request_gets_a_json_error_with_a_fitting_status() {
             "/api/search?q=bone&colour=red",
             "unknown parameter `colour`; the parameters are q,",
         ),
+        // A whole number too long for any limit was "not a whole number"; two parameters were
+        // "the one parameter is q or limit" (2026-12-05).
+        (
+            "/api/search?q=bone&offset=99999999999999999999999",
+            "offset is too large: see the limits in /api/openapi.json",
+        ),
+        (
+            "/api/suggest?q=tam&foo=1",
+            "unknown parameter `foo`; the parameters are q and limit",
+        ),
         (
             "/api/search?q=bone&exact=yes",
             "exact must be true or false",

@@ -566,6 +566,13 @@ fn readable_rejection(text: &str) -> String {
         let (name, expected) = rest.split_once('`').unwrap_or((rest, ""));
         let known = if let Some((_, list)) = expected.split_once("expected one of ") {
             format!("; the parameters are {}", list.replace('`', ""))
+        } else if let Some((_, two)) = expected.split_once("expected ")
+            && two.contains("` or `")
+        {
+            format!(
+                "; the parameters are {}",
+                two.replace('`', "").replace(" or ", " and ")
+            )
         } else if let Some((_, only)) = expected.split_once("expected ") {
             format!("; the one parameter is {}", only.replace('`', ""))
         } else if expected.contains("there are no fields") {
@@ -584,7 +591,10 @@ fn readable_rejection(text: &str) -> String {
         };
         return format!("parameter `{name}` is given more than once: give it once{several}");
     }
-    if problem.contains("digit") || problem.contains("integer") || problem.contains("too large") {
+    if problem.contains("too large") {
+        // A whole number, but more digits than any limit: "must be a whole number" was wrong.
+        format!("{field} is too large: see the limits in /api/openapi.json")
+    } else if problem.contains("digit") || problem.contains("integer") {
         format!("{field} must be a whole number, such as 10")
     } else if problem.contains("`true` or `false`") {
         format!("{field} must be true or false")
