@@ -395,6 +395,7 @@ pub struct StatsOutput {
     pub index_bytes: u64,
     /// RFC 3339, UTC.
     pub built_at: String,
+    /// The corpus directory: its path from `mbc stats`, its name alone from `/api/stats`.
     pub corpus: String,
     pub skipped: Vec<String>,
     /// The passage vectors for semantic search; `null` in an index built without a model.

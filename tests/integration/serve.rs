@@ -237,7 +237,11 @@ fn passages_approaches_stats_and_health_answer() {
         "{results}"
     );
     assert_eq!(server.get("/approaches?per=0").status, 400);
-    assert_eq!(server.get("/api/stats").json()["documents"], 2);
+    let stats = server.get("/api/stats").json();
+    assert_eq!(stats["documents"], 2);
+    // Its full path told anyone who could reach the server where it runs (2026-12-05).
+    let corpus = stats["corpus"].as_str().unwrap();
+    assert!(!corpus.contains('/') && !corpus.contains('\\'), "{corpus}");
     assert_eq!(server.get("/healthz").json()["status"], "ok");
 }
 

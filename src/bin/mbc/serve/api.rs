@@ -286,7 +286,12 @@ pub async fn stats_handler(
     Params(NoParams {}): Params<NoParams>,
 ) -> Result<Json<wire::StatsOutput>, ApiError> {
     let served = shared.current();
-    let stats = blocking(move || served.read(crate::app::stats)).await?;
+    let mut stats = blocking(move || served.read(crate::app::stats)).await?;
+    // The corpus by its name alone: its full path told anyone who could reach the server the
+    // account and folders it runs from.
+    if let Some(name) = std::path::Path::new(&stats.corpus).file_name() {
+        stats.corpus = name.to_string_lossy().into_owned();
+    }
     Ok(Json(stats))
 }
 
