@@ -236,6 +236,13 @@ fn passages_approaches_stats_and_health_answer() {
         results.contains(">Surgery and radiation<") && !results.contains(">local-treatment<"),
         "{results}"
     );
+    // Each approach's passages sit one heading level below it (2026-12-05: all were h2).
+    let under_approach = server.get("/approaches").body;
+    assert!(
+        under_approach.contains("<article class=\"passage\"><h3>")
+            && !under_approach.contains("<article class=\"passage\"><h2>"),
+        "{under_approach}"
+    );
     assert_eq!(server.get("/approaches?per=0").status, 400);
     let stats = server.get("/api/stats").json();
     assert_eq!(stats["documents"], 2);

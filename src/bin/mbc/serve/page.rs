@@ -192,7 +192,7 @@ pub async fn approaches(State(shared): State<Arc<Shared>>, RawQuery(query): RawQ
                 h2 id=(format!("a-{}", approach.id)) { (approach.label) }
                 p { (approach.description) }
                 @for hit in &results.hits {
-                    (passage_block(&unmarked(PassageRecord::ranked(hit, false)), &hit.passage, "", None, taxonomy))
+                    (passage_block_at(&unmarked(PassageRecord::ranked(hit, false)), &hit.passage, "", None, taxonomy, true))
                 }
                 p { a href=(format!("/?q={}&approach={}", encode(&approach.label), encode(&approach.id))) {
                     "More passages about " (approach.label) } }
@@ -693,6 +693,20 @@ fn passage_block(
     results: Option<&InResults>,
     taxonomy: &ApproachTaxonomy,
 ) -> Markup {
+    passage_block_at(record, passage, label, results, taxonomy, false)
+}
+
+/// [`passage_block`], its heading one level down (`h3`) where it sits under a heading of its
+/// own: on the overview, each approach's `h2` and its passages' were one level, and a screen
+/// reader's list of headings lost which passages belong to which approach.
+fn passage_block_at(
+    record: &PassageRecord,
+    passage: &StoredPassage,
+    label: &str,
+    results: Option<&InResults>,
+    taxonomy: &ApproachTaxonomy,
+    nested: bool,
+) -> Markup {
     let document = wire::DocumentOut::of(passage);
     let query = results.map(|r| r.query);
     let href = match results {
@@ -706,8 +720,9 @@ fn passage_block(
     html! {
         article.passage {
             @if !label.is_empty() { p.label { (label) } }
-            h2 { a href=(href) {
-                (record.title) @if !record.section.is_empty() { " › " (record.section) } } }
+            @let title = html! { a href=(href) {
+                (record.title) @if !record.section.is_empty() { " › " (record.section) } } };
+            @if nested { h3 { (title) } } @else { h2 { (title) } }
             @if record.urgent { p.urgent { "Urgent: read this first." } }
             @if let Some(why) = &record.contrary {
                 p.dated { "About " (why) ": listed after the passages that are not." }
