@@ -554,6 +554,24 @@ fn a_word_typed_with_a_letter_left_out_is_read_as_that_word() {
 }
 
 #[test]
+fn also_searched_names_a_status_in_words_not_by_its_sign() {
+    // A session on `mbc serve` (2026-12-05): "her2 negative treatment" showed "Also searched:
+    // her2-." The minus sign is searched, the name shown.
+    let ws = Workspace::with_bundled_corpus();
+    for query in ["her2 negative treatment", "er negative"] {
+        let shown = mbc(&ws, &["search", query]).ok().stdout;
+        assert!(
+            !shown.contains("her2-,") && !shown.contains("her2-\n"),
+            "{shown}"
+        );
+        assert!(
+            !shown.contains(" er-") && !shown.contains(" hr-"),
+            "{shown}"
+        );
+    }
+}
+
+#[test]
 fn an_abbreviation_an_american_word_or_definition_does_not_hide_the_answer() {
     // A new-user session (2026-12-05): each was "nothing found", through a word no text uses
     // ("SG" for sacituzumab govitecan, "copay", "programs", "definition").
