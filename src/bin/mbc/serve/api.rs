@@ -435,7 +435,8 @@ pub struct ApiErrorOutput {
 #[derive(Serialize, ToSchema)]
 pub struct ApiErrorOut {
     /// What went wrong, for programs: `bad_request`, `unknown_approach`, `unknown_passage`,
-    /// `not_found`, `method_not_allowed` (405: a method other than GET or HEAD, on any path),
+    /// `not_found`, `method_not_allowed` (405: a method other than GET or HEAD on an address
+    /// that exists; an unknown address is `not_found` whatever the method),
     /// `query_too_long`, `overloaded`, `damaged_index` or `internal`.
     kind: &'static str,
     message: String,
