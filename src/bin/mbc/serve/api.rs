@@ -572,15 +572,13 @@ fn readable_rejection(text: &str) -> String {
         let (name, expected) = rest.split_once('`').unwrap_or((rest, ""));
         let known = if let Some((_, list)) = expected.split_once("expected one of ") {
             format!("; the parameters are {}", list.replace('`', ""))
-        } else if let Some((_, two)) = expected.split_once("expected ")
-            && two.contains("` or `")
-        {
-            format!(
-                "; the parameters are {}",
-                two.replace('`', "").replace(" or ", " and ")
-            )
-        } else if let Some((_, only)) = expected.split_once("expected ") {
-            format!("; the one parameter is {}", only.replace('`', ""))
+        } else if let Some((_, named)) = expected.split_once("expected ") {
+            // serde names one parameter ("expected `per`") or two ("expected `q` or `limit`").
+            let named = named.replace('`', "");
+            match named.split_once(" or ") {
+                Some((first, second)) => format!("; the parameters are {first} and {second}"),
+                None => format!("; the one parameter is {named}"),
+            }
         } else if expected.contains("there are no fields") {
             "; this address takes no parameters".to_string()
         } else {
