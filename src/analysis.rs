@@ -372,6 +372,18 @@ pub fn written_words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Words as written ([`written_words`]) in the one form in which a query and a phrase of the
+/// urgent list are compared: apostrophes left out and negations contracted, so that "don't",
+/// "dont" and "do not" are one word ("dont").
+pub fn canonical_written(text: &str) -> Vec<String> {
+    canonical(written_words(text))
+}
+
+/// `words` as written, in the form [`canonical_written`] gives.
+pub fn canonical(words: Vec<String>) -> Vec<String> {
+    contract_negations(words.iter().map(|w| without_apostrophes(w)).collect())
+}
+
 /// For a term of several written words that analyzes to one word (`key`), its stop words being
 /// dropped ("off work" as `work`): its written words and which of them is `key`; `None` for any
 /// other term. Such a term can only be matched with its words as written.

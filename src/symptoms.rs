@@ -9,7 +9,7 @@
 //! [[symptom]]
 //! name = "fever during treatment"
 //! terms = ["fever", "high temperature", "chills"]
-//! unless = []                                           # words that mean another sense
+//! unless = ["room temperature"]                       # words that mean another sense
 //! ```
 //!
 //! A term matches a query or a passage when all its words are there (after analysis, in any
@@ -24,8 +24,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::{
-    analyze_words, contract_negations, is_negation, kept_among_stop_words, medical_analyzer,
-    written_words,
+    analyze_words, canonical, canonical_written, is_negation, kept_among_stop_words,
+    medical_analyzer, written_words,
 };
 use crate::{Error, Result};
 
@@ -76,8 +76,13 @@ pub struct Symptom {
     /// For each term, whether a negation leads it ("cant walk", "wont stop vomiting"): its
     /// second word is what is negated, which a query must have soon after the negation.
     pub negated: Vec<bool>,
-    /// Analyzed words that mean the terms are used in another sense.
+    /// Analyzed words that mean the terms are used in another sense, when the query itself
+    /// has one (not a synonym of its words: "should i go to work", "work" read as "job" too, lost
+    /// the notice on a fever through "temp job").
     pub unless: Vec<String>,
+    /// Phrases that mean another sense, their words as written ([`canonical_written`]), when the
+    /// query has one as written: "room temperature", while "im in my room" keeps the notice.
+    pub unless_written: Vec<Vec<String>>,
 }
 
 /// The urgent symptoms and the words that say to act at once.
@@ -126,7 +131,7 @@ impl UrgentSymptoms {
                     .zip(&terms)
                     .map(|(term, words)| {
                         kept_among_stop_words(&mut written_analyzer, term, words)
-                            .map(|(written, _)| written)
+                            .map(|(written, _)| canonical(written))
                             .unwrap_or_default()
                     })
                     .collect();
@@ -139,20 +144,22 @@ impl UrgentSymptoms {
                 // Its words in order are the whole test: no negation rule of its own.
                 for phrase in &s.as_written {
                     terms.push(words_of(phrase)?);
-                    written.push(written_words(phrase));
+                    written.push(canonical_written(phrase));
                     negated.push(false);
                 }
+                let (phrases, words): (Vec<&String>, Vec<&String>) =
+                    s.unless.iter().partition(|u| written_words(u).len() > 1);
                 Ok(Symptom {
                     name: s.name.clone(),
                     terms,
                     written,
                     negated,
-                    unless: s
-                        .unless
-                        .iter()
+                    unless: words
+                        .into_iter()
                         .map(|u| words_of(u))
                         .collect::<Result<Vec<_>>>()?
                         .concat(),
+                    unless_written: phrases.into_iter().map(|u| canonical_written(u)).collect(),
                 })
             })
             .collect::<Result<_>>()?;
@@ -212,7 +219,8 @@ impl UrgentSymptoms {
         self.symptoms
             .iter()
             .filter(|s| s.terms_in(terms).next().is_some())
-            .filter(|s| !s.unless.iter().any(|u| terms.has(u)))
+            .filter(|s| !s.unless.iter().any(|u| terms.has_own(u)))
+            .filter(|s| !s.unless_written.iter().any(|u| terms.has_written(u)))
             .collect()
     }
 }
@@ -260,7 +268,7 @@ const NEGATION_REACH: usize = 3;
 pub struct QueryTerms<'a> {
     words: FxHashSet<&'a str>,
     phrases: Vec<&'a [String]>,
-    /// The query's words as written ([`written_words`]), for the terms that need them.
+    /// The query's words as written ([`canonical_written`]), for the terms that need them.
     written: Vec<String>,
     /// The positions of the query's own analyzed words, for the terms led by a negation.
     positions: FxHashMap<String, Vec<usize>>,
@@ -289,7 +297,7 @@ impl<'a> QueryTerms<'a> {
 
     /// The query as typed (once), for the terms that need their words as written or in place.
     pub fn add_written(&mut self, text: &str) {
-        let written = contract_negations(written_words(text));
+        let written = canonical_written(text);
         let contracted = written.join(" ");
         self.written.extend(written);
         for word in analyze_words(&mut medical_analyzer(), &contracted) {
@@ -323,9 +331,12 @@ impl<'a> QueryTerms<'a> {
         written.is_empty() || self.written.windows(written.len()).any(|w| w == written)
     }
 
-    /// True when `word` is among the words, alone or in a phrase.
-    fn has(&self, word: &str) -> bool {
-        self.words.contains(word) || self.phrases.iter().any(|p| p.iter().any(|w| w == word))
+    /// True when `word` is one of the query's own analyzed words, as written ([`add_written`]),
+    /// not a synonym of one.
+    ///
+    /// [`add_written`]: QueryTerms::add_written
+    fn has_own(&self, word: &str) -> bool {
+        self.positions.contains_key(word)
     }
 
     /// True when the query names `term` (its analyzed words): each of them is a word of the
@@ -365,6 +376,14 @@ mod tests {
         let mut set = QueryTerms::default();
         terms.iter().for_each(|t| set.add_word(t));
         set
+    }
+
+    /// True when `query`, its own words and as written, names a symptom of `list`.
+    fn names_any(list: &UrgentSymptoms, query: &str) -> bool {
+        let words = terms_of(query);
+        let mut terms = set(&words);
+        terms.add_written(query);
+        !list.named_in(&terms).is_empty()
     }
 
     fn bundled() -> UrgentSymptoms {
@@ -444,15 +463,38 @@ mod tests {
             Path::new("urgent.toml"),
         )
         .unwrap();
-        let named = |query: &str| -> bool {
-            let words = terms_of(query);
-            let mut terms = set(&words);
-            terms.add_written(query);
-            !list.named_in(&terms).is_empty()
-        };
+        let named = |query: &str| names_any(&list, query);
         assert!(named("mum suddenly doesnt know who i am"));
         assert!(!named("the doctor doesnt know why my back hurts"));
         assert!(!named("who i am doesnt know"));
+    }
+
+    #[test]
+    fn a_phrase_as_written_is_the_same_with_or_without_apostrophes_or_a_contraction() {
+        let list = UrgentSymptoms::parse(
+            "actions = [\"urgent\"]\n[[symptom]]\nname = \"crisis\"\nterms = []\n\
+             as_written = [\"don't want to live anymore\"]\n",
+            Path::new("urgent.toml"),
+        )
+        .unwrap();
+        let named = |query: &str| names_any(&list, query);
+        assert!(named("I do not want to live anymore"));
+        assert!(named("i dont want to live anymore"));
+        assert!(named("I don\u{2019}t want to live anymore"));
+        assert!(!named("I want to live"));
+    }
+
+    #[test]
+    fn an_exception_of_several_words_counts_only_as_written() {
+        let list = UrgentSymptoms::parse(
+            "actions = [\"urgent\"]\n[[symptom]]\nname = \"fever\"\n\
+             terms = [\"temperature\"]\nunless = [\"room temperature\"]\n",
+            Path::new("urgent.toml"),
+        )
+        .unwrap();
+        let named = |query: &str| names_any(&list, query);
+        assert!(!named("keep the tablets at room temperature"));
+        assert!(named("a high temperature, i am in my room"));
     }
 
     #[test]

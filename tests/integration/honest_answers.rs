@@ -4039,3 +4039,74 @@ fn a_nurses_abbreviations_and_slips_into_real_words_reach_the_texts() {
         ),
     ]);
 }
+
+#[test]
+fn not_wanting_to_live_is_a_crisis_however_it_is_said() {
+    // A new user's session (2026-12-05, stop 61): each had no notice; "mom said she doesnt want
+    // to live anymore" was led by "How long will I live?". The list had "dont want to live
+    // anymore" and "do not want to be here anymore", but a query's "do not" was compared as
+    // "dont" and the list's was not, and "doesnt" was in no phrase.
+    let ws = Workspace::with_bundled_corpus();
+    let crisis = "thoughts of suicide or self-harm";
+    assert_urgent_first(
+        &ws,
+        &[
+            ("mom said she doesnt want to live anymore", crisis),
+            ("i dont see the point anymore", crisis),
+            ("whats the point of going on", crisis),
+            ("mum keeps saying she wants to die", crisis),
+            ("i do not want to be here anymore", crisis),
+            ("thinking of ending it", crisis),
+        ],
+    );
+    assert_names_no_urgent_symptom(
+        &ws,
+        &[
+            "she wants to die at home",
+            "i dont want to be here for chemo",
+            "i cant see the point of this scan",
+        ],
+    );
+}
+
+#[test]
+fn a_fever_is_urgent_whatever_else_the_question_says_about_work_or_a_room() {
+    // A new user's session (2026-12-05, stop 61): "job" and "room" were exceptions as single
+    // words, for a temporary job and a room's temperature, and "work" counted as "job" through
+    // the lexicon, so a fever with either had no notice.
+    let ws = Workspace::with_bundled_corpus();
+    let fever = "fever or signs of infection during treatment";
+    assert_urgent_first(
+        &ws,
+        &[
+            ("i have a temperature of 38.4 should i go to work", fever),
+            ("fever after chemo can i still go to my job", fever),
+            (
+                "high temperature and shivering on chemo, im in my room",
+                fever,
+            ),
+        ],
+    );
+    assert_names_no_urgent_symptom(
+        &ws,
+        &[
+            "can i store my tablets at room temperature",
+            "i got a temp job while on chemo",
+        ],
+    );
+}
+
+#[test]
+fn heavy_bleeding_in_everyday_words_is_urgent() {
+    // A new user's session (2026-12-05, stop 61): no notice, and the first passage was on
+    // vaginal bleeding with hormone therapy.
+    let ws = Workspace::with_bundled_corpus();
+    assert_urgent_first(
+        &ws,
+        &[
+            ("she is bleeding a lot", "bleeding"),
+            ("she is bleeding heavily", "bleeding"),
+        ],
+    );
+    assert_names_no_urgent_symptom(&ws, &["i had a lot of blood tests"]);
+}
