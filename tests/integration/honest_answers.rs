@@ -3800,7 +3800,7 @@ fn a_hormonal_coil_is_ruled_out_and_two_antidepressants_are_named_with_tamoxifen
         (
             "prozac and tamoxifen",
             "03-hormonal-endocrine-therapy.md",
-            "such as paroxetine and fluoxetine, weaken tamoxifen",
+            "such as paroxetine and fluoxetine, may weaken tamoxifen",
         ),
         (
             "swollen calf on tamoxifen",
