@@ -112,6 +112,9 @@ fn asks_at(words: &[&str], i: usize) -> bool {
         || (matches!(word, "took" | "taken")
             && words[i + 1..].iter().take(REACH).any(|w| *w == "twice"))
         || (word == "double" && has(DOSE_WORDS, next))
+        // Doubling up to make up a missed one, said of a medicine anywhere in the question: "i
+        // forgot to take my ibrance yesterday should i double up". Not "we double up on lifts".
+        || (word == "double" && next == "up" && words.iter().any(|w| has(MEDICINE_WORDS, w)))
         // What was swallowed was a medicine: "my son swallowed one of my tablets".
         || (word == "swallowed"
             && words[i + 1..]
@@ -144,6 +147,8 @@ mod tests {
             "my son swallowed one of my tablets",
             "i took my tamoxifen twice today",
             "mum was given a double dose",
+            "i forgot to take my ibrance yesterday should i double up",
+            "missed my letrozole tablet can i double up tomorrow",
         ] {
             assert!(asks_for_dose(query), "{query}");
         }
@@ -167,6 +172,7 @@ mod tests {
             "she swallowed her pride and asked for help",
             "she was given a double mastectomy",
             "i was given radiotherapy twice to my spine",
+            "we double up on lifts to the hospital",
         ] {
             assert!(!asks_for_dose(query), "{query}");
         }

@@ -4110,3 +4110,49 @@ fn heavy_bleeding_in_everyday_words_is_urgent() {
     );
     assert_names_no_urgent_symptom(&ws, &["i had a lot of blood tests"]);
 }
+
+#[test]
+fn stools_counted_a_gym_a_prosecco_a_sore_tounge_and_sunbathing_reach_their_answers() {
+    // A new user's session (2026-12-05, stop 61): each was "nothing found" (the stool count
+    // without the urgent notice); "natural treatment instead of chemo" missed the passage on
+    // replacing proven treatment.
+    assert_answered_by_words_and_by_default(&[
+        (
+            "pt on xeloda 6 watery stools today",
+            "Problems that need emergency or same-day care",
+        ),
+        (
+            "can i still go to the gym and lift weights",
+            "Managing pain and staying active | Movement and exercise",
+        ),
+        ("glass of prosecco on letrozole", "Alcohol"),
+        (
+            "sore tounge and mouth ulsers",
+            "Nausea, tiredness and mouth sores | Diarrhoea and mouth sores",
+        ),
+        ("sunbathing on capecitabine", "Sun and skin"),
+        (
+            "natural treatment instead of chemo",
+            "Replacing proven treatment",
+        ),
+        (
+            "is it my fault it spread",
+            "Feelings after hearing the cancer has spread",
+        ),
+    ]);
+    let ws = Workspace::with_bundled_corpus();
+    let stools = search(&ws, "pt on xeloda 6 watery stools today", &[]);
+    assert_eq!(stools.urgent_symptoms, ["severe or ongoing diarrhoea"]);
+}
+
+#[test]
+fn doubling_up_a_missed_tablet_gets_the_note_that_no_doses_are_given() {
+    // A new user's session (2026-12-05, stop 61): nothing found, and no word on where to ask.
+    let ws = Workspace::with_bundled_corpus();
+    let output = search(
+        &ws,
+        "i forgot to take my ibrance yesterday should i double up",
+        &[],
+    );
+    assert!(output.asks_for_dose);
+}
