@@ -379,9 +379,13 @@ impl Lexicon {
     }
 
     /// True if `term`, an analyzed word, is one of the words of some lexicon term ("ductal" of
-    /// "ductal carcinoma in situ"). Read only for words no passage uses, so a scan will do.
+    /// "ductal carcinoma in situ") that is not a misspelling: "tounge" of "sore tounge" is no
+    /// real word, and is still offered "tongue". Read only for words no passage uses, so a scan
+    /// will do.
     pub fn has_word(&self, term: &str) -> bool {
-        self.by_key.keys().flatten().any(|w| w == term)
+        self.by_key.iter().any(|(key, &group)| {
+            self.groups[group].kind != SynonymKind::Misspelling && key.iter().any(|w| w == term)
+        })
     }
 
     /// True when `word` is one of the `terms` of a group that is not of misspellings: a word

@@ -4156,3 +4156,35 @@ fn doubling_up_a_missed_tablet_gets_the_note_that_no_doses_are_given() {
     );
     assert!(output.asks_for_dose);
 }
+
+#[test]
+fn a_back_that_hurts_at_night_is_read_as_back_pain_at_night() {
+    // A new user's session (2026-12-05, stop 61): the right passages came first but with no
+    // notice ("hurts" is no "pain").
+    let ws = Workspace::with_bundled_corpus();
+    assert_urgent_first(
+        &ws,
+        &[(
+            "my back hurts at night and worse lying down is it the cancer",
+            "spinal cord compression",
+        )],
+    );
+    assert_names_no_urgent_symptom(&ws, &["my back hurts after gardening"]);
+}
+
+#[test]
+fn a_misspelled_phrase_in_the_lexicon_leaves_its_words_to_spelling() {
+    // "chemo brian" and "sore tounge" were nothing found (2026-12-05, stop 61). Listed as
+    // misspellings, their words must still be offered the word meant elsewhere: a word of any
+    // lexicon term was taken for a real word that no passage uses, and offered nothing.
+    assert_answered_by_words_and_by_default(&[(
+        "chemo brian cant remember anything",
+        "What helps with chemo brain?",
+    )]);
+    let ws = Workspace::with_bundled_corpus();
+    let brian = search(&ws, "mets to the brian", &[]);
+    assert_eq!(reported_absent(&brian, "brian").suggestions, ["brain"]);
+    let tounge = search(&ws, "my tounge is swollen", &[]);
+    let offered = &reported_absent(&tounge, "tounge").suggestions;
+    assert!(offered.contains(&"tongue".to_string()), "{offered:?}");
+}
