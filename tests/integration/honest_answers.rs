@@ -4115,7 +4115,8 @@ fn heavy_bleeding_in_everyday_words_is_urgent() {
 fn stools_counted_a_gym_a_prosecco_a_sore_tounge_and_sunbathing_reach_their_answers() {
     // A new user's session (2026-12-05, stop 61): each was "nothing found" (the stool count
     // without the urgent notice); "natural treatment instead of chemo" missed the passage on
-    // replacing proven treatment.
+    // replacing proven treatment, and "take the breast out" the passage on surgery to the
+    // breast in de novo disease.
     assert_answered_by_words_and_by_default(&[
         (
             "pt on xeloda 6 watery stools today",
@@ -4141,6 +4142,16 @@ fn stools_counted_a_gym_a_prosecco_a_sore_tounge_and_sunbathing_reach_their_answ
         ),
     ]);
     let ws = Workspace::with_bundled_corpus();
+    // By words alone, "stage 4" and "surgery" find the passages that name stages and local
+    // treatment first.
+    assert_answered(
+        &ws,
+        &[],
+        &[(
+            "why wont they do surgery to take the breast out if its stage 4",
+            "Primary tumour surgery in de novo disease",
+        )],
+    );
     let stools = search(&ws, "pt on xeloda 6 watery stools today", &[]);
     assert_eq!(stools.urgent_symptoms, ["severe or ongoing diarrhoea"]);
 }
