@@ -30,6 +30,7 @@ pub(crate) use normalize::{for_each_term, for_each_term_where};
 pub use sequence::TermSequenceTokenizer;
 pub use terms::{PassageTerms, TermSet};
 pub use tokenizer::MedicalTokenizer;
+pub use tokenizer::is_apostrophe;
 
 /// Name of the tokenizer of the indexed text fields, which receive text already analyzed by
 /// [`encode_terms`].
@@ -302,7 +303,7 @@ const NEGATIONS: [&str; 15] = [
 /// Whether `word`, as typed, is one of the [`NEGATIONS`], with or without its apostrophe
 /// ("shouldn't", "shouldnt").
 pub fn is_negation(word: &str) -> bool {
-    let bare = word.chars().filter(|c| !matches!(c, '\'' | '\u{2019}'));
+    let bare = word.chars().filter(|c| !is_apostrophe(*c));
     NEGATIONS
         .iter()
         .any(|n| bare.clone().map(|c| c.to_ascii_lowercase()).eq(n.chars()))
@@ -356,16 +357,14 @@ pub fn contract_negations(words: Vec<String>) -> Vec<String> {
 
 /// `word` without its apostrophes, as the analyzer reads it: "what's" is "whats".
 pub fn without_apostrophes(word: &str) -> String {
-    word.chars()
-        .filter(|c| !matches!(c, '\'' | '\u{2019}'))
-        .collect()
+    word.chars().filter(|c| !is_apostrophe(*c)).collect()
 }
 
 /// Words as written, lower-cased, with a typographic apostrophe made plain: what the stop words of
 /// a term that analysis leaves as one word are compared as (`lexicon`, `symptoms`).
 pub fn written_words(text: &str) -> Vec<String> {
     text.to_lowercase()
-        .replace('\u{2019}', "'")
+        .replace(is_apostrophe, "'")
         .split(|c: char| !(c.is_alphanumeric() || c == '\''))
         .filter(|w| !w.is_empty())
         .map(String::from)
@@ -376,7 +375,24 @@ pub fn written_words(text: &str) -> Vec<String> {
 /// urgent list are compared: apostrophes left out and negations contracted, so that "don't",
 /// "dont" and "do not" are one word ("dont").
 pub fn canonical_written(text: &str) -> Vec<String> {
-    canonical(written_words(text))
+    canonical(written_words(&whole_numbers(text)))
+}
+
+/// `text` with each decimal number cut to its whole part ("39.2 degrees" as "39 degrees"): a
+/// temperature is listed by its whole degrees, and "she has 39.2 degrees" had no notice.
+fn whole_numbers(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    let mut after_digit = false;
+    while let Some(c) = chars.next() {
+        if after_digit && matches!(c, '.' | ',') && chars.peek().is_some_and(char::is_ascii_digit) {
+            while chars.next_if(char::is_ascii_digit).is_some() {}
+            continue;
+        }
+        after_digit = c.is_ascii_digit();
+        out.push(c);
+    }
+    out
 }
 
 /// `words` as written, in the form [`canonical_written`] gives.
@@ -601,6 +617,14 @@ mod tests {
     #[test]
     fn hyphen_used_as_punctuation_is_not_a_compound() {
         assert_eq!(terms("pain - and fatigue"), ["pain", "fatigu"]);
+    }
+
+    #[test]
+    fn a_phrase_as_written_reads_decimals_as_whole_numbers_and_any_apostrophe_as_one() {
+        assert_eq!(canonical_written("39.2 degrees"), ["39", "degrees"]);
+        assert_eq!(canonical_written("38,5 degrees"), ["38", "degrees"]);
+        assert_eq!(canonical_written("she can\u{b4}t walk"), ["she", "cant", "walk"]);
+        assert_eq!(canonical_written("do not go."), ["dont", "go"]);
     }
 
     #[test]

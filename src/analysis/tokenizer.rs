@@ -170,8 +170,11 @@ fn segment_text<'a>(segment: Segment, text: &'a str, buffer: &'a mut String) -> 
     buffer
 }
 
-fn is_apostrophe(c: char) -> bool {
-    c == '\'' || c == '\u{2019}'
+/// An apostrophe as people type it: plain, typographic (’), or an acute accent (´) or a
+/// modifier letter (ʼ) that some keyboards give ("can´t" had no urgent notice where "can’t"
+/// had).
+pub fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}' | '\u{00B4}' | '\u{02BC}')
 }
 
 /// `+` or `-` right after a word and not followed by another word character: a receptor sign.

@@ -36,8 +36,9 @@ pub const META_FILE: &str = "mbc.json";
 /// document's `first_only_when_asked`. 12: the urgent list is kept analyzed (`urgent.json`).
 /// 13: a plain-text file's byte-order mark is not its title, and a JSON-lines array no record.
 /// 14: a passage keeps its document's `keep_out_of_first`. 15: the analyzed urgent list keeps
-/// its written words without apostrophes, negations contracted, and its `unless` phrases.
-pub const FORMAT_VERSION: u32 = 15;
+/// its written words without apostrophes, negations contracted, and its `unless` phrases. 16:
+/// an acute accent or a modifier letter typed for an apostrophe ("can´t") is one.
+pub const FORMAT_VERSION: u32 = 16;
 
 /// What `mbc.json` records about a generation.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -164,7 +164,7 @@ const CONTRACTED: [&str; 17] = [
 
 /// Whether `word`, as typed, is a contraction of one of the [`CONTRACTED`] words.
 fn is_contraction(word: &str) -> bool {
-    let Some((head, tail)) = word.split_once(['\'', '\u{2019}']) else {
+    let Some((head, tail)) = word.split_once(crate::analysis::is_apostrophe) else {
         return false;
     };
     let tails = ["s", "re", "ve", "ll", "d", "m"];

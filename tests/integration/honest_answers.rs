@@ -4199,3 +4199,44 @@ fn a_misspelled_phrase_in_the_lexicon_leaves_its_words_to_spelling() {
     let offered = &reported_absent(&tounge, "tounge").suggestions;
     assert!(offered.contains(&"tongue".to_string()), "{offered:?}");
 }
+
+#[test]
+fn a_crisis_said_beside_a_place_or_a_fear_is_still_a_crisis() {
+    // A trial of the urgent list (2026-12-05, stop 61): the exceptions for a wish about where
+    // to die were words, so "hospital", "bed" and "scared" anywhere silenced a wish to die;
+    // ending "her life", an overdose and a temperature with decimals had no notice either, and
+    // "can´t" typed with an accent was not "can't".
+    let ws = Workspace::with_bundled_corpus();
+    let crisis = "thoughts of suicide or self-harm";
+    assert_urgent_first(
+        &ws,
+        &[
+            ("I'm in hospital and I just want to die", crisis),
+            ("I'm stuck in bed all day and I want to die", crisis),
+            ("my wife keeps saying she wants to end her life", crisis),
+            ("thinking of taking all my pills tonight", crisis),
+            ("i dont want to be alive anymore", crisis),
+            (
+                "she has 39.2 degrees and is on chemo",
+                "fever or signs of infection during treatment",
+            ),
+            ("she can\u{b4}t walk", "spinal cord compression"),
+            (
+                "mid back pain thats much worse when I cough or sneeze",
+                "spinal cord compression",
+            ),
+        ],
+    );
+    assert_names_no_urgent_symptom(
+        &ws,
+        &[
+            "i want to die at home not in hospital",
+            "whats the point of going on holiday now",
+            "what's the point of living wills if doctors ignore them",
+            "I want to end it with my boyfriend, he hasn't supported me",
+            "what water temperature is ok for a bath with lymphoedema in my arm",
+            "I get loose stools a day or two after chemo, is that normal",
+            "i wet myself when i sneeze",
+        ],
+    );
+}
