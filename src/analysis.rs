@@ -623,7 +623,10 @@ mod tests {
     fn a_phrase_as_written_reads_decimals_as_whole_numbers_and_any_apostrophe_as_one() {
         assert_eq!(canonical_written("39.2 degrees"), ["39", "degrees"]);
         assert_eq!(canonical_written("38,5 degrees"), ["38", "degrees"]);
-        assert_eq!(canonical_written("she can\u{b4}t walk"), ["she", "cant", "walk"]);
+        assert_eq!(
+            canonical_written("she can\u{b4}t walk"),
+            ["she", "cant", "walk"]
+        );
         assert_eq!(canonical_written("do not go."), ["dont", "go"]);
     }
 
