@@ -375,12 +375,32 @@ pub fn written_words(text: &str) -> Vec<String> {
 /// urgent list are compared: apostrophes left out and negations contracted, so that "don't",
 /// "dont" and "do not" are one word ("dont").
 pub fn canonical_written(text: &str) -> Vec<String> {
-    canonical(written_words(&whole_numbers(text)))
+    // Read at every search, several times: one pass, one allocation a word.
+    let text = whole_numbers(text);
+    let words = text
+        .split(|c: char| !(c.is_alphanumeric() || is_apostrophe(c)))
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            w.chars()
+                .filter(|c| !is_apostrophe(*c))
+                .flat_map(char::to_lowercase)
+                .collect::<String>()
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    contract_negations(words)
 }
 
 /// `text` with each decimal number cut to its whole part ("39.2 degrees" as "39 degrees"): a
 /// temperature is listed by its whole degrees, and "she has 39.2 degrees" had no notice.
-fn whole_numbers(text: &str) -> String {
+fn whole_numbers(text: &str) -> std::borrow::Cow<'_, str> {
+    let decimal = text
+        .as_bytes()
+        .windows(3)
+        .any(|w| w[0].is_ascii_digit() && matches!(w[1], b'.' | b',') && w[2].is_ascii_digit());
+    if !decimal {
+        return std::borrow::Cow::Borrowed(text);
+    }
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     let mut after_digit = false;
@@ -392,7 +412,7 @@ fn whole_numbers(text: &str) -> String {
         after_digit = c.is_ascii_digit();
         out.push(c);
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 /// `words` as written, in the form [`canonical_written`] gives.
