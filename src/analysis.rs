@@ -22,6 +22,7 @@ mod sequence;
 mod terms;
 mod tokenizer;
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use tantivy::tokenizer::{TextAnalyzer, TokenStream, TokenizerManager};
@@ -393,13 +394,13 @@ pub fn canonical_written(text: &str) -> Vec<String> {
 
 /// `text` with each decimal number cut to its whole part ("39.2 degrees" as "39 degrees"): a
 /// temperature is listed by its whole degrees, and "she has 39.2 degrees" had no notice.
-fn whole_numbers(text: &str) -> std::borrow::Cow<'_, str> {
+fn whole_numbers(text: &str) -> Cow<'_, str> {
     let decimal = text
         .as_bytes()
         .windows(3)
         .any(|w| w[0].is_ascii_digit() && matches!(w[1], b'.' | b',') && w[2].is_ascii_digit());
     if !decimal {
-        return std::borrow::Cow::Borrowed(text);
+        return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
@@ -412,7 +413,7 @@ fn whole_numbers(text: &str) -> std::borrow::Cow<'_, str> {
         after_digit = c.is_ascii_digit();
         out.push(c);
     }
-    std::borrow::Cow::Owned(out)
+    Cow::Owned(out)
 }
 
 /// `words` as written, in the form [`canonical_written`] gives.
