@@ -373,8 +373,9 @@ pub fn written_words(text: &str) -> Vec<String> {
 }
 
 /// Words as written ([`written_words`]) in the one form in which a query and a phrase of the
-/// urgent list are compared: apostrophes left out and negations contracted, so that "don't",
-/// "dont" and "do not" are one word ("dont").
+/// urgent list are compared: apostrophes left out, negations contracted and decimals cut to
+/// whole numbers, so that "don't", "dont" and "do not" are one word ("dont"), and "39.2" is
+/// "39".
 pub fn canonical_written(text: &str) -> Vec<String> {
     // Read at every search, several times: one pass, one allocation a word.
     let text = whole_numbers(text);

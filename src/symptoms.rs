@@ -9,7 +9,7 @@
 //! [[symptom]]
 //! name = "fever during treatment"
 //! terms = ["fever", "high temperature", "chills"]
-//! unless = ["room temperature"]                       # words that mean another sense
+//! unless = ["room temperature"]                       # words or phrases of another sense
 //! ```
 //!
 //! A term matches a query or a passage when all its words are there (after analysis, in any
