@@ -22,7 +22,6 @@ mod sequence;
 mod terms;
 mod tokenizer;
 
-use std::borrow::Cow;
 use std::ops::Range;
 
 use tantivy::tokenizer::{TextAnalyzer, TokenStream, TokenizerManager};
@@ -377,32 +376,12 @@ pub fn written_words(text: &str) -> Vec<String> {
 /// whole numbers, so that "don't", "dont" and "do not" are one word ("dont"), and "39.2" is
 /// "39".
 pub fn canonical_written(text: &str) -> Vec<String> {
-    // Read at every search, several times: one pass, one allocation a word.
-    let text = whole_numbers(text);
-    let words = text
-        .split(|c: char| !(c.is_alphanumeric() || is_apostrophe(c)))
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            w.chars()
-                .filter(|c| !is_apostrophe(*c))
-                .flat_map(char::to_lowercase)
-                .collect::<String>()
-        })
-        .filter(|w| !w.is_empty())
-        .collect();
-    contract_negations(words)
+    canonical(written_words(&whole_numbers(text)))
 }
 
 /// `text` with each decimal number cut to its whole part ("39.2 degrees" as "39 degrees"): a
 /// temperature is listed by its whole degrees, and "she has 39.2 degrees" had no notice.
-fn whole_numbers(text: &str) -> Cow<'_, str> {
-    let decimal = text
-        .as_bytes()
-        .windows(3)
-        .any(|w| w[0].is_ascii_digit() && matches!(w[1], b'.' | b',') && w[2].is_ascii_digit());
-    if !decimal {
-        return Cow::Borrowed(text);
-    }
+fn whole_numbers(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     let mut after_digit = false;
@@ -414,7 +393,7 @@ fn whole_numbers(text: &str) -> Cow<'_, str> {
         after_digit = c.is_ascii_digit();
         out.push(c);
     }
-    Cow::Owned(out)
+    out
 }
 
 /// `words` as written, in the form [`canonical_written`] gives.

@@ -394,6 +394,12 @@ mod tests {
         !list.named_in(&terms).is_empty()
     }
 
+    /// A list of one symptom with the table's `fields` (its terms and exceptions).
+    fn one_symptom(fields: &str) -> UrgentSymptoms {
+        let text = format!("actions = [\"urgent\"]\n[[symptom]]\nname = \"symptom\"\n{fields}\n");
+        UrgentSymptoms::parse(&text, Path::new("urgent.toml")).unwrap()
+    }
+
     fn bundled() -> UrgentSymptoms {
         UrgentSymptoms::parse(BUNDLED, Path::new("urgent.toml")).unwrap()
     }
@@ -465,12 +471,7 @@ mod tests {
 
     #[test]
     fn a_term_listed_as_written_needs_all_its_words_in_order() {
-        let list = UrgentSymptoms::parse(
-            "actions = [\"urgent\"]\n[[symptom]]\nname = \"confusion\"\nterms = []\n\
-             as_written = [\"doesnt know who i am\"]\n",
-            Path::new("urgent.toml"),
-        )
-        .unwrap();
+        let list = one_symptom("terms = []\nas_written = [\"doesnt know who i am\"]");
         let named = |query: &str| names_any(&list, query);
         assert!(named("mum suddenly doesnt know who i am"));
         assert!(!named("the doctor doesnt know why my back hurts"));
@@ -479,12 +480,7 @@ mod tests {
 
     #[test]
     fn a_phrase_as_written_is_the_same_with_or_without_apostrophes_or_a_contraction() {
-        let list = UrgentSymptoms::parse(
-            "actions = [\"urgent\"]\n[[symptom]]\nname = \"crisis\"\nterms = []\n\
-             as_written = [\"don't want to live anymore\"]\n",
-            Path::new("urgent.toml"),
-        )
-        .unwrap();
+        let list = one_symptom("terms = []\nas_written = [\"don't want to live anymore\"]");
         let named = |query: &str| names_any(&list, query);
         assert!(named("I do not want to live anymore"));
         assert!(named("i dont want to live anymore"));
@@ -494,12 +490,7 @@ mod tests {
 
     #[test]
     fn an_exception_of_several_words_counts_only_as_written() {
-        let list = UrgentSymptoms::parse(
-            "actions = [\"urgent\"]\n[[symptom]]\nname = \"fever\"\n\
-             terms = [\"temperature\"]\nunless = [\"room temperature\"]\n",
-            Path::new("urgent.toml"),
-        )
-        .unwrap();
+        let list = one_symptom("terms = [\"temperature\"]\nunless = [\"room temperature\"]");
         let named = |query: &str| names_any(&list, query);
         assert!(!named("keep the tablets at room temperature"));
         assert!(named("a high temperature, i am in my room"));
